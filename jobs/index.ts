@@ -1,0 +1,14 @@
+import type { JobHandler } from '../src/core/job-context.ts';
+import type { JobKind } from '../src/core/job-queue.ts';
+import { createBuildJob, type BuildJobDeps } from './build.ts';
+import { createCancelBuildJob, type CancelBuildJobDeps } from './cancel-build.ts';
+
+export type JobDeps = BuildJobDeps & CancelBuildJobDeps;
+
+/** Every job kind the worker runs, by name. Adding a kind = one module here. */
+export function createJobHandlers(deps: JobDeps): { [K in JobKind]: JobHandler<never> } {
+  return {
+    build: createBuildJob(deps) as JobHandler<never>,
+    'cancel-build': createCancelBuildJob(deps) as JobHandler<never>,
+  };
+}

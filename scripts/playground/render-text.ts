@@ -1,0 +1,41 @@
+/** Renders Slack messages as terminal text for the playground: close to what Slack shows. */
+
+interface TextObject {
+  text?: string;
+}
+interface Block {
+  type: string;
+  text?: TextObject;
+  fields?: TextObject[];
+  elements?: ({ type: string; text?: TextObject | string; style?: string; url?: string } & TextObject)[];
+}
+
+/** Undo Slack markup: entities, mentions, dates, links. */
+export function mrkdwnToText(text: string, users: Record<string, string> = {}): string {
+  return text
+    .replace(/<!date\^\d+\^[^|>]*\|([^>]*)>/g, '$1')
+    .replace(/<@([A-Z0-9]+)>/g, (_, id: string) => `@${users[id] ?? id}`)
+    .replace(/<#([A-Z0-9]+)>/g, '#$1')
+    .replace(/<(https?:[^|>]+)\|([^>]+)>/g, '$2 ($1)')
+    .replace(/<(https?:[^>]+)>/g, '$1')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}
+
+export function renderMessageText(message: { text?: string; blocks?: unknown }, users: Record<string, string> = {}): string {
+  const blocks = (Array.isArray(message.blocks) ? message.blocks : []) as Block[];
+  if (blocks.length === 0) return mrkdwnToText(message.text ?? '', users);
+  const lines: string[] = [];
+  for (const block of blocks) {
+    if (block.type === 'section') {
+      if (block.text?.text) lines.push(mrkdwnToText(block.text.text, users));
+      for (const f of block.fields ?? []) lines.push(`  ${mrkdwnToText(f.text ?? '', users).replace(/\n/g, ': ')}`);
+    } else if (block.type === 'context') {
+      lines.push(`  ${(block.elements ?? []).map((e) => mrkdwnToText(typeof e.text === 'string' ? e.text : (e.text?.text ?? ''), users)).join(' ')}`);
+    } else if (block.type === 'actions') {
+      lines.push(`  ${(block.elements ?? []).map((e) => `[${typeof e.text === 'object' ? e.text?.text : e.text}]`).join(' ')}`);
+    }
+  }
+  return lines.join('\n');
+}

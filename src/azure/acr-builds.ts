@@ -1,0 +1,116 @@
+import { ContainerRegistryManagementClient, type Run } from '@azure/arm-containerregistry';
+import type { TokenCredential } from '@azure/identity';
+import type { AcrBuilds, DockerBuildSpec, RunInfo } from '../core/build/acr-builds.ts';
+import type { RegistryRef } from '../core/registry-ref.ts';
+import { toAzureOperationError } from './errors.ts';
+
+export interface AzureAcrBuildsOptions {
+  credential: TokenCredential;
+  /** ARM endpoint; the token scope follows it (`<endpoint>/.default`). */
+  resourceManager: string;
+  /** How often the SDK polls long-running operations it follows itself (cancel). */
+  updateIntervalInMs?: number;
+}
+
+/**
+ * ACR builds and runs through `@azure/arm-containerregistry` 11.x (v12 dropped runs and
+ * tasks). One client per subscription, created on first use.
+ */
+export class AzureAcrBuilds implements AcrBuilds {
+  readonly #options: AzureAcrBuildsOptions;
+  readonly #clients = new Map<string, ContainerRegistryManagementClient>();
+
+  constructor(options: AzureAcrBuildsOptions) {
+    this.#options = options;
+  }
+
+  #client(subscriptionId: string): ContainerRegistryManagementClient {
+    let client = this.#clients.get(subscriptionId);
+    if (!client) {
+      const endpoint = this.#options.resourceManager;
+      // The v11 client builds URLs from `$host`, separately from `endpoint` (which sets the token scope).
+      client = new ContainerRegistryManagementClient(this.#options.credential, subscriptionId, { endpoint, $host: endpoint });
+      this.#clients.set(subscriptionId, client);
+    }
+    return client;
+  }
+
+  async scheduleDockerBuild(ref: RegistryRef, spec: DockerBuildSpec): Promise<RunInfo> {
+    try {
+      const run = await this.#client(ref.subscriptionId).registries.beginScheduleRunAndWait(ref.resourceGroup, ref.registry, {
+        type: 'DockerBuildRequest',
+        imageNames: spec.images,
+        isPushEnabled: true,
+        noCache: spec.noCache,
+        dockerFilePath: spec.file,
+        ...(spec.target && { target: spec.target }),
+        arguments: spec.buildArgs.map((a) => ({ name: a.name, value: a.value, isSecret: false })),
+        platform: { os: spec.platform.os, architecture: spec.platform.architecture, ...(spec.platform.variant && { variant: spec.platform.variant }) },
+        sourceLocation: spec.sourceLocation,
+        ...(spec.timeoutSeconds && { timeout: spec.timeoutSeconds }),
+        isArchiveEnabled: false,
+      });
+      return toRunInfo(run);
+    } catch (err) {
+      throw toAzureOperationError(err, `start the build in registry ${ref.registry}`);
+    }
+  }
+
+  async getRun(ref: RegistryRef, runId: string): Promise<RunInfo> {
+    try {
+      return toRunInfo(await this.#client(ref.subscriptionId).runs.get(ref.resourceGroup, ref.registry, runId));
+    } catch (err) {
+      throw toAzureOperationError(err, `read run ${runId} of registry ${ref.registry}`);
+    }
+  }
+
+  async listRunsSince(ref: RegistryRef, since: Date): Promise<RunInfo[]> {
+    try {
+      const runs: RunInfo[] = [];
+      const filter = `createTime ge ${since.toISOString()}`;
+      for await (const run of this.#client(ref.subscriptionId).runs.list(ref.resourceGroup, ref.registry, { filter, top: 50 })) {
+        if (!run.runType || run.runType === 'QuickBuild') runs.push(toRunInfo(run));
+      }
+      return runs;
+    } catch (err) {
+      throw toAzureOperationError(err, `list the runs of registry ${ref.registry}`);
+    }
+  }
+
+  async cancelRun(ref: RegistryRef, runId: string): Promise<void> {
+    try {
+      await this.#client(ref.subscriptionId).runs.beginCancelAndWait(ref.resourceGroup, ref.registry, runId, {
+        ...(this.#options.updateIntervalInMs !== undefined && { updateIntervalInMs: this.#options.updateIntervalInMs }),
+      });
+    } catch (err) {
+      throw toAzureOperationError(err, `cancel run ${runId} in registry ${ref.registry}`);
+    }
+  }
+
+  async getLogUrl(ref: RegistryRef, runId: string): Promise<string> {
+    try {
+      const { logLink } = await this.#client(ref.subscriptionId).runs.getLogSasUrl(ref.resourceGroup, ref.registry, runId);
+      if (!logLink) throw new Error('ACR returned no log link');
+      return logLink;
+    } catch (err) {
+      throw toAzureOperationError(err, `get the log of run ${runId} in registry ${ref.registry}`);
+    }
+  }
+}
+
+function toRunInfo(run: Run): RunInfo {
+  return {
+    runId: run.runId ?? run.name ?? 'unknown',
+    status: run.status ?? 'Queued',
+    ...(run.createTime && { createTime: new Date(run.createTime) }),
+    ...(run.startTime && { startTime: new Date(run.startTime) }),
+    ...(run.finishTime && { finishTime: new Date(run.finishTime) }),
+    outputImages: (run.outputImages ?? []).map((i) => ({
+      ...(i.registry && { registry: i.registry }),
+      ...(i.repository && { repository: i.repository }),
+      ...(i.tag && { tag: i.tag }),
+      ...(i.digest && { digest: i.digest }),
+    })),
+    ...(run.runErrorMessage && { errorMessage: run.runErrorMessage }),
+  };
+}

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+const uuid = z
+  .string()
+  .regex(/^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/, { message: 'must be a subscription id (a UUID)' });
+
+/** One Azure environment (dev, prod, …) commands can target. */
+export const environmentSchema = z.object({
+  subscriptionId: uuid,
+  resourceGroup: z.string().min(1).max(90),
+  location: z.string().regex(/^[a-z0-9]+$/, { message: 'must be an Azure region name like westeurope' }),
+  registry: z
+    .string()
+    .regex(/^[a-zA-Z0-9]{5,50}$/, { message: 'must be an ACR name: 5-50 letters and digits' })
+    .optional(),
+  channels: z.array(z.string().regex(/^[CGD][A-Z0-9]+$/, { message: 'must be a Slack channel id like C0123ABC' })).default([]),
+});
+
+/** The YAML file (`CHATOPS_CONFIG`). Unknown keys are kept so later features can add fields. */
+export const fileSchema = z
+  .object({
+    defaultEnvironment: z.string().optional(),
+    environments: z
+      .record(z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, { message: 'environment names are lowercase, digits and -' }), environmentSchema)
+      .refine((e) => Object.keys(e).length > 0, { message: 'must define at least one environment' }),
+    access: z
+      .object({ admins: z.array(z.string()).default([]) })
+      .loose()
+      .default({ admins: [] }),
+  })
+  .loose()
+  .superRefine((file, ctx) => {
+    if (file.defaultEnvironment && !(file.defaultEnvironment in file.environments)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['defaultEnvironment'],
+        message: `names "${file.defaultEnvironment}", which is not under environments (have: ${Object.keys(file.environments).join(', ')})`,
+      });
+    }
+    const seen = new Map<string, string>();
+    for (const [name, env] of Object.entries(file.environments)) {
+      for (const channel of env.channels) {
+        const other = seen.get(channel);
+        if (other) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['environments', name, 'channels'],
+            message: `channel ${channel} is already the default channel of "${other}"; a channel can default to one environment only`,
+          });
+        }
+        seen.set(channel, name);
+      }
+    }
+  });
+
+export type FileConfig = z.infer<typeof fileSchema>;
+export type EnvironmentConfig = z.infer<typeof environmentSchema>;

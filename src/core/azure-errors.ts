@@ -1,0 +1,35 @@
+import type { RegistryRef } from './registry-ref.ts';
+
+/**
+ * An Azure call that failed, translated once at the adapter boundary: whether retrying may
+ * help, and what to tell a person (no secrets, no raw payloads).
+ */
+export class AzureOperationError extends Error {
+  override name = 'AzureOperationError';
+  readonly code = 'chatops_azure';
+  readonly statusCode: number | undefined;
+  readonly azureCode: string | undefined;
+  readonly transient: boolean;
+  readonly hint: string;
+  constructor(message: string, options: { statusCode?: number; azureCode?: string; transient: boolean; hint: string; cause?: unknown }) {
+    super(message, { cause: options.cause });
+    this.statusCode = options.statusCode;
+    this.azureCode = options.azureCode;
+    this.transient = options.transient;
+    this.hint = options.hint;
+  }
+}
+
+export function isTransientAzureError(err: unknown): boolean {
+  if (err instanceof AzureOperationError) return err.transient;
+  // Anything else unexpected (network blips inside our own code paths) gets the normal retries.
+  return !(err instanceof TypeError || err instanceof RangeError);
+}
+
+export function describeAzureError(err: unknown, target?: RegistryRef): { text: string; hint: string } {
+  if (err instanceof AzureOperationError) return { text: err.message, hint: err.hint };
+  return {
+    text: `Something unexpected went wrong${target ? ` while working on registry ${target.registry}` : ''}.`,
+    hint: 'Run the command again; if it fails the same way, give the job id to the platform admin (it is in the bot’s logs).',
+  };
+}

@@ -1,0 +1,63 @@
+import type { RegistryRef } from '../registry-ref.ts';
+
+/** ACR run states, as the service reports them. */
+export type AcrRunStatus = 'Queued' | 'Started' | 'Running' | 'Succeeded' | 'Failed' | 'Canceled' | 'Error' | 'Timeout';
+
+export const finishedRunStatuses: ReadonlySet<string> = new Set(['Succeeded', 'Failed', 'Canceled', 'Error', 'Timeout']);
+
+export interface RunImage {
+  registry?: string;
+  repository?: string;
+  tag?: string;
+  digest?: string;
+}
+
+export interface RunInfo {
+  runId: string;
+  status: AcrRunStatus | string;
+  createTime?: Date;
+  startTime?: Date;
+  finishTime?: Date;
+  outputImages: RunImage[];
+  errorMessage?: string;
+}
+
+/** What the job asks ACR to build (the `az acr build` flags, resolved). */
+export interface DockerBuildSpec {
+  images: string[];
+  file: string;
+  buildArgs: { name: string; value: string }[];
+  platform: { os: 'Linux' | 'Windows'; architecture: string; variant?: string };
+  noCache: boolean;
+  timeoutSeconds?: number;
+  target?: string;
+  /** ACR `sourceLocation`: a git URL with optional `#ref:subfolder`. */
+  sourceLocation: string;
+}
+
+/** Port over ACR's build and run API; the Azure adapter implements it, tests may fake it. */
+export interface AcrBuilds {
+  scheduleDockerBuild(ref: RegistryRef, spec: DockerBuildSpec): Promise<RunInfo>;
+  getRun(ref: RegistryRef, runId: string): Promise<RunInfo>;
+  /** Quick builds created at or after `since`, newest first. */
+  listRunsSince(ref: RegistryRef, since: Date): Promise<RunInfo[]>;
+  cancelRun(ref: RegistryRef, runId: string): Promise<void>;
+  /** A read-only SAS URL to the run's log blob. A capability: never log or persist it. */
+  getLogUrl(ref: RegistryRef, runId: string): Promise<string>;
+}
+
+/** One incremental read of a run's log. */
+export interface LogChunk {
+  /** False while the run has not started writing its log. */
+  exists: boolean;
+  text: string;
+  nextOffset: number;
+  /** Set once the run finished: ACR's final word (succeeded, failed, canceled, timedout, …). */
+  complete?: string;
+}
+
+/** Reads an append-blob log incrementally with range requests. */
+export interface LogReader {
+  read(url: string, offset: number, maxBytes: number): Promise<LogChunk>;
+  readAll(url: string, maxBytes: number): Promise<{ text: string; truncatedBytes: number }>;
+}

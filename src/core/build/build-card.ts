@@ -1,0 +1,98 @@
+import type { CardField, JobCard, JobStatus } from '../card.ts';
+import type { Mrkdwn } from '../mrkdwn.ts';
+import { portalResourceUrl, registryResourceId } from '../registry-ref.ts';
+import type { RunInfo } from './acr-builds.ts';
+import type { BuildJobData } from './build-job.ts';
+
+export interface BuildCardState {
+  status: JobStatus;
+  detail?: Mrkdwn;
+  run?: RunInfo;
+  startedAt?: string;
+  finishedAt?: string;
+  /** The portal's base URL (per cloud). */
+  portal: string;
+}
+
+function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
+}
+
+/** The card of a build job in a given state; pure so every state is easy to test. */
+export function buildCard(data: BuildJobData, state: BuildCardState): JobCard {
+  const { target, spec } = data;
+  const fields: CardField[] = [
+    { label: 'Registry', value: target.registry, code: true },
+    { label: 'Source', value: spec.sourceLocation, code: true },
+    { label: 'Dockerfile', value: spec.file, code: true },
+    { label: 'Platform', value: [spec.platform.os.toLowerCase(), spec.platform.architecture, spec.platform.variant].filter(Boolean).join('/') },
+  ];
+  const runId = state.run?.runId ?? data.progress.runId;
+  if (runId) fields.push({ label: 'Run', value: runId, code: true });
+  if (state.startedAt && state.finishedAt) {
+    fields.push({ label: 'Duration', value: formatDuration(Date.parse(state.finishedAt) - Date.parse(state.startedAt)) });
+  }
+  const pushed = (state.run?.outputImages ?? [])
+    .filter((i) => i.repository)
+    .map((i) => `${i.registry ? `${i.registry}/` : ''}${i.repository}${i.tag ? `:${i.tag}` : ''}${i.digest ? `@${i.digest}` : ''}`);
+  if (pushed.length > 0) fields.push({ label: pushed.length === 1 ? 'Pushed image' : 'Pushed images', value: pushed.join('\n'), code: true });
+
+  const links = runId
+    ? [{ label: 'Run in Azure portal', url: `${portalResourceUrl(state.portal, registryResourceId(target))}/runs` }]
+    : [];
+  const cancellable = state.status === 'queued' || state.status === 'running';
+  return {
+    jobId: data.jobId,
+    title: `Build ${spec.images.join(', ')}`,
+    requesterId: data.requesterId,
+    environment: data.environment,
+    status: state.status,
+    ...(state.detail !== undefined && { detail: state.detail }),
+    fields,
+    links,
+    actions: cancellable ? ['cancel'] : [],
+    queuedAt: data.queuedAt,
+    ...(state.startedAt !== undefined && { startedAt: state.startedAt }),
+    ...(state.finishedAt !== undefined && { finishedAt: state.finishedAt }),
+  };
+}
+
+/** Maps ACR's final run status (or the log blob's `Complete` value) to the card's status. */
+export function statusOfRun(status: string): JobStatus {
+  switch (status.toLowerCase()) {
+    case 'succeeded':
+      return 'succeeded';
+    case 'canceled':
+    case 'cancelled':
+      return 'canceled';
+    case 'timeout':
+    case 'timedout':
+      return 'timed_out';
+    case 'queued':
+      return 'queued';
+    case 'started':
+    case 'running':
+      return 'running';
+    default:
+      return 'failed';
+  }
+}
+
+/** The last lines of a failed log that most likely say why, for a plain-words summary. */
+export function explainFailure(run: RunInfo, logTail: string): { text: string; hint: string } {
+  const lines = logTail.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const telling = lines.filter((l) => /error|failed|returned a non-zero code|not found|denied|unauthorized/i.test(l)).slice(-3);
+  const reason = run.errorMessage ?? telling.at(-1) ?? `ACR reported the run as ${run.status}.`;
+  let hint = 'The full log is attached above. Fix the cause and run the same `/acr build` again.';
+  if (/denied|unauthorized|authentication required/i.test(logTail)) {
+    hint = 'The build could not pull or push an image: check the base image name and that the registry allows this build to push.';
+  } else if (/no such file or directory|failed to read dockerfile|cannot locate specified dockerfile/i.test(logTail)) {
+    hint = 'ACR could not find a file: check `-f/--file` and the `#ref:subfolder` part of the source URL.';
+  } else if (/returned a non-zero code/i.test(logTail)) {
+    hint = 'A step in your Dockerfile failed; the attached log shows its output just before the error.';
+  } else if (/repository not found|could not read from remote|authentication failed for/i.test(logTail)) {
+    hint = 'ACR could not fetch the git source: check the URL and branch, and that the repository is public or reachable.';
+  }
+  return { text: `Build failed: ${reason}`, hint };
+}

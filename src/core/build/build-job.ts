@@ -1,0 +1,37 @@
+import type { RegistryRef } from '../registry-ref.ts';
+import type { DockerBuildSpec } from './acr-builds.ts';
+
+/**
+ * Where a build job is. Saved with `job.updateData` after every side effect so a retried or
+ * stalled job resumes instead of repeating it (`scheduleRun` is not idempotent).
+ */
+export interface BuildProgress {
+  phase: 'new' | 'scheduling' | 'following' | 'done';
+  /** Set just before `scheduleRun`: if we crash before saving the run id, we look for the run instead of starting another. */
+  schedulingSince?: string;
+  runId?: string;
+  logOffset: number;
+  /** Bytes of an unfinished last line, held back until its newline arrives. */
+  carry: string;
+  lastArmCheckAt?: string;
+  lastLogAt?: string;
+  runningSince?: string;
+  idlePolls: number;
+}
+
+/** Data of a `build` job. No secrets: BullMQ stores job data in clear text. */
+export interface BuildJobData {
+  jobId: string;
+  requesterId: string;
+  teamId: string;
+  channelId: string;
+  environment: string;
+  target: RegistryRef;
+  spec: DockerBuildSpec;
+  queuedAt: string;
+  progress: BuildProgress;
+}
+
+export function newBuildProgress(): BuildProgress {
+  return { phase: 'new', logOffset: 0, carry: '', idlePolls: 0 };
+}

@@ -1,0 +1,79 @@
+import type { Mrkdwn } from './mrkdwn.ts';
+
+/**
+ * What the Slack thread of a job shows, as plain data. Jobs produce these; only the Slack
+ * layer turns them into Block Kit, so a job never depends on Slack's message format.
+ */
+export const JobStatus = {
+  Queued: 'queued',
+  Running: 'running',
+  Cancelling: 'cancelling',
+  Succeeded: 'succeeded',
+  Failed: 'failed',
+  Canceled: 'canceled',
+  TimedOut: 'timed_out',
+} as const;
+export type JobStatus = (typeof JobStatus)[keyof typeof JobStatus];
+
+export const terminalStatuses: ReadonlySet<JobStatus> = new Set([
+  JobStatus.Succeeded,
+  JobStatus.Failed,
+  JobStatus.Canceled,
+  JobStatus.TimedOut,
+]);
+
+/** Buttons a card can offer; the Slack layer maps each to an action id and re-authorises clicks. */
+export type CardAction = 'cancel';
+
+export interface CardField {
+  label: string;
+  value: string;
+  /** Show as code (image names, digests, run ids). */
+  code?: boolean;
+}
+
+/** The live status card, edited in place: the latest version always wins. */
+export interface JobCard {
+  jobId: string;
+  /** e.g. "Build web:v1". */
+  title: string;
+  requesterId: string;
+  environment: string;
+  status: JobStatus;
+  /** One line under the title, e.g. "Run ca12 is running in contosodev". */
+  detail?: Mrkdwn;
+  fields: CardField[];
+  links: { label: string; url: string }[];
+  actions: CardAction[];
+  /** ISO timestamps. */
+  queuedAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+}
+
+/**
+ * A reply in the job's thread: milestones, log batches, errors, attached files. Plain
+ * strings are shown as text (escaped by the Slack layer); `Mrkdwn` may carry mentions.
+ */
+export type ThreadMessage =
+  | { kind: 'note'; text: Mrkdwn }
+  | { kind: 'error'; text: string; hint?: string }
+  | { kind: 'log'; text: string; skippedBytes?: number }
+  | { kind: 'file'; filename: string; title: string; content: string; comment?: string };
+
+/** Where a job's card lives and who to tell if posting it fails. */
+export interface CardTarget {
+  channelId: string;
+  teamId: string;
+}
+
+/**
+ * How jobs report to people. Implementations must be durable: a report accepted here
+ * reaches Slack eventually even if Slack is down right now.
+ */
+export interface JobReporter {
+  /** Replaces the card (creating it the first time); the newest call wins. */
+  updateCard(card: JobCard): Promise<void>;
+  /** Appends a reply to the job's thread, in order. */
+  post(jobId: string, message: ThreadMessage): Promise<void>;
+}

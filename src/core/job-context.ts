@@ -1,0 +1,24 @@
+import type { Logger } from 'pino';
+
+/**
+ * What a job handler gets from the queue, without depending on BullMQ: the data, a way to
+ * persist progress, and a durable "come back later" that frees the worker slot meanwhile.
+ */
+export interface JobContext<T> {
+  readonly id: string;
+  readonly data: T;
+  /** How many times this job already failed and was retried. */
+  readonly attemptsMade: number;
+  /** Attempts allowed before a failure is final. */
+  readonly maxAttempts: number;
+  readonly log: Logger;
+  /** Persists `data` (the step it reached) before the next side effect. */
+  save(data: T): Promise<void>;
+  /**
+   * Re-queues the job to run again after `ms` and ends this run. Never returns normally:
+   * callers `return ctx.wakeAfter(…)`.
+   */
+  wakeAfter(ms: number): Promise<never>;
+}
+
+export type JobHandler<T> = (ctx: JobContext<T>) => Promise<void>;

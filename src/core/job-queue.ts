@@ -1,0 +1,38 @@
+import type { BuildJobData } from './build/build-job.ts';
+
+/** Job kinds the worker runs; each has a module in `jobs/`. */
+export const JobKind = { Build: 'build', CancelBuild: 'cancel-build' } as const;
+export type JobKind = (typeof JobKind)[keyof typeof JobKind];
+
+export interface CancelBuildJobData {
+  buildJobId: string;
+  requestedBy: string;
+}
+
+export interface JobDataByKind {
+  build: BuildJobData;
+  'cancel-build': CancelBuildJobData;
+}
+
+export type JobState = 'waiting' | 'active' | 'delayed' | 'completed' | 'failed' | 'unknown';
+
+export interface StoredJob<K extends JobKind = JobKind> {
+  id: string;
+  kind: K;
+  state: JobState;
+  data: JobDataByKind[K];
+  failedReason?: string;
+}
+
+/** The durable queue as the rest of the app sees it. */
+export interface JobQueue {
+  /** Adds a job unless one with this id exists. Resolves only once Redis has it. */
+  submit<K extends JobKind>(kind: K, jobId: string, data: JobDataByKind[K]): Promise<void>;
+  get(jobId: string): Promise<StoredJob | undefined>;
+}
+
+/** Cancellation requests, readable by the job that must honour them. */
+export interface CancelRequests {
+  request(jobId: string, userId: string): Promise<void>;
+  requestedBy(jobId: string): Promise<string | undefined>;
+}

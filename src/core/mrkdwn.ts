@@ -1,0 +1,34 @@
+/**
+ * Text that is already safe to show as Slack mrkdwn. Only `md` and `mention` make one, and
+ * `md` escapes every interpolated value, so user- or Azure-supplied text can never become a
+ * mention, a `<!channel>` or a fake link. It is a plain object so it survives the JSON of
+ * job data and the outbox. Plain `string` fields elsewhere are escaped by the Slack layer.
+ */
+export interface Mrkdwn {
+  readonly mrkdwn: string;
+}
+
+/** Escapes the three characters Slack treats as markup (&, <, >). */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+const userIdPattern = /^[UW][A-Z0-9]{2,20}$/;
+
+/** A real mention of a Slack user id (validated, so it cannot carry other markup). */
+export function mention(userId: string): Mrkdwn {
+  return { mrkdwn: userIdPattern.test(userId) ? `<@${userId}>` : escapeMrkdwn(userId) };
+}
+
+export function isMrkdwn(value: unknown): value is Mrkdwn {
+  return typeof value === 'object' && value !== null && typeof (value as Mrkdwn).mrkdwn === 'string';
+}
+
+/** Tagged template: md`Canceled by ${mention(id)} in ${registry}` escapes `registry`. */
+export function md(strings: TemplateStringsArray, ...values: unknown[]): Mrkdwn {
+  let out = strings[0] ?? '';
+  values.forEach((v, i) => {
+    out += (isMrkdwn(v) ? v.mrkdwn : escapeMrkdwn(String(v))) + (strings[i + 1] ?? '');
+  });
+  return { mrkdwn: out };
+}

@@ -1,0 +1,53 @@
+import { type Job, RateLimitError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { keyPrefix, QueueName } from '../queue/names.ts';
+import { RetryLaterError } from './retry-later.ts';
+
+/** Slack being down is retried every minute at most, for as long as the attempts last (~16 h). */
+const maxBackoffMs = 60_000;
+
+export interface OutboxWorkerOptions {
+  connection: Redis;
+  /** Sends everything pending for one job's thread; throws RetryLaterError on rate limits. */
+  flush: (jobId: string) => Promise<void>;
+  logger: Logger;
+  concurrency?: number;
+}
+
+/**
+ * Runs outbox flushes. A 429 from Slack pauses the whole outbox for `Retry-After` (Slack's
+ * limits are per method and workspace, so other threads would hit it too); other failures
+ * back off exponentially up to a minute and keep trying, so the final state always arrives.
+ */
+export function createOutboxWorker(options: OutboxWorkerOptions): Worker {
+  const worker: Worker = new Worker(
+    QueueName.SlackOutbox,
+    async (job: Job<{ jobId: string }>) => {
+      try {
+        await options.flush(job.data.jobId);
+      } catch (err) {
+        if (err instanceof RetryLaterError) {
+          options.logger.warn({ retryAfterMs: err.retryAfterMs }, 'Slack rate limit: pausing the outbox');
+          await worker.rateLimit(err.retryAfterMs);
+          throw new RateLimitError();
+        }
+        throw err;
+      }
+    },
+    {
+      connection: options.connection,
+      prefix: keyPrefix,
+      concurrency: options.concurrency ?? 8,
+      autorun: false,
+      settings: {
+        backoffStrategy: (attemptsMade: number) => Math.min(maxBackoffMs, 500 * 2 ** Math.min(attemptsMade, 10)) * (0.8 + Math.random() * 0.4),
+      },
+    },
+  );
+  worker.on('failed', (job, err) => {
+    options.logger.warn({ outboxJob: job?.data.jobId, attemptsMade: job?.attemptsMade, err: { name: err.name, message: err.message } }, 'Slack outbox send failed; will retry');
+  });
+  worker.on('error', (err) => options.logger.error({ err: { name: err.name, message: err.message } }, 'outbox worker error'));
+  return worker;
+}

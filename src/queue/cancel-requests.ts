@@ -1,0 +1,19 @@
+import type { Redis } from 'ioredis';
+import type { CancelRequests } from '../core/job-queue.ts';
+import { keyPrefix } from './names.ts';
+
+const ttlSeconds = 7 * 24 * 3600;
+
+/** Cancel flags in Redis: set by the Slack side, read by the job at its next step. */
+export class RedisCancelRequests implements CancelRequests {
+  readonly #redis: Redis;
+  constructor(redis: Redis) {
+    this.#redis = redis;
+  }
+  async request(jobId: string, userId: string): Promise<void> {
+    await this.#redis.set(`${keyPrefix}:cancel:${jobId}`, userId, 'EX', ttlSeconds, 'NX');
+  }
+  async requestedBy(jobId: string): Promise<string | undefined> {
+    return (await this.#redis.get(`${keyPrefix}:cancel:${jobId}`)) ?? undefined;
+  }
+}

@@ -1,0 +1,60 @@
+import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { JobContext, JobHandler } from '../core/job-context.ts';
+import type { JobKind } from '../core/job-queue.ts';
+import { jobAttempts } from './bullmq-job-queue.ts';
+import { keyPrefix, QueueName } from './names.ts';
+
+export interface JobWorkerOptions {
+  connection: Redis;
+  handlers: { [K in JobKind]?: JobHandler<never> };
+  logger: Logger;
+  concurrency: number;
+  lockDurationMs: number;
+}
+
+/**
+ * Runs the handlers in `jobs/` for the jobs queue. A handler that waits calls
+ * `ctx.wakeAfter`, which moves the job to the delayed set: a worker can follow hundreds of
+ * builds because none of them holds a slot while it waits.
+ */
+export function createJobWorker(options: JobWorkerOptions): Worker {
+  const { logger } = options;
+  const worker = new Worker(
+    QueueName.Jobs,
+    async (job: Job, token?: string) => {
+      const handler = options.handlers[job.name as JobKind] as JobHandler<unknown> | undefined;
+      if (!handler) throw new UnrecoverableError(`No handler for job kind "${job.name}"`);
+      const log = logger.child({ jobId: job.id, kind: job.name });
+      const ctx: JobContext<unknown> = {
+        id: job.id!,
+        data: job.data,
+        attemptsMade: job.attemptsMade,
+        maxAttempts: job.opts.attempts ?? jobAttempts,
+        log,
+        save: (data) => job.updateData(data),
+        wakeAfter: async (ms) => {
+          await job.moveToDelayed(Date.now() + ms, token);
+          throw new DelayedError();
+        },
+      };
+      await handler(ctx);
+    },
+    {
+      connection: options.connection,
+      prefix: keyPrefix,
+      concurrency: options.concurrency,
+      lockDuration: options.lockDurationMs,
+      stalledInterval: options.lockDurationMs,
+      // Handlers resume from saved steps, so a job that stalled (its worker died) is safe to run again.
+      maxStalledCount: 5,
+      autorun: false,
+    },
+  );
+  worker.on('failed', (job, err) => {
+    logger.warn({ jobId: job?.id, kind: job?.name, attemptsMade: job?.attemptsMade, err: { name: err.name, message: err.message } }, 'job attempt failed');
+  });
+  worker.on('error', (err) => logger.error({ err: { name: err.name, message: err.message } }, 'job worker error'));
+  return worker;
+}

@@ -1,0 +1,146 @@
+import { WebClient } from '@slack/web-api';
+import type { Worker } from 'bullmq';
+import type { App } from '@slack/bolt';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { createJobHandlers } from '../../jobs/index.ts';
+import { AzureAcrBuilds } from '../azure/acr-builds.ts';
+import { createAzureCredential } from '../azure/credential.ts';
+import { BlobLogReader } from '../azure/log-blob-reader.ts';
+import type { Config } from '../config/config.ts';
+import { OutboxReporter } from '../outbox/outbox-reporter.ts';
+import { OutboxStore } from '../outbox/outbox-store.ts';
+import { createOutboxWorker } from '../outbox/outbox-worker.ts';
+import { BullJobQueue } from '../queue/bullmq-job-queue.ts';
+import { RedisCancelRequests } from '../queue/cancel-requests.ts';
+import { createJobWorker } from '../queue/job-worker.ts';
+import { createRedis } from '../queue/redis.ts';
+import { createSlackApp } from '../slack/app.ts';
+import { createOutboxSender } from '../slack/outbox-sender.ts';
+import { startHealthServer } from './health-server.ts';
+
+export interface Running {
+  /** The HTTP port actually bound (bot role, HTTP mode). */
+  port?: number;
+  /** Stops taking work, lets active jobs finish (up to the grace period), closes connections. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Composition root: builds every client from config and starts the roles asked for. The
+ * bot role answers Slack and sends the outbox; the worker role runs jobs against Azure.
+ * All state is in Redis, so any number of either can run side by side.
+ */
+export async function start(config: Config, logger: Logger): Promise<Running> {
+  const closers: (() => Promise<unknown>)[] = [];
+  const redisFor = (use: 'producer' | 'worker'): Redis => {
+    const redis = createRedis(config.redisUrl, use);
+    redis.on('error', (err) => logger.warn({ err: { message: err.message }, redis: use }, 'Redis connection problem'));
+    closers.push(() => redis.quit().catch(() => redis.disconnect()));
+    return redis;
+  };
+  const workers: Worker[] = [];
+  let app: App | undefined;
+  let port: number | undefined;
+
+  if (config.role === 'worker' || config.role === 'all') {
+    const redis = redisFor('worker');
+    const credential = createAzureCredential(config.azure.credential, config.azure.endpoints);
+    const acr = new AzureAcrBuilds({ credential, resourceManager: config.azure.endpoints.resourceManager });
+    const store = new OutboxStore(redis);
+    const jobs = new BullJobQueue(redis);
+    closers.unshift(() => store.close(), () => jobs.close());
+    const worker = createJobWorker({
+      connection: redis,
+      logger,
+      concurrency: config.worker.concurrency,
+      lockDurationMs: config.worker.lockDurationMs,
+      handlers: createJobHandlers({
+        acr,
+        logs: new BlobLogReader(),
+        reporter: new OutboxReporter(store),
+        cancels: new RedisCancelRequests(redis),
+        jobs,
+        portal: config.azure.endpoints.portal,
+        pollIntervalMs: config.worker.pollIntervalMs,
+      }),
+    });
+    workers.push(worker);
+    void worker.run();
+    logger.info({ concurrency: config.worker.concurrency }, 'job worker started');
+    if (config.role === 'worker') {
+      const health = await startHealthServer(config.port, async () => worker.isRunning() && (await ping(redis)));
+      closers.push(() => new Promise((r) => health.close(r)));
+    }
+  }
+
+  if (config.role === 'bot' || config.role === 'all') {
+    const producer = redisFor('producer');
+    const consumer = redisFor('worker');
+    const jobs = new BullJobQueue(producer);
+    const outbox = new OutboxStore(producer);
+    const outboxForSender = new OutboxStore(consumer);
+    closers.unshift(() => jobs.close(), () => outbox.close(), () => outboxForSender.close());
+    // Its own client: 429s come back to the outbox (which pauses and retries durably) instead
+    // of being slept on inside one process.
+    const slack = new WebClient(config.slack.botToken, {
+      ...(config.slack.apiUrl && { slackApiUrl: config.slack.apiUrl }),
+      rejectRateLimitedCalls: true,
+      retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2000 },
+    });
+    const outboxWorker = createOutboxWorker({
+      connection: consumer,
+      logger,
+      flush: createOutboxSender({ client: slack, store: outboxForSender, logger }),
+    });
+    workers.push(outboxWorker);
+    void outboxWorker.run();
+    app = createSlackApp({
+      botToken: config.slack.botToken,
+      ...(config.slack.signingSecret && { signingSecret: config.slack.signingSecret }),
+      ...(config.slack.appToken && { appToken: config.slack.appToken }),
+      ...(config.slack.apiUrl && { apiUrl: config.slack.apiUrl }),
+      environments: config,
+      admins: config.admins,
+      portal: config.azure.endpoints.portal,
+      jobs,
+      outbox,
+      cancels: new RedisCancelRequests(producer),
+      logger,
+      healthy: () => ping(producer),
+    });
+    const server = await app.start(config.port);
+    const address = (server as { address?: () => unknown })?.address?.();
+    port = typeof address === 'object' && address && 'port' in address ? (address as { port: number }).port : config.port;
+    logger.info({ port, socketMode: Boolean(config.slack.appToken) }, 'Slack app listening');
+  }
+
+  let stopping: Promise<void> | undefined;
+  return {
+    ...(port !== undefined && { port }),
+    stop() {
+      stopping ??= (async () => {
+        logger.info('shutting down: no new work; letting active jobs finish');
+        await app?.stop().catch(() => {});
+        const graceful = Promise.all(workers.map((w) => w.close()));
+        const timedOut = await Promise.race([
+          graceful.then(() => false),
+          new Promise<boolean>((r) => setTimeout(r, config.worker.shutdownGraceMs, true).unref()),
+        ]);
+        if (timedOut) {
+          // Whatever is still active is handed back: its lock lapses and another worker resumes it from its saved step.
+          logger.warn('grace period over; handing unfinished jobs back to the queue');
+          await Promise.all(workers.map((w) => w.close(true)));
+        }
+        for (const close of closers) await close().catch(() => {});
+        logger.info('stopped');
+      })();
+      return stopping;
+    },
+  };
+}
+
+async function ping(redis: Redis): Promise<boolean> {
+  const answer = await Promise.race([redis.ping().catch(() => 'error'), new Promise((r) => setTimeout(r, 500, 'timeout'))]);
+  return answer === 'PONG';
+}

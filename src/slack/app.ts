@@ -1,0 +1,72 @@
+import { App } from '@slack/bolt';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import type { EnvironmentsConfig } from '../core/environments.ts';
+import type { CancelRequests, JobQueue } from '../core/job-queue.ts';
+import type { OutboxStore } from '../outbox/outbox-store.ts';
+import { toBoltLogger } from './bolt-logger.ts';
+import { registerActions } from './listeners/actions.ts';
+import { registerSlashCommands } from './listeners/slash-commands.ts';
+
+export interface SlackAppOptions {
+  botToken: string;
+  signingSecret?: string;
+  /** When set, Socket Mode (local use, behind a firewall); otherwise the HTTP receiver. */
+  appToken?: string;
+  apiUrl?: string;
+  environments: EnvironmentsConfig;
+  admins: readonly string[];
+  portal: string;
+  jobs: JobQueue;
+  outbox: OutboxStore;
+  cancels: CancelRequests;
+  logger: Logger;
+  /** Answers GET /healthz: true when the app can take work (Redis reachable). */
+  healthy: () => Promise<boolean>;
+}
+
+/**
+ * The Slack-facing app: Bolt's HTTP receiver on `POST /slack/events` (commands and
+ * interactivity, signatures checked by Bolt) plus `GET /healthz`.
+ */
+export function createSlackApp(options: SlackAppOptions): App {
+  const app = new App({
+    token: options.botToken,
+    logger: toBoltLogger(options.logger),
+    ...(options.appToken
+      ? { socketMode: true, appToken: options.appToken }
+      : {
+          signingSecret: options.signingSecret!,
+          customRoutes: [
+            {
+              path: '/healthz',
+              method: ['GET'],
+              handler: (_req: IncomingMessage, res: ServerResponse) => {
+                options.healthy().then(
+                  (ok) => {
+                    res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+                    res.end(JSON.stringify({ status: ok ? 'ok' : 'unavailable' }));
+                  },
+                  () => {
+                    res.writeHead(503).end();
+                  },
+                );
+              },
+            },
+          ],
+        }),
+    ...(options.apiUrl && { clientOptions: { slackApiUrl: options.apiUrl } }),
+  });
+  registerSlashCommands(app, {
+    config: options.environments,
+    jobs: options.jobs,
+    outbox: options.outbox,
+    portal: options.portal,
+    logger: options.logger,
+  });
+  registerActions(app, { jobs: options.jobs, cancels: options.cancels, admins: options.admins, logger: options.logger });
+  app.error(async (err) => {
+    options.logger.error({ err: { name: err.name, message: err.message, code: (err as { code?: string }).code } }, 'unhandled Slack listener error');
+  });
+  return app;
+}

@@ -1,0 +1,84 @@
+import type { types } from '@slack/bolt';
+
+type KnownBlock = types.KnownBlock;
+import type { JobCard, JobStatus } from '../../core/card.ts';
+import { escapeMrkdwn, mention } from '../../core/mrkdwn.ts';
+import { ActionId } from '../action-ids.ts';
+
+const statusLabel: Record<JobStatus, string> = {
+  queued: ':hourglass_flowing_sand: Queued',
+  running: ':arrows_counterclockwise: Running',
+  cancelling: ':double_vertical_bar: Cancelling',
+  succeeded: ':white_check_mark: Succeeded',
+  failed: ':x: Failed',
+  canceled: ':no_entry_sign: Canceled',
+  timed_out: ':alarm_clock: Timed out',
+};
+
+/** Section fields are limited to 2,000 characters each and 10 per block. */
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+function time(iso: string): string {
+  const ts = Math.floor(Date.parse(iso) / 1000);
+  // Slack renders this in each reader's time zone; the fallback is UTC.
+  return `<!date^${ts}^{time}|${new Date(iso).toISOString().slice(11, 16)} UTC>`;
+}
+
+/** The job card as a Slack message: `text` is the notification fallback, `blocks` the card. */
+export function renderCard(card: JobCard): { text: string; blocks: KnownBlock[] } {
+  const title = escapeMrkdwn(card.title);
+  const blocks: KnownBlock[] = [
+    {
+      type: 'section',
+      block_id: 'status',
+      text: { type: 'mrkdwn', text: clip(`*${statusLabel[card.status]}* · ${title}${card.detail ? `\n${card.detail.mrkdwn}` : ''}`, 3000) },
+    },
+  ];
+  if (card.fields.length > 0) {
+    blocks.push({
+      type: 'section',
+      block_id: 'fields',
+      fields: card.fields.slice(0, 10).map((f) => ({
+        type: 'mrkdwn' as const,
+        text: clip(`*${escapeMrkdwn(f.label)}*\n${f.code ? f.value.split('\n').map((v) => `\`${escapeMrkdwn(v.replace(/`/g, "'"))}\``).join('\n') : escapeMrkdwn(f.value)}`, 2000),
+      })),
+    });
+  }
+  const context = [
+    `Requested by ${mention(card.requesterId).mrkdwn}`,
+    `env *${escapeMrkdwn(card.environment)}*`,
+    `job \`${escapeMrkdwn(card.jobId)}\``,
+    `queued ${time(card.queuedAt)}`,
+    ...(card.finishedAt ? [`finished ${time(card.finishedAt)}`] : []),
+  ];
+  blocks.push({ type: 'context', block_id: 'meta', elements: [{ type: 'mrkdwn', text: context.join(' · ') }] });
+  const buttons = [
+    ...card.links.slice(0, 3).map((l, i) => ({
+      type: 'button' as const,
+      action_id: `${ActionId.Link}-${i}`,
+      text: { type: 'plain_text' as const, text: clip(l.label, 75) },
+      url: l.url,
+    })),
+    ...(card.actions.includes('cancel')
+      ? [
+          {
+            type: 'button' as const,
+            action_id: ActionId.CancelJob,
+            style: 'danger' as const,
+            text: { type: 'plain_text' as const, text: 'Cancel' },
+            value: card.jobId,
+            confirm: {
+              title: { type: 'plain_text' as const, text: 'Cancel this job?' },
+              text: { type: 'plain_text' as const, text: clip(`${card.title} will be stopped.`, 300) },
+              confirm: { type: 'plain_text' as const, text: 'Cancel it' },
+              deny: { type: 'plain_text' as const, text: 'Keep running' },
+              style: 'danger' as const,
+            },
+          },
+        ]
+      : []),
+  ];
+  if (buttons.length > 0) blocks.push({ type: 'actions', block_id: 'actions', elements: buttons });
+  const plainStatus = statusLabel[card.status].replace(/^:[a-z_]+: /, '');
+  return { text: clip(`${plainStatus}: ${card.title}`, 3000), blocks };
+}

@@ -1,0 +1,26 @@
+import { escapeMrkdwn } from '../../core/mrkdwn.ts';
+
+/** An ephemeral answer to the person who typed the command; nobody else sees it. */
+export interface EphemeralReply {
+  response_type: 'ephemeral';
+  text: string;
+}
+
+export function ephemeral(text: string): EphemeralReply {
+  return { response_type: 'ephemeral', text };
+}
+
+/** Wrong input: what is wrong, then how the command is used. Never a stack trace. */
+export function usageReply(message: string, usage: string): EphemeralReply {
+  return ephemeral(`:warning: ${escapeMrkdwn(message)}\n\n${escapeMrkdwn(usage)}`);
+}
+
+export function errorReply(message: string, hint?: string): EphemeralReply {
+  return ephemeral(`:warning: ${escapeMrkdwn(message)}${hint ? `\n${escapeMrkdwn(hint)}` : ''}`);
+}
+
+export function threadLink(teamDomain: string | undefined, channelId: string, ts: string): string {
+  // Slack's permalink format; chat.getPermalink would cost a Web API call on the ack path.
+  const host = teamDomain ? `https://${teamDomain}.slack.com` : 'https://slack.com';
+  return `${host}/archives/${channelId}/p${ts.replace('.', '')}`;
+}

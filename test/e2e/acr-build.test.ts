@@ -1,0 +1,133 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ids, startHarness, type Harness } from '../helpers/harness.ts';
+
+const source = 'https://github.com/org/app.git#main:src';
+let h: Harness | undefined;
+
+afterEach(async () => {
+  await h?.stop();
+  h = undefined;
+});
+
+function cardOf(harness: Harness, jobId: string) {
+  return harness.slack.messages(ids.devChannel).find((m) => JSON.stringify(m.blocks ?? []).includes(jobId));
+}
+
+function cardText(harness: Harness, jobId: string): string {
+  return JSON.stringify(cardOf(harness, jobId)?.blocks ?? []);
+}
+
+async function queueBuild(harness: Harness, text: string, opts: Parameters<Harness['command']>[1] = {}): Promise<string> {
+  const res = await harness.command(`build ${text}`, opts);
+  expect(res.status).toBe(200);
+  const body = res.json as { response_type: string; text: string };
+  expect(body.response_type).toBe('ephemeral');
+  const jobId = /`(j[0-9a-z]{12})`/.exec(body.text)?.[1];
+  expect(jobId, body.text).toBeDefined();
+  return jobId!;
+}
+
+async function waitForCard(harness: Harness, jobId: string, status: string, timeoutMs = 30_000): Promise<void> {
+  await harness.slack.waitFor(() => cardText(harness, jobId).includes(status), timeoutMs);
+}
+
+describe('/acr build end to end', () => {
+  it('queues, shows the live log in the thread and finishes the card as Succeeded with the pushed image', async () => {
+    h = await startHarness();
+    const jobId = await queueBuild(h, `-t web:v1 -f Dockerfile ${source}`);
+    await waitForCard(h, jobId, 'Succeeded');
+
+    const card = cardOf(h, jobId)!;
+    const history = [...(card.history ?? []).map((v) => JSON.stringify(v.blocks)), JSON.stringify(card.blocks)];
+    expect(history[0]).toContain('Queued');
+    expect(history.some((b) => b.includes('Running'))).toBe(true);
+    const final = JSON.stringify(card.blocks);
+    expect(final).toMatch(/contosodev\.azurecr\.io\/web:v1@sha256:[0-9a-f]{64}/);
+    expect(final).toContain('Duration');
+    expect(final).not.toContain('job.cancel'); // no Cancel button on a finished card
+
+    const replies = h.slack.thread(ids.devChannel, card.ts);
+    const log = replies.map((r) => r.text ?? '').join('\n');
+    expect(log).toMatch(/Step 1\/\d/);
+    expect(h.azure.count('POST', /\/scheduleRun$/)).toBe(1);
+    const scheduled = h.azure.requests.find((r) => r.method === 'POST' && /\/scheduleRun$/.test(r.path))!;
+    expect(scheduled.body).toMatchObject({ type: 'DockerBuildRequest', imageNames: ['web:v1'], dockerFilePath: 'Dockerfile', sourceLocation: source, isPushEnabled: true });
+  });
+
+  it('attaches the full log and explains a failed build in plain words', async () => {
+    h = await startHarness();
+    const jobId = await queueBuild(h, `-t will-fail:v1 ${source}`);
+    await waitForCard(h, jobId, 'Failed');
+    const card = cardOf(h, jobId)!;
+    await h.slack.waitFor(() => h!.slack.files.length > 0, 10_000);
+    const file = h.slack.files[0]!;
+    expect(file.threadTs).toBe(card.ts);
+    expect(file.content).toContain('returned a non-zero code');
+    expect(file.initialComment ?? '').toMatch(/Build failed/);
+    expect(file.initialComment ?? '').toMatch(/Dockerfile failed|step/i);
+  });
+
+  it('cancels the run when the requester presses Cancel, and refuses anyone else', async () => {
+    h = await startHarness({ azure: { queuedMs: 200, buildDurationMs: 20_000, logLineIntervalMs: 200 } });
+    const jobId = await queueBuild(h, `-t web:v2 ${source}`);
+    await waitForCard(h, jobId, 'Running');
+    await h.slack.waitFor(() => cardText(h!, jobId).includes('job.cancel'), 10_000);
+    const card = cardOf(h, jobId)!;
+
+    await h.click('job.cancel', jobId, { userId: ids.bob, messageTs: card.ts });
+    await h.slack.waitFor(() => h!.slack.responses.some((r) => JSON.stringify(r.body).includes('Only the person who started')), 5_000);
+    expect(h.azure.count('POST', /\/cancel$/)).toBe(0);
+
+    await h.click('job.cancel', jobId, { userId: ids.alice, messageTs: card.ts });
+    await waitForCard(h, jobId, 'Canceled');
+    expect(h.azure.count('POST', /\/cancel$/)).toBe(1);
+    expect(cardText(h, jobId)).toContain(`canceled by <@${ids.alice}>`);
+  });
+
+  it('keeps the final card right while Slack answers 429 for 20 seconds', async () => {
+    h = await startHarness();
+    h.slack.rateLimit({ forMs: 20_000, retryAfterSeconds: 5 });
+    const jobId = await queueBuild(h, `-t web:v3 ${source}`);
+    await waitForCard(h, jobId, 'Succeeded', 60_000);
+    const rejected = h.slack.calls.filter((c) => c.status === 429);
+    expect(rejected.length).toBeGreaterThan(0);
+    const card = cardOf(h, jobId)!;
+    expect(JSON.stringify(card.blocks)).toMatch(/web:v3@sha256/);
+    expect(h.azure.count('POST', /\/scheduleRun$/)).toBe(1);
+  });
+
+  it('resumes the same ACR run after the worker is SIGKILLed mid-build', async () => {
+    h = await startHarness({ worker: 'child', azure: { queuedMs: 200, buildDurationMs: 8_000, logLineIntervalMs: 200 } });
+    const jobId = await queueBuild(h, `-t web:v4 ${source}`);
+    await h.slack.waitFor(() => {
+      const card = cardOf(h!, jobId);
+      return !!card && h!.slack.thread(ids.devChannel, card.ts).length > 0;
+    }, 20_000);
+    await h.killWorker();
+    await h.startWorker();
+    await waitForCard(h, jobId, 'Succeeded', 60_000);
+    expect(h.azure.count('POST', /\/scheduleRun$/)).toBe(1);
+  });
+
+  it('treats a resent request (same trigger_id) as the same job', async () => {
+    h = await startHarness();
+    const first = await queueBuild(h, `-t web:v5 ${source}`, { triggerId: '1111.2222.resent' });
+    const second = await queueBuild(h, `-t web:v5 ${source}`, { triggerId: '1111.2222.resent' });
+    expect(second).toBe(first);
+    await waitForCard(h, first, 'Succeeded');
+    expect(h.azure.count('POST', /\/scheduleRun$/)).toBe(1);
+    expect(h.slack.messages(ids.devChannel)).toHaveLength(1);
+  });
+
+  it('/ops job shows the state, the run and a link to the thread', async () => {
+    h = await startHarness();
+    const jobId = await queueBuild(h, `-t web:v6 ${source}`);
+    await waitForCard(h, jobId, 'Succeeded');
+    const card = cardOf(h, jobId)!;
+    const res = await h.command(`job ${jobId}`, { command: '/ops' });
+    const text = (res.json as { text: string }).text;
+    expect(text).toContain('completed');
+    expect(text).toContain(`https://contoso.slack.com/archives/${ids.devChannel}/p${card.ts.replace('.', '')}`);
+    expect(text).toMatch(/ACR run: `[a-z0-9]+`/);
+  });
+});

@@ -1,0 +1,25 @@
+/**
+ * Registry of the emulated Web API methods. Unknown names answer `unknown_method`.
+ */
+import { deleteMessage, getPermalink, postEphemeral, postMessage, update } from './chat.ts';
+import { completeUploadExternal, getUploadURLExternal } from './files.ts';
+import { authTest, conversationsInfo, usergroupsUsersList, usersInfo, viewsOpen } from './workspace.ts';
+import type { MethodHandler } from './common.ts';
+
+export type { MethodContext, MethodHandler, MethodResult } from './common.ts';
+
+/** Method name → handler, for every method that needs a valid token. */
+export const METHODS: Readonly<Record<string, MethodHandler>> = {
+  'auth.test': authTest,
+  'chat.postMessage': postMessage,
+  'chat.update': update,
+  'chat.delete': deleteMessage,
+  'chat.postEphemeral': postEphemeral,
+  'chat.getPermalink': getPermalink,
+  'files.getUploadURLExternal': getUploadURLExternal,
+  'files.completeUploadExternal': completeUploadExternal,
+  'users.info': usersInfo,
+  'usergroups.users.list': usergroupsUsersList,
+  'conversations.info': conversationsInfo,
+  'views.open': viewsOpen,
+};

@@ -1,0 +1,129 @@
+/**
+ * Workspace look-ups and views: `auth.test`, `users.info`, `usergroups.users.list`,
+ * `conversations.info`, `views.open`.
+ */
+import { botProfile, fail, invalidArguments, str } from './common.ts';
+import type { MethodHandler } from './common.ts';
+
+/** `auth.test`: identity of the calling token. */
+export const authTest: MethodHandler = ({ identity }) => ({
+  ok: true,
+  url: `https://${identity.teamDomain}.slack.com/`,
+  team: identity.teamName,
+  user: identity.userName,
+  team_id: identity.teamId,
+  user_id: identity.botUserId,
+  bot_id: identity.botId,
+  app_id: identity.appId,
+  is_enterprise_install: false,
+});
+
+/** `users.info`: users registered with `addUser` (and every token's bot user). */
+export const usersInfo: MethodHandler = ({ args, store, identity }) => {
+  const id = str(args, 'user');
+  if (id === undefined) return fail('user_not_found');
+  const user = store.users.get(id);
+  if (!user) return fail('user_not_found');
+  const name = user.name ?? id.toLowerCase();
+  const realName = user.real_name ?? name;
+  return {
+    ok: true,
+    user: {
+      team_id: identity.teamId,
+      deleted: false,
+      is_bot: false,
+      is_admin: false,
+      tz: 'Etc/UTC',
+      ...structuredClone(user),
+      id,
+      name,
+      real_name: realName,
+      profile: { real_name: realName, display_name: name, ...(user.profile ? structuredClone(user.profile) : {}) },
+    },
+  };
+};
+
+/** `usergroups.users.list`: members set with `setUsergroup`; `no_such_subteam` otherwise. */
+export const usergroupsUsersList: MethodHandler = ({ args, store }) => {
+  const id = str(args, 'usergroup');
+  if (id === undefined) return invalidArguments('missing required field: usergroup');
+  const users = store.usergroups.get(id);
+  if (!users) return fail('no_such_subteam');
+  return { ok: true, users: [...users] };
+};
+
+/** `conversations.info`: registered channels; unregistered ones are synthesised unless `strictChannels`. */
+export const conversationsInfo: MethodHandler = ({ args, store, strictChannels }) => {
+  const id = str(args, 'channel');
+  if (id === undefined) return fail('channel_not_found');
+  const known = store.channels.get(id);
+  if (!known && strictChannels) return fail('channel_not_found');
+  const isIm = id.startsWith('D');
+  const isPrivate = known?.is_private ?? id.startsWith('G');
+  return {
+    ok: true,
+    channel: {
+      id,
+      name: known?.name ?? id.toLowerCase(),
+      is_channel: !isIm && !isPrivate,
+      is_group: false,
+      is_im: isIm,
+      is_mpim: false,
+      is_private: isPrivate,
+      is_archived: false,
+      is_general: false,
+      is_member: known?.is_member ?? true,
+      created: 1700000000,
+    },
+  };
+};
+
+/**
+ * `views.open`: records the view. `trigger_id` may be used once (`exchanged_trigger_id` after);
+ * the `view` argument must be an object with a `type`.
+ */
+export const viewsOpen: MethodHandler = ({ args, store, identity }) => {
+  const triggerId = str(args, 'trigger_id');
+  const interactivityPointer = str(args, 'interactivity_pointer');
+  const trigger = triggerId ?? interactivityPointer;
+  if (trigger === undefined) return invalidArguments('missing required field: trigger_id');
+  const view = args.view;
+  if (view === null || typeof view !== 'object' || Array.isArray(view) || typeof (view as { type?: unknown }).type !== 'string') {
+    return invalidArguments('missing required field: view');
+  }
+  if (store.usedTriggers.has(trigger)) return fail('exchanged_trigger_id');
+  store.usedTriggers.add(trigger);
+  const id = store.nextViewId();
+  const recorded = {
+    id,
+    trigger_id: trigger,
+    view: structuredClone(view as Record<string, unknown>),
+    team_id: identity.teamId,
+    app_id: identity.appId,
+    bot_id: identity.botId,
+    time: Date.now(),
+  };
+  store.views.push(recorded);
+  return {
+    ok: true,
+    view: {
+      id,
+      team_id: identity.teamId,
+      blocks: [],
+      private_metadata: '',
+      callback_id: '',
+      external_id: '',
+      state: { values: {} },
+      hash: `${Math.floor(Date.now() / 1000)}.${id}`,
+      clear_on_close: false,
+      notify_on_close: false,
+      ...structuredClone(view as Record<string, unknown>),
+      root_view_id: id,
+      previous_view_id: null,
+      app_id: identity.appId,
+      app_installed_team_id: identity.teamId,
+      bot_id: identity.botId,
+    },
+    bot_profile: botProfile(identity),
+  };
+};

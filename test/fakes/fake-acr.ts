@@ -1,0 +1,122 @@
+import type { AcrBuilds, DockerBuildSpec, LogChunk, LogReader, RunInfo } from '../../src/core/build/acr-builds.ts';
+import type { JobCard, JobReporter, ThreadMessage } from '../../src/core/card.ts';
+import type { JobContext } from '../../src/core/job-context.ts';
+import type { CancelRequests } from '../../src/core/job-queue.ts';
+import type { RegistryRef } from '../../src/core/registry-ref.ts';
+import { pino } from 'pino';
+
+/** In-memory ACR for handler unit tests; the emulator covers the real SDK paths. */
+export class FakeAcr implements AcrBuilds {
+  runs = new Map<string, RunInfo & { log: string; complete?: string }>();
+  calls: string[] = [];
+  failNext: Error | undefined;
+  #n = 0;
+
+  #maybeFail(name: string) {
+    this.calls.push(name);
+    if (this.failNext) {
+      const e = this.failNext;
+      this.failNext = undefined;
+      throw e;
+    }
+  }
+  async scheduleDockerBuild(_ref: RegistryRef, _spec: DockerBuildSpec): Promise<RunInfo> {
+    this.#maybeFail('schedule');
+    const runId = `ca${++this.#n}`;
+    const run = { runId, status: 'Queued', createTime: new Date(), outputImages: [], log: '' };
+    this.runs.set(runId, run);
+    return { ...run };
+  }
+  async getRun(_ref: RegistryRef, runId: string): Promise<RunInfo> {
+    this.#maybeFail('getRun');
+    return { ...this.runs.get(runId)! };
+  }
+  async listRunsSince(_ref: RegistryRef, since: Date): Promise<RunInfo[]> {
+    this.#maybeFail('list');
+    return [...this.runs.values()].filter((r) => !r.createTime || r.createTime >= since);
+  }
+  async cancelRun(_ref: RegistryRef, runId: string): Promise<void> {
+    this.#maybeFail('cancel');
+    const run = this.runs.get(runId)!;
+    run.status = 'Canceled';
+    run.complete = 'canceled';
+  }
+  async getLogUrl(_ref: RegistryRef, runId: string): Promise<string> {
+    this.#maybeFail('getLogUrl');
+    return `https://blob.example/${runId}?sig=secret`;
+  }
+  /** Appends log text and optionally ends the run. */
+  write(runId: string, text: string, end?: { status: string; complete: string }): void {
+    const run = this.runs.get(runId)!;
+    run.log += text;
+    run.status = end?.status ?? 'Running';
+    if (end) {
+      run.complete = end.complete;
+      run.finishTime = new Date();
+      run.outputImages = [{ registry: 'contosodev.azurecr.io', repository: 'web', tag: 'v1', digest: `sha256:${'a'.repeat(64)}` }];
+    }
+  }
+  logReader(): LogReader {
+    return {
+      read: async (url, offset): Promise<LogChunk> => {
+        const run = this.runs.get(/\/(ca\d+)\?/.exec(url)![1]!)!;
+        if (run.status === 'Queued') return { exists: false, text: '', nextOffset: offset };
+        const text = run.log.slice(offset);
+        return { exists: true, text, nextOffset: run.log.length, ...(run.complete && { complete: run.complete }) };
+      },
+      readAll: async (url) => ({ text: this.runs.get(/\/(ca\d+)\?/.exec(url)![1]!)!.log, truncatedBytes: 0 }),
+    };
+  }
+}
+
+export class FakeReporter implements JobReporter {
+  cards: JobCard[] = [];
+  messages: ThreadMessage[] = [];
+  async updateCard(card: JobCard): Promise<void> {
+    this.cards.push(structuredClone(card));
+  }
+  async post(_jobId: string, message: ThreadMessage): Promise<void> {
+    this.messages.push(message);
+  }
+  get last(): JobCard | undefined {
+    return this.cards.at(-1);
+  }
+}
+
+export class FakeCancels implements CancelRequests {
+  flags = new Map<string, string>();
+  async request(jobId: string, userId: string) {
+    this.flags.set(jobId, userId);
+  }
+  async requestedBy(jobId: string) {
+    return this.flags.get(jobId);
+  }
+}
+
+export class Woke extends Error {
+  override name = 'DelayedError';
+  constructor(readonly ms: number) {
+    super(`wake after ${ms}`);
+  }
+}
+
+/** A JobContext whose saves are recorded and whose wakeAfter ends the run like BullMQ's DelayedError. */
+export function fakeContext<T>(data: T, opts: { attemptsMade?: number; maxAttempts?: number } = {}) {
+  const saves: T[] = [];
+  const ctx: JobContext<T> & { saves: T[] } = {
+    id: 'j000000000001',
+    data,
+    attemptsMade: opts.attemptsMade ?? 0,
+    maxAttempts: opts.maxAttempts ?? 5,
+    log: pino({ level: 'silent' }),
+    saves,
+    async save(next: T) {
+      saves.push(structuredClone(next));
+      (ctx as { data: T }).data = next;
+    },
+    async wakeAfter(ms: number): Promise<never> {
+      throw new Woke(ms);
+    },
+  };
+  return ctx;
+}

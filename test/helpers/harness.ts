@@ -1,0 +1,211 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { Redis } from 'ioredis';
+import { loadConfig } from '../../src/config/load-config.ts';
+import { createLogger } from '../../src/core/logger.ts';
+import { start, type Running } from '../../src/runtime/start.ts';
+import { startAzureEmulator, type AzureEmulator } from '../emulators/azure/index.ts';
+import { startSlackEmulator, type SlackEmulator } from '../emulators/slack/index.ts';
+import { blockActionsBody, postSigned, slashCommandBody } from './slack-requests.ts';
+import { freePort } from './redis-server.ts';
+
+export const ids = {
+  team: 'T0TEAM',
+  app: 'A0CHATOPS',
+  botUser: 'U0BOT',
+  alice: 'U0ALICE',
+  bob: 'U0BOB',
+  admin: 'U0ADMIN',
+  devChannel: 'C0DEV',
+  prodChannel: 'C0PROD',
+  otherChannel: 'C0OTHER',
+  subscription: '00000000-0000-0000-0000-000000000001',
+  prodSubscription: '11111111-1111-1111-1111-111111111111',
+  tenant: '72f988bf-86f1-41af-91ab-2d7cd011db47',
+  client: 'a1b2c3d4-0000-4000-8000-00000000c11e',
+} as const;
+
+export const defaultYaml = `
+defaultEnvironment: dev
+environments:
+  dev:
+    subscriptionId: ${ids.subscription}
+    resourceGroup: rg-dev
+    location: eastus
+    registry: contosodev
+    channels: [${ids.devChannel}]
+  prod:
+    subscriptionId: ${ids.prodSubscription}
+    resourceGroup: rg-prod
+    location: westeurope
+    registry: contosoprod
+    channels: [${ids.prodChannel}]
+access:
+  admins: [${ids.admin}]
+`;
+
+export interface HarnessOptions {
+  yaml?: string;
+  env?: Record<string, string>;
+  /** `child`: the worker runs as its own process (so it can be SIGKILLed); the bot stays here. */
+  worker?: 'inprocess' | 'child';
+  azure?: Parameters<typeof startAzureEmulator>[0];
+  /** Defaults to TEST_REDIS_URL; the database is emptied first. */
+  redisUrl?: string;
+  /** Also copy product log lines here (the playground writes them to a file). */
+  onLog?: (line: string) => void;
+}
+
+export interface Harness {
+  slack: SlackEmulator;
+  azure: AzureEmulator;
+  redis: Redis;
+  botUrl: string;
+  signingSecret: string;
+  botToken: string;
+  /** Every log line the product wrote (JSON strings), for secret and content checks. */
+  logs: string[];
+  command(text: string, opts?: { command?: string; userId?: string; channelId?: string; triggerId?: string; tsSeconds?: number }): Promise<{ status: number; text: string; json?: unknown; elapsedMs: number }>;
+  click(actionId: string, value: string, opts: { userId?: string; channelId?: string; messageTs: string }): Promise<{ status: number }>;
+  startWorker(): Promise<void>;
+  killWorker(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole product against the emulators: real Bolt, WebClient, ARM client and identity,
+ * a real Redis (database 9 of the test Redis, flushed first).
+ */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const redisUrl = options.redisUrl ?? process.env.TEST_REDIS_URL!;
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  await redis.flushdb();
+
+  const slack = await startSlackEmulator();
+  const botToken = `xoxb-${Math.random().toString(36).slice(2)}-test`;
+  slack.addToken(botToken, { teamId: ids.team, botUserId: ids.botUser, appId: ids.app });
+  const azure = await startAzureEmulator({ queuedMs: 300, buildDurationMs: 2000, logLineIntervalMs: 100, ...options.azure });
+  const clientSecret = `secret-${Math.random().toString(36).slice(2)}`;
+  azure.identity.addClient(ids.tenant, ids.client, clientSecret);
+  azure.acr.addRegistry({ subscriptionId: ids.subscription, resourceGroup: 'rg-dev', name: 'contosodev' });
+  azure.acr.addRegistry({ subscriptionId: ids.prodSubscription, resourceGroup: 'rg-prod', name: 'contosoprod' });
+
+  const dir = mkdtempSync(join(tmpdir(), 'chatops-e2e-'));
+  const configPath = join(dir, 'chatops.yaml');
+  writeFileSync(configPath, options.yaml ?? defaultYaml);
+  const signingSecret = `signing-${Math.random().toString(36).slice(2)}`;
+  const env: Record<string, string> = {
+    SLACK_BOT_TOKEN: botToken,
+    SLACK_SIGNING_SECRET: signingSecret,
+    SLACK_API_URL: slack.apiUrl,
+    REDIS_URL: redisUrl,
+    CHATOPS_CONFIG: configPath,
+    AZURE_TENANT_ID: ids.tenant,
+    AZURE_CLIENT_ID: ids.client,
+    AZURE_CLIENT_SECRET: clientSecret,
+    AZURE_AUTHORITY_HOST: azure.url,
+    AZURE_RESOURCE_MANAGER_ENDPOINT: azure.url,
+    AZURE_GRAPH_ENDPOINT: azure.url,
+    CHATOPS_POLL_INTERVAL_MS: '200',
+    CHATOPS_LOCK_DURATION_MS: '2000',
+    CHATOPS_SHUTDOWN_GRACE_MS: '2000',
+    LOG_LEVEL: 'debug',
+    PORT: '0',
+    ...options.env,
+  };
+
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      for (const line of String(chunk).split('\n').filter(Boolean)) {
+        logs.push(line);
+        options.onLog?.(line);
+      }
+      cb();
+    },
+  });
+  const mode = options.worker ?? 'inprocess';
+  const bot: Running = await start(loadConfig({ ...env, CHATOPS_ROLE: mode === 'child' ? 'bot' : 'all' }), createLogger('debug', sink));
+  const botUrl = `http://127.0.0.1:${bot.port}/slack/events`;
+
+  let child: ChildProcess | undefined;
+  const workerEnv = { ...process.env, ...env, CHATOPS_ROLE: 'worker', PORT: String(await freePort()) };
+  async function startWorker(): Promise<void> {
+    const proc = spawn(process.execPath, ['src/main.ts'], { env: workerEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = proc;
+    let buffered = '';
+    const started = new Promise<void>((resolve, reject) => {
+      proc.stdout!.on('data', (d: Buffer) => {
+        buffered += d.toString();
+        const lines = buffered.split('\n');
+        buffered = lines.pop()!;
+        logs.push(...lines.filter(Boolean));
+        if (lines.some((l) => l.includes('job worker started'))) resolve();
+      });
+      proc.stderr!.on('data', (d: Buffer) => logs.push(d.toString()));
+      proc.once('exit', (code) => reject(new Error(`worker exited early with ${code}`)));
+    });
+    await started;
+  }
+  if (mode === 'child') await startWorker();
+
+  let counter = 0;
+  return {
+    slack,
+    azure,
+    redis,
+    botUrl,
+    signingSecret,
+    botToken,
+    logs,
+    async command(text, opts = {}) {
+      const body = slashCommandBody({
+        command: opts.command ?? '/acr',
+        text,
+        userId: opts.userId ?? ids.alice,
+        channelId: opts.channelId ?? ids.devChannel,
+        teamId: ids.team,
+        apiAppId: ids.app,
+        teamDomain: 'contoso',
+        responseUrl: slack.responseUrl(`cmd-${++counter}`),
+        ...(opts.triggerId && { triggerId: opts.triggerId }),
+      });
+      return postSigned(botUrl, body, { secret: signingSecret, ...(opts.tsSeconds !== undefined && { tsSeconds: opts.tsSeconds }) });
+    },
+    async click(actionId, value, opts) {
+      const body = blockActionsBody({
+        userId: opts.userId ?? ids.alice,
+        teamId: ids.team,
+        apiAppId: ids.app,
+        channelId: opts.channelId ?? ids.devChannel,
+        messageTs: opts.messageTs,
+        actionId,
+        value,
+        responseUrl: slack.responseUrl(`act-${++counter}`),
+      });
+      return postSigned(botUrl, body, { secret: signingSecret });
+    },
+    startWorker,
+    async killWorker() {
+      if (child && child.exitCode === null) {
+        const exited = new Promise((r) => child!.once('exit', r));
+        child.kill('SIGKILL');
+        await exited;
+      }
+    },
+    async stop() {
+      if (child && child.exitCode === null) {
+        const exited = new Promise((r) => child!.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      await bot.stop();
+      await slack.close();
+      await azure.close();
+      redis.disconnect();
+    },
+  };
+}

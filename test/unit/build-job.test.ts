@@ -1,0 +1,119 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createBuildJob } from '../../jobs/build.ts';
+import { AzureOperationError } from '../../src/core/azure-errors.ts';
+import { newBuildProgress, type BuildJobData } from '../../src/core/build/build-job.ts';
+import { FakeAcr, FakeCancels, FakeReporter, Woke, fakeContext } from '../fakes/fake-acr.ts';
+
+function data(over: Partial<BuildJobData['progress']> = {}): BuildJobData {
+  return {
+    jobId: 'j000000000001',
+    requesterId: 'U0ALICE',
+    teamId: 'T0',
+    channelId: 'C0DEV',
+    environment: 'dev',
+    target: { subscriptionId: '00000000-0000-0000-0000-000000000001', resourceGroup: 'rg', registry: 'contosodev' },
+    spec: { images: ['web:v1'], file: 'Dockerfile', buildArgs: [], platform: { os: 'Linux', architecture: 'amd64' }, noCache: false, sourceLocation: 'https://github.com/o/a.git' },
+    queuedAt: new Date().toISOString(),
+    progress: { ...newBuildProgress(), ...over },
+  };
+}
+
+let acr: FakeAcr;
+let reporter: FakeReporter;
+let cancels: FakeCancels;
+let run: ReturnType<typeof createBuildJob>;
+
+beforeEach(() => {
+  acr = new FakeAcr();
+  reporter = new FakeReporter();
+  cancels = new FakeCancels();
+  run = createBuildJob({ acr, logs: acr.logReader(), reporter, cancels, portal: 'https://portal.azure.com', pollIntervalMs: 1000 });
+});
+
+async function step(ctx: ReturnType<typeof fakeContext<BuildJobData>>): Promise<number | 'done'> {
+  try {
+    await run(ctx);
+    return 'done';
+  } catch (err) {
+    if (err instanceof Woke) return err.ms;
+    throw err;
+  }
+}
+
+describe('the build job', () => {
+  it('saves the run id before reporting, then waits without holding the worker', async () => {
+    const ctx = fakeContext(data());
+    expect(await step(ctx)).toBe(1000);
+    expect(acr.calls).toEqual(['schedule']);
+    expect(ctx.saves[0]!.progress.phase).toBe('scheduling');
+    expect(ctx.saves[1]!.progress).toMatchObject({ phase: 'following', runId: 'ca1' });
+    expect(reporter.last).toMatchObject({ status: 'running', actions: ['cancel'] });
+  });
+
+  it('follows the log in batches and finishes with one run lookup', async () => {
+    const ctx = fakeContext(data());
+    await step(ctx);
+    acr.write('ca1', 'Step 1/2 : FROM node\n');
+    expect(await step(ctx)).toBe(1000);
+    acr.write('ca1', 'Step 2/2 : RUN npm ci\n', { status: 'Succeeded', complete: 'succeeded' });
+    expect(await step(ctx)).toBe('done');
+    expect(reporter.messages.filter((m) => m.kind === 'log').map((m) => (m as { text: string }).text)).toEqual(['Step 1/2 : FROM node', 'Step 2/2 : RUN npm ci']);
+    expect(acr.calls.filter((c) => c === 'getRun')).toHaveLength(1);
+    expect(acr.calls.filter((c) => c === 'getLogUrl')).toHaveLength(1); // the SAS URL is cached in memory
+    expect(reporter.last!.status).toBe('succeeded');
+    expect(JSON.stringify(reporter.last!.fields)).toContain(`web:v1@sha256:${'a'.repeat(64)}`);
+    expect(JSON.stringify(ctx.data)).not.toContain('sig=secret'); // the SAS URL is never persisted
+  });
+
+  it('after a crash between scheduleRun and saving its id, adopts that run instead of starting another', async () => {
+    const ctx = fakeContext(data());
+    await acr.scheduleDockerBuild(ctx.data.target, ctx.data.spec); // the call that "crashed"
+    acr.calls = [];
+    const resumed = fakeContext(data({ phase: 'scheduling', schedulingSince: new Date(Date.now() - 1000).toISOString() }));
+    expect(await step(resumed)).toBe(1000);
+    expect(acr.calls).toEqual(['list']);
+    expect(resumed.data.progress.runId).toBe('ca1');
+  });
+
+  it('refuses to guess when several runs could be its own, and says so', async () => {
+    const ctx = fakeContext(data({ phase: 'scheduling', schedulingSince: new Date(Date.now() - 1000).toISOString() }));
+    await acr.scheduleDockerBuild(ctx.data.target, ctx.data.spec);
+    await acr.scheduleDockerBuild(ctx.data.target, ctx.data.spec);
+    acr.calls = [];
+    expect(await step(ctx)).toBe('done');
+    expect(acr.calls).toEqual(['list']);
+    expect(reporter.last!.status).toBe('failed');
+    expect(JSON.stringify(reporter.messages)).toMatch(/ca1, ca2/);
+  });
+
+  it('does not start a build that was canceled while queued', async () => {
+    await cancels.request('j000000000001', 'U0ALICE');
+    const ctx = fakeContext(data());
+    expect(await step(ctx)).toBe('done');
+    expect(acr.calls).toEqual([]);
+    expect(reporter.last).toMatchObject({ status: 'canceled', actions: [] });
+  });
+
+  it('retries transient Azure errors, and reports the failure plainly on the last attempt', async () => {
+    acr.failNext = new AzureOperationError('Azure refused to start the build (HTTP 503)', { statusCode: 503, transient: true, hint: 'retry' });
+    await expect(run(fakeContext(data(), { attemptsMade: 0 }))).rejects.toThrow(/503/);
+    expect(reporter.cards).toHaveLength(0);
+
+    acr.failNext = new AzureOperationError('Azure refused to start the build: the registry was not found', { statusCode: 404, transient: false, hint: 'Check the registry name' });
+    const ctx = fakeContext(data());
+    expect(await step(ctx)).toBe('done');
+    expect(reporter.last!.status).toBe('failed');
+    expect(reporter.messages.at(-1)).toMatchObject({ kind: 'error', hint: 'Check the registry name' });
+  });
+
+  it('attaches the log with a plain-words reason when the build fails', async () => {
+    const ctx = fakeContext(data());
+    await step(ctx);
+    acr.write('ca1', "Step 3/5 : RUN npm ci\nThe command '/bin/sh -c npm ci' returned a non-zero code: 1\n", { status: 'Failed', complete: 'failed' });
+    expect(await step(ctx)).toBe('done');
+    const file = reporter.messages.find((m) => m.kind === 'file');
+    expect(file).toMatchObject({ kind: 'file', filename: 'build-ca1.log' });
+    expect((file as { comment: string }).comment).toMatch(/Build failed: .*non-zero code.*\n.*Dockerfile failed/);
+    expect(reporter.last!.status).toBe('failed');
+  });
+});

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config/load-config.ts';
+
+const yaml = `
+defaultEnvironment: dev
+environments:
+  dev:
+    subscriptionId: 00000000-0000-0000-0000-000000000000
+    resourceGroup: rg-dev
+    location: eastus
+    registry: contosodev
+    channels: [C0DEV]
+`;
+const env = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', CHATOPS_CONFIG: 'c.yaml' };
+
+function problems(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigError) return [...err.problems];
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const c = loadConfig(env, () => yaml);
+    expect(c.port).toBe(3000);
+    expect(c.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(c.role).toBe('all');
+    expect(c.worker.pollIntervalMs).toBe(5000);
+    expect(c.azure.endpoints).toMatchObject({
+      authorityHost: 'https://login.microsoftonline.com',
+      resourceManager: 'https://management.azure.com',
+      graph: 'https://graph.microsoft.com',
+      instanceDiscovery: true,
+    });
+    expect(c.environments.dev?.registry).toBe('contosodev');
+  });
+
+  it('derives endpoints from AZURE_CLOUD and lets each be overridden', () => {
+    const china = loadConfig({ ...env, AZURE_CLOUD: 'AzureChinaCloud' }, () => yaml);
+    expect(china.azure.endpoints.resourceManager).toBe('https://management.chinacloudapi.cn');
+    expect(china.azure.endpoints.authorityHost).toBe('https://login.chinacloudapi.cn');
+    expect(china.azure.endpoints.instanceDiscovery).toBe(true);
+    const local = loadConfig({ ...env, AZURE_AUTHORITY_HOST: 'https://localhost:8443/', AZURE_RESOURCE_MANAGER_ENDPOINT: 'https://localhost:8443' }, () => yaml);
+    expect(local.azure.endpoints.authorityHost).toBe('https://localhost:8443');
+    expect(local.azure.endpoints.instanceDiscovery).toBe(false);
+    expect(local.azure.endpoints.resourceManager).toBe('https://localhost:8443');
+  });
+
+  it('reports every problem at once, each saying what to fix', () => {
+    const found = problems(() =>
+      loadConfig({ CHATOPS_CONFIG: 'c.yaml', PORT: 'eighty', AZURE_CLIENT_SECRET: 'x', AZURE_AUTHORITY_HOST: 'http://insecure' }, () => `
+defaultEnvironment: qa
+environments:
+  dev: { subscriptionId: nope, resourceGroup: rg, location: East US }
+`),
+    );
+    const text = found.join('\n');
+    expect(text).toMatch(/SLACK_BOT_TOKEN/);
+    expect(text).toMatch(/SLACK_SIGNING_SECRET.*Socket Mode/);
+    expect(text).toMatch(/PORT/);
+    expect(text).toMatch(/AZURE_CLIENT_SECRET.*AZURE_TENANT_ID/);
+    expect(text).toMatch(/AZURE_AUTHORITY_HOST.*https/);
+    expect(text).toMatch(/subscriptionId.*UUID/);
+    expect(text).toMatch(/location/);
+    expect(text).toMatch(/defaultEnvironment.*qa/);
+    expect(found.length).toBeGreaterThanOrEqual(8);
+  });
+
+  it('says how to fix a missing config file', () => {
+    const found = problems(() =>
+      loadConfig(env, () => {
+        throw Object.assign(new Error('nope'), { code: 'ENOENT' });
+      }),
+    );
+    expect(found[0]).toMatch(/c\.yaml.*not found.*chatops\.example\.yaml/);
+  });
+
+  it('does not need a signing secret in Socket Mode', () => {
+    const c = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', CHATOPS_CONFIG: 'c.yaml' }, () => yaml);
+    expect(c.slack.appToken).toBe('xapp-1');
+    expect(c.slack.signingSecret).toBeUndefined();
+  });
+});
