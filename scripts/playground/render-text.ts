@@ -7,7 +7,7 @@ interface Block {
   type: string;
   text?: TextObject;
   fields?: TextObject[];
-  elements?: ({ type: string; text?: TextObject | string; style?: string; url?: string } & TextObject)[];
+  elements?: { type: string; text?: TextObject | string; style?: string; url?: string }[];
 }
 
 /** Undo Slack markup: entities, mentions, dates, links. */
@@ -32,10 +32,14 @@ export function renderMessageText(message: { text?: string; blocks?: unknown }, 
       if (block.text?.text) lines.push(mrkdwnToText(block.text.text, users));
       for (const f of block.fields ?? []) lines.push(`  ${mrkdwnToText(f.text ?? '', users).replace(/\n/g, ': ')}`);
     } else if (block.type === 'context') {
-      lines.push(`  ${(block.elements ?? []).map((e) => mrkdwnToText(typeof e.text === 'string' ? e.text : (e.text?.text ?? ''), users)).join(' ')}`);
+      lines.push(`  ${(block.elements ?? []).map((e) => mrkdwnToText(textOf(e.text), users)).join(' ')}`);
     } else if (block.type === 'actions') {
-      lines.push(`  ${(block.elements ?? []).map((e) => `[${typeof e.text === 'object' ? e.text?.text : e.text}]`).join(' ')}`);
+      lines.push(`  ${(block.elements ?? []).map((e) => `[${textOf(e.text)}]`).join(' ')}`);
     }
   }
   return lines.join('\n');
+}
+
+function textOf(t: TextObject | string | undefined): string {
+  return typeof t === 'string' ? t : (t?.text ?? '');
 }

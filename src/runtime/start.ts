@@ -8,6 +8,7 @@ import { AzureAcrBuilds } from '../azure/acr-builds.ts';
 import { createAzureCredential } from '../azure/credential.ts';
 import { BlobLogReader } from '../azure/log-blob-reader.ts';
 import type { Config } from '../config/config.ts';
+import { ConfigError } from '../config/load-config.ts';
 import { OutboxReporter } from '../outbox/outbox-reporter.ts';
 import { OutboxStore } from '../outbox/outbox-store.ts';
 import { createOutboxWorker } from '../outbox/outbox-worker.ts';
@@ -95,8 +96,11 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
     });
     workers.push(outboxWorker);
     void outboxWorker.run();
+    const identity = await whoAmI(slackForStartup(config), logger);
     app = createSlackApp({
       botToken: config.slack.botToken,
+      botId: identity.botId,
+      botUserId: identity.botUserId,
       ...(config.slack.signingSecret && { signingSecret: config.slack.signingSecret }),
       ...(config.slack.appToken && { appToken: config.slack.appToken }),
       ...(config.slack.apiUrl && { apiUrl: config.slack.apiUrl }),
@@ -138,6 +142,32 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
       return stopping;
     },
   };
+}
+
+function slackForStartup(config: Config): WebClient {
+  return new WebClient(config.slack.botToken, {
+    ...(config.slack.apiUrl && { slackApiUrl: config.slack.apiUrl }),
+    retryConfig: { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 5000 },
+  });
+}
+
+/**
+ * The bot's own ids, from auth.test. Done here (with retries) rather than inside Bolt's
+ * constructor, where a Slack hiccup becomes an unhandled rejection, and an invalid token
+ * is reported as the configuration problem it is.
+ */
+async function whoAmI(client: WebClient, logger: Logger): Promise<{ botId: string; botUserId: string }> {
+  try {
+    const res = await client.auth.test();
+    logger.info({ team: res.team_id, botUserId: res.user_id }, 'Slack token verified');
+    return { botId: res.bot_id ?? '', botUserId: res.user_id ?? '' };
+  } catch (err) {
+    const code = (err as { data?: { error?: string } }).data?.error;
+    if (code === 'invalid_auth' || code === 'not_authed' || code === 'account_inactive' || code === 'token_revoked') {
+      throw new ConfigError([`SLACK_BOT_TOKEN: Slack says ${code}; copy the Bot User OAuth Token (xoxb-…) from your app's OAuth & Permissions page`]);
+    }
+    throw err;
+  }
 }
 
 async function ping(redis: Redis): Promise<boolean> {

@@ -14,6 +14,9 @@ export interface SlackAppOptions {
   /** When set, Socket Mode (local use, behind a firewall); otherwise the HTTP receiver. */
   appToken?: string;
   apiUrl?: string;
+  /** From auth.test at start-up; given to Bolt so it does not call auth.test itself in the constructor. */
+  botId: string;
+  botUserId: string;
   environments: EnvironmentsConfig;
   admins: readonly string[];
   portal: string;
@@ -32,6 +35,8 @@ export interface SlackAppOptions {
 export function createSlackApp(options: SlackAppOptions): App {
   const app = new App({
     token: options.botToken,
+    botId: options.botId,
+    botUserId: options.botUserId,
     logger: toBoltLogger(options.logger),
     ...(options.appToken
       ? { socketMode: true, appToken: options.appToken }

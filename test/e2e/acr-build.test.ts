@@ -50,7 +50,7 @@ describe('/acr build end to end', () => {
     const log = replies.map((r) => r.text ?? '').join('\n');
     expect(log).toMatch(/Step 1\/\d/);
     expect(h.azure.count('POST', /\/scheduleRun$/)).toBe(1);
-    const scheduled = h.azure.requests.find((r) => r.method === 'POST' && /\/scheduleRun$/.test(r.path))!;
+    const scheduled = h.azure.requests.find((r: { method: string; path: string }) => r.method === 'POST' && /\/scheduleRun$/.test(r.path))!;
     expect(scheduled.body).toMatchObject({ type: 'DockerBuildRequest', imageNames: ['web:v1'], dockerFilePath: 'Dockerfile', sourceLocation: source, isPushEnabled: true });
   });
 

@@ -95,8 +95,10 @@ export class FakeCancels implements CancelRequests {
 
 export class Woke extends Error {
   override name = 'DelayedError';
-  constructor(readonly ms: number) {
+  readonly ms: number;
+  constructor(ms: number) {
     super(`wake after ${ms}`);
+    this.ms = ms;
   }
 }
 

@@ -86,7 +86,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 
   const slack = await startSlackEmulator();
   const botToken = `xoxb-${Math.random().toString(36).slice(2)}-test`;
-  slack.addToken(botToken, { teamId: ids.team, botUserId: ids.botUser, appId: ids.app });
+  slack.addToken(botToken, { teamId: ids.team, botUserId: ids.botUser, appId: ids.app, teamDomain: 'contoso' });
   const azure = await startAzureEmulator({ queuedMs: 300, buildDurationMs: 2000, logLineIntervalMs: 100, ...options.azure });
   const clientSecret = `secret-${Math.random().toString(36).slice(2)}`;
   azure.identity.addClient(ids.tenant, ids.client, clientSecret);

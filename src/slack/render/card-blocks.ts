@@ -80,5 +80,6 @@ export function renderCard(card: JobCard): { text: string; blocks: KnownBlock[] 
   ];
   if (buttons.length > 0) blocks.push({ type: 'actions', block_id: 'actions', elements: buttons });
   const plainStatus = statusLabel[card.status].replace(/^:[a-z_]+: /, '');
-  return { text: clip(`${plainStatus}: ${card.title}`, 3000), blocks };
+  // The fallback `text` is parsed as mrkdwn by Slack too, so it is escaped like the blocks.
+  return { text: clip(`${plainStatus}: ${title}`, 3000), blocks };
 }

@@ -83,7 +83,10 @@ export interface EmulatedEphemeral {
   bot_id?: string;
 }
 
-/** A file created by `files.getUploadURLExternal`. */
+/**
+ * A file created by `files.getUploadURLExternal` (emulator model, camelCase; the wire shape is in
+ * `files.ts`). {@link SlackEmulator.files} lists completed files only; `uploads` lists all.
+ */
 export interface EmulatedFile {
   id: string;
   filename: string;
@@ -95,18 +98,21 @@ export interface EmulatedFile {
   bytes: Buffer;
   /** `bytes` decoded as UTF-8. */
   content: string;
+  /** Bytes were received at the upload URL. */
   uploaded: boolean;
+  /** `files.completeUploadExternal` succeeded for it. */
   completed: boolean;
   /** Owner (the bot user of the token that asked for the upload URL). */
   user: string;
-  snippet_type?: string;
-  alt_text?: string;
-  /** Where the file was shared by `files.completeUploadExternal`, if anywhere. */
+  snippetType?: string;
+  altText?: string;
+  /** Channel the file was shared to by `files.completeUploadExternal`, if any. */
   channel?: string;
-  thread_ts?: string;
-  initial_comment?: string;
+  /** Thread (parent `ts`) the file was shared into, if any. */
+  threadTs?: string;
+  initialComment?: string;
   /** `ts` of the message the share created. */
-  message_ts?: string;
+  messageTs?: string;
 }
 
 /** A view opened with `views.open`. */

@@ -33,8 +33,8 @@ export const getUploadURLExternal: MethodHandler = (ctx) => {
     uploaded: false,
     completed: false,
     user: identity.botUserId,
-    ...(snippetType !== undefined ? { snippet_type: snippetType } : {}),
-    ...(altText !== undefined ? { alt_text: altText } : {}),
+    ...(snippetType !== undefined ? { snippetType } : {}),
+    ...(altText !== undefined ? { altText } : {}),
   };
   store.files.set(file.id, file);
   return { ok: true, upload_url: uploadUrl(ctx.baseUrl, file.id), file_id: file.id };
@@ -100,9 +100,9 @@ export const completeUploadExternal: MethodHandler = (ctx) => {
     file.completed = true;
     if (title !== undefined) file.title = title;
     if (channel !== undefined) file.channel = channel;
-    if (threadTs !== undefined) file.thread_ts = threadTs;
-    if (initialComment !== undefined) file.initial_comment = initialComment;
-    if (messageTs !== undefined) file.message_ts = messageTs;
+    if (threadTs !== undefined) file.threadTs = threadTs;
+    if (initialComment !== undefined) file.initialComment = initialComment;
+    if (messageTs !== undefined) file.messageTs = messageTs;
   }
   return {
     ok: true,

@@ -1,0 +1,75 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { postSigned, slashCommandBody } from '../test/helpers/slack-requests.ts';
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+export interface Spawned {
+  child: ChildProcess;
+  lines: string[];
+  stop(): Promise<void>;
+}
+
+/** Starts a Node process running a .ts file and resolves once a stdout line matches `ready`. */
+export async function spawnTs(file: string, env: Record<string, string>, ready: RegExp): Promise<Spawned & { match: RegExpExecArray }> {
+  const child = spawn(process.execPath, [file], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  const match = await new Promise<RegExpExecArray>((resolve, reject) => {
+    let buf = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const parts = buf.split('\n');
+      buf = parts.pop()!;
+      for (const l of parts) {
+        lines.push(l);
+        const m = ready.exec(l);
+        if (m) resolve(m);
+      }
+    });
+    child.stderr!.on('data', (d: Buffer) => lines.push(d.toString()));
+    child.once('exit', (code) => reject(new Error(`${file} exited with ${code}:\n${lines.slice(-20).join('\n')}`)));
+  });
+  return {
+    child,
+    lines,
+    match,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(t);
+    },
+  };
+}
+
+/** Fires `total` signed slash commands with at most `concurrency` in flight; returns latencies in ms. */
+export async function fireCommands(url: string, secret: string, opts: { total: number; concurrency: number; text: (i: number) => string; responseUrl: string }): Promise<{ latencies: number[]; statuses: Map<number, number> }> {
+  const latencies: number[] = [];
+  const statuses = new Map<number, number>();
+  let next = 0;
+  async function lane(): Promise<void> {
+    while (next < opts.total) {
+      const i = next++;
+      const body = slashCommandBody({
+        command: '/acr',
+        text: opts.text(i),
+        userId: 'U0ALICE',
+        channelId: 'C0DEV',
+        teamId: 'T0TEAM',
+        apiAppId: 'A0CHATOPS',
+        responseUrl: opts.responseUrl,
+        triggerId: `${Date.now()}.${i}.${randomBytes(8).toString('hex')}`,
+      });
+      const res = await postSigned(url, body, { secret });
+      latencies.push(res.elapsedMs);
+      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+    }
+  }
+  await Promise.all(Array.from({ length: opts.concurrency }, lane));
+  return { latencies: latencies.sort((a, b) => a - b), statuses };
+}

@@ -1,0 +1,40 @@
+/**
+ * `npm run bench`: prints the product's performance figures. Uses the Redis at REDIS_URL
+ * (database 10, emptied first) or a private redis-server. Figures, not assertions.
+ */
+import { spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { ensureTestCa } from '../test/emulators/azure/ca.ts';
+import { redisReachable, startOwnRedis } from '../test/helpers/redis-server.ts';
+import { ackLatencyBench } from './ack-latency.ts';
+import { buildsFollowedBench } from './builds-followed.ts';
+
+const root = resolve(import.meta.dirname, '..');
+if (!process.env.NODE_EXTRA_CA_CERTS) {
+  const { caPath } = ensureTestCa(join(root, 'test', '.certs'));
+  const child = spawn(process.execPath, process.argv.slice(1), { stdio: 'inherit', env: { ...process.env, NODE_EXTRA_CA_CERTS: caPath } });
+  child.on('exit', (code) => process.exit(code ?? 0));
+} else {
+  const only = process.argv[2];
+  const base = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const own = (await redisReachable(base)) ? undefined : await startOwnRedis();
+  const url = new URL(own?.url ?? base);
+  url.pathname = '/10';
+  const fmt = (n: number) => `${n.toFixed(1)} ms`;
+  if (!only || only === 'ack') {
+    const ack = await ackLatencyBench(url.toString());
+    console.log('\nAck latency: 2,000 signed slash commands, 100 concurrent (after 200 warm-up)');
+    for (const [name, r] of Object.entries(ack.results)) console.log(`  ${name.padEnd(18)} p50 ${fmt(r.p50)}  p99 ${fmt(r.p99)}  (${r.statuses})`);
+    console.log(`  p99 ratio bot/bare: ${ack.ratioP99.toFixed(2)} (target ≤ 1.2); p50 ratio ${ack.ratioP50.toFixed(2)}; jobs durably queued: ${ack.jobsQueued}/${ack.total}`);
+  }
+  if (!only || only === 'builds') {
+    const b = await buildsFollowedBench(url.toString(), { builds: Number(process.env.BENCH_BUILDS ?? 500), buildSeconds: Number(process.env.BENCH_BUILD_SECONDS ?? 60) });
+    console.log(`\nFollowing ${b.builds} concurrent ${b.buildSeconds}-second builds with one worker process`);
+    console.log(`  worker RSS: peak ${b.peakRssMb.toFixed(0)} MB (target ≤ 250 MB)`);
+    console.log(`  ARM requests: ${b.armRequests} over ${b.buildMinutes.toFixed(1)} build-minutes = ${b.armPerBuildMinute.toFixed(2)} per build-minute (target ≤ 2); by operation: ${b.armByOp}`);
+    console.log(`  Slack calls per build: ${b.slackPerBuild.toFixed(2)} vs state changes + log batches ${b.budgetPerBuild.toFixed(2)} (target: ≤)`);
+    console.log(`  all builds finished: ${b.finished}/${b.builds} in ${b.wallSeconds.toFixed(0)} s`);
+  }
+  await own?.stop();
+  process.exit(0);
+}

@@ -1,0 +1,16 @@
+/**
+ * Pure parsers for slash-command text: Slack text → a typed command, or a UsageError with the
+ * usage to show. No I/O; the Slack layer escapes and renders the results.
+ */
+export { parseAcrBuild, ACR_BUILD_FLAGS, ACR_TIMEOUT_SECONDS, type AcrBuildCommand } from './acr-build.ts';
+export { ACR_SUBCOMMANDS } from './acr.ts';
+export { UsageError } from './errors.ts';
+export { parseFlags, wantsHelp, type FlagKind, type FlagSpec, type FlagValue, type FlagValues, type KeyValue, type ParsedFlags } from './flags.ts';
+export { parseGitSource, type GitSource } from './git-source.ts';
+export { OPS_SUBCOMMANDS, JOB_ID_PATTERN, parseOpsJob, type OpsCommand, type OpsJobCommand } from './ops.ts';
+export { parseCommand, MAX_COMMAND_TEXT_LENGTH, type HelpCommand, type ParsedCommand } from './parse-command.ts';
+export { DEFAULT_PLATFORM, parsePlatform, type Platform } from './platform.ts';
+export { unescapeSlackText } from './slack-text.ts';
+export type { Subcommand } from './subcommand.ts';
+export { tokenize } from './tokenize.ts';
+export { ACR_BUILD_USAGE, ACR_USAGE, OPS_JOB_USAGE, OPS_USAGE, helpText } from './usage.ts';

@@ -1,0 +1,47 @@
+/**
+ * Usage texts shown with help and under every usage error. Plain text (the Slack layer
+ * escapes it) with a few backticks; short, with one or two examples each.
+ */
+
+/** Usage of `/acr build`. */
+export const ACR_BUILD_USAGE = [
+  'Usage: `/acr build -t REPO[:TAG] [options] GIT_URL[#REF[:FOLDER]]`',
+  'Builds an image with ACR from a git repository (push your code first).',
+  'Options: `-r REGISTRY`, `-t REPO:TAG` (repeatable), `-f DOCKERFILE` (default Dockerfile), `--build-arg KEY=VALUE` (repeatable), `--platform linux/arm64` (default linux/amd64), `--target STAGE`, `--no-cache`, `--timeout SECONDS` (300–28800), `--env ENVIRONMENT`.',
+  'Examples:',
+  '`/acr build -r contosoreg -t web:v1 -f Dockerfile https://github.com/org/app.git#main:src`',
+  '`/acr build -t api:{{.Run.ID}} --build-arg VERSION=1.2 https://dev.azure.com/org/proj/_git/api#release`',
+].join('\n');
+
+/** Usage of `/acr` on its own: its subcommands. */
+export const ACR_USAGE = [
+  'Usage: `/acr SUBCOMMAND …`',
+  'Subcommands:',
+  '`/acr build` builds an image with Azure Container Registry from a git URL.',
+  'Run `/acr build help` for its options.',
+].join('\n');
+
+/** Usage of `/ops job`. */
+export const OPS_JOB_USAGE = [
+  'Usage: `/ops job JOB_ID`',
+  'Shows the state of a job the bot is running or ran. Job ids look like j0abc12def345.',
+  'Example: `/ops job j0abc12def345`',
+].join('\n');
+
+/** Usage of `/ops` on its own: its subcommands. */
+export const OPS_USAGE = [
+  'Usage: `/ops SUBCOMMAND …`',
+  'Subcommands:',
+  '`/ops job JOB_ID` shows the state of a job.',
+  '`/ops help` lists every command.',
+].join('\n');
+
+/** Everything the bot understands, for `/ops help` and unknown slash commands. */
+export function helpText(): string {
+  return [
+    'Commands:',
+    '`/acr build -t REPO:TAG [options] GIT_URL` builds an image with ACR from git.',
+    '`/ops job JOB_ID` shows the state of a job.',
+    'Add `help` to any command for its options, e.g. `/acr build help`.',
+  ].join('\n');
+}
