@@ -37,7 +37,7 @@ export async function spawnTs(file: string, env: Record<string, string>, ready: 
     lines,
     match,
     async stop() {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
       const t = setTimeout(() => child.kill('SIGKILL'), 10_000);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { JOB_ID_PATTERN } from './commands/ops.ts';
 
 /**
  * Job ids come from Slack's `trigger_id`, unique per invocation, so a request Slack resends
@@ -10,4 +11,5 @@ export function jobIdFromTrigger(teamId: string, triggerId: string): string {
   return `j${BigInt(`0x${digest.subarray(0, 10).toString('hex')}`).toString(36).padStart(12, '0').slice(-12)}`;
 }
 
-export const jobIdPattern = /^j[0-9a-z]{12}$/;
+/** The shape every job id has (the parser validates `/ops job <id>` with the same rule). */
+export const jobIdPattern = JOB_ID_PATTERN;

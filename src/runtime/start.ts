@@ -78,6 +78,9 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
   if (config.role === 'bot' || config.role === 'all') {
     const producer = redisFor('producer');
     const consumer = redisFor('worker');
+    // The producer fails fast instead of queueing commands offline, so it must be connected
+    // before BullMQ's queues run their start-up checks on it.
+    await ready(producer, logger);
     const jobs = new BullJobQueue(producer);
     const outbox = new OutboxStore(producer);
     const outboxForSender = new OutboxStore(consumer);
@@ -134,9 +137,10 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
         if (timedOut) {
           // Whatever is still active is handed back: its lock lapses and another worker resumes it from its saved step.
           logger.warn('grace period over; handing unfinished jobs back to the queue');
-          await Promise.all(workers.map((w) => w.close(true)));
+          await withDeadline(Promise.all(workers.map((w) => w.close(true))), 2000);
         }
-        for (const close of closers) await close().catch(() => {});
+        // With Redis unreachable a close can wait forever; exiting is what matters then.
+        for (const close of closers) await withDeadline(close().catch(() => {}), 2000);
         logger.info('stopped');
       })();
       return stopping;
@@ -168,6 +172,17 @@ async function whoAmI(client: WebClient, logger: Logger): Promise<{ botId: strin
     }
     throw err;
   }
+}
+
+function withDeadline(promise: Promise<unknown>, ms: number): Promise<unknown> {
+  return Promise.race([promise, new Promise((r) => setTimeout(r, ms).unref())]);
+}
+
+async function ready(redis: Redis, logger: Logger): Promise<void> {
+  if (redis.status === 'ready') return;
+  const warn = setTimeout(() => logger.warn('waiting for Redis to accept connections'), 2000);
+  await new Promise<void>((resolve) => redis.once('ready', () => resolve()));
+  clearTimeout(warn);
 }
 
 async function ping(redis: Redis): Promise<boolean> {

@@ -14,7 +14,7 @@ afterEach(async () => {
 });
 
 async function jobsInRedis(harness: Harness): Promise<number> {
-  return (await harness.redis.keys('chatops:jobs:j*')).length;
+  return (await harness.redis.keys('chatops:jobs:j*')).filter((k) => /^chatops:jobs:j[0-9a-z]{12}$/.test(k)).length;
 }
 
 function body(harness: Harness, text = 'build -t web:v1 https://github.com/org/app.git') {
@@ -41,6 +41,7 @@ describe('the ack path', () => {
     // The same request signed correctly is accepted: the refusals above were about the signature.
     const ok = await postSigned(h.botUrl, body(h), { secret: h.signingSecret });
     expect(ok.status).toBe(200);
+    expect((ok.json as { text: string }).text).toMatch(/queued as job/);
     await h.slack.waitFor(() => h!.slack.messages(ids.devChannel).length === 1, 10_000);
     expect(await jobsInRedis(h)).toBe(1);
   });

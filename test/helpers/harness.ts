@@ -82,6 +82,7 @@ export interface Harness {
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const redisUrl = options.redisUrl ?? process.env.TEST_REDIS_URL!;
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  redis.on('error', () => {}); // tests that stop Redis expect connection errors
   await redis.flushdb();
 
   const slack = await startSlackEmulator();
@@ -190,14 +191,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     startWorker,
     async killWorker() {
-      if (child && child.exitCode === null) {
+      if (child && child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child!.once('exit', r));
         child.kill('SIGKILL');
         await exited;
       }
     },
     async stop() {
-      if (child && child.exitCode === null) {
+      if (child && child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child!.once('exit', r));
         child.kill('SIGTERM');
         await exited;

@@ -55,7 +55,7 @@ export async function startOwnRedis(options: { port?: number; dir?: string; appe
     port,
     process: child,
     async stop() {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGKILL');
         await new Promise((r) => child.once('exit', r));
       }

@@ -1,0 +1,130 @@
+/**
+ * Test controls of the emulated Azure Container Registry (`emulator.acr`): declare registries,
+ * script how runs end, force completions, read runs and logs.
+ */
+import { endRun, runJson } from './run.ts';
+import type { RunJson, RunOutcome, RunScenario } from './run.ts';
+import type { RegistryOptions } from './registry.ts';
+import type { AcrStore, AcrTiming } from './store.ts';
+
+export type { RegistryOptions } from './registry.ts';
+export type { RunJson, RunOutcome, RunScenario, RunStatus } from './run.ts';
+export type { AcrTiming } from './store.ts';
+
+/** A declared registry. */
+export interface RegistryInfo {
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+  location: string;
+  loginServer: string;
+  /** ARM resource id. */
+  id: string;
+  runIdPrefix: string;
+}
+
+/** `emulator.acr`: controls and inspection of the emulated Azure Container Registry. */
+export class AcrEmulator {
+  readonly #store: AcrStore;
+  readonly #clock: () => number;
+
+  /** @internal Created by the emulator. */
+  constructor(store: AcrStore, clock: () => number) {
+    this.#store = store;
+    this.#clock = clock;
+  }
+
+  /** Run timing defaults; change fields to affect runs scheduled afterwards. */
+  get timing(): AcrTiming {
+    return this.#store.timing;
+  }
+
+  /** Scenario for runs without a queued one. Image names containing `fail` still make a run fail. */
+  get defaultScenario(): RunScenario {
+    return this.#store.defaultScenario;
+  }
+  set defaultScenario(scenario: RunScenario) {
+    this.#store.defaultScenario = scenario;
+  }
+
+  /** Runs per `runs.list` page before a `nextLink` (default 20). */
+  get pageSize(): number {
+    return this.#store.pageSize;
+  }
+  set pageSize(size: number) {
+    this.#store.pageSize = size;
+  }
+
+  /** Lifetime of log SAS links (default one hour). */
+  get logLinkTtlMs(): number {
+    return this.#store.logLinkTtlMs;
+  }
+  set logLinkTtlMs(ms: number) {
+    this.#store.logLinkTtlMs = ms;
+  }
+
+  /**
+   * Declares a registry (and its subscription and resource group). Requests for undeclared
+   * ones get ARM's 404s. Run ids use a per-registry prefix: `ca1, ca2, …` for the first
+   * registry, `cb1, …` for the second, unless `runIdPrefix` says otherwise.
+   */
+  addRegistry(options: RegistryOptions): RegistryInfo {
+    const r = this.#store.addRegistry(options, this.#clock());
+    return { subscriptionId: r.subscriptionId, resourceGroup: r.resourceGroup, name: r.name, location: r.location, loginServer: r.loginServer, id: r.id, runIdPrefix: r.runIdPrefix };
+  }
+
+  /** Queues scenarios, used one per scheduled run (any registry) before the default applies. */
+  nextRunScenario(...scenarios: RunScenario[]): void {
+    this.#store.scenarios.push(...scenarios);
+  }
+
+  /** Drops queued scenarios. */
+  clearScenarios(): void {
+    this.#store.scenarios.length = 0;
+  }
+
+  /**
+   * Ends a run now with `outcome` (its log gets the matching closing lines and `Complete`
+   * metadata). No effect on a run that is already over. Throws for an unknown run.
+   */
+  completeRun(runId: string, outcome: RunOutcome | 'Canceled', registryName?: string): RunJson {
+    const now = this.#clock();
+    const run = this.#store.findRun(runId, now, registryName);
+    if (!run) throw new Error(`No run '${runId}' in the ACR emulator.`);
+    endRun(run, outcome, now, now);
+    return this.run(runId, registryName)!;
+  }
+
+  /** A run as `runs.get` would return it now, or `undefined`. */
+  run(runId: string, registryName?: string): RunJson | undefined {
+    const run = this.#store.findRun(runId, this.#clock(), registryName);
+    return run ? runJson(run) : undefined;
+  }
+
+  /** All runs (of one registry, or all), oldest first. */
+  runs(registryName?: string): RunJson[] {
+    const registries = registryName ? [this.#store.registries.get(registryName.toLowerCase())] : [...this.#store.registries.values()];
+    return registries
+      .flatMap((r) => (r ? [...r.runs.values()] : []))
+      .sort((a, b) => a.seq - b.seq)
+      .map((run) => this.run(run.runId, run.registry.name)!);
+  }
+
+  /** The run's log blob as text so far (`''` before the run starts). */
+  log(runId: string, registryName?: string): string {
+    const run = this.#store.findRun(runId, this.#clock(), registryName);
+    if (!run) throw new Error(`No run '${runId}' in the ACR emulator.`);
+    return run.blob?.data.toString('utf8') ?? '';
+  }
+
+  /** Makes every log link issued so far (for one run, or all) expired: reads get Storage's 403. */
+  expireLogLinks(runId?: string): void {
+    const now = this.#clock();
+    for (const registry of this.#store.registries.values()) {
+      for (const run of registry.runs.values()) {
+        if (runId && run.runId.toLowerCase() !== runId.toLowerCase()) continue;
+        for (const sas of run.sas.values()) sas.expiresAt = Math.min(sas.expiresAt, now);
+      }
+    }
+  }
+}

@@ -1,0 +1,125 @@
+/** ACR state: registries, their runs, queued scenarios and run timing. */
+import { resourceNotFound } from '../arm-errors.ts';
+import type { ArmScopes } from '../arm.ts';
+import type { Reply } from '../http.ts';
+import { digestOf } from '../ids.ts';
+import type { BuildImage } from './build-log.ts';
+import { createRegistry } from './registry.ts';
+import type { EmulatedRegistry, RegistryOptions } from './registry.ts';
+import { advance, createRun } from './run.ts';
+import type { DockerBuildRequest, EmulatedRun, RunScenario } from './run.ts';
+
+/** Run timing defaults (milliseconds). */
+export interface AcrTiming {
+  /** Time a run stays Queued. */
+  queuedMs: number;
+  /** Time a run stays Running. */
+  buildDurationMs: number;
+  /** Time between log writes while Running. */
+  logLineIntervalMs: number;
+  /**
+   * Time from a cancel request until the run is Canceled. `0` (default): `cancel` answers 200
+   * and the run is Canceled at once. Above 0: `cancel` answers 202 with a `Location` the SDK
+   * polls until the run is Canceled.
+   */
+  cancelDelayMs: number;
+}
+
+const REGISTRY_TYPE = 'Microsoft.ContainerRegistry/registries';
+
+/** `web:v1` / `contosodev.azurecr.io/team/web:{{.Run.ID}}` → repository and tag, as ACR records them. */
+function parseImage(name: string, runId: string, loginServer: string): BuildImage {
+  let ref = name.replaceAll('{{.Run.ID}}', runId).replaceAll('{{.Run.Registry}}', loginServer);
+  if (ref.toLowerCase().startsWith(`${loginServer.toLowerCase()}/`)) ref = ref.slice(loginServer.length + 1);
+  const slash = ref.lastIndexOf('/');
+  const colon = ref.lastIndexOf(':');
+  const [repository, tag] = colon > slash ? [ref.slice(0, colon), ref.slice(colon + 1)] : [ref, 'latest'];
+  return { repository, tag, digest: digestOf(`${loginServer}/${repository}:${tag}@${runId}`) };
+}
+
+/** What the ACR routes and `AcrEmulator` share; not part of the test-facing API. */
+export class AcrStore {
+  readonly timing: AcrTiming;
+  /** Runs per page of `runs.list` before a `nextLink`. */
+  pageSize = 20;
+  /** Lifetime of log SAS links. */
+  logLinkTtlMs = 60 * 60 * 1000;
+  /** Scenario for runs with no queued scenario (image names containing `fail` still fail). */
+  defaultScenario: RunScenario = { outcome: 'Succeeded' };
+
+  /** By lower-case registry name (registry names are globally unique in Azure). */
+  readonly registries = new Map<string, EmulatedRegistry>();
+  /** Pending 202 cancellations: operation id → run. */
+  readonly cancelOperations = new Map<string, EmulatedRun>();
+  readonly scenarios: RunScenario[] = [];
+  readonly #scopes: ArmScopes;
+  #seq = 0;
+
+  constructor(scopes: ArmScopes, timing: AcrTiming) {
+    this.#scopes = scopes;
+    this.timing = timing;
+  }
+
+  addRegistry(options: RegistryOptions, now: number): EmulatedRegistry {
+    const key = options.name.toLowerCase();
+    if (this.registries.has(key)) throw new Error(`Registry '${options.name}' is already declared (registry names are globally unique).`);
+    const registry = createRegistry(options, this.registries.size, now);
+    this.registries.set(key, registry);
+    this.#scopes.add(registry.subscriptionId, registry.resourceGroup, registry.location);
+    return registry;
+  }
+
+  /** The registry at an ARM path, or ARM's 404 (subscription, resource group or registry). */
+  resolve(subscriptionId: string, resourceGroup: string, name: string): EmulatedRegistry | Reply {
+    const missingScope = this.#scopes.check(subscriptionId, resourceGroup);
+    if (missingScope) return missingScope;
+    const registry = this.registries.get(name.toLowerCase());
+    const sameScope = registry && registry.subscriptionId.toLowerCase() === subscriptionId.toLowerCase() && registry.resourceGroup.toLowerCase() === resourceGroup.toLowerCase();
+    if (!registry || !sameScope) return resourceNotFound(REGISTRY_TYPE, name, resourceGroup);
+    return registry;
+  }
+
+  /** A run of `registry`, brought up to date, or ARM's 404. */
+  resolveRun(registry: EmulatedRegistry, runId: string, now: number): EmulatedRun | Reply {
+    const run = registry.runs.get(runId.toLowerCase());
+    if (!run) return resourceNotFound(REGISTRY_TYPE, `${registry.name}/runs/${runId}`, registry.resourceGroup);
+    advance(run, now);
+    return run;
+  }
+
+  /** Finds a run by id in any registry (or in `registryName`), brought up to date. */
+  findRun(runId: string, now: number, registryName?: string): EmulatedRun | undefined {
+    const registries = registryName ? [this.registries.get(registryName.toLowerCase())] : [...this.registries.values()];
+    for (const registry of registries) {
+      const run = registry?.runs.get(runId.toLowerCase());
+      if (run) {
+        advance(run, now);
+        return run;
+      }
+    }
+    return undefined;
+  }
+
+  /** Queues a new run for `request`. */
+  schedule(registry: EmulatedRegistry, request: DockerBuildRequest, now: number): EmulatedRun {
+    registry.runCount += 1;
+    const runId = `${registry.runIdPrefix}${registry.runCount}`;
+    const names = request.imageNames ?? [];
+    const queued = this.scenarios.shift();
+    const scenario = queued ?? (names.some((n) => /fail/i.test(n)) ? { ...this.defaultScenario, outcome: 'Failed' as const } : this.defaultScenario);
+    const run = createRun({
+      runId,
+      seq: ++this.#seq,
+      registry,
+      request,
+      images: names.map((n) => parseImage(n, runId, registry.loginServer)),
+      now,
+      queuedMs: scenario.queuedMs ?? this.timing.queuedMs,
+      durationMs: scenario.durationMs ?? this.timing.buildDurationMs,
+      intervalMs: this.timing.logLineIntervalMs,
+      scenario,
+    });
+    registry.runs.set(runId.toLowerCase(), run);
+    return run;
+  }
+}
