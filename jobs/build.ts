@@ -139,7 +139,8 @@ export function createBuildJob(deps: BuildJobDeps): JobHandler<BuildJobData> {
     }
     const at = now();
     const progress: Partial<BuildProgress> = { logOffset: chunk.nextOffset };
-    const text = p.carry + chunk.text;
+    // ACR writes CRLF line endings; Slack wants \n.
+    const text = (p.carry + chunk.text).replace(/\r\n?/g, '\n');
     const cut = chunk.complete ? text.length : text.lastIndexOf('\n') + 1;
     const lines = text.slice(0, cut);
     progress.carry = text.slice(cut);

@@ -19,25 +19,34 @@ export interface AzureAcrBuildsOptions {
 export class AzureAcrBuilds implements AcrBuilds {
   readonly #options: AzureAcrBuildsOptions;
   readonly #clients = new Map<string, ContainerRegistryManagementClient>();
+  readonly #noRetryClients = new Map<string, ContainerRegistryManagementClient>();
 
   constructor(options: AzureAcrBuildsOptions) {
     this.#options = options;
   }
 
-  #client(subscriptionId: string): ContainerRegistryManagementClient {
-    let client = this.#clients.get(subscriptionId);
+  /**
+   * `retries: false` is for calls that are not idempotent (`scheduleRun`): the pipeline's
+   * automatic retry of a POST after a 5xx or a dropped connection can start a second build
+   * when only the answer was lost. The build job retries instead, after looking for the run.
+   */
+  #client(subscriptionId: string, retries = true): ContainerRegistryManagementClient {
+    const cache = retries ? this.#clients : this.#noRetryClients;
+    let client = cache.get(subscriptionId);
     if (!client) {
-      const endpoint = this.#options.resourceManager;
-      // The v11 client builds URLs from `$host`, separately from `endpoint` (which sets the token scope).
-      client = new ContainerRegistryManagementClient(this.#options.credential, subscriptionId, { endpoint, $host: endpoint });
-      this.#clients.set(subscriptionId, client);
+      // `endpoint` sets both the base URL and the token scope (`<endpoint>/.default`).
+      client = new ContainerRegistryManagementClient(this.#options.credential, subscriptionId, {
+        endpoint: this.#options.resourceManager,
+        ...(!retries && { retryOptions: { maxRetries: 0 } }),
+      });
+      cache.set(subscriptionId, client);
     }
     return client;
   }
 
   async scheduleDockerBuild(ref: RegistryRef, spec: DockerBuildSpec): Promise<RunInfo> {
     try {
-      const run = await this.#client(ref.subscriptionId).registries.beginScheduleRunAndWait(ref.resourceGroup, ref.registry, {
+      const run = await this.#client(ref.subscriptionId, false).registries.beginScheduleRunAndWait(ref.resourceGroup, ref.registry, {
         type: 'DockerBuildRequest',
         imageNames: spec.images,
         isPushEnabled: true,

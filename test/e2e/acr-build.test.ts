@@ -109,6 +109,16 @@ describe('/acr build end to end', () => {
     expect(h.azure.count('POST', /\/scheduleRun$/)).toBe(1);
   });
 
+  it('when the answer to scheduleRun is lost, finds the run it started instead of starting a second one', async () => {
+    h = await startHarness();
+    h.azure.failNext({ method: 'POST', path: /\/scheduleRun$/, status: 500, afterHandler: true });
+    const jobId = await queueBuild(h, `-t web:v7 ${source}`);
+    await waitForCard(h, jobId, 'Succeeded', 30_000);
+    expect(h.azure.count('POST', /\/scheduleRun$/)).toBe(1);
+    expect(h.azure.acr.runs()).toHaveLength(1);
+    expect(h.azure.count('GET', /\/runs$/)).toBeGreaterThanOrEqual(1); // it looked the run up
+  });
+
   it('treats a resent request (same trigger_id) as the same job', async () => {
     h = await startHarness();
     const first = await queueBuild(h, `-t web:v5 ${source}`, { triggerId: '1111.2222.resent' });
