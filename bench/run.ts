@@ -4,15 +4,15 @@
  */
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { ensureTestCa } from '../test/emulators/azure/ca.ts';
+import { EMULATOR_TRUST_FLAG, writeTrustBundle } from '../test/emulators/azure/ca.ts';
 import { redisReachable, startOwnRedis } from '../test/helpers/redis-server.ts';
 import { ackLatencyBench } from './ack-latency.ts';
 import { buildsFollowedBench } from './builds-followed.ts';
 
 const root = resolve(import.meta.dirname, '..');
-if (!process.env.NODE_EXTRA_CA_CERTS) {
-  const { caPath } = ensureTestCa(join(root, 'test', '.certs'));
-  const child = spawn(process.execPath, process.argv.slice(1), { stdio: 'inherit', env: { ...process.env, NODE_EXTRA_CA_CERTS: caPath } });
+if (process.env[EMULATOR_TRUST_FLAG] !== '1') {
+  const bundle = writeTrustBundle(join(root, 'test', '.certs'));
+  const child = spawn(process.execPath, process.argv.slice(1), { stdio: 'inherit', env: { ...process.env, NODE_EXTRA_CA_CERTS: bundle, [EMULATOR_TRUST_FLAG]: '1' } });
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
   const only = process.argv[2];

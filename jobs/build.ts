@@ -196,6 +196,9 @@ export function createBuildJob(deps: BuildJobDeps): JobHandler<BuildJobData> {
       const ambiguous = err instanceof AmbiguousRunError;
       if (!ambiguous && isTransientAzureError(err) && !lastAttempt) throw err; // BullMQ retries with backoff
       const described = ambiguous ? err.described : describeAzureError(err, data.target);
+      if (!ambiguous && isTransientAzureError(err)) {
+        described.hint = `I tried ${ctx.maxAttempts} times over a few minutes. Run the command again later; if it keeps failing, the platform admin should check the bot’s access to Azure.`;
+      }
       ctx.log.warn({ err, transient: isTransientAzureError(err) }, 'build failed');
       await deps.reporter.post(data.jobId, { kind: 'error', text: described.text, hint: described.hint });
       await card(data, 'failed', { detail: md`${described.text}`, finishedAt: now().toISOString() });

@@ -3,12 +3,13 @@
  * `localhost` certificate the Azure emulator serves, unless valid ones are already there.
  *
  * `node scripts/make-test-ca.ts [dir] -- <command> [args…]` then runs the command with
- * `NODE_EXTRA_CA_CERTS=<dir>/ca.pem` (Node reads that variable only at start-up, so it must be
- * set before the test runner starts), e.g. `node scripts/make-test-ca.ts -- vitest run`.
+ * `NODE_EXTRA_CA_CERTS=<dir>/trust.pem` (the test CA plus any bundle the variable already
+ * named; Node reads it only at start-up, so it must be set before the test runner starts),
+ * e.g. `node scripts/make-test-ca.ts -- vitest run`.
  */
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { ensureTestCa } from '../test/emulators/azure/ca.ts';
+import { EMULATOR_TRUST_FLAG, ensureTestCa, writeTrustBundle } from '../test/emulators/azure/ca.ts';
 
 const args = process.argv.slice(2);
 const split = args.indexOf('--');
@@ -24,7 +25,7 @@ if (command.length === 0) {
   const [bin, ...rest] = command as [string, ...string[]];
   const child = spawn(bin, rest, {
     stdio: 'inherit',
-    env: { ...process.env, NODE_EXTRA_CA_CERTS: caPath },
+    env: { ...process.env, NODE_EXTRA_CA_CERTS: writeTrustBundle(dir), [EMULATOR_TRUST_FLAG]: '1' },
     // npm puts node_modules/.bin shims on PATH; on Windows those are .cmd files that need a shell.
     shell: process.platform === 'win32',
   });

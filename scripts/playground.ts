@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { ensureTestCa } from '../test/emulators/azure/ca.ts';
+import { EMULATOR_TRUST_FLAG, writeTrustBundle } from '../test/emulators/azure/ca.ts';
 import { ids, startHarness, type Harness } from '../test/helpers/harness.ts';
 import { redisReachable, startOwnRedis, type OwnRedis } from '../test/helpers/redis-server.ts';
 import { renderMessageText } from './playground/render-text.ts';
@@ -15,10 +15,9 @@ const root = resolve(import.meta.dirname, '..');
 const workDir = join(root, '.playground');
 
 // The emulator's CA must be trusted when Node starts, so the playground re-runs itself with it.
-if (!process.env.NODE_EXTRA_CA_CERTS) {
-  mkdirSync(workDir, { recursive: true });
-  const { caPath } = ensureTestCa(join(workDir, 'certs'));
-  const child = spawn(process.execPath, process.argv.slice(1), { stdio: 'inherit', env: { ...process.env, NODE_EXTRA_CA_CERTS: caPath } });
+if (process.env[EMULATOR_TRUST_FLAG] !== '1') {
+  const bundle = writeTrustBundle(join(root, 'test', '.certs'));
+  const child = spawn(process.execPath, process.argv.slice(1), { stdio: 'inherit', env: { ...process.env, NODE_EXTRA_CA_CERTS: bundle, [EMULATOR_TRUST_FLAG]: '1' } });
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
   await main();
@@ -46,6 +45,7 @@ async function findRedis(): Promise<{ url: string; own?: OwnRedis }> {
 
 async function main(): Promise<void> {
   const { url, own } = await findRedis();
+  mkdirSync(workDir, { recursive: true });
   const logFile = join(workDir, 'product.log');
   const harness: Harness = await startHarness({
     redisUrl: url,
@@ -87,6 +87,10 @@ async function main(): Promise<void> {
   }, 250);
 
   const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: 'chatops> ' });
+  let closed = false;
+  rl.on('close', () => {
+    closed = true;
+  });
   rl.prompt();
   for await (const raw of rl) {
     let line = raw.trim();
@@ -114,8 +118,10 @@ async function main(): Promise<void> {
     } else if (line) {
       console.log('Type a slash command (/acr build …, /ops help), "click cancel", or "quit".');
     }
-    rl.prompt();
+    if (!closed) rl.prompt();
   }
+  // Piped input ends before the builds do: keep printing until the cards settle.
+  if (closed) await new Promise((r) => setTimeout(r, 1500));
   clearInterval(watch);
   rl.close();
   await harness.stop();

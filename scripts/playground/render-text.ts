@@ -10,7 +10,19 @@ interface Block {
   elements?: { type: string; text?: TextObject | string; style?: string; url?: string }[];
 }
 
-/** Undo Slack markup: entities, mentions, dates, links. */
+const emoji: Record<string, string> = {
+  hourglass_flowing_sand: '⏳',
+  arrows_counterclockwise: '🔄',
+  white_check_mark: '✅',
+  x: '❌',
+  no_entry_sign: '🚫',
+  alarm_clock: '⏰',
+  double_vertical_bar: '⏸',
+  warning: '⚠️',
+  inbox_tray: '📥',
+};
+
+/** Undo Slack markup: entities, mentions, dates, links, bold, the emoji the bot uses. */
 export function mrkdwnToText(text: string, users: Record<string, string> = {}): string {
   return text
     .replace(/<!date\^\d+\^[^|>]*\|([^>]*)>/g, '$1')
@@ -18,6 +30,8 @@ export function mrkdwnToText(text: string, users: Record<string, string> = {}): 
     .replace(/<#([A-Z0-9]+)>/g, '#$1')
     .replace(/<(https?:[^|>]+)\|([^>]+)>/g, '$2 ($1)')
     .replace(/<(https?:[^>]+)>/g, '$1')
+    .replace(/(^|[\s(])\*([^*\n]+)\*/g, '$1$2')
+    .replace(/:(hourglass_flowing_sand|arrows_counterclockwise|white_check_mark|x|no_entry_sign|alarm_clock|double_vertical_bar|warning|inbox_tray):/g, (_, e: string) => emoji[e] ?? '')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&');

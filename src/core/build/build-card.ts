@@ -82,8 +82,11 @@ export function statusOfRun(status: string): JobStatus {
 /** The last lines of a failed log that most likely say why, for a plain-words summary. */
 export function explainFailure(run: RunInfo, logTail: string): { text: string; hint: string } {
   const lines = logTail.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
-  const telling = lines.filter((l) => /error|failed|returned a non-zero code|not found|denied|unauthorized/i.test(l)).slice(-3);
-  const reason = run.errorMessage ?? telling.at(-1) ?? `ACR reported the run as ${run.status}.`;
+  // The log's own words beat ACR's summary ("failed during run, err: exit status 1").
+  const telling =
+    lines.find((l) => /returned a non-zero code|failed to solve|executor failed running/i.test(l)) ??
+    lines.filter((l) => /error|not found|denied|unauthorized/i.test(l) && !/^Run ID:/.test(l)).at(-1);
+  const reason = telling ?? run.errorMessage ?? `ACR reported the run as ${run.status}.`;
   let hint = 'The full log is attached above. Fix the cause and run the same `/acr build` again.';
   if (/denied|unauthorized|authentication required/i.test(logTail)) {
     hint = 'The build could not pull or push an image: check the base image name and that the registry allows this build to push.';

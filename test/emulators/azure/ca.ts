@@ -147,3 +147,26 @@ export function ensureTestCa(dir: string): TestCaPaths {
     return paths;
   });
 }
+
+/**
+ * `NODE_EXTRA_CA_CERTS` takes one file, and machines often already use it (this one points it
+ * at the system bundle). This writes `<dir>/trust.pem`: the test CA plus whatever that
+ * variable named before, so trusting the emulator takes nothing away.
+ */
+export function writeTrustBundle(dir: string, previous = process.env.NODE_EXTRA_CA_CERTS): string {
+  const { caPath } = ensureTestCa(dir);
+  const bundlePath = join(resolve(dir), 'trust.pem');
+  let extra = '';
+  if (previous && resolve(previous) !== bundlePath && resolve(previous) !== caPath) {
+    try {
+      extra = readFileSync(previous, 'utf8');
+    } catch {
+      // An unreadable bundle was ignored by Node before too.
+    }
+  }
+  writeFileSync(bundlePath, `${readFileSync(caPath, 'utf8').trim()}\n${extra}`);
+  return bundlePath;
+}
+
+/** Set in processes started with the emulator CA trusted, so scripts re-run themselves once. */
+export const EMULATOR_TRUST_FLAG = 'CHATOPS_EMULATOR_TRUST';

@@ -50,7 +50,7 @@ export interface AzureEmulatorOptions {
 
 function defaultCertDir(): string {
   const extra = process.env.NODE_EXTRA_CA_CERTS;
-  if (extra && basename(extra) === 'ca.pem') return dirname(extra);
+  if (extra && (basename(extra) === 'ca.pem' || basename(extra) === 'trust.pem')) return dirname(extra);
   return resolve(import.meta.dirname, '..', '..', '.certs');
 }
 
