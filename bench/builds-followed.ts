@@ -46,7 +46,7 @@ export async function buildsFollowedBench(redisUrl: string, opts: { builds: numb
     AZURE_CLIENT_SECRET: 'bench-secret',
     AZURE_AUTHORITY_HOST: azure.url,
     AZURE_RESOURCE_MANAGER_ENDPOINT: azure.url,
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: 'info',
   };
   const bot = await spawnTs('src/main.ts', { ...env, CHATOPS_ROLE: 'bot', PORT: '0' }, /"port":(\d+)/);
   const worker = await spawnTs('src/main.ts', { ...env, CHATOPS_ROLE: 'worker', PORT: '0', LOG_LEVEL: 'info' }, /job worker started/);

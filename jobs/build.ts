@@ -1,11 +1,12 @@
 import type { AcrBuilds, LogReader, RunInfo } from '../src/core/build/acr-builds.ts';
 import { finishedRunStatuses } from '../src/core/build/acr-builds.ts';
 import { buildCard, explainFailure, statusOfRun } from '../src/core/build/build-card.ts';
+import { parseRunSummary } from '../src/core/build/run-summary.ts';
 import type { BuildJobData, BuildProgress } from '../src/core/build/build-job.ts';
 import type { JobReporter, JobStatus } from '../src/core/card.ts';
 import type { JobContext, JobHandler } from '../src/core/job-context.ts';
 import type { CancelRequests } from '../src/core/job-queue.ts';
-import { describeAzureError, isTransientAzureError } from '../src/core/azure-errors.ts';
+import { describeAzureError, isTransientAzureError, retryAfterOf } from '../src/core/azure-errors.ts';
 import { md, mention, type Mrkdwn } from '../src/core/mrkdwn.ts';
 
 export interface BuildJobDeps {
@@ -77,7 +78,7 @@ export function createBuildJob(deps: BuildJobDeps): JobHandler<BuildJobData> {
     // The run id is saved before anything else: from here on a retry follows this run.
     data = await save(ctx, data, { phase: 'following', runId: run.runId, lastArmCheckAt: now().toISOString() });
     ctx.log.info({ runId: run.runId, registry: data.target.registry }, 'ACR run scheduled');
-    await card(data, 'running', { run, detail: md`ACR run ${run.runId} is ${run.status.toLowerCase()} in ${data.target.registry}.` });
+    await card(data, 'running', { run, detail: md`ACR run ${run.runId} started in ${data.target.registry}.` });
     if (await deps.cancels.requestedBy(data.jobId)) await deps.acr.cancelRun(data.target, run.runId);
     return data;
   }
@@ -96,8 +97,22 @@ export function createBuildJob(deps: BuildJobDeps): JobHandler<BuildJobData> {
     return undefined;
   }
 
-  async function finish(ctx: JobContext<BuildJobData>, data: BuildJobData, run: RunInfo, complete?: string): Promise<void> {
-    const status = statusOfRun(finishedRunStatuses.has(run.status) ? run.status : (complete ?? run.status));
+  /**
+   * The finished run as its log tells it: the blob's `Complete` metadata is the verdict and a
+   * successful log ends with the pushed images and their digests (what `az acr build` shows).
+   * ARM is asked only when the log lacks that summary.
+   */
+  async function runFromLog(data: BuildJobData, runId: string, complete: string): Promise<RunInfo> {
+    const status = statusOfRun(complete);
+    if (status !== 'succeeded') return { runId, status: complete, outputImages: [] };
+    const { text } = await deps.logs.readAll(await logUrl(data, runId), 16 * 1024);
+    const summary = parseRunSummary(text);
+    if (summary.images.length === 0) return deps.acr.getRun(data.target, runId);
+    return { runId, status: 'Succeeded', outputImages: summary.images };
+  }
+
+  async function finish(ctx: JobContext<BuildJobData>, data: BuildJobData, run: RunInfo): Promise<void> {
+    const status = statusOfRun(run.status);
     const finishedAt = (run.finishTime ?? now()).toISOString();
     const startedAt = (run.startTime ?? (data.progress.runningSince ? new Date(data.progress.runningSince) : run.createTime))?.toISOString();
     const canceledBy = status === 'canceled' ? await deps.cancels.requestedBy(data.jobId) : undefined;
@@ -147,10 +162,8 @@ export function createBuildJob(deps: BuildJobDeps): JobHandler<BuildJobData> {
     if (chunk.text.length > 0) {
       progress.lastLogAt = at.toISOString();
       progress.idlePolls = 0;
-      if (!p.runningSince) {
-        progress.runningSince = at.toISOString();
-        await card({ ...data, progress: { ...p, ...progress } }, 'running', { detail: md`ACR run ${runId} is running in ${data.target.registry}.`, startedAt: progress.runningSince });
-      }
+      // The first log bytes mark the start; the card already says Running, so no extra Slack edit.
+      if (!p.runningSince) progress.runningSince = at.toISOString();
     } else {
       progress.idlePolls = p.idlePolls + 1;
     }
@@ -160,8 +173,7 @@ export function createBuildJob(deps: BuildJobDeps): JobHandler<BuildJobData> {
     }
     if (chunk.complete) {
       data = await save(ctx, data, progress);
-      const run = await deps.acr.getRun(data.target, runId);
-      return finish(ctx, data, run, chunk.complete);
+      return finish(ctx, data, await runFromLog(data, runId, chunk.complete));
     }
     // The log says nothing: ask ARM now and then whether the run is stuck or ended without one.
     const quietSince = Date.parse(p.lastLogAt ?? p.lastArmCheckAt ?? data.queuedAt);
@@ -192,6 +204,9 @@ export function createBuildJob(deps: BuildJobDeps): JobHandler<BuildJobData> {
       await follow(ctx, data);
     } catch (err) {
       if (isDelayed(err)) throw err;
+      // Throttled: wait as long as Azure asked, without spending one of the job's attempts.
+      const retryAfterMs = retryAfterOf(err);
+      if (retryAfterMs !== undefined) return await ctx.wakeAfter(retryAfterMs);
       const lastAttempt = ctx.attemptsMade + 1 >= ctx.maxAttempts;
       const ambiguous = err instanceof AmbiguousRunError;
       if (!ambiguous && isTransientAzureError(err) && !lastAttempt) throw err; // BullMQ retries with backoff

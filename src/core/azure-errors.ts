@@ -11,12 +11,15 @@ export class AzureOperationError extends Error {
   readonly azureCode: string | undefined;
   readonly transient: boolean;
   readonly hint: string;
-  constructor(message: string, options: { statusCode?: number; azureCode?: string; transient: boolean; hint: string; cause?: unknown }) {
+  /** Azure's `Retry-After`, when it sent one: wait this long before trying again. */
+  readonly retryAfterMs: number | undefined;
+  constructor(message: string, options: { statusCode?: number; azureCode?: string; transient: boolean; hint: string; retryAfterMs?: number; cause?: unknown }) {
     super(message, { cause: options.cause });
     this.statusCode = options.statusCode;
     this.azureCode = options.azureCode;
     this.transient = options.transient;
     this.hint = options.hint;
+    this.retryAfterMs = options.retryAfterMs;
   }
 }
 
@@ -32,4 +35,9 @@ export function describeAzureError(err: unknown, target?: RegistryRef): { text: 
     text: `Something unexpected went wrong${target ? ` while working on registry ${target.registry}` : ''}.`,
     hint: 'Run the command again; if it fails the same way, give the job id to the platform admin (it is in the bot’s logs).',
   };
+}
+
+/** How long Azure asked us to wait, if the error carries a `Retry-After`. */
+export function retryAfterOf(err: unknown): number | undefined {
+  return err instanceof AzureOperationError ? err.retryAfterMs : undefined;
 }

@@ -57,19 +57,21 @@ export class OutboxStore {
   }
 
   /**
-   * Records where the job's card goes and queues its first version. Idempotent: a resent
-   * Slack request must not reset a card the job has already moved on.
+   * Records where the job's card goes and its first version, in one round trip. Only
+   * HSETNX, so a resent Slack request cannot reset a card the job has already moved on.
+   * The caller requests the flush (see {@link requestFlush}) once the job is queued too.
    */
   async open(jobId: string, target: CardTarget & { responseUrl?: string }, card: JobCard): Promise<void> {
-    const key = this.#key(jobId, 'thread');
-    const fresh = await this.#redis.hsetnx(key, 'channelId', target.channelId);
-    if (!fresh) return;
-    await this.#redis
-      .multi()
-      .hset(key, { teamId: target.teamId, ...(target.responseUrl && { responseUrl: target.responseUrl }) })
-      .expire(key, ttlSeconds)
+    const thread = this.#key(jobId, 'thread');
+    const cardKey = this.#key(jobId, 'card');
+    const tx = this.#redis.multi().hsetnx(thread, 'channelId', target.channelId).hsetnx(thread, 'teamId', target.teamId);
+    if (target.responseUrl) tx.hsetnx(thread, 'responseUrl', target.responseUrl);
+    await tx
+      .expire(thread, ttlSeconds)
+      .hsetnx(cardKey, 'card', JSON.stringify(card))
+      .hsetnx(cardKey, 'version', 1)
+      .expire(cardKey, ttlSeconds)
       .exec();
-    await this.putCard(card);
   }
 
   async putCard(card: JobCard): Promise<void> {

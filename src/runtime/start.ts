@@ -29,7 +29,7 @@ export interface Running {
 
 /**
  * Composition root: builds every client from config and starts the roles asked for. The
- * bot role answers Slack and sends the outbox; the worker role runs jobs against Azure.
+ * bot role answers Slack; the worker role runs jobs against Azure and sends the outbox.
  * All state is in Redis, so any number of either can run side by side.
  */
 export async function start(config: Config, logger: Logger): Promise<Running> {
@@ -68,6 +68,18 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
     });
     workers.push(worker);
     void worker.run();
+    // The outbox sender runs beside the jobs, not in the bot: the bot's event loop is kept
+    // for acking Slack within 3 s, and the Slack writes come from the jobs anyway.
+    const slack = new WebClient(config.slack.botToken, {
+      ...(config.slack.apiUrl && { slackApiUrl: config.slack.apiUrl }),
+      // 429s come back to the outbox (which pauses and retries durably) instead of being
+      // slept on inside one process; 5xx get two quick retries, then the outbox's backoff.
+      rejectRateLimitedCalls: true,
+      retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2000 },
+    });
+    const outboxWorker = createOutboxWorker({ connection: redis, logger, flush: createOutboxSender({ client: slack, store, logger }) });
+    workers.push(outboxWorker);
+    void outboxWorker.run();
     logger.info({ concurrency: config.worker.concurrency }, 'job worker started');
     if (config.role === 'worker') {
       const health = await startHealthServer(config.port, async () => worker.isRunning() && (await ping(redis)));
@@ -77,28 +89,12 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
 
   if (config.role === 'bot' || config.role === 'all') {
     const producer = redisFor('producer');
-    const consumer = redisFor('worker');
     // The producer fails fast instead of queueing commands offline, so it must be connected
     // before BullMQ's queues run their start-up checks on it.
     await ready(producer, logger);
     const jobs = new BullJobQueue(producer);
     const outbox = new OutboxStore(producer);
-    const outboxForSender = new OutboxStore(consumer);
-    closers.unshift(() => jobs.close(), () => outbox.close(), () => outboxForSender.close());
-    // Its own client: 429s come back to the outbox (which pauses and retries durably) instead
-    // of being slept on inside one process.
-    const slack = new WebClient(config.slack.botToken, {
-      ...(config.slack.apiUrl && { slackApiUrl: config.slack.apiUrl }),
-      rejectRateLimitedCalls: true,
-      retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2000 },
-    });
-    const outboxWorker = createOutboxWorker({
-      connection: consumer,
-      logger,
-      flush: createOutboxSender({ client: slack, store: outboxForSender, logger }),
-    });
-    workers.push(outboxWorker);
-    void outboxWorker.run();
+    closers.unshift(() => jobs.close(), () => outbox.close());
     const identity = await whoAmI(slackForStartup(config), logger);
     app = createSlackApp({
       botToken: config.slack.botToken,
@@ -119,6 +115,11 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
     const server = await app.start(config.port);
     const address = (server as { address?: () => unknown })?.address?.();
     port = typeof address === 'object' && address && 'port' in address ? (address as { port: number }).port : config.port;
+    if (config.slack.appToken) {
+      // Socket Mode has no HTTP receiver; probes still get /healthz.
+      const health = await startHealthServer(config.port, () => ping(producer));
+      closers.push(() => new Promise((r) => health.close(r)));
+    }
     logger.info({ port, socketMode: Boolean(config.slack.appToken) }, 'Slack app listening');
   }
 

@@ -41,6 +41,15 @@ afterEach(async () => {
 });
 
 describe('the Slack outbox', () => {
+  it('does not reset a card when the same job is opened again (a resent request)', async () => {
+    await store.open('j0', { channelId: 'C1', teamId: 'T0' }, card('j0', 'queued', 'first'));
+    await store.putCard(card('j0', 'running', 'moved on'));
+    await store.open('j0', { channelId: 'C2', teamId: 'T0' }, card('j0', 'queued', 'resent'));
+    const snap = await store.snapshot('j0');
+    expect(snap.card?.detail?.mrkdwn).toBe('moved on');
+    expect(snap.thread?.channelId).toBe('C1');
+  });
+
   it('posts the card once, edits it in place, and keeps thread replies in order', async () => {
     const reporter = new OutboxReporter(store);
     await store.open('j1', { channelId: 'C1', teamId: 'T0' }, card('j1', 'queued', 'queued'));
@@ -69,6 +78,7 @@ describe('the Slack outbox', () => {
   it('retries through Slack 5xx errors', async () => {
     slack.failNext({ method: 'chat.postMessage', status: 503, times: 4 });
     await store.open('j3', { channelId: 'C1', teamId: 'T0' }, card('j3', 'queued', 'after outage'));
+    await store.requestFlush('j3');
     await slack.waitFor(() => slack.messages('C1').length === 1, 20_000);
     expect(slack.calls.filter((c) => c.status === 503).length).toBe(4);
   });

@@ -57,13 +57,14 @@ export function registerSlashCommands(app: App, deps: SlashCommandDeps): void {
         const jobId = jobIdFromTrigger(command.team_id, command.trigger_id);
         const data = toBuildJobData(parsed, { jobId, userId: command.user_id, teamId: command.team_id, channelId: command.channel_id, now: now() }, deps.config);
         const card = buildCard(data, { status: 'queued', portal: deps.portal });
-        // The outbox first: if the worker is fast, its "running" card must land after "queued".
+        // The card first: if the worker is fast, its "running" card must land after "queued".
+        // Then the job and the card's flush together: two round trips to Redis in all.
         try {
           await deps.outbox.open(jobId, { channelId: command.channel_id, teamId: command.team_id, responseUrl: command.response_url }, card);
+          await Promise.all([deps.jobs.submit('build', jobId, data), deps.outbox.requestFlush(jobId)]);
         } catch (err) {
-          throw new QueueUnavailableError(err);
+          throw err instanceof QueueUnavailableError ? err : new QueueUnavailableError(err);
         }
-        await deps.jobs.submit('build', jobId, data);
         deps.logger.info({ jobId, user: command.user_id, environment: data.environment, registry: data.target.registry }, 'build queued');
         return ephemeral(`:inbox_tray: Build queued as job \`${jobId}\` in *${escapeMrkdwn(data.environment)}*. Its card and live log will appear in this channel.`);
       }
