@@ -49,7 +49,11 @@ export async function buildsFollowedBench(redisUrl: string, opts: { builds: numb
     LOG_LEVEL: 'info',
   };
   const bot = await spawnTs('src/main.ts', { ...env, CHATOPS_ROLE: 'bot', PORT: '0' }, /"port":(\d+)/);
-  const worker = await spawnTs('src/main.ts', { ...env, CHATOPS_ROLE: 'worker', PORT: '0', LOG_LEVEL: 'info' }, /job worker started/);
+  const worker = await spawnTs(
+    'src/main.ts',
+    { ...env, CHATOPS_ROLE: 'worker', PORT: '0', LOG_LEVEL: 'info', ...(process.env.BENCH_WORKER_NODE_OPTIONS && { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS }) },
+    /job worker started/,
+  );
   let peakRss = rssMb(worker.child.pid!);
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, rssMb(worker.child.pid!));
