@@ -27,7 +27,11 @@ export async function ackLatencyBench(redisUrl: string, opts = { total: 2000, co
     const server =
       target === 'bare Bolt'
         ? await spawnTs('bench/bare-bolt.ts', env, /listening on (\d+)/)
-        : await spawnTs('src/main.ts', { ...env, CHATOPS_ROLE: 'bot', REDIS_URL: redisUrl, CHATOPS_CONFIG: configPath, PORT: '0', LOG_LEVEL: 'info' }, /"port":(\d+)/);
+        : await spawnTs(
+            'src/main.ts',
+            { ...env, CHATOPS_ROLE: 'bot', REDIS_URL: redisUrl, CHATOPS_CONFIG: configPath, PORT: '0', LOG_LEVEL: 'info', ...(process.env.BENCH_BOT_NODE_OPTIONS && { NODE_OPTIONS: process.env.BENCH_BOT_NODE_OPTIONS }) },
+            /"port":(\d+)/,
+          );
     const url = `http://127.0.0.1:${server.match[1]}/slack/events`;
     await fireCommands(url, secret, { total: opts.warmup, concurrency: opts.concurrency, text, responseUrl: `${apiUrl}../response/bench` });
     const { latencies, statuses } = await fireCommands(url, secret, { total: opts.total, concurrency: opts.concurrency, text, responseUrl: `${apiUrl}../response/bench` });

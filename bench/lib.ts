@@ -13,9 +13,13 @@ export interface Spawned {
   stop(): Promise<void>;
 }
 
+/** The Node flags `npm start` and the Docker image run the product with (keep in sync with package.json). */
+export const productNodeFlags = ['--max-semi-space-size=8'];
+
 /** Starts a Node process running a .ts file and resolves once a stdout line matches `ready`. */
 export async function spawnTs(file: string, env: Record<string, string>, ready: RegExp): Promise<Spawned & { match: RegExpExecArray }> {
-  const child = spawn(process.execPath, [file], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const flags = file === 'src/main.ts' ? productNodeFlags : [];
+  const child = spawn(process.execPath, [...flags, file], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const match = await new Promise<RegExpExecArray>((resolve, reject) => {
     let buf = '';

@@ -8,6 +8,17 @@ const ttlSeconds = 14 * 24 * 3600;
 /** A thread reply bigger than this is cut (a whole build log attached as a file, at most). */
 const maxMessageBytes = 8 * 1024 * 1024;
 
+/** KEYS: thread, card. ARGV: channelId, teamId, responseUrl, card JSON, ttl seconds. */
+const openScript = `
+redis.call('HSETNX', KEYS[1], 'channelId', ARGV[1])
+redis.call('HSETNX', KEYS[1], 'teamId', ARGV[2])
+if ARGV[3] ~= '' then redis.call('HSETNX', KEYS[1], 'responseUrl', ARGV[3]) end
+redis.call('EXPIRE', KEYS[1], ARGV[5])
+redis.call('HSETNX', KEYS[2], 'card', ARGV[4])
+redis.call('HSETNX', KEYS[2], 'version', 1)
+redis.call('EXPIRE', KEYS[2], ARGV[5])
+return 1`;
+
 export interface ThreadRef {
   channelId: string;
   teamId: string;
@@ -38,6 +49,7 @@ export class OutboxStore {
 
   constructor(redis: Redis) {
     this.#redis = redis;
+    if (!('chatopsOutboxOpen' in redis)) redis.defineCommand('chatopsOutboxOpen', { numberOfKeys: 2, lua: openScript });
     this.queue = new Queue(QueueName.SlackOutbox, {
       connection: redis,
       prefix: keyPrefix,
@@ -62,16 +74,16 @@ export class OutboxStore {
    * The caller requests the flush (see {@link requestFlush}) once the job is queued too.
    */
   async open(jobId: string, target: CardTarget & { responseUrl?: string }, card: JobCard): Promise<void> {
-    const thread = this.#key(jobId, 'thread');
-    const cardKey = this.#key(jobId, 'card');
-    const tx = this.#redis.multi().hsetnx(thread, 'channelId', target.channelId).hsetnx(thread, 'teamId', target.teamId);
-    if (target.responseUrl) tx.hsetnx(thread, 'responseUrl', target.responseUrl);
-    await tx
-      .expire(thread, ttlSeconds)
-      .hsetnx(cardKey, 'card', JSON.stringify(card))
-      .hsetnx(cardKey, 'version', 1)
-      .expire(cardKey, ttlSeconds)
-      .exec();
+    // One script (EVALSHA) instead of a MULTI: this runs on the ack path, where every command costs.
+    await (this.#redis as Redis & { chatopsOutboxOpen: (...args: (string | number)[]) => Promise<unknown> }).chatopsOutboxOpen(
+      this.#key(jobId, 'thread'),
+      this.#key(jobId, 'card'),
+      target.channelId,
+      target.teamId,
+      target.responseUrl ?? '',
+      JSON.stringify(card),
+      ttlSeconds,
+    );
   }
 
   async putCard(card: JobCard): Promise<void> {

@@ -9,7 +9,8 @@ export function createRedis(url: string, use: 'producer' | 'worker'): Redis {
   return new Redis(url, {
     connectionName: `chatops-${use}`,
     ...(use === 'producer'
-      ? { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 1000 }
+      ? // Auto-pipelining batches the writes of concurrent Slack requests into one socket write.
+        { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 1000, enableAutoPipelining: true }
       : { maxRetriesPerRequest: null }),
     // Keep reconnecting with a bounded delay; the orchestrator's health check decides when to give up.
     retryStrategy: (times) => Math.min(times * 200, 5000),
