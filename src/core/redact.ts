@@ -7,7 +7,8 @@ const patterns: readonly [RegExp, string][] = [
   [/\bxox[abposr]-[A-Za-z0-9-]+/g, 'xox?-[redacted]'],
   [/\bxapp-[A-Za-z0-9-]+/g, 'xapp-[redacted]'],
   [/\b(Bearer\s+)[A-Za-z0-9._~+/-]+=*/gi, '$1[redacted]'],
-  [/([?&](?:sig|se|skoid|sktid|skt|ske|sks|skv|sv|st|sp|spr|srt|ss|sr)=)[^&\s"'<>]*/gi, '$1[redacted]'],
+  // `&amp;` too: text may already be escaped for Slack when it is checked.
+  [/((?:[?&]|&amp;)(?:sig|se|skoid|sktid|skt|ske|sks|skv|sv|st|sp|spr|srt|ss|sr)=)[^&\s"'<>]*/gi, '$1[redacted]'],
   [/((?:client_secret|password|secret|access_token|refresh_token)["']?\s*[=:]\s*["']?)[^&\s"',}]+/gi, '$1[redacted]'],
   [/(\b[a-z][a-z0-9+.-]*:\/\/[^:/?#\s@]+:)[^@/?#\s]+@/gi, '$1[redacted]@'],
 ];

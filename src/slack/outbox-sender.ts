@@ -2,9 +2,9 @@ import { ErrorCode, type WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { OutboxStore } from '../outbox/outbox-store.ts';
 import { RetryLaterError } from '../outbox/retry-later.ts';
-import { redactText } from '../core/redact.ts';
+import { redactDeep, redactText } from '../core/redact.ts';
 import { renderCard } from './render/card-blocks.ts';
-import { renderThreadMessage } from './render/thread-message.ts';
+import { renderThreadMessage, type RenderedReply } from './render/thread-message.ts';
 
 /** Slack errors that no retry will fix for this channel. */
 const channelGone = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action', 'access_denied']);
@@ -34,16 +34,17 @@ export function createOutboxSender(options: OutboxSenderOptions): (jobId: string
       if (!thread || thread.broken || !snap.card) return;
       try {
         if (!thread.ts) {
-          const res = await client.chat.postMessage({ channel: thread.channelId, ...renderCard(snap.card), unfurl_links: false });
+          const res = await client.chat.postMessage({ channel: thread.channelId, ...redactCard(renderCard(redactDeep(snap.card) as typeof snap.card)), unfurl_links: false });
           await store.setThreadTs(jobId, res.ts!);
           await store.markCardSent(jobId, snap.cardVersion);
           thread.ts = res.ts!;
         } else if (snap.cardVersion > snap.sentVersion) {
-          await client.chat.update({ channel: thread.channelId, ts: thread.ts, ...renderCard(snap.card) });
+          await client.chat.update({ channel: thread.channelId, ts: thread.ts, ...redactCard(renderCard(redactDeep(snap.card) as typeof snap.card)) });
           await store.markCardSent(jobId, snap.cardVersion);
         }
         for (let msg = await store.peekMessage(jobId); msg; msg = await store.peekMessage(jobId)) {
-          const reply = renderThreadMessage(msg);
+          // Last line of defence: whatever a job reports (build logs especially) is redacted before it leaves.
+          const reply = redactReply(renderThreadMessage(redactDeep(msg) as typeof msg));
           if (reply.type === 'message') {
             await client.chat.postMessage({ channel: thread.channelId, thread_ts: thread.ts, text: reply.text, mrkdwn: reply.mrkdwn, unfurl_links: false });
           } else {
@@ -97,4 +98,14 @@ async function tellRequester(post: typeof fetch, responseUrl: string, channelId:
   } catch {
     // Best effort: response_url expires after 30 minutes.
   }
+}
+
+function redactReply(reply: RenderedReply): RenderedReply {
+  return reply.type === 'message'
+    ? { ...reply, text: redactText(reply.text) }
+    : { ...reply, content: redactText(reply.content), comment: redactText(reply.comment), title: redactText(reply.title) };
+}
+
+function redactCard<T extends { text: string; blocks: unknown[] }>(rendered: T): T {
+  return { ...rendered, text: redactText(rendered.text), blocks: redactDeep(rendered.blocks) as T['blocks'] };
 }
