@@ -50,8 +50,18 @@ function cleanDetails(details: Record<string, string | number | boolean>): Recor
     const key = clean(rawKey).slice(0, 64);
     if (SECRET_KEY.test(key)) out[key] = '[redacted]';
     else if (typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) out[key] = value;
-    // Strings, and anything a JS caller passed despite the type (objects, NaN), become text.
-    else out[key] = clean(typeof value === 'string' ? value : JSON.stringify(value) ?? String(value));
+    else out[key] = clean(toText(value));
   }
   return out;
+}
+
+/** Strings as they are; anything a JS caller passed despite the type (objects, NaN) as text. */
+function toText(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return String(value);
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    // Circular or otherwise unserialisable: the audit write itself must not fail over it.
+    return '[unserialisable]';
+  }
 }

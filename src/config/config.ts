@@ -1,4 +1,5 @@
 import type { AzureCloudName } from './clouds.ts';
+import type { AccessConfig } from '../core/access/access-config.ts';
 import type { EnvironmentConfig, FileConfig } from './file.ts';
 
 /** Where the Azure SDKs, identity and portal links point: public, sovereign or an emulator. */
@@ -40,6 +41,7 @@ export interface Config {
   defaultEnvironment: string;
   environments: Readonly<Record<string, EnvironmentConfig>>;
   admins: readonly string[];
+  access: AccessConfig;
   /** The parsed YAML, for features that read their own sections. */
   file: FileConfig;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { accessSchema, validateAccessReferences } from '../core/access/access-config.ts';
 
 const uuid = z
   .string()
@@ -23,10 +24,8 @@ export const fileSchema = z
     environments: z
       .record(z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, { message: 'environment names are lowercase, digits and -' }), environmentSchema)
       .refine((e) => Object.keys(e).length > 0, { message: 'must define at least one environment' }),
-    access: z
-      .object({ admins: z.array(z.string()).default([]) })
-      .loose()
-      .default({ admins: [] }),
+    /** Who may do what, per environment (see src/core/access). */
+    access: accessSchema,
   })
   .loose()
   .superRefine((file, ctx) => {
@@ -36,6 +35,9 @@ export const fileSchema = z
         path: ['defaultEnvironment'],
         message: `names "${file.defaultEnvironment}", which is not under environments (have: ${Object.keys(file.environments).join(', ')})`,
       });
+    }
+    for (const problem of validateAccessReferences(file.access, Object.keys(file.environments))) {
+      ctx.addIssue({ code: 'custom', path: [], message: problem });
     }
     const seen = new Map<string, string>();
     for (const [name, env] of Object.entries(file.environments)) {

@@ -88,6 +88,7 @@ export function loadConfig(
     defaultEnvironment,
     environments: file.environments,
     admins: file.access.admins,
+    access: file.access,
     file,
   });
 }

@@ -16,7 +16,11 @@ import { BullJobQueue } from '../queue/bullmq-job-queue.ts';
 import { RedisCancelRequests } from '../queue/cancel-requests.ts';
 import { createJobWorker } from '../queue/job-worker.ts';
 import { createRedis } from '../queue/redis.ts';
+import { RedisAuditLog } from '../audit/redis-audit-log.ts';
+import { createAccessPolicy } from '../core/access/access-policy.ts';
+import { RedisUserRateLimit } from '../queue/user-rate-limit.ts';
 import { createSlackApp } from '../slack/app.ts';
+import { SlackGroupMembers } from '../slack/usergroup-members.ts';
 import { createOutboxSender } from '../slack/outbox-sender.ts';
 import { startHealthServer } from './health-server.ts';
 
@@ -104,7 +108,20 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
       ...(config.slack.appToken && { appToken: config.slack.appToken }),
       ...(config.slack.apiUrl && { apiUrl: config.slack.apiUrl }),
       environments: config,
-      admins: config.admins,
+      policy: createAccessPolicy({
+        config: config.access,
+        environments: Object.keys(config.environments),
+        groups: new SlackGroupMembers({
+          client: new WebClient(config.slack.botToken, {
+            ...(config.slack.apiUrl && { slackApiUrl: config.slack.apiUrl }),
+            rejectRateLimitedCalls: true,
+            retryConfig: { retries: 1, factor: 1, minTimeout: 200, maxTimeout: 500 },
+          }),
+        }),
+      }),
+      audit: new RedisAuditLog({ redis: producer, logger }),
+      rateLimit: new RedisUserRateLimit(producer, { perMinute: config.access.rateLimit.perMinute }),
+      perMinute: config.access.rateLimit.perMinute,
       portal: config.azure.endpoints.portal,
       jobs,
       outbox,

@@ -1,6 +1,9 @@
 import { App } from '@slack/bolt';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import type { AccessPolicy } from '../core/access/access-policy.ts';
+import type { UserRateLimit } from '../core/access/rate-limit.ts';
+import type { AuditLog } from '../core/audit.ts';
 import type { EnvironmentsConfig } from '../core/environments.ts';
 import type { CancelRequests, JobQueue } from '../core/job-queue.ts';
 import type { OutboxStore } from '../outbox/outbox-store.ts';
@@ -18,7 +21,11 @@ export interface SlackAppOptions {
   botId: string;
   botUserId: string;
   environments: EnvironmentsConfig;
-  admins: readonly string[];
+  policy: AccessPolicy;
+  audit: AuditLog;
+  rateLimit: UserRateLimit;
+  /** The per-user budget behind `rateLimit`, for the message. */
+  perMinute: number;
   portal: string;
   jobs: JobQueue;
   outbox: OutboxStore;
@@ -66,10 +73,14 @@ export function createSlackApp(options: SlackAppOptions): App {
     config: options.environments,
     jobs: options.jobs,
     outbox: options.outbox,
+    policy: options.policy,
+    audit: options.audit,
+    rateLimit: options.rateLimit,
+    perMinute: options.perMinute,
     portal: options.portal,
     logger: options.logger,
   });
-  registerActions(app, { jobs: options.jobs, cancels: options.cancels, admins: options.admins, logger: options.logger });
+  registerActions(app, { jobs: options.jobs, cancels: options.cancels, policy: options.policy, audit: options.audit, logger: options.logger });
   app.error(async (err) => {
     options.logger.error({ err: { name: err.name, message: err.message, code: (err as { code?: string }).code } }, 'unhandled Slack listener error');
   });

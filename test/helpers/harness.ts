@@ -19,6 +19,9 @@ export const ids = {
   alice: 'U0ALICE',
   bob: 'U0BOB',
   admin: 'U0ADMIN',
+  carol: 'U0CAROL',
+  devs: 'S0DEVS',
+  sre: 'S0SRE',
   devChannel: 'C0DEV',
   prodChannel: 'C0PROD',
   otherChannel: 'C0OTHER',
@@ -45,6 +48,11 @@ environments:
     channels: [${ids.prodChannel}]
 access:
   admins: [${ids.admin}]
+  team: { id: ${ids.team}, appId: ${ids.app} }
+  roles:
+    dev:  { builder: [${ids.devs}], viewer: ["*"] }
+    prod: { builder: [${ids.devs}], deployer: [${ids.sre}], viewer: [${ids.devs}] }
+  channels: { prod: [${ids.prodChannel}] }
 `;
 
 export interface HarnessOptions {
@@ -88,6 +96,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const slack = await startSlackEmulator();
   const botToken = `xoxb-${Math.random().toString(36).slice(2)}-test`;
   slack.addToken(botToken, { teamId: ids.team, botUserId: ids.botUser, appId: ids.app, teamDomain: 'contoso' });
+  // alice and bob build; carol only watches; the admin holds every role.
+  slack.setUsergroup(ids.devs, [ids.alice, ids.bob]);
+  slack.setUsergroup(ids.sre, [ids.bob]);
   const azure = await startAzureEmulator({ queuedMs: 300, buildDurationMs: 2000, logLineIntervalMs: 100, ...options.azure });
   const clientSecret = `secret-${Math.random().toString(36).slice(2)}`;
   azure.identity.addClient(ids.tenant, ids.client, clientSecret);

@@ -7,7 +7,7 @@ export { ACR_SUBCOMMANDS } from './acr.ts';
 export { UsageError } from './errors.ts';
 export { parseFlags, wantsHelp, type FlagKind, type FlagSpec, type FlagValue, type FlagValues, type KeyValue, type ParsedFlags } from './flags.ts';
 export { parseGitSource, type GitSource } from './git-source.ts';
-export { OPS_SUBCOMMANDS, JOB_ID_PATTERN, parseOpsJob, type OpsCommand, type OpsJobCommand } from './ops.ts';
+export { OPS_SUBCOMMANDS, JOB_ID_PATTERN, parseOpsJob, parseOpsAudit, parseOpsWhoami, type OpsCommand, type OpsJobCommand, type OpsAuditCommand, type OpsWhoamiCommand } from './ops.ts';
 export { parseCommand, MAX_COMMAND_TEXT_LENGTH, type HelpCommand, type ParsedCommand } from './parse-command.ts';
 export { DEFAULT_PLATFORM, parsePlatform, type Platform } from './platform.ts';
 export { unescapeSlackText } from './slack-text.ts';

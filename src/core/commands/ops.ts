@@ -1,8 +1,9 @@
+import { parseEnvironmentName } from './acr-names.ts';
 import { UsageError } from './errors.ts';
-import { parseFlags } from './flags.ts';
+import { parseFlags, type FlagSpec } from './flags.ts';
 import { quoted } from './quoted.ts';
 import type { Subcommand } from './subcommand.ts';
-import { OPS_JOB_USAGE } from './usage.ts';
+import { OPS_AUDIT_USAGE, OPS_JOB_USAGE, OPS_WHOAMI_USAGE } from './usage.ts';
 
 /** A parsed `/ops job <id>`: show one job's state. */
 export interface OpsJobCommand {
@@ -10,8 +11,27 @@ export interface OpsJobCommand {
   jobId: string;
 }
 
+/** A parsed `/ops audit`: an admin's query of the audit log, newest first. */
+export interface OpsAuditCommand {
+  kind: 'ops.audit';
+  /** Slack user id (`U…`/`W…`) from `--user`, taken from a mention or given bare. */
+  user?: string;
+  environment?: string;
+  /** How far back `--since` reaches; `text` is the normalised input (`24h`) for replies. */
+  since?: { ms: number; text: string };
+  /** `--action`: one or more whole dot-separated action segments (`deploy`, `approval.granted`), lowercase. */
+  action?: string;
+  /** `--page`: the cursor a previous reply gave for the next (older) page. */
+  cursor?: string;
+}
+
+/** A parsed `/ops whoami`: what the bot knows about the caller (id, roles, environments). */
+export interface OpsWhoamiCommand {
+  kind: 'ops.whoami';
+}
+
 /** Every command `/ops` can produce; grows with the table below. */
-export type OpsCommand = OpsJobCommand;
+export type OpsCommand = OpsJobCommand | OpsAuditCommand | OpsWhoamiCommand;
 
 /** Job ids: `j` and 12 base-36 characters (the same shape `src/core/job-id.ts` issues). */
 export const JOB_ID_PATTERN = /^j[0-9a-z]{12}$/;
@@ -34,10 +54,115 @@ export function parseOpsJob(tokens: string[]): OpsJobCommand {
   return { kind: 'ops.job', jobId };
 }
 
+/** Flags of `/ops audit`. */
+export const OPS_AUDIT_FLAGS = [
+  { name: 'user', kind: 'string', valueName: '@USER' },
+  { name: 'env', kind: 'string', valueName: 'ENVIRONMENT' },
+  { name: 'since', kind: 'string', valueName: 'DURATION' },
+  { name: 'action', kind: 'string', valueName: 'ACTION' },
+  { name: 'page', kind: 'string', valueName: 'CURSOR' },
+] as const satisfies readonly FlagSpec[];
+
+/** Slack user ids, as `src/core/mrkdwn.ts` accepts them for mentions. */
+const USER_ID = /^[UW][A-Z0-9]{2,20}$/;
+/** A mention after Slack's escaping is undone (`<@U123|name>` → `<@U123>`, see slack-text.ts). */
+const MENTION = /^<@([A-Za-z0-9]+)>$/;
+const DURATION = /^(\d{1,6})([mhdw])$/i;
+const UNIT_MS: Readonly<Record<string, number>> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
+/** Longest `--since`: a year, beyond any sensible audit retention. */
+export const MAX_AUDIT_SINCE_MS = 366 * 86_400_000;
+/** Whole action segments, as the audit log stores them: `deploy`, `approval.granted`. */
+const ACTION = /^[a-z][a-z0-9-]{0,31}(\.[a-z0-9][a-z0-9-]{0,31}){0,5}$/;
+/** Audit cursors are Redis stream ids, `<ms>-<seq>` (the shape `src/audit` hands out). */
+const CURSOR = /^\d{1,15}-\d{1,15}$/;
+
 /**
- * Subcommands of `/ops`. `help` is handled for every command by `parseCommand`; a later
- * `/ops whoami` is one more entry here.
+ * Parses the words after `/ops audit`: only flags, all optional (no flags lists the newest
+ * events of everyone).
+ *
+ * @throws UsageError (with the `/ops audit` usage) for positional words, unknown flags, a
+ * `--user` that is neither a mention nor a user id, a malformed duration, action or cursor.
  */
-export const OPS_SUBCOMMANDS: readonly Subcommand<OpsCommand>[] = [
+export function parseOpsAudit(tokens: string[]): OpsAuditCommand {
+  const { values, positionals } = parseFlags(tokens, OPS_AUDIT_FLAGS, OPS_AUDIT_USAGE);
+  const [first] = positionals;
+  if (first !== undefined) {
+    // Echo the word only when it is a plain mention or @name; it shows where --user goes.
+    const person = MENTION.test(first) || /^@[\w.-]{1,40}$/.test(first);
+    const hint = person ? ` To filter by person, write --user ${first}.` : ' For example: /ops audit --user @alice --since 24h.';
+    throw new UsageError(`Unexpected ${quoted(first)}: /ops audit takes only options.${hint}`, OPS_AUDIT_USAGE);
+  }
+  const command: OpsAuditCommand = { kind: 'ops.audit' };
+  if (values.user !== undefined) command.user = parseUserRef(values.user);
+  if (values.env !== undefined) command.environment = parseEnvironmentName(values.env.toLowerCase(), OPS_AUDIT_USAGE);
+  if (values.since !== undefined) command.since = parseSince(values.since);
+  if (values.action !== undefined) command.action = parseAction(values.action);
+  if (values.page !== undefined) command.cursor = parseCursor(values.page);
+  return command;
+}
+
+/**
+ * `<@U123>` (a mention) or a bare id `U0123ABCD`. A typed `@name` cannot be resolved here, and
+ * a bare word must look like an id (uppercase, with a digit) so `ursula` is not taken for one.
+ */
+function parseUserRef(text: string): string {
+  const mentioned = MENTION.exec(text)?.[1]?.toUpperCase();
+  const id = mentioned ?? text.replace(/^@/, '');
+  if (!USER_ID.test(id) || (mentioned === undefined && !/\d/.test(id))) {
+    throw new UsageError(`--user takes a mention (type @ and pick the person) or a user id like U0123ABCD, not ${quoted(text)}.`, OPS_AUDIT_USAGE);
+  }
+  return id;
+}
+
+function parseSince(text: string): { ms: number; text: string } {
+  const match = DURATION.exec(text);
+  const amount = match === null ? Number.NaN : Number(match[1]);
+  const unit = match?.[2]?.toLowerCase() ?? '';
+  const ms = amount * (UNIT_MS[unit] ?? Number.NaN);
+  if (!(ms > 0 && ms <= MAX_AUDIT_SINCE_MS)) {
+    throw new UsageError(`--since takes a duration up to a year, like 30m, 24h, 7d or 2w, not ${quoted(text)}.`, OPS_AUDIT_USAGE);
+  }
+  return { ms, text: `${amount}${unit}` };
+}
+
+function parseAction(text: string): string {
+  const action = text.toLowerCase();
+  if (!ACTION.test(action)) {
+    throw new UsageError(`--action takes an action word such as deploy, build or approval.granted, not ${quoted(text)}.`, OPS_AUDIT_USAGE);
+  }
+  return action;
+}
+
+function parseCursor(text: string): string {
+  // Copied from the previous reply, possibly with its backticks.
+  const cursor = text.replace(/^`+|`+$/g, '');
+  if (!CURSOR.test(cursor)) throw new UsageError(`${quoted(text)} isn't a page cursor: use the --page value from the previous reply.`, OPS_AUDIT_USAGE);
+  return cursor;
+}
+
+/**
+ * Parses the words after `/ops whoami`: there must be none.
+ *
+ * @throws UsageError for any word or flag.
+ */
+export function parseOpsWhoami(tokens: string[]): OpsWhoamiCommand {
+  const { positionals } = parseFlags(tokens, [], OPS_WHOAMI_USAGE);
+  if (positionals.length > 0) throw new UsageError('/ops whoami takes nothing after it.', OPS_WHOAMI_USAGE);
+  return { kind: 'ops.whoami' };
+}
+
+/**
+ * An `/ops` subcommand. `runsBare` ones do something with nothing after them (`/ops whoami`,
+ * `/ops audit`) instead of showing their help.
+ */
+export interface OpsSubcommand extends Subcommand<OpsCommand> {
+  /** @defaultValue false */
+  readonly runsBare?: boolean;
+}
+
+/** Subcommands of `/ops`. `help` is handled for every command by `parseCommand`. */
+export const OPS_SUBCOMMANDS: readonly OpsSubcommand[] = [
   { name: 'job', usage: OPS_JOB_USAGE, flags: [], parse: parseOpsJob },
+  { name: 'audit', usage: OPS_AUDIT_USAGE, flags: OPS_AUDIT_FLAGS, parse: parseOpsAudit, runsBare: true },
+  { name: 'whoami', usage: OPS_WHOAMI_USAGE, flags: [], parse: parseOpsWhoami, runsBare: true },
 ];

@@ -79,9 +79,15 @@ function route(command: string, text: string): ParsedCommand {
   }
   const sub = findSubcommand(entry, first) ?? unknownSubcommand(entry, first);
   const rest = tokens.slice(1);
-  // A bare `/acr build` is someone finding out how it works, not a mistake.
-  if (rest.length === 0 || wantsHelp(rest, sub.flags)) return help(`${entry.name} ${sub.name}`, sub.usage);
+  // A bare `/acr build` is someone finding out how it works, not a mistake; a bare
+  // `/ops whoami` or `/ops audit` is a complete request.
+  if ((rest.length === 0 && !runsBare(sub)) || wantsHelp(rest, sub.flags)) return help(`${entry.name} ${sub.name}`, sub.usage);
   return sub.parse(rest);
+}
+
+/** Whether a subcommand acts with nothing after it (`OpsSubcommand.runsBare`). */
+function runsBare(sub: Subcommand<unknown>): boolean {
+  return 'runsBare' in sub && sub.runsBare === true;
 }
 
 function help(topic: string, usage: string): HelpCommand {

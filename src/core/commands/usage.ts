@@ -28,11 +28,29 @@ export const OPS_JOB_USAGE = [
   'Example: `/ops job j0abc12def345`',
 ].join('\n');
 
+/** Usage of `/ops audit`. */
+export const OPS_AUDIT_USAGE = [
+  'Usage: `/ops audit [--user @USER] [--env ENVIRONMENT] [--since DURATION] [--action ACTION] [--page CURSOR]`',
+  'For admins: lists audited commands, approvals, rotations and cancellations, newest first.',
+  '`--since` takes 30m, 24h, 7d or 2w. `--action` matches whole words of the action, e.g. deploy, build, approval.granted. `--page` takes the cursor a previous reply gave.',
+  'Examples:',
+  '`/ops audit --env prod --since 24h`',
+  '`/ops audit --user @alice --action deploy`',
+].join('\n');
+
+/** Usage of `/ops whoami`. */
+export const OPS_WHOAMI_USAGE = [
+  'Usage: `/ops whoami`',
+  'Shows your Slack user id and what you may do in each environment.',
+].join('\n');
+
 /** Usage of `/ops` on its own: its subcommands. */
 export const OPS_USAGE = [
   'Usage: `/ops SUBCOMMAND …`',
   'Subcommands:',
   '`/ops job JOB_ID` shows the state of a job.',
+  '`/ops audit [options]` lists the audit log (admins).',
+  '`/ops whoami` shows your user id and permissions.',
   '`/ops help` lists every command.',
 ].join('\n');
 
@@ -42,6 +60,8 @@ export function helpText(): string {
     'Commands:',
     '`/acr build -t REPO:TAG [options] GIT_URL` builds an image with ACR from git.',
     '`/ops job JOB_ID` shows the state of a job.',
+    '`/ops audit [--user @USER] [--env ENV] [--since 24h] [--action ACTION]` lists the audit log (admins).',
+    '`/ops whoami` shows your user id and permissions.',
     'Add `help` to any command for its options, e.g. `/acr build help`.',
   ].join('\n');
 }

@@ -1,5 +1,7 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import type { Logger } from 'pino';
+import type { AccessPolicy } from '../../core/access/access-policy.ts';
+import type { AuditLog } from '../../core/audit.ts';
 import type { BuildJobData } from '../../core/build/build-job.ts';
 import { jobIdPattern } from '../../core/job-id.ts';
 import type { CancelRequests, JobQueue } from '../../core/job-queue.ts';
@@ -9,14 +11,14 @@ import { ephemeral, errorReply } from '../render/replies.ts';
 export interface ActionDeps {
   jobs: JobQueue;
   cancels: CancelRequests;
-  /** Slack user ids allowed to act on anyone's job. */
-  admins: readonly string[];
+  policy: AccessPolicy;
+  audit: AuditLog;
   logger: Logger;
 }
 
 /**
  * Button clicks. The button's value only says which job; who may act is decided here from
- * the stored job, at the moment of the click.
+ * the stored job and the access policy at the moment of the click, never from the message.
  */
 export function registerActions(app: App, deps: ActionDeps): void {
   app.action<BlockButtonAction>(ActionId.CancelJob, async ({ ack, body, action, respond }) => {
@@ -24,28 +26,38 @@ export function registerActions(app: App, deps: ActionDeps): void {
     const userId = body.user.id;
     const jobId = action.value ?? '';
     const log = deps.logger.child({ action: ActionId.CancelJob, user: userId, jobId });
+    const reply = async (message: { text: string }) => respond({ ...message, response_type: 'ephemeral', replace_original: false });
     const job = jobIdPattern.test(jobId) ? await deps.jobs.get(jobId) : undefined;
     if (!job || job.kind !== 'build') {
-      await respond({ ...errorReply('That job no longer exists.'), replace_original: false });
+      await reply(errorReply('That job no longer exists.'));
       return;
     }
     const data = job.data as BuildJobData;
-    if (userId !== data.requesterId && !deps.admins.includes(userId)) {
-      log.info('cancel refused: not the requester');
-      await respond({
-        ...errorReply(`Only the person who started job ${jobId} (or a bot admin) can cancel it.`, 'Ask them, or a platform admin, to press Cancel.'),
-        replace_original: false,
-      });
+    const decision = await deps.policy.check({
+      userId,
+      teamId: body.team?.id ?? body.user.team_id ?? '',
+      apiAppId: body.api_app_id,
+      ...(body.channel?.id && { channelId: body.channel.id }),
+      environment: data.environment,
+      action: 'job.cancel',
+      ownerId: data.requesterId,
+    });
+    const audit = { actor: userId, action: 'button.job.cancel', environment: data.environment, jobId, target: data.target.registry };
+    if (!decision.allowed) {
+      log.info({ reason: decision.reason }, 'cancel refused');
+      await deps.audit.record({ ...audit, outcome: 'refused', reason: decision.reason }).catch((err: unknown) => log.error({ err }, 'could not audit a refusal'));
+      await reply(ephemeral(decision.message.mrkdwn));
       return;
     }
     if (data.progress.phase === 'done' || job.state === 'completed' || job.state === 'failed') {
-      await respond({ ...ephemeral(`Job \`${jobId}\` has already finished.`), replace_original: false });
+      await reply(ephemeral(`Job \`${jobId}\` has already finished.`));
       return;
     }
+    await deps.audit.record({ ...audit, outcome: 'accepted' });
     await deps.cancels.request(jobId, userId);
     await deps.jobs.submit('cancel-build', `cancel-${jobId}`, { buildJobId: jobId, requestedBy: userId });
     log.info('cancel requested');
-    await respond({ ...ephemeral(`:no_entry_sign: Cancelling job \`${jobId}\`…`), replace_original: false });
+    await reply(ephemeral(`:no_entry_sign: Cancelling job \`${jobId}\`…`));
   });
 
   // Link buttons (portal links) also send a payload; Slack wants it acknowledged.

@@ -1,22 +1,20 @@
-import type { App, SlashCommand } from '@slack/bolt';
-import type { Logger } from 'pino';
-import { buildCard } from '../../core/build/build-card.ts';
-import { toBuildJobData } from '../../core/build/build-request.ts';
+import type { App } from '@slack/bolt';
+import type { UserRateLimit } from '../../core/access/rate-limit.ts';
+import { rateLimitMessage } from '../../core/access/rate-limit.ts';
+import { AuditWriteError } from '../../core/audit.ts';
 import { parseCommand, UsageError, type ParsedCommand } from '../../core/commands/index.ts';
-import type { EnvironmentsConfig } from '../../core/environments.ts';
 import { QueueUnavailableError, UserFacingError } from '../../core/errors.ts';
-import { jobIdFromTrigger } from '../../core/job-id.ts';
-import type { JobQueue } from '../../core/job-queue.ts';
-import { escapeMrkdwn, mention } from '../../core/mrkdwn.ts';
-import type { OutboxStore } from '../../outbox/outbox-store.ts';
-import { ephemeral, errorReply, threadLink, usageReply, type EphemeralReply } from '../render/replies.ts';
+import { acrBuild } from '../commands/acr-build.ts';
+import { Refused, type CommandContext, type CommandDeps } from '../commands/context.ts';
+import { help } from '../commands/help.ts';
+import { opsAudit } from '../commands/ops-audit.ts';
+import { opsJob } from '../commands/ops-job.ts';
+import { opsWhoami } from '../commands/ops-whoami.ts';
+import { ephemeral, errorReply, usageReply, type EphemeralReply } from '../render/replies.ts';
 
-export interface SlashCommandDeps {
-  config: EnvironmentsConfig;
-  jobs: JobQueue;
-  outbox: OutboxStore;
-  portal: string;
-  logger: Logger;
+export interface SlashCommandDeps extends Omit<CommandDeps, 'now'> {
+  rateLimit: UserRateLimit;
+  perMinute: number;
   now?: () => Date;
 }
 
@@ -24,66 +22,66 @@ export interface SlashCommandDeps {
 export const slashCommands = ['/acr', '/ops'] as const;
 
 /**
- * Slash commands: parse → authorise → durable enqueue → ack. Nothing here waits on Azure or
- * on a Slack Web API call; the card is posted by the outbox once the job is safely queued.
+ * Slash commands: rate limit → parse → authorise → audit → durable enqueue → ack. Nothing
+ * here waits on Azure; Slack Web API calls (a DM with a file) happen only after the ack.
  */
 export function registerSlashCommands(app: App, deps: SlashCommandDeps): void {
-  const now = deps.now ?? (() => new Date());
+  const base: CommandDeps = { ...deps, now: deps.now ?? (() => new Date()) };
   for (const name of slashCommands) {
-    app.command(name, async ({ command, ack }) => {
+    app.command(name, async ({ command, ack, client }) => {
+      const ctx: CommandContext = { ...base, command };
       const log = deps.logger.child({ command: name, user: command.user_id, channel: command.channel_id });
       let reply: EphemeralReply;
+      let after: (() => Promise<void>) | undefined;
       try {
-        reply = await handle(parseCommand(name, command.text ?? ''), command);
+        const limit = await deps.rateLimit.hit(command.user_id).catch((err: unknown) => {
+          throw new QueueUnavailableError(err); // Redis is down: say so, like the enqueue would
+        });
+        if (!limit.allowed) {
+          reply = ephemeral(rateLimitMessage(limit, deps.perMinute).mrkdwn);
+          void deps.audit
+            .record({ actor: command.user_id, action: `command.${name.slice(1)}`, outcome: 'refused', reason: 'rate_limited' })
+            .catch((err: unknown) => log.error({ err }, 'could not audit a refusal'));
+        } else {
+          const parsed = parseCommand(name, command.text ?? '');
+          ({ reply, after } = await dispatch(ctx, parsed, client));
+        }
       } catch (err) {
-        if (err instanceof UsageError) reply = usageReply((err as UsageError).message, (err as UsageError).usage);
-        else if (err instanceof UserFacingError) reply = errorReply(err.message, err.hint);
-        else {
+        reply = toReply(err, ctx, name);
+        if (!(err instanceof UsageError || err instanceof Refused || err instanceof UserFacingError || err instanceof AuditWriteError)) {
           log.error({ err }, 'command failed');
-          reply = errorReply('Something went wrong on my side, so nothing was started.', 'Try again; if it keeps failing, tell the platform admin.');
         }
       }
       await ack(reply);
+      if (after) await after().catch((err: unknown) => log.error({ err }, 'follow-up after ack failed'));
     });
   }
+}
 
-  async function handle(parsed: ParsedCommand, command: SlashCommand): Promise<EphemeralReply> {
-    switch (parsed.kind) {
-      case 'help':
-        return ephemeral(escapeMrkdwn(parsed.usage));
-      case 'ops.job':
-        return describeJob(parsed.jobId, command);
-      case 'acr.build': {
-        const jobId = jobIdFromTrigger(command.team_id, command.trigger_id);
-        const data = toBuildJobData(parsed, { jobId, userId: command.user_id, teamId: command.team_id, channelId: command.channel_id, now: now() }, deps.config);
-        const card = buildCard(data, { status: 'queued', portal: deps.portal });
-        // The card first: if the worker is fast, its "running" card must land after "queued".
-        // Then the job and the card's flush together: two round trips to Redis in all.
-        try {
-          await deps.outbox.open(jobId, { channelId: command.channel_id, teamId: command.team_id, responseUrl: command.response_url }, card);
-          await Promise.all([deps.jobs.submit('build', jobId, data), deps.outbox.requestFlush(jobId)]);
-        } catch (err) {
-          throw err instanceof QueueUnavailableError ? err : new QueueUnavailableError(err);
-        }
-        deps.logger.info({ jobId, user: command.user_id, environment: data.environment, registry: data.target.registry }, 'build queued');
-        return ephemeral(`:inbox_tray: Build queued as job \`${jobId}\` in *${escapeMrkdwn(data.environment)}*. Its card and live log will appear in this channel.`);
-      }
-    }
+async function dispatch(ctx: CommandContext, parsed: ParsedCommand, client: Parameters<typeof opsAudit>[2]): Promise<{ reply: EphemeralReply; after?: () => Promise<void> }> {
+  switch (parsed.kind) {
+    case 'help':
+      return { reply: await help(ctx, parsed.topic, parsed.usage) };
+    case 'acr.build':
+      return { reply: await acrBuild(ctx, parsed) };
+    case 'ops.job':
+      return { reply: await opsJob(ctx, parsed) };
+    case 'ops.whoami':
+      return { reply: await opsWhoami(ctx) };
+    case 'ops.audit':
+      return opsAudit(ctx, parsed, client);
   }
+}
 
-  async function describeJob(jobId: string, command: SlashCommand): Promise<EphemeralReply> {
-    const job = await deps.jobs.get(jobId);
-    if (!job) return errorReply(`I can't find job ${jobId}.`, 'Job ids look like j0abc12def345; finished jobs are kept for 7 days.');
-    const thread = await deps.outbox.thread(jobId);
-    const data = job.data as { environment?: string; requesterId?: string; progress?: { phase?: string; runId?: string } };
-    const lines = [
-      `*Job* \`${jobId}\` (${escapeMrkdwn(job.kind)}) is *${job.state}*${data.progress?.phase ? `, step ${escapeMrkdwn(data.progress.phase)}` : ''}.`,
-      data.environment ? `Environment: *${escapeMrkdwn(data.environment)}*` : '',
-      data.requesterId ? `Requested by ${mention(data.requesterId).mrkdwn}` : '',
-      data.progress?.runId ? `ACR run: \`${escapeMrkdwn(data.progress.runId)}\`` : '',
-      thread?.ts ? `Thread: ${threadLink(command.team_domain, thread.channelId, thread.ts)}` : '',
-      job.failedReason ? `Last error: ${escapeMrkdwn(job.failedReason)}` : '',
-    ];
-    return ephemeral(lines.filter(Boolean).join('\n'));
+function toReply(err: unknown, ctx: CommandContext, name: string): EphemeralReply {
+  if (err instanceof UsageError) {
+    // Wrong input is recorded too (every command, accepted or refused), without blocking the answer.
+    void ctx.audit
+      .record({ actor: ctx.command.user_id, action: `command.${name.slice(1)}`, outcome: 'refused', reason: 'usage', details: { error: err.message } })
+      .catch(() => {});
+    return usageReply(err.message, err.usage);
   }
+  if (err instanceof Refused) return ephemeral(err.reply.mrkdwn);
+  if (err instanceof UserFacingError || err instanceof AuditWriteError) return errorReply(err.message, err.hint);
+  return errorReply('Something went wrong on my side, so nothing was started.', 'Try again; if it keeps failing, tell the platform admin.');
 }

@@ -61,7 +61,7 @@ describe('parseCommand', () => {
     ['/acr', 'deploy', 'Unknown subcommand "deploy" for /acr. Try /acr help.', ACR_USAGE],
     ['/acr', `-t web ${GIT}`, 'Start with a subcommand (build) before the flags, e.g. /acr build -t …', ACR_USAGE],
     ['/ops', 'jbo j0abc12def345', 'Unknown subcommand "jbo" for /ops. Did you mean /ops job?', OPS_USAGE],
-    ['/ops', 'whoami', 'Unknown subcommand "whoami" for /ops. Try /ops help.', OPS_USAGE],
+    ['/ops', 'deploy', 'Unknown subcommand "deploy" for /ops. Try /ops help.', OPS_USAGE],
     ['/acr', 'build -t "web', /^The " before web has no closing quote/, ACR_USAGE],
     ['/acr', `build -t web:v1 -t web:v1 --timeout 1 ${GIT}`, /^--timeout must be between 300 and 28800/, ACR_BUILD_USAGE],
     ['/acr', `build --no-cache --no-cache -t web ${GIT}`, '--no-cache was given more than once; give it once.', ACR_BUILD_USAGE],

@@ -20,7 +20,8 @@ const FRAGMENTS = [
   '-5', '1e3', 'contosoreg', 'https://github.com/org/app.git', '#main:src', '#', ':', 'http://x.io/a.git',
   'https://dev.azure.com/o/p/_git/r', 'git@github.com:o/r.git', '<https://github.com/org/app.git|x>', '<@U123|bob>',
   '<!subteam^S1|@x>', '<#C1|gen>', '&amp;', '&lt;', '&gt;', '"', "'", '“', '”', '‘', '’', '\\', '\u2014', '\u2013',
-  '{{.Run.ID}}', 'j0abc12def345', 'é', '🚀', '\ud800', '\u0000', '\u0007', '\u001b[31m', '\u00a0', '\u200b', '\r\n', '\t', ' ', '  ',
+  '{{.Run.ID}}', 'j0abc12def345', 'audit', 'whoami', '--user', '--since', '--action', '--page', '24h', '7d', '<@U0ALICE1>',
+  'U0123ABCD', '1718000000000-0', 'é', '🚀', '\ud800', '\u0000', '\u0007', '\u001b[31m', '\u00a0', '\u200b', '\r\n', '\t', ' ', '  ',
 ];
 
 function randomText(random: () => number): string {
@@ -68,6 +69,16 @@ function checkResult(result: ParsedCommand): void {
     case 'ops.job':
       expect(result.jobId).toMatch(JOB_ID_PATTERN);
       break;
+    case 'ops.whoami':
+      expect(result).toEqual({ kind: 'ops.whoami' });
+      break;
+    case 'ops.audit':
+      if (result.user !== undefined) expect(result.user).toMatch(/^[UW][A-Z0-9]+$/);
+      if (result.environment !== undefined) expect(result.environment).toMatch(/^[a-z0-9-]+$/);
+      if (result.since !== undefined) expect(result.since.ms).toBeGreaterThan(0);
+      if (result.action !== undefined) expect(result.action).toMatch(/^[a-z0-9.-]+$/);
+      if (result.cursor !== undefined) expect(result.cursor).toMatch(/^\d+-\d+$/);
+      break;
     case 'acr.build':
       expect(result.images.length).toBeGreaterThan(0);
       for (const image of result.images) expect(image).toMatch(/^[\x21-\x7e]+$/);
@@ -113,6 +124,26 @@ describe('random input', () => {
     expect(outcomes.parsed).toBeGreaterThan(50);
     expect(outcomes.built).toBeGreaterThan(100);
     expect(outcomes.refused).toBeGreaterThan(500);
+  });
+
+  it('/ops audit and /ops whoami followed by random words throw nothing but UsageError', () => {
+    const random = createRandom(0xa0d17);
+    const kinds: Record<string, number> = {};
+    for (let n = 0; n < CASES; n++) {
+      const text = `${random() < 0.8 ? 'audit' : 'whoami'} ${randomText(random)}`;
+      const context = `case ${n}: ${JSON.stringify(text.slice(0, 200))}`;
+      try {
+        const result = parseCommand('/ops', text);
+        checkResult(result);
+        kinds[result.kind] = (kinds[result.kind] ?? 0) + 1;
+      } catch (err) {
+        expect(err, context).toBeInstanceOf(UsageError);
+        expect((err as UsageError).message, context).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+        kinds.refused = (kinds.refused ?? 0) + 1;
+      }
+    }
+    expect(kinds['ops.audit']).toBeGreaterThan(20);
+    expect(kinds.refused).toBeGreaterThan(500);
   });
 
   it('tokenize throws nothing but UsageError and never returns words with unquoted whitespace', () => {

@@ -1,0 +1,37 @@
+import { buildCard } from '../../core/build/build-card.ts';
+import { toBuildJobData } from '../../core/build/build-request.ts';
+import type { AcrBuildCommand } from '../../core/commands/index.ts';
+import { QueueUnavailableError } from '../../core/errors.ts';
+import { jobIdFromTrigger } from '../../core/job-id.ts';
+import { escapeMrkdwn } from '../../core/mrkdwn.ts';
+import { ephemeral, type EphemeralReply } from '../render/replies.ts';
+import { authorize, type CommandContext } from './context.ts';
+
+/** `/acr build`: authorise in the target environment, audit, queue the job and its card. */
+export async function acrBuild(ctx: CommandContext, parsed: AcrBuildCommand): Promise<EphemeralReply> {
+  const { command } = ctx;
+  const jobId = jobIdFromTrigger(command.team_id, command.trigger_id);
+  const data = toBuildJobData(parsed, { jobId, userId: command.user_id, teamId: command.team_id, channelId: command.channel_id, now: ctx.now() }, ctx.config);
+  await authorize(ctx, 'acr.build', data.environment, { target: data.target.registry });
+  const card = buildCard(data, { status: 'queued', portal: ctx.portal });
+  try {
+    // Audit first: nothing privileged happens unless its record is written.
+    await ctx.audit.record({
+      actor: command.user_id,
+      action: 'command.acr.build',
+      outcome: 'accepted',
+      environment: data.environment,
+      target: `${data.target.registry}: ${data.spec.images.join(', ')}`,
+      jobId,
+      details: { source: data.spec.sourceLocation, channel: command.channel_id },
+    });
+    // The card next: if the worker is fast, its "running" card must land after "queued".
+    // Then the job and the card's flush together.
+    await ctx.outbox.open(jobId, { channelId: command.channel_id, teamId: command.team_id, responseUrl: command.response_url }, card);
+    await Promise.all([ctx.jobs.submit('build', jobId, data), ctx.outbox.requestFlush(jobId)]);
+  } catch (err) {
+    throw err instanceof QueueUnavailableError ? err : new QueueUnavailableError(err);
+  }
+  ctx.logger.info({ jobId, user: command.user_id, environment: data.environment, registry: data.target.registry }, 'build queued');
+  return ephemeral(`:inbox_tray: Build queued as job \`${jobId}\` in *${escapeMrkdwn(data.environment)}*. Its card and live log will appear in this channel.`);
+}

@@ -1,0 +1,64 @@
+import type { SlashCommand } from '@slack/bolt';
+import type { Logger } from 'pino';
+import type { AccessPolicy } from '../../core/access/access-policy.ts';
+import type { AuditEventInput, AuditLog } from '../../core/audit.ts';
+import type { EnvironmentsConfig } from '../../core/environments.ts';
+import type { JobQueue } from '../../core/job-queue.ts';
+import type { Mrkdwn } from '../../core/mrkdwn.ts';
+import type { OutboxStore } from '../../outbox/outbox-store.ts';
+
+/** What every slash-command handler can use. Built once; `command` is per request. */
+export interface CommandDeps {
+  config: EnvironmentsConfig;
+  jobs: JobQueue;
+  outbox: OutboxStore;
+  policy: AccessPolicy;
+  audit: AuditLog;
+  portal: string;
+  logger: Logger;
+  now: () => Date;
+}
+
+export interface CommandContext extends CommandDeps {
+  command: SlashCommand;
+}
+
+/** A refusal the user sees (ephemeral), already audited. */
+export class Refused extends Error {
+  override name = 'Refused';
+  readonly reply: Mrkdwn;
+  constructor(reply: Mrkdwn) {
+    super('refused');
+    this.reply = reply;
+  }
+}
+
+/**
+ * Checks the policy for `action` and records the outcome. Refusals are audited here and
+ * thrown as {@link Refused}; acceptances are audited by the caller together with what it did
+ * (job id, target), and that write must succeed before anything privileged happens.
+ */
+export async function authorize(ctx: CommandContext, action: string, environment?: string, extra: Partial<AuditEventInput> = {}): Promise<void> {
+  const { command } = ctx;
+  const decision = await ctx.policy.check({
+    userId: command.user_id,
+    teamId: command.team_id,
+    apiAppId: command.api_app_id,
+    channelId: command.channel_id,
+    action,
+    ...(environment !== undefined && { environment }),
+  });
+  if (decision.allowed) return;
+  await ctx.audit
+    .record({
+      actor: command.user_id,
+      action: `command.${action}`,
+      outcome: 'refused',
+      reason: decision.reason,
+      ...(environment !== undefined && { environment }),
+      details: { channel: command.channel_id, team: command.team_id },
+      ...extra,
+    })
+    .catch((err: unknown) => ctx.logger.error({ err }, 'could not audit a refusal'));
+  throw new Refused(decision.message);
+}

@@ -1,0 +1,31 @@
+import { mayRunSomewhere } from '../../core/access/roles.ts';
+import { escapeMrkdwn } from '../../core/mrkdwn.ts';
+import { ephemeral, type EphemeralReply } from '../render/replies.ts';
+import type { CommandContext } from './context.ts';
+
+/** Every command line `help` can show, with the action that decides whether you may run it. */
+const commandLines: readonly { action: string; line: string }[] = [
+  { action: 'acr.build', line: '`/acr build -t REPO:TAG [options] GIT_URL` builds an image with ACR from git.' },
+  { action: 'ops.job', line: '`/ops job JOB_ID` shows the state of a job.' },
+  { action: 'ops.whoami', line: '`/ops whoami` shows your roles in each environment.' },
+  { action: 'ops.audit', line: '`/ops audit [--user @x] [--env E] [--since 24h] [--action A]` reads the audit log.' },
+];
+
+/**
+ * Help for the command asked about, or the list of commands this user may run anywhere.
+ * `usage` is the parser's usage text for a specific command.
+ */
+export async function help(ctx: CommandContext, topic: string, usage: string): Promise<EphemeralReply> {
+  if (topic !== '/ops') return ephemeral(escapeMrkdwn(usage));
+  const roles = await ctx.policy.rolesOf(ctx.command.user_id, ctx.command.team_id);
+  const mine = commandLines.filter((c) => mayRunSomewhere(roles, c.action)).map((c) => c.line);
+  const hidden = commandLines.length - mine.length;
+  return ephemeral(
+    [
+      'Commands you can run:',
+      ...mine,
+      'Add `help` to any command for its options, e.g. `/acr build help`.',
+      ...(hidden > 0 ? [`(${hidden} more need roles you don't have; \`/ops whoami\` shows yours.)`] : []),
+    ].join('\n'),
+  );
+}
