@@ -38,6 +38,8 @@ export interface Config {
     lockDurationMs: number;
     shutdownGraceMs: number;
   };
+  /** How long user-group membership is cached for role checks. */
+  groupCacheMs: number;
   defaultEnvironment: string;
   environments: Readonly<Record<string, EnvironmentConfig>>;
   admins: readonly string[];

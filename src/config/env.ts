@@ -27,6 +27,8 @@ export const envSchema = z
     CHATOPS_WORKER_CONCURRENCY: positiveInt(50),
     CHATOPS_LOCK_DURATION_MS: positiveInt(30_000),
     CHATOPS_SHUTDOWN_GRACE_MS: positiveInt(25_000),
+    /** How long Slack user-group members are cached before role checks ask Slack again. */
+    CHATOPS_GROUP_CACHE_MS: positiveInt(60_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     AZURE_CLOUD: z.enum(Object.keys(azureClouds) as [AzureCloudName, ...AzureCloudName[]]).default('AzurePublicCloud'),
     AZURE_TENANT_ID: z.string().min(1).optional(),

@@ -85,6 +85,7 @@ export function loadConfig(
       lockDurationMs: e.CHATOPS_LOCK_DURATION_MS,
       shutdownGraceMs: e.CHATOPS_SHUTDOWN_GRACE_MS,
     },
+    groupCacheMs: e.CHATOPS_GROUP_CACHE_MS,
     defaultEnvironment,
     environments: file.environments,
     admins: file.access.admins,

@@ -112,6 +112,7 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
         config: config.access,
         environments: Object.keys(config.environments),
         groups: new SlackGroupMembers({
+          ttlMs: config.groupCacheMs,
           client: new WebClient(config.slack.botToken, {
             ...(config.slack.apiUrl && { slackApiUrl: config.slack.apiUrl }),
             rejectRateLimitedCalls: true,

@@ -124,6 +124,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     CHATOPS_POLL_INTERVAL_MS: '200',
     CHATOPS_LOCK_DURATION_MS: '2000',
     CHATOPS_SHUTDOWN_GRACE_MS: '2000',
+    CHATOPS_GROUP_CACHE_MS: '100',
     LOG_LEVEL: 'debug',
     PORT: '0',
     ...options.env,
