@@ -46,6 +46,10 @@ describe('nothing leaks', () => {
       expect(slackSide).not.toContain(sig);
       expect(logs).not.toContain(sig);
     }
+    // The audit trail (Redis stream) too.
+    const audit = JSON.stringify(await h.redis.xrange('chatops:audit', '-', '+'));
+    expect(audit).toContain('command.acr.build');
+    for (const secret of [...planted, ...issuedSigs]) expect(audit).not.toContain(secret);
     // Job data is stored in clear text in Redis: no SAS URL or secret is persisted there either.
     const jobHash = JSON.stringify(await h.redis.hgetall(`chatops:jobs:${jobId}`));
     for (const secret of [...planted, ...issuedSigs]) expect(jobHash).not.toContain(secret);
