@@ -1,5 +1,5 @@
 import { UsageError } from './errors.ts';
-import { quoted } from './quoted.ts';
+import { hasUnprintable, quoted } from './quoted.ts';
 
 // Azure's and Docker's naming rules for the values `/acr build` takes. Each check says the
 // valid form on failure, because "invalid name" alone leaves people guessing.
@@ -20,7 +20,6 @@ const ENVIRONMENT = /^[a-z0-9][a-z0-9-]{0,31}$/;
 const STAGE = /^[A-Za-z][A-Za-z0-9_.-]{0,127}$/;
 // Tabs and line breaks are fine in a build-arg value; other control characters are paste accidents.
 const VALUE_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-const CONTROL = /[\u0000-\u001f\u007f]/;
 const PRINTABLE_ASCII = /^[\x21-\x7e]*$/;
 
 /** A registry name (or its login server) → the lowercase registry name. */
@@ -93,7 +92,8 @@ export function parseStageName(text: string, usage: string): string {
 export function parseDockerfilePath(text: string, usage: string): string {
   const segments = text.split(/[\\/]/);
   const absolute = /^([\\/]|[A-Za-z]:)/.test(text);
-  if (text === '' || CONTROL.test(text) || absolute || segments.includes('..')) {
+  // Bidi overrides and invisible characters too: the path is shown on the card.
+  if (text === '' || hasUnprintable(text) || absolute || segments.includes('..')) {
     throw new UsageError(`Dockerfile path ${quoted(text)} is invalid: give a path inside the build context, e.g. -f docker/Dockerfile.prod.`, usage);
   }
   return text;

@@ -13,7 +13,7 @@ export function quoted(value: string): string {
   return JSON.stringify(cut).replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-const INVISIBLE = /[\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const INVISIBLE = /[\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff]/g;
 
 /** Longest value echoed inside a suggestion, where quotes would be in the way. */
 const MAX_CLIPPED = 200;
@@ -24,7 +24,7 @@ export function clipped(value: string): string {
   return chars.length > MAX_CLIPPED ? `${chars.slice(0, MAX_CLIPPED).join('')}…` : value;
 }
 
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff]/g;
 
 /** Whether text holds control or bidi characters that would garble a reply. */
 export function hasUnprintable(value: string): boolean {

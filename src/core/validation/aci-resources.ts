@@ -22,6 +22,8 @@ export interface ResourceOptions {
 // Plain decimals only: `1e1`, `0x10`, `Infinity` and `1,5` are not what anyone means by a size.
 const DECIMAL = /^(\d{1,3})(?:\.(\d{1,6}))?$/;
 const GB_SUFFIX = /\s*(?:gb|g)$/i;
+// Longer text is no amount; refusing it first keeps GB_SUFFIX's \s* off long runs of spaces.
+const MAX_INPUT = 24;
 
 /** Checks an ACI CPU request in cores, e.g. `1`, `0.5`, `2.25`; returns the number. */
 export function validateCpu(text: string | number, options: ResourceOptions = {}): Validation<number> {
@@ -37,6 +39,7 @@ export function validateMemoryInGB(text: string | number, options: ResourceOptio
   const max = options.max ?? ACI_LIMITS.memoryInGB.max;
   const rule = `Memory is ${min}–${max} GB in steps of 0.1, e.g. 1.5`;
   const raw = String(text).trim();
+  if (raw.length > MAX_INPUT) return invalid(`${rule} (got ${shown(raw)}).`);
   // MB values are a common slip; say so rather than just "out of range".
   if (/^\d+\s*(?:mb|mi|mib|m)$/i.test(raw)) return invalid(`${rule} (got ${shown(raw)}; give GB, so 512MB is 0.5).`);
   return checkAmount(raw.replace(GB_SUFFIX, ''), { min, max, decimals }, rule, raw);
