@@ -18,7 +18,7 @@ export async function ackLatencyBench(redisUrl: string, opts = { total: 2000, co
   const apiUrl = slack.match[1]!;
   const dir = mkdtempSync(join(tmpdir(), 'chatops-bench-'));
   const configPath = join(dir, 'chatops.yaml');
-  writeFileSync(configPath, `environments:\n  dev:\n    subscriptionId: 00000000-0000-0000-0000-000000000001\n    resourceGroup: rg-dev\n    location: eastus\n    registry: contosodev\n    channels: [C0DEV]\n`);
+  writeFileSync(configPath, `environments:\n  dev:\n    subscriptionId: 00000000-0000-0000-0000-000000000001\n    resourceGroup: rg-dev\n    location: eastus\n    registry: contosodev\n    channels: [C0DEV]\naccess:\n  roles:\n    dev: { builder: ["*"] }\n`);
   const env = { SLACK_BOT_TOKEN: token, SLACK_SIGNING_SECRET: secret, SLACK_API_URL: apiUrl };
   const text = () => 'build -t web:v1 --build-arg A=b https://github.com/org/app.git#main:src';
   const results: Record<string, { p50: number; p99: number; statuses: string }> = {};

@@ -34,7 +34,7 @@ export async function buildsFollowedBench(redisUrl: string, opts: { builds: numb
   azure.acr.addRegistry({ subscriptionId: '00000000-0000-0000-0000-000000000001', resourceGroup: 'rg-dev', name: 'contosodev' });
   const dir = mkdtempSync(join(tmpdir(), 'chatops-bench-'));
   const configPath = join(dir, 'chatops.yaml');
-  writeFileSync(configPath, `environments:\n  dev:\n    subscriptionId: 00000000-0000-0000-0000-000000000001\n    resourceGroup: rg-dev\n    location: eastus\n    registry: contosodev\n    channels: [C0DEV]\n`);
+  writeFileSync(configPath, `environments:\n  dev:\n    subscriptionId: 00000000-0000-0000-0000-000000000001\n    resourceGroup: rg-dev\n    location: eastus\n    registry: contosodev\n    channels: [C0DEV]\naccess:\n  roles:\n    dev: { builder: ["*"] }\n`);
   const env = {
     SLACK_BOT_TOKEN: token,
     SLACK_SIGNING_SECRET: secret,

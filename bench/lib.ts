@@ -16,10 +16,14 @@ export interface Spawned {
 /** The Node flags `npm start` and the Docker image run the product with (keep in sync with package.json). */
 export const productNodeFlags = ['--max-semi-space-size=8'];
 
-/** Starts a Node process running a .ts file and resolves once a stdout line matches `ready`. */
+/**
+ * Starts a Node process and resolves once a stdout line matches `ready`. The product
+ * (`src/main.ts`) is run as it ships in the Docker image: compiled (`npm run build` first),
+ * with the image's Node flags.
+ */
 export async function spawnTs(file: string, env: Record<string, string>, ready: RegExp): Promise<Spawned & { match: RegExpExecArray }> {
-  const flags = file === 'src/main.ts' ? productNodeFlags : [];
-  const child = spawn(process.execPath, [...flags, file], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const args = file === 'src/main.ts' ? [...productNodeFlags, 'dist/src/main.js'] : [file];
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const match = await new Promise<RegExpExecArray>((resolve, reject) => {
     let buf = '';
@@ -62,7 +66,8 @@ export async function fireCommands(url: string, secret: string, opts: { total: n
       const body = slashCommandBody({
         command: '/acr',
         text: opts.text(i),
-        userId: 'U0ALICE',
+        // Many people, as in a real workspace (each has a per-user rate limit).
+        userId: `U${i.toString(36).toUpperCase().padStart(6, '0')}`,
         channelId: 'C0DEV',
         teamId: 'T0TEAM',
         apiAppId: 'A0CHATOPS',

@@ -15,8 +15,9 @@ export async function acrBuild(ctx: CommandContext, parsed: AcrBuildCommand): Pr
   await authorize(ctx, 'acr.build', data.environment, { target: data.target.registry });
   const card = buildCard(data, { status: 'queued', portal: ctx.portal });
   try {
-    // Audit first: nothing privileged happens unless its record is written.
-    await ctx.audit.record({
+    // The audit record and the card's record together; the job (the privileged part) is
+    // queued only once both are written.
+    const audited = ctx.audit.record({
       actor: command.user_id,
       action: 'command.acr.build',
       outcome: 'accepted',
@@ -25,13 +26,13 @@ export async function acrBuild(ctx: CommandContext, parsed: AcrBuildCommand): Pr
       jobId,
       details: { source: data.spec.sourceLocation, channel: command.channel_id },
     });
-    // The card next: if the worker is fast, its "running" card must land after "queued".
-    // Then the job and the card's flush together.
-    await ctx.outbox.open(jobId, { channelId: command.channel_id, teamId: command.team_id, responseUrl: command.response_url }, card);
+    // The card before the job: if the worker is fast, its "running" card must land after "queued".
+    const opened = ctx.outbox.open(jobId, { channelId: command.channel_id, teamId: command.team_id, responseUrl: command.response_url }, card);
+    await Promise.all([audited, opened]);
     await Promise.all([ctx.jobs.submit('build', jobId, data), ctx.outbox.requestFlush(jobId)]);
   } catch (err) {
     throw err instanceof QueueUnavailableError ? err : new QueueUnavailableError(err);
   }
-  ctx.logger.info({ jobId, user: command.user_id, environment: data.environment, registry: data.target.registry }, 'build queued');
+  // No separate log line: the audit record is logged as one JSON line already.
   return ephemeral(`:inbox_tray: Build queued as job \`${jobId}\` in *${escapeMrkdwn(data.environment)}*. Its card and live log will appear in this channel.`);
 }
