@@ -22,7 +22,8 @@ export const productNodeFlags = ['--max-semi-space-size=8'];
  * with the image's Node flags.
  */
 export async function spawnTs(file: string, env: Record<string, string>, ready: RegExp): Promise<Spawned & { match: RegExpExecArray }> {
-  const args = file === 'src/main.ts' ? [...productNodeFlags, 'dist/src/main.js'] : [file];
+  // Every server in a benchmark runs with the product's Node flags, so comparisons are of code, not settings.
+  const args = file === 'src/main.ts' ? [...productNodeFlags, 'dist/src/main.js'] : file.includes('emulator') ? [file] : [...productNodeFlags, file];
   const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const match = await new Promise<RegExpExecArray>((resolve, reject) => {

@@ -13,7 +13,7 @@ export interface RedisUserRateLimitOptions {
 }
 
 /**
- * A fixed-window counter per user in Redis: one `MULTI` (INCR + PEXPIRE) per command, so one
+ * A fixed-window counter per user in Redis: one script (INCR + PEXPIRE) per command, so one
  * round trip on the ack path. Shared by every bot replica, unlike an in-memory counter.
  *
  * Fixed windows let a user reach twice the limit across a window boundary; for a politeness
@@ -23,6 +23,12 @@ export interface RedisUserRateLimitOptions {
  * Redis errors are thrown: the caller's queue submit would fail the same way, and it already
  * tells the user the queue is unavailable.
  */
+/** KEYS: the window's counter. ARGV: its lifetime in ms. The key only lives through its window. */
+const hitScript = `
+local n = redis.call('INCR', KEYS[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+return n`;
+
 export class RedisUserRateLimit implements UserRateLimit {
   readonly #redis: Redis;
   readonly #limit: number;
@@ -34,18 +40,15 @@ export class RedisUserRateLimit implements UserRateLimit {
     this.#limit = options.perMinute ?? DEFAULT_COMMANDS_PER_MINUTE;
     this.#windowMs = options.windowMs ?? 60_000;
     this.#now = options.now ?? Date.now;
+    if (!('chatopsRateHit' in redis)) redis.defineCommand('chatopsRateHit', { numberOfKeys: 1, lua: hitScript });
   }
 
   async hit(userId: string): Promise<RateLimitResult> {
     const now = this.#now();
     const window = Math.floor(now / this.#windowMs);
     const key = `${keyPrefix}:ratelimit:${userId}:${window}`;
-    // The key is only used during its window; expiring a window after the last hit is enough.
-    const replies = await this.#redis.multi().incr(key).pexpire(key, this.#windowMs).exec();
-    const [incr] = replies ?? [];
-    if (!incr) throw new Error('Redis discarded the rate-limit transaction');
-    const [error, count] = incr;
-    if (error) throw error;
+    // One script call (EVALSHA) rather than a MULTI: this runs on the ack path for every command.
+    const count = await (this.#redis as Redis & { chatopsRateHit: (key: string, ttlMs: number) => Promise<unknown> }).chatopsRateHit(key, this.#windowMs);
     if (typeof count === 'number' && count <= this.#limit) return { allowed: true, retryAfterSeconds: 0 };
     const windowEnd = (window + 1) * this.#windowMs;
     return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((windowEnd - now) / 1000)) };
