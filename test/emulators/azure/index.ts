@@ -27,3 +27,6 @@ export type { FamilyPolicy } from './family.ts';
 export { ensureTestCa } from './ca.ts';
 export type { TestCaPaths } from './ca.ts';
 export { decodeJwt } from './jwt.ts';
+export { AciEmulator } from './aci/index.ts';
+export { KeyVaultEmulator } from './keyvault/index.ts';
+export { RegistryDataEmulator } from './registry-data/index.ts';

@@ -12,12 +12,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { basename, dirname, resolve } from 'node:path';
+import { createAci } from './aci/index.ts';
+import type { AciEmulator } from './aci/index.ts';
 import { AcrEmulator } from './acr/index.ts';
 import { LOG_BLOB_PATHS, logBlobRoutes } from './acr/log-blob.ts';
 import { acrRoutes } from './acr/routes.ts';
 import { AcrStore } from './acr/store.ts';
 import { armFamily, ArmScopes } from './arm.ts';
 import { ensureTestCa } from './ca.ts';
+import { KeyVaultEmulator } from './keyvault/index.ts';
+import { RegistryDataEmulator } from './registry-data/index.ts';
 import type { FamilyPolicy } from './family.ts';
 import { Faults } from './faults.ts';
 import type { FailNextOptions } from './faults.ts';
@@ -75,6 +79,12 @@ export class AzureEmulator {
   readonly identity: EntraIdentity;
   /** Azure Container Registry: registries, run scenarios, logs. */
   readonly acr: AcrEmulator;
+  /** Azure Container Instances: container groups, pullable registries, logs, recorded PUTs. */
+  readonly aci: AciEmulator;
+  /** Key Vault secrets at `https://localhost:PORT/vaults/{vault}`. */
+  readonly keyVault: KeyVaultEmulator;
+  /** ACR's data plane (tags, token exchange) at `https://localhost:PORT/registries/{name}`. */
+  readonly registryData: RegistryDataEmulator;
   /** Every request received, oldest first. */
   readonly requests: RecordedRequest[] = [];
 
@@ -97,8 +107,13 @@ export class AzureEmulator {
     this.acr = new AcrEmulator(store, () => this.#clock());
     const blob = storageFamily(LOG_BLOB_PATHS);
     arm.router.add(...acrRoutes(store));
+    const aci = createAci(scopes, () => this.#clock());
+    this.aci = aci.controls;
+    arm.router.add(...aci.routes);
     blob.router.add(...logBlobRoutes((registry, runId) => store.findRun(runId, this.#clock(), registry)));
-    this.#families = [identityFamily(this.identity), arm, blob];
+    this.keyVault = new KeyVaultEmulator(this.identity, this.url, () => this.#clock());
+    this.registryData = new RegistryDataEmulator(this.identity, this.url, () => this.#clock());
+    this.#families = [identityFamily(this.identity), arm, blob, this.keyVault.family, this.registryData.family];
   }
 
   /** Starts the emulator; prefer {@link startAzureEmulator}. */

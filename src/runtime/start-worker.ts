@@ -1,0 +1,59 @@
+import { WebClient } from '@slack/web-api';
+import { createJobHandlers } from '../../jobs/index.ts';
+import { AzureAcrBuilds } from '../azure/acr-builds.ts';
+import { createAzureCredential } from '../azure/credential.ts';
+import { BlobLogReader } from '../azure/log-blob-reader.ts';
+import { OutboxReporter } from '../outbox/outbox-reporter.ts';
+import { OutboxStore } from '../outbox/outbox-store.ts';
+import { createOutboxWorker } from '../outbox/outbox-worker.ts';
+import { BullJobQueue } from '../queue/bullmq-job-queue.ts';
+import { RedisCancelRequests } from '../queue/cancel-requests.ts';
+import { createJobWorker } from '../queue/job-worker.ts';
+import { createOutboxSender } from '../slack/outbox-sender.ts';
+import { startHealthServer } from './health-server.ts';
+import { ping, type RoleResources } from './resources.ts';
+
+/** The worker role: Azure clients, the job handlers in `jobs/`, and the Slack outbox sender. */
+export async function startWorker(res: RoleResources): Promise<void> {
+  const { config, logger, workers, closers } = res;
+  const redis = res.redisFor('worker');
+  const credential = createAzureCredential(config.azure.credential, config.azure.endpoints);
+  const acr = new AzureAcrBuilds({ credential, resourceManager: config.azure.endpoints.resourceManager });
+  const store = new OutboxStore(redis);
+  const jobs = new BullJobQueue(redis);
+  closers.unshift(() => store.close(), () => jobs.close());
+  const worker = createJobWorker({
+    connection: redis,
+    logger,
+    concurrency: config.worker.concurrency,
+    lockDurationMs: config.worker.lockDurationMs,
+    handlers: createJobHandlers({
+      acr,
+      logs: new BlobLogReader(),
+      reporter: new OutboxReporter(store),
+      cancels: new RedisCancelRequests(redis),
+      jobs,
+      portal: config.azure.endpoints.portal,
+      pollIntervalMs: config.worker.pollIntervalMs,
+    }),
+  });
+  workers.push(worker);
+  void worker.run();
+  // The outbox sender runs beside the jobs, not in the bot: the bot's event loop is kept
+  // for acking Slack within 3 s, and the Slack writes come from the jobs anyway.
+  const slack = new WebClient(config.slack.botToken, {
+    ...(config.slack.apiUrl && { slackApiUrl: config.slack.apiUrl }),
+    // 429s come back to the outbox (which pauses and retries durably) instead of being
+    // slept on inside one process; 5xx get two quick retries, then the outbox's backoff.
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2000 },
+  });
+  const outboxWorker = createOutboxWorker({ connection: redis, logger, flush: createOutboxSender({ client: slack, store, logger }) });
+  workers.push(outboxWorker);
+  void outboxWorker.run();
+  logger.info({ concurrency: config.worker.concurrency }, 'job worker started');
+  if (config.role === 'worker') {
+    const health = await startHealthServer(config.port, async () => worker.isRunning() && (await ping(redis)));
+    closers.push(() => new Promise((r) => health.close(r)));
+  }
+}

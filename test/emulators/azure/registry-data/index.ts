@@ -1,0 +1,73 @@
+/**
+ * Test controls of the emulated ACR data plane (`emulator.registryData`): push and move tags.
+ * Give `ContainerRegistryClient` {@link RegistryDataEmulator.endpoint} as its endpoint. A product
+ * normally builds `https://{loginServer}` from ARM's `properties.loginServer`; against the
+ * emulator it needs an endpoint override, because one origin serves every registry.
+ */
+import { randomBytes } from 'node:crypto';
+import type { FamilyPolicy } from '../family.ts';
+import type { EntraIdentity } from '../identity.ts';
+import { registryDataFamily } from './family.ts';
+import { RegistryDataStore } from './store.ts';
+
+/** `emulator.registryData`. */
+export class RegistryDataEmulator {
+  /** @internal The service family the emulator registers. */
+  readonly family: FamilyPolicy;
+
+  readonly #store = new RegistryDataStore();
+  readonly #baseUrl: string;
+  readonly #clock: () => number;
+
+  /** @internal Created by the emulator. */
+  constructor(identity: EntraIdentity, baseUrl: string, clock: () => number) {
+    this.#baseUrl = baseUrl;
+    this.#clock = clock;
+    this.family = registryDataFamily(this.#store, identity);
+  }
+
+  /** Tags / repositories per page when the client sends no `n` (default 100). */
+  get pageSize(): number {
+    return this.#store.pageSize;
+  }
+  set pageSize(size: number) {
+    this.#store.pageSize = size;
+  }
+
+  /** Declares a registry (`contosodev` or `contosodev.azurecr.io`); returns its endpoint. */
+  addRegistry(loginServerOrName: string): string {
+    return this.endpoint(this.#store.registry(loginServerOrName).name);
+  }
+
+  /** `https://localhost:PORT/registries/{name}`: the endpoint for `ContainerRegistryClient`. */
+  endpoint(loginServerOrName: string): string {
+    return `${this.#baseUrl}/registries/${this.#store.registry(loginServerOrName).name}`;
+  }
+
+  /** Points `repo:tag` at `digest` (default: a random `sha256:`), creating registry and repository; returns the digest. */
+  pushTag(loginServerOrName: string, repo: string, tag: string, digest = `sha256:${randomBytes(32).toString('hex')}`): string {
+    const registry = this.#store.registry(loginServerOrName);
+    const tags = registry.repos.get(repo) ?? new Map();
+    registry.repos.set(repo, tags);
+    const now = Math.floor(this.#clock() / 1000);
+    const existing = tags.get(tag);
+    tags.set(tag, { name: tag, digest, created: existing?.created ?? now, updated: now });
+    return digest;
+  }
+
+  /** Re-points an existing tag (e.g. "tag moved between approval and deploy"); returns the new digest. */
+  moveTag(loginServerOrName: string, repo: string, tag: string, digest?: string): string {
+    if (this.digestOf(loginServerOrName, repo, tag) === undefined) throw new Error(`No tag '${repo}:${tag}' in registry '${loginServerOrName}'.`);
+    return digest === undefined ? this.pushTag(loginServerOrName, repo, tag) : this.pushTag(loginServerOrName, repo, tag, digest);
+  }
+
+  /** Removes a tag (its manifest stays only if another tag points at it). */
+  deleteTag(loginServerOrName: string, repo: string, tag: string): void {
+    this.#store.registry(loginServerOrName).repos.get(repo)?.delete(tag);
+  }
+
+  /** The digest a tag points at now, or `undefined`. */
+  digestOf(loginServerOrName: string, repo: string, tag: string): string | undefined {
+    return this.#store.registry(loginServerOrName).repos.get(repo)?.get(tag)?.digest;
+  }
+}
