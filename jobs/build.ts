@@ -1,4 +1,4 @@
-import type { AcrBuilds, LogReader, RunInfo } from '../src/core/build/acr-builds.ts';
+import type { AcrBuilds, LogReader, RunClaims, RunInfo } from '../src/core/build/acr-builds.ts';
 import { finishedRunStatuses } from '../src/core/build/acr-builds.ts';
 import { buildCard, explainFailure, statusOfRun } from '../src/core/build/build-card.ts';
 import { parseRunSummary } from '../src/core/build/run-summary.ts';
@@ -14,6 +14,7 @@ export interface BuildJobDeps {
   logs: LogReader;
   reporter: JobReporter;
   cancels: CancelRequests;
+  claims: RunClaims;
   /** Azure portal base URL for links. */
   portal: string;
   /** Base delay between looks at a running build (`CHATOPS_POLL_INTERVAL_MS`). */
@@ -77,6 +78,7 @@ export function createBuildJob(deps: BuildJobDeps): JobHandler<BuildJobData> {
     }
     // The run id is saved before anything else: from here on a retry follows this run.
     data = await save(ctx, data, { phase: 'following', runId: run.runId, lastArmCheckAt: now().toISOString() });
+    await deps.claims.claim(registryKey(data), run.runId, data.jobId);
     ctx.log.info({ runId: run.runId, registry: data.target.registry }, 'ACR run scheduled');
     await card(data, 'running', { run, detail: md`ACR run ${run.runId} started in ${data.target.registry}.` });
     if (await deps.cancels.requestedBy(data.jobId)) await deps.acr.cancelRun(data.target, run.runId);
@@ -86,12 +88,15 @@ export function createBuildJob(deps: BuildJobDeps): JobHandler<BuildJobData> {
   /** After a crash between `scheduleRun` and saving its id: find that run instead of starting a second one. */
   async function adoptLostRun(ctx: JobContext<BuildJobData>, data: BuildJobData): Promise<RunInfo | undefined> {
     const since = new Date(Date.parse(data.progress.schedulingSince!) - 5_000);
-    const runs = (await deps.acr.listRunsSince(data.target, since)).filter((r) => !r.createTime || r.createTime >= since);
-    if (runs.length === 1) {
+    const recent = (await deps.acr.listRunsSince(data.target, since)).filter((r) => !r.createTime || r.createTime >= since);
+    // Runs other jobs have claimed are theirs; what is left can only be ours.
+    const owners = await Promise.all(recent.map((r) => deps.claims.ownerOf(registryKey(data), r.runId)));
+    const runs = recent.filter((_, i) => owners[i] === undefined || owners[i] === data.jobId);
+    if (runs.length === 1 && (await deps.claims.claim(registryKey(data), runs[0]!.runId, data.jobId))) {
       ctx.log.info({ runId: runs[0]!.runId }, 'adopting the run started before the interruption');
       return runs[0];
     }
-    if (runs.length > 1) {
+    if (runs.length >= 1) {
       throw new AmbiguousRunError(runs.map((r) => r.runId));
     }
     return undefined;
@@ -220,6 +225,10 @@ export function createBuildJob(deps: BuildJobDeps): JobHandler<BuildJobData> {
       await ctx.save({ ...data, progress: { ...data.progress, phase: 'done' } });
     }
   };
+}
+
+function registryKey(data: BuildJobData): string {
+  return `${data.target.subscriptionId}/${data.target.resourceGroup}/${data.target.registry}`;
 }
 
 function isDelayed(err: unknown): boolean {

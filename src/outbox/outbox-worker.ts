@@ -13,6 +13,8 @@ export interface OutboxWorkerOptions {
   flush: (jobId: string) => Promise<void>;
   logger: Logger;
   concurrency?: number;
+  /** How long a dead process's flush stays locked before another takes it over. */
+  lockDurationMs?: number;
 }
 
 /**
@@ -40,6 +42,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions): Worker {
       prefix: keyPrefix,
       concurrency: options.concurrency ?? 8,
       autorun: false,
+      // A flush that died with its process blocks its thread (one flush per thread at a time)
+      // until the lock lapses, so this is how long a crash can delay a card.
+      ...(options.lockDurationMs !== undefined && { lockDuration: options.lockDurationMs, stalledInterval: options.lockDurationMs }),
+      maxStalledCount: 10,
       settings: {
         backoffStrategy: (attemptsMade: number) => Math.min(maxBackoffMs, 500 * 2 ** Math.min(attemptsMade, 10)) * (0.8 + Math.random() * 0.4),
       },

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { RunClaims } from '../core/build/acr-builds.ts';
 import type { CancelRequests } from '../core/job-queue.ts';
 import { keyPrefix } from './names.ts';
 
@@ -15,5 +16,21 @@ export class RedisCancelRequests implements CancelRequests {
   }
   async requestedBy(jobId: string): Promise<string | undefined> {
     return (await this.#redis.get(`${keyPrefix}:cancel:${jobId}`)) ?? undefined;
+  }
+}
+
+/** Run ownership in Redis (SET NX), kept as long as jobs are. */
+export class RedisRunClaims implements RunClaims {
+  readonly #redis: Redis;
+  constructor(redis: Redis) {
+    this.#redis = redis;
+  }
+  async claim(registry: string, runId: string, jobId: string): Promise<boolean> {
+    const key = `${keyPrefix}:acr-run:${registry}:${runId}`;
+    if ((await this.#redis.set(key, jobId, 'EX', ttlSeconds, 'NX')) === 'OK') return true;
+    return (await this.#redis.get(key)) === jobId;
+  }
+  async ownerOf(registry: string, runId: string): Promise<string | undefined> {
+    return (await this.#redis.get(`${keyPrefix}:acr-run:${registry}:${runId}`)) ?? undefined;
   }
 }

@@ -7,7 +7,7 @@ import { OutboxReporter } from '../outbox/outbox-reporter.ts';
 import { OutboxStore } from '../outbox/outbox-store.ts';
 import { createOutboxWorker } from '../outbox/outbox-worker.ts';
 import { BullJobQueue } from '../queue/bullmq-job-queue.ts';
-import { RedisCancelRequests } from '../queue/cancel-requests.ts';
+import { RedisCancelRequests, RedisRunClaims } from '../queue/cancel-requests.ts';
 import { createJobWorker } from '../queue/job-worker.ts';
 import { createOutboxSender } from '../slack/outbox-sender.ts';
 import { startHealthServer } from './health-server.ts';
@@ -32,6 +32,7 @@ export async function startWorker(res: RoleResources): Promise<void> {
       logs: new BlobLogReader(),
       reporter: new OutboxReporter(store),
       cancels: new RedisCancelRequests(redis),
+    claims: new RedisRunClaims(redis),
       jobs,
       portal: config.azure.endpoints.portal,
       pollIntervalMs: config.worker.pollIntervalMs,
@@ -48,7 +49,12 @@ export async function startWorker(res: RoleResources): Promise<void> {
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2000 },
   });
-  const outboxWorker = createOutboxWorker({ connection: redis, logger, flush: createOutboxSender({ client: slack, store, logger }) });
+  const outboxWorker = createOutboxWorker({
+    connection: redis,
+    logger,
+    lockDurationMs: config.worker.lockDurationMs,
+    flush: createOutboxSender({ client: slack, store, logger }),
+  });
   workers.push(outboxWorker);
   void outboxWorker.run();
   logger.info({ concurrency: config.worker.concurrency }, 'job worker started');

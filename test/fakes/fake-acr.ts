@@ -1,4 +1,4 @@
-import type { AcrBuilds, DockerBuildSpec, LogChunk, LogReader, RunInfo } from '../../src/core/build/acr-builds.ts';
+import type { AcrBuilds, DockerBuildSpec, LogChunk, LogReader, RunClaims, RunInfo } from '../../src/core/build/acr-builds.ts';
 import type { JobCard, JobReporter, ThreadMessage } from '../../src/core/card.ts';
 import type { JobContext } from '../../src/core/job-context.ts';
 import type { CancelRequests } from '../../src/core/job-queue.ts';
@@ -80,6 +80,18 @@ export class FakeReporter implements JobReporter {
   }
   get last(): JobCard | undefined {
     return this.cards.at(-1);
+  }
+}
+
+export class FakeClaims implements RunClaims {
+  owners = new Map<string, string>();
+  async claim(registry: string, runId: string, jobId: string) {
+    const key = `${registry}/${runId}`;
+    if (!this.owners.has(key)) this.owners.set(key, jobId);
+    return this.owners.get(key) === jobId;
+  }
+  async ownerOf(registry: string, runId: string) {
+    return this.owners.get(`${registry}/${runId}`);
   }
 }
 

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createBuildJob } from '../../jobs/build.ts';
 import { AzureOperationError } from '../../src/core/azure-errors.ts';
 import { newBuildProgress, type BuildJobData } from '../../src/core/build/build-job.ts';
-import { FakeAcr, FakeCancels, FakeReporter, Woke, fakeContext } from '../fakes/fake-acr.ts';
+import { FakeAcr, FakeCancels, FakeClaims, FakeReporter, Woke, fakeContext } from '../fakes/fake-acr.ts';
 
 function data(over: Partial<BuildJobData['progress']> = {}): BuildJobData {
   return {
@@ -21,13 +21,15 @@ function data(over: Partial<BuildJobData['progress']> = {}): BuildJobData {
 let acr: FakeAcr;
 let reporter: FakeReporter;
 let cancels: FakeCancels;
+let claims: FakeClaims;
 let run: ReturnType<typeof createBuildJob>;
 
 beforeEach(() => {
   acr = new FakeAcr();
   reporter = new FakeReporter();
   cancels = new FakeCancels();
-  run = createBuildJob({ acr, logs: acr.logReader(), reporter, cancels, portal: 'https://portal.azure.com', pollIntervalMs: 1000 });
+  claims = new FakeClaims();
+  run = createBuildJob({ acr, logs: acr.logReader(), reporter, cancels, claims, portal: 'https://portal.azure.com', pollIntervalMs: 1000 });
 });
 
 async function step(ctx: ReturnType<typeof fakeContext<BuildJobData>>): Promise<number | 'done'> {
@@ -73,6 +75,16 @@ describe('the build job', () => {
     expect(await step(resumed)).toBe(1000);
     expect(acr.calls).toEqual(['list']);
     expect(resumed.data.progress.runId).toBe('ca1');
+  });
+
+  it('never adopts a run another job claimed, even when it is the only recent one', async () => {
+    const other = await acr.scheduleDockerBuild(data().target, data().spec);
+    await claims.claim('00000000-0000-0000-0000-000000000001/rg/contosodev', other.runId, 'jOTHERJOB0001');
+    acr.calls = [];
+    const ctx = fakeContext(data({ phase: 'scheduling', schedulingSince: new Date(Date.now() - 1000).toISOString() }));
+    expect(await step(ctx)).toBe(1000);
+    expect(acr.calls).toEqual(['list', 'schedule']); // ours never landed: start it now
+    expect(ctx.data.progress.runId).toBe('ca2');
   });
 
   it('refuses to guess when several runs could be its own, and says so', async () => {

@@ -61,3 +61,13 @@ export interface LogReader {
   read(url: string, offset: number, maxBytes: number): Promise<LogChunk>;
   readAll(url: string, maxBytes: number): Promise<{ text: string; truncatedBytes: number }>;
 }
+
+/**
+ * Which job started which ACR run. Lets a job that lost the answer to `scheduleRun` tell its
+ * own run from one another job started on the same registry at the same moment.
+ */
+export interface RunClaims {
+  /** Records `jobId` as the run's owner unless another job already is; true when it is ours. */
+  claim(registry: string, runId: string, jobId: string): Promise<boolean>;
+  ownerOf(registry: string, runId: string): Promise<string | undefined>;
+}

@@ -1,0 +1,76 @@
+import { ContainerRegistryManagementClient } from '@azure/arm-containerregistry';
+import { ContainerRegistryClient } from '@azure/container-registry';
+import type { TokenCredential } from '@azure/identity';
+import type { RegistryResourceRef, RegistryTags } from '../../core/deploy/ports.ts';
+import { toAzureOperationError } from '../errors.ts';
+
+/** The Entra audience ACR's token exchange expects in the public cloud. */
+export const publicCloudRegistryAudience = 'https://containerregistry.azure.net';
+
+export interface AzureRegistryTagsOptions {
+  credential: TokenCredential;
+  /** ARM endpoint; the token scope follows it (`<endpoint>/.default`). */
+  resourceManager: string;
+  /** Entra audience for ACR's data plane; differs per cloud. Default: public cloud. */
+  audience?: string;
+}
+
+/**
+ * Resolves a tag to its digest on the registry's data plane. The login server comes from ARM
+ * (not from `<name>.azurecr.io`), because sovereign clouds and custom domains differ; it never
+ * changes for a registry, so it is cached.
+ */
+export class AzureRegistryTags implements RegistryTags {
+  readonly #options: AzureRegistryTagsOptions;
+  readonly #arm = new Map<string, ContainerRegistryManagementClient>();
+  readonly #loginServers = new Map<string, string>();
+  readonly #dataClients = new Map<string, ContainerRegistryClient>();
+
+  constructor(options: AzureRegistryTagsOptions) {
+    this.#options = options;
+  }
+
+  async resolveDigest(registry: RegistryResourceRef, repository: string, tag: string): Promise<{ loginServer: string; digest: string }> {
+    const loginServer = await this.#loginServer(registry);
+    try {
+      const props = await this.#dataClient(loginServer).getArtifact(repository, tag).getTagProperties(tag);
+      return { loginServer, digest: props.digest };
+    } catch (err) {
+      throw toAzureOperationError(err, `resolve ${repository}:${tag} in registry ${registry.name}`);
+    }
+  }
+
+  async #loginServer(registry: RegistryResourceRef): Promise<string> {
+    const key = `${registry.subscriptionId}/${registry.resourceGroup}/${registry.name}`.toLowerCase();
+    const cached = this.#loginServers.get(key);
+    if (cached) return cached;
+    try {
+      const found = await this.#armClient(registry.subscriptionId).registries.get(registry.resourceGroup, registry.name);
+      if (!found.loginServer) throw new Error('ARM returned the registry without a login server');
+      this.#loginServers.set(key, found.loginServer);
+      return found.loginServer;
+    } catch (err) {
+      throw toAzureOperationError(err, `read registry ${registry.name}`);
+    }
+  }
+
+  #armClient(subscriptionId: string): ContainerRegistryManagementClient {
+    let client = this.#arm.get(subscriptionId);
+    if (!client) {
+      // `endpoint` sets both the base URL and the token scope (`<endpoint>/.default`).
+      client = new ContainerRegistryManagementClient(this.#options.credential, subscriptionId, { endpoint: this.#options.resourceManager });
+      this.#arm.set(subscriptionId, client);
+    }
+    return client;
+  }
+
+  /** One data-plane client per login server, so its ACR refresh token is reused. */
+  #dataClient(loginServer: string): ContainerRegistryClient {
+    let client = this.#dataClients.get(loginServer);
+    if (!client) {
+      client = new ContainerRegistryClient(`https://${loginServer}`, this.#options.credential, { audience: this.#options.audience ?? publicCloudRegistryAudience });
+      this.#dataClients.set(loginServer, client);
+    }
+    return client;
+  }
+}

@@ -1,0 +1,23 @@
+/** Shared emulator setup for the adapter tests: one Entra client, a real ClientSecretCredential. */
+import { ClientSecretCredential } from '@azure/identity';
+import { startAzureEmulator } from '../../emulators/azure/index.ts';
+import type { AzureEmulator } from '../../emulators/azure/index.ts';
+
+export const tenant = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+export const clientId = 'a1b2c3d4-0000-4000-8000-0000000ada97';
+const clientSecret = 'adapter-test-secret';
+export const subscription = '00000000-0000-0000-0000-000000000003';
+
+export async function startEmulator(): Promise<{ azure: AzureEmulator; credential: ClientSecretCredential }> {
+  const azure = await startAzureEmulator();
+  azure.identity.addClient(tenant, clientId, clientSecret);
+  const credential = new ClientSecretCredential(tenant, clientId, clientSecret, { authorityHost: azure.url, disableInstanceDiscovery: true });
+  return { azure, credential };
+}
+
+/** The rejection of `promise`; fails the test when it resolves. */
+export async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(() => {
+    throw new Error('expected a rejection');
+  }, (error: unknown) => error);
+}
