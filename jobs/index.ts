@@ -1,14 +1,18 @@
 import type { JobHandler } from '../src/core/job-context.ts';
 import type { JobKind } from '../src/core/job-queue.ts';
+import { createAciActionJob, type AciActionJobDeps } from './aci-action.ts';
 import { createBuildJob, type BuildJobDeps } from './build.ts';
 import { createCancelBuildJob, type CancelBuildJobDeps } from './cancel-build.ts';
+import { createDeployJob, type DeployJobDeps } from './deploy.ts';
 
-export type JobDeps = BuildJobDeps & CancelBuildJobDeps;
+export type JobDeps = BuildJobDeps & CancelBuildJobDeps & DeployJobDeps & AciActionJobDeps;
 
 /** Every job kind the worker runs, by name. Adding a kind = one module here. */
 export function createJobHandlers(deps: JobDeps): { [K in JobKind]: JobHandler<never> } {
   return {
     build: createBuildJob(deps) as JobHandler<never>,
     'cancel-build': createCancelBuildJob(deps) as JobHandler<never>,
+    deploy: createDeployJob(deps) as JobHandler<never>,
+    'aci-action': createAciActionJob(deps) as JobHandler<never>,
   };
 }

@@ -5,18 +5,21 @@ export const azureClouds = {
     resourceManager: 'https://management.azure.com',
     graph: 'https://graph.microsoft.com',
     portal: 'https://portal.azure.com',
+    containerRegistryAudience: 'https://containerregistry.azure.net',
   },
   AzureChinaCloud: {
     authorityHost: 'https://login.chinacloudapi.cn',
     resourceManager: 'https://management.chinacloudapi.cn',
     graph: 'https://microsoftgraph.chinacloudapi.cn',
     portal: 'https://portal.azure.cn',
+    containerRegistryAudience: 'https://containerregistry.azure.cn',
   },
   AzureUSGovernment: {
     authorityHost: 'https://login.microsoftonline.us',
     resourceManager: 'https://management.usgovcloudapi.net',
     graph: 'https://graph.microsoft.us',
     portal: 'https://portal.azure.us',
+    containerRegistryAudience: 'https://containerregistry.azure.us',
   },
 } as const;
 

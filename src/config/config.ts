@@ -11,6 +11,8 @@ export interface AzureEndpoints {
   resourceManager: string;
   graph: string;
   portal: string;
+  /** Entra audience of ACR's data plane (tag → digest), per cloud. */
+  containerRegistryAudience: string;
 }
 
 export interface AzureCredentialConfig {

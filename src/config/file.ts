@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { accessSchema, validateAccessReferences } from '../core/access/access-config.ts';
+import { approvalSchema, deployPolicySchema, registryCredentialsSchema } from './deploy-settings.ts';
 
 const uuid = z
   .string()
@@ -15,6 +16,16 @@ export const environmentSchema = z.object({
     .regex(/^[a-zA-Z0-9]{5,50}$/, { message: 'must be an ACR name: 5-50 letters and digits' })
     .optional(),
   channels: z.array(z.string().regex(/^[CGD][A-Z0-9]+$/, { message: 'must be a Slack channel id like C0123ABC' })).default([]),
+  /** Where `@kv:<name>` secure values and pull secrets are read from. */
+  keyVaultUrl: z.url({ protocol: /^https$/, message: 'must be the vault URL, like https://contoso-prod-kv.vault.azure.net' }).optional(),
+  registryCredentials: registryCredentialsSchema.optional(),
+  /** Present: deploys and deletes here wait for approval. */
+  approval: approvalSchema.optional(),
+  policy: deployPolicySchema.default({ publicIp: true }),
+}).superRefine((env, ctx) => {
+  if (env.registryCredentials && 'passwordSecret' in env.registryCredentials && !env.keyVaultUrl) {
+    ctx.addIssue({ code: 'custom', path: ['keyVaultUrl'], message: 'is needed because registryCredentials.passwordSecret is read from Key Vault' });
+  }
 });
 
 /** The YAML file (`CHATOPS_CONFIG`). Unknown keys are kept so later features can add fields. */

@@ -72,6 +72,7 @@ export function loadConfig(
         resourceManager: e.AZURE_RESOURCE_MANAGER_ENDPOINT ?? cloud.resourceManager,
         graph: e.AZURE_GRAPH_ENDPOINT ?? cloud.graph,
         portal: e.AZURE_PORTAL_URL ?? cloud.portal,
+        containerRegistryAudience: cloud.containerRegistryAudience,
       },
       credential: {
         ...(e.AZURE_TENANT_ID && { tenantId: e.AZURE_TENANT_ID }),

@@ -12,6 +12,11 @@ export const JobStatus = {
   Failed: 'failed',
   Canceled: 'canceled',
   TimedOut: 'timed_out',
+  /** Waiting for approvers (or the requester's confirmation). */
+  AwaitingApproval: 'awaiting_approval',
+  Rejected: 'rejected',
+  /** Nobody decided in time; not a failure. */
+  Expired: 'expired',
 } as const;
 export type JobStatus = (typeof JobStatus)[keyof typeof JobStatus];
 
@@ -20,10 +25,21 @@ export const terminalStatuses: ReadonlySet<JobStatus> = new Set([
   JobStatus.Failed,
   JobStatus.Canceled,
   JobStatus.TimedOut,
+  JobStatus.Rejected,
+  JobStatus.Expired,
 ]);
 
 /** Buttons a card can offer; the Slack layer maps each to an action id and re-authorises clicks. */
-export type CardAction = 'cancel';
+export type CardAction =
+  | 'cancel'
+  /** Approve / reject a request that needs approvers. */
+  | 'approve'
+  | 'reject'
+  /** The requester confirms / dismisses a destructive request (delete without approvers). */
+  | 'confirm'
+  | 'dismiss'
+  /** Redeploy the previous known-good image of a finished deploy. */
+  | 'rollback';
 
 export interface CardField {
   label: string;
@@ -45,6 +61,8 @@ export interface JobCard {
   fields: CardField[];
   links: { label: string; url: string }[];
   actions: CardAction[];
+  /** What the confirm dialog of `approve`/`confirm` names, e.g. "Deploy web to prod". */
+  actionSubject?: string;
   /** ISO timestamps. */
   queuedAt: string;
   startedAt?: string;

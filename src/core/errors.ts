@@ -6,6 +6,7 @@ export const ErrorCode = {
   NotAllowed: 'chatops_not_allowed',
   Azure: 'chatops_azure',
   JobNotFound: 'chatops_job_not_found',
+  PolicyViolation: 'chatops_policy_violation',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -1,7 +1,9 @@
+import type { AciActionJobData } from './deploy/aci-action-job.ts';
 import type { BuildJobData } from './build/build-job.ts';
+import type { DeployJobData } from './deploy/deploy-job.ts';
 
 /** Job kinds the worker runs; each has a module in `jobs/`. */
-export const JobKind = { Build: 'build', CancelBuild: 'cancel-build' } as const;
+export const JobKind = { Build: 'build', CancelBuild: 'cancel-build', Deploy: 'deploy', AciAction: 'aci-action' } as const;
 export type JobKind = (typeof JobKind)[keyof typeof JobKind];
 
 export interface CancelBuildJobData {
@@ -12,6 +14,8 @@ export interface CancelBuildJobData {
 export interface JobDataByKind {
   build: BuildJobData;
   'cancel-build': CancelBuildJobData;
+  deploy: DeployJobData;
+  'aci-action': AciActionJobData;
 }
 
 export type JobState = 'waiting' | 'active' | 'delayed' | 'completed' | 'failed' | 'unknown';
@@ -29,6 +33,11 @@ export interface JobQueue {
   /** Adds a job unless one with this id exists. Resolves only once Redis has it. */
   submit<K extends JobKind>(kind: K, jobId: string, data: JobDataByKind[K]): Promise<void>;
   get(jobId: string): Promise<StoredJob | undefined>;
+  /**
+   * Runs a job that is sleeping (a durable delay) now, e.g. once its approval arrived.
+   * Best effort: a job that is running or waiting already is left alone.
+   */
+  wake(jobId: string): Promise<void>;
 }
 
 /** Cancellation requests, readable by the job that must honour them. */

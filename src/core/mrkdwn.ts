@@ -32,3 +32,15 @@ export function md(strings: TemplateStringsArray, ...values: unknown[]): Mrkdwn 
   });
   return { mrkdwn: out };
 }
+
+const groupIdPattern = /^S[A-Z0-9]{2,20}$/;
+
+/** A mention of a user (U…/W…) or user group (S…) id; anything else is shown escaped. */
+export function mentionAny(id: string): Mrkdwn {
+  return groupIdPattern.test(id) ? { mrkdwn: `<!subteam^${id}>` } : mention(id);
+}
+
+/** Joins Mrkdwn values with a plain separator. */
+export function joinMrkdwn(parts: readonly Mrkdwn[], separator = ', '): Mrkdwn {
+  return { mrkdwn: parts.map((p) => p.mrkdwn).join(escapeMrkdwn(separator)) };
+}

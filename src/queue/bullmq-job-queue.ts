@@ -50,6 +50,12 @@ export class BullJobQueue implements JobQueue {
     };
   }
 
+  async wake(jobId: string): Promise<void> {
+    const job = await this.queue.getJob(jobId);
+    // promote() refuses a job that is not delayed; the job then sees the change at its next step.
+    await job?.promote().catch(() => {});
+  }
+
   close(): Promise<void> {
     return this.queue.close();
   }

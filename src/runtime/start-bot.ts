@@ -7,7 +7,9 @@ import { ConfigError } from '../config/load-config.ts';
 import { createAccessPolicy } from '../core/access/access-policy.ts';
 import { OutboxStore } from '../outbox/outbox-store.ts';
 import { BullJobQueue } from '../queue/bullmq-job-queue.ts';
+import { RedisApprovals } from '../queue/approvals.ts';
 import { RedisCancelRequests } from '../queue/cancel-requests.ts';
+import { RedisDeployHistory } from '../queue/deploy-history.ts';
 import { RedisUserRateLimit } from '../queue/user-rate-limit.ts';
 import { createSlackApp } from '../slack/app.ts';
 import { SlackGroupMembers } from '../slack/usergroup-members.ts';
@@ -25,6 +27,14 @@ export async function startBot(res: RoleResources): Promise<{ app: App; port: nu
   const outbox = new OutboxStore(producer);
   closers.unshift(() => jobs.close(), () => outbox.close());
   const identity = await whoAmI(slackForStartup(config), logger);
+  const groups = new SlackGroupMembers({
+    ttlMs: config.groupCacheMs,
+    client: new WebClient(config.slack.botToken, {
+      ...(config.slack.apiUrl && { slackApiUrl: config.slack.apiUrl }),
+      rejectRateLimitedCalls: true,
+      retryConfig: { retries: 1, factor: 1, minTimeout: 200, maxTimeout: 500 },
+    }),
+  });
   const app = createSlackApp({
     botToken: config.slack.botToken,
     botId: identity.botId,
@@ -36,15 +46,11 @@ export async function startBot(res: RoleResources): Promise<{ app: App; port: nu
     policy: createAccessPolicy({
       config: config.access,
       environments: Object.keys(config.environments),
-      groups: new SlackGroupMembers({
-        ttlMs: config.groupCacheMs,
-        client: new WebClient(config.slack.botToken, {
-          ...(config.slack.apiUrl && { slackApiUrl: config.slack.apiUrl }),
-          rejectRateLimitedCalls: true,
-          retryConfig: { retries: 1, factor: 1, minTimeout: 200, maxTimeout: 500 },
-        }),
-      }),
+      groups,
     }),
+    groups,
+    approvals: new RedisApprovals(producer),
+    history: new RedisDeployHistory(producer),
     audit: new RedisAuditLog({ redis: producer, logger }),
     rateLimit: new RedisUserRateLimit(producer, { perMinute: config.access.rateLimit.perMinute }),
     perMinute: config.access.rateLimit.perMinute,

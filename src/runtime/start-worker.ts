@@ -9,6 +9,12 @@ import { createOutboxWorker } from '../outbox/outbox-worker.ts';
 import { BullJobQueue } from '../queue/bullmq-job-queue.ts';
 import { RedisCancelRequests, RedisRunClaims } from '../queue/cancel-requests.ts';
 import { createJobWorker } from '../queue/job-worker.ts';
+import { AzureContainerGroups } from '../azure/aci/container-groups.ts';
+import { KeyVaultSecretReader } from '../azure/key-vault/secret-reader.ts';
+import { AzureRegistryTags } from '../azure/registry/registry-tags.ts';
+import { RedisApprovals } from '../queue/approvals.ts';
+import { RedisDeployHistory } from '../queue/deploy-history.ts';
+import { RedisGroupLocks } from '../queue/group-locks.ts';
 import { createOutboxSender } from '../slack/outbox-sender.ts';
 import { startHealthServer } from './health-server.ts';
 import { ping, type RoleResources } from './resources.ts';
@@ -32,8 +38,15 @@ export async function startWorker(res: RoleResources): Promise<void> {
       logs: new BlobLogReader(),
       reporter: new OutboxReporter(store),
       cancels: new RedisCancelRequests(redis),
-    claims: new RedisRunClaims(redis),
+      claims: new RedisRunClaims(redis),
       jobs,
+      aci: new AzureContainerGroups({ credential, resourceManager: config.azure.endpoints.resourceManager }),
+      secrets: new KeyVaultSecretReader({ credential }),
+      registryTags: new AzureRegistryTags({ credential, resourceManager: config.azure.endpoints.resourceManager, audience: config.azure.endpoints.containerRegistryAudience }),
+      approvals: new RedisApprovals(redis),
+      locks: new RedisGroupLocks(redis),
+      history: new RedisDeployHistory(redis),
+      environments: config.environments,
       portal: config.azure.endpoints.portal,
       pollIntervalMs: config.worker.pollIntervalMs,
     }),

@@ -1,6 +1,17 @@
 /** Block Kit action ids this app answers. Handlers re-check everything from stored state. */
 export const ActionId = {
   CancelJob: 'job.cancel',
+  Approve: 'approval.approve',
+  /** Opens the reason modal; the rejection happens when it is submitted. */
+  Reject: 'approval.reject',
+  Confirm: 'approval.confirm',
+  Dismiss: 'approval.dismiss',
+  Rollback: 'deploy.rollback',
   /** Link buttons still send an interaction payload; it is acknowledged and ignored. */
   Link: 'job.link',
+} as const;
+
+/** Modal callback ids. */
+export const ViewId = {
+  RejectReason: 'approval.reject.reason',
 } as const;

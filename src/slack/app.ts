@@ -9,6 +9,11 @@ import type { CancelRequests, JobQueue } from '../core/job-queue.ts';
 import type { OutboxStore } from '../outbox/outbox-store.ts';
 import { toBoltLogger } from './bolt-logger.ts';
 import { registerActions } from './listeners/actions.ts';
+import { registerApprovalActions } from './listeners/approval-actions.ts';
+import { registerRollbackAction } from './listeners/rollback-action.ts';
+import type { GroupMembers } from '../core/access/group-members.ts';
+import type { Approvals } from '../core/approval/approvals.ts';
+import type { DeployHistory } from '../core/deploy/deploy-job.ts';
 import { registerSlashCommands } from './listeners/slash-commands.ts';
 
 export interface SlackAppOptions {
@@ -30,6 +35,10 @@ export interface SlackAppOptions {
   jobs: JobQueue;
   outbox: OutboxStore;
   cancels: CancelRequests;
+  approvals: Approvals;
+  history: DeployHistory;
+  /** User-group members, for approvers given as groups (the policy uses the same instance). */
+  groups: GroupMembers;
   logger: Logger;
   /** Answers GET /healthz: true when the app can take work (Redis reachable). */
   healthy: () => Promise<boolean>;
@@ -81,6 +90,18 @@ export function createSlackApp(options: SlackAppOptions): App {
     logger: options.logger,
   });
   registerActions(app, { jobs: options.jobs, cancels: options.cancels, policy: options.policy, audit: options.audit, logger: options.logger });
+  const environments = options.environments.environments;
+  registerApprovalActions(app, { jobs: options.jobs, approvals: options.approvals, policy: options.policy, groups: options.groups, audit: options.audit, environments, logger: options.logger });
+  registerRollbackAction(app, {
+    jobs: options.jobs,
+    history: options.history,
+    policy: options.policy,
+    audit: options.audit,
+    outbox: options.outbox,
+    environments,
+    portal: options.portal,
+    logger: options.logger,
+  });
   app.error(async (err) => {
     options.logger.error({ err: { name: err.name, message: err.message, code: (err as { code?: string }).code } }, 'unhandled Slack listener error');
   });

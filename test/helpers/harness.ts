@@ -9,7 +9,7 @@ import { createLogger } from '../../src/core/logger.ts';
 import { start, type Running } from '../../src/runtime/start.ts';
 import { startAzureEmulator, type AzureEmulator } from '../emulators/azure/index.ts';
 import { startSlackEmulator, type SlackEmulator } from '../emulators/slack/index.ts';
-import { blockActionsBody, postSigned, slashCommandBody } from './slack-requests.ts';
+import { blockActionsBody, postSigned, slashCommandBody, viewSubmissionBody } from './slack-requests.ts';
 import { freePort } from './redis-server.ts';
 
 export const ids = {
@@ -56,7 +56,10 @@ access:
 `;
 
 export interface HarnessOptions {
-  yaml?: string;
+  /** The config file; a function when it needs emulator addresses (Key Vault URLs). */
+  yaml?: string | ((azure: AzureEmulator) => string);
+  /** Runs against the emulators before the product starts (registries, vaults, resource groups). */
+  setup?: (azure: AzureEmulator, slack: SlackEmulator) => void;
   env?: Record<string, string>;
   /** `child`: the worker runs as its own process (so it can be SIGKILLed); the bot stays here. */
   worker?: 'inprocess' | 'child';
@@ -77,7 +80,9 @@ export interface Harness {
   /** Every log line the product wrote (JSON strings), for secret and content checks. */
   logs: string[];
   command(text: string, opts?: { command?: string; userId?: string; channelId?: string; triggerId?: string; tsSeconds?: number }): Promise<{ status: number; text: string; json?: unknown; elapsedMs: number }>;
-  click(actionId: string, value: string, opts: { userId?: string; channelId?: string; messageTs: string }): Promise<{ status: number }>;
+  click(actionId: string, value: string, opts: { userId?: string; channelId?: string; messageTs: string; triggerId?: string }): Promise<{ status: number }>;
+  /** Submits a modal the product opened (`views.open`), as `userId`, with plain-text inputs. */
+  submitView(view: { callback_id?: string; private_metadata?: string }, userId: string, inputs: Record<string, string>): Promise<{ status: number; text: string }>;
   startWorker(): Promise<void>;
   killWorker(): Promise<void>;
   stop(): Promise<void>;
@@ -107,7 +112,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 
   const dir = mkdtempSync(join(tmpdir(), 'chatops-e2e-'));
   const configPath = join(dir, 'chatops.yaml');
-  writeFileSync(configPath, options.yaml ?? defaultYaml);
+  options.setup?.(azure, slack);
+  writeFileSync(configPath, typeof options.yaml === 'function' ? options.yaml(azure) : (options.yaml ?? defaultYaml));
   const signingSecret = `signing-${Math.random().toString(36).slice(2)}`;
   const env: Record<string, string> = {
     SLACK_BOT_TOKEN: botToken,
@@ -198,7 +204,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         actionId,
         value,
         responseUrl: slack.responseUrl(`act-${++counter}`),
+        ...(opts.triggerId && { triggerId: opts.triggerId }),
       });
+      return postSigned(botUrl, body, { secret: signingSecret });
+    },
+    async submitView(view, userId, inputs) {
+      const values = Object.fromEntries(Object.entries(inputs).map(([block, value]) => [block, { [block]: { type: 'plain_text_input', value } }]));
+      const body = viewSubmissionBody({ userId, teamId: ids.team, apiAppId: ids.app, callbackId: view.callback_id ?? '', privateMetadata: view.private_metadata ?? '', values });
       return postSigned(botUrl, body, { secret: signingSecret });
     },
     startWorker,

@@ -223,3 +223,55 @@ export async function postSigned(url: string, body: string, options: PostSignedO
   }
   return { status: response.status, text, ...(json !== undefined ? { json } : {}), elapsedMs, headers: response.headers };
 }
+
+/** Options of {@link viewSubmissionBody}. */
+export interface ViewSubmissionOptions {
+  userId: string;
+  teamId: string;
+  apiAppId: string;
+  callbackId: string;
+  privateMetadata: string;
+  /** `state.values` as Slack sends it: block id → action id → `{ type, value }`. */
+  values: Record<string, Record<string, { type: string; value: string | null }>>;
+  viewId?: string;
+}
+
+/**
+ * A `view_submission` body as Slack posts it when a modal's submit button is pressed
+ * (https://docs.slack.dev/reference/interaction-payloads/view-interactions-payload#view_submission).
+ */
+export function viewSubmissionBody(options: ViewSubmissionOptions): string {
+  const payload = {
+    type: 'view_submission',
+    team: { id: options.teamId, domain: 'testteam' },
+    user: { id: options.userId, username: options.userId.toLowerCase(), name: options.userId.toLowerCase(), team_id: options.teamId },
+    api_app_id: options.apiAppId,
+    token: randomBytes(12).toString('base64url').slice(0, 24),
+    trigger_id: randomTriggerId(),
+    view: {
+      id: options.viewId ?? `V${randomBytes(5).toString('hex').toUpperCase()}`,
+      team_id: options.teamId,
+      type: 'modal',
+      blocks: [],
+      private_metadata: options.privateMetadata,
+      callback_id: options.callbackId,
+      state: { values: options.values },
+      hash: `${nowSeconds()}.abc`,
+      title: { type: 'plain_text', text: 'Modal' },
+      clear_on_close: false,
+      notify_on_close: false,
+      close: null,
+      submit: { type: 'plain_text', text: 'Submit' },
+      previous_view_id: null,
+      root_view_id: null,
+      app_id: options.apiAppId,
+      external_id: '',
+      app_installed_team_id: options.teamId,
+      bot_id: 'B0BOT',
+    },
+    response_urls: [],
+    is_enterprise_install: false,
+    enterprise: null,
+  };
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}

@@ -40,6 +40,10 @@ export class AzureRegistryTags implements RegistryTags {
     }
   }
 
+  loginServer(registry: RegistryResourceRef): Promise<string> {
+    return this.#loginServer(registry);
+  }
+
   async #loginServer(registry: RegistryResourceRef): Promise<string> {
     const key = `${registry.subscriptionId}/${registry.resourceGroup}/${registry.name}`.toLowerCase();
     const cached = this.#loginServers.get(key);

@@ -76,6 +76,9 @@ export const requiredRole: Readonly<Record<string, RoleRequirement>> = {
   'aci.start': role('deployer', 'start container groups'),
   'aci.delete': role('deployer', 'delete container groups'),
   'approval.decide': role('approver', 'approve or reject requests'),
+  // Who may decide is the environment's `approval.approvers` (or the requester, to confirm);
+  // the policy only checks that the click comes from this workspace and app.
+  'approval.click': anyone('answer approval requests'),
   'sp.*': role('admin', 'manage service principal credentials'),
   'acr.token.*': role('admin', 'manage registry tokens'),
   'acr.replication.delete': role('admin', 'delete registry replications'),

@@ -1,3 +1,5 @@
+import { parseAci, type AciCommand } from './aci/index.ts';
+import { ACI_USAGE } from './aci/usage.ts';
 import { ACR_SUBCOMMANDS } from './acr.ts';
 import type { AcrBuildCommand } from './acr-build.ts';
 import { UsageError } from './errors.ts';
@@ -18,7 +20,7 @@ export interface HelpCommand {
 }
 
 /** Everything {@link parseCommand} can return. */
-export type ParsedCommand = AcrBuildCommand | OpsCommand | HelpCommand;
+export type ParsedCommand = AcrBuildCommand | OpsCommand | AciCommand | HelpCommand;
 
 /** Longest command text accepted, in UTF-16 code units (JavaScript string length). */
 export const MAX_COMMAND_TEXT_LENGTH = 4000;
@@ -34,6 +36,8 @@ interface SlashCommandEntry {
 
 const COMMANDS: readonly SlashCommandEntry[] = [
   { name: '/acr', usage: ACR_USAGE, help: ACR_USAGE, subcommands: ACR_SUBCOMMANDS },
+  // `/aci` has aliases and its own help routing, so its parser takes the tokens whole.
+  { name: '/aci', usage: ACI_USAGE, help: ACI_USAGE, subcommands: [] },
   // `/ops` is the bot's own command, so its help lists everything the bot understands.
   { name: '/ops', usage: OPS_USAGE, help: helpText(), subcommands: OPS_SUBCOMMANDS },
 ];
@@ -71,6 +75,7 @@ function route(command: string, text: string): ParsedCommand {
   }
 
   const tokens = tokenize(input, entry.usage);
+  if (entry.name === '/aci') return parseAci(tokens);
   const [first, second] = tokens;
   if (first === undefined || wantsHelp([first], [])) {
     // `/acr help build` is help about `/acr build`.

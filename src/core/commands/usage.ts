@@ -59,6 +59,8 @@ export function helpText(): string {
   return [
     'Commands:',
     '`/acr build -t REPO:TAG [options] GIT_URL` builds an image with ACR from git.',
+    '`/aci create -n NAME --image IMAGE [options]` deploys a container group (approval where required).',
+    '`/aci show|logs|restart|stop|start|delete -n NAME`, `/aci list` manage container groups.',
     '`/ops job JOB_ID` shows the state of a job.',
     '`/ops audit [--user @USER] [--env ENV] [--since 24h] [--action ACTION]` lists the audit log (admins).',
     '`/ops whoami` shows your user id and permissions.',

@@ -43,4 +43,6 @@ export interface RegistryResourceRef {
 /** Resolves tags to digests, so a deployment pins what was approved. */
 export interface RegistryTags {
   resolveDigest(registry: RegistryResourceRef, repository: string, tag: string): Promise<{ loginServer: string; digest: string }>;
+  /** The registry's login server as ARM reports it (sovereign clouds and custom domains differ). */
+  loginServer(registry: RegistryResourceRef): Promise<string>;
 }

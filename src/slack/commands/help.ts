@@ -6,6 +6,9 @@ import type { CommandContext } from './context.ts';
 /** Every command line `help` can show, with the action that decides whether you may run it. */
 const commandLines: readonly { action: string; line: string }[] = [
   { action: 'acr.build', line: '`/acr build -t REPO:TAG [options] GIT_URL` builds an image with ACR from git.' },
+  { action: 'aci.deploy', line: '`/aci create -n NAME --image IMAGE [options]` deploys a container group (approval where required).' },
+  { action: 'aci.restart', line: '`/aci restart|stop|start|delete -n NAME` changes a container group.' },
+  { action: 'aci.show', line: '`/aci show|logs -n NAME`, `/aci list` look at container groups.' },
   { action: 'ops.job', line: '`/ops job JOB_ID` shows the state of a job.' },
   { action: 'ops.whoami', line: '`/ops whoami` shows your roles in each environment.' },
   { action: 'ops.audit', line: '`/ops audit [--user @x] [--env E] [--since 24h] [--action A]` reads the audit log.' },

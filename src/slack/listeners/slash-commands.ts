@@ -4,6 +4,8 @@ import { rateLimitMessage } from '../../core/access/rate-limit.ts';
 import { AuditWriteError } from '../../core/audit.ts';
 import { parseCommand, UsageError, type ParsedCommand } from '../../core/commands/index.ts';
 import { QueueUnavailableError, UserFacingError } from '../../core/errors.ts';
+import { aciCreate } from '../commands/aci-create.ts';
+import { aciLifecycle } from '../commands/aci-lifecycle.ts';
 import { acrBuild } from '../commands/acr-build.ts';
 import { Refused, type CommandContext, type CommandDeps } from '../commands/context.ts';
 import { help } from '../commands/help.ts';
@@ -19,7 +21,7 @@ export interface SlashCommandDeps extends Omit<CommandDeps, 'now'> {
 }
 
 /** The slash commands this app registers (the manifest lists the same). */
-export const slashCommands = ['/acr', '/ops'] as const;
+export const slashCommands = ['/acr', '/aci', '/ops'] as const;
 
 /**
  * Slash commands: rate limit → parse → authorise → audit → durable enqueue → ack. Nothing
@@ -70,6 +72,16 @@ async function dispatch(ctx: CommandContext, parsed: ParsedCommand, client: Para
       return { reply: await opsWhoami(ctx) };
     case 'ops.audit':
       return opsAudit(ctx, parsed, client);
+    case 'aci.create':
+      return { reply: await aciCreate(ctx, parsed) };
+    case 'aci.show':
+    case 'aci.logs':
+    case 'aci.list':
+    case 'aci.restart':
+    case 'aci.stop':
+    case 'aci.start':
+    case 'aci.delete':
+      return { reply: await aciLifecycle(ctx, parsed) };
   }
 }
 

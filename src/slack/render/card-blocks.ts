@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
 
 type KnownBlock = types.KnownBlock;
-import type { JobCard, JobStatus } from '../../core/card.ts';
+import type { CardAction, JobCard, JobStatus } from '../../core/card.ts';
 import { escapeMrkdwn, mention } from '../../core/mrkdwn.ts';
 import { ActionId } from '../action-ids.ts';
 
@@ -13,6 +13,9 @@ const statusLabel: Record<JobStatus, string> = {
   failed: ':x: Failed',
   canceled: ':no_entry_sign: Canceled',
   timed_out: ':alarm_clock: Timed out',
+  awaiting_approval: ':raised_hand: Waiting for approval',
+  rejected: ':no_entry: Rejected',
+  expired: ':hourglass: Expired',
 };
 
 /** Section fields are limited to 2,000 characters each and 10 per block. */
@@ -59,27 +62,54 @@ export function renderCard(card: JobCard): { text: string; blocks: KnownBlock[] 
       text: { type: 'plain_text' as const, text: clip(l.label, 75) },
       url: l.url,
     })),
-    ...(card.actions.includes('cancel')
-      ? [
-          {
-            type: 'button' as const,
-            action_id: ActionId.CancelJob,
-            style: 'danger' as const,
-            text: { type: 'plain_text' as const, text: 'Cancel' },
-            value: card.jobId,
-            confirm: {
-              title: { type: 'plain_text' as const, text: 'Cancel this job?' },
-              text: { type: 'plain_text' as const, text: clip(`${card.title} will be stopped.`, 300) },
-              confirm: { type: 'plain_text' as const, text: 'Cancel it' },
-              deny: { type: 'plain_text' as const, text: 'Keep running' },
-              style: 'danger' as const,
-            },
-          },
-        ]
-      : []),
+    ...card.actions.map((a) => actionButton(card, a)),
   ];
   if (buttons.length > 0) blocks.push({ type: 'actions', block_id: 'actions', elements: buttons });
   const plainStatus = statusLabel[card.status].replace(/^:[a-z_]+: /, '');
   // The fallback `text` is parsed as mrkdwn by Slack too, so it is escaped like the blocks.
   return { text: clip(`${plainStatus}: ${title}`, 3000), blocks };
+}
+
+type Button = {
+  type: 'button';
+  action_id: string;
+  text: { type: 'plain_text'; text: string };
+  value: string;
+  style?: 'primary' | 'danger';
+  confirm?: {
+    title: { type: 'plain_text'; text: string };
+    text: { type: 'plain_text'; text: string };
+    confirm: { type: 'plain_text'; text: string };
+    deny: { type: 'plain_text'; text: string };
+    style?: 'primary' | 'danger';
+  };
+};
+
+const plain = (text: string) => ({ type: 'plain_text' as const, text });
+
+/** A card button. Its value is only the job id: handlers re-check everything from stored state. */
+function actionButton(card: JobCard, action: CardAction): Button {
+  const subject = clip(card.actionSubject ?? card.title, 200);
+  const button = (actionId: string, text: string, style?: 'primary' | 'danger', confirm?: [string, string, string, string]): Button => ({
+    type: 'button',
+    action_id: actionId,
+    text: plain(text),
+    value: card.jobId,
+    ...(style && { style }),
+    ...(confirm && { confirm: { title: plain(confirm[0]), text: plain(clip(confirm[1], 300)), confirm: plain(confirm[2]), deny: plain(confirm[3]), ...(style && { style }) } }),
+  });
+  switch (action) {
+    case 'cancel':
+      return button(ActionId.CancelJob, 'Cancel', 'danger', ['Cancel this job?', `${card.title} will be stopped.`, 'Cancel it', 'Keep running']);
+    case 'approve':
+      return button(ActionId.Approve, 'Approve', 'primary', ['Approve?', `${subject}: the plan shown on the card will be deployed.`, 'Approve', 'Not yet']);
+    case 'reject':
+      return button(ActionId.Reject, 'Reject', 'danger');
+    case 'confirm':
+      return button(ActionId.Confirm, 'Confirm', 'danger', ['Are you sure?', `${subject}. This cannot be undone.`, 'Yes, do it', 'No']);
+    case 'dismiss':
+      return button(ActionId.Dismiss, 'Never mind');
+    case 'rollback':
+      return button(ActionId.Rollback, 'Rollback', undefined, ['Roll back?', `Redeploy the previous known-good image of ${subject.replace(/^(Deploy|Roll back) /, '')}.`, 'Roll back', 'Cancel']);
+  }
 }

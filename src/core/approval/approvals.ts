@@ -1,0 +1,62 @@
+/**
+ * Approval of one job, as stored state. Decisions are made atomically by the store so that
+ * double-clicks, concurrent approvers and replayed clicks count once, and a request is
+ * decided at most once (approved, rejected or expired, never two of them).
+ */
+export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'expired';
+
+export interface ApprovalDecision {
+  userId: string;
+  at: string;
+}
+
+export interface ApprovalState {
+  jobId: string;
+  status: ApprovalStatus;
+  requesterId: string;
+  environment: string;
+  /** Approvals needed (N of M). */
+  required: number;
+  /** `confirm`: only the requester decides (a destructive request in an environment without approvers). */
+  mode: 'approval' | 'confirm';
+  /** ISO time after which the request can no longer be approved. */
+  expiresAt: string;
+  /** The plan approvers saw; the job refuses to act on anything else. */
+  planHash: string;
+  approvals: ApprovalDecision[];
+  rejection?: ApprovalDecision & { reason?: string };
+  /** When the status left `pending`. */
+  decidedAt?: string;
+}
+
+export interface NewApproval {
+  jobId: string;
+  requesterId: string;
+  environment: string;
+  required: number;
+  mode: 'approval' | 'confirm';
+  expiresAt: string;
+  planHash: string;
+}
+
+/** What one click did. Everything but `recorded` and `approved` changed nothing. */
+export type DecisionResult =
+  | { outcome: 'recorded'; state: ApprovalState }
+  | { outcome: 'approved'; state: ApprovalState }
+  | { outcome: 'rejected'; state: ApprovalState }
+  | { outcome: 'duplicate'; state: ApprovalState }
+  | { outcome: 'closed'; state: ApprovalState }
+  | { outcome: 'expired'; state: ApprovalState }
+  /** The requester approving their own request, or someone else confirming a requester-only one. */
+  | { outcome: 'forbidden'; state: ApprovalState }
+  | { outcome: 'missing' };
+
+export interface Approvals {
+  /** Opens the request; opening it again (a retried job) keeps the existing one. */
+  open(request: NewApproval): Promise<ApprovalState>;
+  get(jobId: string): Promise<ApprovalState | undefined>;
+  approve(jobId: string, userId: string, now: Date): Promise<DecisionResult>;
+  reject(jobId: string, userId: string, reason: string | undefined, now: Date): Promise<DecisionResult>;
+  /** Marks a pending request expired if its time is up; returns the state either way. */
+  expireIfDue(jobId: string, now: Date): Promise<ApprovalState | undefined>;
+}

@@ -1,0 +1,62 @@
+import type { ApprovalState } from '../approval/approvals.ts';
+import type { CardAction, CardField, JobCard, JobStatus } from '../card.ts';
+import { md, type Mrkdwn } from '../mrkdwn.ts';
+import { portalResourceUrl } from '../registry-ref.ts';
+import type { AciActionJobData } from './aci-action-job.ts';
+import type { ContainerGroupView } from './container-group.ts';
+import { approvalDetail } from './deploy-card.ts';
+import { containerGroupResourceId } from './deploy-job.ts';
+
+const verbs: Record<AciActionJobData['op'], string> = {
+  show: 'Show',
+  logs: 'Logs of',
+  restart: 'Restart',
+  stop: 'Stop',
+  start: 'Start',
+  delete: 'Delete',
+  list: 'List container groups in',
+};
+
+export interface AciActionCardState {
+  status: JobStatus;
+  detail?: Mrkdwn;
+  approval?: ApprovalState;
+  approvers?: readonly string[];
+  group?: ContainerGroupView;
+  finishedAt?: string;
+  portal: string;
+}
+
+/** The card of a lifecycle job (`/aci show|logs|restart|stop|start|delete|list`); pure. */
+export function aciActionCard(data: AciActionJobData, state: AciActionCardState): JobCard {
+  const { target } = data;
+  const what = data.op === 'list' ? target.resourceGroup : target.name;
+  const fields: CardField[] = [{ label: 'Target', value: `${target.subscriptionId}\n${target.resourceGroup}${data.op === 'list' ? '' : ` / ${target.name}`}` }];
+  const group = state.group;
+  if (group) {
+    fields.push({ label: 'State', value: [group.provisioningState, group.state].filter(Boolean).join(' · ') || 'unknown' });
+    if (group.fqdn || group.ip) fields.push({ label: 'Address', value: [group.fqdn, group.ip].filter(Boolean).join('\n'), code: true });
+    if (group.ports.length > 0) fields.push({ label: 'Ports', value: group.ports.map((p) => `${p.port}/${p.protocol ?? 'TCP'}`).join(', ') });
+    for (const c of group.containers.slice(0, 3)) {
+      fields.push({ label: `Container ${c.name}`, value: `${c.image}\n${[c.state, c.detailStatus, c.restartCount ? `${c.restartCount} restarts` : ''].filter(Boolean).join(' · ')}`, code: true });
+    }
+  }
+  const approvalLine = state.approval ? approvalDetail(state.approval, state.approvers ?? []) : undefined;
+  const detail = state.detail && approvalLine ? md`${approvalLine}\n${state.detail}` : (state.detail ?? approvalLine);
+  const actions: CardAction[] = [];
+  if (state.status === 'awaiting_approval') actions.push(...(state.approval?.mode === 'confirm' ? (['confirm', 'dismiss'] as const) : (['approve', 'reject'] as const)));
+  return {
+    jobId: data.jobId,
+    title: `${verbs[data.op]} ${what}`,
+    requesterId: data.requesterId,
+    environment: data.environment,
+    status: state.status,
+    ...(detail !== undefined && { detail }),
+    fields: fields.slice(0, 10),
+    links: data.op === 'list' || data.op === 'delete' ? [] : [{ label: 'Container group in Azure portal', url: portalResourceUrl(state.portal, containerGroupResourceId(target)) }],
+    actions,
+    actionSubject: `${verbs[data.op]} ${what} in ${data.environment}`,
+    queuedAt: data.queuedAt,
+    ...(state.finishedAt !== undefined && { finishedAt: state.finishedAt }),
+  };
+}

@@ -1,0 +1,29 @@
+import type { ContainerGroupRef, ContainerGroupView } from './container-group.ts';
+
+/** Container group operations other than deploy: `/aci show|logs|restart|stop|start|delete|list`. */
+export type AciActionOp = 'show' | 'logs' | 'restart' | 'stop' | 'start' | 'delete' | 'list';
+
+/** Ops that change the group: they take its lock, and `delete` needs approval or confirmation. */
+export const mutatingOps: ReadonlySet<AciActionOp> = new Set(['restart', 'stop', 'start', 'delete']);
+
+export interface AciActionJobData {
+  jobId: string;
+  op: AciActionOp;
+  requesterId: string;
+  teamId: string;
+  channelId: string;
+  environment: string;
+  queuedAt: string;
+  /** For `list` the name is empty: the target is the resource group. */
+  target: ContainerGroupRef;
+  tail?: number;
+  containerName?: string;
+  /** Set for `delete`: approvers (`approval`) or the requester alone (`confirm`) must agree first. */
+  approval?: { mode: 'approval' | 'confirm'; required: number; expiresAfterMs: number };
+  progress: {
+    phase: 'new' | 'awaiting-approval' | 'ready' | 'done';
+    waitingFor?: string;
+    outcome?: 'succeeded' | 'failed' | 'rejected' | 'expired';
+    group?: ContainerGroupView;
+  };
+}

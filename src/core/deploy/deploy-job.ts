@@ -1,0 +1,133 @@
+import type { AciEnvironmentVariable, AciSecureEnvironmentVariable } from '../commands/aci/index.ts';
+import type { ImageReference } from '../validation/index.ts';
+import type { ContainerGroupRef, ContainerGroupView } from './container-group.ts';
+
+/** What the requester asked for, as typed values. No secrets: secure values are Key Vault names. */
+export interface DeployRequest {
+  name: string;
+  image: ImageReference & { text: string };
+  cpu: number;
+  memoryInGB: number;
+  ports: number[];
+  protocol: 'TCP' | 'UDP';
+  ipAddress: 'Public' | 'Private';
+  dnsNameLabel?: string;
+  restartPolicy: 'Always' | 'Never' | 'OnFailure';
+  environmentVariables: AciEnvironmentVariable[];
+  secureEnvironmentVariables: AciSecureEnvironmentVariable[];
+  commandLine?: string[];
+  subnet?: string;
+}
+
+/** Where a deploy goes, from the environment's config. */
+export interface DeployTarget extends ContainerGroupRef {
+  location: string;
+  /** The environment's registry, for short image names and pull credentials. */
+  registry?: string;
+}
+
+/**
+ * What will be deployed, exactly: the image pinned by digest and everything else that shapes
+ * the container group. Approvers see it; its hash is what they approve.
+ */
+export interface DeployPlan {
+  target: DeployTarget;
+  /** `loginServer/repository@sha256:…` */
+  image: string;
+  loginServer: string;
+  repository: string;
+  /** The tag the digest came from, when the request named one. */
+  tag?: string;
+  digest: string;
+  cpu: number;
+  memoryInGB: number;
+  ports: number[];
+  protocol: 'TCP' | 'UDP';
+  ipAddress: 'Public' | 'Private';
+  dnsNameLabel?: string;
+  restartPolicy: 'Always' | 'Never' | 'OnFailure';
+  /** Plain variables: names and values (they are visible in the container group anyway). */
+  environmentVariables: AciEnvironmentVariable[];
+  /** Secure variables: names and the Key Vault secret each comes from, never values. */
+  secureEnvironmentVariables: AciSecureEnvironmentVariable[];
+  commandLine?: string[];
+  subnet?: string;
+  /** How ACI pulls the image (from config), described without secrets. */
+  pull: { identity: string } | { username: string; passwordSecret: string } | { none: true };
+  hash: string;
+}
+
+export type DeployPhase =
+  /** The plan is not made yet. */
+  | 'new'
+  | 'awaiting-approval'
+  /** Approved (or no approval needed): waiting for the group's lock, then the PUT. */
+  | 'ready'
+  /** Just before the PUT: a retry from here sends the same PUT again (idempotent by name). */
+  | 'putting'
+  /** The PUT was accepted; following the operation with the saved resume token. */
+  | 'polling'
+  | 'done';
+
+export interface DeployProgress {
+  phase: DeployPhase;
+  plan?: DeployPlan;
+  /** core-lro state of the PUT's operation: no secrets, enough to resume after a crash. */
+  resumeToken?: string;
+  /** The job holding the group's lock while this one waits. */
+  waitingFor?: string;
+  startedAt?: string;
+  outcome?: 'succeeded' | 'failed' | 'rejected' | 'expired' | 'refused';
+  /** What the card showed at the end, for `/ops job` and rollback. */
+  group?: ContainerGroupView;
+}
+
+/** Data of a `deploy` job (also rollbacks). BullMQ stores it in clear text: no secrets. */
+export interface DeployJobData {
+  jobId: string;
+  requesterId: string;
+  teamId: string;
+  channelId: string;
+  environment: string;
+  queuedAt: string;
+  target: DeployTarget;
+  request: DeployRequest;
+  /** Set when approvers must agree before the PUT: how many, and for how long. */
+  approval?: { required: number; expiresAfterMs: number };
+  /** The deploy job this one rolls back. */
+  rollbackOf?: string;
+  progress: DeployProgress;
+}
+
+/** One successful deploy of a container group, newest first in the history. */
+export interface DeployRecord {
+  jobId: string;
+  /** `loginServer/repository@digest` */
+  image: string;
+  loginServer: string;
+  repository: string;
+  digest: string;
+  at: string;
+}
+
+/** Known-good deploys per container group, for rollback. */
+export interface DeployHistory {
+  record(target: ContainerGroupRef, entry: DeployRecord): Promise<void>;
+  /** Newest first. */
+  list(target: ContainerGroupRef): Promise<DeployRecord[]>;
+}
+
+/** One change at a time per container group. */
+export interface GroupLocks {
+  /** Takes (or refreshes, if already ours) the lock; returns the holder when someone else has it. */
+  acquire(target: ContainerGroupRef, jobId: string, ttlMs: number): Promise<{ acquired: true } | { acquired: false; holder: string }>;
+  release(target: ContainerGroupRef, jobId: string): Promise<void>;
+}
+
+export function groupKey(ref: ContainerGroupRef): string {
+  return `${ref.subscriptionId}/${ref.resourceGroup}/${ref.name}`.toLowerCase();
+}
+
+export function containerGroupResourceId(ref: ContainerGroupRef): string {
+  return `/subscriptions/${ref.subscriptionId}/resourceGroups/${ref.resourceGroup}/providers/Microsoft.ContainerInstance/containerGroups/${ref.name}`;
+}

@@ -1,0 +1,34 @@
+import type { EnvironmentConfig } from '../../config/file.ts';
+import type { DeployRequest } from './deploy-job.ts';
+
+/** The IP address type a request gets: as given, else public with a DNS label or none, private in a subnet. */
+export function effectiveIpAddress(request: Pick<DeployRequest, 'dnsNameLabel' | 'subnet'> & { ipAddress?: 'Public' | 'Private' }): 'Public' | 'Private' {
+  if (request.ipAddress) return request.ipAddress;
+  return request.subnet !== undefined ? 'Private' : 'Public';
+}
+
+/**
+ * What the environment's `policy` forbids in this request, checked before anything is queued
+ * (and again by the worker once the image's login server is known). `undefined` = allowed.
+ */
+export function policyProblem(environment: string, env: EnvironmentConfig, request: DeployRequest): { text: string; hint: string } | undefined {
+  if (!env.policy.publicIp && request.ipAddress === 'Public') {
+    return {
+      text: `${environment} does not allow container groups with a public IP address.`,
+      hint: 'Deploy into a virtual network instead: --ip-address Private --subnet <subnet resource id> (and no --dns-name-label).',
+    };
+  }
+  const host = request.image.registry?.toLowerCase();
+  if (host !== undefined) return registryProblem(environment, env, host);
+  return undefined;
+}
+
+/** Whether images may come from `loginServer` in this environment. */
+export function registryProblem(environment: string, env: EnvironmentConfig, loginServer: string): { text: string; hint: string } | undefined {
+  const allowed = env.policy.allowedRegistries;
+  if (allowed === undefined || allowed.includes(loginServer.toLowerCase())) return undefined;
+  return {
+    text: `${environment} only runs images from ${allowed.join(', ')}, not from ${loginServer}.`,
+    hint: `Push the image to ${allowed[0]} (for example with /acr build) and deploy it from there.`,
+  };
+}

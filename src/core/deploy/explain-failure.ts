@@ -1,0 +1,34 @@
+import { AzureOperationError } from '../azure-errors.ts';
+
+/** What went wrong with a deploy, in plain words, with the next step. */
+export function explainDeployFailure(error: { code?: string; message: string }, context: { name: string; image: string; location: string }): { text: string; hint: string } {
+  const code = error.code ?? '';
+  const azure = `Azure said: ${error.message}`;
+  if (code === 'InaccessibleImage' || /RegistryErrorResponse|ImagePull/i.test(code)) {
+    return {
+      text: `ACI could not pull ${context.image}. ${azure}`,
+      hint: 'Check that the image still exists and that the environment’s registryCredentials (managed identity with AcrPull, or the service principal in Key Vault) can pull from that registry.',
+    };
+  }
+  if (/Unauthorized|Authentication|Forbidden/i.test(code)) {
+    return { text: `The registry refused the pull credentials for ${context.image}. ${azure}`, hint: 'Ask the platform admin to check registryCredentials for this environment (and that the secret in Key Vault is current).' };
+  }
+  if (/Quota|ResourceRequestsNotAvailable|ServiceUnavailable|Capacity/i.test(code)) {
+    return {
+      text: `There is not enough ACI capacity or quota in ${context.location} for ${context.name}. ${azure}`,
+      hint: 'Ask for less CPU or memory, delete container groups you no longer use, or request a quota increase for this subscription.',
+    };
+  }
+  if (/DnsNameLabel|AlreadyInUse|Conflict/i.test(code)) {
+    return { text: `The name or DNS label of ${context.name} is already taken in ${context.location}. ${azure}`, hint: 'Pick another --dns-name-label (labels are unique per region), or another -n name.' };
+  }
+  return { text: `Deploying ${context.name} failed${code ? ` (${code})` : ''}. ${azure}`, hint: 'Fix what Azure reports and run /aci create again; the Rollback button redeploys the previous known-good image.' };
+}
+
+/** A rejected ARM call during a deploy, explained like a failed operation when it has an Azure error code. */
+export function explainDeployError(err: unknown, context: { name: string; image: string; location: string }): { text: string; hint: string } | undefined {
+  if (err instanceof AzureOperationError && err.azureCode && err.statusCode !== undefined && err.statusCode < 500) {
+    return explainDeployFailure({ code: err.azureCode, message: err.message }, context);
+  }
+  return undefined;
+}

@@ -1,0 +1,48 @@
+import { createHash } from 'node:crypto';
+import type { DeployJobData, DeployPlan } from './deploy-job.ts';
+
+/**
+ * The plan of a deploy: the request with its image pinned to `digest` at `loginServer`, the
+ * target from config, and how the image is pulled. The hash covers everything that would
+ * change what runs, so an approval is for this plan and nothing else.
+ */
+export function makePlan(data: DeployJobData, resolved: { loginServer: string; digest: string }, pull: DeployPlan['pull']): DeployPlan {
+  const { request } = data;
+  const plan: Omit<DeployPlan, 'hash'> = {
+    target: data.target,
+    image: `${resolved.loginServer}/${request.image.repository}@${resolved.digest}`,
+    loginServer: resolved.loginServer,
+    repository: request.image.repository,
+    ...(request.image.tag !== undefined && { tag: request.image.tag }),
+    digest: resolved.digest,
+    cpu: request.cpu,
+    memoryInGB: request.memoryInGB,
+    ports: request.ports,
+    protocol: request.protocol,
+    ipAddress: request.ipAddress,
+    ...(request.dnsNameLabel !== undefined && { dnsNameLabel: request.dnsNameLabel }),
+    restartPolicy: request.restartPolicy,
+    environmentVariables: request.environmentVariables,
+    secureEnvironmentVariables: request.secureEnvironmentVariables,
+    ...(request.commandLine !== undefined && { commandLine: request.commandLine }),
+    ...(request.subnet !== undefined && { subnet: request.subnet }),
+    pull,
+  };
+  return { ...plan, hash: planHash(plan) };
+}
+
+/** sha256 of the plan's canonical JSON (keys sorted at every level). */
+export function planHash(plan: Omit<DeployPlan, 'hash'>): string {
+  return createHash('sha256').update(canonicalJson(plan)).digest('hex').slice(0, 16);
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

@@ -1,0 +1,98 @@
+import type { Redis } from 'ioredis';
+import type { ApprovalState, Approvals, DecisionResult, NewApproval } from '../core/approval/approvals.ts';
+import { keyPrefix } from './names.ts';
+
+/** Approvals outlive the request by far, so `/ops job` and audits can still show who decided. */
+const ttlSeconds = 30 * 24 * 3600;
+
+// Every decision is one script: read, check, write. Two approvers clicking at the same moment,
+// a double-click or a replayed payload are serialised by Redis, so each counts at most once and
+// a request leaves `pending` exactly once. cjson turns an empty array into `{}`; the
+// TypeScript side normalises that when it reads the state back.
+const DECIDE = `
+local raw = redis.call('GET', KEYS[1])
+if not raw then return {'missing'} end
+local s = cjson.decode(raw)
+local user, nowMs, nowIso, verb = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4]
+if s.status ~= 'pending' then return {'closed', raw} end
+if nowMs >= s.expiresAtMs then
+  s.status = 'expired'; s.decidedAt = s.expiresAt
+  local out = cjson.encode(s); redis.call('SET', KEYS[1], out, 'KEEPTTL'); return {'expired', out}
+end
+if s.mode == 'approval' and user == s.requesterId and verb == 'approve' then return {'forbidden', raw} end
+if s.mode == 'confirm' and user ~= s.requesterId then return {'forbidden', raw} end
+if verb == 'reject' then
+  s.status = 'rejected'; s.decidedAt = nowIso
+  s.rejection = { userId = user, at = nowIso }
+  if ARGV[5] ~= '' then s.rejection.reason = ARGV[5] end
+  local out = cjson.encode(s); redis.call('SET', KEYS[1], out, 'KEEPTTL'); return {'rejected', out}
+end
+if type(s.approvals) ~= 'table' then s.approvals = {} end
+for _, a in ipairs(s.approvals) do
+  if a.userId == user then return {'duplicate', raw} end
+end
+table.insert(s.approvals, { userId = user, at = nowIso })
+local outcome = 'recorded'
+if #s.approvals >= s.required then s.status = 'approved'; s.decidedAt = nowIso; outcome = 'approved' end
+local out = cjson.encode(s); redis.call('SET', KEYS[1], out, 'KEEPTTL'); return {outcome, out}
+`;
+
+const EXPIRE = `
+local raw = redis.call('GET', KEYS[1])
+if not raw then return nil end
+local s = cjson.decode(raw)
+if s.status == 'pending' and tonumber(ARGV[1]) >= s.expiresAtMs then
+  s.status = 'expired'; s.decidedAt = s.expiresAt
+  raw = cjson.encode(s); redis.call('SET', KEYS[1], raw, 'KEEPTTL')
+end
+return raw
+`;
+
+type Stored = ApprovalState & { expiresAtMs: number };
+
+function parse(raw: string): ApprovalState {
+  const { expiresAtMs: _ignored, ...state } = JSON.parse(raw) as Stored;
+  return { ...state, approvals: Array.isArray(state.approvals) ? state.approvals : [] };
+}
+
+/** Approval requests in Redis, decided by Lua scripts (see {@link Approvals}). */
+export class RedisApprovals implements Approvals {
+  readonly #redis: Redis;
+  constructor(redis: Redis) {
+    this.#redis = redis;
+  }
+
+  #key(jobId: string): string {
+    return `${keyPrefix}:approval:${jobId}`;
+  }
+
+  async open(request: NewApproval): Promise<ApprovalState> {
+    const state: Stored = { ...request, status: 'pending', approvals: [], expiresAtMs: Date.parse(request.expiresAt) };
+    await this.#redis.set(this.#key(request.jobId), JSON.stringify(state), 'EX', ttlSeconds, 'NX');
+    return (await this.get(request.jobId))!;
+  }
+
+  async get(jobId: string): Promise<ApprovalState | undefined> {
+    const raw = await this.#redis.get(this.#key(jobId));
+    return raw === null ? undefined : parse(raw);
+  }
+
+  approve(jobId: string, userId: string, now: Date): Promise<DecisionResult> {
+    return this.#decide(jobId, userId, 'approve', '', now);
+  }
+
+  reject(jobId: string, userId: string, reason: string | undefined, now: Date): Promise<DecisionResult> {
+    return this.#decide(jobId, userId, 'reject', reason ?? '', now);
+  }
+
+  async #decide(jobId: string, userId: string, verb: 'approve' | 'reject', reason: string, now: Date): Promise<DecisionResult> {
+    const [outcome, raw] = (await this.#redis.eval(DECIDE, 1, this.#key(jobId), userId, String(now.getTime()), now.toISOString(), verb, reason)) as [DecisionResult['outcome'], string?];
+    if (outcome === 'missing' || raw === undefined) return { outcome: 'missing' };
+    return { outcome, state: parse(raw) } as DecisionResult;
+  }
+
+  async expireIfDue(jobId: string, now: Date): Promise<ApprovalState | undefined> {
+    const raw = (await this.#redis.eval(EXPIRE, 1, this.#key(jobId), String(now.getTime()))) as string | null;
+    return raw === null ? undefined : parse(raw);
+  }
+}

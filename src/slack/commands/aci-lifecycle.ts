@@ -1,0 +1,52 @@
+import type { AciLifecycleCommand, AciListCommand, AciLogsCommand } from '../../core/commands/aci/index.ts';
+import { aciActionCard } from '../../core/deploy/aci-action-card.ts';
+import type { AciActionJobData, AciActionOp } from '../../core/deploy/aci-action-job.ts';
+import { resolveEnvironment } from '../../core/environments.ts';
+import { jobIdFromTrigger } from '../../core/job-id.ts';
+import { escapeMrkdwn } from '../../core/mrkdwn.ts';
+import { ephemeral, type EphemeralReply } from '../render/replies.ts';
+import { authorize, type CommandContext } from './context.ts';
+import { queueJob } from './queue-job.ts';
+
+/** How long the requester has to confirm a delete in an environment without approvers. */
+const confirmWindowMs = 15 * 60_000;
+
+/** `/aci show|logs|list|restart|stop|start|delete`: authorise, then queue an `aci-action` job. */
+export async function aciLifecycle(ctx: CommandContext, parsed: AciLifecycleCommand | AciLogsCommand | AciListCommand): Promise<EphemeralReply> {
+  const { command } = ctx;
+  const op = parsed.kind.slice('aci.'.length) as AciActionOp;
+  const { name: environment, env } = resolveEnvironment(ctx.config, parsed.environment, command.channel_id);
+  const name = 'name' in parsed ? parsed.name : '';
+  await authorize(ctx, `aci.${op}`, environment, { target: name || env.resourceGroup });
+  const jobId = jobIdFromTrigger(command.team_id, command.trigger_id);
+  const data: AciActionJobData = {
+    jobId,
+    op,
+    requesterId: command.user_id,
+    teamId: command.team_id,
+    channelId: command.channel_id,
+    environment,
+    queuedAt: ctx.now().toISOString(),
+    target: { subscriptionId: env.subscriptionId, resourceGroup: env.resourceGroup, name },
+    ...(parsed.kind === 'aci.logs' && parsed.tail !== undefined && { tail: parsed.tail }),
+    ...(parsed.kind === 'aci.logs' && parsed.containerName !== undefined && { containerName: parsed.containerName }),
+    ...(op === 'delete' && {
+      approval: env.approval
+        ? { mode: 'approval' as const, required: env.approval.required, expiresAfterMs: env.approval.expiresAfter }
+        : { mode: 'confirm' as const, required: 1, expiresAfterMs: confirmWindowMs },
+    }),
+    progress: { phase: 'new' },
+  };
+  await queueJob(ctx, 'aci-action', jobId, data, aciActionCard(data, { status: 'queued', portal: ctx.portal }), {
+    actor: command.user_id,
+    action: `command.aci.${op}`,
+    outcome: 'accepted',
+    environment,
+    target: name || env.resourceGroup,
+    jobId,
+    details: { channel: command.channel_id },
+  });
+  const what = op === 'list' ? `container groups of *${escapeMrkdwn(environment)}*` : `*${escapeMrkdwn(name)}* in *${escapeMrkdwn(environment)}*`;
+  const next = op === 'delete' ? (env.approval ? ' It waits for approval on its card.' : ' Confirm it on its card.') : ' The answer appears on its card.';
+  return ephemeral(`:inbox_tray: ${op[0]!.toUpperCase()}${op.slice(1)} ${what} queued as job \`${jobId}\`.${next}`);
+}

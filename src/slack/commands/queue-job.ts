@@ -1,0 +1,21 @@
+import type { AuditEventInput } from '../../core/audit.ts';
+import type { JobCard } from '../../core/card.ts';
+import { QueueUnavailableError } from '../../core/errors.ts';
+import type { JobDataByKind, JobKind } from '../../core/job-queue.ts';
+import type { CommandContext } from './context.ts';
+
+/**
+ * The privileged end of every job-starting command: the audit record and the card's record
+ * together, then the job (so a fast worker's first card edit lands after "queued").
+ */
+export async function queueJob<K extends JobKind>(ctx: CommandContext, kind: K, jobId: string, data: JobDataByKind[K], card: JobCard, audit: AuditEventInput): Promise<void> {
+  const { command } = ctx;
+  try {
+    const audited = ctx.audit.record(audit);
+    const opened = ctx.outbox.open(jobId, { channelId: command.channel_id, teamId: command.team_id, responseUrl: command.response_url }, card);
+    await Promise.all([audited, opened]);
+    await Promise.all([ctx.jobs.submit(kind, jobId, data), ctx.outbox.requestFlush(jobId)]);
+  } catch (err) {
+    throw err instanceof QueueUnavailableError ? err : new QueueUnavailableError(err);
+  }
+}
