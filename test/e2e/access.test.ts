@@ -67,11 +67,15 @@ describe('who may do what', () => {
     const carolHelp = ((await h.command('help', { command: '/ops', userId: ids.carol })).json as { text: string }).text;
     expect(carolHelp).not.toContain('builds an image');
     expect(carolHelp).not.toContain('/ops audit');
-    expect(carolHelp).toMatch(/2 more need roles/);
+    // carol views dev: she may look at container groups but not deploy or change them.
+    expect(carolHelp).toMatch(/4 more need roles/);
     expect(carolHelp).toContain('/ops job');
+    expect(carolHelp).toContain('/aci show|logs');
+    expect(carolHelp).not.toContain('/aci create');
     const adminHelp = ((await h.command('help', { command: '/ops', userId: ids.admin })).json as { text: string }).text;
     expect(adminHelp).toContain('builds an image');
     expect(adminHelp).toContain('/ops audit');
+    expect(adminHelp).toContain('/aci create');
   });
 
   it('refuses a Cancel click from someone who lost the role after the card was posted', async () => {

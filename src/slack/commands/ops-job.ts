@@ -7,7 +7,7 @@ import { authorize, type CommandContext } from './context.ts';
 export async function opsJob(ctx: CommandContext, parsed: OpsJobCommand): Promise<EphemeralReply> {
   const { jobId } = parsed;
   const job = await ctx.jobs.get(jobId);
-  const data = job?.data as { environment?: string; requesterId?: string; progress?: { phase?: string; runId?: string } } | undefined;
+  const data = job?.data as { environment?: string; requesterId?: string; progress?: { phase?: string; runId?: string; outcome?: string } } | undefined;
   // Authorised against the job's environment; an unknown job still needs some viewer role, so
   // the answer "not found" does not tell outsiders which ids exist.
   await authorize(ctx, 'ops.job', data?.environment ?? ctx.config.defaultEnvironment, { jobId });
@@ -17,6 +17,7 @@ export async function opsJob(ctx: CommandContext, parsed: OpsJobCommand): Promis
     `*Job* \`${jobId}\` (${escapeMrkdwn(job.kind)}) is *${job.state}*${data.progress?.phase ? `, step ${escapeMrkdwn(data.progress.phase)}` : ''}.`,
     data.environment ? `Environment: *${escapeMrkdwn(data.environment)}*` : '',
     data.requesterId ? `Requested by ${mention(data.requesterId).mrkdwn}` : '',
+    data.progress?.outcome ? `Outcome: *${escapeMrkdwn(data.progress.outcome)}*` : '',
     data.progress?.runId ? `ACR run: \`${escapeMrkdwn(data.progress.runId)}\`` : '',
     thread?.ts ? `Thread: ${threadLink(ctx.command.team_domain, thread.channelId, thread.ts)}` : '',
     job.failedReason ? `Last error: ${escapeMrkdwn(job.failedReason)}` : '',
