@@ -57,7 +57,11 @@ export async function spawnTs(file: string, env: Record<string, string>, ready: 
 }
 
 /** Fires `total` signed slash commands with at most `concurrency` in flight; returns latencies in ms. */
-export async function fireCommands(url: string, secret: string, opts: { total: number; concurrency: number; text: (i: number) => string; responseUrl: string }): Promise<{ latencies: number[]; statuses: Map<number, number> }> {
+export async function fireCommands(
+  url: string,
+  secret: string,
+  opts: { total: number; concurrency: number; text: (i: number) => string; responseUrl: string; command?: string; userId?: (i: number) => string; channelId?: string },
+): Promise<{ latencies: number[]; statuses: Map<number, number> }> {
   const latencies: number[] = [];
   const statuses = new Map<number, number>();
   let next = 0;
@@ -65,11 +69,11 @@ export async function fireCommands(url: string, secret: string, opts: { total: n
     while (next < opts.total) {
       const i = next++;
       const body = slashCommandBody({
-        command: '/acr',
+        command: opts.command ?? '/acr',
         text: opts.text(i),
         // Many people, as in a real workspace (each has a per-user rate limit).
-        userId: `U${i.toString(36).toUpperCase().padStart(6, '0')}`,
-        channelId: 'C0DEV',
+        userId: opts.userId?.(i) ?? `U${i.toString(36).toUpperCase().padStart(6, '0')}`,
+        channelId: opts.channelId ?? 'C0DEV',
         teamId: 'T0TEAM',
         apiAppId: 'A0CHATOPS',
         responseUrl: opts.responseUrl,

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { EMULATOR_TRUST_FLAG, writeTrustBundle } from '../test/emulators/azure/ca.ts';
 import { redisReachable, startOwnRedis } from '../test/helpers/redis-server.ts';
 import { ackLatencyBench } from './ack-latency.ts';
+import { approvalLatencyBench } from './approval-latency.ts';
 import { buildsFollowedBench } from './builds-followed.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -34,6 +35,11 @@ if (process.env[EMULATOR_TRUST_FLAG] !== '1') {
     console.log(`  ARM requests: ${b.armRequests} over ${b.buildMinutes.toFixed(1)} build-minutes = ${b.armPerBuildMinute.toFixed(2)} per build-minute (target ≤ 2); by operation: ${b.armByOp}`);
     console.log(`  Slack calls per build: ${b.slackPerBuild.toFixed(2)} vs state changes + log batches ${b.budgetPerBuild.toFixed(2)} (target: ≤)`);
     console.log(`  all builds finished: ${b.finished}/${b.builds} in ${b.wallSeconds.toFixed(0)} s`);
+  }
+  if (!only || only === 'approvals') {
+    const a = await approvalLatencyBench(url.toString(), { deploys: Number(process.env.BENCH_APPROVALS ?? 50) });
+    console.log(`\nApproval click → container group PUT, ${a.waiting} deploys approved at once (${a.puts} PUTs)`);
+    console.log(`  p50 ${fmt(a.p50)}  p99 ${fmt(a.p99)}  max ${fmt(a.max)} (target p99 < 1000 ms)`);
   }
   await own?.stop();
   process.exit(0);

@@ -3,6 +3,7 @@ import type { Approvals, ApprovalState } from '../src/core/approval/approvals.ts
 import { describeAzureError, isTransientAzureError, retryAfterOf } from '../src/core/azure-errors.ts';
 import type { JobReporter, JobStatus } from '../src/core/card.ts';
 import { aciActionCard } from '../src/core/deploy/aci-action-card.ts';
+import { explainAciError } from '../src/core/deploy/explain-failure.ts';
 import { mutatingOps, type AciActionJobData } from '../src/core/deploy/aci-action-job.ts';
 import type { ContainerGroupView } from '../src/core/deploy/container-group.ts';
 import type { GroupLocks } from '../src/core/deploy/deploy-job.ts';
@@ -122,7 +123,11 @@ export function createAciActionJob(deps: AciActionJobDeps): JobHandler<AciAction
           return;
         }
         if (gate.kind === 'pending') {
-          await card(data, 'awaiting_approval', { approval: gate.state });
+          const shown = `${gate.state.status}:${gate.state.approvals.length}`;
+          if (data.progress.approvalShown !== shown) {
+            await card(data, 'awaiting_approval', { approval: gate.state });
+            data = await save(ctx, data, { approvalShown: shown });
+          }
           return await ctx.wakeAfter(gate.recheckInMs);
         }
         data = await save(ctx, data, { phase: 'ready' });
@@ -147,7 +152,7 @@ export function createAciActionJob(deps: AciActionJobDeps): JobHandler<AciAction
       const retryAfterMs = retryAfterOf(err);
       if (retryAfterMs !== undefined) return await ctx.wakeAfter(retryAfterMs);
       if (isTransientAzureError(err) && ctx.attemptsMade + 1 < ctx.maxAttempts) throw err;
-      const described = describeAzureError(err);
+      const described = explainAciError(err, { name: data.target.name, environment: data.environment, resourceGroup: data.target.resourceGroup }) ?? describeAzureError(err);
       ctx.log.warn({ err }, `aci ${data.op} failed`);
       await deps.reporter.post(data.jobId, { kind: 'error', text: described.text, hint: described.hint });
       await card(data, 'failed', { detail: md`${described.text}`, finishedAt: now().toISOString(), ...(await approvalOf(data).catch(() => ({}))) });

@@ -1,13 +1,13 @@
 import type { EnvironmentConfig } from '../src/config/file.ts';
 import type { Approvals, ApprovalState } from '../src/core/approval/approvals.ts';
-import { describeAzureError, isTransientAzureError, retryAfterOf } from '../src/core/azure-errors.ts';
+import { AzureOperationError, describeAzureError, isTransientAzureError, retryAfterOf } from '../src/core/azure-errors.ts';
 import type { JobReporter, JobStatus } from '../src/core/card.ts';
 import type { ContainerGroupView } from '../src/core/deploy/container-group.ts';
 import { toContainerGroupSpec } from '../src/core/deploy/container-spec.ts';
 import { deployCard } from '../src/core/deploy/deploy-card.ts';
 import type { DeployHistory, DeployJobData, DeployPlan, DeployProgress, GroupLocks } from '../src/core/deploy/deploy-job.ts';
 import { registryProblem } from '../src/core/deploy/deploy-policy.ts';
-import { explainDeployError, explainDeployFailure } from '../src/core/deploy/explain-failure.ts';
+import { explainAciError, explainDeployError, explainDeployFailure } from '../src/core/deploy/explain-failure.ts';
 import { makePlan } from '../src/core/deploy/plan.ts';
 import type { ContainerGroups, RegistryTags, SecretReader } from '../src/core/deploy/ports.ts';
 import { SecretNotFoundError } from '../src/core/deploy/secret-not-found.ts';
@@ -213,7 +213,11 @@ export function createDeployJob(deps: DeployJobDeps): JobHandler<DeployJobData> 
         const gate = await checkApproval(deps.approvals, data.jobId, now());
         if (gate.kind === 'rejected' || gate.kind === 'expired') return await finishUnchanged(ctx, data, gate.kind, gate.state);
         if (gate.kind === 'pending') {
-          await card(data, 'awaiting_approval', { approval: gate.state });
+          const shown = `${gate.state.status}:${gate.state.approvals.length}`;
+          if (data.progress.approvalShown !== shown) {
+            await card(data, 'awaiting_approval', { approval: gate.state });
+            data = await save(ctx, data, { approvalShown: shown });
+          }
           return await ctx.wakeAfter(gate.recheckInMs);
         }
         if (gate.state.planHash !== data.progress.plan!.hash) throw new Refusal('The approved plan is not the plan of this job.', 'Run /aci create again.');
@@ -236,7 +240,9 @@ export function createDeployJob(deps: DeployJobDeps): JobHandler<DeployJobData> 
       const lastAttempt = ctx.attemptsMade + 1 >= ctx.maxAttempts;
       if (isTransientAzureError(err) && !lastAttempt) throw err;
       const plan = data.progress.plan;
-      const explained = plan ? explainDeployError(err, { name: plan.target.name, image: plan.image, location: plan.target.location }) : undefined;
+      const explained =
+        (plan ? explainDeployError(err, { name: plan.target.name, image: plan.image, location: plan.target.location }) : undefined) ??
+        (err instanceof AzureOperationError && err.statusCode === 403 ? explainAciError(err, { name: data.target.name, environment: data.environment, resourceGroup: data.target.resourceGroup }) : undefined);
       const described = explained ?? describeAzureError(err);
       ctx.log.warn({ err, transient: isTransientAzureError(err) }, 'deploy failed');
       await fail(ctx, data, described.text, described.hint, 'failed');

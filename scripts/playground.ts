@@ -7,11 +7,20 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { EMULATOR_TRUST_FLAG, writeTrustBundle } from '../test/emulators/azure/ca.ts';
+import type { AzureEmulator } from '../test/emulators/azure/index.ts';
 import { ids, startHarness, type Harness } from '../test/helpers/harness.ts';
 import { redisReachable, startOwnRedis, type OwnRedis } from '../test/helpers/redis-server.ts';
 import { renderMessageText } from './playground/render-text.ts';
 
 const root = resolve(import.meta.dirname, '..');
+const buttons = {
+  cancel: 'job.cancel',
+  approve: 'approval.approve',
+  reject: 'approval.reject',
+  confirm: 'approval.confirm',
+  dismiss: 'approval.dismiss',
+  rollback: 'deploy.rollback',
+} as const;
 const workDir = join(root, '.playground');
 
 // The emulator's CA must be trusted when Node starts, so the playground re-runs itself with it.
@@ -49,14 +58,20 @@ async function main(): Promise<void> {
   const logFile = join(workDir, 'product.log');
   const harness: Harness = await startHarness({
     redisUrl: url,
+    registries: 'emulator',
+    setup: setupDeploys,
+    yaml: playgroundYaml,
     env: { CHATOPS_POLL_INTERVAL_MS: '1000', LOG_LEVEL: 'info' },
     azure: { queuedMs: 1500, buildDurationMs: 8000, logLineIntervalMs: 400 },
     onLog: (line) => appendFileSync(logFile, `${line}\n`),
   });
-  const users: Record<string, string> = { [ids.alice]: 'alice', [ids.bob]: 'bob', [ids.admin]: 'admin', [ids.botUser]: 'azure-chatops' };
+  const users: Record<string, string> = { [ids.alice]: 'alice', [ids.bob]: 'bob', [ids.carol]: 'carol', [ids.admin]: 'admin', [ids.botUser]: 'azure-chatops' };
   console.log(`azure-chatops playground: Slack emulator ${harness.slack.apiUrl}, Azure emulator ${harness.azure.url}, Redis ${url}`);
   console.log(`You are @alice in #dev. Product logs: ${logFile}`);
   console.log('Try: /acr build -t web:v1 https://github.com/org/app.git#main   |   /acr build -t will-fail:v1 https://github.com/org/app.git');
+  console.log('     /aci create -n web --image web:v1 --dns-name-label contoso-web --secure-environment-variables DB_PASSWORD=@kv:db-password');
+  console.log('     as bob /aci create -n api --image web:v2 --env prod   (needs approval)   |   as carol click approve   |   as carol click reject too risky');
+  console.log('     /aci show -n web   |   /aci logs -n web   |   /aci delete -n web  then  click confirm   |   click rollback');
   console.log('     click cancel   |   /ops job <id>   |   /ops help   |   as bob /acr build …   |   quit\n');
 
   // Print every change to the channel's messages and threads, like watching Slack.
@@ -95,9 +110,9 @@ async function main(): Promise<void> {
   for await (const raw of rl) {
     let line = raw.trim();
     let userId: string = ids.alice;
-    const as = /^as (alice|bob|admin)\s+(.*)$/.exec(line);
+    const as = /^as (alice|bob|carol|admin)\s+(.*)$/.exec(line);
     if (as) {
-      userId = as[1] === 'bob' ? ids.bob : as[1] === 'admin' ? ids.admin : ids.alice;
+      userId = { alice: ids.alice, bob: ids.bob, carol: ids.carol, admin: ids.admin }[as[1] as 'alice']!;
       line = as[2]!;
     }
     if (line === 'quit' || line === 'exit') break;
@@ -106,17 +121,28 @@ async function main(): Promise<void> {
       const res = await harness.command(rest.join(' '), { command: command!, userId });
       const body = res.json as { text?: string } | undefined;
       console.log(`(only you) ${renderMessageText({ text: body?.text ?? res.text }, users)}   [HTTP ${res.status}, ${res.elapsedMs.toFixed(0)} ms]`);
-    } else if (/^click cancel$/.test(line)) {
-      const card = [...harness.slack.messages(ids.devChannel)].reverse().find((m) => JSON.stringify(m.blocks ?? []).includes('"job.cancel"'));
-      if (!card) console.log('No card with a Cancel button right now.');
+    } else if (/^click (cancel|approve|reject|confirm|dismiss|rollback)\b/.test(line)) {
+      const [, button, ...why] = line.split(' ');
+      const actionId = buttons[button as keyof typeof buttons];
+      const card = [...harness.slack.messages(ids.devChannel)].reverse().find((m) => JSON.stringify(m.blocks ?? []).includes(`"${actionId}"`));
+      if (!card) console.log(`No card with a ${button} button right now.`);
       else {
-        const jobId = /"value":"(j[0-9a-z]{12})"/.exec(JSON.stringify(card.blocks))?.[1] ?? '';
-        await harness.click('job.cancel', jobId, { userId, messageTs: card.ts });
+        const elements = (card.blocks ?? []).flatMap((b) => ((b as { elements?: { action_id?: string; value?: string }[] }).elements ?? []));
+        const jobId = elements.find((e) => e.action_id === actionId)?.value ?? '';
+        const before = harness.slack.responses.length;
+        const views = harness.slack.views.length;
+        await harness.click(actionId, jobId, { userId, messageTs: card.ts });
         await new Promise((r) => setTimeout(r, 300));
-        for (const r of harness.slack.responses.slice(-1)) console.log(`(only you) ${renderMessageText(r.body as { text?: string }, users)}`);
+        if (harness.slack.views.length > views) {
+          // Reject opens a modal asking why; the rest of the line is the answer.
+          await harness.submitView(harness.slack.views.at(-1)!.view as { callback_id?: string; private_metadata?: string }, userId, { reason: why.join(' ') || 'no reason given' });
+          await new Promise((r) => setTimeout(r, 300));
+        }
+        for (const r of harness.slack.responses.slice(before)) console.log(`(only you) ${renderMessageText(r.body as { text?: string }, users)}`);
+        for (const e of harness.slack.ephemerals(ids.devChannel).slice(-1)) if (harness.slack.views.length > views) console.log(`(only you) ${renderMessageText(e, users)}`);
       }
     } else if (line) {
-      console.log('Type a slash command (/acr build …, /ops help), "click cancel", or "quit".');
+      console.log('Type a slash command (/acr build …, /aci create …, /ops help), "click cancel|approve|reject|confirm|rollback", or "quit".');
     }
     if (!closed) rl.prompt();
   }
@@ -131,4 +157,50 @@ async function main(): Promise<void> {
 
 function indent(text: string, prefix: string): string {
   return text.split('\n').map((l) => `${prefix}${l}`).join('\n');
+}
+
+/** Images, a Key Vault per environment and ACI resource groups, so `/aci` works in the playground. */
+function setupDeploys(azure: AzureEmulator): void {
+  for (const name of ['contosodev', 'contosoprod']) {
+    azure.registryData.pushTag(name, 'web', 'v1');
+    azure.registryData.pushTag(name, 'web', 'v2');
+    azure.aci.allowImagesFrom(azure.registryData.endpoint(name).replace(/^https:\/\//, '').split('/')[0]!);
+  }
+  azure.aci.addResourceGroup(ids.subscription, 'rg-dev', 'eastus');
+  azure.aci.addResourceGroup(ids.prodSubscription, 'rg-prod', 'westeurope');
+  azure.aci.timing.provisionMs = 6000;
+  for (const vault of ['kv-dev', 'kv-prod']) {
+    azure.keyVault.addVault(vault, ids.tenant);
+    azure.keyVault.setSecret(vault, 'db-password', 'playground-db-password');
+    azure.keyVault.setSecret(vault, 'acr-pull', 'playground-pull-password');
+  }
+}
+
+function playgroundYaml(azure: AzureEmulator): string {
+  return `
+defaultEnvironment: dev
+environments:
+  dev:
+    subscriptionId: ${ids.subscription}
+    resourceGroup: rg-dev
+    location: eastus
+    registry: contosodev
+    keyVaultUrl: ${azure.keyVault.vaultUrl('kv-dev')}
+    registryCredentials: { username: 00000000-0000-4000-8000-0000000000a1, passwordSecret: acr-pull }
+    channels: [${ids.devChannel}]
+  prod:
+    subscriptionId: ${ids.prodSubscription}
+    resourceGroup: rg-prod
+    location: westeurope
+    registry: contosoprod
+    keyVaultUrl: ${azure.keyVault.vaultUrl('kv-prod')}
+    registryCredentials: { username: 00000000-0000-4000-8000-0000000000a2, passwordSecret: acr-pull }
+    approval: { approvers: [${ids.carol}], required: 1, expiresAfter: 1h }
+access:
+  admins: [${ids.admin}]
+  team: { id: ${ids.team}, appId: ${ids.app} }
+  roles:
+    dev:  { builder: [${ids.devs}], deployer: [${ids.devs}], viewer: ["*"] }
+    prod: { builder: [${ids.devs}], deployer: [${ids.sre}], viewer: ["*"] }
+`;
 }

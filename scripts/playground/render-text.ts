@@ -20,6 +20,11 @@ const emoji: Record<string, string> = {
   double_vertical_bar: '⏸',
   warning: '⚠️',
   inbox_tray: '📥',
+  raised_hand: '✋',
+  no_entry: '⛔',
+  hourglass: '⌛',
+  ballot_box_with_check: '☑️',
+  rewind: '⏪',
 };
 
 /** Undo Slack markup: entities, mentions, dates, links, bold, the emoji the bot uses. */
@@ -28,10 +33,11 @@ export function mrkdwnToText(text: string, users: Record<string, string> = {}): 
     .replace(/<!date\^\d+\^[^|>]*\|([^>]*)>/g, '$1')
     .replace(/<@([A-Z0-9]+)>/g, (_, id: string) => `@${users[id] ?? id}`)
     .replace(/<#([A-Z0-9]+)>/g, '#$1')
+    .replace(/<!subteam\^([A-Z0-9]+)>/g, (_, id: string) => `@${users[id] ?? id}`)
     .replace(/<(https?:[^|>]+)\|([^>]+)>/g, '$2 ($1)')
     .replace(/<(https?:[^>]+)>/g, '$1')
     .replace(/(^|[\s(])\*([^*\n]+)\*/g, '$1$2')
-    .replace(/:(hourglass_flowing_sand|arrows_counterclockwise|white_check_mark|x|no_entry_sign|alarm_clock|double_vertical_bar|warning|inbox_tray):/g, (_, e: string) => emoji[e] ?? '')
+    .replace(/:([a-z_]+):/g, (whole, e: string) => emoji[e] ?? whole)
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&');

@@ -58,6 +58,11 @@ access:
 export interface HarnessOptions {
   /** The config file; a function when it needs emulator addresses (Key Vault URLs). */
   yaml?: string | ((azure: AzureEmulator) => string);
+  /**
+   * `emulator`: the dev and prod registries report the emulator's registry data plane as their
+   * login server (so tags resolve to digests there); default: `<name>.azurecr.io`.
+   */
+  registries?: 'azurecr' | 'emulator';
   /** Runs against the emulators before the product starts (registries, vaults, resource groups). */
   setup?: (azure: AzureEmulator, slack: SlackEmulator) => void;
   env?: Record<string, string>;
@@ -107,8 +112,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const azure = await startAzureEmulator({ queuedMs: 300, buildDurationMs: 2000, logLineIntervalMs: 100, ...options.azure });
   const clientSecret = `secret-${Math.random().toString(36).slice(2)}`;
   azure.identity.addClient(ids.tenant, ids.client, clientSecret);
-  azure.acr.addRegistry({ subscriptionId: ids.subscription, resourceGroup: 'rg-dev', name: 'contosodev' });
-  azure.acr.addRegistry({ subscriptionId: ids.prodSubscription, resourceGroup: 'rg-prod', name: 'contosoprod' });
+  for (const [subscriptionId, resourceGroup, name] of [[ids.subscription, 'rg-dev', 'contosodev'], [ids.prodSubscription, 'rg-prod', 'contosoprod']] as const) {
+    const loginServer = options.registries === 'emulator' ? azure.registryData.endpoint(name).replace(/^https:\/\//, '') : undefined;
+    azure.acr.addRegistry({ subscriptionId, resourceGroup, name, ...(loginServer && { loginServer }) });
+  }
 
   const dir = mkdtempSync(join(tmpdir(), 'chatops-e2e-'));
   const configPath = join(dir, 'chatops.yaml');

@@ -7,7 +7,7 @@ import type { ContainerGroupView } from './container-group.ts';
 import { approvalDetail } from './deploy-card.ts';
 import { containerGroupResourceId } from './deploy-job.ts';
 
-const verbs: Record<AciActionJobData['op'], string> = {
+export const aciActionVerbs: Record<AciActionJobData['op'], string> = {
   show: 'Show',
   logs: 'Logs of',
   restart: 'Restart',
@@ -47,7 +47,7 @@ export function aciActionCard(data: AciActionJobData, state: AciActionCardState)
   if (state.status === 'awaiting_approval') actions.push(...(state.approval?.mode === 'confirm' ? (['confirm', 'dismiss'] as const) : (['approve', 'reject'] as const)));
   return {
     jobId: data.jobId,
-    title: `${verbs[data.op]} ${what}`,
+    title: `${aciActionVerbs[data.op]} ${what}`,
     requesterId: data.requesterId,
     environment: data.environment,
     status: state.status,
@@ -55,7 +55,7 @@ export function aciActionCard(data: AciActionJobData, state: AciActionCardState)
     fields: fields.slice(0, 10),
     links: data.op === 'list' || data.op === 'delete' ? [] : [{ label: 'Container group in Azure portal', url: portalResourceUrl(state.portal, containerGroupResourceId(target)) }],
     actions,
-    actionSubject: `${verbs[data.op]} ${what} in ${data.environment}`,
+    actionSubject: `${aciActionVerbs[data.op]} ${what} in ${data.environment}`,
     queuedAt: data.queuedAt,
     ...(state.finishedAt !== undefined && { finishedAt: state.finishedAt }),
   };

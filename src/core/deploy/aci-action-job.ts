@@ -23,6 +23,8 @@ export interface AciActionJobData {
   progress: {
     phase: 'new' | 'awaiting-approval' | 'ready' | 'done';
     waitingFor?: string;
+    /** The approval state the card last showed (`status:count`). */
+    approvalShown?: string;
     outcome?: 'succeeded' | 'failed' | 'rejected' | 'expired';
     group?: ContainerGroupView;
   };

@@ -76,6 +76,8 @@ export interface DeployProgress {
   resumeToken?: string;
   /** The job holding the group's lock while this one waits. */
   waitingFor?: string;
+  /** The approval state the card last showed (`status:count`), so re-checks don't re-post an unchanged card. */
+  approvalShown?: string;
   startedAt?: string;
   outcome?: 'succeeded' | 'failed' | 'rejected' | 'expired' | 'refused';
   /** What the card showed at the end, for `/ops job` and rollback. */

@@ -32,3 +32,21 @@ export function explainDeployError(err: unknown, context: { name: string; image:
   }
   return undefined;
 }
+
+/** A rejected ACI call, in words about container groups rather than registries. */
+export function explainAciError(err: unknown, context: { name: string; environment: string; resourceGroup: string }): { text: string; hint: string } | undefined {
+  if (!(err instanceof AzureOperationError)) return undefined;
+  if (err.statusCode === 404 && context.name) {
+    return { text: `There is no container group ${context.name} in ${context.environment} (resource group ${context.resourceGroup}).`, hint: `/aci list --env ${context.environment} shows the container groups there.` };
+  }
+  if (err.statusCode === 404) {
+    return { text: `Resource group ${context.resourceGroup} of ${context.environment} was not found. ${err.message}`, hint: 'The platform admin should check subscriptionId and resourceGroup of this environment in chatops.yaml.' };
+  }
+  if (err.statusCode === 403) {
+    return {
+      text: err.message,
+      hint: `The bot’s identity needs Contributor (or a role with Microsoft.ContainerInstance/containerGroups/*) on resource group ${context.resourceGroup}; ask the platform admin.`,
+    };
+  }
+  return undefined;
+}

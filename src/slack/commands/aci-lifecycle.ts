@@ -1,5 +1,5 @@
 import type { AciLifecycleCommand, AciListCommand, AciLogsCommand } from '../../core/commands/aci/index.ts';
-import { aciActionCard } from '../../core/deploy/aci-action-card.ts';
+import { aciActionCard, aciActionVerbs } from '../../core/deploy/aci-action-card.ts';
 import type { AciActionJobData, AciActionOp } from '../../core/deploy/aci-action-job.ts';
 import { resolveEnvironment } from '../../core/environments.ts';
 import { jobIdFromTrigger } from '../../core/job-id.ts';
@@ -46,7 +46,7 @@ export async function aciLifecycle(ctx: CommandContext, parsed: AciLifecycleComm
     jobId,
     details: { channel: command.channel_id },
   });
-  const what = op === 'list' ? `container groups of *${escapeMrkdwn(environment)}*` : `*${escapeMrkdwn(name)}* in *${escapeMrkdwn(environment)}*`;
+  const what = op === 'list' ? `*${escapeMrkdwn(environment)}* (${escapeMrkdwn(env.resourceGroup)})` : `*${escapeMrkdwn(name)}* in *${escapeMrkdwn(environment)}*`;
   const next = op === 'delete' ? (env.approval ? ' It waits for approval on its card.' : ' Confirm it on its card.') : ' The answer appears on its card.';
-  return ephemeral(`:inbox_tray: ${op[0]!.toUpperCase()}${op.slice(1)} ${what} queued as job \`${jobId}\`.${next}`);
+  return ephemeral(`:inbox_tray: ${aciActionVerbs[op]} ${what}: queued as job \`${jobId}\`.${next}`);
 }
