@@ -1,5 +1,6 @@
 import type { EnvironmentConfig } from '../src/config/file.ts';
 import type { Approvals, ApprovalState } from '../src/core/approval/approvals.ts';
+import type { AuditLog } from '../src/core/audit.ts';
 import { describeAzureError, isTransientAzureError, retryAfterOf } from '../src/core/azure-errors.ts';
 import type { JobReporter, JobStatus } from '../src/core/card.ts';
 import { aciActionCard } from '../src/core/deploy/aci-action-card.ts';
@@ -17,6 +18,8 @@ export interface AciActionJobDeps {
   aci: ContainerGroups;
   approvals: Approvals;
   locks: GroupLocks;
+  /** Changes happen only once their audit record is written. */
+  audit: AuditLog;
   reporter: JobReporter;
   environments: Readonly<Record<string, EnvironmentConfig>>;
   portal: string;
@@ -141,6 +144,15 @@ export function createAciActionJob(deps: AciActionJobDeps): JobHandler<AciAction
           }
           return await ctx.wakeAfter(deps.pollIntervalMs * 2);
         }
+        await deps.audit.record({
+          actor: 'system',
+          action: `aci.${data.op}.apply`,
+          outcome: 'accepted',
+          environment: data.environment,
+          target: data.target.name,
+          jobId: data.jobId,
+          details: { requester: data.requesterId },
+        });
         await card(data, 'running', { detail: md`Working on ${data.target.name}…`, ...(await approvalOf(data)) });
       }
       const result = await perform(ctx, data);

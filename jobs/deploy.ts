@@ -1,5 +1,6 @@
 import type { EnvironmentConfig } from '../src/config/file.ts';
 import type { Approvals, ApprovalState } from '../src/core/approval/approvals.ts';
+import type { AuditLog } from '../src/core/audit.ts';
 import { AzureOperationError, describeAzureError, isTransientAzureError, retryAfterOf } from '../src/core/azure-errors.ts';
 import type { JobReporter, JobStatus } from '../src/core/card.ts';
 import type { ContainerGroupView } from '../src/core/deploy/container-group.ts';
@@ -23,6 +24,8 @@ export interface DeployJobDeps {
   approvals: Approvals;
   locks: GroupLocks;
   history: DeployHistory;
+  /** The PUT happens only once its audit record is written; outcomes are recorded too. */
+  audit: AuditLog;
   reporter: JobReporter;
   environments: Readonly<Record<string, EnvironmentConfig>>;
   portal: string;
@@ -153,6 +156,15 @@ export function createDeployJob(deps: DeployJobDeps): JobHandler<DeployJobData> 
       }
     }
     const secrets = await readSecrets(data, env, plan);
+    await deps.audit.record({
+      actor: 'system',
+      action: 'deploy.apply',
+      outcome: 'accepted',
+      environment: data.environment,
+      target: plan.target.name,
+      jobId: data.jobId,
+      details: { image: plan.image, plan: plan.hash, requester: data.requesterId, ...(data.rollbackOf && { rollbackOf: data.rollbackOf }) },
+    });
     data = await save(ctx, data, { phase: 'putting', startedAt: data.progress.startedAt ?? now().toISOString() });
     await card(data, 'running', { detail: md`Deploying ${plan.image} to ${plan.target.resourceGroup} in ${plan.target.location}…`, ...(await approvalOf(data)) });
     const { resumeToken } = await deps.aci.beginDeploy(plan.target, toContainerGroupSpec(plan, secrets));
@@ -191,6 +203,16 @@ export function createDeployJob(deps: DeployJobDeps): JobHandler<DeployJobData> 
       await save(ctx, data, { phase: 'done', outcome: 'succeeded', group });
     }
     await deps.locks.release(plan.target, data.jobId);
+    await deps.audit.record({
+      actor: 'system',
+      action: 'deploy.result',
+      outcome: result.error ? 'failed' : 'succeeded',
+      environment: data.environment,
+      target: plan.target.name,
+      jobId: data.jobId,
+      ...(result.error && { reason: result.error.code ?? 'failed' }),
+      details: { image: plan.image, plan: plan.hash },
+    }).catch((err: unknown) => ctx.log.error({ err }, 'could not audit a deploy result'));
     ctx.log.info({ group: plan.target.name, ok: !result.error }, 'deploy finished');
   }
 

@@ -13,6 +13,7 @@ import { AzureContainerGroups } from '../azure/aci/container-groups.ts';
 import { KeyVaultSecretReader } from '../azure/key-vault/secret-reader.ts';
 import { AzureRegistryTags } from '../azure/registry/registry-tags.ts';
 import { RedisApprovals } from '../queue/approvals.ts';
+import { RedisAuditLog } from '../audit/redis-audit-log.ts';
 import { RedisDeployHistory } from '../queue/deploy-history.ts';
 import { RedisGroupLocks } from '../queue/group-locks.ts';
 import { createOutboxSender } from '../slack/outbox-sender.ts';
@@ -47,6 +48,7 @@ export async function startWorker(res: RoleResources): Promise<void> {
       locks: new RedisGroupLocks(redis),
       history: new RedisDeployHistory(redis),
       environments: config.environments,
+      audit: new RedisAuditLog({ redis, logger }),
       portal: config.azure.endpoints.portal,
       pollIntervalMs: config.worker.pollIntervalMs,
     }),

@@ -143,6 +143,13 @@ describe('/aci create with approval', () => {
     const audit = JSON.stringify(await h.redis.xrange('chatops:audit', '-', '+'));
     expect(audit).toContain('self_approval');
     expect(audit).toContain('not_approver');
+    // The change itself is on record too, after the approval that allowed it.
+    const events = (await h.redis.xrange('chatops:audit', '-', '+')).map(([, fields]) => fields.join(' '));
+    const approvedAt = events.findIndex((e) => e.includes('approval.approve') && e.includes(ids.carol) && e.includes('succeeded'));
+    const appliedAt = events.findIndex((e) => e.includes('deploy.apply'));
+    expect(approvedAt).toBeGreaterThan(-1);
+    expect(appliedAt).toBeGreaterThan(approvedAt);
+    await h.slack.waitFor(async () => (await h!.redis.xrange('chatops:audit', '-', '+')).some(([, f]) => f.join(' ').includes('deploy.result')), 5000);
   });
 
   it('turns double-clicks, concurrent approvers and a replayed click into exactly one PUT', async () => {
