@@ -4,8 +4,10 @@ import { createAciActionJob, type AciActionJobDeps } from './aci-action.ts';
 import { createBuildJob, type BuildJobDeps } from './build.ts';
 import { createCancelBuildJob, type CancelBuildJobDeps } from './cancel-build.ts';
 import { createDeployJob, type DeployJobDeps } from './deploy.ts';
+import { createExpiryScanJob, type ExpiryScanJobDeps } from './expiry-scan.ts';
+import { createRotateSecretJob, type RotateSecretJobDeps } from './rotate-secret.ts';
 
-export type JobDeps = BuildJobDeps & CancelBuildJobDeps & DeployJobDeps & AciActionJobDeps;
+export type JobDeps = BuildJobDeps & CancelBuildJobDeps & DeployJobDeps & AciActionJobDeps & ExpiryScanJobDeps & RotateSecretJobDeps;
 
 /** Every job kind the worker runs, by name. Adding a kind = one module here. */
 export function createJobHandlers(deps: JobDeps): { [K in JobKind]: JobHandler<never> } {
@@ -14,5 +16,7 @@ export function createJobHandlers(deps: JobDeps): { [K in JobKind]: JobHandler<n
     'cancel-build': createCancelBuildJob(deps) as JobHandler<never>,
     deploy: createDeployJob(deps) as JobHandler<never>,
     'aci-action': createAciActionJob(deps) as JobHandler<never>,
+    'expiry-scan': createExpiryScanJob(deps) as JobHandler<never>,
+    'rotate-secret': createRotateSecretJob(deps) as JobHandler<never>,
   };
 }

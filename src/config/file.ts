@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { accessSchema, validateAccessReferences } from '../core/access/access-config.ts';
+import { credentialsSchema } from './credentials-settings.ts';
 import { approvalSchema, deployPolicySchema, registryCredentialsSchema } from './deploy-settings.ts';
 
 const uuid = z
@@ -37,6 +38,8 @@ export const fileSchema = z
       .refine((e) => Object.keys(e).length > 0, { message: 'must define at least one environment' }),
     /** Who may do what, per environment (see src/core/access). */
     access: accessSchema,
+    /** Expiry alerts and rotation of service-principal secrets (src/core/credentials). */
+    credentials: credentialsSchema.optional(),
   })
   .loose()
   .superRefine((file, ctx) => {
@@ -46,6 +49,13 @@ export const fileSchema = z
         path: ['defaultEnvironment'],
         message: `names "${file.defaultEnvironment}", which is not under environments (have: ${Object.keys(file.environments).join(', ')})`,
       });
+    }
+    for (const [i, app] of (file.credentials?.applications ?? []).entries()) {
+      for (const [j, consumer] of app.consumers.entries()) {
+        if (!(consumer.environment in file.environments)) {
+          ctx.addIssue({ code: 'custom', path: ['credentials', 'applications', i, 'consumers', j, 'environment'], message: `names "${consumer.environment}", which is not under environments` });
+        }
+      }
     }
     for (const problem of validateAccessReferences(file.access, Object.keys(file.environments))) {
       ctx.addIssue({ code: 'custom', path: [], message: problem });

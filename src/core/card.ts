@@ -17,6 +17,8 @@ export const JobStatus = {
   Rejected: 'rejected',
   /** Nobody decided in time; not a failure. */
   Expired: 'expired',
+  /** A report that needs someone's attention (an expiry alert), not a job outcome. */
+  Alert: 'alert',
 } as const;
 export type JobStatus = (typeof JobStatus)[keyof typeof JobStatus];
 
@@ -27,6 +29,7 @@ export const terminalStatuses: ReadonlySet<JobStatus> = new Set([
   JobStatus.TimedOut,
   JobStatus.Rejected,
   JobStatus.Expired,
+  JobStatus.Alert,
 ]);
 
 /** Buttons a card can offer; the Slack layer maps each to an action id and re-authorises clicks. */
@@ -61,6 +64,8 @@ export interface JobCard {
   fields: CardField[];
   links: { label: string; url: string }[];
   actions: CardAction[];
+  /** Lines with their own button (an alert's credentials, each with Rotate); at most 40 are shown. */
+  rows?: { text: Mrkdwn; action?: 'rotate' }[];
   /** What the confirm dialog of `approve`/`confirm` names, e.g. "Deploy web to prod". */
   actionSubject?: string;
   /** ISO timestamps. */
@@ -90,6 +95,8 @@ export interface CardTarget {
  * reaches Slack eventually even if Slack is down right now.
  */
 export interface JobReporter {
+  /** Posts a job's first card where no command opened one (scheduled jobs, alerts). */
+  openCard(card: JobCard, target: CardTarget): Promise<void>;
   /** Replaces the card (creating it the first time); the newest call wins. */
   updateCard(card: JobCard): Promise<void>;
   /** Appends a reply to the job's thread, in order. */

@@ -1,9 +1,10 @@
 import type { AciActionJobData } from './deploy/aci-action-job.ts';
 import type { BuildJobData } from './build/build-job.ts';
 import type { DeployJobData } from './deploy/deploy-job.ts';
+import type { ExpiryScanJobData, RotationJobData } from './credentials/jobs.ts';
 
 /** Job kinds the worker runs; each has a module in `jobs/`. */
-export const JobKind = { Build: 'build', CancelBuild: 'cancel-build', Deploy: 'deploy', AciAction: 'aci-action' } as const;
+export const JobKind = { Build: 'build', CancelBuild: 'cancel-build', Deploy: 'deploy', AciAction: 'aci-action', ExpiryScan: 'expiry-scan', RotateSecret: 'rotate-secret' } as const;
 export type JobKind = (typeof JobKind)[keyof typeof JobKind];
 
 export interface CancelBuildJobData {
@@ -16,6 +17,8 @@ export interface JobDataByKind {
   'cancel-build': CancelBuildJobData;
   deploy: DeployJobData;
   'aci-action': AciActionJobData;
+  'expiry-scan': ExpiryScanJobData;
+  'rotate-secret': RotationJobData;
 }
 
 export type JobState = 'waiting' | 'active' | 'delayed' | 'completed' | 'failed' | 'unknown';

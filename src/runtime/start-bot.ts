@@ -51,6 +51,7 @@ export async function startBot(res: RoleResources): Promise<{ app: App; port: nu
     groups,
     approvals: new RedisApprovals(producer),
     history: new RedisDeployHistory(producer),
+    ...(config.file.credentials && { credentials: config.file.credentials }),
     audit: new RedisAuditLog({ redis: producer, logger }),
     rateLimit: new RedisUserRateLimit(producer, { perMinute: config.access.rateLimit.perMinute }),
     perMinute: config.access.rateLimit.perMinute,

@@ -16,6 +16,11 @@ import { RedisApprovals } from '../queue/approvals.ts';
 import { RedisAuditLog } from '../audit/redis-audit-log.ts';
 import { RedisDeployHistory } from '../queue/deploy-history.ts';
 import { RedisGroupLocks } from '../queue/group-locks.ts';
+import { GraphApplications } from '../azure/graph/applications.ts';
+import { EntraSecretVerifier } from '../azure/secret-verifier.ts';
+import { RedisAlertLedger } from '../queue/credential-alerts.ts';
+import { scheduleCredentialScans } from '../queue/schedules.ts';
+import { ResponseUrlReplies } from '../slack/response-url-replies.ts';
 import { createOutboxSender } from '../slack/outbox-sender.ts';
 import { startHealthServer } from './health-server.ts';
 import { ping, type RoleResources } from './resources.ts';
@@ -29,6 +34,8 @@ export async function startWorker(res: RoleResources): Promise<void> {
   const store = new OutboxStore(redis);
   const jobs = new BullJobQueue(redis);
   closers.unshift(() => store.close(), () => jobs.close());
+  const vault = new KeyVaultSecretReader({ credential });
+  await scheduleCredentialScans(jobs, config, logger);
   const worker = createJobWorker({
     connection: redis,
     logger,
@@ -42,7 +49,15 @@ export async function startWorker(res: RoleResources): Promise<void> {
       claims: new RedisRunClaims(redis),
       jobs,
       aci: new AzureContainerGroups({ credential, resourceManager: config.azure.endpoints.resourceManager }),
-      secrets: new KeyVaultSecretReader({ credential }),
+      secrets: vault,
+      vault,
+      applications: new GraphApplications({ credential, endpoint: config.azure.endpoints.graph }),
+      verifier: new EntraSecretVerifier(config.file.credentials?.tenantId ?? config.azure.credential.tenantId ?? '', config.azure.endpoints),
+      ledger: new RedisAlertLedger(redis),
+      replies: new ResponseUrlReplies(),
+      credentials: config.file.credentials,
+      ...(config.azure.credential.clientId && { botAppId: config.azure.credential.clientId.toLowerCase() }),
+      teamId: config.access.team?.id ?? '',
       registryTags: new AzureRegistryTags({ credential, resourceManager: config.azure.endpoints.resourceManager, audience: config.azure.endpoints.containerRegistryAudience }),
       approvals: new RedisApprovals(redis),
       locks: new RedisGroupLocks(redis),

@@ -72,6 +72,9 @@ export class FakeAcr implements AcrBuilds {
 export class FakeReporter implements JobReporter {
   cards: JobCard[] = [];
   messages: ThreadMessage[] = [];
+  async openCard(card: JobCard): Promise<void> {
+    this.cards.push(structuredClone(card));
+  }
   async updateCard(card: JobCard): Promise<void> {
     this.cards.push(structuredClone(card));
   }

@@ -1,6 +1,7 @@
 import { isRestError } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/identity';
 import { SecretClient } from '@azure/keyvault-secrets';
+import type { SecretVault } from '../../core/credentials/ports.ts';
 import type { SecretReader } from '../../core/deploy/ports.ts';
 import { SecretNotFoundError } from '../../core/deploy/secret-not-found.ts';
 import { toAzureOperationError } from '../errors.ts';
@@ -15,7 +16,7 @@ export interface KeyVaultSecretReaderOptions {
  * first request is answered 401 with the tenant and resource), so one `SecretClient` per vault
  * keeps what it learned from that challenge.
  */
-export class KeyVaultSecretReader implements SecretReader {
+export class KeyVaultSecretReader implements SecretReader, SecretVault {
   readonly #credential: TokenCredential;
   readonly #clients = new Map<string, SecretClient>();
 
@@ -40,6 +41,33 @@ export class KeyVaultSecretReader implements SecretReader {
     } catch (err) {
       if (isRestError(err) && err.statusCode === 404 && secretNotFound(err.details, err.code)) throw new SecretNotFoundError(vaultUrl, name);
       throw toAzureOperationError(err, `read secret ${name} from Key Vault ${vaultUrl}`);
+    }
+  }
+
+  async setSecret(vaultUrl: string, name: string, value: string, options: { expiresOn?: Date; contentType?: string; tags?: Record<string, string> }): Promise<string> {
+    try {
+      const stored = await this.#client(vaultUrl).setSecret(name, value, options);
+      return stored.properties.version ?? '';
+    } catch (err) {
+      throw toAzureOperationError(err, `store secret ${name} in Key Vault ${vaultUrl}`);
+    }
+  }
+
+  async current(vaultUrl: string, name: string): Promise<{ value: string; version: string; tags: Record<string, string> } | undefined> {
+    try {
+      const secret = await this.#client(vaultUrl).getSecret(name);
+      return { value: secret.value ?? '', version: secret.properties.version ?? '', tags: secret.properties.tags ?? {} };
+    } catch (err) {
+      if (isRestError(err) && err.statusCode === 404 && secretNotFound(err.details, err.code)) return undefined;
+      throw toAzureOperationError(err, `read secret ${name} from Key Vault ${vaultUrl}`);
+    }
+  }
+
+  async version(vaultUrl: string, name: string, version: string): Promise<string> {
+    try {
+      return (await this.#client(vaultUrl).getSecret(name, { version })).value ?? '';
+    } catch (err) {
+      throw toAzureOperationError(err, `read version ${version} of secret ${name} from Key Vault ${vaultUrl}`);
     }
   }
 }

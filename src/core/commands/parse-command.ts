@@ -5,6 +5,7 @@ import type { AcrBuildCommand } from './acr-build.ts';
 import { UsageError } from './errors.ts';
 import { wantsHelp } from './flags.ts';
 import { OPS_SUBCOMMANDS, type OpsCommand } from './ops.ts';
+import { SP_SUBCOMMANDS, SP_USAGE, type SpCommand } from './sp.ts';
 import { quoted } from './quoted.ts';
 import type { Subcommand } from './subcommand.ts';
 import { closestMatch } from './suggest.ts';
@@ -20,7 +21,7 @@ export interface HelpCommand {
 }
 
 /** Everything {@link parseCommand} can return. */
-export type ParsedCommand = AcrBuildCommand | OpsCommand | AciCommand | HelpCommand;
+export type ParsedCommand = AcrBuildCommand | OpsCommand | AciCommand | SpCommand | HelpCommand;
 
 /** Longest command text accepted, in UTF-16 code units (JavaScript string length). */
 export const MAX_COMMAND_TEXT_LENGTH = 4000;
@@ -31,13 +32,14 @@ interface SlashCommandEntry {
   readonly usage: string;
   /** Shown for `/x`, `/x help`. */
   readonly help: string;
-  readonly subcommands: readonly Subcommand<AcrBuildCommand | OpsCommand>[];
+  readonly subcommands: readonly Subcommand<AcrBuildCommand | OpsCommand | SpCommand>[];
 }
 
 const COMMANDS: readonly SlashCommandEntry[] = [
   { name: '/acr', usage: ACR_USAGE, help: ACR_USAGE, subcommands: ACR_SUBCOMMANDS },
   // `/aci` has aliases and its own help routing, so its parser takes the tokens whole.
   { name: '/aci', usage: ACI_USAGE, help: ACI_USAGE, subcommands: [] },
+  { name: '/sp', usage: SP_USAGE, help: SP_USAGE, subcommands: SP_SUBCOMMANDS },
   // `/ops` is the bot's own command, so its help lists everything the bot understands.
   { name: '/ops', usage: OPS_USAGE, help: helpText(), subcommands: OPS_SUBCOMMANDS },
 ];

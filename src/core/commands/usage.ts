@@ -61,6 +61,7 @@ export function helpText(): string {
     '`/acr build -t REPO:TAG [options] GIT_URL` builds an image with ACR from git.',
     '`/aci create -n NAME --image IMAGE [options]` deploys a container group (approval where required).',
     '`/aci show|logs|restart|stop|start|delete -n NAME`, `/aci list` manage container groups.',
+    '`/sp expiring|list|show|rotate …` client secrets of app registrations: expiry and rotation (admins).',
     '`/ops job JOB_ID` shows the state of a job.',
     '`/ops audit [--user @USER] [--env ENV] [--since 24h] [--action ACTION]` lists the audit log (admins).',
     '`/ops whoami` shows your user id and permissions.',

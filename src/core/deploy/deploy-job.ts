@@ -110,6 +110,10 @@ export interface DeployRecord {
   repository: string;
   digest: string;
   at: string;
+  /** What was deployed, so the group can be redeployed as it is (a credential rotation's consumers). */
+  environment?: string;
+  target?: DeployTarget;
+  request?: DeployRequest;
 }
 
 /** Known-good deploys per container group, for rollback. */

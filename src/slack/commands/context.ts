@@ -1,5 +1,6 @@
 import type { SlashCommand } from '@slack/bolt';
 import type { Logger } from 'pino';
+import type { CredentialsConfig } from '../../config/credentials-settings.ts';
 import type { AccessPolicy } from '../../core/access/access-policy.ts';
 import type { AuditEventInput, AuditLog } from '../../core/audit.ts';
 import type { EnvironmentsConfig } from '../../core/environments.ts';
@@ -15,6 +16,8 @@ export interface CommandDeps {
   policy: AccessPolicy;
   audit: AuditLog;
   portal: string;
+  /** The `credentials:` section, when client secrets are managed. */
+  credentials?: CredentialsConfig;
   logger: Logger;
   now: () => Date;
 }

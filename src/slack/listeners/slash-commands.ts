@@ -7,6 +7,7 @@ import { QueueUnavailableError, UserFacingError } from '../../core/errors.ts';
 import { aciCreate } from '../commands/aci-create.ts';
 import { aciLifecycle } from '../commands/aci-lifecycle.ts';
 import { acrBuild } from '../commands/acr-build.ts';
+import { sp } from '../commands/sp.ts';
 import { Refused, type CommandContext, type CommandDeps } from '../commands/context.ts';
 import { help } from '../commands/help.ts';
 import { opsAudit } from '../commands/ops-audit.ts';
@@ -21,7 +22,7 @@ export interface SlashCommandDeps extends Omit<CommandDeps, 'now'> {
 }
 
 /** The slash commands this app registers (the manifest lists the same). */
-export const slashCommands = ['/acr', '/aci', '/ops'] as const;
+export const slashCommands = ['/acr', '/aci', '/sp', '/ops'] as const;
 
 /**
  * Slash commands: rate limit → parse → authorise → audit → durable enqueue → ack. Nothing
@@ -82,6 +83,11 @@ async function dispatch(ctx: CommandContext, parsed: ParsedCommand, client: Para
     case 'aci.start':
     case 'aci.delete':
       return { reply: await aciLifecycle(ctx, parsed) };
+    case 'sp.expiring':
+    case 'sp.list':
+    case 'sp.show':
+    case 'sp.rotate':
+      return { reply: await sp(ctx, parsed) };
   }
 }
 

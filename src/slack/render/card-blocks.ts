@@ -16,7 +16,11 @@ const statusLabel: Record<JobStatus, string> = {
   awaiting_approval: ':raised_hand: Waiting for approval',
   rejected: ':no_entry: Rejected',
   expired: ':hourglass: Expired',
+  alert: ':rotating_light: Attention',
 };
+
+/** A message holds at most 50 blocks; the rest are summarised. */
+const maxRows = 40;
 
 /** Section fields are limited to 2,000 characters each and 10 per block. */
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
@@ -46,6 +50,31 @@ export function renderCard(card: JobCard): { text: string; blocks: KnownBlock[] 
         text: clip(`*${escapeMrkdwn(f.label)}*\n${f.code ? f.value.split('\n').map((v) => `\`${escapeMrkdwn(v.replace(/`/g, "'"))}\``).join('\n') : escapeMrkdwn(f.value)}`, 2000),
       })),
     });
+  }
+  for (const [i, row] of (card.rows ?? []).slice(0, maxRows).entries()) {
+    blocks.push({
+      type: 'section',
+      block_id: `row-${i}`,
+      text: { type: 'mrkdwn', text: clip(row.text.mrkdwn, 3000) },
+      ...(row.action === 'rotate' && {
+        accessory: {
+          type: 'button',
+          action_id: ActionId.RotateCredential,
+          text: { type: 'plain_text', text: 'Rotate' },
+          // Which row of which alert; the handler reads the credential from the stored job.
+          value: `${card.jobId}#${i}`,
+          confirm: {
+            title: { type: 'plain_text', text: 'Rotate this secret?' },
+            text: { type: 'plain_text', text: 'A new secret is added, stored in Key Vault and verified; the old one is removed after the grace period.' },
+            confirm: { type: 'plain_text', text: 'Rotate' },
+            deny: { type: 'plain_text', text: 'Cancel' },
+          },
+        },
+      }),
+    });
+  }
+  if ((card.rows?.length ?? 0) > maxRows) {
+    blocks.push({ type: 'context', block_id: 'rows-more', elements: [{ type: 'mrkdwn', text: `…and ${card.rows!.length - maxRows} more: \`/sp expiring\` lists them all.` }] });
   }
   const context = [
     `Requested by ${mention(card.requesterId).mrkdwn}`,

@@ -1,0 +1,138 @@
+import type { CredentialsConfig } from '../src/config/credentials-settings.ts';
+import { describeAzureError, isTransientAzureError, retryAfterOf } from '../src/core/azure-errors.ts';
+import type { JobReporter } from '../src/core/card.ts';
+import { credentialLine, expiryAlertCard } from '../src/core/credentials/cards.ts';
+import { daysLeft, describeDaysLeft, expiringCredentials, type ExpiringCredential } from '../src/core/credentials/expiry.ts';
+import type { ExpiryScanJobData, RotationJobData } from '../src/core/credentials/jobs.ts';
+import type { Applications, PrivateReplies } from '../src/core/credentials/ports.ts';
+import type { JobContext, JobHandler } from '../src/core/job-context.ts';
+import { jobIdFromTrigger } from '../src/core/job-id.ts';
+import type { JobQueue } from '../src/core/job-queue.ts';
+import { md, type Mrkdwn } from '../src/core/mrkdwn.ts';
+import { isDelayed } from './aci-shared.ts';
+
+export interface ExpiryScanJobDeps {
+  applications: Applications;
+  /** Which thresholds were already announced per credential. */
+  ledger: { claimNew(credentials: readonly ExpiringCredential[]): Promise<ExpiringCredential[]> };
+  reporter: JobReporter;
+  replies: PrivateReplies;
+  jobs: JobQueue;
+  credentials: CredentialsConfig | undefined;
+  /** The bot's own app id: reported, never rotated from under itself. */
+  botAppId?: string;
+  teamId: string;
+  now?: () => Date;
+}
+
+/** Most lines an on-demand answer lists (it is a private message, not a file). */
+const maxReplyLines = 40;
+
+/**
+ * The `expiry-scan` job: reads every app registration in scope, flags secrets within the
+ * thresholds, posts one alert per scan with what is news (each threshold announced once),
+ * and starts rotations for apps marked `autoRotate`. `/sp expiring` runs it on demand and
+ * answers privately.
+ */
+export function createExpiryScanJob(deps: ExpiryScanJobDeps): JobHandler<ExpiryScanJobData> {
+  const now = deps.now ?? (() => new Date());
+
+  async function autoRotate(all: readonly ExpiringCredential[], at: Date): Promise<Mrkdwn[]> {
+    const notes: Mrkdwn[] = [];
+    for (const app of deps.credentials?.applications ?? []) {
+      if (!app.autoRotate) continue;
+      const due = all.filter((c) => c.appId === app.appId && c.daysLeft <= app.rotateBeforeDays && !c.displayName?.startsWith('chatops-rotation-'));
+      for (const c of due) {
+        if (c.appId === deps.botAppId) {
+          notes.push(md`${c.appName} is the bot’s own credential: it is not rotated automatically; rotate it with a redeploy of the bot.`);
+          continue;
+        }
+        // One rotation per credential however many scans see it: the id is derived from it.
+        const rotationId = jobIdFromTrigger(deps.teamId, `auto-rotate:${c.appId}:${c.keyId}`);
+        const data: RotationJobData = {
+          jobId: rotationId,
+          requesterId: 'system',
+          teamId: deps.teamId,
+          channelId: deps.credentials!.alertChannel,
+          queuedAt: at.toISOString(),
+          trigger: 'auto',
+          app: c.appId,
+          oldKeyId: c.keyId,
+          progress: { phase: 'adding', steps: [] },
+        };
+        await deps.jobs.submit('rotate-secret', rotationId, data);
+        notes.push(md`Rotating ${c.appName} automatically as job ${rotationId} (${c.daysLeft} days left, autoRotate ${app.rotateBeforeDays} days ahead).`);
+      }
+    }
+    return notes;
+  }
+
+  async function show(ctx: JobContext<ExpiryScanJobData>, data: ExpiryScanJobData, at: Date): Promise<void> {
+    const app = await deps.applications.find(data.app!);
+    const text = !app
+      ? md`There is no app registration ${data.app!} that I can read.`
+      : { mrkdwn: [md`*${app.displayName}* (${app.appId}): ${app.passwords.length} client secret${app.passwords.length === 1 ? '' : 's'}`, ...app.passwords.map((p) => md`• ${p.displayName ?? '(no name)'} · key id ${p.keyId} · expires ${p.endDateTime.slice(0, 10)} (${describeDaysLeft(daysLeft(p.endDateTime, at))})`)].map((l) => l.mrkdwn).join('\n') };
+    await deps.replies.reply(data.responseUrl!, text);
+    await ctx.save({ ...data, phase: 'done' });
+  }
+
+  async function scan(ctx: JobContext<ExpiryScanJobData>, data: ExpiryScanJobData): Promise<void> {
+    const config = deps.credentials;
+    if (!config) throw new Error('credentials are not configured');
+    const at = now();
+    const scope = config.applications?.map((a) => a.appId);
+    if (data.mode === 'show') return show(ctx, data, at);
+    const apps = await deps.applications.list(scope);
+    if (data.mode === 'list') {
+      const rows = apps
+        .map((a) => ({ a, next: a.passwords.map((p) => p.endDateTime).sort()[0] }))
+        .sort((x, y) => (x.next ?? '9999').localeCompare(y.next ?? '9999'))
+        .slice(0, maxReplyLines)
+        .map(({ a, next }) => md`• *${a.displayName}* (${a.appId}): ${a.passwords.length} secret${a.passwords.length === 1 ? '' : 's'}${next ? `, nearest expiry ${next.slice(0, 10)} (${describeDaysLeft(daysLeft(next, at))})` : ''}`);
+      const more = apps.length > maxReplyLines ? [md`…and ${apps.length - maxReplyLines} more (nearest expiry first).`] : [];
+      await deps.replies.reply(data.responseUrl!, { mrkdwn: [md`${apps.length} app registrations in scope:`, ...rows, ...more].map((l) => l.mrkdwn).join('\n') });
+      await ctx.save({ ...data, phase: 'done' });
+      return;
+    }
+    const within = data.withinDays ?? config.thresholdsDays[0]!;
+    const expiring = expiringCredentials(apps, config.thresholdsDays, at, Math.max(within, config.thresholdsDays[0]!));
+    ctx.log.info({ apps: apps.length, expiring: expiring.length }, 'credential expiry scan');
+
+    if (data.trigger === 'command') {
+      const shown = expiring.filter((c) => c.daysLeft <= within);
+      const lines = shown.slice(0, maxReplyLines).map(credentialLine);
+      const more = shown.length > maxReplyLines ? [md`…and ${shown.length - maxReplyLines} more.`] : [];
+      const head = shown.length === 0 ? md`No client secret of the ${apps.length} apps in scope expires within ${within} days.` : md`${shown.length} client secret${shown.length === 1 ? '' : 's'} of ${apps.length} apps expire within ${within} days (or have expired):`;
+      await deps.replies.reply(data.responseUrl!, { mrkdwn: [head, ...lines, ...more].map((l) => l.mrkdwn).join('\n') });
+      await ctx.save({ ...data, phase: 'done' });
+      return;
+    }
+
+    const news = await deps.ledger.claimNew(expiring.filter((c) => c.daysLeft <= config.thresholdsDays[0]!));
+    const notes = await autoRotate(expiring, at);
+    // The alert keeps what it listed: a Rotate click maps back to a credential from stored state.
+    await ctx.save({ ...data, alerted: news, phase: 'done' });
+    if (news.length > 0 || notes.length > 0) {
+      await deps.reporter.openCard(expiryAlertCard(ctx.id, news, at, notes), { channelId: config.alertChannel, teamId: deps.teamId });
+    }
+  }
+
+  return async function runExpiryScan(ctx) {
+    const data = ctx.data;
+    try {
+      if (data.phase === 'done') return;
+      await scan(ctx, data);
+    } catch (err) {
+      if (isDelayed(err)) throw err;
+      const retryAfterMs = retryAfterOf(err);
+      if (retryAfterMs !== undefined) return await ctx.wakeAfter(retryAfterMs);
+      if (isTransientAzureError(err) && ctx.attemptsMade + 1 < ctx.maxAttempts) throw err;
+      const described = describeAzureError(err);
+      ctx.log.warn({ err }, 'credential expiry scan failed');
+      if (data.trigger === 'command' && data.responseUrl) {
+        await deps.replies.reply(data.responseUrl, md`:warning: ${described.text}\n${described.hint}`).catch(() => {});
+      }
+      throw err; // a scheduled scan that fails shows up as a failed job (and in the logs) for the admin
+    }
+  };
+}

@@ -1,0 +1,248 @@
+import type { CredentialsConfig } from '../src/config/credentials-settings.ts';
+import type { EnvironmentConfig } from '../src/config/file.ts';
+import type { AuditLog } from '../src/core/audit.ts';
+import { AzureOperationError, describeAzureError, isTransientAzureError, retryAfterOf } from '../src/core/azure-errors.ts';
+import type { JobReporter, JobStatus } from '../src/core/card.ts';
+import { rotationCard } from '../src/core/credentials/cards.ts';
+import { rotationSecretName, type RotationJobData } from '../src/core/credentials/jobs.ts';
+import type { AppRegistration, Applications, SecretVault, SecretVerifier } from '../src/core/credentials/ports.ts';
+import type { DeployHistory, DeployJobData } from '../src/core/deploy/deploy-job.ts';
+import { deployCard } from '../src/core/deploy/deploy-card.ts';
+import type { JobContext, JobHandler } from '../src/core/job-context.ts';
+import { jobIdFromTrigger } from '../src/core/job-id.ts';
+import type { JobQueue } from '../src/core/job-queue.ts';
+import { md, type Mrkdwn } from '../src/core/mrkdwn.ts';
+import { isDelayed } from './aci-shared.ts';
+
+export interface RotateSecretJobDeps {
+  applications: Applications;
+  vault: SecretVault;
+  verifier: SecretVerifier;
+  reporter: JobReporter;
+  audit: AuditLog;
+  jobs: JobQueue;
+  history: DeployHistory;
+  credentials: CredentialsConfig | undefined;
+  environments: Readonly<Record<string, EnvironmentConfig>>;
+  botAppId?: string;
+  portal: string;
+  pollIntervalMs: number;
+  now?: () => Date;
+}
+
+/** A rotation that must stop; `undo` says whether a new secret was left behind to clean up. */
+class RotationStop extends Error {
+  override name = 'RotationStop';
+  readonly hint: string;
+  constructor(text: string, hint: string) {
+    super(text);
+    this.hint = hint;
+  }
+}
+
+/**
+ * The `rotate-secret` job. Each step is saved before the next, and every step can be resumed:
+ * add a secret (named after the job) → store it in Key Vault → prove it signs in (waiting out
+ * Entra ID's propagation) → redeploy consumers → wait the grace period → remove the old secret.
+ * The old secret is never removed before the new one is stored and verified; a secret added
+ * but never stored (a crash in between) is found by its name and removed.
+ */
+export function createRotateSecretJob(deps: RotateSecretJobDeps): JobHandler<RotationJobData> {
+  const now = deps.now ?? (() => new Date());
+
+  async function save(ctx: JobContext<RotationJobData>, data: RotationJobData, progress: Partial<RotationJobData['progress']>, step?: string): Promise<RotationJobData> {
+    const steps = step ? [...data.progress.steps, { at: now().toISOString(), text: step }] : data.progress.steps;
+    const next = { ...data, progress: { ...data.progress, ...progress, steps } };
+    await ctx.save(next);
+    if (step) await deps.reporter.post(data.jobId, { kind: 'note', text: md`${now().toISOString().slice(11, 19)} UTC · ${step}` });
+    return next;
+  }
+
+  const card = (data: RotationJobData, status: JobStatus, detail?: Mrkdwn, finished?: boolean) =>
+    deps.reporter.updateCard(rotationCard(data, status, detail, finished ? now().toISOString() : undefined));
+
+  function config(): CredentialsConfig {
+    if (!deps.credentials) throw new RotationStop('Credential rotation is not configured.', 'Add a credentials: section (keyVaultUrl, applications) to chatops.yaml.');
+    return deps.credentials;
+  }
+
+  async function app(data: RotationJobData): Promise<AppRegistration> {
+    const found = await deps.applications.find(data.progress.appId ?? data.app);
+    if (!found) throw new RotationStop(`There is no app registration ${data.app} that I can read.`, 'Check the app id (or exact name) with /sp list.');
+    return found;
+  }
+
+  /** First step: who, where, and which old secret; then the new secret, added and stored. */
+  async function add(ctx: JobContext<RotationJobData>, data: RotationJobData): Promise<RotationJobData> {
+    const cfg = config();
+    let current = await app(data);
+    if (!data.progress.appId) {
+      if (current.appId === deps.botAppId) {
+        throw new RotationStop(`${current.displayName} is the bot’s own credential; rotating it would cut the bot off.`, 'Rotate it by hand and redeploy the bot with the new AZURE_CLIENT_SECRET.');
+      }
+      const appCfg = cfg.applications?.find((a) => a.appId === current.appId);
+      if (!appCfg) {
+        throw new RotationStop(`${current.displayName} has no Key Vault secret configured, so a new secret would have nowhere to go.`, `Add it under credentials.applications in chatops.yaml with appId ${current.appId} and a secretName.`);
+      }
+      const stored = await deps.vault.current(cfg.keyVaultUrl, appCfg.secretName);
+      const others = current.passwords.filter((p) => !p.displayName?.startsWith('chatops-rotation-'));
+      const oldKeyId = data.oldKeyId ?? (stored?.tags.keyId && current.passwords.some((p) => p.keyId === stored.tags.keyId) ? stored.tags.keyId : others.length === 1 ? others[0]!.keyId : undefined);
+      data = { ...data, ...(oldKeyId && { oldKeyId }) };
+      data = await save(ctx, data, { appId: current.appId, appName: current.displayName, objectId: current.id, secretName: appCfg.secretName, ...(stored && { previousVersion: stored.version }) }, `Rotating the secret of ${current.displayName}${oldKeyId ? ` (replacing ${oldKeyId})` : ''}.`);
+      await card(data, 'running', md`Adding a new secret…`);
+    }
+    const name = rotationSecretName(data.jobId);
+    const ours = current.passwords.filter((p) => p.displayName === name);
+    if (ours.length > 0) {
+      // An earlier attempt got this far. If Key Vault has its secret, carry on with it; otherwise
+      // nobody knows that secret's value: remove it and start over.
+      const stored = await deps.vault.current(cfg.keyVaultUrl, data.progress.secretName!);
+      const kept = ours.find((p) => p.keyId === stored?.tags.keyId && stored.tags.rotatedBy === data.jobId);
+      for (const orphan of ours.filter((p) => p !== kept)) {
+        await deps.applications.removePassword(current, orphan.keyId);
+        data = await save(ctx, data, {}, `Removed secret ${orphan.keyId}, added by an interrupted attempt and never stored.`);
+      }
+      if (kept && stored) {
+        return save(ctx, data, { phase: 'stored', newKeyId: kept.keyId, newVersion: stored.version, newEndDateTime: kept.endDateTime, verifyStartedAt: now().toISOString() }, `Found new secret ${kept.keyId} in Key Vault after an interruption; verifying it.`);
+      }
+      current = await app(data);
+    }
+    const created = await deps.applications.addPassword(current, name);
+    // The value exists only in memory until Key Vault has it; a crash here leaves an orphan the retry removes.
+    const version = await deps.vault.setSecret(cfg.keyVaultUrl, data.progress.secretName!, created.secretText, {
+      expiresOn: new Date(created.endDateTime),
+      contentType: 'client-secret',
+      tags: { appId: current.appId, keyId: created.keyId, rotatedBy: data.jobId },
+    });
+    await deps.audit.record({ actor: 'system', action: 'rotation.secret.added', outcome: 'succeeded', target: current.appId, jobId: data.jobId, details: { keyId: created.keyId, secretName: data.progress.secretName! } });
+    return save(ctx, data, { phase: 'stored', newKeyId: created.keyId, newVersion: version, newEndDateTime: created.endDateTime, verifyStartedAt: now().toISOString() }, `Added secret ${created.keyId} and stored it in Key Vault as ${data.progress.secretName} (version ${version.slice(0, 8)}).`);
+  }
+
+  /** Signs in with the stored secret; waits while Entra ID propagates it, gives up after verifyTimeout. */
+  async function verify(ctx: JobContext<RotationJobData>, data: RotationJobData): Promise<RotationJobData> {
+    const cfg = config();
+    const secret = await deps.vault.version(cfg.keyVaultUrl, data.progress.secretName!, data.progress.newVersion!);
+    const result = await deps.verifier.verify(data.progress.appId!, secret);
+    if (result === 'ok') {
+      await card(data, 'running', md`New secret verified.`);
+      return save(ctx, data, { phase: 'verified', verifiedAt: now().toISOString() }, 'Signed in with the new secret: verified.');
+    }
+    const waited = now().getTime() - Date.parse(data.progress.verifyStartedAt!);
+    if (waited >= cfg.verifyTimeout) return undo(data, `The new secret still did not sign in after ${Math.round(waited / 1000)} s.`);
+    const attempts = (data.progress.verifyAttempts ?? 0) + 1;
+    data = await save(ctx, data, { verifyAttempts: attempts }, attempts === 1 ? 'Entra ID has not accepted the new secret yet (it takes a while to propagate); trying again shortly.' : undefined);
+    // Backoff between looks, without holding a worker: 1 s, 2 s, 4 s … up to a minute.
+    return ctx.wakeAfter(Math.min(60_000, 1000 * 2 ** Math.min(attempts - 1, 6)));
+  }
+
+  /** The new secret failed: remove it, put the previous vault value back, keep the old secret. */
+  async function undo(data: RotationJobData, why: string): Promise<never> {
+    const cfg = config();
+    const current = await app(data);
+    if (data.progress.newKeyId) await deps.applications.removePassword(current, data.progress.newKeyId);
+    if (data.progress.previousVersion) {
+      const previous = await deps.vault.version(cfg.keyVaultUrl, data.progress.secretName!, data.progress.previousVersion);
+      await deps.vault.setSecret(cfg.keyVaultUrl, data.progress.secretName!, previous, { contentType: 'client-secret', tags: { appId: current.appId, restoredBy: data.jobId, ...(data.oldKeyId && { keyId: data.oldKeyId }) } });
+    }
+    throw new RotationStop(`${why} I removed the new secret${data.progress.previousVersion ? ' and put the previous value back in Key Vault' : ''}; the old secret is untouched and still works.`, 'Check the app registration in Entra ID (and the bot’s Graph permissions), then rotate again.');
+  }
+
+  async function removeUnstored(data: RotationJobData): Promise<void> {
+    const current = await app(data);
+    for (const p of current.passwords.filter((c) => c.displayName === rotationSecretName(data.jobId))) await deps.applications.removePassword(current, p.keyId);
+  }
+
+  /** Redeploys each consumer with the new secret (read from Key Vault by the deploy job). */
+  async function consumers(ctx: JobContext<RotationJobData>, data: RotationJobData): Promise<RotationJobData | undefined> {
+    const appCfg = config().applications?.find((a) => a.appId === data.progress.appId);
+    const list = appCfg?.consumers ?? [];
+    if (!data.progress.consumerJobs) {
+      const ids: string[] = [];
+      for (const [i, consumer] of list.entries()) {
+        const env = deps.environments[consumer.environment]!;
+        const ref = { subscriptionId: env.subscriptionId, resourceGroup: env.resourceGroup, name: consumer.containerGroup };
+        const last = (await deps.history.list(ref)).find((r) => r.request && r.target);
+        if (!last?.request || !last.target) {
+          throw new RotationStop(`I know no deploy of ${consumer.containerGroup} in ${consumer.environment} to repeat with the new secret, so the old secret stays.`, `Deploy it once with /aci create, then rotate again; or remove it from consumers in chatops.yaml.`);
+        }
+        const jobId = jobIdFromTrigger(data.teamId, `${data.jobId}:consumer:${i}`);
+        const deploy: DeployJobData = {
+          jobId,
+          requesterId: data.requesterId === 'system' ? 'system' : data.requesterId,
+          teamId: data.teamId,
+          channelId: data.channelId,
+          environment: consumer.environment,
+          queuedAt: now().toISOString(),
+          target: last.target,
+          // The same image by digest: only the pull secret changes.
+          request: { ...last.request, image: { registry: last.loginServer, repository: last.repository, digest: last.digest, text: `${last.repository}@${last.digest.slice(0, 19)}…` } },
+          progress: { phase: 'new' },
+        };
+        await deps.reporter.openCard(deployCard(deploy, { status: 'queued', portal: deps.portal }), { channelId: data.channelId, teamId: data.teamId });
+        await deps.jobs.submit('deploy', jobId, deploy);
+        ids.push(jobId);
+      }
+      data = await save(ctx, data, { phase: 'consumers', consumerJobs: ids }, ids.length ? `Redeploying ${list.map((c) => `${c.containerGroup} (${c.environment})`).join(', ')} with the new secret.` : undefined);
+    }
+    const outcomes = await Promise.all((data.progress.consumerJobs ?? []).map(async (id) => ((await deps.jobs.get(id))?.data as DeployJobData | undefined)?.progress.outcome));
+    if (outcomes.some((o) => o === undefined)) return ctx.wakeAfter(deps.pollIntervalMs * 2);
+    if (outcomes.some((o) => o !== 'succeeded')) {
+      throw new RotationStop('A consumer did not redeploy with the new secret, so the old secret stays (both work).', 'See the deploy cards above; fix and redeploy, then remove the old secret with another rotation or by hand.');
+    }
+    return save(ctx, data, { phase: 'grace' }, list.length ? 'Consumers redeployed with the new secret.' : undefined);
+  }
+
+  async function grace(ctx: JobContext<RotationJobData>, data: RotationJobData): Promise<void> {
+    const cfg = config();
+    if (!data.progress.removeAt) {
+      const removeAt = new Date(now().getTime() + cfg.gracePeriod).toISOString();
+      data = await save(ctx, data, { removeAt }, data.oldKeyId ? `Old secret ${data.oldKeyId} will be removed at ${removeAt.slice(0, 16).replace('T', ' ')} UTC.` : 'No old secret identified: nothing to remove.');
+      await card(data, 'running', md`New secret in use; the old one stays valid for the grace period.`);
+    }
+    const left = Date.parse(data.progress.removeAt!) - now().getTime();
+    if (left > 0) return ctx.wakeAfter(left);
+    const current = await app(data);
+    if (data.oldKeyId && data.oldKeyId !== data.progress.newKeyId) {
+      await deps.applications.removePassword(current, data.oldKeyId);
+      await deps.audit.record({ actor: 'system', action: 'rotation.secret.removed', outcome: 'succeeded', target: current.appId, jobId: data.jobId, details: { keyId: data.oldKeyId } });
+    }
+    data = await save(ctx, data, { phase: 'done', outcome: 'rotated' }, data.oldKeyId ? `Removed old secret ${data.oldKeyId}. Rotation done.` : 'Rotation done.');
+    await card(data, 'succeeded', md`Rotated: new secret ${data.progress.newKeyId} is in Key Vault and verified${data.oldKeyId ? `; old secret ${data.oldKeyId} removed` : ''}.`, true);
+  }
+
+  return async function runRotation(ctx) {
+    let data = ctx.data;
+    try {
+      if (data.progress.phase === 'done') return;
+      if (data.progress.phase === 'adding') data = await add(ctx, data);
+      if (data.progress.phase === 'stored') data = await verify(ctx, data);
+      if (data.progress.phase === 'verified' || data.progress.phase === 'consumers') {
+        const next = await consumers(ctx, data);
+        if (!next) return;
+        data = next;
+      }
+      if (data.progress.phase === 'grace') await grace(ctx, data);
+    } catch (err) {
+      if (isDelayed(err)) throw err;
+      if (!(err instanceof RotationStop)) {
+        const retryAfterMs = retryAfterOf(err);
+        if (retryAfterMs !== undefined) return await ctx.wakeAfter(retryAfterMs);
+        if (isTransientAzureError(err) && ctx.attemptsMade + 1 < ctx.maxAttempts) throw err;
+      }
+      const described = err instanceof RotationStop ? { text: err.message, hint: err.hint } : describeAzureError(err);
+      ctx.log.warn({ err: err instanceof AzureOperationError || err instanceof RotationStop ? { message: err.message } : err }, 'rotation stopped');
+      // A secret added but not yet verified is not left behind: verification failed or never ran.
+      if (!(err instanceof RotationStop) && data.progress.phase === 'stored') {
+        await undo(data, 'The rotation failed before the new secret was verified.').catch(() => {});
+      }
+      if (!(err instanceof RotationStop) && data.progress.phase === 'adding' && data.progress.appId) {
+        // Failed between adding the secret and storing it: nobody can use that secret, so it goes.
+        await removeUnstored(data).catch((cleanup: unknown) => ctx.log.error({ err: cleanup }, 'could not remove an unstored secret'));
+      }
+      await deps.reporter.post(data.jobId, { kind: 'error', text: described.text, hint: described.hint });
+      await deps.audit.record({ actor: 'system', action: 'rotation.failed', outcome: 'failed', target: data.progress.appId ?? data.app, jobId: data.jobId, reason: described.text }).catch(() => {});
+      await ctx.save({ ...data, progress: { ...data.progress, phase: 'done', outcome: 'failed' } });
+      await card(data, 'failed', md`${described.text}`, true);
+    }
+  };
+}

@@ -1,0 +1,48 @@
+/** One client secret of an app registration, as Graph lists it (never its value). */
+export interface PasswordCredential {
+  keyId: string;
+  displayName?: string;
+  /** ISO time. */
+  endDateTime: string;
+  startDateTime?: string;
+}
+
+export interface AppRegistration {
+  /** Graph object id. */
+  id: string;
+  appId: string;
+  displayName: string;
+  passwords: PasswordCredential[];
+}
+
+/** App registrations and their secrets, through Microsoft Graph. */
+export interface Applications {
+  /** Every app in `appIds`, or every app the identity can read when absent (paged). */
+  list(appIds?: readonly string[]): Promise<AppRegistration[]>;
+  /** By appId or exact display name; undefined when there is none. */
+  find(appIdOrName: string): Promise<AppRegistration | undefined>;
+  /** The new secret's value is returned once, here. */
+  addPassword(app: AppRegistration, displayName: string): Promise<{ keyId: string; secretText: string; endDateTime: string }>;
+  /** Succeeds when the credential is already gone. */
+  removePassword(app: AppRegistration, keyId: string): Promise<void>;
+}
+
+/** Where rotated secrets are kept. */
+export interface SecretVault {
+  /** Writes a new version; returns its version id. */
+  setSecret(vaultUrl: string, name: string, value: string, options: { expiresOn?: Date; contentType?: string; tags?: Record<string, string> }): Promise<string>;
+  /** The current version (value and tags), or undefined when the secret does not exist. */
+  current(vaultUrl: string, name: string): Promise<{ value: string; version: string; tags: Record<string, string> } | undefined>;
+  /** A given version's value. */
+  version(vaultUrl: string, name: string, version: string): Promise<string>;
+}
+
+/** Whether a secret signs in yet: Entra ID takes a while to accept a new one everywhere. */
+export interface SecretVerifier {
+  verify(appId: string, secret: string): Promise<'ok' | 'not-yet'>;
+}
+
+/** Answers a person privately (the slash command's response_url). */
+export interface PrivateReplies {
+  reply(responseUrl: string, text: import('../mrkdwn.ts').Mrkdwn): Promise<void>;
+}

@@ -1,0 +1,62 @@
+import type { SpCommand } from '../../core/commands/sp.ts';
+import type { ExpiryScanJobData, RotationJobData } from '../../core/credentials/jobs.ts';
+import { rotationCard } from '../../core/credentials/cards.ts';
+import { ErrorCode, QueueUnavailableError, UserFacingError } from '../../core/errors.ts';
+import { jobIdFromTrigger } from '../../core/job-id.ts';
+import { escapeMrkdwn } from '../../core/mrkdwn.ts';
+import { ephemeral, type EphemeralReply } from '../render/replies.ts';
+import { authorize, type CommandContext } from './context.ts';
+import { queueJob } from './queue-job.ts';
+
+/**
+ * `/sp …`: everything reads Microsoft Graph, so each becomes a job; the answers to
+ * `expiring`, `list` and `show` come privately through the command's response_url.
+ */
+export async function sp(ctx: CommandContext, parsed: SpCommand): Promise<EphemeralReply> {
+  const { command } = ctx;
+  if (!ctx.credentials) {
+    throw new UserFacingError(ErrorCode.Usage, 'Client secrets are not managed here yet.', { hint: 'The platform admin adds a credentials: section (alertChannel, keyVaultUrl, applications) to chatops.yaml.' });
+  }
+  // Credentials are tenant-wide, not per environment: only admins (and the audit knows who asked).
+  await authorize(ctx, parsed.kind, undefined, parsed.kind === 'sp.rotate' || parsed.kind === 'sp.show' ? { target: parsed.app } : {});
+  const jobId = jobIdFromTrigger(command.team_id, command.trigger_id);
+  if (parsed.kind === 'sp.rotate') {
+    const data: RotationJobData = {
+      jobId,
+      requesterId: command.user_id,
+      teamId: command.team_id,
+      channelId: command.channel_id,
+      queuedAt: ctx.now().toISOString(),
+      trigger: 'command',
+      app: parsed.app,
+      ...(parsed.keyId && { oldKeyId: parsed.keyId }),
+      progress: { phase: 'adding', steps: [] },
+    };
+    await queueJob(ctx, 'rotate-secret', jobId, data, rotationCard(data, 'queued'), {
+      actor: command.user_id,
+      action: 'command.sp.rotate',
+      outcome: 'accepted',
+      target: parsed.app,
+      jobId,
+      details: { channel: command.channel_id, ...(parsed.keyId && { keyId: parsed.keyId }) },
+    });
+    return ephemeral(`:inbox_tray: Rotation of *${escapeMrkdwn(parsed.app)}* queued as job \`${jobId}\`. Each step appears in its thread.`);
+  }
+  const data: ExpiryScanJobData = {
+    jobId,
+    trigger: 'command',
+    mode: parsed.kind === 'sp.list' ? 'list' : parsed.kind === 'sp.show' ? 'show' : 'expiring',
+    ...(parsed.kind === 'sp.expiring' && parsed.days !== undefined && { withinDays: parsed.days }),
+    ...(parsed.kind === 'sp.show' && { app: parsed.app }),
+    requesterId: command.user_id,
+    responseUrl: command.response_url,
+    phase: 'new',
+  };
+  try {
+    await ctx.audit.record({ actor: command.user_id, action: `command.${parsed.kind}`, outcome: 'accepted', jobId, ...(data.app && { target: data.app }) });
+    await ctx.jobs.submit('expiry-scan', jobId, data);
+  } catch (err) {
+    throw err instanceof QueueUnavailableError ? err : new QueueUnavailableError(err);
+  }
+  return ephemeral(':mag: Reading Microsoft Graph… the answer will appear here in a moment (only you see it).');
+}
