@@ -15,6 +15,14 @@ describe('the shipped example config', () => {
     expect(config.environments.dev!.policy.publicIp).toBe(true);
   });
 
+  it('loads with its commented credentials section switched on', () => {
+    const text = readFileSync('chatops.example.yaml', 'utf8');
+    const [head, tail] = text.split('# credentials:');
+    const uncommented = `${head}credentials:\n${tail!.split('\n').map((l) => l.replace(/^# /, '')).join('\n')}`;
+    const config = loadConfig(env, () => uncommented);
+    expect(config.file.credentials).toMatchObject({ alertChannel: 'C0ALERTS', gracePeriod: 86_400_000, applications: [{ autoRotate: true, consumers: [{ environment: 'prod', containerGroup: 'web' }] }] });
+  });
+
   it('reports bad deploy settings with where and how to fix them', () => {
     const yaml = readFileSync('chatops.example.yaml', 'utf8')
       .replace('required: 1, expiresAfter: 1h', 'required: 0, expiresAfter: forever')
