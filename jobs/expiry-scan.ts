@@ -2,9 +2,10 @@ import type { CredentialsConfig } from '../src/config/credentials-settings.ts';
 import { describeAzureError, isTransientAzureError, retryAfterOf } from '../src/core/azure-errors.ts';
 import type { JobReporter } from '../src/core/card.ts';
 import { credentialLine, expiryAlertCard } from '../src/core/credentials/cards.ts';
-import { daysLeft, describeDaysLeft, expiringCredentials, type ExpiringCredential } from '../src/core/credentials/expiry.ts';
+import { daysLeft, describeDaysLeft, expiringCredentials, expiringTokenSlots, type ExpiringCredential } from '../src/core/credentials/expiry.ts';
 import type { ExpiryScanJobData, RotationJobData } from '../src/core/credentials/jobs.ts';
-import type { Applications, PrivateReplies } from '../src/core/credentials/ports.ts';
+import type { Applications, PrivateReplies, RegistryTokens } from '../src/core/credentials/ports.ts';
+import type { EnvironmentConfig } from '../src/config/file.ts';
 import type { JobContext, JobHandler } from '../src/core/job-context.ts';
 import { jobIdFromTrigger } from '../src/core/job-id.ts';
 import type { JobQueue } from '../src/core/job-queue.ts';
@@ -13,6 +14,8 @@ import { isDelayed } from './aci-shared.ts';
 
 export interface ExpiryScanJobDeps {
   applications: Applications;
+  registryTokens: RegistryTokens;
+  environments: Readonly<Record<string, EnvironmentConfig>>;
   /** Which thresholds were already announced per credential. */
   ledger: { claimNew(credentials: readonly ExpiringCredential[]): Promise<ExpiringCredential[]> };
   reporter: JobReporter;
@@ -67,6 +70,21 @@ export function createExpiryScanJob(deps: ExpiryScanJobDeps): JobHandler<ExpiryS
     return notes;
   }
 
+  /** Password slots of the repository-scoped tokens of every environment's registry (each registry once). */
+  async function tokenSlots(thresholds: readonly number[], at: Date, horizon: number): Promise<ExpiringCredential[]> {
+    const seen = new Set<string>();
+    const out: ExpiringCredential[] = [];
+    for (const [name, env] of Object.entries(deps.environments)) {
+      if (!env.registry) continue;
+      const key = `${env.subscriptionId}/${env.resourceGroup}/${env.registry}`.toLowerCase();
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const tokens = await deps.registryTokens.list({ subscriptionId: env.subscriptionId, resourceGroup: env.resourceGroup, name: env.registry });
+      out.push(...expiringTokenSlots(name, env.registry, tokens, thresholds, at, horizon));
+    }
+    return out;
+  }
+
   async function show(ctx: JobContext<ExpiryScanJobData>, data: ExpiryScanJobData, at: Date): Promise<void> {
     const app = await deps.applications.find(data.app!);
     const text = !app
@@ -95,7 +113,8 @@ export function createExpiryScanJob(deps: ExpiryScanJobDeps): JobHandler<ExpiryS
       return;
     }
     const within = data.withinDays ?? config.thresholdsDays[0]!;
-    const expiring = expiringCredentials(apps, config.thresholdsDays, at, Math.max(within, config.thresholdsDays[0]!));
+    const horizon = Math.max(within, config.thresholdsDays[0]!);
+    const expiring = [...expiringCredentials(apps, config.thresholdsDays, at, horizon), ...(await tokenSlots(config.thresholdsDays, at, horizon))].sort((a, b) => a.daysLeft - b.daysLeft);
     ctx.log.info({ apps: apps.length, expiring: expiring.length }, 'credential expiry scan');
 
     if (data.trigger === 'command') {

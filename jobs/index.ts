@@ -6,8 +6,9 @@ import { createCancelBuildJob, type CancelBuildJobDeps } from './cancel-build.ts
 import { createDeployJob, type DeployJobDeps } from './deploy.ts';
 import { createExpiryScanJob, type ExpiryScanJobDeps } from './expiry-scan.ts';
 import { createRotateSecretJob, type RotateSecretJobDeps } from './rotate-secret.ts';
+import { createRotateTokenJob, type RotateTokenJobDeps } from './rotate-token.ts';
 
-export type JobDeps = BuildJobDeps & CancelBuildJobDeps & DeployJobDeps & AciActionJobDeps & ExpiryScanJobDeps & RotateSecretJobDeps;
+export type JobDeps = BuildJobDeps & CancelBuildJobDeps & DeployJobDeps & AciActionJobDeps & ExpiryScanJobDeps & RotateSecretJobDeps & RotateTokenJobDeps;
 
 /** Every job kind the worker runs, by name. Adding a kind = one module here. */
 export function createJobHandlers(deps: JobDeps): { [K in JobKind]: JobHandler<never> } {
@@ -18,5 +19,6 @@ export function createJobHandlers(deps: JobDeps): { [K in JobKind]: JobHandler<n
     'aci-action': createAciActionJob(deps) as JobHandler<never>,
     'expiry-scan': createExpiryScanJob(deps) as JobHandler<never>,
     'rotate-secret': createRotateSecretJob(deps) as JobHandler<never>,
+    'rotate-token': createRotateTokenJob(deps) as JobHandler<never>,
   };
 }

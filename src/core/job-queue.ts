@@ -1,10 +1,10 @@
 import type { AciActionJobData } from './deploy/aci-action-job.ts';
 import type { BuildJobData } from './build/build-job.ts';
 import type { DeployJobData } from './deploy/deploy-job.ts';
-import type { ExpiryScanJobData, RotationJobData } from './credentials/jobs.ts';
+import type { ExpiryScanJobData, RotationJobData, TokenRotationJobData } from './credentials/jobs.ts';
 
 /** Job kinds the worker runs; each has a module in `jobs/`. */
-export const JobKind = { Build: 'build', CancelBuild: 'cancel-build', Deploy: 'deploy', AciAction: 'aci-action', ExpiryScan: 'expiry-scan', RotateSecret: 'rotate-secret' } as const;
+export const JobKind = { Build: 'build', CancelBuild: 'cancel-build', Deploy: 'deploy', AciAction: 'aci-action', ExpiryScan: 'expiry-scan', RotateSecret: 'rotate-secret', RotateToken: 'rotate-token' } as const;
 export type JobKind = (typeof JobKind)[keyof typeof JobKind];
 
 export interface CancelBuildJobData {
@@ -19,6 +19,7 @@ export interface JobDataByKind {
   'aci-action': AciActionJobData;
   'expiry-scan': ExpiryScanJobData;
   'rotate-secret': RotationJobData;
+  'rotate-token': TokenRotationJobData;
 }
 
 export type JobState = 'waiting' | 'active' | 'delayed' | 'completed' | 'failed' | 'unknown';

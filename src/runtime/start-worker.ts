@@ -17,6 +17,7 @@ import { RedisAuditLog } from '../audit/redis-audit-log.ts';
 import { RedisDeployHistory } from '../queue/deploy-history.ts';
 import { RedisGroupLocks } from '../queue/group-locks.ts';
 import { GraphApplications } from '../azure/graph/applications.ts';
+import { AzureRegistryTokens } from '../azure/acr-tokens.ts';
 import { EntraSecretVerifier } from '../azure/secret-verifier.ts';
 import { RedisAlertLedger } from '../queue/credential-alerts.ts';
 import { scheduleCredentialScans } from '../queue/schedules.ts';
@@ -54,6 +55,7 @@ export async function startWorker(res: RoleResources): Promise<void> {
       applications: new GraphApplications({ credential, endpoint: config.azure.endpoints.graph }),
       verifier: new EntraSecretVerifier(config.file.credentials?.tenantId ?? config.azure.credential.tenantId ?? '', config.azure.endpoints),
       ledger: new RedisAlertLedger(redis),
+      registryTokens: new AzureRegistryTokens({ credential, resourceManager: config.azure.endpoints.resourceManager }),
       replies: new ResponseUrlReplies(),
       credentials: config.file.credentials,
       ...(config.azure.credential.clientId && { botAppId: config.azure.credential.clientId.toLowerCase() }),

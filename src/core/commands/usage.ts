@@ -18,6 +18,7 @@ export const ACR_USAGE = [
   'Usage: `/acr SUBCOMMAND …`',
   'Subcommands:',
   '`/acr build` builds an image with Azure Container Registry from a git URL.',
+  '`/acr token rotate --name TOKEN` rotates a repository-scoped token’s password (admins).',
   'Run `/acr build help` for its options.',
 ].join('\n');
 

@@ -1,11 +1,12 @@
 import type { CardField, JobCard, JobStatus } from '../card.ts';
 import { md, type Mrkdwn } from '../mrkdwn.ts';
 import { describeDaysLeft, type ExpiringCredential } from './expiry.ts';
-import type { RotationJobData } from './jobs.ts';
+import type { RotationJobData, TokenRotationJobData } from './jobs.ts';
 
 /** One line per credential: app, secret, days left, expiry date. */
 export function credentialLine(c: ExpiringCredential): Mrkdwn {
   const icon = c.daysLeft < 0 ? ':red_circle:' : c.daysLeft <= 7 ? ':large_orange_circle:' : ':large_yellow_circle:';
+  if (c.kind === 'registry-token') return md`${{ mrkdwn: icon }} *registry token ${c.appName}* (${c.environment}): ${c.keyId} · ${describeDaysLeft(c.daysLeft)} (${c.endDateTime.slice(0, 10)})`;
   return md`${{ mrkdwn: icon }} *${c.appName}* (${c.appId}): secret ${c.displayName ?? c.keyId.slice(0, 8)} · ${describeDaysLeft(c.daysLeft)} (${c.endDateTime.slice(0, 10)})`;
 }
 
@@ -45,6 +46,28 @@ export function rotationCard(data: RotationJobData, status: JobStatus, detail?: 
     status,
     ...(detail && { detail }),
     fields,
+    links: [],
+    actions: [],
+    queuedAt: data.queuedAt,
+    ...(finishedAt && { finishedAt }),
+  };
+}
+
+/** The card of a registry-token rotation job. */
+export function tokenRotationCard(data: TokenRotationJobData, status: JobStatus, detail?: Mrkdwn, finishedAt?: string): JobCard {
+  const p = data.progress;
+  return {
+    jobId: data.jobId,
+    title: `Rotate registry token ${data.token}`,
+    requesterId: data.requesterId,
+    environment: data.environment,
+    status,
+    ...(detail && { detail }),
+    fields: [
+      { label: 'Token', value: data.token, code: true },
+      ...(p.slot ? [{ label: 'New password', value: p.slot }] : []),
+      ...(p.secretName ? [{ label: 'Key Vault secret', value: p.secretName, code: true }] : []),
+    ],
     links: [],
     actions: [],
     queuedAt: data.queuedAt,

@@ -4,8 +4,15 @@ const DAY_MS = 86_400_000;
 
 /** One secret that is expiring or expired, with the threshold it has crossed. */
 export interface ExpiringCredential {
+  /** An app registration's client secret (default), or a password slot of a registry token. */
+  kind?: 'registry-token';
+  /** For registry tokens: the environment whose registry holds the token. */
+  environment?: string;
+  /** App id; for registry tokens, the registry name. */
   appId: string;
+  /** App name; for registry tokens, `registry/token`. */
   appName: string;
+  /** Secret key id; for registry tokens, the slot (`password1`, `password2`). */
   keyId: string;
   displayName?: string;
   endDateTime: string;
@@ -43,4 +50,27 @@ export function describeDaysLeft(days: number): string {
   if (days === -1) return 'expired yesterday';
   if (days === 0) return 'expires within a day';
   return days === 1 ? '1 day left' : `${days} days left`;
+}
+
+/** Registry token slots as expiring credentials (slots without an expiry never expire). */
+export function expiringTokenSlots(
+  environment: string,
+  registry: string,
+  tokens: readonly { name: string; passwords: readonly { name: string; expiry?: string }[] }[],
+  thresholds: readonly number[],
+  now: Date,
+  withinDays = thresholds[0] ?? 30,
+): ExpiringCredential[] {
+  const apps = tokens.map((t) => ({
+    id: t.name,
+    appId: registry,
+    displayName: `${registry}/${t.name}`,
+    passwords: t.passwords.filter((p) => p.expiry).map((p) => ({ keyId: p.name, endDateTime: p.expiry! })),
+  }));
+  return expiringCredentials(apps, thresholds, now, withinDays).map((c) => ({ ...c, kind: 'registry-token' as const, environment }));
+}
+
+/** The Key Vault secret a registry token's current password is kept in. */
+export function tokenSecretName(registry: string, token: string): string {
+  return `acr-token-${registry}-${token}`.toLowerCase().slice(0, 127);
 }

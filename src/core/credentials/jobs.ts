@@ -68,3 +68,28 @@ export interface RotationJobData {
 export function rotationSecretName(jobId: string): string {
   return `chatops-rotation-${jobId}`;
 }
+
+/** Data of a `rotate-token` job: a registry token's password, slot by slot. No values. */
+export interface TokenRotationJobData {
+  jobId: string;
+  requesterId: string;
+  teamId: string;
+  channelId: string;
+  queuedAt: string;
+  trigger: 'command' | 'button';
+  environment: string;
+  token: string;
+  progress: {
+    phase: 'generating' | 'stored' | 'grace' | 'done';
+    /** The slot being regenerated (the one not in use). */
+    slot?: 'password1' | 'password2';
+    secretName?: string;
+    previousVersion?: string;
+    newVersion?: string;
+    verifyStartedAt?: string;
+    verifyAttempts?: number;
+    removeAt?: string;
+    outcome?: 'rotated' | 'failed';
+    steps: { at: string; text: string }[];
+  };
+}

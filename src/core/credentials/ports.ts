@@ -46,3 +46,28 @@ export interface SecretVerifier {
 export interface PrivateReplies {
   reply(responseUrl: string, text: import('../mrkdwn.ts').Mrkdwn): Promise<void>;
 }
+
+/** One password slot of a repository-scoped registry token (never its value). */
+export interface TokenPasswordSlot {
+  name: 'password1' | 'password2';
+  expiry?: string;
+  creationTime?: string;
+}
+
+export interface RegistryToken {
+  id: string;
+  name: string;
+  status?: string;
+  passwords: TokenPasswordSlot[];
+}
+
+/** Repository-scoped tokens of a container registry (ARM), and a data-plane sign-in check. */
+export interface RegistryTokens {
+  list(registry: import('../deploy/ports.ts').RegistryResourceRef): Promise<RegistryToken[]>;
+  /** Regenerates one slot; its value is returned once, here. */
+  generate(registry: import('../deploy/ports.ts').RegistryResourceRef, token: RegistryToken, slot: 'password1' | 'password2', expiry?: Date): Promise<{ value: string; expiry?: string }>;
+  /** Drops every password slot but `keep`. */
+  keepOnly(registry: import('../deploy/ports.ts').RegistryResourceRef, token: RegistryToken, keep: 'password1' | 'password2'): Promise<void>;
+  /** Whether `docker login` with this token and password would work yet. */
+  verify(registry: import('../deploy/ports.ts').RegistryResourceRef, tokenName: string, password: string): Promise<'ok' | 'not-yet'>;
+}

@@ -2,8 +2,8 @@ import type { App, BlockButtonAction } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { AccessPolicy } from '../../core/access/access-policy.ts';
 import type { AuditLog } from '../../core/audit.ts';
-import { rotationCard } from '../../core/credentials/cards.ts';
-import type { ExpiryScanJobData, RotationJobData } from '../../core/credentials/jobs.ts';
+import { rotationCard, tokenRotationCard } from '../../core/credentials/cards.ts';
+import type { ExpiryScanJobData, RotationJobData, TokenRotationJobData } from '../../core/credentials/jobs.ts';
 import { jobIdFromTrigger } from '../../core/job-id.ts';
 import type { JobQueue } from '../../core/job-queue.ts';
 import { escapeMrkdwn } from '../../core/mrkdwn.ts';
@@ -41,7 +41,14 @@ export function registerRotateAction(app: App, deps: RotateActionDeps): void {
       return;
     }
     const teamId = body.team?.id ?? body.user.team_id ?? '';
-    const decision = await deps.policy.check({ userId, teamId, apiAppId: body.api_app_id, action: 'sp.rotate' });
+    const isToken = credential.kind === 'registry-token';
+    const decision = await deps.policy.check({
+      userId,
+      teamId,
+      apiAppId: body.api_app_id,
+      action: isToken ? 'acr.token.rotate' : 'sp.rotate',
+      ...(isToken && credential.environment && { environment: credential.environment }),
+    });
     if (!decision.allowed) {
       await deps.audit
         .record({ actor: userId, action: 'button.sp.rotate', outcome: 'refused', reason: decision.reason, target: credential.appId })
@@ -52,6 +59,24 @@ export function registerRotateAction(app: App, deps: RotateActionDeps): void {
     // One rotation per click; a replayed click maps to the same job id and queues nothing new.
     const jobId = jobIdFromTrigger(teamId, body.trigger_id);
     const channelId = body.channel?.id ?? '';
+    if (isToken) {
+      const token: TokenRotationJobData = {
+        jobId,
+        requesterId: userId,
+        teamId,
+        channelId,
+        queuedAt: now().toISOString(),
+        trigger: 'button',
+        environment: credential.environment!,
+        token: credential.appName.slice(credential.appName.indexOf('/') + 1),
+        progress: { phase: 'generating', steps: [] },
+      };
+      await deps.audit.record({ actor: userId, action: 'button.acr.token.rotate', outcome: 'accepted', environment: token.environment, target: credential.appName, jobId });
+      await deps.outbox.open(jobId, { channelId, teamId, responseUrl: body.response_url }, tokenRotationCard(token, 'queued'));
+      await Promise.all([deps.jobs.submit('rotate-token', jobId, token), deps.outbox.requestFlush(jobId)]);
+      await reply(`:arrows_counterclockwise: Rotating registry token *${escapeMrkdwn(credential.appName)}* as job \`${jobId}\`.`);
+      return;
+    }
     const data: RotationJobData = {
       jobId,
       requesterId: userId,

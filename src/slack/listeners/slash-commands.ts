@@ -8,6 +8,7 @@ import { aciCreate } from '../commands/aci-create.ts';
 import { aciLifecycle } from '../commands/aci-lifecycle.ts';
 import { acrBuild } from '../commands/acr-build.ts';
 import { sp } from '../commands/sp.ts';
+import { acrTokenRotate } from '../commands/acr-token.ts';
 import { Refused, type CommandContext, type CommandDeps } from '../commands/context.ts';
 import { help } from '../commands/help.ts';
 import { opsAudit } from '../commands/ops-audit.ts';
@@ -83,6 +84,8 @@ async function dispatch(ctx: CommandContext, parsed: ParsedCommand, client: Para
     case 'aci.start':
     case 'aci.delete':
       return { reply: await aciLifecycle(ctx, parsed) };
+    case 'acr.token.rotate':
+      return { reply: await acrTokenRotate(ctx, parsed) };
     case 'sp.expiring':
     case 'sp.list':
     case 'sp.show':

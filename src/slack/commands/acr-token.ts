@@ -1,0 +1,33 @@
+import type { AcrTokenRotateCommand } from '../../core/commands/acr-token.ts';
+import { tokenRotationCard } from '../../core/credentials/cards.ts';
+import type { TokenRotationJobData } from '../../core/credentials/jobs.ts';
+import { resolveEnvironment } from '../../core/environments.ts';
+import { ErrorCode, UserFacingError } from '../../core/errors.ts';
+import { jobIdFromTrigger } from '../../core/job-id.ts';
+import { escapeMrkdwn } from '../../core/mrkdwn.ts';
+import { ephemeral, type EphemeralReply } from '../render/replies.ts';
+import { authorize, type CommandContext } from './context.ts';
+import { queueJob } from './queue-job.ts';
+
+/** `/acr token rotate`: admins, in the target environment; the job does the rest. */
+export async function acrTokenRotate(ctx: CommandContext, parsed: AcrTokenRotateCommand): Promise<EphemeralReply> {
+  const { command } = ctx;
+  const { name: environment, env } = resolveEnvironment(ctx.config, parsed.environment, command.channel_id);
+  await authorize(ctx, 'acr.token.rotate', environment, { target: parsed.token });
+  if (!ctx.credentials) throw new UserFacingError(ErrorCode.Usage, 'Token rotation needs a Key Vault to keep the new password in.', { hint: 'The platform admin adds a credentials: section with keyVaultUrl to chatops.yaml.' });
+  if (!env.registry) throw new UserFacingError(ErrorCode.Usage, `${environment} has no registry configured.`, { hint: 'Use --env with an environment that has one.' });
+  const jobId = jobIdFromTrigger(command.team_id, command.trigger_id);
+  const data: TokenRotationJobData = {
+    jobId,
+    requesterId: command.user_id,
+    teamId: command.team_id,
+    channelId: command.channel_id,
+    queuedAt: ctx.now().toISOString(),
+    trigger: 'command',
+    environment,
+    token: parsed.token,
+    progress: { phase: 'generating', steps: [] },
+  };
+  await queueJob(ctx, 'rotate-token', jobId, data, tokenRotationCard(data, 'queued'), { actor: command.user_id, action: 'command.acr.token.rotate', outcome: 'accepted', environment, target: `${env.registry}/${parsed.token}`, jobId });
+  return ephemeral(`:inbox_tray: Rotation of token *${escapeMrkdwn(parsed.token)}* in *${escapeMrkdwn(env.registry)}* queued as job \`${jobId}\`.`);
+}
