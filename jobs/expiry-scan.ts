@@ -71,7 +71,7 @@ export function createExpiryScanJob(deps: ExpiryScanJobDeps): JobHandler<ExpiryS
   }
 
   /** Password slots of the repository-scoped tokens of every environment's registry (each registry once). */
-  async function tokenSlots(thresholds: readonly number[], at: Date, horizon: number): Promise<ExpiringCredential[]> {
+  async function tokenSlots(thresholds: readonly number[], at: Date, horizon: number, problems: Mrkdwn[]): Promise<ExpiringCredential[]> {
     const seen = new Set<string>();
     const out: ExpiringCredential[] = [];
     for (const [name, env] of Object.entries(deps.environments)) {
@@ -79,8 +79,13 @@ export function createExpiryScanJob(deps: ExpiryScanJobDeps): JobHandler<ExpiryS
       const key = `${env.subscriptionId}/${env.resourceGroup}/${env.registry}`.toLowerCase();
       if (seen.has(key)) continue;
       seen.add(key);
-      const tokens = await deps.registryTokens.list({ subscriptionId: env.subscriptionId, resourceGroup: env.resourceGroup, name: env.registry });
-      out.push(...expiringTokenSlots(name, env.registry, tokens, thresholds, at, horizon));
+      try {
+        const tokens = await deps.registryTokens.list({ subscriptionId: env.subscriptionId, resourceGroup: env.resourceGroup, name: env.registry });
+        out.push(...expiringTokenSlots(name, env.registry, tokens, thresholds, at, horizon));
+      } catch (err) {
+        // One unreadable registry must not hide the other registries' and the apps' expiries.
+        problems.push(md`:warning: Could not read the tokens of registry ${env.registry} (${name}): ${describeAzureError(err).text}`);
+      }
     }
     return out;
   }
@@ -114,7 +119,8 @@ export function createExpiryScanJob(deps: ExpiryScanJobDeps): JobHandler<ExpiryS
     }
     const within = data.withinDays ?? config.thresholdsDays[0]!;
     const horizon = Math.max(within, config.thresholdsDays[0]!);
-    const expiring = [...expiringCredentials(apps, config.thresholdsDays, at, horizon), ...(await tokenSlots(config.thresholdsDays, at, horizon))].sort((a, b) => a.daysLeft - b.daysLeft);
+    const problems: Mrkdwn[] = [];
+    const expiring = [...expiringCredentials(apps, config.thresholdsDays, at, horizon), ...(await tokenSlots(config.thresholdsDays, at, horizon, problems))].sort((a, b) => a.daysLeft - b.daysLeft);
     ctx.log.info({ apps: apps.length, expiring: expiring.length }, 'credential expiry scan');
 
     if (data.trigger === 'command') {
@@ -122,13 +128,13 @@ export function createExpiryScanJob(deps: ExpiryScanJobDeps): JobHandler<ExpiryS
       const lines = shown.slice(0, maxReplyLines).map(credentialLine);
       const more = shown.length > maxReplyLines ? [md`…and ${shown.length - maxReplyLines} more.`] : [];
       const head = shown.length === 0 ? md`No client secret of the ${apps.length} apps in scope expires within ${within} days.` : md`${shown.length} client secret${shown.length === 1 ? '' : 's'} of ${apps.length} apps expire within ${within} days (or have expired):`;
-      await deps.replies.reply(data.responseUrl!, { mrkdwn: [head, ...lines, ...more].map((l) => l.mrkdwn).join('\n') });
+      await deps.replies.reply(data.responseUrl!, { mrkdwn: [head, ...lines, ...more, ...problems].map((l) => l.mrkdwn).join('\n') });
       await ctx.save({ ...data, phase: 'done' });
       return;
     }
 
     const news = await deps.ledger.claimNew(expiring.filter((c) => c.daysLeft <= config.thresholdsDays[0]!));
-    const notes = await autoRotate(expiring, at);
+    const notes = [...(await autoRotate(expiring, at)), ...problems];
     // The alert keeps what it listed: a Rotate click maps back to a credential from stored state.
     await ctx.save({ ...data, alerted: news, phase: 'done' });
     if (news.length > 0 || notes.length > 0) {
@@ -147,11 +153,20 @@ export function createExpiryScanJob(deps: ExpiryScanJobDeps): JobHandler<ExpiryS
       if (retryAfterMs !== undefined) return await ctx.wakeAfter(retryAfterMs);
       if (isTransientAzureError(err) && ctx.attemptsMade + 1 < ctx.maxAttempts) throw err;
       const described = describeAzureError(err);
-      ctx.log.warn({ err }, 'credential expiry scan failed');
+      ctx.log.error({ err }, 'credential expiry scan failed');
+      await ctx.save({ ...data, phase: 'done' });
       if (data.trigger === 'command' && data.responseUrl) {
         await deps.replies.reply(data.responseUrl, md`:warning: ${described.text}\n${described.hint}`).catch(() => {});
+        return;
       }
-      throw err; // a scheduled scan that fails shows up as a failed job (and in the logs) for the admin
+      // Nobody typed anything: the alert channel hears that the safety net itself has a hole.
+      if (deps.credentials) {
+        const at = now();
+        await deps.reporter.openCard(
+          { jobId: ctx.id, title: 'Client secret expiry scan failed', requesterId: 'system', environment: 'entra-id', status: 'failed', detail: md`${described.text}\n${described.hint}`, fields: [], links: [], actions: [], queuedAt: at.toISOString(), finishedAt: at.toISOString() },
+          { channelId: deps.credentials.alertChannel, teamId: deps.teamId },
+        );
+      }
     }
   };
 }

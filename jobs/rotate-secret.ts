@@ -125,7 +125,7 @@ export function createRotateSecretJob(deps: RotateSecretJobDeps): JobHandler<Rot
     const result = await deps.verifier.verify(data.progress.appId!, secret);
     if (result === 'ok') {
       await card(data, 'running', md`New secret verified.`);
-      return save(ctx, data, { phase: 'verified', verifiedAt: now().toISOString() }, 'Signed in with the new secret: verified.');
+      return save(ctx, data, { phase: 'verified', verifiedAt: now().toISOString() }, 'New secret verified: it signs in.');
     }
     const waited = now().getTime() - Date.parse(data.progress.verifyStartedAt!);
     if (waited >= cfg.verifyTimeout) return undo(data, `The new secret still did not sign in after ${Math.round(waited / 1000)} s.`);

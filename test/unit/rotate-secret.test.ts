@@ -65,7 +65,7 @@ function harness(verify: (secret: string) => 'ok' | 'not-yet' = () => 'ok', opti
     vault,
     verifier,
     reporter: new FakeReporter(),
-    audit: { record: async (e) => void audit.push(e), query: async () => ({ events: [] }) } as never,
+    audit: { record: async (e: AuditEventInput) => void audit.push(e), query: async () => ({ events: [] }) } as never,
     jobs: { submit: async () => {}, get: async () => undefined, wake: async () => {} },
     history: { record: async () => {}, list: async () => [] },
     credentials: credentialsSchema.parse({ alertChannel: 'C0A', keyVaultUrl: 'https://kv.vault.azure.net', gracePeriod: '1h', verifyTimeout: '10m', applications: options.configured === false ? [] : [{ appId, secretName: 'pipeline-sp' }] }),

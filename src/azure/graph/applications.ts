@@ -33,8 +33,9 @@ export class GraphApplications implements Applications {
     this.#client = Client.initWithMiddleware({
       authProvider: new TokenCredentialAuthenticationProvider(options.credential, { scopes: [`${endpoint}/.default`] }),
       baseUrl: `${endpoint}/`,
-      // The client only sends tokens to hosts it knows are Graph; a private cloud or emulator is declared here.
-      customHosts: new Set([new URL(endpoint).host]),
+      // The client only sends tokens to hosts it knows are Graph; a private cloud or emulator is
+      // declared here, by host name without the port (that is how the client compares them).
+      customHosts: new Set([new URL(endpoint).hostname]),
     });
   }
 

@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
  * Which Azure service a request went to. Each family has its own error format and common
  * headers (see `families.ts`); tests count them separately, e.g. ARM requests per build.
  */
-export type ServiceFamily = 'identity' | 'arm' | 'blob' | 'keyvault' | 'acr-data' | 'other';
+export type ServiceFamily = 'identity' | 'arm' | 'blob' | 'keyvault' | 'acr-data' | 'graph' | 'other';
 
 /** One request the emulator received, as tests see it. */
 export interface RecordedRequest {

@@ -110,7 +110,7 @@ function token(identity: EntraIdentity, ctx: RouteContext): Reply {
   if (secret === undefined) {
     return aadError(ctx, 401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
   }
-  const check = identity.checkClient(tenant, clientId, secret);
+  const check = identity.checkClient(tenant, clientId, secret, ctx.now);
   if (check === 'unknown-client') {
     return aadError(ctx, 400, 'unauthorized_client', 700016,
       `Application with identifier '${clientId}' was not found in the directory '${tenant}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`);
@@ -118,6 +118,10 @@ function token(identity: EntraIdentity, ctx: RouteContext): Reply {
   if (check === 'wrong-secret') {
     return aadError(ctx, 401, 'invalid_client', 7000215,
       `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`);
+  }
+  if (check === 'expired-secret') {
+    return aadError(ctx, 401, 'invalid_client', 7000222,
+      `The provided client secret keys for app '${clientId}' are expired. Visit the Azure portal to create new keys for your app: https://aka.ms/NewClientSecret, or consider using certificate credentials for added security: https://aka.ms/certCreds.`);
   }
   // Client credentials take exactly one `<resource>/.default` scope; MSAL may add OIDC scopes, which Entra ignores.
   const resources = scope.split(/\s+/).filter((s) => s && !['openid', 'profile', 'offline_access', 'email'].includes(s));

@@ -26,7 +26,23 @@ export type BearerProblem = 'missing' | 'malformed' | 'unknown' | 'expired' | 'a
 export type BearerCheck = { ok: true; token: IssuedToken } | { ok: false; problem: BearerProblem; token?: IssuedToken };
 
 /** Outcome of a client-credentials check. */
-export type ClientCheck = 'ok' | 'unknown-tenant' | 'unknown-client' | 'wrong-secret';
+export type ClientCheck = 'ok' | 'unknown-tenant' | 'unknown-client' | 'wrong-secret' | 'expired-secret';
+
+/** When a registered secret works, on the emulator clock (ms since epoch). */
+export interface ClientSecretOptions {
+  /**
+   * Before this, Entra refuses the secret as if it were wrong (AADSTS7000215): a new secret
+   * takes a while to reach every Entra replica. `Infinity` → never usable. Default: at once.
+   */
+  usableFrom?: number;
+  /** From this on, Entra refuses the secret as expired (AADSTS7000222). Default: never. */
+  expiresAt?: number;
+}
+
+interface SecretState {
+  usableFrom: number;
+  expiresAt: number;
+}
 
 function normalizeAudience(audience: string): string {
   return audience.trim().replace(/\/+$/, '').toLowerCase();
@@ -40,8 +56,8 @@ export class EntraIdentity {
   /** Lifetime of issued tokens (`expires_in`). Entra ID issues 60–90 minute tokens. */
   tokenLifetimeSeconds = 3599;
 
-  /** tenant (lower case) → client id (lower case) → secrets */
-  readonly #clients = new Map<string, Map<string, Set<string>>>();
+  /** tenant (lower case) → client id (lower case) → secret → when it works */
+  readonly #clients = new Map<string, Map<string, Map<string, SecretState>>>();
   readonly #tokens = new Map<string, IssuedToken>();
   readonly #baseUrl: string;
 
@@ -49,13 +65,24 @@ export class EntraIdentity {
     this.#baseUrl = baseUrl;
   }
 
-  /** Registers a service principal (app registration) with a client secret. Calling again adds another secret. */
-  addClient(tenantId: string, clientId: string, secret: string): void {
-    const tenant = this.#clients.get(tenantId.toLowerCase()) ?? new Map<string, Set<string>>();
+  /**
+   * Registers a service principal (app registration) with a client secret. Calling again adds
+   * another secret (or replaces the options of the same one). Without `secret` the client
+   * exists with no secret yet: sign-ins then fail as a wrong secret, not an unknown app.
+   */
+  addClient(tenantId: string, clientId: string, secret?: string, options: ClientSecretOptions = {}): void {
+    const tenant = this.#clients.get(tenantId.toLowerCase()) ?? new Map<string, Map<string, SecretState>>();
     this.#clients.set(tenantId.toLowerCase(), tenant);
-    const secrets = tenant.get(clientId.toLowerCase()) ?? new Set<string>();
+    const secrets = tenant.get(clientId.toLowerCase()) ?? new Map<string, SecretState>();
     tenant.set(clientId.toLowerCase(), secrets);
-    secrets.add(secret);
+    if (secret === undefined) return;
+    secrets.set(secret, { usableFrom: options.usableFrom ?? Number.NEGATIVE_INFINITY, expiresAt: options.expiresAt ?? Number.POSITIVE_INFINITY });
+  }
+
+  /** Changes when a registered secret expires (e.g. a test moving a credential's end date). */
+  setSecretExpiry(tenantId: string, clientId: string, secret: string, expiresAt: number): void {
+    const state = this.#clients.get(tenantId.toLowerCase())?.get(clientId.toLowerCase())?.get(secret);
+    if (state) state.expiresAt = expiresAt;
   }
 
   /** Revokes one secret of a client (already issued tokens stay valid, as in Entra ID). */
@@ -68,13 +95,15 @@ export class EntraIdentity {
     return this.#clients.has(tenantId.toLowerCase());
   }
 
-  /** Checks client credentials. */
-  checkClient(tenantId: string, clientId: string, secret: string): ClientCheck {
+  /** Checks client credentials at emulator time `now` (ms). */
+  checkClient(tenantId: string, clientId: string, secret: string, now: number = Date.now()): ClientCheck {
     const tenant = this.#clients.get(tenantId.toLowerCase());
     if (!tenant) return 'unknown-tenant';
     const secrets = tenant.get(clientId.toLowerCase());
     if (!secrets) return 'unknown-client';
-    return secrets.has(secret) ? 'ok' : 'wrong-secret';
+    const state = secrets.get(secret);
+    if (!state || now < state.usableFrom) return 'wrong-secret';
+    return now >= state.expiresAt ? 'expired-secret' : 'ok';
   }
 
   /** Issues an access token (an RS256 JWT shaped like Entra ID's v2 app tokens). */

@@ -2,8 +2,8 @@
  * The Azure emulator's HTTPS server and its public handle, {@link AzureEmulator}.
  *
  * One server answers for every emulated service, told apart by path: Entra ID
- * (`/{tenant}/oauth2/…`, `/{tenant}/v2.0/.well-known/…`), ARM (`/subscriptions/…`) and Blob
- * storage (`/acrlogs/…`). Each request goes through: record → fault injection → the service's
+ * (`/{tenant}/oauth2/…`, `/{tenant}/v2.0/.well-known/…`), ARM (`/subscriptions/…`), Blob
+ * storage (`/acrlogs/…`), Key Vault (`/vaults/…`), ACR data (`/registries/…`) and Graph (`/v1.0/…`). Each request goes through: record → fault injection → the service's
  * guard (auth, api-version) → route handler → the service's common headers.
  */
 import { readFileSync } from 'node:fs';
@@ -20,6 +20,7 @@ import { acrRoutes } from './acr/routes.ts';
 import { AcrStore } from './acr/store.ts';
 import { armFamily, ArmScopes } from './arm.ts';
 import { ensureTestCa } from './ca.ts';
+import { GraphEmulator } from './graph/index.ts';
 import { KeyVaultEmulator } from './keyvault/index.ts';
 import { RegistryDataEmulator } from './registry-data/index.ts';
 import type { FamilyPolicy } from './family.ts';
@@ -85,6 +86,8 @@ export class AzureEmulator {
   readonly keyVault: KeyVaultEmulator;
   /** ACR's data plane (tags, token exchange) at `https://localhost:PORT/registries/{name}`. */
   readonly registryData: RegistryDataEmulator;
+  /** Microsoft Graph v1.0 app registrations and client secrets at `https://localhost:PORT/v1.0/`. */
+  readonly graph: GraphEmulator;
   /** Every request received, oldest first. */
   readonly requests: RecordedRequest[] = [];
 
@@ -113,7 +116,8 @@ export class AzureEmulator {
     blob.router.add(...logBlobRoutes((registry, runId) => store.findRun(runId, this.#clock(), registry)));
     this.keyVault = new KeyVaultEmulator(this.identity, this.url, () => this.#clock());
     this.registryData = new RegistryDataEmulator(this.identity, this.url, () => this.#clock());
-    this.#families = [identityFamily(this.identity), arm, blob, this.keyVault.family, this.registryData.family];
+    this.graph = new GraphEmulator(this.identity, () => this.#clock(), (options) => this.#faults.add(options));
+    this.#families = [identityFamily(this.identity), arm, blob, this.keyVault.family, this.registryData.family, this.graph.family];
   }
 
   /** Starts the emulator; prefer {@link startAzureEmulator}. */

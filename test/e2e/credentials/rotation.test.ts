@@ -1,0 +1,148 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ids, type Harness } from '../../helpers/harness.ts';
+import { allSecrets, cred, DAY, scanNow, startCredentialHarness } from './setup.ts';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.stop();
+  h = undefined;
+});
+
+function cardsIn(harness: Harness, channel: string) {
+  return harness.slack.messages(channel);
+}
+
+function cardWith(harness: Harness, channel: string, text: string) {
+  return cardsIn(harness, channel).find((m) => JSON.stringify(m.blocks ?? []).includes(text));
+}
+
+async function rotate(harness: Harness, text: string): Promise<string> {
+  const res = await harness.command(text, { command: '/sp', userId: ids.admin, channelId: ids.devChannel });
+  const body = res.json as { text: string };
+  const jobId = /`(j[0-9a-z]{12})`/.exec(body.text)?.[1];
+  expect(jobId, body.text).toBeDefined();
+  return jobId!;
+}
+
+async function vaultState(harness: Harness) {
+  const versions = harness.azure.keyVault.secretVersions('kv-ops', cred.secretName);
+  return versions.at(-1)!;
+}
+
+/** Everything the product wrote outside Azure. */
+function outsideAzure(harness: Harness): string {
+  return [JSON.stringify(harness.slack.calls), JSON.stringify(harness.slack.responses), harness.logs.join('\n')].join('\n');
+}
+
+describe('expiry alerts', () => {
+  it('flags the right secrets of 2,500 apps over 3 pages, once per threshold', async () => {
+    h = await startCredentialHarness({
+      scoped: false,
+      prepare: (azure) => {
+        azure.graph.addApplications(2500, (i) => ({
+          displayName: `app-${String(i).padStart(4, '0')}`,
+          tenantId: ids.tenant,
+          // Every 100th app has a secret in 20 days, every 250th one expired yesterday, the rest are far off.
+          passwordCredentials: [{ displayName: 'ci', endDateTime: new Date(Date.now() + (i % 250 === 0 ? -1.5 : i % 100 === 0 ? 20.5 : 200) * DAY) }],
+        }));
+      },
+    });
+    await scanNow(h, 'scan-1');
+    await h.slack.waitFor(() => cardWith(h!, cred.alertChannel, 'Client secrets expiring'), 20_000);
+    const alert = JSON.stringify(cardWith(h, cred.alertChannel, 'Client secrets expiring')!.blocks);
+    // 20 apps at 20 days, 10 expired (every 250th; those are also multiples of 100), and the pipeline app at 5 days.
+    expect(alert).toContain('31 secrets crossed an alert threshold, 10 already expired');
+    expect((alert.match(/credential\.rotate/g) ?? []).length).toBe(31);
+    expect(alert).toContain('build-pipeline');
+    const pages = h.azure.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/v1.0/applications'));
+    expect(pages).toHaveLength(3);
+
+    await scanNow(h, 'scan-2');
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(cardsIn(h, cred.alertChannel)).toHaveLength(1); // nothing new: no second alert
+
+    // One secret moves from "20 days" to "6 days": it crosses the 7-day threshold, and only it is news.
+    const moved = h.azure.graph.applications().find((a) => a.displayName === 'app-0100')!;
+    h.azure.graph.setEndDateTime(moved.appId, 'ci', new Date(Date.now() + 6.5 * DAY));
+    await scanNow(h, 'scan-3');
+    await h.slack.waitFor(() => cardsIn(h!, cred.alertChannel).length === 2, 20_000);
+    const second = JSON.stringify(cardsIn(h, cred.alertChannel)[1]!.blocks);
+    expect(second).toContain('1 secret crossed an alert threshold');
+    expect(second).toContain('app-0100');
+  });
+
+  it('answers /sp expiring privately, and refuses non-admins', async () => {
+    h = await startCredentialHarness();
+    const refused = await h.command('expiring', { command: '/sp', userId: ids.alice });
+    expect((refused.json as { text: string }).text).toContain('admin');
+    const res = await h.command('expiring --days 10', { command: '/sp', userId: ids.admin });
+    expect((res.json as { text: string }).text).toContain('only you see it');
+    await h.slack.waitFor(() => h!.slack.responses.some((r) => JSON.stringify(r.body).includes('build-pipeline')), 10_000);
+    const answer = JSON.stringify(h.slack.responses.find((r) => JSON.stringify(r.body).includes('build-pipeline'))!.body);
+    expect(answer).toContain('ephemeral');
+    expect(answer).toContain('5 days left');
+  });
+});
+
+describe('rotation', () => {
+  it('adds, stores, verifies and removes the old secret after the grace period', async () => {
+    h = await startCredentialHarness({ credentials: '  gracePeriod: 2s' });
+    const jobId = await rotate(h, `rotate --app ${cred.pipelineApp}`);
+    await h.slack.waitFor(() => JSON.stringify(cardWith(h!, ids.devChannel, jobId)?.blocks ?? []).includes('Succeeded'), 30_000);
+    const app = h.azure.graph.application(cred.pipelineApp)!;
+    expect(app.passwordCredentials).toHaveLength(1);
+    const fresh = app.passwordCredentials[0]!;
+    expect(fresh.keyId).not.toBe(cred.oldKeyId);
+    const stored = await vaultState(h);
+    expect(stored.tags ?? {}).toMatchObject({ keyId: fresh.keyId, appId: cred.pipelineApp, rotatedBy: jobId });
+    expect(h.azure.keyVault.secretVersions('kv-ops', cred.secretName).at(-1)!.value).toBe(h.azure.graph.secretOf(cred.pipelineApp, fresh.keyId));
+    const ts = cardWith(h, ids.devChannel, jobId)!.ts;
+    await h.slack.waitFor(() => JSON.stringify(h!.slack.thread(ids.devChannel, ts)).includes('Removed old secret'), 5000);
+    const thread = JSON.stringify(h.slack.thread(ids.devChannel, ts));
+    for (const step of ['Added secret', 'New secret verified', 'will be removed at', 'Removed old secret']) expect(thread, thread).toContain(step);
+    for (const secret of allSecrets(h.azure, [cred.pipelineApp])) expect(outsideAzure(h)).not.toContain(secret);
+  });
+
+  it('waits for Entra ID to propagate the new secret, then succeeds', async () => {
+    h = await startCredentialHarness({ credentials: '  gracePeriod: 1s', prepare: (azure) => void (azure.graph.propagationMs = 3000) });
+    const jobId = await rotate(h, 'rotate --app build-pipeline');
+    await h.slack.waitFor(() => JSON.stringify(cardWith(h!, ids.devChannel, jobId)?.blocks ?? []).includes('Succeeded'), 30_000);
+    const thread = JSON.stringify(h.slack.thread(ids.devChannel, cardWith(h, ids.devChannel, jobId)!.ts));
+    expect(thread).toContain('has not accepted the new secret yet');
+    expect(h.azure.graph.application(cred.pipelineApp)!.passwordCredentials).toHaveLength(1);
+  });
+
+  it('removes the new secret, keeps the old one and says so when it never works', async () => {
+    h = await startCredentialHarness({ credentials: '  verifyTimeout: 3s', prepare: (azure) => azure.graph.neverPropagate(cred.pipelineApp) });
+    const jobId = await rotate(h, `rotate --app ${cred.pipelineApp}`);
+    await h.slack.waitFor(() => JSON.stringify(cardWith(h!, ids.devChannel, jobId)?.blocks ?? []).includes('Failed'), 30_000);
+    expect(h.azure.graph.application(cred.pipelineApp)!.passwordCredentials.map((p) => p.keyId)).toEqual([cred.oldKeyId]);
+    expect((await vaultState(h)).value).toBe(cred.oldSecret);
+    expect(JSON.stringify(cardWith(h, ids.devChannel, jobId)!.blocks)).toContain('the old secret is untouched');
+  });
+
+  for (const killAt of ['appId', 'stored', 'verified', 'grace'] as const) {
+    it(`ends with exactly one new, stored, verified secret when the worker is SIGKILLed at ${killAt}`, async () => {
+      h = await startCredentialHarness({ worker: 'child', credentials: '  gracePeriod: 2s', prepare: (azure) => void (azure.graph.propagationMs = 1500) });
+      const jobId = await rotate(h, `rotate --app ${cred.pipelineApp}`);
+      await h.slack.waitFor(async () => {
+        const raw = await h!.redis.hget(`chatops:jobs:${jobId}`, 'data');
+        const p = raw ? (JSON.parse(raw) as { progress: { phase: string; appId?: string; verifiedAt?: string } }).progress : undefined;
+        if (killAt === 'appId') return p?.appId !== undefined;
+        // 'verified' lasts an instant without consumers; its timestamp stays.
+        if (killAt === 'verified') return p?.verifiedAt !== undefined;
+        return p?.phase === killAt;
+      }, 20_000);
+      await h.killWorker();
+      await h.startWorker();
+      await h.slack.waitFor(() => JSON.stringify(cardWith(h!, ids.devChannel, jobId)?.blocks ?? []).includes('Succeeded'), 40_000);
+      const app = h.azure.graph.application(cred.pipelineApp)!;
+      expect(app.passwordCredentials).toHaveLength(1); // no orphan, old removed
+      const fresh = app.passwordCredentials[0]!;
+      expect(fresh.keyId).not.toBe(cred.oldKeyId);
+      expect((await vaultState(h)).tags?.keyId).toBe(fresh.keyId);
+      expect((await vaultState(h)).value).toBe(h.azure.graph.secretOf(cred.pipelineApp, fresh.keyId));
+      for (const secret of allSecrets(h.azure, [cred.pipelineApp])) expect(outsideAzure(h)).not.toContain(secret);
+    });
+  }
+});
