@@ -1,7 +1,7 @@
 import type { CredentialsConfig } from '../src/config/credentials-settings.ts';
 import { describeAzureError, isTransientAzureError, retryAfterOf } from '../src/core/azure-errors.ts';
 import type { JobReporter } from '../src/core/card.ts';
-import { credentialLine, expiryAlertCard } from '../src/core/credentials/cards.ts';
+import { credentialLine, expiryAlertCard, rotationCard } from '../src/core/credentials/cards.ts';
 import { daysLeft, describeDaysLeft, expiringCredentials, expiringTokenSlots, type ExpiringCredential } from '../src/core/credentials/expiry.ts';
 import type { ExpiryScanJobData, RotationJobData } from '../src/core/credentials/jobs.ts';
 import type { Applications, PrivateReplies, RegistryTokens } from '../src/core/credentials/ports.ts';
@@ -63,6 +63,8 @@ export function createExpiryScanJob(deps: ExpiryScanJobDeps): JobHandler<ExpiryS
           oldKeyId: c.keyId,
           progress: { phase: 'adding', steps: [] },
         };
+        // The card first (its record is set once, so later scans don't reset it), then the job.
+        await deps.reporter.openCard(rotationCard(data, 'queued'), { channelId: data.channelId, teamId: deps.teamId });
         await deps.jobs.submit('rotate-secret', rotationId, data);
         notes.push(md`Rotating ${c.appName} automatically as job ${rotationId} (${c.daysLeft} days left, autoRotate ${app.rotateBeforeDays} days ahead).`);
       }

@@ -84,6 +84,68 @@ describe('expiry alerts', () => {
   });
 });
 
+describe('rotation triggers', () => {
+  it('rotates from the Rotate button of an alert (admins only)', async () => {
+    h = await startCredentialHarness({ credentials: '  gracePeriod: 1s' });
+    await scanNow(h, 'scan-button');
+    await h.slack.waitFor(() => cardWith(h!, cred.alertChannel, 'credential.rotate'), 20_000);
+    const alert = cardWith(h, cred.alertChannel, 'credential.rotate')!;
+    const value = /"value":"([^"]+#\d+)"/.exec(JSON.stringify(alert.blocks))![1]!;
+    await h.click('credential.rotate', value, { userId: ids.alice, messageTs: alert.ts, channelId: cred.alertChannel });
+    await h.slack.waitFor(() => h!.slack.responses.some((r) => JSON.stringify(r.body).includes('admin')), 5000);
+    expect(h.azure.graph.application(cred.pipelineApp)!.passwordCredentials).toHaveLength(1);
+    await h.click('credential.rotate', value, { userId: ids.admin, messageTs: alert.ts, channelId: cred.alertChannel });
+    await h.slack.waitFor(() => JSON.stringify(cardWith(h!, cred.alertChannel, 'Rotate secret of build-pipeline')?.blocks ?? []).includes('Succeeded'), 30_000);
+    const app = h.azure.graph.application(cred.pipelineApp)!;
+    expect(app.passwordCredentials).toHaveLength(1);
+    expect(app.passwordCredentials[0]!.keyId).not.toBe(cred.oldKeyId);
+  });
+
+  it('rotates apps marked autoRotate from the scheduled scan, once however many scans see it', async () => {
+    h = await startCredentialHarness({ credentials: '  gracePeriod: 1s', app: '      autoRotate: true\n      rotateBeforeDays: 14' });
+    await scanNow(h, 'scan-auto-1');
+    await scanNow(h, 'scan-auto-2');
+    await h.slack.waitFor(() => JSON.stringify(cardWith(h!, cred.alertChannel, 'Rotate secret of build-pipeline')?.blocks ?? []).includes('Succeeded'), 30_000);
+    expect(h.slack.messages(cred.alertChannel).filter((m) => JSON.stringify(m.blocks ?? []).includes('Rotate secret of')).length).toBe(1);
+    const app = h.azure.graph.application(cred.pipelineApp)!;
+    expect(app.passwordCredentials).toHaveLength(1);
+    expect(app.passwordCredentials[0]!.keyId).not.toBe(cred.oldKeyId);
+  });
+});
+
+describe('rotation with consumers', () => {
+  it('redeploys the container groups that pull with the app, with the new secret, before removing the old one', async () => {
+    h = await startCredentialHarness({
+      registries: 'emulator',
+      credentials: '  gracePeriod: 1s',
+      app: '      consumers: [{ environment: dev, containerGroup: web }]',
+      dev: `    keyVaultUrl: KV_URL\n    registryCredentials: { username: ${cred.pipelineApp}, passwordSecret: ${cred.secretName} }`,
+      prepare: (azure) => {
+        azure.aci.addResourceGroup(ids.subscription, 'rg-dev', 'eastus');
+        azure.aci.allowImagesFrom(azure.registryData.endpoint('contosodev').replace(/^https:\/\//, '').split('/')[0]!);
+        azure.registryData.pushTag('contosodev', 'web', 'v1');
+        azure.aci.timing.provisionMs = 300;
+      },
+    });
+    const deploy = await h.command('create -n web --image web:v1', { command: '/aci', userId: ids.alice, channelId: ids.devChannel });
+    const deployId = /`(j[0-9a-z]{12})`/.exec((deploy.json as { text: string }).text)![1]!;
+    await h.slack.waitFor(() => JSON.stringify(cardWith(h!, ids.devChannel, deployId)?.blocks ?? []).includes('Succeeded'), 20_000);
+    const pulls = () => h!.azure.aci.puts('web').map((p) => (p.body as { properties: { imageRegistryCredentials: { password: string }[] } }).properties.imageRegistryCredentials[0]!.password);
+    expect(pulls()).toEqual([cred.oldSecret]);
+
+    const jobId = await rotate(h, `rotate --app ${cred.pipelineApp}`);
+    await h.slack.waitFor(() => JSON.stringify(cardWith(h!, ids.devChannel, jobId)?.blocks ?? []).includes('Succeeded'), 30_000);
+    const fresh = h.azure.graph.application(cred.pipelineApp)!.passwordCredentials[0]!;
+    expect(h.azure.graph.application(cred.pipelineApp)!.passwordCredentials).toHaveLength(1);
+    expect(pulls()).toEqual([cred.oldSecret, h.azure.graph.secretOf(cred.pipelineApp, fresh.keyId)]);
+    // The redeploy happened before the old secret went.
+    const redeployAt = h.azure.aci.puts('web')[1]!.at.getTime();
+    const removed = h.azure.requests.find((r) => r.method === 'POST' && r.path.endsWith('/removePassword'))!;
+    expect(removed.at.getTime()).toBeGreaterThanOrEqual(redeployAt);
+    for (const secret of allSecrets(h.azure, [cred.pipelineApp])) expect(outsideAzure(h)).not.toContain(secret);
+  });
+});
+
 describe('rotation', () => {
   it('adds, stores, verifies and removes the old secret after the grace period', async () => {
     h = await startCredentialHarness({ credentials: '  gracePeriod: 2s' });

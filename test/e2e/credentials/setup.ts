@@ -18,6 +18,10 @@ export interface CredentialOptions extends HarnessOptions {
   credentials?: string;
   /** List `applications:` (the pipeline app); omit to scan every app. */
   scoped?: boolean;
+  /** Extra YAML under the pipeline app's entry (indented six spaces), e.g. `      autoRotate: true`. */
+  app?: string;
+  /** Extra YAML under `environments.dev` (indented four spaces). */
+  dev?: string;
   /** A one-off setup on the emulator before start. */
   prepare?: (azure: AzureEmulator) => void;
 }
@@ -28,6 +32,7 @@ function yaml(azure: AzureEmulator, options: CredentialOptions): string {
     : `  applications:
     - appId: ${cred.pipelineApp}
       secretName: ${cred.secretName}
+${options.app ?? ''}
 `;
   return `
 defaultEnvironment: dev
@@ -38,11 +43,12 @@ environments:
     location: eastus
     registry: contosodev
     channels: [${ids.devChannel}]
+${(options.dev ?? '').replace('KV_URL', azure.keyVault.vaultUrl('kv-ops'))}
 access:
   admins: [${ids.admin}]
   team: { id: ${ids.team}, appId: ${ids.app} }
   roles:
-    dev: { builder: [${ids.devs}], viewer: ["*"] }
+    dev: { builder: [${ids.devs}], deployer: [${ids.devs}], viewer: ["*"] }
 credentials:
   alertChannel: ${cred.alertChannel}
   schedule: "0 0 1 1 *"
