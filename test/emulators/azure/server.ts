@@ -116,6 +116,7 @@ export class AzureEmulator {
     blob.router.add(...logBlobRoutes((registry, runId) => store.findRun(runId, this.#clock(), registry)));
     this.keyVault = new KeyVaultEmulator(this.identity, this.url, () => this.#clock());
     this.registryData = new RegistryDataEmulator(this.identity, this.url, () => this.#clock());
+    this.registryData.basicAuth = (registry, username, password) => this.acr.checkTokenPassword(registry, username, password);
     this.graph = new GraphEmulator(this.identity, () => this.#clock(), (options) => this.#faults.add(options));
     this.#families = [identityFamily(this.identity), arm, blob, this.keyVault.family, this.registryData.family, this.graph.family];
   }

@@ -2,6 +2,7 @@
  * Test controls of the emulated Azure Container Registry (`emulator.acr`): declare registries,
  * script how runs end, force completions, read runs and logs.
  */
+import { checkTokenPassword, newTokenPassword, type TokenSlot } from './tokens.ts';
 import { endRun, runJson } from './run.ts';
 import type { RunJson, RunOutcome, RunScenario } from './run.ts';
 import type { RegistryOptions } from './registry.ts';
@@ -71,6 +72,39 @@ export class AcrEmulator {
   addRegistry(options: RegistryOptions): RegistryInfo {
     const r = this.#store.addRegistry(options, this.#clock());
     return { subscriptionId: r.subscriptionId, resourceGroup: r.resourceGroup, name: r.name, location: r.location, loginServer: r.loginServer, id: r.id, runIdPrefix: r.runIdPrefix };
+  }
+
+  /** Declares a repository-scoped token with password slots (values random unless given). */
+  addToken(registryName: string, tokenName: string, options: { scopeMapId?: string; status?: 'enabled' | 'disabled'; passwords?: { name: TokenSlot; value?: string; expiry?: Date; creationTime?: Date }[] } = {}): { id: string } {
+    const registry = this.#store.registries.get(registryName.toLowerCase());
+    if (!registry) throw new Error(`Registry '${registryName}' is not declared.`);
+    const id = `${registry.id}/tokens/${tokenName}`;
+    const now = this.#clock();
+    this.#store.tokens.of(registry.name).set(tokenName.toLowerCase(), {
+      id,
+      name: tokenName,
+      status: options.status ?? 'enabled',
+      scopeMapId: options.scopeMapId ?? `${registry.id}/scopeMaps/_repositories_pull`,
+      created: now,
+      passwords: new Map((options.passwords ?? [{ name: 'password1' as const }]).map((p) => [p.name, { value: p.value ?? newTokenPassword(), creationTime: p.creationTime?.getTime() ?? now, ...(p.expiry && { expiry: p.expiry.getTime() }) }])),
+    });
+    return { id };
+  }
+
+  /** A token's slots (names, creation times, expiries; no values), or undefined. */
+  token(registryName: string, tokenName: string): { id: string; name: string; status: string; passwords: { name: TokenSlot; creationTime: Date; expiry?: Date }[] } | undefined {
+    const t = this.#store.tokens.of(registryName).get(tokenName.toLowerCase());
+    return t && { id: t.id, name: t.name, status: t.status, passwords: [...t.passwords].map(([name, p]) => ({ name, creationTime: new Date(p.creationTime), ...(p.expiry !== undefined && { expiry: new Date(p.expiry) }) })) };
+  }
+
+  /** A slot's current value (tests only). */
+  tokenPassword(registryName: string, tokenName: string, slot: TokenSlot): string | undefined {
+    return this.#store.tokens.of(registryName).get(tokenName.toLowerCase())?.passwords.get(slot)?.value;
+  }
+
+  /** Whether the registry would accept `docker login -u <token> -p <password>` now. */
+  checkTokenPassword(registryName: string, tokenName: string, password: string): boolean {
+    return checkTokenPassword(this.#store.tokens, registryName, tokenName, password, this.#clock());
   }
 
   /** Queues scenarios, used one per scheduled run (any registry) before the default applies. */

@@ -13,6 +13,8 @@
  * | `PATCH /runs/{id}` | 200 Run (`isArchiveEnabled`) |
  * | `POST /runs/{id}/listLogSasUrl` | 200 `{logLink}` |
  * | `POST /runs/{id}/cancel` | 200, or 202 + `Location` when `cancelDelayMs` > 0 |
+ *
+ * Tokens and `generateCredentials`: see tokens.ts.
  */
 import { badRequest } from '../arm-errors.ts';
 import { empty, json } from '../http.ts';
@@ -26,6 +28,7 @@ import { registryJson } from './registry.ts';
 import { advance, endRun, isTerminal, runJson } from './run.ts';
 import type { DockerBuildRequest, EmulatedRun } from './run.ts';
 import type { AcrStore } from './store.ts';
+import { tokenRoutes } from './tokens.ts';
 
 const REGISTRY = '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.ContainerRegistry/registries/{registryName}';
 const RUNS_API = '2019-06-01-preview';
@@ -138,6 +141,7 @@ export function acrRoutes(store: AcrStore): Route[] {
     });
 
   return [
+    ...tokenRoutes(REGISTRY, store.tokens, withRegistry, CORE_VERSIONS),
     { method: 'GET', pattern: REGISTRY, apiVersions: CORE_VERSIONS, handler: withRegistry((registry) => json(200, registryJson(registry))) },
     {
       method: 'POST',

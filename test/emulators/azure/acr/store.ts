@@ -1,4 +1,5 @@
 /** ACR state: registries, their runs, queued scenarios and run timing. */
+import { TokenStore } from './tokens.ts';
 import { resourceNotFound } from '../arm-errors.ts';
 import type { ArmScopes } from '../arm.ts';
 import type { Reply } from '../http.ts';
@@ -49,6 +50,8 @@ export class AcrStore {
 
   /** By lower-case registry name (registry names are globally unique in Azure). */
   readonly registries = new Map<string, EmulatedRegistry>();
+  /** Repository-scoped tokens (see tokens.ts). */
+  readonly tokens = new TokenStore();
   /** Pending 202 cancellations: operation id → run. */
   readonly cancelOperations = new Map<string, EmulatedRun>();
   readonly scenarios: RunScenario[] = [];

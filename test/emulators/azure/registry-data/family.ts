@@ -91,6 +91,20 @@ function routes(store: RegistryDataStore, identity: EntraIdentity): Route[] {
       },
     },
     {
+      // `docker login` with a token: the Docker token flow, Basic credentials on a GET.
+      method: 'GET',
+      pattern: '/registries/{registry}/oauth2/token',
+      handler(ctx) {
+        const registry = registryOf(ctx);
+        const basic = /^Basic\s+(\S+)$/i.exec(ctx.req.headers.authorization ?? '')?.[1];
+        const [user = '', ...rest] = basic ? Buffer.from(basic, 'base64').toString('utf8').split(':') : [];
+        if (!basic || !store.basicAuth(registry.name, user, rest.join(':'))) {
+          return acrError(401, 'UNAUTHORIZED', 'authentication required, visit https://aka.ms/acr/authorization for more information.', undefined, { 'WWW-Authenticate': `Basic realm="${registry.loginServer}"` });
+        }
+        return json(200, { access_token: issue('access', registry, user, ctx.now, ctx.req.query.scope ?? '') });
+      },
+    },
+    {
       method: 'POST',
       pattern: '/registries/{registry}/oauth2/token',
       handler(ctx) {

@@ -20,6 +20,11 @@ export class RegistryDataEmulator {
   readonly #clock: () => number;
 
   /** @internal Created by the emulator. */
+  /** @internal How `docker login` credentials are checked (the server wires ACR's tokens in). */
+  set basicAuth(check: (registry: string, username: string, password: string) => boolean) {
+    this.#store.basicAuth = check;
+  }
+
   constructor(identity: EntraIdentity, baseUrl: string, clock: () => number) {
     this.#baseUrl = baseUrl;
     this.#clock = clock;

@@ -29,6 +29,8 @@ export interface AcrToken {
 export class RegistryDataStore {
   readonly registries = new Map<string, DataRegistry>();
   readonly tokens = new Map<string, AcrToken>();
+  /** Checks `docker login` credentials (repository-scoped tokens live in the ACR control plane). */
+  basicAuth: (registry: string, username: string, password: string) => boolean = () => false;
   /** Items per `_tags` / `_catalog` page when the client sends no `n` (ACR's default is 100). */
   pageSize = 100;
 
