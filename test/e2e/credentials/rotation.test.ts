@@ -47,14 +47,17 @@ describe('expiry alerts', () => {
         }));
       },
     });
+    // Graph throttles the first page: the scan waits Retry-After and goes on.
+    h.azure.graph.throttleNext(1, 1);
     await scanNow(h, 'scan-1');
     await h.slack.waitFor(() => cardWith(h!, cred.alertChannel, 'Client secrets expiring'), 20_000);
+    expect(h.azure.requests.filter((r) => r.path.startsWith('/v1.0/applications') && r.status === 429)).toHaveLength(1);
     const alert = JSON.stringify(cardWith(h, cred.alertChannel, 'Client secrets expiring')!.blocks);
     // 20 apps at 20 days, 10 expired (every 250th; those are also multiples of 100), and the pipeline app at 5 days.
     expect(alert).toContain('31 secrets crossed an alert threshold, 10 already expired');
     expect((alert.match(/credential\.rotate/g) ?? []).length).toBe(31);
     expect(alert).toContain('build-pipeline');
-    const pages = h.azure.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/v1.0/applications'));
+    const pages = h.azure.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/v1.0/applications') && r.status === 200);
     expect(pages).toHaveLength(3);
 
     await scanNow(h, 'scan-2');
@@ -207,4 +210,35 @@ describe('rotation', () => {
       for (const secret of allSecrets(h.azure, [cred.pipelineApp])) expect(outsideAzure(h)).not.toContain(secret);
     });
   }
+});
+
+describe('registry tokens', () => {
+  it('alerts on an expiring token password and rotates the slot not in use, then retires the other', async () => {
+    h = await startCredentialHarness({
+      registries: 'emulator',
+      credentials: '  gracePeriod: 1s',
+      prepare: (azure) => {
+        azure.acr.addToken('contosodev', 'ci-pull', { passwords: [{ name: 'password1', value: 'token-password-one-in-use', expiry: new Date(Date.now() + 2.5 * DAY) }] });
+        azure.keyVault.setSecret('kv-ops', 'acr-token-contosodev-ci-pull', 'token-password-one-in-use', { tags: { slot: 'password1' } });
+      },
+    });
+    await scanNow(h, 'scan-tokens');
+    await h.slack.waitFor(() => cardWith(h!, cred.alertChannel, 'registry token contosodev/ci-pull'), 20_000);
+
+    const res = await h.command('token rotate --name ci-pull', { command: '/acr', userId: ids.admin, channelId: ids.devChannel });
+    const jobId = /`(j[0-9a-z]{12})`/.exec((res.json as { text: string }).text)![1]!;
+    await h.slack.waitFor(() => JSON.stringify(cardWith(h!, ids.devChannel, jobId)?.blocks ?? []).includes('Succeeded'), 30_000);
+    const token = h.azure.acr.token('contosodev', 'ci-pull')!;
+    expect(token.passwords.map((p) => p.name)).toEqual(['password2']);
+    const fresh = h.azure.acr.tokenPassword('contosodev', 'ci-pull', 'password2')!;
+    const stored = h.azure.keyVault.secretVersions('kv-ops', 'acr-token-contosodev-ci-pull').at(-1)!;
+    expect(stored.value).toBe(fresh);
+    expect(stored.tags).toMatchObject({ slot: 'password2', token: 'ci-pull' });
+    expect(h.azure.acr.checkTokenPassword('contosodev', 'ci-pull', fresh)).toBe(true);
+    expect(h.azure.acr.checkTokenPassword('contosodev', 'ci-pull', 'token-password-one-in-use')).toBe(false);
+    expect(outsideAzure(h)).not.toContain(fresh);
+
+    const refused = await h.command('token rotate --name ci-pull', { command: '/acr', userId: ids.alice, channelId: ids.devChannel });
+    expect((refused.json as { text: string }).text).toContain('admin');
+  });
 });
