@@ -86,6 +86,21 @@ export class AzureAcrBuilds implements AcrBuilds {
     }
   }
 
+  async listRuns(ref: RegistryRef, options: { top: number; status?: string }): Promise<RunInfo[]> {
+    try {
+      const runs: RunInfo[] = [];
+      const filter = options.status ? `status eq '${options.status}'` : undefined;
+      // `$top` bounds the page ACR sends; stopping here means no further page is fetched.
+      for await (const run of this.#client(ref.subscriptionId).runs.list(ref.resourceGroup, ref.registry, { top: options.top, ...(filter && { filter }) })) {
+        runs.push(toRunInfo(run));
+        if (runs.length >= options.top) break;
+      }
+      return runs.slice(0, options.top);
+    } catch (err) {
+      throw toAzureOperationError(err, `list the runs of registry ${ref.registry}`);
+    }
+  }
+
   async cancelRun(ref: RegistryRef, runId: string): Promise<void> {
     try {
       await this.#client(ref.subscriptionId).runs.beginCancelAndWait(ref.resourceGroup, ref.registry, runId, {
@@ -111,6 +126,9 @@ function toRunInfo(run: Run): RunInfo {
   return {
     runId: run.runId ?? run.name ?? 'unknown',
     status: run.status ?? 'Queued',
+    ...(run.runType && { runType: run.runType }),
+    ...(run.task && { taskName: run.task }),
+    ...(run.sourceTrigger?.eventType && { trigger: run.sourceTrigger.eventType }),
     ...(run.createTime && { createTime: new Date(run.createTime) }),
     ...(run.startTime && { startTime: new Date(run.startTime) }),
     ...(run.finishTime && { finishTime: new Date(run.finishTime) }),

@@ -1,10 +1,11 @@
 import type { AciActionJobData } from './deploy/aci-action-job.ts';
 import type { BuildJobData } from './build/build-job.ts';
+import type { AcrQueryJobData } from './build/acr-query.ts';
 import type { DeployJobData } from './deploy/deploy-job.ts';
 import type { ExpiryScanJobData, RotationJobData, TokenRotationJobData } from './credentials/jobs.ts';
 
 /** Job kinds the worker runs; each has a module in `jobs/`. */
-export const JobKind = { Build: 'build', CancelBuild: 'cancel-build', Deploy: 'deploy', AciAction: 'aci-action', ExpiryScan: 'expiry-scan', RotateSecret: 'rotate-secret', RotateToken: 'rotate-token' } as const;
+export const JobKind = { Build: 'build', CancelBuild: 'cancel-build', Deploy: 'deploy', AciAction: 'aci-action', ExpiryScan: 'expiry-scan', RotateSecret: 'rotate-secret', RotateToken: 'rotate-token', AcrQuery: 'acr-query' } as const;
 export type JobKind = (typeof JobKind)[keyof typeof JobKind];
 
 export interface CancelBuildJobData {
@@ -20,6 +21,7 @@ export interface JobDataByKind {
   'expiry-scan': ExpiryScanJobData;
   'rotate-secret': RotationJobData;
   'rotate-token': TokenRotationJobData;
+  'acr-query': AcrQueryJobData;
 }
 
 export type JobState = 'waiting' | 'active' | 'delayed' | 'completed' | 'failed' | 'unknown';

@@ -35,6 +35,9 @@ export class FakeAcr implements AcrBuilds {
     this.#maybeFail('list');
     return [...this.runs.values()].filter((r) => !r.createTime || r.createTime >= since);
   }
+  async listRuns(_ref: RegistryRef, options: { top: number }): Promise<RunInfo[]> {
+    return (await this.listRunsSince(_ref, new Date(0))).slice(0, options.top);
+  }
   async cancelRun(_ref: RegistryRef, runId: string): Promise<void> {
     this.#maybeFail('cancel');
     const run = this.runs.get(runId)!;

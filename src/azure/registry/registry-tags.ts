@@ -40,6 +40,35 @@ export class AzureRegistryTags implements RegistryTags {
     }
   }
 
+  async listRepositories(registry: RegistryResourceRef): Promise<string[]> {
+    const loginServer = await this.#loginServer(registry);
+    try {
+      const names: string[] = [];
+      for await (const name of this.#dataClient(loginServer).listRepositoryNames()) names.push(name);
+      return names.sort();
+    } catch (err) {
+      throw toAzureOperationError(err, `list the repositories of registry ${registry.name}`);
+    }
+  }
+
+  async listTags(registry: RegistryResourceRef, repository: string, options: { top: number; orderby: 'time_desc' | 'time_asc' }): Promise<{ name: string; digest: string; createdOn?: string }[]> {
+    const loginServer = await this.#loginServer(registry);
+    try {
+      const tags: { name: string; digest: string; createdOn?: string }[] = [];
+      // The SDK lists a repository's tags from any artifact handle: listTagProperties sends no
+      // digest filter, so this is every tag of the repository, not only those of `latest`.
+      const artifact = this.#dataClient(loginServer).getArtifact(repository, 'latest');
+      const pages = artifact.listTagProperties({ order: options.orderby === 'time_asc' ? 'LastUpdatedOnAscending' : 'LastUpdatedOnDescending' });
+      for await (const tag of pages) {
+        tags.push({ name: tag.name, digest: tag.digest, ...(tag.createdOn && { createdOn: tag.createdOn.toISOString() }) });
+        if (tags.length >= options.top) break;
+      }
+      return tags.slice(0, options.top);
+    } catch (err) {
+      throw toAzureOperationError(err, `list the tags of ${repository} in registry ${registry.name}`);
+    }
+  }
+
   loginServer(registry: RegistryResourceRef): Promise<string> {
     return this.#loginServer(registry);
   }

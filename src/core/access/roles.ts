@@ -82,6 +82,11 @@ export const requiredRole: Readonly<Record<string, RoleRequirement>> = {
   'sp.*': role('admin', 'manage service principal credentials'),
   'acr.token.*': role('admin', 'manage registry tokens'),
   'acr.replication.delete': role('admin', 'delete registry replications'),
+  'acr.runs': role('viewer', 'list registry runs'),
+  'acr.logs': role('viewer', 'read run logs'),
+  'acr.cancel': role('builder', 'cancel runs'),
+  'acr.repository.list': role('viewer', 'list repositories'),
+  'acr.repository.show-tags': role('viewer', 'list tags'),
 };
 
 /** What an action not in {@link requiredRole} needs: admin only, so a forgotten entry fails closed. */

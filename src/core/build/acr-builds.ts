@@ -14,6 +14,10 @@ export interface RunImage {
 
 export interface RunInfo {
   runId: string;
+  /** `QuickBuild`, `AutoBuild` (task), … */
+  runType?: string;
+  taskName?: string;
+  trigger?: string;
   status: AcrRunStatus | string;
   createTime?: Date;
   startTime?: Date;
@@ -41,6 +45,8 @@ export interface AcrBuilds {
   getRun(ref: RegistryRef, runId: string): Promise<RunInfo>;
   /** Quick builds created at or after `since`, newest first. */
   listRunsSince(ref: RegistryRef, since: Date): Promise<RunInfo[]>;
+  /** Recent runs of every kind (quick builds and task runs), newest first. */
+  listRuns(ref: RegistryRef, options: { top: number; status?: string }): Promise<RunInfo[]>;
   cancelRun(ref: RegistryRef, runId: string): Promise<void>;
   /** A read-only SAS URL to the run's log blob. A capability: never log or persist it. */
   getLogUrl(ref: RegistryRef, runId: string): Promise<string>;

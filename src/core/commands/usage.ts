@@ -19,6 +19,8 @@ export const ACR_USAGE = [
   'Subcommands:',
   '`/acr build` builds an image with Azure Container Registry from a git URL.',
   '`/acr token rotate --name TOKEN` rotates a repository-scoped token’s password (admins).',
+  '`/acr runs`, `/acr logs RUN_ID`, `/acr cancel RUN_ID` list runs, attach a log, cancel a run.',
+  '`/acr repository list`, `/acr repository show-tags REPO` list repositories and tags with digests.',
   'Run `/acr build help` for its options.',
 ].join('\n');
 

@@ -9,6 +9,7 @@ const commandLines: readonly { action: string; line: string }[] = [
   { action: 'aci.deploy', line: '`/aci create -n NAME --image IMAGE [options]` deploys a container group (approval where required).' },
   { action: 'aci.restart', line: '`/aci restart|stop|start|delete -n NAME` changes a container group.' },
   { action: 'aci.show', line: '`/aci show|logs -n NAME`, `/aci list` look at container groups.' },
+  { action: 'acr.runs', line: '`/acr runs`, `/acr logs RUN_ID`, `/acr repository list`, `/acr repository show-tags REPO` look at the registry.' },
   { action: 'acr.token.rotate', line: '`/acr token rotate --name TOKEN` rotates a registry token’s password.' },
   { action: 'sp.rotate', line: '`/sp expiring [--days N]`, `/sp list`, `/sp show --app A`, `/sp rotate --app A` client secrets: expiry and rotation.' },
   { action: 'ops.job', line: '`/ops job JOB_ID` shows the state of a job.' },

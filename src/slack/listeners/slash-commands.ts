@@ -9,6 +9,7 @@ import { aciLifecycle } from '../commands/aci-lifecycle.ts';
 import { acrBuild } from '../commands/acr-build.ts';
 import { sp } from '../commands/sp.ts';
 import { acrTokenRotate } from '../commands/acr-token.ts';
+import { acrRegistry } from '../commands/acr-registry.ts';
 import { Refused, type CommandContext, type CommandDeps } from '../commands/context.ts';
 import { help } from '../commands/help.ts';
 import { opsAudit } from '../commands/ops-audit.ts';
@@ -84,6 +85,12 @@ async function dispatch(ctx: CommandContext, parsed: ParsedCommand, client: Para
     case 'aci.start':
     case 'aci.delete':
       return { reply: await aciLifecycle(ctx, parsed) };
+    case 'acr.runs':
+    case 'acr.logs':
+    case 'acr.cancel':
+    case 'acr.repository.list':
+    case 'acr.repository.show-tags':
+      return { reply: await acrRegistry(ctx, parsed) };
     case 'acr.token.rotate':
       return { reply: await acrTokenRotate(ctx, parsed) };
     case 'sp.expiring':

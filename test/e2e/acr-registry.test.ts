@@ -1,0 +1,87 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ids, startHarness, type Harness } from '../helpers/harness.ts';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.stop();
+  h = undefined;
+});
+
+function cardOf(harness: Harness, jobId: string) {
+  return harness.slack.messages(ids.devChannel).find((m) => JSON.stringify(m.blocks ?? []).includes(jobId));
+}
+
+async function run(harness: Harness, text: string, userId: string = ids.alice): Promise<string> {
+  const res = await harness.command(text, { userId });
+  const body = res.json as { text: string };
+  const jobId = /`(j[0-9a-z]{12})`/.exec(body.text)?.[1];
+  expect(jobId, body.text).toBeDefined();
+  return jobId!;
+}
+
+async function finished(harness: Harness, jobId: string): Promise<string> {
+  // The status label, not the title: "Runs of … (Failed)" is a filter, not an outcome.
+  await harness.slack.waitFor(() => /\*:(white_check_mark|x): (Succeeded|Failed)\*/.test(JSON.stringify(cardOf(harness, jobId)?.blocks ?? [])), 20_000).catch((err: unknown) => {
+    throw new Error(`job ${jobId} never finished: ${JSON.stringify(cardOf(harness, jobId)?.blocks ?? [])} ${harness.logs.filter((l) => l.includes('"level":50') || l.includes('"level":40')).slice(-3).join('\n')}`, { cause: err });
+  });
+  const card = cardOf(harness, jobId)!;
+  await harness.slack.waitFor(() => harness.slack.thread(ids.devChannel, card.ts).length > 0 || harness.slack.files.some((f) => f.threadTs === card.ts), 5000).catch(() => {});
+  return JSON.stringify(card.blocks);
+}
+
+describe('/acr runs, logs and cancel', () => {
+  it('lists recent runs (filtered too) and attaches a run’s log', async () => {
+    h = await startHarness({ azure: { queuedMs: 100, buildDurationMs: 600, logLineIntervalMs: 50 } });
+    const build = await run(h, 'build -t web:v1 https://github.com/org/app.git#main');
+    await finished(h, build);
+
+    const runs = await run(h, 'runs --top 5');
+    expect(await finished(h, runs)).toContain('most recent run');
+    const list = JSON.stringify(h.slack.thread(ids.devChannel, cardOf(h, runs)!.ts));
+    expect(list).toMatch(/ca1\s+Succeeded/);
+    expect(h.azure.requests.some((r) => r.method === 'GET' && r.path.endsWith('/runs') && r.query.$top === '5')).toBe(true);
+
+    const logs = await run(h, 'logs ca1');
+    expect(await finished(h, logs)).toContain('Run ca1 is Succeeded');
+    await h.slack.waitFor(() => h!.slack.files.some((f) => f.filename === 'run-ca1.log'), 5000);
+    expect(h.slack.files.find((f) => f.filename === 'run-ca1.log')!.content).toMatch(/Step 1\/\d/);
+
+    const missing = await h.command('logs nope!', { userId: ids.alice });
+    expect((missing.json as { text: string }).text).toContain("isn't a run id");
+
+    const filtered = await run(h, 'runs --status Failed');
+    const filteredCard = await finished(h, filtered);
+    expect(filteredCard, filteredCard).toContain('No runs with status Failed');
+  });
+
+  it('cancels a running run for a builder and refuses a viewer', async () => {
+    h = await startHarness({ azure: { queuedMs: 100, buildDurationMs: 20_000, logLineIntervalMs: 200 } });
+    await run(h, 'build -t web:v2 https://github.com/org/app.git#main');
+    await h.slack.waitFor(() => h!.azure.count('POST', /\/scheduleRun$/) === 1, 10_000);
+    const refused = await h.command('cancel ca1', { userId: ids.carol });
+    expect((refused.json as { text: string }).text).toContain('builder');
+    const cancel = await run(h, 'cancel ca1');
+    expect(await finished(h, cancel)).toContain('Run ca1 was canceled');
+    expect(h.azure.count('POST', /\/runs\/ca1\/cancel$/)).toBe(1);
+  });
+});
+
+describe('/acr repository', () => {
+  it('lists repositories, and tags with their digests', async () => {
+    h = await startHarness({ registries: 'emulator' });
+    const v1 = h.azure.registryData.pushTag('contosodev', 'team/web', 'v1');
+    await new Promise((r) => setTimeout(r, 20));
+    const v2 = h.azure.registryData.pushTag('contosodev', 'team/web', 'v2');
+    h.azure.registryData.pushTag('contosodev', 'api', 'v1');
+
+    const repos = await run(h, 'repository list', ids.carol);
+    expect(await finished(h, repos)).toContain('2 repositories');
+    expect(JSON.stringify(h.slack.thread(ids.devChannel, cardOf(h, repos)!.ts))).toMatch(/api\\nteam\/web/);
+
+    const tags = await run(h, 'repository show-tags team/web --top 10', ids.carol);
+    expect(await finished(h, tags)).toContain('2 tags of team/web');
+    const thread = JSON.stringify(h.slack.thread(ids.devChannel, cardOf(h, tags)!.ts));
+    expect(thread).toContain(v1);
+    expect(thread).toContain(v2);
+  });
+});
