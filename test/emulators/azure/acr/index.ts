@@ -1,8 +1,10 @@
 /**
  * Test controls of the emulated Azure Container Registry (`emulator.acr`): declare registries,
- * script how runs end, force completions, read runs and logs.
+ * script how runs end, force completions, read runs and logs; declare repository-scoped tokens
+ * and check their passwords.
  */
-import { checkTokenPassword, newTokenPassword, type TokenSlot } from './tokens.ts';
+import { checkTokenPassword, newTokenPassword, provisioningState, TOKEN_SLOTS, validTokenName } from './tokens.ts';
+import type { TokenPasswordState, TokenSlot, TokenStatus } from './tokens.ts';
 import { endRun, runJson } from './run.ts';
 import type { RunJson, RunOutcome, RunScenario } from './run.ts';
 import type { RegistryOptions } from './registry.ts';
@@ -11,6 +13,29 @@ import type { AcrStore, AcrTiming } from './store.ts';
 export type { RegistryOptions } from './registry.ts';
 export type { RunJson, RunOutcome, RunScenario, RunStatus } from './run.ts';
 export type { AcrTiming } from './store.ts';
+export type { TokenSlot, TokenStatus } from './tokens.ts';
+
+/** Options of {@link AcrEmulator.addToken}. */
+export interface AddTokenOptions {
+  /** Default: the registry's `_repositories_pull` scope map. */
+  scopeMapId?: string;
+  /** Default `enabled`. */
+  status?: TokenStatus;
+  /** Default: `password1` with a random value. `[]`: no passwords. */
+  passwords?: { name: TokenSlot; value?: string; expiry?: Date; creationTime?: Date }[];
+}
+
+/** A token as {@link AcrEmulator.token} shows it. */
+export interface TokenSnapshot {
+  id: string;
+  name: string;
+  status: TokenStatus;
+  scopeMapId: string;
+  /** `Creating` / `Updating` while a PUT / PATCH operation is in progress, else `Succeeded`. */
+  provisioningState: string;
+  /** Present slots, `password1` first. */
+  passwords: { name: TokenSlot; creationTime: Date; expiry?: Date }[];
+}
 
 /** A declared registry. */
 export interface RegistryInfo {
@@ -74,35 +99,83 @@ export class AcrEmulator {
     return { subscriptionId: r.subscriptionId, resourceGroup: r.resourceGroup, name: r.name, location: r.location, loginServer: r.loginServer, id: r.id, runIdPrefix: r.runIdPrefix };
   }
 
-  /** Declares a repository-scoped token with password slots (values random unless given). */
-  addToken(registryName: string, tokenName: string, options: { scopeMapId?: string; status?: 'enabled' | 'disabled'; passwords?: { name: TokenSlot; value?: string; expiry?: Date; creationTime?: Date }[] } = {}): { id: string } {
+  /** Tokens per `tokens.list` page before a `nextLink` (default 20). */
+  get tokenPageSize(): number {
+    return this.#store.tokens.pageSize;
+  }
+  set tokenPageSize(size: number) {
+    this.#store.tokens.pageSize = size;
+  }
+
+  /**
+   * How long token operations (PUT, PATCH, DELETE, generateCredentials) report "in progress"
+   * to the SDK's poller (default 0: done at the first poll). Their effect is immediate either way.
+   */
+  get tokenOperationMs(): number {
+    return this.#store.tokens.operationMs;
+  }
+  set tokenOperationMs(ms: number) {
+    this.#store.tokens.operationMs = ms;
+  }
+
+  /**
+   * Declares a repository-scoped token of a declared registry. Passwords: `password1` with a
+   * random value unless `passwords` says otherwise (`[]` for none); values are random unless
+   * given, creation times default to now, no expiry unless given. Scope map default:
+   * the registry's `_repositories_pull`. Throws for an undeclared registry, a name ACR would
+   * refuse (5-50 letters, digits, hyphens) or a token that already exists.
+   */
+  addToken(registryName: string, tokenName: string, options: AddTokenOptions = {}): { id: string } {
     const registry = this.#store.registries.get(registryName.toLowerCase());
     if (!registry) throw new Error(`Registry '${registryName}' is not declared.`);
+    if (!validTokenName(tokenName)) throw new Error(`Token name '${tokenName}' is invalid: ACR token names are 5-50 letters, digits and hyphens.`);
+    const tokens = this.#store.tokens.of(registry.name);
+    if (tokens.has(tokenName.toLowerCase())) throw new Error(`Token '${tokenName}' already exists in registry '${registry.name}'.`);
     const id = `${registry.id}/tokens/${tokenName}`;
     const now = this.#clock();
-    this.#store.tokens.of(registry.name).set(tokenName.toLowerCase(), {
+    const passwords = new Map<TokenSlot, TokenPasswordState>();
+    for (const p of options.passwords ?? [{ name: 'password1' as const }]) {
+      if (!TOKEN_SLOTS.includes(p.name)) throw new Error(`Password slot '${String(p.name)}' is invalid: use 'password1' or 'password2'.`);
+      passwords.set(p.name, { value: p.value ?? newTokenPassword(), creationTime: p.creationTime?.getTime() ?? now, ...(p.expiry && { expiry: p.expiry.getTime() }) });
+    }
+    tokens.set(tokenName.toLowerCase(), {
       id,
       name: tokenName,
       status: options.status ?? 'enabled',
       scopeMapId: options.scopeMapId ?? `${registry.id}/scopeMaps/_repositories_pull`,
       created: now,
-      passwords: new Map((options.passwords ?? [{ name: 'password1' as const }]).map((p) => [p.name, { value: p.value ?? newTokenPassword(), creationTime: p.creationTime?.getTime() ?? now, ...(p.expiry && { expiry: p.expiry.getTime() }) }])),
+      passwords,
     });
     return { id };
   }
 
-  /** A token's slots (names, creation times, expiries; no values), or undefined. */
-  token(registryName: string, tokenName: string): { id: string; name: string; status: string; passwords: { name: TokenSlot; creationTime: Date; expiry?: Date }[] } | undefined {
+  /** A token as ARM knows it (slot names, creation times, expiries; no values), or `undefined`. */
+  token(registryName: string, tokenName: string): TokenSnapshot | undefined {
     const t = this.#store.tokens.of(registryName).get(tokenName.toLowerCase());
-    return t && { id: t.id, name: t.name, status: t.status, passwords: [...t.passwords].map(([name, p]) => ({ name, creationTime: new Date(p.creationTime), ...(p.expiry !== undefined && { expiry: new Date(p.expiry) }) })) };
+    if (!t) return undefined;
+    return {
+      id: t.id,
+      name: t.name,
+      status: t.status,
+      scopeMapId: t.scopeMapId,
+      provisioningState: provisioningState(t, this.#clock()),
+      passwords: TOKEN_SLOTS.flatMap((name) => {
+        const p = t.passwords.get(name);
+        return p ? [{ name, creationTime: new Date(p.creationTime), ...(p.expiry !== undefined && { expiry: new Date(p.expiry) }) }] : [];
+      }),
+    };
   }
 
-  /** A slot's current value (tests only). */
+  /** A slot's current value (for tests only; ARM never shows it after generateCredentials), or `undefined`. */
   tokenPassword(registryName: string, tokenName: string, slot: TokenSlot): string | undefined {
     return this.#store.tokens.of(registryName).get(tokenName.toLowerCase())?.passwords.get(slot)?.value;
   }
 
-  /** Whether the registry would accept `docker login -u <token> -p <password>` now. */
+  /**
+   * Whether the registry would accept `docker login -u <token> -p <password>` now: the token is
+   * enabled and `password` is the value of one of its slots that has not expired. The data
+   * plane (`emulator.registryData`) answers Basic sign-ins with this check.
+   */
   checkTokenPassword(registryName: string, tokenName: string, password: string): boolean {
     return checkTokenPassword(this.#store.tokens, registryName, tokenName, password, this.#clock());
   }

@@ -1,18 +1,28 @@
 /**
  * Repository-scoped tokens of a registry, as `@azure/arm-containerregistry@11` calls them
- * (api-version 2025-11-01), relative to the registry path:
+ * (api-version 2025-11-01; any dated version is accepted), relative to
+ * `/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ContainerRegistry/registries/{reg}`.
+ * Status codes, headers and operation URLs follow the 2025-11-01 REST spec and its examples:
  *
  * | endpoint | answer |
  * |---|---|
- * | `GET /tokens` | 200 `{value}`: tokens with password slots' names, creation times and expiries, never values |
- * | `GET /tokens/{name}` | 200 Token, or ARM's 404 |
- * | `PATCH /tokens/{name}` | 200 Token (the update completes at once, so the SDK's poller ends on it); `credentials.passwords` lists the slots to keep |
- * | `POST /generateCredentials` | 202 + `Location`; the location answers 200 `{username, passwords: [{name, value, creationTime, expiry?}]}` (LRO final-state-via location) |
+ * | `GET /tokens` | 200 `{value, nextLink?}`, by name, `pageSize` per page; password slots' names, creation times and expiries, never values |
+ * | `GET /tokens/{name}` | 200 Token, or ARM's 404 `ResourceNotFound` |
+ * | `PUT /tokens/{name}` | 201 (new) / 200 (existing) Token, `Creating`/`Updating`, + `Azure-AsyncOperation` + `Retry-After`; a new token has no passwords |
+ * | `PATCH /tokens/{name}` | 201 Token, `Updating`, + `Azure-AsyncOperation` + `Retry-After` (final-state-via azure-async-operation: the SDK then GETs the token); `credentials.passwords` lists the slots to keep |
+ * | `DELETE /tokens/{name}` | 202 + `Location` + `Retry-After` (the location answers 202, then 200); 204 when there is no such token |
+ * | `GET /tokens/{name}/operationStatuses/tokens-{id}` | 200 `{id, name, status: InProgress|Succeeded, startTime, endTime?}` (PUT/PATCH), or the DELETE location |
+ * | `POST /generateCredentials` | 202 + `Location` + `Retry-After` (final-state-via location) |
+ * | `GET /operationStatuses/registries-{id}` | 202 while running, then 200 `{username, passwords: [{name, value, creationTime, expiry?}]}` |
  *
- * Regenerating a slot replaces its value at once (the old one stops working); the other slot is untouched.
+ * Changes take effect when accepted (the operation only reports them): regenerating a slot
+ * replaces its value at once, so the old one stops working; the other slot is untouched.
+ * `generateCredentials` without `name` regenerates both slots. Without `expiry` a password
+ * never expires (no `expiry` field). Only `generateCredentials` creates password values; a PUT
+ * or PATCH can only drop slots. Certificates are not modelled (always `[]`).
  */
 import { randomBytes } from 'node:crypto';
-import { badRequest, resourceNotFound } from '../arm-errors.ts';
+import { armError, badRequest, resourceNotFound } from '../arm-errors.ts';
 import { empty, json } from '../http.ts';
 import type { Reply } from '../http.ts';
 import { guid } from '../ids.ts';
@@ -20,6 +30,12 @@ import type { Route, RouteContext } from '../router.ts';
 import type { EmulatedRegistry } from './registry.ts';
 
 export type TokenSlot = 'password1' | 'password2';
+export type TokenStatus = 'enabled' | 'disabled';
+
+export const TOKEN_SLOTS: readonly TokenSlot[] = ['password1', 'password2'];
+const TOKEN_TYPE = 'Microsoft.ContainerRegistry/registries/tokens';
+/** Seconds the operation answers tell the SDK to wait before polling (it honours them over its own interval). */
+const RETRY_AFTER_S = 1;
 
 export interface TokenPasswordState {
   value: string;
@@ -30,16 +46,37 @@ export interface TokenPasswordState {
 export interface EmulatedToken {
   id: string;
   name: string;
-  status: 'enabled' | 'disabled';
+  status: TokenStatus;
   scopeMapId: string;
   created: number;
   passwords: Map<TokenSlot, TokenPasswordState>;
+  /** A PUT or PATCH in progress: the provisioning state it shows until `until`. */
+  busy?: { state: 'Creating' | 'Updating'; until: number };
 }
 
-/** Tokens per registry (lower-case registry name → token name → token), and pending operations. */
+/** An accepted long-running operation. */
+interface TokenOperation {
+  /** `tokens-{guid}` or `registries-{guid}`, as ACR names them. */
+  id: string;
+  /** `status`: an Azure-AsyncOperation status document; `location`: 202 until done, then `result`. */
+  kind: 'status' | 'location';
+  /** ARM id of the resource the operation URL hangs off (token or registry), lower case. */
+  resourceId: string;
+  startedAt: number;
+  readyAt: number;
+  url: string;
+  /** Location operations: the final 200 body (none → empty 200). */
+  result?: unknown;
+}
+
+/** Tokens per registry (lower-case registry name → lower-case token name → token), and pending operations. */
 export class TokenStore {
   readonly byRegistry = new Map<string, Map<string, EmulatedToken>>();
-  readonly operations = new Map<string, { result: unknown; readyAt: number; location: string }>();
+  readonly operations = new Map<string, TokenOperation>();
+  /** Tokens per `tokens.list` page before a `nextLink`. */
+  pageSize = 20;
+  /** How long accepted PUT / PATCH / DELETE / generateCredentials operations report "in progress". */
+  operationMs = 0;
 
   of(registry: string): Map<string, EmulatedToken> {
     const key = registry.toLowerCase();
@@ -52,47 +89,178 @@ export class TokenStore {
   }
 }
 
-/** A password like ACR's: 52 characters of base64 without padding. */
+/** A password like ACR's: 52 characters of base64 without padding or `+`/`/`. */
 export function newTokenPassword(): string {
   return randomBytes(39).toString('base64').replace(/[+/]/g, 'A');
 }
 
+/** ACR's token name rule (the SDK checks it client-side too). */
+export function validTokenName(name: string): boolean {
+  return /^[a-zA-Z0-9-]{5,50}$/.test(name);
+}
+
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export function tokenJson(t: EmulatedToken): Record<string, unknown> {
+function passwordJson(name: TokenSlot, p: TokenPasswordState, withValue: boolean): Record<string, unknown> {
+  return { name, creationTime: iso(p.creationTime), ...(p.expiry !== undefined && { expiry: iso(p.expiry) }), ...(withValue && { value: p.value }) };
+}
+
+export function provisioningState(t: EmulatedToken, now: number): string {
+  return t.busy && now < t.busy.until ? t.busy.state : 'Succeeded';
+}
+
+/** The token as ARM shows it: slot metadata, never values. */
+export function tokenJson(t: EmulatedToken, now: number): Record<string, unknown> {
   return {
     id: t.id,
     name: t.name,
-    type: 'Microsoft.ContainerRegistry/registries/tokens',
+    type: TOKEN_TYPE,
     properties: {
       creationDate: iso(t.created),
-      provisioningState: 'Succeeded',
+      provisioningState: provisioningState(t, now),
       scopeMapId: t.scopeMapId,
       status: t.status,
       credentials: {
         certificates: [],
-        passwords: [...t.passwords].map(([name, p]) => ({ name, creationTime: iso(p.creationTime), ...(p.expiry !== undefined && { expiry: iso(p.expiry) }) })),
+        passwords: TOKEN_SLOTS.flatMap((slot) => {
+          const p = t.passwords.get(slot);
+          return p ? [passwordJson(slot, p, false)] : [];
+        }),
       },
     },
   };
 }
 
-const SLOTS: readonly TokenSlot[] = ['password1', 'password2'];
+/** Whether the registry would accept `docker login -u <token> -p <password>` at `now`. */
+export function checkTokenPassword(tokens: TokenStore, registry: string, tokenName: string, password: string, now: number): boolean {
+  const token = tokens.of(registry).get(tokenName.toLowerCase());
+  if (!token || token.status !== 'enabled' || password === '') return false;
+  return [...token.passwords.values()].some((p) => p.value === password && (p.expiry === undefined || p.expiry > now));
+}
+
+function isReply(value: unknown): value is Reply {
+  return typeof value === 'object' && value !== null && 'status' in value && typeof (value as Reply).status === 'number';
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+interface TokenProps {
+  scopeMapId?: string;
+  status?: TokenStatus;
+  /** Slots named in `credentials.passwords`, when the body has that list. */
+  keep?: Set<TokenSlot>;
+}
+
+/** Validates the `properties` of a PUT / PATCH body. */
+function readProperties(body: unknown, registry: EmulatedRegistry): TokenProps | Reply {
+  if (body !== undefined && !isObject(body)) return badRequest('InvalidRequestContent', 'The request content was invalid and could not be deserialized.');
+  const props = body?.properties;
+  if (props === undefined) return {};
+  if (!isObject(props)) return badRequest('InvalidRequestContent', "The 'properties' of the request must be an object.");
+  const out: TokenProps = {};
+  if (props.scopeMapId !== undefined) {
+    const prefix = `${registry.id}/scopeMaps/`.toLowerCase();
+    if (typeof props.scopeMapId !== 'string' || !props.scopeMapId.toLowerCase().startsWith(prefix) || props.scopeMapId.length === prefix.length) {
+      return badRequest('InvalidParameter', `The scope map '${String(props.scopeMapId)}' is not a scope map of registry '${registry.name}'.`);
+    }
+    out.scopeMapId = props.scopeMapId;
+  }
+  if (props.status !== undefined) {
+    if (props.status !== 'enabled' && props.status !== 'disabled') return badRequest('InvalidParameter', `The token status '${String(props.status)}' is not valid; it must be 'enabled' or 'disabled'.`);
+    out.status = props.status;
+  }
+  const credentials = props.credentials;
+  if (credentials !== undefined) {
+    if (!isObject(credentials)) return badRequest('InvalidRequestContent', "The 'credentials' of the token must be an object.");
+    if (credentials.passwords !== undefined) {
+      if (!Array.isArray(credentials.passwords)) return badRequest('InvalidRequestContent', "The 'credentials.passwords' of the token must be an array.");
+      const keep = new Set<TokenSlot>();
+      for (const p of credentials.passwords as unknown[]) {
+        const name = isObject(p) ? p.name : undefined;
+        if (name !== 'password1' && name !== 'password2') return badRequest('InvalidParameter', `The password name '${String(name)}' is not valid; it must be 'password1' or 'password2'.`);
+        keep.add(name);
+      }
+      out.keep = keep;
+    }
+  }
+  return out;
+}
+
+function applyProperties(token: EmulatedToken, props: TokenProps): void {
+  if (props.scopeMapId !== undefined) token.scopeMapId = props.scopeMapId;
+  if (props.status !== undefined) token.status = props.status;
+  if (props.keep) for (const slot of [...token.passwords.keys()]) if (!props.keep.has(slot)) token.passwords.delete(slot);
+}
 
 /** The token routes, given how to resolve the registry of a request. */
-export function tokenRoutes(registryPattern: string, tokens: TokenStore, withRegistry: (fn: (registry: EmulatedRegistry, ctx: RouteContext) => Reply) => (ctx: RouteContext) => Reply, apiVersions: RegExp): Route[] {
+export function tokenRoutes(
+  registryPattern: string,
+  tokens: TokenStore,
+  withRegistry: (fn: (registry: EmulatedRegistry, ctx: RouteContext) => Reply) => (ctx: RouteContext) => Reply,
+  apiVersions: RegExp,
+): Route[] {
   const tokenOr404 = (registry: EmulatedRegistry, name: string): EmulatedToken | Reply =>
-    tokens.of(registry.name).get(name.toLowerCase()) ?? resourceNotFound('Microsoft.ContainerRegistry/registries/tokens', `${registry.name}/${name}`, registry.resourceGroup);
-  const isReply = (v: unknown): v is Reply => typeof v === 'object' && v !== null && 'status' in v && typeof (v as Reply).status === 'number';
-  const opLocation = (ctx: RouteContext, registry: EmulatedRegistry, id: string) =>
-    `${ctx.baseUrl}/subscriptions/${registry.subscriptionId}/providers/Microsoft.ContainerRegistry/locations/${registry.location}/generateCredentialsResults/${id}?api-version=${ctx.req.query['api-version'] ?? '2025-11-01'}`;
+    tokens.of(registry.name).get(name.toLowerCase()) ?? resourceNotFound(TOKEN_TYPE, `${registry.name}/${name}`, registry.resourceGroup);
+
+  /** Registers an operation whose URL hangs off `resourceId` (`{token id}` or `{registry id}`). */
+  const startOperation = (ctx: RouteContext, resourceId: string, prefix: 'tokens' | 'registries', kind: TokenOperation['kind'], result?: unknown): TokenOperation => {
+    const id = `${prefix}-${guid()}`;
+    const apiVersion = ctx.req.query['api-version'] ?? '2025-11-01';
+    const op: TokenOperation = {
+      id,
+      kind,
+      resourceId: resourceId.toLowerCase(),
+      startedAt: ctx.now,
+      readyAt: ctx.now + Math.max(0, tokens.operationMs),
+      url: `${ctx.baseUrl}${resourceId}/operationStatuses/${id}?api-version=${encodeURIComponent(apiVersion)}`,
+      ...(result !== undefined && { result }),
+    };
+    tokens.operations.set(id.toLowerCase(), op);
+    return op;
+  };
+
+  /** The answer at an operation URL. */
+  const operationReply = (resourceId: string, operationId: string, now: number): Reply => {
+    const op = tokens.operations.get(operationId.toLowerCase());
+    if (!op || op.resourceId !== resourceId.toLowerCase()) return armError(404, 'OperationNotFound', `The operation '${operationId}' could not be found.`);
+    const done = now >= op.readyAt;
+    if (op.kind === 'location') {
+      if (!done) return empty(202, { Location: op.url, 'Retry-After': RETRY_AFTER_S });
+      return op.result === undefined ? empty(200) : json(200, op.result);
+    }
+    return json(200, {
+      id: op.url.replace(/^https?:\/\/[^/]+/, '').replace(/\?.*$/, ''),
+      name: op.id,
+      status: done ? 'Succeeded' : 'InProgress',
+      startTime: iso(op.startedAt),
+      ...(done && { endTime: iso(op.readyAt) }),
+    });
+  };
+
+  const asyncHeaders = (op: TokenOperation) => ({ 'Azure-AsyncOperation': op.url, 'Retry-After': RETRY_AFTER_S });
 
   return [
     {
       method: 'GET',
       pattern: `${registryPattern}/tokens`,
       apiVersions,
-      handler: withRegistry((registry) => json(200, { value: [...tokens.of(registry.name).values()].map(tokenJson) })),
+      handler: withRegistry((registry, ctx) => {
+        const skip = ctx.req.query.$skipToken;
+        const offset = skip === undefined ? 0 : Number(Buffer.from(skip, 'base64url').toString('utf8'));
+        if (!Number.isInteger(offset) || offset < 0) return badRequest('InvalidSkipToken', 'The $skipToken is not valid.');
+        const all = [...tokens.of(registry.name).values()].sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()));
+        const size = Math.max(1, tokens.pageSize);
+        const page = all.slice(offset, offset + size);
+        const next = offset + page.length;
+        let nextLink: string | undefined;
+        if (next < all.length) {
+          const query = new URLSearchParams({ 'api-version': ctx.req.query['api-version'] ?? '2025-11-01', $skipToken: Buffer.from(String(next)).toString('base64url') });
+          nextLink = `${ctx.baseUrl}${ctx.req.path}?${query.toString()}`;
+        }
+        return json(200, { value: page.map((t) => tokenJson(t, ctx.now)), ...(nextLink && { nextLink }) });
+      }),
     },
     {
       method: 'GET',
@@ -100,7 +268,33 @@ export function tokenRoutes(registryPattern: string, tokens: TokenStore, withReg
       apiVersions,
       handler: withRegistry((registry, ctx) => {
         const token = tokenOr404(registry, ctx.params.tokenName!);
-        return isReply(token) ? token : json(200, tokenJson(token));
+        return isReply(token) ? token : json(200, tokenJson(token, ctx.now));
+      }),
+    },
+    {
+      method: 'PUT',
+      pattern: `${registryPattern}/tokens/{tokenName}`,
+      apiVersions,
+      handler: withRegistry((registry, ctx) => {
+        const name = ctx.params.tokenName!;
+        if (!validTokenName(name)) return badRequest('InvalidParameter', `The token name '${name}' is not valid: it must be 5-50 letters, digits and hyphens.`);
+        const props = readProperties(ctx.req.body, registry);
+        if (isReply(props)) return props;
+        const existing = tokens.of(registry.name).get(name.toLowerCase());
+        if (!existing && props.scopeMapId === undefined) return badRequest('InvalidParameter', "The 'scopeMapId' of the token is required.");
+        const token: EmulatedToken = existing ?? {
+          id: `${registry.id}/tokens/${name}`,
+          name,
+          status: 'enabled',
+          scopeMapId: props.scopeMapId!,
+          created: ctx.now,
+          passwords: new Map(),
+        };
+        applyProperties(token, props);
+        tokens.of(registry.name).set(name.toLowerCase(), token);
+        const op = startOperation(ctx, token.id, 'tokens', 'status');
+        token.busy = { state: existing ? 'Updating' : 'Creating', until: op.readyAt };
+        return json(existing ? 200 : 201, tokenJson(token, ctx.now), asyncHeaders(op));
       }),
     },
     {
@@ -110,56 +304,71 @@ export function tokenRoutes(registryPattern: string, tokens: TokenStore, withReg
       handler: withRegistry((registry, ctx) => {
         const token = tokenOr404(registry, ctx.params.tokenName!);
         if (isReply(token)) return token;
-        const body = ctx.req.body as { properties?: { status?: string; credentials?: { passwords?: { name?: string }[] } } } | undefined;
-        const keep = body?.properties?.credentials?.passwords;
-        if (keep !== undefined) {
-          const names = new Set(keep.map((p) => p.name));
-          if ([...names].some((n) => !SLOTS.includes(n as TokenSlot))) return badRequest('InvalidParameter', "Password names must be 'password1' or 'password2'.");
-          for (const slot of [...token.passwords.keys()]) if (!names.has(slot)) token.passwords.delete(slot);
-        }
-        if (body?.properties?.status === 'enabled' || body?.properties?.status === 'disabled') token.status = body.properties.status;
-        return json(200, tokenJson(token));
+        const props = readProperties(ctx.req.body, registry);
+        if (isReply(props)) return props;
+        applyProperties(token, props);
+        const op = startOperation(ctx, token.id, 'tokens', 'status');
+        token.busy = { state: 'Updating', until: op.readyAt };
+        return json(201, tokenJson(token, ctx.now), asyncHeaders(op));
       }),
+    },
+    {
+      method: 'DELETE',
+      pattern: `${registryPattern}/tokens/{tokenName}`,
+      apiVersions,
+      handler: withRegistry((registry, ctx) => {
+        const key = ctx.params.tokenName!.toLowerCase();
+        const token = tokens.of(registry.name).get(key);
+        if (!token) return empty(204);
+        tokens.of(registry.name).delete(key);
+        const op = startOperation(ctx, token.id, 'tokens', 'location');
+        return empty(202, { Location: op.url, 'Retry-After': RETRY_AFTER_S });
+      }),
+    },
+    {
+      method: 'GET',
+      pattern: `${registryPattern}/tokens/{tokenName}/operationStatuses/{operationId}`,
+      apiVersions,
+      handler: withRegistry((registry, ctx) => operationReply(`${registry.id}/tokens/${ctx.params.tokenName!}`, ctx.params.operationId!, ctx.now)),
     },
     {
       method: 'POST',
       pattern: `${registryPattern}/generateCredentials`,
       apiVersions,
       handler: withRegistry((registry, ctx) => {
-        const body = ctx.req.body as { tokenId?: string; name?: string; expiry?: string } | undefined;
-        const tokenName = body?.tokenId?.split('/').pop() ?? '';
-        const token = tokens.of(registry.name).get(tokenName.toLowerCase());
-        if (!token || body?.tokenId?.toLowerCase() !== token.id.toLowerCase()) return badRequest('InvalidParameter', `The token '${body?.tokenId ?? ''}' was not found in registry '${registry.name}'.`);
-        const slots = body?.name === undefined ? SLOTS : SLOTS.filter((s) => s === body.name);
-        if (slots.length === 0) return badRequest('InvalidParameter', "The password name must be 'password1' or 'password2'.");
-        const expiry = body?.expiry ? Date.parse(body.expiry) : undefined;
-        const passwords = slots.map((name) => {
-          const state: TokenPasswordState = { value: newTokenPassword(), creationTime: ctx.now, ...(expiry !== undefined && Number.isFinite(expiry) && { expiry }) };
-          token.passwords.set(name, state);
-          return { name, value: state.value, creationTime: iso(state.creationTime), ...(state.expiry !== undefined && { expiry: iso(state.expiry) }) };
+        const body: Record<string, unknown> = isObject(ctx.req.body) ? ctx.req.body : {};
+        const { tokenId, name, expiry } = body;
+        if (typeof tokenId !== 'string' || tokenId === '') return badRequest('InvalidParameter', "The 'tokenId' parameter is required.");
+        const prefix = `${registry.id}/tokens/`.toLowerCase();
+        const tokenName = tokenId.slice(prefix.length);
+        if (!tokenId.toLowerCase().startsWith(prefix) || tokenName === '' || tokenName.includes('/')) {
+          return badRequest('InvalidParameter', `The token id '${tokenId}' is not a token of registry '${registry.name}'.`);
+        }
+        const token = tokenOr404(registry, tokenName);
+        if (isReply(token)) return token;
+        if (name !== undefined && name !== 'password1' && name !== 'password2') {
+          return badRequest('InvalidParameter', `The password name '${String(name)}' is not valid; it must be 'password1' or 'password2'.`);
+        }
+        let expiresAt: number | undefined;
+        if (expiry !== undefined && expiry !== null) {
+          expiresAt = typeof expiry === 'string' ? Date.parse(expiry) : Number.NaN;
+          if (!Number.isFinite(expiresAt)) return badRequest('InvalidParameter', `The expiry '${String(expiry)}' is not a valid date-time.`);
+        }
+        const slots: readonly TokenSlot[] = name === 'password1' || name === 'password2' ? [name] : TOKEN_SLOTS;
+        const passwords = slots.map((slot) => {
+          const state: TokenPasswordState = { value: newTokenPassword(), creationTime: ctx.now, ...(expiresAt !== undefined && { expiry: expiresAt }) };
+          token.passwords.set(slot, state);
+          return passwordJson(slot, state, true);
         });
-        const id = guid();
-        const location = opLocation(ctx, registry, id);
-        tokens.operations.set(id, { result: { username: token.name, passwords }, readyAt: ctx.now + 200, location });
-        return empty(202, { Location: location, 'Retry-After': 1 });
+        const op = startOperation(ctx, registry.id, 'registries', 'location', { username: token.name, passwords });
+        return empty(202, { Location: op.url, 'Retry-After': RETRY_AFTER_S });
       }),
     },
     {
       method: 'GET',
-      pattern: '/subscriptions/{subscriptionId}/providers/Microsoft.ContainerRegistry/locations/{location}/generateCredentialsResults/{operationId}',
-      handler: (ctx) => {
-        const op = tokens.operations.get(ctx.params.operationId!);
-        if (!op) return badRequest('InvalidOperationId', `The operation '${ctx.params.operationId}' was not found.`);
-        if (ctx.now < op.readyAt) return empty(202, { Location: op.location, 'Retry-After': 1 });
-        return json(200, op.result);
-      },
+      pattern: `${registryPattern}/operationStatuses/{operationId}`,
+      apiVersions,
+      handler: withRegistry((registry, ctx) => operationReply(registry.id, ctx.params.operationId!, ctx.now)),
     },
   ];
-}
-
-/** What `docker login -u <token> -p <password>` is accepted with. */
-export function checkTokenPassword(tokens: TokenStore, registry: string, tokenName: string, password: string, now: number): boolean {
-  const token = tokens.of(registry).get(tokenName.toLowerCase());
-  if (!token || token.status !== 'enabled') return false;
-  return [...token.passwords.values()].some((p) => p.value === password && (p.expiry === undefined || p.expiry > now));
 }

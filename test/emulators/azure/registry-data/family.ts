@@ -10,6 +10,14 @@
  * 3. `POST /oauth2/token` (form `grant_type=refresh_token`, `service`, `scope`, `refresh_token`)
  *    → `{"access_token": <JWT>}`, valid for that scope only; another scope is challenged again.
  *
+ * `docker login` with a repository-scoped token (the Docker token flow): `GET /v2/` without
+ * credentials → 401 + `WWW-Authenticate: Bearer realm="…/oauth2/token",service="…"`; then
+ * `GET /oauth2/token?service=…&scope=…` with `Authorization: Basic base64(token:password)` →
+ * 200 `{"access_token": <JWT>}` for that scope, or 401 `UNAUTHORIZED` when the token is unknown
+ * or disabled or the password is not a current, unexpired slot value (checked by
+ * `emulator.acr.checkTokenPassword`). `GET /v2/` also answers 200 `{}` to the same Basic
+ * credentials or to any ACR access token of the registry. Scope maps are not enforced.
+ *
  * Routes: `GET /acr/v1/_catalog`, `/acr/v1/{repo}/_tags` (paged via `Link: <…>; rel="next"`),
  * `/acr/v1/{repo}/_tags/{tag}`, `/acr/v1/{repo}/_manifests/{digest}`. Errors use the registry
  * envelope `{"errors":[{"code","message","detail"}]}`.
@@ -48,6 +56,15 @@ function tagJson(tag: TagState): Record<string, unknown> {
 
 function form(ctx: RouteContext): Record<string, string> {
   return (typeof ctx.req.body === 'object' && ctx.req.body !== null ? ctx.req.body : {}) as Record<string, string>;
+}
+
+/** `user` and `password` of an `Authorization: Basic …` header, if it is one. */
+function basicCredentials(authorization: string): { user: string; password: string } | undefined {
+  const encoded = /^Basic\s+(\S+)$/i.exec(authorization)?.[1];
+  if (!encoded) return undefined;
+  const text = Buffer.from(encoded, 'base64').toString('utf8');
+  const colon = text.indexOf(':');
+  return colon < 0 ? undefined : { user: text.slice(0, colon), password: text.slice(colon + 1) };
 }
 
 /** One page of sorted `items` after `last`, and the `Link` header for the next one. */
@@ -96,12 +113,11 @@ function routes(store: RegistryDataStore, identity: EntraIdentity): Route[] {
       pattern: '/registries/{registry}/oauth2/token',
       handler(ctx) {
         const registry = registryOf(ctx);
-        const basic = /^Basic\s+(\S+)$/i.exec(ctx.req.headers.authorization ?? '')?.[1];
-        const [user = '', ...rest] = basic ? Buffer.from(basic, 'base64').toString('utf8').split(':') : [];
-        if (!basic || !store.basicAuth(registry.name, user, rest.join(':'))) {
+        const basic = basicCredentials(ctx.req.headers.authorization ?? '');
+        if (!basic || !store.basicAuth(registry.name, basic.user, basic.password)) {
           return acrError(401, 'UNAUTHORIZED', 'authentication required, visit https://aka.ms/acr/authorization for more information.', undefined, { 'WWW-Authenticate': `Basic realm="${registry.loginServer}"` });
         }
-        return json(200, { access_token: issue('access', registry, user, ctx.now, ctx.req.query.scope ?? '') });
+        return json(200, { access_token: issue('access', registry, basic.user, ctx.now, ctx.req.query.scope ?? '') });
       },
     },
     {
@@ -117,6 +133,23 @@ function routes(store: RegistryDataStore, identity: EntraIdentity): Route[] {
         }
         if (!f.scope) return acrError(400, 'DENIED', 'scope is required');
         return json(200, { access_token: issue('access', registry, refresh.clientId, ctx.now, f.scope) });
+      },
+    },
+    {
+      // Docker's API version check, the first request of `docker login`.
+      method: 'GET',
+      pattern: '/registries/{registry}/v2',
+      handler(ctx) {
+        const registry = registryOf(ctx);
+        const auth = ctx.req.headers.authorization ?? '';
+        const bearer = /^Bearer\s+(\S+)$/i.exec(auth)?.[1];
+        const access = bearer === undefined ? undefined : store.tokens.get(bearer);
+        const basic = basicCredentials(auth);
+        const ok = (access?.kind === 'access' && access.registry === registry.name && access.expiresAt > ctx.now)
+          || (basic !== undefined && store.basicAuth(registry.name, basic.user, basic.password));
+        if (ok) return json(200, {});
+        return acrError(401, 'UNAUTHORIZED', 'authentication required, visit https://aka.ms/acr/authorization for more information.', null,
+          { 'WWW-Authenticate': `Bearer realm="${ctx.baseUrl}/registries/${registry.name}/oauth2/token",service="${registry.loginServer}"` });
       },
     },
     {
@@ -200,7 +233,8 @@ export function registryDataFamily(store: RegistryDataStore, identity: EntraIden
       const registry = store.find(name);
       // A real unknown registry is a DNS failure; the closest HTTP answer is a 404.
       if (!registry) return acrError(404, 'NAME_UNKNOWN', `registry '${name}' does not exist in the emulator`);
-      if (/\/oauth2\/(exchange|token)$/i.test(ctx.req.path)) return undefined;
+      // The token endpoints and Docker's `/v2/` check authenticate in their handlers.
+      if (/\/oauth2\/(exchange|token)$/i.test(ctx.req.path) || /^\/registries\/[^/]+\/v2\/?$/i.test(ctx.req.path)) return undefined;
       const scope = requiredScope(ctx);
       const bearer = /^Bearer\s+(\S+)$/i.exec(ctx.req.headers.authorization ?? '')?.[1] ?? '';
       const token = store.tokens.get(bearer);

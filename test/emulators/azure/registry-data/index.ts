@@ -20,15 +20,18 @@ export class RegistryDataEmulator {
   readonly #clock: () => number;
 
   /** @internal Created by the emulator. */
-  /** @internal How `docker login` credentials are checked (the server wires ACR's tokens in). */
-  set basicAuth(check: (registry: string, username: string, password: string) => boolean) {
-    this.#store.basicAuth = check;
-  }
-
   constructor(identity: EntraIdentity, baseUrl: string, clock: () => number) {
     this.#baseUrl = baseUrl;
     this.#clock = clock;
     this.family = registryDataFamily(this.#store, identity);
+  }
+
+  /**
+   * @internal How Basic credentials (`docker login -u <token> -p <password>`) are checked: the
+   * server wires in `emulator.acr.checkTokenPassword`, where repository-scoped tokens live.
+   */
+  set basicAuth(check: (registry: string, username: string, password: string) => boolean) {
+    this.#store.basicAuth = check;
   }
 
   /** Tags / repositories per page when the client sends no `n` (default 100). */
