@@ -2,7 +2,11 @@ import type { AcrBuilds, LogReader } from '../src/core/build/acr-builds.ts';
 import { acrQueryCard, type AcrQueryJobData } from '../src/core/build/acr-query.ts';
 import { describeAzureError, isTransientAzureError, retryAfterOf } from '../src/core/azure-errors.ts';
 import type { JobReporter } from '../src/core/card.ts';
+import type { RegistryTokens } from '../src/core/credentials/ports.ts';
 import type { RegistryTags } from '../src/core/deploy/ports.ts';
+import type { CardField } from '../src/core/card.ts';
+import type { TaskView } from '../src/core/build/task.ts';
+import type { AcrTasks, RegistryAdmin } from '../src/core/registry/ports.ts';
 import type { JobHandler } from '../src/core/job-context.ts';
 import { md, type Mrkdwn } from '../src/core/mrkdwn.ts';
 import { isDelayed } from './aci-shared.ts';
@@ -11,6 +15,9 @@ export interface AcrQueryJobDeps {
   acr: AcrBuilds;
   logs: LogReader;
   registryTags: RegistryTags;
+  registryAdmin: RegistryAdmin;
+  acrTasks: AcrTasks;
+  registryTokens: RegistryTokens;
   reporter: JobReporter;
   portal: string;
   now?: () => Date;
@@ -20,10 +27,16 @@ export interface AcrQueryJobDeps {
 const maxInlineChars = 3500;
 const maxLogBytes = 5 * 1024 * 1024;
 
+function triggers(t: TaskView): string {
+  const on = [t.commitTrigger?.enabled ? `commit${t.commitTrigger.branch ? ` (${t.commitTrigger.branch})` : ''}` : '', t.baseImageTrigger?.enabled ? 'base image' : ''].filter(Boolean);
+  return on.join(', ') || 'manual only';
+}
+
 const when = (d?: Date | string) => (d ? new Date(d).toISOString().slice(0, 16).replace('T', ' ') : '–');
 
 /**
- * The `acr-query` job: `/acr runs`, `/acr logs`, `/acr cancel`, `/acr repository list|show-tags`.
+ * The `acr-query` job: `/acr runs`, `/acr logs`, `/acr cancel`, `/acr repository list|show-tags`,
+ * `/acr show`, `/acr replication list`, `/acr token list`, `/acr task list|show`.
  * Answers go into the card's thread, as text or (when long) as a file.
  */
 export function createAcrQueryJob(deps: AcrQueryJobDeps): JobHandler<AcrQueryJobData> {
@@ -35,7 +48,9 @@ export function createAcrQueryJob(deps: AcrQueryJobDeps): JobHandler<AcrQueryJob
     else await deps.reporter.post(data.jobId, { kind: 'file', filename: `${name}.txt`, title: name, content: text });
   }
 
-  async function answer(data: AcrQueryJobData): Promise<Mrkdwn> {
+  const days = (iso: string) => Math.floor((Date.parse(iso) - now().getTime()) / 86_400_000);
+
+  async function answer(data: AcrQueryJobData): Promise<Mrkdwn | { detail: Mrkdwn; fields: CardField[] }> {
     const { target } = data;
     const registry = { subscriptionId: target.subscriptionId, resourceGroup: target.resourceGroup, name: target.registry };
     switch (data.op) {
@@ -72,6 +87,68 @@ export function createAcrQueryJob(deps: AcrQueryJobDeps): JobHandler<AcrQueryJob
         await table(data, `tags-${data.repository!.replace(/\//g, '_')}`, ['TAG                  CREATED (UTC)     DIGEST', ...tags.map((t) => `${t.name.padEnd(20)} ${when(t.createdOn)}  ${t.digest}`)]);
         return md`${tags.length} tag${tags.length === 1 ? '' : 's'} of ${data.repository}, newest first${data.orderby === 'time_asc' ? ' (oldest first as asked)' : ''}, are in the thread.`;
       }
+      case 'show': {
+        const [r, replicas] = await Promise.all([deps.registryAdmin.get(target), deps.registryAdmin.listReplications(target)]);
+        const fields: CardField[] = [
+          { label: 'SKU', value: r.sku },
+          { label: 'Login server', value: r.loginServer, code: true },
+          { label: 'Location', value: r.location },
+          { label: 'Admin user', value: r.adminUserEnabled ? 'enabled (one shared account; prefer tokens)' : 'disabled' },
+          { label: 'Zone redundancy', value: r.zoneRedundancy ?? 'Disabled' },
+          { label: 'Replications', value: replicas.map((x) => `${x.location} (${x.status ?? x.provisioningState ?? '?'})`).join(', ') || r.location },
+        ];
+        if (r.publicNetworkAccess) fields.push({ label: 'Public network access', value: r.publicNetworkAccess });
+        if (r.createdAt) fields.push({ label: 'Created', value: when(r.createdAt) });
+        return { detail: md`${r.name} is a ${r.sku} registry in ${r.location}${r.provisioningState && r.provisioningState !== 'Succeeded' ? ` (${r.provisioningState})` : ''}.`, fields };
+      }
+      case 'replications': {
+        const replicas = await deps.registryAdmin.listReplications(target);
+        await table(data, `replications-${target.registry}`, [
+          'LOCATION             PROVISIONING  STATUS     ZONE REDUNDANCY',
+          ...replicas.map((x) => `${x.location.padEnd(20)} ${(x.provisioningState ?? '–').padEnd(13)} ${(x.status ?? '–').padEnd(10)} ${x.zoneRedundancy ?? '–'}`),
+        ]);
+        return md`${target.registry} is in ${replicas.length} location${replicas.length === 1 ? '' : 's'}; the list is in the thread.`;
+      }
+      case 'tokens': {
+        const tokens = await deps.registryTokens.list(registry);
+        if (tokens.length === 0) return md`${target.registry} has no repository-scoped tokens. /acr token create makes one.`;
+        const slot = (t: (typeof tokens)[number], name: string) => {
+          const p = t.passwords.find((x) => x.name === name);
+          if (!p) return '–';
+          if (!p.expiry) return 'never expires';
+          const left = days(p.expiry);
+          return left < 0 ? `EXPIRED ${p.expiry.slice(0, 10)}` : `${p.expiry.slice(0, 10)} (${left}d)`;
+        };
+        await table(data, `tokens-${target.registry}`, [
+          'TOKEN                STATUS    PASSWORD1               PASSWORD2',
+          ...tokens.map((t) => `${t.name.padEnd(20)} ${(t.status ?? '–').padEnd(9)} ${slot(t, 'password1').padEnd(23)} ${slot(t, 'password2')}`),
+        ]);
+        const soon = tokens.filter((t) => t.passwords.some((p) => p.expiry && days(p.expiry) < 30)).length;
+        return md`${tokens.length} token${tokens.length === 1 ? '' : 's'} in ${target.registry}${soon ? `, ${soon} with a password expiring within 30 days` : ''}; the list (password expiry, never values) is in the thread.`;
+      }
+      case 'tasks': {
+        const tasks = await deps.acrTasks.list(target);
+        if (tasks.length === 0) return md`${target.registry} has no tasks. /acr task create makes one.`;
+        await table(data, `tasks-${target.registry}`, [
+          'TASK                 STATUS    TRIGGERS            CONTEXT',
+          ...tasks.map((t) => `${t.name.padEnd(20)} ${(t.status ?? '–').padEnd(9)} ${triggers(t).padEnd(19)} ${t.contextPath ?? '–'}`),
+        ]);
+        return md`${tasks.length} task${tasks.length === 1 ? '' : 's'} in ${target.registry}; the list is in the thread.`;
+      }
+      case 'task': {
+        const task = await deps.acrTasks.get(target, data.taskName!);
+        if (!task) return md`There is no task ${data.taskName} in ${target.registry}; /acr task list shows its tasks.`;
+        const fields: CardField[] = [
+          { label: 'Status', value: task.status ?? 'unknown' },
+          { label: 'Context', value: task.contextPath ?? '–', code: true },
+          { label: 'Dockerfile', value: task.file ?? '–', code: true },
+          { label: 'Image', value: task.images.join('\n') || '–', code: true },
+          { label: 'Triggers', value: triggers(task) },
+        ];
+        if (task.platform) fields.push({ label: 'Platform', value: task.platform });
+        if (task.createdAt) fields.push({ label: 'Created', value: when(task.createdAt) });
+        return { detail: md`Task ${task.name} in ${target.registry}. /acr task run --name ${task.name} runs it now.`, fields };
+      }
     }
   }
 
@@ -79,8 +156,9 @@ export function createAcrQueryJob(deps: AcrQueryJobDeps): JobHandler<AcrQueryJob
     const data = ctx.data;
     if (data.phase === 'done') return;
     try {
-      const detail = await answer(data);
-      await deps.reporter.updateCard(acrQueryCard(data, 'succeeded', deps.portal, detail, now().toISOString()));
+      const result = await answer(data);
+      const [detail, fields] = 'detail' in result ? [result.detail, result.fields] : [result, []];
+      await deps.reporter.updateCard(acrQueryCard(data, 'succeeded', deps.portal, detail, now().toISOString(), fields));
       await ctx.save({ ...data, phase: 'done' });
     } catch (err) {
       if (isDelayed(err)) throw err;

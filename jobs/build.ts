@@ -74,7 +74,7 @@ export function createBuildJob(deps: BuildJobDeps): JobHandler<BuildJobData> {
     }
     if (!run) {
       data = await save(ctx, data, { phase: 'scheduling', schedulingSince: now().toISOString() });
-      run = await deps.acr.scheduleDockerBuild(data.target, data.spec);
+      run = data.task ? await deps.acr.scheduleTaskRun(data.target, data.task.name) : await deps.acr.scheduleDockerBuild(data.target, data.spec!);
     }
     // The run id is saved before anything else: from here on a retry follows this run.
     data = await save(ctx, data, { phase: 'following', runId: run.runId, lastArmCheckAt: now().toISOString() });
@@ -88,7 +88,7 @@ export function createBuildJob(deps: BuildJobDeps): JobHandler<BuildJobData> {
   /** After a crash between `scheduleRun` and saving its id: find that run instead of starting a second one. */
   async function adoptLostRun(ctx: JobContext<BuildJobData>, data: BuildJobData): Promise<RunInfo | undefined> {
     const since = new Date(Date.parse(data.progress.schedulingSince!) - 5_000);
-    const recent = (await deps.acr.listRunsSince(data.target, since)).filter((r) => !r.createTime || r.createTime >= since);
+    const recent = (await deps.acr.listRunsSince(data.target, since, data.task?.name)).filter((r) => !r.createTime || r.createTime >= since);
     // Runs other jobs have claimed are theirs; what is left can only be ours.
     const owners = await Promise.all(recent.map((r) => deps.claims.ownerOf(registryKey(data), r.runId)));
     const runs = recent.filter((_, i) => owners[i] === undefined || owners[i] === data.jobId);

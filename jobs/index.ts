@@ -1,6 +1,7 @@
 import type { JobHandler } from '../src/core/job-context.ts';
 import type { JobKind } from '../src/core/job-queue.ts';
 import { createAciActionJob, type AciActionJobDeps } from './aci-action.ts';
+import { createAcrChangeJob, type AcrChangeJobDeps } from './acr-change.ts';
 import { createAcrQueryJob, type AcrQueryJobDeps } from './acr-query.ts';
 import { createBuildJob, type BuildJobDeps } from './build.ts';
 import { createCancelBuildJob, type CancelBuildJobDeps } from './cancel-build.ts';
@@ -9,7 +10,7 @@ import { createExpiryScanJob, type ExpiryScanJobDeps } from './expiry-scan.ts';
 import { createRotateSecretJob, type RotateSecretJobDeps } from './rotate-secret.ts';
 import { createRotateTokenJob, type RotateTokenJobDeps } from './rotate-token.ts';
 
-export type JobDeps = BuildJobDeps & CancelBuildJobDeps & DeployJobDeps & AciActionJobDeps & ExpiryScanJobDeps & RotateSecretJobDeps & RotateTokenJobDeps & AcrQueryJobDeps;
+export type JobDeps = BuildJobDeps & CancelBuildJobDeps & DeployJobDeps & AciActionJobDeps & ExpiryScanJobDeps & RotateSecretJobDeps & RotateTokenJobDeps & AcrQueryJobDeps & AcrChangeJobDeps;
 
 /** Every job kind the worker runs, by name. Adding a kind = one module here. */
 export function createJobHandlers(deps: JobDeps): { [K in JobKind]: JobHandler<never> } {
@@ -22,5 +23,6 @@ export function createJobHandlers(deps: JobDeps): { [K in JobKind]: JobHandler<n
     'rotate-secret': createRotateSecretJob(deps) as JobHandler<never>,
     'rotate-token': createRotateTokenJob(deps) as JobHandler<never>,
     'acr-query': createAcrQueryJob(deps) as JobHandler<never>,
+    'acr-change': createAcrChangeJob(deps) as JobHandler<never>,
   };
 }

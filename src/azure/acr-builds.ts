@@ -1,7 +1,7 @@
 import { ContainerRegistryManagementClient, type Run } from '@azure/arm-containerregistry';
 import type { TokenCredential } from '@azure/identity';
 import type { AcrBuilds, DockerBuildSpec, RunInfo } from '../core/build/acr-builds.ts';
-import type { RegistryRef } from '../core/registry-ref.ts';
+import { registryResourceId, type RegistryRef } from '../core/registry-ref.ts';
 import { toAzureOperationError } from './errors.ts';
 
 export interface AzureAcrBuildsOptions {
@@ -65,6 +65,15 @@ export class AzureAcrBuilds implements AcrBuilds {
     }
   }
 
+  async scheduleTaskRun(ref: RegistryRef, taskName: string): Promise<RunInfo> {
+    try {
+      const run = await this.#client(ref.subscriptionId, false).registries.beginScheduleRunAndWait(ref.resourceGroup, ref.registry, { type: 'TaskRunRequest', taskId: `${registryResourceId(ref)}/tasks/${taskName}` });
+      return toRunInfo(run);
+    } catch (err) {
+      throw toAzureOperationError(err, `run task ${taskName} in registry ${ref.registry}`);
+    }
+  }
+
   async getRun(ref: RegistryRef, runId: string): Promise<RunInfo> {
     try {
       return toRunInfo(await this.#client(ref.subscriptionId).runs.get(ref.resourceGroup, ref.registry, runId));
@@ -73,12 +82,13 @@ export class AzureAcrBuilds implements AcrBuilds {
     }
   }
 
-  async listRunsSince(ref: RegistryRef, since: Date): Promise<RunInfo[]> {
+  async listRunsSince(ref: RegistryRef, since: Date, taskName?: string): Promise<RunInfo[]> {
     try {
       const runs: RunInfo[] = [];
       const filter = `createTime ge ${since.toISOString()}`;
       for await (const run of this.#client(ref.subscriptionId).runs.list(ref.resourceGroup, ref.registry, { filter, top: 50 })) {
-        if (!run.runType || run.runType === 'QuickBuild') runs.push(toRunInfo(run));
+        const mine = taskName ? run.task?.toLowerCase() === taskName.toLowerCase() : !run.runType || run.runType === 'QuickBuild';
+        if (mine) runs.push(toRunInfo(run));
       }
       return runs;
     } catch (err) {

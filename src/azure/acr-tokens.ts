@@ -89,7 +89,8 @@ export class AzureRegistryTokens implements RegistryTokens {
   }
 }
 
-function toToken(t: Token): RegistryToken {
+/** A token as the core sees it: slot names and expiries, never values. */
+export function toToken(t: Token): RegistryToken {
   const passwords: TokenPasswordSlot[] = (t.credentials?.passwords ?? [])
     .filter((p) => p.name)
     .map((p) => ({ name: p.name as 'password1' | 'password2', ...(p.expiry && { expiry: p.expiry.toISOString() }), ...(p.creationTime && { creationTime: p.creationTime.toISOString() }) }));

@@ -18,6 +18,9 @@ import { RedisDeployHistory } from '../queue/deploy-history.ts';
 import { RedisGroupLocks } from '../queue/group-locks.ts';
 import { GraphApplications } from '../azure/graph/applications.ts';
 import { AzureRegistryTokens } from '../azure/acr-tokens.ts';
+import { AcrClients } from '../azure/acr-clients.ts';
+import { AzureAcrTasks } from '../azure/acr-tasks.ts';
+import { AzureRegistryAdmin } from '../azure/registry-admin.ts';
 import { EntraSecretVerifier } from '../azure/secret-verifier.ts';
 import { RedisAlertLedger } from '../queue/credential-alerts.ts';
 import { scheduleCredentialScans } from '../queue/schedules.ts';
@@ -36,6 +39,7 @@ export async function startWorker(res: RoleResources): Promise<void> {
   const jobs = new BullJobQueue(redis);
   closers.unshift(() => store.close(), () => jobs.close());
   const vault = new KeyVaultSecretReader({ credential });
+  const acrClients = new AcrClients({ credential, resourceManager: config.azure.endpoints.resourceManager });
   await scheduleCredentialScans(jobs, config, logger);
   const worker = createJobWorker({
     connection: redis,
@@ -55,6 +59,8 @@ export async function startWorker(res: RoleResources): Promise<void> {
       applications: new GraphApplications({ credential, endpoint: config.azure.endpoints.graph }),
       verifier: new EntraSecretVerifier(config.file.credentials?.tenantId ?? config.azure.credential.tenantId ?? '', config.azure.endpoints),
       ledger: new RedisAlertLedger(redis),
+      registryAdmin: new AzureRegistryAdmin(acrClients),
+      acrTasks: new AzureAcrTasks(acrClients),
       registryTokens: new AzureRegistryTokens({ credential, resourceManager: config.azure.endpoints.resourceManager }),
       replies: new ResponseUrlReplies(),
       credentials: config.file.credentials,

@@ -273,6 +273,7 @@ describe('ACR tokens: update, create, delete', () => {
   });
 
   it('creates a token with beginCreate, fills it with generateCredentials, and deletes it', async () => {
+    azure.acr.addScopeMap(registry, 'app-pull', ['repositories/app/content/read']);
     const scopeMapId = `${registryId}/scopeMaps/app-pull`;
     const created = await client.tokens.beginCreateAndWait(rg, registry, 'new-token', { scopeMapId, status: 'enabled' }, poll);
     expect(created).toMatchObject({ name: 'new-token', scopeMapId, status: 'enabled', provisioningState: 'Succeeded', credentials: { passwords: [] } });

@@ -8,6 +8,8 @@ import { pino } from 'pino';
 /** In-memory ACR for handler unit tests; the emulator covers the real SDK paths. */
 export class FakeAcr implements AcrBuilds {
   runs = new Map<string, RunInfo & { log: string; complete?: string }>();
+  /** Task names of the task runs scheduled, in order. */
+  taskRuns: string[] = [];
   calls: string[] = [];
   failNext: Error | undefined;
   #n = 0;
@@ -27,13 +29,21 @@ export class FakeAcr implements AcrBuilds {
     this.runs.set(runId, run);
     return { ...run };
   }
+  async scheduleTaskRun(_ref: RegistryRef, taskName: string): Promise<RunInfo> {
+    this.#maybeFail('scheduleTask');
+    this.taskRuns.push(taskName);
+    const runId = `ca${++this.#n}`;
+    const run = { runId, status: 'Queued', runType: 'QuickRun', taskName, createTime: new Date(), outputImages: [], log: '' };
+    this.runs.set(runId, run);
+    return { ...run };
+  }
   async getRun(_ref: RegistryRef, runId: string): Promise<RunInfo> {
     this.#maybeFail('getRun');
     return { ...this.runs.get(runId)! };
   }
-  async listRunsSince(_ref: RegistryRef, since: Date): Promise<RunInfo[]> {
+  async listRunsSince(_ref: RegistryRef, since: Date, taskName?: string): Promise<RunInfo[]> {
     this.#maybeFail('list');
-    return [...this.runs.values()].filter((r) => !r.createTime || r.createTime >= since);
+    return [...this.runs.values()].filter((r) => (!r.createTime || r.createTime >= since) && r.taskName === taskName);
   }
   async listRuns(_ref: RegistryRef, options: { top: number }): Promise<RunInfo[]> {
     return (await this.listRunsSince(_ref, new Date(0))).slice(0, options.top);

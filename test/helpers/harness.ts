@@ -63,6 +63,8 @@ export interface HarnessOptions {
    * login server (so tags resolve to digests there); default: `<name>.azurecr.io`.
    */
   registries?: 'azurecr' | 'emulator';
+  /** SKU of the dev and prod registries (default Standard; geo-replication needs Premium). */
+  registrySku?: 'Basic' | 'Standard' | 'Premium';
   /** Runs against the emulators before the product starts (registries, vaults, resource groups). */
   setup?: (azure: AzureEmulator, slack: SlackEmulator) => void;
   env?: Record<string, string>;
@@ -114,7 +116,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   azure.identity.addClient(ids.tenant, ids.client, clientSecret);
   for (const [subscriptionId, resourceGroup, name] of [[ids.subscription, 'rg-dev', 'contosodev'], [ids.prodSubscription, 'rg-prod', 'contosoprod']] as const) {
     const loginServer = options.registries === 'emulator' ? azure.registryData.endpoint(name).replace(/^https:\/\//, '') : undefined;
-    azure.acr.addRegistry({ subscriptionId, resourceGroup, name, ...(loginServer && { loginServer }) });
+    azure.acr.addRegistry({ subscriptionId, resourceGroup, name, ...(loginServer && { loginServer }), ...(options.registrySku && { sku: options.registrySku }) });
   }
 
   const dir = mkdtempSync(join(tmpdir(), 'chatops-e2e-'));

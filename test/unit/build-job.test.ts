@@ -69,7 +69,7 @@ describe('the build job', () => {
 
   it('after a crash between scheduleRun and saving its id, adopts that run instead of starting another', async () => {
     const ctx = fakeContext(data());
-    await acr.scheduleDockerBuild(ctx.data.target, ctx.data.spec); // the call that "crashed"
+    await acr.scheduleDockerBuild(ctx.data.target, ctx.data.spec!); // the call that "crashed"
     acr.calls = [];
     const resumed = fakeContext(data({ phase: 'scheduling', schedulingSince: new Date(Date.now() - 1000).toISOString() }));
     expect(await step(resumed)).toBe(1000);
@@ -78,7 +78,7 @@ describe('the build job', () => {
   });
 
   it('never adopts a run another job claimed, even when it is the only recent one', async () => {
-    const other = await acr.scheduleDockerBuild(data().target, data().spec);
+    const other = await acr.scheduleDockerBuild(data().target, data().spec!);
     await claims.claim('00000000-0000-0000-0000-000000000001/rg/contosodev', other.runId, 'jOTHERJOB0001');
     acr.calls = [];
     const ctx = fakeContext(data({ phase: 'scheduling', schedulingSince: new Date(Date.now() - 1000).toISOString() }));
@@ -89,8 +89,8 @@ describe('the build job', () => {
 
   it('refuses to guess when several runs could be its own, and says so', async () => {
     const ctx = fakeContext(data({ phase: 'scheduling', schedulingSince: new Date(Date.now() - 1000).toISOString() }));
-    await acr.scheduleDockerBuild(ctx.data.target, ctx.data.spec);
-    await acr.scheduleDockerBuild(ctx.data.target, ctx.data.spec);
+    await acr.scheduleDockerBuild(ctx.data.target, ctx.data.spec!);
+    await acr.scheduleDockerBuild(ctx.data.target, ctx.data.spec!);
     acr.calls = [];
     expect(await step(ctx)).toBe('done');
     expect(acr.calls).toEqual(['list']);
@@ -127,5 +127,26 @@ describe('the build job', () => {
     expect(file).toMatchObject({ kind: 'file', filename: 'build-ca1.log' });
     expect((file as { comment: string }).comment).toMatch(/Build failed: .*non-zero code.*\n.*Dockerfile failed/);
     expect(reporter.last!.status).toBe('failed');
+  });
+
+  it('runs an ACR task when the job names one, and adopts only that task’s lost run', async () => {
+    const { spec: _spec, ...rest } = data();
+    const taskData: BuildJobData = { ...rest, task: { name: 'buildwebapp' } };
+    const ctx = fakeContext(taskData);
+    expect(await step(ctx)).toBe(1000);
+    expect(acr.taskRuns).toEqual(['buildwebapp']);
+    expect(acr.calls).toEqual(['scheduleTask']);
+    expect(reporter.last).toMatchObject({ title: 'Run task buildwebapp', status: 'running' });
+    expect(JSON.stringify(reporter.last!.fields)).toContain('buildwebapp');
+
+    // A quick build started at the same moment is not this job's run; the task's own is.
+    await acr.scheduleDockerBuild(taskData.target, data().spec!);
+    acr.calls = [];
+    const resumed = fakeContext<BuildJobData>({ ...taskData, jobId: 'j000000000002', progress: { ...newBuildProgress(), phase: 'scheduling', schedulingSince: new Date(Date.now() - 1000).toISOString() } });
+    await acr.scheduleTaskRun(taskData.target, 'buildwebapp'); // the call that "crashed"
+    acr.calls = [];
+    expect(await step(resumed)).toBe(1000);
+    expect(acr.calls).toEqual(['list']);
+    expect(resumed.data.progress.runId).toBe('ca3');
   });
 });

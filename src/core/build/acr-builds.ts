@@ -42,9 +42,11 @@ export interface DockerBuildSpec {
 /** Port over ACR's build and run API; the Azure adapter implements it, tests may fake it. */
 export interface AcrBuilds {
   scheduleDockerBuild(ref: RegistryRef, spec: DockerBuildSpec): Promise<RunInfo>;
+  /** Runs an ACR task now (`az acr task run`). */
+  scheduleTaskRun(ref: RegistryRef, taskName: string): Promise<RunInfo>;
   getRun(ref: RegistryRef, runId: string): Promise<RunInfo>;
-  /** Quick builds created at or after `since`, newest first. */
-  listRunsSince(ref: RegistryRef, since: Date): Promise<RunInfo[]>;
+  /** Quick builds (or, with `taskName`, that task's runs) created at or after `since`, newest first. */
+  listRunsSince(ref: RegistryRef, since: Date, taskName?: string): Promise<RunInfo[]>;
   /** Recent runs of every kind (quick builds and task runs), newest first. */
   listRuns(ref: RegistryRef, options: { top: number; status?: string }): Promise<RunInfo[]>;
   cancelRun(ref: RegistryRef, runId: string): Promise<void>;

@@ -21,13 +21,16 @@ function formatDuration(ms: number): string {
 
 /** The card of a build job in a given state; pure so every state is easy to test. */
 export function buildCard(data: BuildJobData, state: BuildCardState): JobCard {
-  const { target, spec } = data;
-  const fields: CardField[] = [
-    { label: 'Registry', value: target.registry, code: true },
-    { label: 'Source', value: spec.sourceLocation, code: true },
-    { label: 'Dockerfile', value: spec.file, code: true },
-    { label: 'Platform', value: [spec.platform.os.toLowerCase(), spec.platform.architecture, spec.platform.variant].filter(Boolean).join('/') },
-  ];
+  const { target, spec, task } = data;
+  const fields: CardField[] = [{ label: 'Registry', value: target.registry, code: true }];
+  if (spec) {
+    fields.push(
+      { label: 'Source', value: spec.sourceLocation, code: true },
+      { label: 'Dockerfile', value: spec.file, code: true },
+      { label: 'Platform', value: [spec.platform.os.toLowerCase(), spec.platform.architecture, spec.platform.variant].filter(Boolean).join('/') },
+    );
+  }
+  if (task) fields.push({ label: 'Task', value: task.name, code: true });
   const runId = state.run?.runId ?? data.progress.runId;
   if (runId) fields.push({ label: 'Run', value: runId, code: true });
   if (state.startedAt && state.finishedAt) {
@@ -44,7 +47,7 @@ export function buildCard(data: BuildJobData, state: BuildCardState): JobCard {
   const cancellable = state.status === 'queued' || state.status === 'running';
   return {
     jobId: data.jobId,
-    title: `Build ${spec.images.join(', ')}`,
+    title: spec ? `Build ${spec.images.join(', ')}` : `Run task ${task?.name ?? '?'}`,
     requesterId: data.requesterId,
     environment: data.environment,
     status: state.status,

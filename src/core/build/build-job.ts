@@ -27,7 +27,10 @@ export interface BuildJobData {
   channelId: string;
   environment: string;
   target: RegistryRef;
-  spec: DockerBuildSpec;
+  /** A quick build (`/acr build`). */
+  spec?: DockerBuildSpec;
+  /** A run of an ACR task (`/acr task run`): the task defines what is built. */
+  task?: { name: string };
   queuedAt: string;
   progress: BuildProgress;
 }

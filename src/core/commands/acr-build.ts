@@ -90,7 +90,7 @@ export function parseAcrBuild(tokens: string[]): AcrBuildCommand {
   return command;
 }
 
-function parseBuildArgs(pairs: readonly { key: string; value: string }[], usage: string): { name: string; value: string }[] {
+export function parseBuildArgs(pairs: readonly { key: string; value: string }[], usage: string): { name: string; value: string }[] {
   const seen = new Set<string>();
   return pairs.map(({ key, value }) => {
     const name = parseBuildArgName(key, usage);
@@ -101,7 +101,7 @@ function parseBuildArgs(pairs: readonly { key: string; value: string }[], usage:
   });
 }
 
-function checkTimeout(seconds: number, usage: string): number {
+export function checkTimeout(seconds: number, usage: string): number {
   const { min, max } = ACR_TIMEOUT_SECONDS;
   if (seconds < min || seconds > max) {
     throw new UsageError(`--timeout must be between ${min} and ${max} seconds (ACR's limits), not ${seconds}.`, usage);

@@ -1,9 +1,6 @@
 import { parseAci, type AciCommand } from './aci/index.ts';
 import { ACI_USAGE } from './aci/usage.ts';
-import { ACR_SUBCOMMANDS } from './acr.ts';
-import type { AcrBuildCommand } from './acr-build.ts';
-import type { AcrTokenRotateCommand } from './acr-token.ts';
-import type { AcrRegistryCommand } from './acr-registry.ts';
+import { ACR_SUBCOMMANDS, type AcrCommand } from './acr.ts';
 import { UsageError } from './errors.ts';
 import { wantsHelp } from './flags.ts';
 import { OPS_SUBCOMMANDS, type OpsCommand } from './ops.ts';
@@ -23,7 +20,7 @@ export interface HelpCommand {
 }
 
 /** Everything {@link parseCommand} can return. */
-export type ParsedCommand = AcrBuildCommand | AcrTokenRotateCommand | AcrRegistryCommand | OpsCommand | AciCommand | SpCommand | HelpCommand;
+export type ParsedCommand = AcrCommand | OpsCommand | AciCommand | SpCommand | HelpCommand;
 
 /** Longest command text accepted, in UTF-16 code units (JavaScript string length). */
 export const MAX_COMMAND_TEXT_LENGTH = 4000;
@@ -34,7 +31,7 @@ interface SlashCommandEntry {
   readonly usage: string;
   /** Shown for `/x`, `/x help`. */
   readonly help: string;
-  readonly subcommands: readonly Subcommand<AcrBuildCommand | AcrTokenRotateCommand | AcrRegistryCommand | OpsCommand | SpCommand>[];
+  readonly subcommands: readonly Subcommand<AcrCommand | OpsCommand | SpCommand>[];
 }
 
 const COMMANDS: readonly SlashCommandEntry[] = [

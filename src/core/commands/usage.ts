@@ -18,9 +18,11 @@ export const ACR_USAGE = [
   'Usage: `/acr SUBCOMMAND …`',
   'Subcommands:',
   '`/acr build` builds an image with Azure Container Registry from a git URL.',
-  '`/acr token rotate --name TOKEN` rotates a repository-scoped token’s password (admins).',
+  '`/acr task create|list|show|run|delete` manages ACR Tasks that rebuild on every commit.',
   '`/acr runs`, `/acr logs RUN_ID`, `/acr cancel RUN_ID` list runs, attach a log, cancel a run.',
   '`/acr repository list`, `/acr repository show-tags REPO` list repositories and tags with digests.',
+  '`/acr show`, `/acr update --admin-enabled false`, `/acr replication create|list|delete` the registry and its geo-replicas.',
+  '`/acr token create|list|rotate` repository-scoped tokens; passwords go to Key Vault (admins).',
   'Run `/acr build help` for its options.',
 ].join('\n');
 

@@ -22,9 +22,9 @@ export async function acrBuild(ctx: CommandContext, parsed: AcrBuildCommand): Pr
       action: 'command.acr.build',
       outcome: 'accepted',
       environment: data.environment,
-      target: `${data.target.registry}: ${data.spec.images.join(', ')}`,
+      target: `${data.target.registry}: ${data.spec!.images.join(', ')}`,
       jobId,
-      details: { source: data.spec.sourceLocation, channel: command.channel_id },
+      details: { source: data.spec!.sourceLocation, channel: command.channel_id },
     });
     // The card before the job: if the worker is fast, its "running" card must land after "queued".
     const opened = ctx.outbox.open(jobId, { channelId: command.channel_id, teamId: command.team_id, responseUrl: command.response_url }, card);

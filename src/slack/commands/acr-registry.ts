@@ -1,5 +1,8 @@
 import { acrQueryCard, type AcrQueryJobData } from '../../core/build/acr-query.ts';
+import type { AcrAdminCommand } from '../../core/commands/acr-admin.ts';
 import type { AcrRegistryCommand } from '../../core/commands/acr-registry.ts';
+import type { AcrTaskCommand } from '../../core/commands/acr-task.ts';
+import type { AcrTokenCommand } from '../../core/commands/acr-token.ts';
 import { resolveEnvironment } from '../../core/environments.ts';
 import { ErrorCode, UserFacingError } from '../../core/errors.ts';
 import { jobIdFromTrigger } from '../../core/job-id.ts';
@@ -8,16 +11,28 @@ import { ephemeral, type EphemeralReply } from '../render/replies.ts';
 import { authorize, type CommandContext } from './context.ts';
 import { queueJob } from './queue-job.ts';
 
-const ops: Record<AcrRegistryCommand['kind'], AcrQueryJobData['op']> = {
+/** The `/acr` commands that only look (and `/acr cancel`): each is one `acr-query` job. */
+export type AcrQueryCommand =
+  | AcrRegistryCommand
+  | Extract<AcrAdminCommand, { kind: 'acr.show' | 'acr.replication.list' }>
+  | Extract<AcrTokenCommand, { kind: 'acr.token.list' }>
+  | Extract<AcrTaskCommand, { kind: 'acr.task.list' | 'acr.task.show' }>;
+
+const ops: Record<AcrQueryCommand['kind'], AcrQueryJobData['op']> = {
   'acr.runs': 'runs',
   'acr.logs': 'logs',
   'acr.cancel': 'cancel',
   'acr.repository.list': 'repositories',
   'acr.repository.show-tags': 'tags',
+  'acr.show': 'show',
+  'acr.replication.list': 'replications',
+  'acr.token.list': 'tokens',
+  'acr.task.list': 'tasks',
+  'acr.task.show': 'task',
 };
 
-/** `/acr runs|logs|cancel|repository …`: authorise in the environment, queue an `acr-query` job. */
-export async function acrRegistry(ctx: CommandContext, parsed: AcrRegistryCommand): Promise<EphemeralReply> {
+/** `/acr runs|logs|cancel|repository|show|replication list|token list|task list|task show`: authorise in the environment, queue an `acr-query` job. */
+export async function acrRegistry(ctx: CommandContext, parsed: AcrQueryCommand): Promise<EphemeralReply> {
   const { command } = ctx;
   const { name: environment, env } = resolveEnvironment(ctx.config, parsed.environment, command.channel_id);
   if (!env.registry) throw new UserFacingError(ErrorCode.Usage, `${environment} has no registry configured.`, { hint: 'Use --env with an environment that has one.' });
@@ -36,14 +51,16 @@ export async function acrRegistry(ctx: CommandContext, parsed: AcrRegistryComman
     ...('top' in parsed && { top: parsed.top }),
     ...('status' in parsed && parsed.status !== undefined && { status: parsed.status }),
     ...('repository' in parsed && { repository: parsed.repository, orderby: parsed.orderby }),
+    ...(parsed.kind === 'acr.task.show' && { taskName: parsed.name }),
     phase: 'new',
   };
+  const detail = data.runId ?? data.repository ?? data.taskName;
   await queueJob(ctx, 'acr-query', jobId, data, acrQueryCard(data, 'queued', ctx.portal), {
     actor: command.user_id,
     action: `command.${parsed.kind}`,
     outcome: 'accepted',
     environment,
-    target: `${env.registry}${data.runId ? `/${data.runId}` : data.repository ? `/${data.repository}` : ''}`,
+    target: `${env.registry}${detail ? `/${detail}` : ''}`,
     jobId,
   });
   return ephemeral(`:inbox_tray: Queued as job \`${jobId}\` in *${escapeMrkdwn(environment)}*; the answer appears on its card.`);

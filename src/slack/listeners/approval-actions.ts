@@ -7,6 +7,7 @@ import type { Approvals, DecisionResult } from '../../core/approval/approvals.ts
 import type { AuditLog } from '../../core/audit.ts';
 import type { AciActionJobData } from '../../core/deploy/aci-action-job.ts';
 import type { DeployJobData } from '../../core/deploy/deploy-job.ts';
+import type { AcrChangeJobData } from '../../core/registry/acr-change.ts';
 import { jobIdPattern } from '../../core/job-id.ts';
 import type { JobQueue } from '../../core/job-queue.ts';
 import { mention, mentionAny } from '../../core/mrkdwn.ts';
@@ -24,10 +25,16 @@ export interface ApprovalActionDeps {
   now?: () => Date;
 }
 
+/** What an approval decision is about, for the audit record. */
+function targetOf(gated: Gated): string {
+  if (gated.kind === 'acr-change') return gated.data.target.registry;
+  return gated.data.target.name || gated.data.target.resourceGroup;
+}
+
 /** Most characters of a rejection reason kept (it is shown on the card). */
 const maxReasonLength = 500;
 
-type Gated = { kind: 'deploy'; data: DeployJobData } | { kind: 'aci-action'; data: AciActionJobData };
+type Gated = { kind: 'deploy'; data: DeployJobData } | { kind: 'aci-action'; data: AciActionJobData } | { kind: 'acr-change'; data: AcrChangeJobData };
 
 /**
  * Approve / Reject / Confirm / Never mind. The button only says which job; whether this
@@ -42,6 +49,7 @@ export function registerApprovalActions(app: App, deps: ApprovalActionDeps): voi
     const job = await deps.jobs.get(jobId);
     if (job?.kind === 'deploy') return { kind: 'deploy', data: job.data as DeployJobData };
     if (job?.kind === 'aci-action') return { kind: 'aci-action', data: job.data as AciActionJobData };
+    if (job?.kind === 'acr-change') return { kind: 'acr-change', data: job.data as AcrChangeJobData };
     return undefined;
   }
 
@@ -55,7 +63,7 @@ export function registerApprovalActions(app: App, deps: ApprovalActionDeps): voi
       return userId === approval.requesterId ? undefined : { reason: 'not_requester', text: `Only ${mention(approval.requesterId).mrkdwn}, who asked for this, can confirm it.` };
     }
     if (userId === approval.requesterId && verb === 'approve') {
-      return { reason: 'self_approval', text: 'You asked for this deploy, so you cannot approve it: someone else from the approvers has to.' };
+      return { reason: 'self_approval', text: 'You asked for this change, so you cannot approve it: someone else from the approvers has to.' };
     }
     const approvers = deps.environments[approval.environment]?.approval?.approvers ?? [];
     if (!(await isApprover(userId, approvers))) {
@@ -110,7 +118,7 @@ export function registerApprovalActions(app: App, deps: ApprovalActionDeps): voi
       action: verb === 'approve' ? 'approval.approve' : 'approval.reject',
       outcome: result.outcome === 'approved' || result.outcome === 'recorded' || result.outcome === 'rejected' ? 'succeeded' : 'refused',
       environment: gated.data.environment,
-      target: gated.data.target.name || gated.data.target.resourceGroup,
+      target: targetOf(gated),
       jobId,
       ...(result.outcome !== 'approved' && result.outcome !== 'recorded' && result.outcome !== 'rejected' && { reason: result.outcome }),
       details: { result: result.outcome, ...(reason !== undefined && { reason }) },

@@ -10,6 +10,8 @@ import { acrBuild } from '../commands/acr-build.ts';
 import { sp } from '../commands/sp.ts';
 import { acrTokenRotate } from '../commands/acr-token.ts';
 import { acrRegistry } from '../commands/acr-registry.ts';
+import { acrChange } from '../commands/acr-change.ts';
+import { acrTaskRun } from '../commands/acr-task-run.ts';
 import { Refused, type CommandContext, type CommandDeps } from '../commands/context.ts';
 import { help } from '../commands/help.ts';
 import { opsAudit } from '../commands/ops-audit.ts';
@@ -90,7 +92,21 @@ async function dispatch(ctx: CommandContext, parsed: ParsedCommand, client: Para
     case 'acr.cancel':
     case 'acr.repository.list':
     case 'acr.repository.show-tags':
+    case 'acr.show':
+    case 'acr.replication.list':
+    case 'acr.token.list':
+    case 'acr.task.list':
+    case 'acr.task.show':
       return { reply: await acrRegistry(ctx, parsed) };
+    case 'acr.update':
+    case 'acr.replication.create':
+    case 'acr.replication.delete':
+    case 'acr.token.create':
+    case 'acr.task.create':
+    case 'acr.task.delete':
+      return { reply: await acrChange(ctx, parsed) };
+    case 'acr.task.run':
+      return { reply: await acrTaskRun(ctx, parsed) };
     case 'acr.token.rotate':
       return { reply: await acrTokenRotate(ctx, parsed) };
     case 'sp.expiring':

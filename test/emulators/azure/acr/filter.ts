@@ -11,8 +11,8 @@ type Field = { kind: 'time'; get: (r: EmulatedRun) => number | undefined } | { k
 const FIELDS: Record<string, Field> = {
   runid: { kind: 'text', get: (r) => r.runId },
   status: { kind: 'text', get: (r) => r.status },
-  runtype: { kind: 'text', get: () => 'QuickBuild' },
-  taskname: { kind: 'text', get: () => undefined },
+  runtype: { kind: 'text', get: (r) => r.origin.runType },
+  taskname: { kind: 'text', get: (r) => r.origin.task },
   createtime: { kind: 'time', get: (r) => r.createdAt },
   starttime: { kind: 'time', get: (r) => r.startTime },
   finishtime: { kind: 'time', get: (r) => r.finishTime },

@@ -1,19 +1,30 @@
 /**
  * Test controls of the emulated Azure Container Registry (`emulator.acr`): declare registries,
  * script how runs end, force completions, read runs and logs; declare repository-scoped tokens
- * and check their passwords.
+ * and check their passwords; inspect ACR Tasks and fire their commit triggers; declare and inspect
+ * scope maps and geo-replicas, and read a registry's sku and admin-user setting.
  */
 import { checkTokenPassword, newTokenPassword, provisioningState, TOKEN_SLOTS, validTokenName } from './tokens.ts';
 import type { TokenPasswordState, TokenSlot, TokenStatus } from './tokens.ts';
+import { triggerCommit } from './tasks.ts';
+import type { EmulatedTask, SourceControlType, StepType, TaskStatus as AcrTaskStatus } from './tasks.ts';
 import { endRun, runJson } from './run.ts';
 import type { RunJson, RunOutcome, RunScenario } from './run.ts';
-import type { RegistryOptions } from './registry.ts';
+import type { EmulatedRegistry, RegistryOptions, RegistrySku } from './registry.ts';
+import { allReplications, replicationSnapshot, seedReplication } from './replications.ts';
+import type { ReplicationSnapshot } from './replications.ts';
+import { findScopeMap, scopeMapProblem, scopeMapSnapshot, validScopeMapName } from './scope-maps.ts';
+import type { ScopeMapSnapshot } from './scope-maps.ts';
 import type { AcrStore, AcrTiming } from './store.ts';
 
-export type { RegistryOptions } from './registry.ts';
+export type { RegistryOptions, RegistrySku } from './registry.ts';
+export type { ReplicationSnapshot } from './replications.ts';
+export type { ScopeMapSnapshot, ScopeMapType } from './scope-maps.ts';
 export type { RunJson, RunOutcome, RunScenario, RunStatus } from './run.ts';
 export type { AcrTiming } from './store.ts';
 export type { TokenSlot, TokenStatus } from './tokens.ts';
+export type { CommitEvent, SourceControlType, StepType, TaskStatus as AcrTaskStatus } from './tasks.ts';
+export type { RunType, SourceTriggerDescriptor } from './run.ts';
 
 /** Options of {@link AcrEmulator.addToken}. */
 export interface AddTokenOptions {
@@ -37,6 +48,83 @@ export interface TokenSnapshot {
   passwords: { name: TokenSlot; creationTime: Date; expiry?: Date }[];
 }
 
+/** An ACR task as {@link AcrEmulator.task} shows it (no secret values; see {@link AcrEmulator.taskGitToken}). */
+export interface TaskSnapshot {
+  id: string;
+  name: string;
+  location: string;
+  status: AcrTaskStatus;
+  creationDate: Date;
+  platform: { os: string; architecture?: string; variant?: string };
+  timeout: number;
+  cpu: number;
+  step: {
+    type: StepType;
+    contextPath?: string;
+    dockerFilePath?: string;
+    taskFilePath?: string;
+    imageNames: string[];
+    isPushEnabled: boolean;
+    /** Names of all arguments, secret ones included. */
+    argumentNames: string[];
+  };
+  sourceTriggers: {
+    name: string;
+    sourceControlType: SourceControlType;
+    repositoryUrl: string;
+    branch?: string;
+    events: ('commit' | 'pullrequest')[];
+    status: AcrTaskStatus;
+    tokenType?: 'PAT' | 'OAuth';
+    hasToken: boolean;
+  }[];
+  baseImageTrigger?: { name: string; baseImageTriggerType: 'All' | 'Runtime'; status: AcrTaskStatus };
+  timerTriggers: { name: string; schedule: string; status: AcrTaskStatus }[];
+  /** Whether any source trigger holds a git access token. */
+  hasGitToken: boolean;
+}
+
+function taskSnapshot(t: EmulatedTask): TaskSnapshot {
+  const p = t.properties;
+  const sourceTriggers = (p.trigger?.sourceTriggers ?? []).map((s) => {
+    const auth = s.sourceRepository.sourceControlAuthProperties;
+    return {
+      name: s.name,
+      sourceControlType: s.sourceRepository.sourceControlType,
+      repositoryUrl: s.sourceRepository.repositoryUrl,
+      ...(s.sourceRepository.branch !== undefined && { branch: s.sourceRepository.branch }),
+      events: [...s.sourceTriggerEvents],
+      status: s.status,
+      ...(auth && { tokenType: auth.tokenType }),
+      hasToken: !!auth?.token,
+    };
+  });
+  const base = p.trigger?.baseImageTrigger;
+  return {
+    id: t.id,
+    name: t.name,
+    location: t.location,
+    status: p.status,
+    creationDate: new Date(t.created),
+    platform: { ...p.platform },
+    timeout: p.timeout,
+    cpu: p.agentConfiguration.cpu,
+    step: {
+      type: p.step.type,
+      ...(p.step.contextPath !== undefined && { contextPath: p.step.contextPath }),
+      ...(p.step.dockerFilePath !== undefined && { dockerFilePath: p.step.dockerFilePath }),
+      ...(p.step.taskFilePath !== undefined && { taskFilePath: p.step.taskFilePath }),
+      imageNames: [...(p.step.imageNames ?? [])],
+      isPushEnabled: p.step.type === 'Docker' && (p.step.isPushEnabled ?? true),
+      argumentNames: (p.step.arguments ?? p.step.values ?? []).map((a) => a.name),
+    },
+    sourceTriggers,
+    ...(base && { baseImageTrigger: { name: base.name, baseImageTriggerType: base.baseImageTriggerType, status: base.status } }),
+    timerTriggers: (p.trigger?.timerTriggers ?? []).map((x) => ({ ...x })),
+    hasGitToken: sourceTriggers.some((s) => s.hasToken),
+  };
+}
+
 /** A declared registry. */
 export interface RegistryInfo {
   subscriptionId: string;
@@ -47,6 +135,26 @@ export interface RegistryInfo {
   /** ARM resource id. */
   id: string;
   runIdPrefix: string;
+  sku: RegistrySku;
+  adminUserEnabled: boolean;
+  zoneRedundancy: 'Enabled' | 'Disabled';
+  tags: Record<string, string>;
+}
+
+function registryInfo(r: EmulatedRegistry): RegistryInfo {
+  return {
+    subscriptionId: r.subscriptionId,
+    resourceGroup: r.resourceGroup,
+    name: r.name,
+    location: r.location,
+    loginServer: r.loginServer,
+    id: r.id,
+    runIdPrefix: r.runIdPrefix,
+    sku: r.sku,
+    adminUserEnabled: r.adminUserEnabled,
+    zoneRedundancy: r.zoneRedundancy,
+    tags: { ...r.tags },
+  };
 }
 
 /** `emulator.acr`: controls and inspection of the emulated Azure Container Registry. */
@@ -92,11 +200,77 @@ export class AcrEmulator {
   /**
    * Declares a registry (and its subscription and resource group). Requests for undeclared
    * ones get ARM's 404s. Run ids use a per-registry prefix: `ca1, ca2, …` for the first
-   * registry, `cb1, …` for the second, unless `runIdPrefix` says otherwise.
+   * registry, `cb1, …` for the second, unless `runIdPrefix` says otherwise. `replications`
+   * (Premium only) declares finished geo-replicas named after their locations; throws for a
+   * location ACR would refuse.
    */
   addRegistry(options: RegistryOptions): RegistryInfo {
-    const r = this.#store.addRegistry(options, this.#clock());
-    return { subscriptionId: r.subscriptionId, resourceGroup: r.resourceGroup, name: r.name, location: r.location, loginServer: r.loginServer, id: r.id, runIdPrefix: r.runIdPrefix };
+    if (options.replications?.length && (options.sku ?? 'Standard') !== 'Premium') {
+      throw new Error(`Registry '${options.name}' has replications but is not Premium: geo-replication needs the Premium sku.`);
+    }
+    const now = this.#clock();
+    const r = this.#store.addRegistry(options, now);
+    for (const location of options.replications ?? []) seedReplication(this.#store.replications, r, location, now);
+    return registryInfo(r);
+  }
+
+  /** A declared registry as ARM knows it now (sku, admin user, tags, …), or `undefined`. */
+  registry(name: string): RegistryInfo | undefined {
+    const r = this.#store.registries.get(name.toLowerCase());
+    return r ? registryInfo(r) : undefined;
+  }
+
+  /** The registry's geo-replicas as `replications.list` would show them now: the home one first (Premium only), then by name. */
+  replications(registryName: string): ReplicationSnapshot[] {
+    const registry = this.#store.registries.get(registryName.toLowerCase());
+    if (!registry) throw new Error(`Registry '${registryName}' is not declared.`);
+    const now = this.#clock();
+    return allReplications(this.#store.replications, registry, now).map((r) => replicationSnapshot(registry, r, now));
+  }
+
+  /**
+   * How long replication PUT / PATCH / DELETE operations run (default 0: done at the first
+   * poll). Meanwhile the replica shows `Creating` / `Updating` / `Deleting`; a deleted replica
+   * is gone once its deletion has run.
+   */
+  get replicationOperationMs(): number {
+    return this.#store.replications.operationMs;
+  }
+  set replicationOperationMs(ms: number) {
+    this.#store.replications.operationMs = ms;
+  }
+
+  /** Replicas per `replications.list` page before a `nextLink` (default 20). */
+  get replicationPageSize(): number {
+    return this.#store.replications.pageSize;
+  }
+  set replicationPageSize(size: number) {
+    this.#store.replications.pageSize = size;
+  }
+
+  /** A scope map of the registry (system-defined ones included), or `undefined`. */
+  scopeMap(registryName: string, name: string): ScopeMapSnapshot | undefined {
+    const registry = this.#store.registries.get(registryName.toLowerCase());
+    const m = registry && findScopeMap(this.#store.scopeMaps, registry, name);
+    return m ? scopeMapSnapshot(m) : undefined;
+  }
+
+  /**
+   * Declares a user-defined scope map, as `scopeMaps.beginCreate` would create it. Throws for an
+   * undeclared registry, an existing or invalid name, or actions / description ACR would refuse.
+   */
+  addScopeMap(registryName: string, name: string, actions: string[], description?: string): { id: string } {
+    const registry = this.#store.registries.get(registryName.toLowerCase());
+    if (!registry) throw new Error(`Registry '${registryName}' is not declared.`);
+    if (!validScopeMapName(name)) throw new Error(`Scope map name '${name}' is invalid: 5-50 letters, digits, hyphens and underscores.`);
+    if (findScopeMap(this.#store.scopeMaps, registry, name)) throw new Error(`Scope map '${name}' already exists in registry '${registry.name}'.`);
+    const problem = scopeMapProblem(actions, description, true);
+    if (problem) throw new Error(problem);
+    const id = `${registry.id}/scopeMaps/${name}`;
+    this.#store.scopeMaps.of(registry.name).set(name.toLowerCase(), {
+      id, name, type: 'UserDefined', actions: [...actions], created: this.#clock(), ...(description !== undefined && { description }),
+    });
+    return { id };
   }
 
   /** Tokens per `tokens.list` page before a `nextLink` (default 20). */
@@ -178,6 +352,54 @@ export class AcrEmulator {
    */
   checkTokenPassword(registryName: string, tokenName: string, password: string): boolean {
     return checkTokenPassword(this.#store.tokens, registryName, tokenName, password, this.#clock());
+  }
+
+  /** Tasks per `tasks.list` page before a `nextLink` (default 20). */
+  get taskPageSize(): number {
+    return this.#store.tasks.pageSize;
+  }
+  set taskPageSize(size: number) {
+    this.#store.tasks.pageSize = size;
+  }
+
+  /** A task as ARM knows it (no secret values), or `undefined`. */
+  task(registryName: string, taskName: string): TaskSnapshot | undefined {
+    const t = this.#store.tasks.of(registryName).get(taskName.toLowerCase());
+    return t ? taskSnapshot(t) : undefined;
+  }
+
+  /** The registry's tasks, by name. */
+  tasks(registryName: string): TaskSnapshot[] {
+    return [...this.#store.tasks.of(registryName).values()]
+      .sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()))
+      .map(taskSnapshot);
+  }
+
+  /**
+   * The git access token a task's source trigger holds (for tests only; ARM shows it only through
+   * `tasks.getDetails`): the named trigger's, else the first one that has a token; `undefined` if none.
+   */
+  taskGitToken(registryName: string, taskName: string, triggerName?: string): string | undefined {
+    const triggers = this.#store.tasks.of(registryName).get(taskName.toLowerCase())?.properties.trigger?.sourceTriggers ?? [];
+    const trigger = triggerName ? triggers.find((t) => t.name.toLowerCase() === triggerName.toLowerCase()) : triggers.find((t) => t.sourceRepository.sourceControlAuthProperties?.token);
+    return trigger?.sourceRepository.sourceControlAuthProperties?.token;
+  }
+
+  /**
+   * Does what the repository webhook makes ACR do on a push: queues a run of the task with
+   * `runType: AutoBuild` (`AutoRun` for a multi-step task) and a `sourceTrigger`
+   * `{id, eventType: 'commit', commitId, repositoryUrl, branchName, providerType: 'github'|'vsts'}`;
+   * images from the step's `imageNames` with `{{.Run.ID}}` (and `{{.Run.Commit}}`, `{{.Run.Branch}}`)
+   * substituted. The run follows the same timing and scenarios as any other. Returns the run id.
+   * Throws for an undeclared registry or unknown task, a disabled task, or when no enabled commit
+   * trigger (matching `branch` and `trigger`, when given) exists.
+   */
+  triggerCommit(registryName: string, taskName: string, event: { commitId: string; branch?: string; trigger?: string }): string {
+    const registry = this.#store.registries.get(registryName.toLowerCase());
+    if (!registry) throw new Error(`Registry '${registryName}' is not declared.`);
+    const task = this.#store.tasks.of(registry.name).get(taskName.toLowerCase());
+    if (!task) throw new Error(`No task '${taskName}' in registry '${registry.name}'.`);
+    return triggerCommit(this.#store, registry, task, event, this.#clock()).runId;
   }
 
   /** Queues scenarios, used one per scheduled run (any registry) before the default applies. */

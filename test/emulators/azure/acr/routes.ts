@@ -7,14 +7,15 @@
  * | endpoint | answer |
  * |---|---|
  * | `GET ` (the registry) | 200 Registry |
- * | `POST /scheduleRun` | 200 Run, Queued; no polling headers, so the SDK's LRO ends on this answer |
+ * | `POST /scheduleRun` | 200 Run, Queued; no polling headers, so the SDK's LRO ends on this answer. `DockerBuildRequest` (a quick build) or `TaskRunRequest` (a run of a task, see tasks.ts) |
  * | `GET /runs` | 200 `{value, nextLink?}`, newest first; `$filter`, `$top` |
  * | `GET /runs/{id}` | 200 Run |
  * | `PATCH /runs/{id}` | 200 Run (`isArchiveEnabled`) |
  * | `POST /runs/{id}/listLogSasUrl` | 200 `{logLink}` |
  * | `POST /runs/{id}/cancel` | 200, or 202 + `Location` when `cancelDelayMs` > 0 |
  *
- * Tokens and `generateCredentials`: see tokens.ts.
+ * Tokens and `generateCredentials`: see tokens.ts. Scope maps: scope-maps.ts. Geo-replicas:
+ * replications.ts. Registry `PATCH`, `listCredentials`, `regenerateCredential`: registry.ts. Tasks: see tasks.ts.
  */
 import { badRequest } from '../arm-errors.ts';
 import { empty, json } from '../http.ts';
@@ -24,10 +25,13 @@ import type { Route, RouteContext } from '../router.ts';
 import { parseRunFilter } from './filter.ts';
 import { issueLogLink } from './log-blob.ts';
 import type { EmulatedRegistry } from './registry.ts';
-import { registryJson } from './registry.ts';
+import { registryAdminRoutes, registryJson } from './registry.ts';
+import { replicationRoutes } from './replications.ts';
+import { findScopeMap, scopeMapRoutes } from './scope-maps.ts';
 import { advance, endRun, isTerminal, runJson } from './run.ts';
 import type { DockerBuildRequest, EmulatedRun } from './run.ts';
 import type { AcrStore } from './store.ts';
+import { scheduleTaskRun, taskRoutes } from './tasks.ts';
 import { tokenRoutes } from './tokens.ts';
 
 const REGISTRY = '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.ContainerRegistry/registries/{registryName}';
@@ -141,13 +145,22 @@ export function acrRoutes(store: AcrStore): Route[] {
     });
 
   return [
-    ...tokenRoutes(REGISTRY, store.tokens, withRegistry, CORE_VERSIONS),
+    ...tokenRoutes(REGISTRY, store.tokens, withRegistry, CORE_VERSIONS, (registry, name) => findScopeMap(store.scopeMaps, registry, name) !== undefined),
+    ...scopeMapRoutes(REGISTRY, store.scopeMaps, store.operations, withRegistry, CORE_VERSIONS),
+    ...replicationRoutes(REGISTRY, store.replications, store.operations, withRegistry, CORE_VERSIONS),
+    ...registryAdminRoutes(REGISTRY, store.operations, withRegistry, CORE_VERSIONS, (registry, now) => store.replications.of(registry.name, now).size > 0),
+    ...taskRoutes(REGISTRY, store.tasks, withRegistry, RUN_VERSIONS),
     { method: 'GET', pattern: REGISTRY, apiVersions: CORE_VERSIONS, handler: withRegistry((registry) => json(200, registryJson(registry))) },
     {
       method: 'POST',
       pattern: `${REGISTRY}/scheduleRun`,
       apiVersions: RUN_VERSIONS,
       handler: withRegistry((registry, ctx) => {
+        const body = ctx.req.body as { type?: unknown } | undefined;
+        if (typeof body === 'object' && body !== null && !Array.isArray(body) && body.type === 'TaskRunRequest') {
+          const run = scheduleTaskRun(store, registry, body as Record<string, unknown>, ctx.now);
+          return isReply(run) ? run : json(200, runJson(run));
+        }
         const request = validateRunRequest(ctx.req.body);
         if (isReply(request)) return request;
         return json(200, runJson(store.schedule(registry, request, ctx.now)));

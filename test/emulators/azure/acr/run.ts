@@ -14,6 +14,28 @@ import type { EmulatedRegistry } from './registry.ts';
 /** Every status a run can have (2019-06-01-preview `RunStatus`). */
 export type RunStatus = 'Queued' | 'Started' | 'Running' | 'Succeeded' | 'Failed' | 'Canceled' | 'Error' | 'Timeout';
 
+/** How a run came about (2019-06-01-preview `RunType`): `az acr build`, `az acr run` / a manual task run, a triggered Docker task, a triggered multi-step task. */
+export type RunType = 'QuickBuild' | 'QuickRun' | 'AutoBuild' | 'AutoRun';
+
+/** What triggered a run from a source (git) event (`SourceTriggerDescriptor`). */
+export interface SourceTriggerDescriptor {
+  id?: string;
+  eventType?: string;
+  commitId?: string;
+  pullRequestId?: string;
+  repositoryUrl?: string;
+  branchName?: string;
+  providerType?: string;
+}
+
+/** Where a run comes from, besides its request: quick builds have none of this. */
+export interface RunOrigin {
+  runType: RunType;
+  /** The task's name, for task runs. */
+  task?: string;
+  sourceTrigger?: SourceTriggerDescriptor;
+}
+
 /** How a run ends when nobody cancels it. */
 export type RunOutcome = 'Succeeded' | 'Failed' | 'Timeout' | 'Error';
 
@@ -54,9 +76,12 @@ export interface LogBlob {
   complete?: string;
 }
 
-/** The DockerBuildRequest fields the emulator uses (wire names). */
+/**
+ * The DockerBuildRequest fields the emulator uses (wire names). Task runs carry the same fields,
+ * taken from the task's step, with `type: 'TaskRunRequest'`.
+ */
 export interface DockerBuildRequest {
-  type: 'DockerBuildRequest';
+  type: 'DockerBuildRequest' | 'TaskRunRequest';
   imageNames?: string[];
   isPushEnabled?: boolean;
   noCache?: boolean;
@@ -78,6 +103,8 @@ export interface EmulatedRun {
   seq: number;
   registry: EmulatedRegistry;
   request: DockerBuildRequest;
+  /** `QuickBuild` unless the run comes from a task. */
+  origin: RunOrigin;
   images: BuildImage[];
   createdAt: number;
   startAt: number;
@@ -119,6 +146,8 @@ export function createRun(init: {
   durationMs: number;
   intervalMs: number;
   scenario: RunScenario;
+  /** Default `{ runType: 'QuickBuild' }`. */
+  origin?: RunOrigin;
 }): EmulatedRun {
   const intervalMs = Math.max(1, init.intervalMs);
   const ticks = Math.max(1, Math.ceil(init.durationMs / intervalMs));
@@ -137,6 +166,7 @@ export function createRun(init: {
     seq: init.seq,
     registry: init.registry,
     request: init.request,
+    origin: init.origin ?? { runType: 'QuickBuild' },
     images: init.images,
     createdAt: init.now,
     startAt: init.now + init.queuedMs,
@@ -250,11 +280,15 @@ export interface RunJson {
     runId: string;
     status: RunStatus;
     lastUpdatedTime: string;
-    runType: 'QuickBuild';
+    runType: RunType;
     createTime: string;
     startTime?: string;
     finishTime?: string;
     outputImages?: { registry: string; repository: string; tag: string; digest: string }[];
+    /** The task's name, for task runs. */
+    task?: string;
+    /** For runs a source (git) event triggered. */
+    sourceTrigger?: SourceTriggerDescriptor;
     platform: DockerBuildRequest['platform'];
     agentConfiguration: { cpu: number };
     agentPoolName?: string;
@@ -271,13 +305,15 @@ export function runJson(run: EmulatedRun): RunJson {
     runId: run.runId,
     status: run.status,
     lastUpdatedTime: iso(run.lastUpdated),
-    runType: 'QuickBuild',
+    runType: run.origin.runType,
     createTime: iso(run.createdAt),
     ...(run.startTime !== undefined && { startTime: iso(run.startTime) }),
     ...(run.finishTime !== undefined && { finishTime: iso(run.finishTime) }),
     ...(run.status === 'Succeeded' && (run.request.isPushEnabled ?? true) && {
       outputImages: run.images.map((i) => ({ registry: run.registry.loginServer, repository: i.repository, tag: i.tag, digest: i.digest })),
     }),
+    ...(run.origin.task !== undefined && { task: run.origin.task }),
+    ...(run.origin.sourceTrigger && { sourceTrigger: run.origin.sourceTrigger }),
     platform: run.request.platform,
     agentConfiguration: { cpu: run.request.agentConfiguration?.cpu ?? 2 },
     ...(run.request.agentPoolName && { agentPoolName: run.request.agentPoolName }),

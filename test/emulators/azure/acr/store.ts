@@ -1,5 +1,8 @@
 /** ACR state: registries, their runs, queued scenarios and run timing. */
 import { TokenStore } from './tokens.ts';
+import { ArmOperations } from './operations.ts';
+import { ReplicationStore } from './replications.ts';
+import { ScopeMapStore } from './scope-maps.ts';
 import { resourceNotFound } from '../arm-errors.ts';
 import type { ArmScopes } from '../arm.ts';
 import type { Reply } from '../http.ts';
@@ -8,7 +11,8 @@ import type { BuildImage } from './build-log.ts';
 import { createRegistry } from './registry.ts';
 import type { EmulatedRegistry, RegistryOptions } from './registry.ts';
 import { advance, createRun } from './run.ts';
-import type { DockerBuildRequest, EmulatedRun, RunScenario } from './run.ts';
+import type { DockerBuildRequest, EmulatedRun, RunOrigin, RunScenario } from './run.ts';
+import { TaskStore } from './tasks.ts';
 
 /** Run timing defaults (milliseconds). */
 export interface AcrTiming {
@@ -50,8 +54,16 @@ export class AcrStore {
 
   /** By lower-case registry name (registry names are globally unique in Azure). */
   readonly registries = new Map<string, EmulatedRegistry>();
+  /** Long-running operations of tokens, scope maps, replications and registry updates (see operations.ts). */
+  readonly operations = new ArmOperations();
   /** Repository-scoped tokens (see tokens.ts). */
-  readonly tokens = new TokenStore();
+  readonly tokens = new TokenStore(this.operations);
+  /** Scope maps (see scope-maps.ts). */
+  readonly scopeMaps = new ScopeMapStore();
+  /** Geo-replicas (see replications.ts). */
+  readonly replications = new ReplicationStore();
+  /** ACR Tasks (see tasks.ts). */
+  readonly tasks = new TaskStore();
   /** Pending 202 cancellations: operation id → run. */
   readonly cancelOperations = new Map<string, EmulatedRun>();
   readonly scenarios: RunScenario[] = [];
@@ -103,8 +115,8 @@ export class AcrStore {
     return undefined;
   }
 
-  /** Queues a new run for `request`. */
-  schedule(registry: EmulatedRegistry, request: DockerBuildRequest, now: number): EmulatedRun {
+  /** Queues a new run for `request` (a quick build unless `origin` says it comes from a task). */
+  schedule(registry: EmulatedRegistry, request: DockerBuildRequest, now: number, origin?: RunOrigin): EmulatedRun {
     registry.runCount += 1;
     const runId = `${registry.runIdPrefix}${registry.runCount}`;
     const names = request.imageNames ?? [];
@@ -121,6 +133,7 @@ export class AcrStore {
       durationMs: scenario.durationMs ?? this.timing.buildDurationMs,
       intervalMs: this.timing.logLineIntervalMs,
       scenario,
+      ...(origin && { origin }),
     });
     registry.runs.set(runId.toLowerCase(), run);
     return run;

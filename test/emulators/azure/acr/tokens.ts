@@ -8,25 +8,26 @@
  * |---|---|
  * | `GET /tokens` | 200 `{value, nextLink?}`, by name, `pageSize` per page; password slots' names, creation times and expiries, never values |
  * | `GET /tokens/{name}` | 200 Token, or ARM's 404 `ResourceNotFound` |
- * | `PUT /tokens/{name}` | 201 (new) / 200 (existing) Token, `Creating`/`Updating`, + `Azure-AsyncOperation` + `Retry-After`; a new token has no passwords |
+ * | `PUT /tokens/{name}` | 201 (new) / 200 (existing) Token, `Creating`/`Updating`, + `Azure-AsyncOperation` + `Retry-After`; a new token has no passwords; 400 `InvalidParameter` when `scopeMapId` names no scope map of the registry (see scope-maps.ts) |
  * | `PATCH /tokens/{name}` | 201 Token, `Updating`, + `Azure-AsyncOperation` + `Retry-After` (final-state-via azure-async-operation: the SDK then GETs the token); `credentials.passwords` lists the slots to keep |
  * | `DELETE /tokens/{name}` | 202 + `Location` + `Retry-After` (the location answers 202, then 200); 204 when there is no such token |
  * | `GET /tokens/{name}/operationStatuses/tokens-{id}` | 200 `{id, name, status: InProgress|Succeeded, startTime, endTime?}` (PUT/PATCH), or the DELETE location |
  * | `POST /generateCredentials` | 202 + `Location` + `Retry-After` (final-state-via location) |
- * | `GET /operationStatuses/registries-{id}` | 202 while running, then 200 `{username, passwords: [{name, value, creationTime, expiry?}]}` |
+ * | `GET /operationStatuses/registries-{id}` | 202 while running, then 200 `{username, passwords: [{name, value, creationTime, expiry?}]}`; also the status of a registry `PATCH` (registry.ts) |
  *
  * Changes take effect when accepted (the operation only reports them): regenerating a slot
  * replaces its value at once, so the old one stops working; the other slot is untouched.
  * `generateCredentials` without `name` regenerates both slots. Without `expiry` a password
  * never expires (no `expiry` field). Only `generateCredentials` creates password values; a PUT
- * or PATCH can only drop slots. Certificates are not modelled (always `[]`).
+ * or PATCH can only drop slots. Certificates are not modelled (always `[]`). Operations: see operations.ts.
  */
 import { randomBytes } from 'node:crypto';
-import { armError, badRequest, resourceNotFound } from '../arm-errors.ts';
+import { badRequest, resourceNotFound } from '../arm-errors.ts';
 import { empty, json } from '../http.ts';
 import type { Reply } from '../http.ts';
-import { guid } from '../ids.ts';
-import type { Route, RouteContext } from '../router.ts';
+import type { Route } from '../router.ts';
+import { ArmOperations, asyncOperationHeaders, iso, isObject, isReply, listPage, locationHeaders, operationStatusRoute } from './operations.ts';
+import type { WithRegistry } from './operations.ts';
 import type { EmulatedRegistry } from './registry.ts';
 
 export type TokenSlot = 'password1' | 'password2';
@@ -34,8 +35,6 @@ export type TokenStatus = 'enabled' | 'disabled';
 
 export const TOKEN_SLOTS: readonly TokenSlot[] = ['password1', 'password2'];
 const TOKEN_TYPE = 'Microsoft.ContainerRegistry/registries/tokens';
-/** Seconds the operation answers tell the SDK to wait before polling (it honours them over its own interval). */
-const RETRY_AFTER_S = 1;
 
 export interface TokenPasswordState {
   value: string;
@@ -54,29 +53,19 @@ export interface EmulatedToken {
   busy?: { state: 'Creating' | 'Updating'; until: number };
 }
 
-/** An accepted long-running operation. */
-interface TokenOperation {
-  /** `tokens-{guid}` or `registries-{guid}`, as ACR names them. */
-  id: string;
-  /** `status`: an Azure-AsyncOperation status document; `location`: 202 until done, then `result`. */
-  kind: 'status' | 'location';
-  /** ARM id of the resource the operation URL hangs off (token or registry), lower case. */
-  resourceId: string;
-  startedAt: number;
-  readyAt: number;
-  url: string;
-  /** Location operations: the final 200 body (none → empty 200). */
-  result?: unknown;
-}
-
-/** Tokens per registry (lower-case registry name → lower-case token name → token), and pending operations. */
+/** Tokens per registry (lower-case registry name → lower-case token name → token), and the operations they start. */
 export class TokenStore {
   readonly byRegistry = new Map<string, Map<string, EmulatedToken>>();
-  readonly operations = new Map<string, TokenOperation>();
+  /** Shared with the other registry-core routes (one store for every `operationStatuses` URL). */
+  readonly operations: ArmOperations;
   /** Tokens per `tokens.list` page before a `nextLink`. */
   pageSize = 20;
   /** How long accepted PUT / PATCH / DELETE / generateCredentials operations report "in progress". */
   operationMs = 0;
+
+  constructor(operations: ArmOperations = new ArmOperations()) {
+    this.operations = operations;
+  }
 
   of(registry: string): Map<string, EmulatedToken> {
     const key = registry.toLowerCase();
@@ -98,8 +87,6 @@ export function newTokenPassword(): string {
 export function validTokenName(name: string): boolean {
   return /^[a-zA-Z0-9-]{5,50}$/.test(name);
 }
-
-const iso = (ms: number) => new Date(ms).toISOString();
 
 function passwordJson(name: TokenSlot, p: TokenPasswordState, withValue: boolean): Record<string, unknown> {
   return { name, creationTime: iso(p.creationTime), ...(p.expiry !== undefined && { expiry: iso(p.expiry) }), ...(withValue && { value: p.value }) };
@@ -138,14 +125,6 @@ export function checkTokenPassword(tokens: TokenStore, registry: string, tokenNa
   return [...token.passwords.values()].some((p) => p.value === password && (p.expiry === undefined || p.expiry > now));
 }
 
-function isReply(value: unknown): value is Reply {
-  return typeof value === 'object' && value !== null && 'status' in value && typeof (value as Reply).status === 'number';
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 interface TokenProps {
   scopeMapId?: string;
   status?: TokenStatus;
@@ -153,8 +132,11 @@ interface TokenProps {
   keep?: Set<TokenSlot>;
 }
 
+/** Whether `name` is a scope map of `registry` (system-defined or created); see scope-maps.ts. */
+export type ScopeMapCheck = (registry: EmulatedRegistry, name: string) => boolean;
+
 /** Validates the `properties` of a PUT / PATCH body. */
-function readProperties(body: unknown, registry: EmulatedRegistry): TokenProps | Reply {
+function readProperties(body: unknown, registry: EmulatedRegistry, scopeMapExists?: ScopeMapCheck): TokenProps | Reply {
   if (body !== undefined && !isObject(body)) return badRequest('InvalidRequestContent', 'The request content was invalid and could not be deserialized.');
   const props = body?.properties;
   if (props === undefined) return {};
@@ -164,6 +146,10 @@ function readProperties(body: unknown, registry: EmulatedRegistry): TokenProps |
     const prefix = `${registry.id}/scopeMaps/`.toLowerCase();
     if (typeof props.scopeMapId !== 'string' || !props.scopeMapId.toLowerCase().startsWith(prefix) || props.scopeMapId.length === prefix.length) {
       return badRequest('InvalidParameter', `The scope map '${String(props.scopeMapId)}' is not a scope map of registry '${registry.name}'.`);
+    }
+    const scopeMapName = props.scopeMapId.slice(prefix.length);
+    if (scopeMapExists && (scopeMapName.includes('/') || !scopeMapExists(registry, scopeMapName))) {
+      return badRequest('InvalidParameter', `The scope map '${props.scopeMapId}' does not exist in registry '${registry.name}'.`);
     }
     out.scopeMapId = props.scopeMapId;
   }
@@ -194,52 +180,18 @@ function applyProperties(token: EmulatedToken, props: TokenProps): void {
   if (props.keep) for (const slot of [...token.passwords.keys()]) if (!props.keep.has(slot)) token.passwords.delete(slot);
 }
 
-/** The token routes, given how to resolve the registry of a request. */
+/** The token routes, given how to resolve the registry of a request (and, optionally, which scope maps exist). */
 export function tokenRoutes(
   registryPattern: string,
   tokens: TokenStore,
-  withRegistry: (fn: (registry: EmulatedRegistry, ctx: RouteContext) => Reply) => (ctx: RouteContext) => Reply,
+  withRegistry: WithRegistry,
   apiVersions: RegExp,
+  scopeMapExists?: ScopeMapCheck,
 ): Route[] {
   const tokenOr404 = (registry: EmulatedRegistry, name: string): EmulatedToken | Reply =>
     tokens.of(registry.name).get(name.toLowerCase()) ?? resourceNotFound(TOKEN_TYPE, `${registry.name}/${name}`, registry.resourceGroup);
 
-  /** Registers an operation whose URL hangs off `resourceId` (`{token id}` or `{registry id}`). */
-  const startOperation = (ctx: RouteContext, resourceId: string, prefix: 'tokens' | 'registries', kind: TokenOperation['kind'], result?: unknown): TokenOperation => {
-    const id = `${prefix}-${guid()}`;
-    const apiVersion = ctx.req.query['api-version'] ?? '2025-11-01';
-    const op: TokenOperation = {
-      id,
-      kind,
-      resourceId: resourceId.toLowerCase(),
-      startedAt: ctx.now,
-      readyAt: ctx.now + Math.max(0, tokens.operationMs),
-      url: `${ctx.baseUrl}${resourceId}/operationStatuses/${id}?api-version=${encodeURIComponent(apiVersion)}`,
-      ...(result !== undefined && { result }),
-    };
-    tokens.operations.set(id.toLowerCase(), op);
-    return op;
-  };
-
-  /** The answer at an operation URL. */
-  const operationReply = (resourceId: string, operationId: string, now: number): Reply => {
-    const op = tokens.operations.get(operationId.toLowerCase());
-    if (!op || op.resourceId !== resourceId.toLowerCase()) return armError(404, 'OperationNotFound', `The operation '${operationId}' could not be found.`);
-    const done = now >= op.readyAt;
-    if (op.kind === 'location') {
-      if (!done) return empty(202, { Location: op.url, 'Retry-After': RETRY_AFTER_S });
-      return op.result === undefined ? empty(200) : json(200, op.result);
-    }
-    return json(200, {
-      id: op.url.replace(/^https?:\/\/[^/]+/, '').replace(/\?.*$/, ''),
-      name: op.id,
-      status: done ? 'Succeeded' : 'InProgress',
-      startTime: iso(op.startedAt),
-      ...(done && { endTime: iso(op.readyAt) }),
-    });
-  };
-
-  const asyncHeaders = (op: TokenOperation) => ({ 'Azure-AsyncOperation': op.url, 'Retry-After': RETRY_AFTER_S });
+  const operations = tokens.operations;
 
   return [
     {
@@ -247,19 +199,8 @@ export function tokenRoutes(
       pattern: `${registryPattern}/tokens`,
       apiVersions,
       handler: withRegistry((registry, ctx) => {
-        const skip = ctx.req.query.$skipToken;
-        const offset = skip === undefined ? 0 : Number(Buffer.from(skip, 'base64url').toString('utf8'));
-        if (!Number.isInteger(offset) || offset < 0) return badRequest('InvalidSkipToken', 'The $skipToken is not valid.');
         const all = [...tokens.of(registry.name).values()].sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()));
-        const size = Math.max(1, tokens.pageSize);
-        const page = all.slice(offset, offset + size);
-        const next = offset + page.length;
-        let nextLink: string | undefined;
-        if (next < all.length) {
-          const query = new URLSearchParams({ 'api-version': ctx.req.query['api-version'] ?? '2025-11-01', $skipToken: Buffer.from(String(next)).toString('base64url') });
-          nextLink = `${ctx.baseUrl}${ctx.req.path}?${query.toString()}`;
-        }
-        return json(200, { value: page.map((t) => tokenJson(t, ctx.now)), ...(nextLink && { nextLink }) });
+        return listPage(all, ctx, tokens.pageSize, (t) => tokenJson(t, ctx.now));
       }),
     },
     {
@@ -278,7 +219,7 @@ export function tokenRoutes(
       handler: withRegistry((registry, ctx) => {
         const name = ctx.params.tokenName!;
         if (!validTokenName(name)) return badRequest('InvalidParameter', `The token name '${name}' is not valid: it must be 5-50 letters, digits and hyphens.`);
-        const props = readProperties(ctx.req.body, registry);
+        const props = readProperties(ctx.req.body, registry, scopeMapExists);
         if (isReply(props)) return props;
         const existing = tokens.of(registry.name).get(name.toLowerCase());
         if (!existing && props.scopeMapId === undefined) return badRequest('InvalidParameter', "The 'scopeMapId' of the token is required.");
@@ -292,9 +233,9 @@ export function tokenRoutes(
         };
         applyProperties(token, props);
         tokens.of(registry.name).set(name.toLowerCase(), token);
-        const op = startOperation(ctx, token.id, 'tokens', 'status');
+        const op = operations.start(ctx, token.id, 'tokens', 'status', tokens.operationMs);
         token.busy = { state: existing ? 'Updating' : 'Creating', until: op.readyAt };
-        return json(existing ? 200 : 201, tokenJson(token, ctx.now), asyncHeaders(op));
+        return json(existing ? 200 : 201, tokenJson(token, ctx.now), asyncOperationHeaders(op));
       }),
     },
     {
@@ -304,12 +245,12 @@ export function tokenRoutes(
       handler: withRegistry((registry, ctx) => {
         const token = tokenOr404(registry, ctx.params.tokenName!);
         if (isReply(token)) return token;
-        const props = readProperties(ctx.req.body, registry);
+        const props = readProperties(ctx.req.body, registry, scopeMapExists);
         if (isReply(props)) return props;
         applyProperties(token, props);
-        const op = startOperation(ctx, token.id, 'tokens', 'status');
+        const op = operations.start(ctx, token.id, 'tokens', 'status', tokens.operationMs);
         token.busy = { state: 'Updating', until: op.readyAt };
-        return json(201, tokenJson(token, ctx.now), asyncHeaders(op));
+        return json(201, tokenJson(token, ctx.now), asyncOperationHeaders(op));
       }),
     },
     {
@@ -321,16 +262,11 @@ export function tokenRoutes(
         const token = tokens.of(registry.name).get(key);
         if (!token) return empty(204);
         tokens.of(registry.name).delete(key);
-        const op = startOperation(ctx, token.id, 'tokens', 'location');
-        return empty(202, { Location: op.url, 'Retry-After': RETRY_AFTER_S });
+        const op = operations.start(ctx, token.id, 'tokens', 'location', tokens.operationMs);
+        return empty(202, locationHeaders(op));
       }),
     },
-    {
-      method: 'GET',
-      pattern: `${registryPattern}/tokens/{tokenName}/operationStatuses/{operationId}`,
-      apiVersions,
-      handler: withRegistry((registry, ctx) => operationReply(`${registry.id}/tokens/${ctx.params.tokenName!}`, ctx.params.operationId!, ctx.now)),
-    },
+    operationStatusRoute(`${registryPattern}/tokens/{tokenName}`, operations, withRegistry, apiVersions, (registry, ctx) => `${registry.id}/tokens/${ctx.params.tokenName!}`),
     {
       method: 'POST',
       pattern: `${registryPattern}/generateCredentials`,
@@ -360,15 +296,10 @@ export function tokenRoutes(
           token.passwords.set(slot, state);
           return passwordJson(slot, state, true);
         });
-        const op = startOperation(ctx, registry.id, 'registries', 'location', { username: token.name, passwords });
-        return empty(202, { Location: op.url, 'Retry-After': RETRY_AFTER_S });
+        const op = operations.start(ctx, registry.id, 'registries', 'location', tokens.operationMs, { username: token.name, passwords });
+        return empty(202, locationHeaders(op));
       }),
     },
-    {
-      method: 'GET',
-      pattern: `${registryPattern}/operationStatuses/{operationId}`,
-      apiVersions,
-      handler: withRegistry((registry, ctx) => operationReply(registry.id, ctx.params.operationId!, ctx.now)),
-    },
+    operationStatusRoute(registryPattern, operations, withRegistry, apiVersions, (registry) => registry.id),
   ];
 }

@@ -1,0 +1,83 @@
+import { parseEnvironmentName } from './acr-names.ts';
+import { UsageError } from './errors.ts';
+import { parseFlags, type FlagSpec } from './flags.ts';
+import { quoted } from './quoted.ts';
+
+/** `/acr show`, `/acr update`, `/acr replication …`: the registry resource itself, as `az acr show|update|replication`. */
+export type AcrAdminCommand =
+  | { kind: 'acr.show'; environment?: string }
+  | { kind: 'acr.update'; adminEnabled: boolean; environment?: string }
+  | { kind: 'acr.replication.create'; location: string; environment?: string }
+  | { kind: 'acr.replication.list'; environment?: string }
+  | { kind: 'acr.replication.delete'; location: string; environment?: string };
+
+export const ACR_SHOW_USAGE = 'Usage: `/acr show [--env ENVIRONMENT]` shows the registry: SKU, login server, admin user, replications, zone redundancy.';
+export const ACR_UPDATE_USAGE = [
+  'Usage: `/acr update --admin-enabled true|false [--env ENVIRONMENT]` (admins).',
+  'The admin user is one shared account for the whole registry: keep it off and use managed identities or repository-scoped tokens (`/acr token create`). Its password is never shown in Slack.',
+].join('\n');
+export const ACR_REPLICATION_USAGE = [
+  'Usage: `/acr replication create --location LOCATION`, `/acr replication list`, `/acr replication delete --location LOCATION` (each with optional `--env ENVIRONMENT`).',
+  'Geo-replicas need a Premium registry; create and delete are for admins, and delete asks for confirmation.',
+  'Example: `/acr replication create --location japaneast`',
+].join('\n');
+
+const ENV_FLAG = { name: 'env', kind: 'string', valueName: 'ENVIRONMENT' } as const;
+const SHOW_FLAGS = [ENV_FLAG] as const satisfies readonly FlagSpec[];
+const UPDATE_FLAGS = [{ name: 'admin-enabled', kind: 'string', valueName: 'true|false' }, ENV_FLAG] as const satisfies readonly FlagSpec[];
+const REPLICATION_FLAGS = [{ name: 'location', short: 'l', kind: 'string', valueName: 'LOCATION' }, ENV_FLAG] as const satisfies readonly FlagSpec[];
+// Azure location names as ARM spells them (japaneast, westus2, eastus2euap); az also accepts display names.
+const LOCATION = /^[a-z][a-z0-9]{2,30}$/;
+
+function env(value: string | undefined, usage: string): { environment?: string } {
+  return value === undefined ? {} : { environment: parseEnvironmentName(value, usage) };
+}
+
+function noPositionals(positionals: string[], what: string, usage: string): void {
+  if (positionals[0] !== undefined) throw new UsageError(`Unexpected ${quoted(positionals[0])}: ${what}.`, usage);
+}
+
+/** `Japan East`, `japan-east` and `japaneast` all mean ARM's `japaneast`. */
+export function parseLocation(text: string, usage: string): string {
+  const name = text.toLowerCase().replace(/[\s_-]+/g, '');
+  if (!LOCATION.test(name)) throw new UsageError(`${quoted(text)} isn't an Azure location: use its name, e.g. --location japaneast or --location westeurope.`, usage);
+  return name;
+}
+
+export function parseAcrShow(tokens: string[]): AcrAdminCommand {
+  const { values, positionals } = parseFlags(tokens, SHOW_FLAGS, ACR_SHOW_USAGE);
+  noPositionals(positionals, '/acr show takes only --env', ACR_SHOW_USAGE);
+  return { kind: 'acr.show', ...env(values.env, ACR_SHOW_USAGE) };
+}
+
+export function parseAcrUpdate(tokens: string[]): AcrAdminCommand {
+  const { values, positionals } = parseFlags(tokens, UPDATE_FLAGS, ACR_UPDATE_USAGE);
+  noPositionals(positionals, '/acr update takes --admin-enabled true|false', ACR_UPDATE_USAGE);
+  const raw = values['admin-enabled'];
+  if (raw === undefined) throw new UsageError('Say what to change: --admin-enabled true or --admin-enabled false is the setting /acr update changes.', ACR_UPDATE_USAGE);
+  if (!/^(true|false)$/i.test(raw)) throw new UsageError(`--admin-enabled takes true or false, not ${quoted(raw)}.`, ACR_UPDATE_USAGE);
+  return { kind: 'acr.update', adminEnabled: raw.toLowerCase() === 'true', ...env(values.env, ACR_UPDATE_USAGE) };
+}
+
+export function parseAcrReplication(tokens: string[]): AcrAdminCommand {
+  const [verb, ...rest] = tokens;
+  const usage = ACR_REPLICATION_USAGE;
+  const action = verb?.toLowerCase();
+  if (action !== 'create' && action !== 'list' && action !== 'delete') {
+    throw new UsageError(`${verb === undefined ? 'Say what to do' : `Unknown ${quoted(verb)}`}: /acr replication create, list or delete.`, usage);
+  }
+  const { values, positionals } = parseFlags(rest, REPLICATION_FLAGS, usage);
+  noPositionals(positionals, 'give the location with --location', usage);
+  if (action === 'list') {
+    if (values.location !== undefined) throw new UsageError('/acr replication list lists every location; it takes no --location.', usage);
+    return { kind: 'acr.replication.list', ...env(values.env, usage) };
+  }
+  if (values.location === undefined) throw new UsageError(`Give the location with --location, e.g. /acr replication ${action} --location japaneast.`, usage);
+  return { kind: `acr.replication.${action}`, location: parseLocation(values.location, usage), ...env(values.env, usage) };
+}
+
+export const ACR_ADMIN_SUBCOMMANDS = [
+  { name: 'show', usage: ACR_SHOW_USAGE, flags: SHOW_FLAGS, parse: parseAcrShow, runsBare: true },
+  { name: 'update', usage: ACR_UPDATE_USAGE, flags: UPDATE_FLAGS, parse: parseAcrUpdate },
+  { name: 'replication', usage: ACR_REPLICATION_USAGE, flags: REPLICATION_FLAGS, parse: parseAcrReplication },
+] as const;
