@@ -142,7 +142,9 @@ export function createAcrChangeJob(deps: AcrChangeJobDeps): JobHandler<AcrChange
     const expiresAt = generated.expiry ?? expiry.toISOString();
     data = await save(ctx, data, { passwordExpiry: expiresAt });
     ctx.log.info({ token: change.token, registry: target.registry, secretName }, 'registry token created; password stored in Key Vault');
-    await note(data, md`The password of ${change.token} is in Key Vault ${vaultUrl} as secret ${secretName} (expires ${expiresAt.slice(0, 10)}). Sign in with: docker login ${target.registry}.azurecr.io -u ${change.token}, password from that secret. The expiry alerts watch it; /acr token rotate --name ${change.token} renews it.`);
+    // The login server as ARM reports it (sovereign clouds and custom domains differ from *.azurecr.io).
+    const { loginServer } = await deps.registryAdmin.get(target);
+    await note(data, md`The password of ${change.token} is in Key Vault ${vaultUrl} as secret ${secretName} (expires ${expiresAt.slice(0, 10)}). Sign in with: docker login ${loginServer} -u ${change.token}, password from that secret. The expiry alerts watch it; /acr token rotate --name ${change.token} renews it.`);
     return { detail: md`Token ${change.token} was created with ${actions.length} permission${actions.length === 1 ? '' : 's'} on ${change.repositories.map((r) => r.repository).join(', ')}; its password is in Key Vault as ${secretName}, never in Slack.`, data };
   }
 

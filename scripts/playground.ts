@@ -59,6 +59,8 @@ async function main(): Promise<void> {
   const harness: Harness = await startHarness({
     redisUrl: url,
     registries: 'emulator',
+    // Premium, so `/acr replication create` works too.
+    registrySku: 'Premium',
     setup: setupDeploys,
     yaml: playgroundYaml,
     env: { CHATOPS_POLL_INTERVAL_MS: '1000', LOG_LEVEL: 'info' },
@@ -72,6 +74,8 @@ async function main(): Promise<void> {
   console.log('     /aci create -n web --image web:v1 --dns-name-label contoso-web --secure-environment-variables DB_PASSWORD=@kv:db-password');
   console.log('     as bob /aci create -n api --image web:v2 --env prod   (needs approval)   |   as carol click approve   |   as carol click reject too risky');
   console.log('     /aci show -n web   |   /aci logs -n web   |   /aci delete -n web  then  click confirm   |   click rollback');
+  console.log('     /acr show   |   /acr task create --name buildwebapp --image web:{{.Run.ID}} --context https://github.com/org/app.git --git-access-token @kv:github-pat   |   /acr task run --name buildwebapp');
+  console.log('     as admin /acr replication create --location japaneast   |   as admin /acr token create --name ci-pull --repository web content/read   |   as admin /acr token list');
   console.log('     click cancel   |   /ops job <id>   |   /ops help   |   as bob /acr build …   |   quit\n');
 
   // Print every change to the channel's messages and threads, like watching Slack.
@@ -173,7 +177,10 @@ function setupDeploys(azure: AzureEmulator): void {
     azure.keyVault.addVault(vault, ids.tenant);
     azure.keyVault.setSecret(vault, 'db-password', 'playground-db-password');
     azure.keyVault.setSecret(vault, 'acr-pull', 'playground-pull-password');
+    // For `/acr task create … --git-access-token @kv:github-pat`.
+    azure.keyVault.setSecret(vault, 'github-pat', 'playground-github-token');
   }
+  azure.keyVault.addVault('kv-ops', ids.tenant);
 }
 
 function playgroundYaml(azure: AzureEmulator): string {
@@ -202,5 +209,10 @@ access:
   roles:
     dev:  { builder: [${ids.devs}], deployer: [${ids.devs}], viewer: ["*"] }
     prod: { builder: [${ids.devs}], deployer: [${ids.sre}], viewer: ["*"] }
+credentials:
+  alertChannel: ${ids.devChannel}
+  schedule: "0 9 * * 1"
+  keyVaultUrl: ${azure.keyVault.vaultUrl('kv-ops')}
+  tenantId: ${ids.tenant}
 `;
 }

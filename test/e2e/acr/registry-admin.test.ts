@@ -126,6 +126,7 @@ describe('/acr token create and list', () => {
     expect(generate).toHaveLength(1);
     expect(generate[0]!.body).toMatchObject({ name: 'password1', tokenId: token.id });
     expect(threadText(h, create)).toContain('acr-token-contosodev-ci-pull');
+    expect(threadText(h, create)).toContain(`docker login ${h.azure.acr.registry('contosodev')!.loginServer} -u ci-pull`);
     expect(await everythingSaid(h)).not.toContain(password);
 
     const again = await run(h, 'token create --name ci-pull --repository web content/read', ids.admin);
@@ -149,5 +150,20 @@ describe('/acr token create and list', () => {
     }
     expect(h.azure.count('GET', /\/tokens$/)).toBe(3);
     expect(cardOf(h, list)).toBeDefined();
+  });
+
+  it('sends a long list as a file in the thread instead of a wall of text', async () => {
+    h = await startRegistryHarness({
+      setup: (azure) => {
+        for (let i = 1; i <= 80; i++) azure.acr.addToken('contosodev', `pull-token-${String(i).padStart(3, '0')}`);
+      },
+    });
+    const list = await run(h, 'token list', ids.admin);
+    expect(await finished(h, list)).toContain('80 tokens in contosodev');
+    await h.slack.waitFor(() => h!.slack.files.some((f) => f.filename === 'tokens-contosodev.txt'), 5000);
+    const file = h.slack.files.find((f) => f.filename === 'tokens-contosodev.txt')!;
+    expect(file.threadTs).toBe(cardOf(h, list)!.ts);
+    expect(file.content.split('\n').filter((l) => l.startsWith('pull-token-'))).toHaveLength(80);
+    expect(h.azure.count('GET', /\/tokens$/)).toBe(4);
   });
 });
