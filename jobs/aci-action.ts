@@ -11,7 +11,7 @@ import type { GroupLocks } from '../src/core/deploy/deploy-job.ts';
 import type { ContainerGroups } from '../src/core/deploy/ports.ts';
 import type { JobContext, JobHandler } from '../src/core/job-context.ts';
 import { md, type Mrkdwn } from '../src/core/mrkdwn.ts';
-import { checkApproval } from './approval-gate.ts';
+import { awaitDecision, openApproval } from './approval-gate.ts';
 import { describeEvents, isDelayed, lockTtlMs } from './aci-shared.ts';
 
 export interface AciActionJobDeps {
@@ -104,34 +104,21 @@ export function createAciActionJob(deps: AciActionJobDeps): JobHandler<AciAction
       if (data.progress.phase === 'done') return;
       if (data.progress.phase === 'new') {
         if (data.approval) {
-          await deps.approvals.open({
-            jobId: data.jobId,
-            requesterId: data.requesterId,
-            environment: data.environment,
-            required: data.approval.required,
-            mode: data.approval.mode,
-            expiresAt: new Date(now().getTime() + data.approval.expiresAfterMs).toISOString(),
-            planHash: `${data.op}:${data.target.subscriptionId}/${data.target.resourceGroup}/${data.target.name}`,
-          });
+          await openApproval(deps.approvals, { ...data, approval: data.approval }, `${data.op}:${data.target.subscriptionId}/${data.target.resourceGroup}/${data.target.name}`, now());
           data = await save(ctx, data, { phase: 'awaiting-approval' });
         } else {
           data = await save(ctx, data, { phase: 'ready' });
         }
       }
       if (data.progress.phase === 'awaiting-approval') {
-        const gate = await checkApproval(deps.approvals, data.jobId, now());
+        const gate = await awaitDecision(deps.approvals, data.jobId, now(), data.progress.approvalShown, async (approval, shown) => {
+          await card(data, 'awaiting_approval', { approval });
+          data = await save(ctx, data, { approvalShown: shown });
+        }, (ms) => ctx.wakeAfter(ms));
         if (gate.kind === 'rejected' || gate.kind === 'expired') {
           await card(data, gate.kind, { approval: gate.state, finishedAt: now().toISOString() });
           await save(ctx, data, { phase: 'done', outcome: gate.kind });
           return;
-        }
-        if (gate.kind === 'pending') {
-          const shown = `${gate.state.status}:${gate.state.approvals.length}`;
-          if (data.progress.approvalShown !== shown) {
-            await card(data, 'awaiting_approval', { approval: gate.state });
-            data = await save(ctx, data, { approvalShown: shown });
-          }
-          return await ctx.wakeAfter(gate.recheckInMs);
         }
         data = await save(ctx, data, { phase: 'ready' });
       }

@@ -10,8 +10,9 @@ import type { JobContext, JobHandler } from '../src/core/job-context.ts';
 import { md, type Mrkdwn } from '../src/core/mrkdwn.ts';
 import { acrChangeCard, acrChangePlan, type AcrChangeJobData } from '../src/core/registry/acr-change.ts';
 import type { AcrTasks, RegistryAdmin } from '../src/core/registry/ports.ts';
-import { checkApproval } from './approval-gate.ts';
+import { awaitDecision, openApproval } from './approval-gate.ts';
 import { isDelayed } from './aci-shared.ts';
+import { JobStop } from './job-stop.ts';
 
 export interface AcrChangeJobDeps {
   registryAdmin: RegistryAdmin;
@@ -32,16 +33,6 @@ export interface AcrChangeJobDeps {
 /** A replica that is still not provisioned after this long is reported as stuck. */
 const replicationPatienceMs = 60 * 60_000;
 const DAY_MS = 86_400_000;
-
-/** A change the job refuses or cannot finish, with what to do next. Never retried. */
-class ChangeStop extends Error {
-  override name = 'ChangeStop';
-  readonly hint: string;
-  constructor(text: string, hint: string) {
-    super(text);
-    this.hint = hint;
-  }
-}
 
 /**
  * The `acr-change` job: registry settings, geo-replicas, scoped tokens and tasks. Removals wait
@@ -92,7 +83,7 @@ export function createAcrChangeJob(deps: AcrChangeJobDeps): JobHandler<AcrChange
       case 'task.create': {
         const task = change.task;
         const existing = await deps.acrTasks.get(target, task.name);
-        if (existing) throw new ChangeStop(`Task ${task.name} already exists in ${target.registry}.`, `Pick another name, or delete it first with /acr task delete --name ${task.name}.`);
+        if (existing) throw new JobStop(`Task ${task.name} already exists in ${target.registry}.`, `Pick another name, or delete it first with /acr task delete --name ${task.name}.`);
         const gitToken = task.gitTokenSecret ? await readGitToken(data, task.gitTokenSecret) : undefined;
         const created = await deps.acrTasks.create(target, task, gitToken);
         ctx.log.info({ task: task.name, registry: target.registry }, 'ACR task created');
@@ -101,7 +92,7 @@ export function createAcrChangeJob(deps: AcrChangeJobDeps): JobHandler<AcrChange
       }
       case 'task.delete': {
         const result = await deps.acrTasks.delete(target, change.task);
-        if (result === 'absent') throw new ChangeStop(`There is no task ${change.task} in ${target.registry}.`, '/acr task list shows its tasks.');
+        if (result === 'absent') throw new JobStop(`There is no task ${change.task} in ${target.registry}.`, '/acr task list shows its tasks.');
         return md`Task ${change.task} was deleted from ${target.registry}; its triggers no longer start runs.`;
       }
     }
@@ -109,9 +100,9 @@ export function createAcrChangeJob(deps: AcrChangeJobDeps): JobHandler<AcrChange
 
   async function readGitToken(data: AcrChangeJobData, secretName: string): Promise<string> {
     const vaultUrl = deps.environments[data.environment]?.keyVaultUrl;
-    if (!vaultUrl) throw new ChangeStop(`${data.environment} has no Key Vault to read the git token ${secretName} from.`, `The platform admin sets environments.${data.environment}.keyVaultUrl in chatops.yaml.`);
+    if (!vaultUrl) throw new JobStop(`${data.environment} has no Key Vault to read the git token ${secretName} from.`, `The platform admin sets environments.${data.environment}.keyVaultUrl in chatops.yaml.`);
     const secret = await deps.vault.current(vaultUrl, secretName);
-    if (!secret) throw new ChangeStop(`Key Vault secret ${secretName} was not found in ${vaultUrl}.`, 'Put the git personal access token there under that name, then run the command again.');
+    if (!secret) throw new JobStop(`Key Vault secret ${secretName} was not found in ${vaultUrl}.`, 'Put the git personal access token there under that name, then run the command again.');
     return secret.value;
   }
 
@@ -120,12 +111,12 @@ export function createAcrChangeJob(deps: AcrChangeJobDeps): JobHandler<AcrChange
     const { target } = data;
     const change = data.change as Extract<AcrChangeJobData['change'], { op: 'token.create' }>;
     const vaultUrl = deps.credentials?.keyVaultUrl;
-    if (!vaultUrl) throw new ChangeStop('Registry tokens need a Key Vault to keep their passwords in.', 'The platform admin adds a credentials: section with keyVaultUrl to chatops.yaml.');
+    if (!vaultUrl) throw new JobStop('Registry tokens need a Key Vault to keep their passwords in.', 'The platform admin adds a credentials: section with keyVaultUrl to chatops.yaml.');
     const secretName = tokenSecretName(target.registry, change.token);
     if (!data.progress.secretName) {
       // Only a token this job has not started creating can be "already there".
       if (await deps.registryAdmin.getToken(target, change.token)) {
-        throw new ChangeStop(`Token ${change.token} already exists in ${target.registry}.`, `/acr token rotate --name ${change.token} gives it a new password; /acr token list shows the tokens.`);
+        throw new JobStop(`Token ${change.token} already exists in ${target.registry}.`, `/acr token rotate --name ${change.token} gives it a new password; /acr token list shows the tokens.`);
       }
       data = await save(ctx, data, { secretName });
     }
@@ -156,11 +147,11 @@ export function createAcrChangeJob(deps: AcrChangeJobDeps): JobHandler<AcrChange
     if (data.progress.phase !== 'started') {
       if (creating) {
         const registry = await deps.registryAdmin.get(target);
-        if (registry.location.toLowerCase() === change.location) throw new ChangeStop(`${change.location} is the home region of ${target.registry}; it is always replicated.`, 'Pick another location.');
-        if (registry.sku.toLowerCase() !== 'premium') throw new ChangeStop(`${target.registry} is a ${registry.sku} registry; geo-replication needs the Premium SKU.`, 'Ask the platform admin to upgrade it (az acr update --sku Premium), then run the command again.');
+        if (registry.location.toLowerCase() === change.location) throw new JobStop(`${change.location} is the home region of ${target.registry}; it is always replicated.`, 'Pick another location.');
+        if (registry.sku.toLowerCase() !== 'premium') throw new JobStop(`${target.registry} is a ${registry.sku} registry; geo-replication needs the Premium SKU.`, 'Ask the platform admin to upgrade it (az acr update --sku Premium), then run the command again.');
         await deps.registryAdmin.startReplication(target, change.location, change.location);
       } else if ((await deps.registryAdmin.startReplicationDelete(target, change.location)) === 'absent') {
-        throw new ChangeStop(`${target.registry} has no replica in ${change.location}.`, '/acr replication list shows where it is replicated.');
+        throw new JobStop(`${target.registry} has no replica in ${change.location}.`, '/acr replication list shows where it is replicated.');
       }
       data = await save(ctx, data, { phase: 'started', startedAt: now().toISOString() });
       await note(data, creating ? md`Azure accepted the replica in ${change.location}; copying the registry there takes a few minutes.` : md`Azure is removing the replica in ${change.location}.`);
@@ -169,11 +160,11 @@ export function createAcrChangeJob(deps: AcrChangeJobDeps): JobHandler<AcrChange
     const replica = await deps.registryAdmin.getReplication(target, change.location);
     const state = replica?.provisioningState?.toLowerCase();
     if (creating && state === 'succeeded') return md`${target.registry} is now replicated to ${change.location} (${replica?.status ?? 'Ready'}).`;
-    if (creating && (state === 'failed' || state === 'canceled')) throw new ChangeStop(`Azure could not create the replica in ${change.location} (${replica?.provisioningState}).`, 'Check the registry’s replications in the Azure portal; delete the failed replica before trying again.');
-    if (creating && !replica) throw new ChangeStop(`The replica in ${change.location} disappeared while it was being created.`, 'Someone may have deleted it; /acr replication list shows the current state.');
+    if (creating && (state === 'failed' || state === 'canceled')) throw new JobStop(`Azure could not create the replica in ${change.location} (${replica?.provisioningState}).`, 'Check the registry’s replications in the Azure portal; delete the failed replica before trying again.');
+    if (creating && !replica) throw new JobStop(`The replica in ${change.location} disappeared while it was being created.`, 'Someone may have deleted it; /acr replication list shows the current state.');
     if (!creating && !replica) return md`The ${change.location} replica of ${target.registry} was deleted.`;
     if (now().getTime() - Date.parse(data.progress.startedAt!) > replicationPatienceMs) {
-      throw new ChangeStop(`The replica in ${change.location} is still ${replica?.provisioningState ?? 'in progress'} after an hour.`, 'Check it in the Azure portal; the job stopped waiting, Azure has not.');
+      throw new JobStop(`The replica in ${change.location} is still ${replica?.provisioningState ?? 'in progress'} after an hour.`, 'Check it in the Azure portal; the job stopped waiting, Azure has not.');
     }
     return ctx.wakeAfter(Math.max(deps.pollIntervalMs, 1_000));
   }
@@ -184,36 +175,23 @@ export function createAcrChangeJob(deps: AcrChangeJobDeps): JobHandler<AcrChange
       if (data.progress.phase === 'done') return;
       if (data.progress.phase === 'new') {
         if (data.approval) {
-          await deps.approvals.open({
-            jobId: data.jobId,
-            requesterId: data.requesterId,
-            environment: data.environment,
-            required: data.approval.required,
-            mode: data.approval.mode,
-            expiresAt: new Date(now().getTime() + data.approval.expiresAfterMs).toISOString(),
-            planHash: acrChangePlan(data),
-          });
+          await openApproval(deps.approvals, { ...data, approval: data.approval }, acrChangePlan(data), now());
           data = await save(ctx, data, { phase: 'awaiting-approval' });
         } else {
           data = await save(ctx, data, { phase: 'ready' });
         }
       }
       if (data.progress.phase === 'awaiting-approval') {
-        const gate = await checkApproval(deps.approvals, data.jobId, now());
+        const gate = await awaitDecision(deps.approvals, data.jobId, now(), data.progress.approvalShown, async (approval, shown) => {
+          await card(data, 'awaiting_approval', { approval });
+          data = await save(ctx, data, { approvalShown: shown });
+        }, (ms) => ctx.wakeAfter(ms));
         if (gate.kind === 'rejected' || gate.kind === 'expired') {
           await card(data, gate.kind, { approval: gate.state, finished: true });
           await save(ctx, data, { phase: 'done', outcome: gate.kind });
           return;
         }
-        if (gate.kind === 'pending') {
-          const shown = `${gate.state.status}:${gate.state.approvals.length}`;
-          if (data.progress.approvalShown !== shown) {
-            await card(data, 'awaiting_approval', { approval: gate.state });
-            data = await save(ctx, data, { approvalShown: shown });
-          }
-          return await ctx.wakeAfter(gate.recheckInMs);
-        }
-        if (gate.state.planHash !== acrChangePlan(data)) throw new ChangeStop('What was approved is not what this job would change.', 'Run the command again.');
+        if (gate.state.planHash !== acrChangePlan(data)) throw new JobStop('What was approved is not what this job would change.', 'Run the command again.');
         data = await save(ctx, data, { phase: 'ready' });
       }
       if (data.progress.phase === 'ready' && !data.progress.startedAt) {
@@ -236,7 +214,7 @@ export function createAcrChangeJob(deps: AcrChangeJobDeps): JobHandler<AcrChange
       await deps.audit.record({ actor: 'system', action: `acr.${data.change.op}.result`, outcome: 'succeeded', environment: data.environment, target: data.target.registry, jobId: data.jobId });
     } catch (err) {
       if (isDelayed(err)) throw err;
-      const stop = err instanceof ChangeStop;
+      const stop = err instanceof JobStop;
       if (!stop) {
         const retryAfterMs = retryAfterOf(err);
         if (retryAfterMs !== undefined) return await ctx.wakeAfter(retryAfterMs);

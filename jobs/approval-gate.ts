@@ -22,3 +22,43 @@ export async function checkApproval(approvals: Approvals, jobId: string, now: Da
   }
   return { kind: state.status, state };
 }
+
+/** How a job asks for approval (stored in its data by the Slack handler). */
+export interface ApprovalAsk {
+  mode: 'approval' | 'confirm';
+  required: number;
+  expiresAfterMs: number;
+}
+
+/** Opens the job's approval request; opening it again (a retried job) keeps the existing one. */
+export async function openApproval(approvals: Approvals, job: { jobId: string; requesterId: string; environment: string; approval: ApprovalAsk }, planHash: string, now: Date): Promise<void> {
+  await approvals.open({
+    jobId: job.jobId,
+    requesterId: job.requesterId,
+    environment: job.environment,
+    required: job.approval.required,
+    mode: job.approval.mode,
+    expiresAt: new Date(now.getTime() + job.approval.expiresAfterMs).toISOString(),
+    planHash,
+  });
+}
+
+/**
+ * One look at a waiting job's approval. While it is pending, `show` is called when what the
+ * card should say changed (a new approval arrived) and the job sleeps (`sleep` never returns);
+ * otherwise the decision is returned for the job to act on.
+ */
+export async function awaitDecision(
+  approvals: Approvals,
+  jobId: string,
+  now: Date,
+  shown: string | undefined,
+  show: (state: ApprovalState, shown: string) => Promise<void>,
+  sleep: (ms: number) => Promise<never>,
+): Promise<Exclude<GateResult, { kind: 'pending' }>> {
+  const gate = await checkApproval(approvals, jobId, now);
+  if (gate.kind !== 'pending') return gate;
+  const next = `${gate.state.status}:${gate.state.approvals.length}`;
+  if (shown !== next) await show(gate.state, next);
+  return sleep(gate.recheckInMs);
+}

@@ -16,6 +16,7 @@ import type { JobContext, JobHandler } from '../src/core/job-context.ts';
 import { md, type Mrkdwn } from '../src/core/mrkdwn.ts';
 import { checkApproval } from './approval-gate.ts';
 import { describeEvents, isDelayed, lockTtlMs } from './aci-shared.ts';
+import { JobStop } from './job-stop.ts';
 
 export interface DeployJobDeps {
   aci: ContainerGroups;
@@ -33,16 +34,6 @@ export interface DeployJobDeps {
   now?: () => Date;
 }
 
-/** A deploy that must not go ahead, explained; nothing was changed in Azure. */
-class Refusal extends Error {
-  override name = 'Refusal';
-  readonly hint: string;
-  constructor(text: string, hint: string) {
-    super(text);
-    this.hint = hint;
-  }
-}
-
 /**
  * The `deploy` job (also rollbacks): plan (pin the image digest) → approval when the
  * environment asks for it → the group's lock → re-check the digest → PUT → follow the
@@ -54,7 +45,7 @@ export function createDeployJob(deps: DeployJobDeps): JobHandler<DeployJobData> 
 
   function envOf(data: DeployJobData): EnvironmentConfig {
     const env = deps.environments[data.environment];
-    if (!env) throw new Refusal(`Environment ${data.environment} is no longer configured.`, 'Ask the platform admin; nothing was deployed.');
+    if (!env) throw new JobStop(`Environment ${data.environment} is no longer configured.`, 'Ask the platform admin; nothing was deployed.');
     return env;
   }
 
@@ -76,13 +67,13 @@ export function createDeployJob(deps: DeployJobDeps): JobHandler<DeployJobData> 
     const envServer = registryRef ? await deps.registryTags.loginServer(registryRef) : undefined;
     const server = image.registry ?? envServer;
     if (server === undefined) {
-      throw new Refusal(`${data.environment} has no registry configured, so ${image.text} cannot be resolved.`, 'Give the full image name with its registry and digest, e.g. myreg.azurecr.io/web@sha256:…');
+      throw new JobStop(`${data.environment} has no registry configured, so ${image.text} cannot be resolved.`, 'Give the full image name with its registry and digest, e.g. myreg.azurecr.io/web@sha256:…');
     }
     const problem = registryProblem(data.environment, env, server);
-    if (problem) throw new Refusal(problem.text, problem.hint);
+    if (problem) throw new JobStop(problem.text, problem.hint);
     if (image.digest !== undefined) return { loginServer: server, digest: image.digest };
     if (!registryRef || server.toLowerCase() !== envServer?.toLowerCase()) {
-      throw new Refusal(`I can only pin tags of ${data.environment}'s registry (${envServer ?? 'none'}) to a digest, not tags of ${server}.`, `Give the image by digest instead: ${server}/${image.repository}@sha256:…`);
+      throw new JobStop(`I can only pin tags of ${data.environment}'s registry (${envServer ?? 'none'}) to a digest, not tags of ${server}.`, `Give the image by digest instead: ${server}/${image.repository}@sha256:…`);
     }
     return deps.registryTags.resolveDigest(registryRef, image.repository, image.tag ?? 'latest');
   }
@@ -98,7 +89,7 @@ export function createDeployJob(deps: DeployJobDeps): JobHandler<DeployJobData> 
   async function readSecrets(data: DeployJobData, env: EnvironmentConfig, plan: DeployPlan): Promise<{ env: Map<string, string>; pullPassword?: string }> {
     const needed = plan.secureEnvironmentVariables.length > 0 || 'passwordSecret' in plan.pull;
     if (!needed) return { env: new Map() };
-    if (!env.keyVaultUrl) throw new Refusal(`${data.environment} has no keyVaultUrl configured, so secure values cannot be read.`, 'Ask the platform admin to set keyVaultUrl for this environment; nothing was deployed.');
+    if (!env.keyVaultUrl) throw new JobStop(`${data.environment} has no keyVaultUrl configured, so secure values cannot be read.`, 'Ask the platform admin to set keyVaultUrl for this environment; nothing was deployed.');
     const vault = env.keyVaultUrl;
     const values = await Promise.all(plan.secureEnvironmentVariables.map(async (v) => [v.name, await deps.secrets.getSecret(vault, v.secretName)] as const));
     const pullPassword = 'passwordSecret' in plan.pull ? await deps.secrets.getSecret(vault, plan.pull.passwordSecret) : undefined;
@@ -149,7 +140,7 @@ export function createDeployJob(deps: DeployJobDeps): JobHandler<DeployJobData> 
       // What runs must be what was approved: a tag moved since the plan means a different image.
       const current = await resolveImage(data, env);
       if (current.digest !== plan.digest) {
-        throw new Refusal(
+        throw new JobStop(
           `${plan.repository}:${plan.tag} now points to ${current.digest}, not to the approved ${plan.digest}, so I did not deploy it.`,
           'Run /aci create again to get a new plan (and approval) for the current image.',
         );
@@ -242,7 +233,7 @@ export function createDeployJob(deps: DeployJobDeps): JobHandler<DeployJobData> 
           }
           return await ctx.wakeAfter(gate.recheckInMs);
         }
-        if (gate.state.planHash !== data.progress.plan!.hash) throw new Refusal('The approved plan is not the plan of this job.', 'Run /aci create again.');
+        if (gate.state.planHash !== data.progress.plan!.hash) throw new JobStop('The approved plan is not the plan of this job.', 'Run /aci create again.');
         data = await save(ctx, data, { phase: 'ready' });
       }
       if (data.progress.phase === 'ready' || data.progress.phase === 'putting') {
@@ -253,7 +244,7 @@ export function createDeployJob(deps: DeployJobDeps): JobHandler<DeployJobData> 
       if (data.progress.phase === 'polling') await poll(ctx, data);
     } catch (err) {
       if (isDelayed(err)) throw err;
-      if (err instanceof Refusal) return await fail(ctx, data, err.message, err.hint, 'refused');
+      if (err instanceof JobStop) return await fail(ctx, data, err.message, err.hint, 'refused');
       if (err instanceof SecretNotFoundError) {
         return await fail(ctx, data, `${err.message} Nothing was deployed.`, `Create the secret in that vault (az keyvault secret set --vault-name … --name ${err.secretName}) or fix the @kv: name, then run /aci create again.`, 'refused');
       }

@@ -13,6 +13,7 @@ import { jobIdFromTrigger } from '../src/core/job-id.ts';
 import type { JobQueue } from '../src/core/job-queue.ts';
 import { md, type Mrkdwn } from '../src/core/mrkdwn.ts';
 import { isDelayed } from './aci-shared.ts';
+import { JobStop } from './job-stop.ts';
 
 export interface RotateSecretJobDeps {
   applications: Applications;
@@ -28,16 +29,6 @@ export interface RotateSecretJobDeps {
   portal: string;
   pollIntervalMs: number;
   now?: () => Date;
-}
-
-/** A rotation that must stop; `undo` says whether a new secret was left behind to clean up. */
-class RotationStop extends Error {
-  override name = 'RotationStop';
-  readonly hint: string;
-  constructor(text: string, hint: string) {
-    super(text);
-    this.hint = hint;
-  }
 }
 
 /**
@@ -62,13 +53,13 @@ export function createRotateSecretJob(deps: RotateSecretJobDeps): JobHandler<Rot
     deps.reporter.updateCard(rotationCard(data, status, detail, finished ? now().toISOString() : undefined));
 
   function config(): CredentialsConfig {
-    if (!deps.credentials) throw new RotationStop('Credential rotation is not configured.', 'Add a credentials: section (keyVaultUrl, applications) to chatops.yaml.');
+    if (!deps.credentials) throw new JobStop('Credential rotation is not configured.', 'Add a credentials: section (keyVaultUrl, applications) to chatops.yaml.');
     return deps.credentials;
   }
 
   async function app(data: RotationJobData): Promise<AppRegistration> {
     const found = await deps.applications.find(data.progress.appId ?? data.app);
-    if (!found) throw new RotationStop(`There is no app registration ${data.app} that I can read.`, 'Check the app id (or exact name) with /sp list.');
+    if (!found) throw new JobStop(`There is no app registration ${data.app} that I can read.`, 'Check the app id (or exact name) with /sp list.');
     return found;
   }
 
@@ -78,11 +69,11 @@ export function createRotateSecretJob(deps: RotateSecretJobDeps): JobHandler<Rot
     let current = await app(data);
     if (!data.progress.appId) {
       if (current.appId === deps.botAppId) {
-        throw new RotationStop(`${current.displayName} is the bot’s own credential; rotating it would cut the bot off.`, 'Rotate it by hand and redeploy the bot with the new AZURE_CLIENT_SECRET.');
+        throw new JobStop(`${current.displayName} is the bot’s own credential; rotating it would cut the bot off.`, 'Rotate it by hand and redeploy the bot with the new AZURE_CLIENT_SECRET.');
       }
       const appCfg = cfg.applications?.find((a) => a.appId === current.appId);
       if (!appCfg) {
-        throw new RotationStop(`${current.displayName} has no Key Vault secret configured, so a new secret would have nowhere to go.`, `Add it under credentials.applications in chatops.yaml with appId ${current.appId} and a secretName.`);
+        throw new JobStop(`${current.displayName} has no Key Vault secret configured, so a new secret would have nowhere to go.`, `Add it under credentials.applications in chatops.yaml with appId ${current.appId} and a secretName.`);
       }
       const stored = await deps.vault.current(cfg.keyVaultUrl, appCfg.secretName);
       const others = current.passwords.filter((p) => !p.displayName?.startsWith('chatops-rotation-'));
@@ -144,7 +135,7 @@ export function createRotateSecretJob(deps: RotateSecretJobDeps): JobHandler<Rot
       const previous = await deps.vault.version(cfg.keyVaultUrl, data.progress.secretName!, data.progress.previousVersion);
       await deps.vault.setSecret(cfg.keyVaultUrl, data.progress.secretName!, previous, { contentType: 'client-secret', tags: { appId: current.appId, restoredBy: data.jobId, ...(data.oldKeyId && { keyId: data.oldKeyId }) } });
     }
-    throw new RotationStop(`${why} I removed the new secret${data.progress.previousVersion ? ' and put the previous value back in Key Vault' : ''}; the old secret is untouched and still works.`, 'Check the app registration in Entra ID (and the bot’s Graph permissions), then rotate again.');
+    throw new JobStop(`${why} I removed the new secret${data.progress.previousVersion ? ' and put the previous value back in Key Vault' : ''}; the old secret is untouched and still works.`, 'Check the app registration in Entra ID (and the bot’s Graph permissions), then rotate again.');
   }
 
   async function removeUnstored(data: RotationJobData): Promise<void> {
@@ -163,7 +154,7 @@ export function createRotateSecretJob(deps: RotateSecretJobDeps): JobHandler<Rot
         const ref = { subscriptionId: env.subscriptionId, resourceGroup: env.resourceGroup, name: consumer.containerGroup };
         const last = (await deps.history.list(ref)).find((r) => r.request && r.target);
         if (!last?.request || !last.target) {
-          throw new RotationStop(`I know no deploy of ${consumer.containerGroup} in ${consumer.environment} to repeat with the new secret, so the old secret stays.`, `Deploy it once with /aci create, then rotate again; or remove it from consumers in chatops.yaml.`);
+          throw new JobStop(`I know no deploy of ${consumer.containerGroup} in ${consumer.environment} to repeat with the new secret, so the old secret stays.`, `Deploy it once with /aci create, then rotate again; or remove it from consumers in chatops.yaml.`);
         }
         const jobId = jobIdFromTrigger(data.teamId, `${data.jobId}:consumer:${i}`);
         const deploy: DeployJobData = {
@@ -187,7 +178,7 @@ export function createRotateSecretJob(deps: RotateSecretJobDeps): JobHandler<Rot
     const outcomes = await Promise.all((data.progress.consumerJobs ?? []).map(async (id) => ((await deps.jobs.get(id))?.data as DeployJobData | undefined)?.progress.outcome));
     if (outcomes.some((o) => o === undefined)) return ctx.wakeAfter(deps.pollIntervalMs * 2);
     if (outcomes.some((o) => o !== 'succeeded')) {
-      throw new RotationStop('A consumer did not redeploy with the new secret, so the old secret stays (both work).', 'See the deploy cards above; fix and redeploy, then remove the old secret with another rotation or by hand.');
+      throw new JobStop('A consumer did not redeploy with the new secret, so the old secret stays (both work).', 'See the deploy cards above; fix and redeploy, then remove the old secret with another rotation or by hand.');
     }
     return save(ctx, data, { phase: 'grace' }, list.length ? 'Consumers redeployed with the new secret.' : undefined);
   }
@@ -224,18 +215,18 @@ export function createRotateSecretJob(deps: RotateSecretJobDeps): JobHandler<Rot
       if (data.progress.phase === 'grace') await grace(ctx, data);
     } catch (err) {
       if (isDelayed(err)) throw err;
-      if (!(err instanceof RotationStop)) {
+      if (!(err instanceof JobStop)) {
         const retryAfterMs = retryAfterOf(err);
         if (retryAfterMs !== undefined) return await ctx.wakeAfter(retryAfterMs);
         if (isTransientAzureError(err) && ctx.attemptsMade + 1 < ctx.maxAttempts) throw err;
       }
-      const described = err instanceof RotationStop ? { text: err.message, hint: err.hint } : describeAzureError(err);
-      ctx.log.warn({ err: err instanceof AzureOperationError || err instanceof RotationStop ? { message: err.message } : err }, 'rotation stopped');
+      const described = err instanceof JobStop ? { text: err.message, hint: err.hint } : describeAzureError(err);
+      ctx.log.warn({ err: err instanceof AzureOperationError || err instanceof JobStop ? { message: err.message } : err }, 'rotation stopped');
       // A secret added but not yet verified is not left behind: verification failed or never ran.
-      if (!(err instanceof RotationStop) && data.progress.phase === 'stored') {
+      if (!(err instanceof JobStop) && data.progress.phase === 'stored') {
         await undo(data, 'The rotation failed before the new secret was verified.').catch(() => {});
       }
-      if (!(err instanceof RotationStop) && data.progress.phase === 'adding' && data.progress.appId) {
+      if (!(err instanceof JobStop) && data.progress.phase === 'adding' && data.progress.appId) {
         // Failed between adding the secret and storing it: nobody can use that secret, so it goes.
         await removeUnstored(data).catch((cleanup: unknown) => ctx.log.error({ err: cleanup }, 'could not remove an unstored secret'));
       }

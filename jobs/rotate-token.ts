@@ -11,6 +11,7 @@ import type { RegistryResourceRef } from '../src/core/deploy/ports.ts';
 import type { JobContext, JobHandler } from '../src/core/job-context.ts';
 import { md, type Mrkdwn } from '../src/core/mrkdwn.ts';
 import { isDelayed } from './aci-shared.ts';
+import { JobStop } from './job-stop.ts';
 
 export interface RotateTokenJobDeps {
   registryTokens: RegistryTokens;
@@ -20,15 +21,6 @@ export interface RotateTokenJobDeps {
   credentials: CredentialsConfig | undefined;
   environments: Readonly<Record<string, EnvironmentConfig>>;
   now?: () => Date;
-}
-
-class TokenStop extends Error {
-  override name = 'TokenStop';
-  readonly hint: string;
-  constructor(text: string, hint: string) {
-    super(text);
-    this.hint = hint;
-  }
 }
 
 const other = (slot: 'password1' | 'password2') => (slot === 'password1' ? 'password2' : 'password1');
@@ -55,15 +47,15 @@ export function createRotateTokenJob(deps: RotateTokenJobDeps): JobHandler<Token
 
   function where(data: TokenRotationJobData): { ref: RegistryResourceRef; vaultUrl: string; cfg: CredentialsConfig } {
     const cfg = deps.credentials;
-    if (!cfg) throw new TokenStop('Credential rotation is not configured.', 'Add a credentials: section with keyVaultUrl to chatops.yaml.');
+    if (!cfg) throw new JobStop('Credential rotation is not configured.', 'Add a credentials: section with keyVaultUrl to chatops.yaml.');
     const env = deps.environments[data.environment];
-    if (!env?.registry) throw new TokenStop(`${data.environment} has no registry configured.`, 'Give --env with an environment that has a registry.');
+    if (!env?.registry) throw new JobStop(`${data.environment} has no registry configured.`, 'Give --env with an environment that has a registry.');
     return { ref: { subscriptionId: env.subscriptionId, resourceGroup: env.resourceGroup, name: env.registry }, vaultUrl: cfg.keyVaultUrl, cfg };
   }
 
   async function token(data: TokenRotationJobData, ref: RegistryResourceRef): Promise<RegistryToken> {
     const found = (await deps.registryTokens.list(ref)).find((t) => t.name === data.token);
-    if (!found) throw new TokenStop(`Registry ${ref.name} has no token called ${data.token}.`, 'Check the name in the portal (Repository permissions → Tokens).');
+    if (!found) throw new JobStop(`Registry ${ref.name} has no token called ${data.token}.`, 'Check the name in the portal (Repository permissions → Tokens).');
     return found;
   }
 
@@ -107,7 +99,7 @@ export function createRotateTokenJob(deps: RotateTokenJobDeps): JobHandler<Token
         const previous = await deps.vault.version(vaultUrl, data.progress.secretName!, data.progress.previousVersion);
         await deps.vault.setSecret(vaultUrl, data.progress.secretName!, previous, { contentType: 'acr-token-password', tags: { registry: ref.name, token: data.token, slot: other(data.progress.slot!), restoredBy: data.jobId } });
       }
-      throw new TokenStop(`The new ${data.progress.slot} of ${data.token} never signed in to ${ref.name}; the password in use was not touched${data.progress.previousVersion ? ' and Key Vault holds it again' : ''}.`, 'Check the token’s status and scope map in the portal, then rotate again.');
+      throw new JobStop(`The new ${data.progress.slot} of ${data.token} never signed in to ${ref.name}; the password in use was not touched${data.progress.previousVersion ? ' and Key Vault holds it again' : ''}.`, 'Check the token’s status and scope map in the portal, then rotate again.');
     }
     const attempts = (data.progress.verifyAttempts ?? 0) + 1;
     data = await save(ctx, data, { verifyAttempts: attempts });
@@ -137,12 +129,12 @@ export function createRotateTokenJob(deps: RotateTokenJobDeps): JobHandler<Token
       if (data.progress.phase === 'grace') await retire(ctx, data);
     } catch (err) {
       if (isDelayed(err)) throw err;
-      if (!(err instanceof TokenStop)) {
+      if (!(err instanceof JobStop)) {
         const retryAfterMs = retryAfterOf(err);
         if (retryAfterMs !== undefined) return await ctx.wakeAfter(retryAfterMs);
         if (isTransientAzureError(err) && ctx.attemptsMade + 1 < ctx.maxAttempts) throw err;
       }
-      const described = err instanceof TokenStop ? { text: err.message, hint: err.hint } : describeAzureError(err);
+      const described = err instanceof JobStop ? { text: err.message, hint: err.hint } : describeAzureError(err);
       ctx.log.warn({ err: { message: (err as Error).message } }, 'token rotation stopped');
       await deps.reporter.post(data.jobId, { kind: 'error', text: described.text, hint: described.hint });
       await deps.audit.record({ actor: 'system', action: 'rotation.failed', outcome: 'failed', environment: data.environment, target: data.token, jobId: data.jobId, reason: described.text }).catch(() => {});
