@@ -14,7 +14,7 @@ export interface Spawned {
 }
 
 /** The Node flags `npm start` and the Docker image run the product with (keep in sync with package.json). */
-export const productNodeFlags = ['--max-semi-space-size=8'];
+export const productNodeFlags = ['--max-semi-space-size=8', '--max-old-space-size=512'];
 
 /**
  * Starts a Node process and resolves once a stdout line matches `ready`. The product

@@ -2,8 +2,6 @@ import type { App } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.ts';
 import { createRoleResources, withDeadline } from './resources.ts';
-import { startBot } from './start-bot.ts';
-import { startWorker } from './start-worker.ts';
 
 export interface Running {
   /** The HTTP port actually bound (bot role, HTTP mode). */
@@ -22,8 +20,9 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
   const { workers, closers } = res;
   let app: App | undefined;
   let port: number | undefined;
-  if (config.role === 'worker' || config.role === 'all') await startWorker(res);
-  if (config.role === 'bot' || config.role === 'all') ({ app, port } = await startBot(res));
+  // Each role loads only its own SDKs: a worker never needs Bolt, a bot never needs the Azure clients.
+  if (config.role === 'worker' || config.role === 'all') await (await import('./start-worker.ts')).startWorker(res);
+  if (config.role === 'bot' || config.role === 'all') ({ app, port } = await (await import('./start-bot.ts')).startBot(res));
 
   let stopping: Promise<void> | undefined;
   return {
