@@ -113,4 +113,27 @@ describe('/acr task', () => {
     for (const name of ['nightly-a', 'nightly-b', 'nightly-c']) expect(thread).toMatch(new RegExp(`${name}\\s+Enabled\\s+base image`));
     expect(h.azure.count('GET', /\/tasks$/)).toBe(2);
   });
+
+  it('in an environment with approvers, a task delete waits for an approver other than the requester', async () => {
+    h = await startRegistryHarness({ dev: `    approval: { approvers: [${ids.bob}], required: 1, expiresAfter: 1h }` });
+    await finished(h, await run(h, `task create --name nightly-x --image web:v1 --context ${GIT} --commit-trigger-enabled false`, ids.bob));
+    const del = await run(h, 'task delete --name nightly-x', ids.bob);
+    const ts = await waitForButton(h, del, 'approval.approve');
+    await h.click('approval.approve', del, { userId: ids.bob, messageTs: ts, channelId: ids.devChannel });
+    await h.click('approval.approve', del, { userId: ids.alice, messageTs: ts, channelId: ids.devChannel });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(h.azure.requests.filter((r) => r.method === 'DELETE')).toHaveLength(0);
+    expect(h.azure.acr.task('contosodev', 'nightly-x')).toBeDefined();
+
+    const other = await run(h, `task create --name nightly-y --image web:v1 --context ${GIT} --commit-trigger-enabled false`);
+    await finished(h, other);
+    const del2 = await run(h, 'task delete --name nightly-y');
+    const ts2 = await waitForButton(h, del2, 'approval.approve');
+    await h.click('approval.approve', del2, { userId: ids.bob, messageTs: ts2, channelId: ids.devChannel });
+    const card = await finished(h, del2);
+    expect(card).toContain('Task nightly-y was deleted');
+    expect(card).toContain(`Approved by <@${ids.bob}>`);
+    expect(h.azure.acr.task('contosodev', 'nightly-y')).toBeUndefined();
+    expect(h.azure.acr.task('contosodev', 'nightly-x')).toBeDefined();
+  });
 });
