@@ -150,8 +150,13 @@ export function createAcrChangeJob(deps: AcrChangeJobDeps): JobHandler<AcrChange
         if (registry.location.toLowerCase() === change.location) throw new JobStop(`${change.location} is the home region of ${target.registry}; it is always replicated.`, 'Pick another location.');
         if (registry.sku.toLowerCase() !== 'premium') throw new JobStop(`${target.registry} is a ${registry.sku} registry; geo-replication needs the Premium SKU.`, 'Ask the platform admin to upgrade it (az acr update --sku Premium), then run the command again.');
         await deps.registryAdmin.startReplication(target, change.location, change.location);
-      } else if ((await deps.registryAdmin.startReplicationDelete(target, change.location)) === 'absent') {
-        throw new JobStop(`${target.registry} has no replica in ${change.location}.`, '/acr replication list shows where it is replicated.');
+      } else {
+        // Marked before the DELETE: a retry that finds no replica then knows it was this job's own delete.
+        const retried = data.progress.sendingAt !== undefined;
+        if (!retried) data = await save(ctx, data, { sendingAt: now().toISOString() });
+        if ((await deps.registryAdmin.startReplicationDelete(target, change.location)) === 'absent' && !retried) {
+          throw new JobStop(`${target.registry} has no replica in ${change.location}.`, '/acr replication list shows where it is replicated.');
+        }
       }
       data = await save(ctx, data, { phase: 'started', startedAt: now().toISOString() });
       await note(data, creating ? md`Azure accepted the replica in ${change.location}; copying the registry there takes a few minutes.` : md`Azure is removing the replica in ${change.location}.`);

@@ -41,6 +41,16 @@ class FakeAdmin implements Partial<RegistryAdmin> {
   async getReplication(_r: unknown, name: string) {
     return this.replicas.get(name);
   }
+  failAfterDelete = false;
+  async startReplicationDelete(_r: unknown, name: string) {
+    this.calls.push(`delete ${name}`);
+    if (!this.replicas.delete(name)) return 'absent' as const;
+    if (this.failAfterDelete) {
+      this.failAfterDelete = false;
+      throw new AzureOperationError('connection reset', { transient: true, hint: 'try again' });
+    }
+    return 'accepted' as const;
+  }
 }
 
 class FakeTokens implements Partial<RegistryTokens> {
@@ -144,5 +154,23 @@ describe('acr-change job', () => {
     await s.job(ctx);
     expect(ctx.data.progress.outcome).toBe('failed');
     expect(s.admin.calls).toEqual([]);
+  });
+
+  it('a replica delete whose answer was lost counts as done on retry, while a replica that never existed is reported', async () => {
+    const s = setup();
+    s.admin.replicas.set('japaneast', { name: 'japaneast', location: 'japaneast', provisioningState: 'Succeeded' });
+    s.admin.failAfterDelete = true;
+    const ctx = fakeContext(s.data({ op: 'replication.delete', location: 'japaneast' }));
+    await expect(s.job(ctx)).rejects.toThrow('connection reset');
+    await s.job(fakeContext(ctx.data, { attemptsMade: 1 }));
+    expect(s.admin.calls).toEqual(['delete japaneast', 'delete japaneast']);
+    expect(s.reporter.last!.status).toBe('succeeded');
+    expect(s.reporter.last!.detail?.mrkdwn).toContain('was deleted');
+
+    const never = setup();
+    const other = fakeContext(never.data({ op: 'replication.delete', location: 'westus' }));
+    await never.job(other);
+    expect(other.data.progress.outcome).toBe('failed');
+    expect(JSON.stringify(never.reporter.messages)).toContain('has no replica in westus');
   });
 });

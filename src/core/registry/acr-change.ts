@@ -35,6 +35,8 @@ export interface AcrChangeJobData {
     outcome?: 'succeeded' | 'failed' | 'rejected' | 'expired';
     approvalShown?: string;
     startedAt?: string;
+    /** Replica delete: set just before the DELETE is sent. */
+    sendingAt?: string;
     /** Token create: where its password went. */
     secretName?: string;
     passwordExpiry?: string;
