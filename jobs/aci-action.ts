@@ -1,7 +1,7 @@
 import type { EnvironmentConfig } from '../src/config/file.ts';
 import type { Approvals, ApprovalState } from '../src/core/approval/approvals.ts';
 import type { AuditLog } from '../src/core/audit.ts';
-import { describeAzureError, isTransientAzureError, retryAfterOf } from '../src/core/azure-errors.ts';
+import { describeAzureError } from '../src/core/azure-errors.ts';
 import type { JobReporter, JobStatus } from '../src/core/card.ts';
 import { aciActionCard } from '../src/core/deploy/aci-action-card.ts';
 import { explainAciError } from '../src/core/deploy/explain-failure.ts';
@@ -12,7 +12,8 @@ import type { ContainerGroups } from '../src/core/deploy/ports.ts';
 import type { JobContext, JobHandler } from '../src/core/job-context.ts';
 import { md, type Mrkdwn } from '../src/core/mrkdwn.ts';
 import { awaitDecision, openApproval } from './approval-gate.ts';
-import { describeEvents, isDelayed, lockTtlMs } from './aci-shared.ts';
+import { describeEvents, lockTtlMs } from './aci-shared.ts';
+import { retryIfItMayPass } from './job-failures.ts';
 
 export interface AciActionJobDeps {
   aci: ContainerGroups;
@@ -147,10 +148,7 @@ export function createAciActionJob(deps: AciActionJobDeps): JobHandler<AciAction
       await save(ctx, data, { phase: 'done', outcome: 'succeeded', ...(result.group && { group: result.group }) });
       if (mutating) await deps.locks.release(data.target, data.jobId);
     } catch (err) {
-      if (isDelayed(err)) throw err;
-      const retryAfterMs = retryAfterOf(err);
-      if (retryAfterMs !== undefined) return await ctx.wakeAfter(retryAfterMs);
-      if (isTransientAzureError(err) && ctx.attemptsMade + 1 < ctx.maxAttempts) throw err;
+      await retryIfItMayPass(ctx, err);
       const described = explainAciError(err, { name: data.target.name, environment: data.environment, resourceGroup: data.target.resourceGroup }) ?? describeAzureError(err);
       ctx.log.warn({ err }, `aci ${data.op} failed`);
       await deps.reporter.post(data.jobId, { kind: 'error', text: described.text, hint: described.hint });

@@ -2,7 +2,7 @@ import type { CredentialsConfig } from '../src/config/credentials-settings.ts';
 import type { EnvironmentConfig } from '../src/config/file.ts';
 import type { Approvals, ApprovalState } from '../src/core/approval/approvals.ts';
 import type { AuditLog } from '../src/core/audit.ts';
-import { describeAzureError, isTransientAzureError, retryAfterOf } from '../src/core/azure-errors.ts';
+import { describeAzureError } from '../src/core/azure-errors.ts';
 import type { JobReporter, JobStatus } from '../src/core/card.ts';
 import { tokenSecretName } from '../src/core/credentials/expiry.ts';
 import type { RegistryTokens, SecretVault } from '../src/core/credentials/ports.ts';
@@ -11,8 +11,7 @@ import { md, type Mrkdwn } from '../src/core/mrkdwn.ts';
 import { acrChangeCard, acrChangePlan, type AcrChangeJobData } from '../src/core/registry/acr-change.ts';
 import type { AcrTasks, RegistryAdmin } from '../src/core/registry/ports.ts';
 import { awaitDecision, openApproval } from './approval-gate.ts';
-import { isDelayed } from './aci-shared.ts';
-import { JobStop } from './job-stop.ts';
+import { JobStop, retryIfItMayPass } from './job-failures.ts';
 
 export interface AcrChangeJobDeps {
   registryAdmin: RegistryAdmin;
@@ -218,14 +217,8 @@ export function createAcrChangeJob(deps: AcrChangeJobDeps): JobHandler<AcrChange
       await save(ctx, data, { phase: 'done', outcome: 'succeeded' });
       await deps.audit.record({ actor: 'system', action: `acr.${data.change.op}.result`, outcome: 'succeeded', environment: data.environment, target: data.target.registry, jobId: data.jobId });
     } catch (err) {
-      if (isDelayed(err)) throw err;
-      const stop = err instanceof JobStop;
-      if (!stop) {
-        const retryAfterMs = retryAfterOf(err);
-        if (retryAfterMs !== undefined) return await ctx.wakeAfter(retryAfterMs);
-        if (isTransientAzureError(err) && ctx.attemptsMade + 1 < ctx.maxAttempts) throw err;
-      }
-      const described = stop ? { text: err.message, hint: err.hint } : describeAzureError(err, data.target);
+      await retryIfItMayPass(ctx, err);
+      const described = err instanceof JobStop ? { text: err.message, hint: err.hint } : describeAzureError(err, data.target);
       ctx.log.warn({ err }, `acr ${data.change.op} failed`);
       await deps.reporter.post(data.jobId, { kind: 'error', text: described.text, hint: described.hint });
       await card(data, 'failed', { detail: md`${described.text}`, finished: true }).catch(() => {});

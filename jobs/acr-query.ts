@@ -1,6 +1,6 @@
 import type { AcrBuilds, LogReader } from '../src/core/build/acr-builds.ts';
 import { acrQueryCard, type AcrQueryJobData } from '../src/core/build/acr-query.ts';
-import { describeAzureError, isTransientAzureError, retryAfterOf } from '../src/core/azure-errors.ts';
+import { describeAzureError } from '../src/core/azure-errors.ts';
 import type { JobReporter } from '../src/core/card.ts';
 import type { RegistryTokens } from '../src/core/credentials/ports.ts';
 import type { RegistryTags } from '../src/core/deploy/ports.ts';
@@ -9,7 +9,7 @@ import type { TaskView } from '../src/core/build/task.ts';
 import type { AcrTasks, RegistryAdmin } from '../src/core/registry/ports.ts';
 import type { JobHandler } from '../src/core/job-context.ts';
 import { md, type Mrkdwn } from '../src/core/mrkdwn.ts';
-import { isDelayed } from './aci-shared.ts';
+import { retryIfItMayPass } from './job-failures.ts';
 
 export interface AcrQueryJobDeps {
   acr: AcrBuilds;
@@ -161,10 +161,7 @@ export function createAcrQueryJob(deps: AcrQueryJobDeps): JobHandler<AcrQueryJob
       await deps.reporter.updateCard(acrQueryCard(data, 'succeeded', deps.portal, detail, now().toISOString(), fields));
       await ctx.save({ ...data, phase: 'done' });
     } catch (err) {
-      if (isDelayed(err)) throw err;
-      const retryAfterMs = retryAfterOf(err);
-      if (retryAfterMs !== undefined) return await ctx.wakeAfter(retryAfterMs);
-      if (isTransientAzureError(err) && ctx.attemptsMade + 1 < ctx.maxAttempts) throw err;
+      await retryIfItMayPass(ctx, err);
       const described = describeAzureError(err);
       await deps.reporter.post(data.jobId, { kind: 'error', text: described.text, hint: described.hint });
       await deps.reporter.updateCard(acrQueryCard(data, 'failed', deps.portal, md`${described.text}`, now().toISOString()));

@@ -14,9 +14,9 @@ import type { ContainerGroups, RegistryTags, SecretReader } from '../src/core/de
 import { SecretNotFoundError } from '../src/core/deploy/secret-not-found.ts';
 import type { JobContext, JobHandler } from '../src/core/job-context.ts';
 import { md, type Mrkdwn } from '../src/core/mrkdwn.ts';
-import { checkApproval } from './approval-gate.ts';
+import { awaitDecision, openApproval } from './approval-gate.ts';
 import { describeEvents, isDelayed, lockTtlMs } from './aci-shared.ts';
-import { JobStop } from './job-stop.ts';
+import { JobStop } from './job-failures.ts';
 
 export interface DeployJobDeps {
   aci: ContainerGroups;
@@ -106,15 +106,7 @@ export function createDeployJob(deps: DeployJobDeps): JobHandler<DeployJobData> 
     const approval = data.approval;
     if (!approval) return save(ctx, data, { phase: 'ready', plan });
     data = await save(ctx, data, { phase: 'awaiting-approval', plan });
-    await deps.approvals.open({
-      jobId: data.jobId,
-      requesterId: data.requesterId,
-      environment: data.environment,
-      required: approval.required,
-      mode: 'approval',
-      expiresAt: new Date(now().getTime() + approval.expiresAfterMs).toISOString(),
-      planHash: plan.hash,
-    });
+    await openApproval(deps.approvals, { ...data, approval: { ...approval, mode: 'approval' } }, plan.hash, now());
     return data;
   }
 
@@ -223,16 +215,11 @@ export function createDeployJob(deps: DeployJobDeps): JobHandler<DeployJobData> 
         data = await makeTheplan(ctx, data);
       }
       if (data.progress.phase === 'awaiting-approval') {
-        const gate = await checkApproval(deps.approvals, data.jobId, now());
+        const gate = await awaitDecision(deps.approvals, data.jobId, now(), data.progress.approvalShown, async (approval, shown) => {
+          await card(data, 'awaiting_approval', { approval });
+          data = await save(ctx, data, { approvalShown: shown });
+        }, (ms) => ctx.wakeAfter(ms));
         if (gate.kind === 'rejected' || gate.kind === 'expired') return await finishUnchanged(ctx, data, gate.kind, gate.state);
-        if (gate.kind === 'pending') {
-          const shown = `${gate.state.status}:${gate.state.approvals.length}`;
-          if (data.progress.approvalShown !== shown) {
-            await card(data, 'awaiting_approval', { approval: gate.state });
-            data = await save(ctx, data, { approvalShown: shown });
-          }
-          return await ctx.wakeAfter(gate.recheckInMs);
-        }
         if (gate.state.planHash !== data.progress.plan!.hash) throw new JobStop('The approved plan is not the plan of this job.', 'Run /aci create again.');
         data = await save(ctx, data, { phase: 'ready' });
       }

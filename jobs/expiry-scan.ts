@@ -1,5 +1,5 @@
 import type { CredentialsConfig } from '../src/config/credentials-settings.ts';
-import { describeAzureError, isTransientAzureError, retryAfterOf } from '../src/core/azure-errors.ts';
+import { describeAzureError } from '../src/core/azure-errors.ts';
 import type { JobReporter } from '../src/core/card.ts';
 import { credentialLine, expiryAlertCard, rotationCard } from '../src/core/credentials/cards.ts';
 import { daysLeft, describeDaysLeft, expiringCredentials, expiringTokenSlots, type ExpiringCredential } from '../src/core/credentials/expiry.ts';
@@ -10,7 +10,7 @@ import type { JobContext, JobHandler } from '../src/core/job-context.ts';
 import { jobIdFromTrigger } from '../src/core/job-id.ts';
 import type { JobQueue } from '../src/core/job-queue.ts';
 import { md, type Mrkdwn } from '../src/core/mrkdwn.ts';
-import { isDelayed } from './aci-shared.ts';
+import { retryIfItMayPass } from './job-failures.ts';
 
 export interface ExpiryScanJobDeps {
   applications: Applications;
@@ -150,10 +150,7 @@ export function createExpiryScanJob(deps: ExpiryScanJobDeps): JobHandler<ExpiryS
       if (data.phase === 'done') return;
       await scan(ctx, data);
     } catch (err) {
-      if (isDelayed(err)) throw err;
-      const retryAfterMs = retryAfterOf(err);
-      if (retryAfterMs !== undefined) return await ctx.wakeAfter(retryAfterMs);
-      if (isTransientAzureError(err) && ctx.attemptsMade + 1 < ctx.maxAttempts) throw err;
+      await retryIfItMayPass(ctx, err);
       const described = describeAzureError(err);
       ctx.log.error({ err }, 'credential expiry scan failed');
       await ctx.save({ ...data, phase: 'done' });

@@ -1,7 +1,7 @@
 import type { CredentialsConfig } from '../src/config/credentials-settings.ts';
 import type { EnvironmentConfig } from '../src/config/file.ts';
 import type { AuditLog } from '../src/core/audit.ts';
-import { AzureOperationError, describeAzureError, isTransientAzureError, retryAfterOf } from '../src/core/azure-errors.ts';
+import { AzureOperationError, describeAzureError } from '../src/core/azure-errors.ts';
 import type { JobReporter, JobStatus } from '../src/core/card.ts';
 import { rotationCard } from '../src/core/credentials/cards.ts';
 import { rotationSecretName, type RotationJobData } from '../src/core/credentials/jobs.ts';
@@ -12,8 +12,7 @@ import type { JobContext, JobHandler } from '../src/core/job-context.ts';
 import { jobIdFromTrigger } from '../src/core/job-id.ts';
 import type { JobQueue } from '../src/core/job-queue.ts';
 import { md, type Mrkdwn } from '../src/core/mrkdwn.ts';
-import { isDelayed } from './aci-shared.ts';
-import { JobStop } from './job-stop.ts';
+import { JobStop, retryIfItMayPass } from './job-failures.ts';
 
 export interface RotateSecretJobDeps {
   applications: Applications;
@@ -214,12 +213,7 @@ export function createRotateSecretJob(deps: RotateSecretJobDeps): JobHandler<Rot
       }
       if (data.progress.phase === 'grace') await grace(ctx, data);
     } catch (err) {
-      if (isDelayed(err)) throw err;
-      if (!(err instanceof JobStop)) {
-        const retryAfterMs = retryAfterOf(err);
-        if (retryAfterMs !== undefined) return await ctx.wakeAfter(retryAfterMs);
-        if (isTransientAzureError(err) && ctx.attemptsMade + 1 < ctx.maxAttempts) throw err;
-      }
+      await retryIfItMayPass(ctx, err);
       const described = err instanceof JobStop ? { text: err.message, hint: err.hint } : describeAzureError(err);
       ctx.log.warn({ err: err instanceof AzureOperationError || err instanceof JobStop ? { message: err.message } : err }, 'rotation stopped');
       // A secret added but not yet verified is not left behind: verification failed or never ran.

@@ -1,7 +1,7 @@
 import type { CredentialsConfig } from '../src/config/credentials-settings.ts';
 import type { EnvironmentConfig } from '../src/config/file.ts';
 import type { AuditLog } from '../src/core/audit.ts';
-import { describeAzureError, isTransientAzureError, retryAfterOf } from '../src/core/azure-errors.ts';
+import { describeAzureError } from '../src/core/azure-errors.ts';
 import type { JobReporter, JobStatus } from '../src/core/card.ts';
 import { tokenRotationCard } from '../src/core/credentials/cards.ts';
 import { tokenSecretName } from '../src/core/credentials/expiry.ts';
@@ -10,8 +10,7 @@ import type { RegistryToken, RegistryTokens, SecretVault } from '../src/core/cre
 import type { RegistryResourceRef } from '../src/core/deploy/ports.ts';
 import type { JobContext, JobHandler } from '../src/core/job-context.ts';
 import { md, type Mrkdwn } from '../src/core/mrkdwn.ts';
-import { isDelayed } from './aci-shared.ts';
-import { JobStop } from './job-stop.ts';
+import { JobStop, retryIfItMayPass } from './job-failures.ts';
 
 export interface RotateTokenJobDeps {
   registryTokens: RegistryTokens;
@@ -128,12 +127,7 @@ export function createRotateTokenJob(deps: RotateTokenJobDeps): JobHandler<Token
       if (data.progress.phase === 'stored') data = await verify(ctx, data);
       if (data.progress.phase === 'grace') await retire(ctx, data);
     } catch (err) {
-      if (isDelayed(err)) throw err;
-      if (!(err instanceof JobStop)) {
-        const retryAfterMs = retryAfterOf(err);
-        if (retryAfterMs !== undefined) return await ctx.wakeAfter(retryAfterMs);
-        if (isTransientAzureError(err) && ctx.attemptsMade + 1 < ctx.maxAttempts) throw err;
-      }
+      await retryIfItMayPass(ctx, err);
       const described = err instanceof JobStop ? { text: err.message, hint: err.hint } : describeAzureError(err);
       ctx.log.warn({ err: { message: (err as Error).message } }, 'token rotation stopped');
       await deps.reporter.post(data.jobId, { kind: 'error', text: described.text, hint: described.hint });

@@ -1,12 +1,11 @@
 import { ContainerRegistryManagementClient } from '@azure/arm-containerregistry';
+import { isRestError } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/identity';
 
 export interface AcrClientsOptions {
   credential: TokenCredential;
   /** ARM endpoint; the token scope follows it (`<endpoint>/.default`). */
   resourceManager: string;
-  /** How often the SDK's pollers look at a long-running operation. Default: what Azure's Retry-After says. */
-  updateIntervalInMs?: number;
 }
 
 /** One `ContainerRegistryManagementClient` (v11) per subscription, created on first use. */
@@ -26,9 +25,9 @@ export class AcrClients {
     }
     return client;
   }
+}
 
-  /** Options for `begin…AndWait` calls. */
-  get poll(): { updateIntervalInMs?: number } {
-    return this.#options.updateIntervalInMs === undefined ? {} : { updateIntervalInMs: this.#options.updateIntervalInMs };
-  }
+/** ARM's 404: the registry's sub-resource (task, replica, token) is not there. */
+export function isNotFound(err: unknown): boolean {
+  return isRestError(err) && err.statusCode === 404;
 }

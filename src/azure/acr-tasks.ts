@@ -1,12 +1,9 @@
 import type { DockerBuildStep, Task } from '@azure/arm-containerregistry';
-import { isRestError } from '@azure/core-rest-pipeline';
 import { contextPathOf, type TaskDefinition, type TaskView } from '../core/build/task.ts';
 import type { RegistryRef } from '../core/registry-ref.ts';
 import type { AcrTasks } from '../core/registry/ports.ts';
-import type { AcrClients } from './acr-clients.ts';
+import { isNotFound, type AcrClients } from './acr-clients.ts';
 import { toAzureOperationError } from './errors.ts';
-
-const notFound = (err: unknown) => isRestError(err) && err.statusCode === 404;
 
 /** ACR Tasks through `@azure/arm-containerregistry` 11 (tasks api-version 2019-06-01-preview). */
 export class AzureAcrTasks implements AcrTasks {
@@ -30,7 +27,7 @@ export class AzureAcrTasks implements AcrTasks {
     try {
       return toTaskView(await this.#clients.for(ref.subscriptionId).tasks.get(ref.resourceGroup, ref.registry, name));
     } catch (err) {
-      if (notFound(err)) return undefined;
+      if (isNotFound(err)) return undefined;
       throw toAzureOperationError(err, `read task ${name} of registry ${ref.registry}`);
     }
   }
@@ -68,7 +65,7 @@ export class AzureAcrTasks implements AcrTasks {
           }),
           baseImageTrigger: { name: 'defaultBaseimageTriggerName', baseImageTriggerType: 'Runtime', status: task.baseImageTrigger ? 'Enabled' : 'Disabled' },
         },
-      }, this.#clients.poll);
+      });
       return toTaskView(created);
     } catch (err) {
       throw toAzureOperationError(err, `create task ${task.name} in registry ${ref.registry}`);
@@ -78,10 +75,10 @@ export class AzureAcrTasks implements AcrTasks {
   async delete(ref: RegistryRef, name: string): Promise<'deleted' | 'absent'> {
     if (!(await this.get(ref, name))) return 'absent';
     try {
-      await this.#clients.for(ref.subscriptionId).tasks.beginDeleteAndWait(ref.resourceGroup, ref.registry, name, this.#clients.poll);
+      await this.#clients.for(ref.subscriptionId).tasks.beginDeleteAndWait(ref.resourceGroup, ref.registry, name);
       return 'deleted';
     } catch (err) {
-      if (notFound(err)) return 'absent';
+      if (isNotFound(err)) return 'absent';
       throw toAzureOperationError(err, `delete task ${name} of registry ${ref.registry}`);
     }
   }

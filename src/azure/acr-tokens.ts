@@ -1,14 +1,8 @@
-import { ContainerRegistryManagementClient, type Token } from '@azure/arm-containerregistry';
-import type { TokenCredential } from '@azure/identity';
+import type { Token } from '@azure/arm-containerregistry';
 import type { RegistryToken, RegistryTokens, TokenPasswordSlot } from '../core/credentials/ports.ts';
 import type { RegistryResourceRef } from '../core/deploy/ports.ts';
+import type { AcrClients } from './acr-clients.ts';
 import { toAzureOperationError } from './errors.ts';
-
-export interface AzureRegistryTokensOptions {
-  credential: TokenCredential;
-  resourceManager: string;
-  fetch?: typeof fetch;
-}
 
 /**
  * Repository-scoped tokens through `@azure/arm-containerregistry` (tokens, generateCredentials),
@@ -16,21 +10,17 @@ export interface AzureRegistryTokensOptions {
  * with a token does.
  */
 export class AzureRegistryTokens implements RegistryTokens {
-  readonly #options: AzureRegistryTokensOptions;
-  readonly #clients = new Map<string, ContainerRegistryManagementClient>();
+  readonly #clients: AcrClients;
+  readonly #fetch: typeof fetch | undefined;
   readonly #loginServers = new Map<string, string>();
 
-  constructor(options: AzureRegistryTokensOptions) {
-    this.#options = options;
+  constructor(clients: AcrClients, options: { fetch?: typeof fetch } = {}) {
+    this.#clients = clients;
+    this.#fetch = options.fetch;
   }
 
-  #client(subscriptionId: string): ContainerRegistryManagementClient {
-    let client = this.#clients.get(subscriptionId);
-    if (!client) {
-      client = new ContainerRegistryManagementClient(this.#options.credential, subscriptionId, { endpoint: this.#options.resourceManager });
-      this.#clients.set(subscriptionId, client);
-    }
-    return client;
+  #client(subscriptionId: string) {
+    return this.#clients.for(subscriptionId);
   }
 
   async list(registry: RegistryResourceRef): Promise<RegistryToken[]> {
@@ -71,7 +61,7 @@ export class AzureRegistryTokens implements RegistryTokens {
     const loginServer = await this.#loginServer(registry);
     const host = loginServer.split('/')[0]!;
     const url = `https://${loginServer}/oauth2/token?service=${encodeURIComponent(host)}&scope=${encodeURIComponent('registry:catalog:*')}`;
-    const res = await (this.#options.fetch ?? fetch)(url, { headers: { authorization: `Basic ${Buffer.from(`${tokenName}:${password}`).toString('base64')}` } });
+    const res = await (this.#fetch ?? fetch)(url, { headers: { authorization: `Basic ${Buffer.from(`${tokenName}:${password}`).toString('base64')}` } });
     if (res.ok) return 'ok';
     if (res.status === 401) return 'not-yet';
     throw toAzureOperationError(new Error(`the registry answered HTTP ${res.status}`), `sign in to ${host} as token ${tokenName}`);

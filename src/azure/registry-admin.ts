@@ -1,13 +1,10 @@
 import type { Registry, Replication } from '@azure/arm-containerregistry';
-import { isRestError } from '@azure/core-rest-pipeline';
 import type { RegistryToken } from '../core/credentials/ports.ts';
 import type { RegistryRef } from '../core/registry-ref.ts';
 import type { RegistryAdmin, RegistryView, ReplicationView } from '../core/registry/ports.ts';
-import type { AcrClients } from './acr-clients.ts';
+import { isNotFound, type AcrClients } from './acr-clients.ts';
 import { toToken } from './acr-tokens.ts';
 import { toAzureOperationError } from './errors.ts';
-
-const notFound = (err: unknown) => isRestError(err) && err.statusCode === 404;
 
 /**
  * The registry resource, its replications, scope maps and tokens through
@@ -32,7 +29,7 @@ export class AzureRegistryAdmin implements RegistryAdmin {
   async setAdminUser(ref: RegistryRef, enabled: boolean): Promise<RegistryView> {
     try {
       const client = this.#clients.for(ref.subscriptionId);
-      await client.registries.beginUpdateAndWait(ref.resourceGroup, ref.registry, { adminUserEnabled: enabled }, this.#clients.poll);
+      await client.registries.beginUpdateAndWait(ref.resourceGroup, ref.registry, { adminUserEnabled: enabled });
       // The operation's final answer may be the status document; the registry itself is the truth.
       return toRegistryView(await client.registries.get(ref.resourceGroup, ref.registry));
     } catch (err) {
@@ -54,7 +51,7 @@ export class AzureRegistryAdmin implements RegistryAdmin {
     try {
       return toReplicationView(await this.#clients.for(ref.subscriptionId).replications.get(ref.resourceGroup, ref.registry, name));
     } catch (err) {
-      if (notFound(err)) return undefined;
+      if (isNotFound(err)) return undefined;
       throw toAzureOperationError(err, `read the ${name} replica of registry ${ref.registry}`);
     }
   }
@@ -62,7 +59,7 @@ export class AzureRegistryAdmin implements RegistryAdmin {
   async startReplication(ref: RegistryRef, name: string, location: string): Promise<ReplicationView> {
     try {
       // Resolves once Azure accepted the PUT (and polled once); the job follows the rest itself.
-      const poller = await this.#clients.for(ref.subscriptionId).replications.beginCreate(ref.resourceGroup, ref.registry, name, { location }, this.#clients.poll);
+      const poller = await this.#clients.for(ref.subscriptionId).replications.beginCreate(ref.resourceGroup, ref.registry, name, { location });
       const result = poller.getResult();
       return result ? toReplicationView(result) : { name, location, provisioningState: 'Creating' };
     } catch (err) {
@@ -73,17 +70,17 @@ export class AzureRegistryAdmin implements RegistryAdmin {
   async startReplicationDelete(ref: RegistryRef, name: string): Promise<'accepted' | 'absent'> {
     if (!(await this.getReplication(ref, name))) return 'absent';
     try {
-      await this.#clients.for(ref.subscriptionId).replications.beginDelete(ref.resourceGroup, ref.registry, name, this.#clients.poll);
+      await this.#clients.for(ref.subscriptionId).replications.beginDelete(ref.resourceGroup, ref.registry, name);
       return 'accepted';
     } catch (err) {
-      if (notFound(err)) return 'absent';
+      if (isNotFound(err)) return 'absent';
       throw toAzureOperationError(err, `delete the ${name} replica of registry ${ref.registry}`);
     }
   }
 
   async putScopeMap(ref: RegistryRef, name: string, actions: string[], description: string): Promise<string> {
     try {
-      const map = await this.#clients.for(ref.subscriptionId).scopeMaps.beginCreateAndWait(ref.resourceGroup, ref.registry, name, { actions, description }, this.#clients.poll);
+      const map = await this.#clients.for(ref.subscriptionId).scopeMaps.beginCreateAndWait(ref.resourceGroup, ref.registry, name, { actions, description });
       return map.id ?? `/subscriptions/${ref.subscriptionId}/resourceGroups/${ref.resourceGroup}/providers/Microsoft.ContainerRegistry/registries/${ref.registry}/scopeMaps/${name}`;
     } catch (err) {
       throw toAzureOperationError(err, `create scope map ${name} in registry ${ref.registry}`);
@@ -94,14 +91,14 @@ export class AzureRegistryAdmin implements RegistryAdmin {
     try {
       return toToken(await this.#clients.for(ref.subscriptionId).tokens.get(ref.resourceGroup, ref.registry, name));
     } catch (err) {
-      if (notFound(err)) return undefined;
+      if (isNotFound(err)) return undefined;
       throw toAzureOperationError(err, `read token ${name} of registry ${ref.registry}`);
     }
   }
 
   async putToken(ref: RegistryRef, name: string, scopeMapId: string): Promise<RegistryToken> {
     try {
-      return toToken(await this.#clients.for(ref.subscriptionId).tokens.beginCreateAndWait(ref.resourceGroup, ref.registry, name, { scopeMapId, status: 'enabled' }, this.#clients.poll));
+      return toToken(await this.#clients.for(ref.subscriptionId).tokens.beginCreateAndWait(ref.resourceGroup, ref.registry, name, { scopeMapId, status: 'enabled' }));
     } catch (err) {
       throw toAzureOperationError(err, `create token ${name} in registry ${ref.registry}`);
     }

@@ -61,7 +61,7 @@ export async function startWorker(res: RoleResources): Promise<void> {
       ledger: new RedisAlertLedger(redis),
       registryAdmin: new AzureRegistryAdmin(acrClients),
       acrTasks: new AzureAcrTasks(acrClients),
-      registryTokens: new AzureRegistryTokens({ credential, resourceManager: config.azure.endpoints.resourceManager }),
+      registryTokens: new AzureRegistryTokens(acrClients),
       replies: new ResponseUrlReplies(),
       credentials: config.file.credentials,
       ...(config.azure.credential.clientId && { botAppId: config.azure.credential.clientId.toLowerCase() }),

@@ -60,3 +60,14 @@ export interface Approvals {
   /** Marks a pending request expired if its time is up; returns the state either way. */
   expireIfDue(jobId: string, now: Date): Promise<ApprovalState | undefined>;
 }
+
+/** How long the requester has to confirm a removal in an environment without approvers. */
+export const CONFIRM_WINDOW_MS = 15 * 60_000;
+
+/**
+ * What a removal (a container group, a replica, a task) waits for: the environment's
+ * approvers when it has them, else the requester's own Confirm.
+ */
+export function removalApproval(approval: { required: number; expiresAfter: number } | undefined): { mode: 'approval' | 'confirm'; required: number; expiresAfterMs: number } {
+  return approval ? { mode: 'approval', required: approval.required, expiresAfterMs: approval.expiresAfter } : { mode: 'confirm', required: 1, expiresAfterMs: CONFIRM_WINDOW_MS };
+}

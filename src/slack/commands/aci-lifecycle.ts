@@ -1,3 +1,4 @@
+import { removalApproval } from '../../core/approval/approvals.ts';
 import type { AciLifecycleCommand, AciListCommand, AciLogsCommand } from '../../core/commands/aci/index.ts';
 import { aciActionCard, aciActionVerbs } from '../../core/deploy/aci-action-card.ts';
 import type { AciActionJobData, AciActionOp } from '../../core/deploy/aci-action-job.ts';
@@ -7,9 +8,6 @@ import { escapeMrkdwn } from '../../core/mrkdwn.ts';
 import { ephemeral, type EphemeralReply } from '../render/replies.ts';
 import { authorize, type CommandContext } from './context.ts';
 import { queueJob } from './queue-job.ts';
-
-/** How long the requester has to confirm a delete in an environment without approvers. */
-const confirmWindowMs = 15 * 60_000;
 
 /** `/aci show|logs|list|restart|stop|start|delete`: authorise, then queue an `aci-action` job. */
 export async function aciLifecycle(ctx: CommandContext, parsed: AciLifecycleCommand | AciLogsCommand | AciListCommand): Promise<EphemeralReply> {
@@ -30,11 +28,7 @@ export async function aciLifecycle(ctx: CommandContext, parsed: AciLifecycleComm
     target: { subscriptionId: env.subscriptionId, resourceGroup: env.resourceGroup, name },
     ...(parsed.kind === 'aci.logs' && parsed.tail !== undefined && { tail: parsed.tail }),
     ...(parsed.kind === 'aci.logs' && parsed.containerName !== undefined && { containerName: parsed.containerName }),
-    ...(op === 'delete' && {
-      approval: env.approval
-        ? { mode: 'approval' as const, required: env.approval.required, expiresAfterMs: env.approval.expiresAfter }
-        : { mode: 'confirm' as const, required: 1, expiresAfterMs: confirmWindowMs },
-    }),
+    ...(op === 'delete' && { approval: removalApproval(env.approval) }),
     progress: { phase: 'new' },
   };
   await queueJob(ctx, 'aci-action', jobId, data, aciActionCard(data, { status: 'queued', portal: ctx.portal }), {

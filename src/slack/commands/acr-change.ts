@@ -1,3 +1,4 @@
+import { removalApproval } from '../../core/approval/approvals.ts';
 import type { AcrAdminCommand } from '../../core/commands/acr-admin.ts';
 import type { AcrTaskCommand } from '../../core/commands/acr-task.ts';
 import type { AcrTokenCommand } from '../../core/commands/acr-token.ts';
@@ -15,9 +16,6 @@ export type AcrChangeCommand =
   | Extract<AcrAdminCommand, { kind: 'acr.update' | 'acr.replication.create' | 'acr.replication.delete' }>
   | Extract<AcrTokenCommand, { kind: 'acr.token.create' }>
   | Extract<AcrTaskCommand, { kind: 'acr.task.create' | 'acr.task.delete' }>;
-
-/** How long the requester has to confirm a removal in an environment without approvers. */
-const confirmWindowMs = 15 * 60_000;
 
 function changeOf(parsed: AcrChangeCommand): AcrChange {
   switch (parsed.kind) {
@@ -54,7 +52,6 @@ export async function acrChange(ctx: CommandContext, parsed: AcrChangeCommand): 
   }
   const change = changeOf(parsed);
   const jobId = jobIdFromTrigger(command.team_id, command.trigger_id);
-  const approval = env.approval;
   const data: AcrChangeJobData = {
     jobId,
     requesterId: command.user_id,
@@ -64,11 +61,7 @@ export async function acrChange(ctx: CommandContext, parsed: AcrChangeCommand): 
     queuedAt: ctx.now().toISOString(),
     target: { subscriptionId: env.subscriptionId, resourceGroup: env.resourceGroup, registry: env.registry },
     change,
-    ...(destructiveChanges.has(change.op) && {
-      approval: approval
-        ? { mode: 'approval' as const, required: approval.required, expiresAfterMs: approval.expiresAfter }
-        : { mode: 'confirm' as const, required: 1, expiresAfterMs: confirmWindowMs },
-    }),
+    ...(destructiveChanges.has(change.op) && { approval: removalApproval(env.approval) }),
     progress: { phase: 'new' },
   };
   await queueJob(ctx, 'acr-change', jobId, data, acrChangeCard(data, { status: 'queued', portal: ctx.portal }), {
