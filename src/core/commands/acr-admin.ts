@@ -1,4 +1,4 @@
-import { parseEnvironmentName } from './acr-names.ts';
+import { optionalEnvironment } from './acr-names.ts';
 import { UsageError } from './errors.ts';
 import { parseFlags, type FlagSpec } from './flags.ts';
 import { quoted } from './quoted.ts';
@@ -29,9 +29,6 @@ const REPLICATION_FLAGS = [{ name: 'location', short: 'l', kind: 'string', value
 // Azure location names as ARM spells them (japaneast, westus2, eastus2euap); az also accepts display names.
 const LOCATION = /^[a-z][a-z0-9]{2,30}$/;
 
-function env(value: string | undefined, usage: string): { environment?: string } {
-  return value === undefined ? {} : { environment: parseEnvironmentName(value, usage) };
-}
 
 function noPositionals(positionals: string[], what: string, usage: string): void {
   if (positionals[0] !== undefined) throw new UsageError(`Unexpected ${quoted(positionals[0])}: ${what}.`, usage);
@@ -47,7 +44,7 @@ export function parseLocation(text: string, usage: string): string {
 export function parseAcrShow(tokens: string[]): AcrAdminCommand {
   const { values, positionals } = parseFlags(tokens, SHOW_FLAGS, ACR_SHOW_USAGE);
   noPositionals(positionals, '/acr show takes only --env', ACR_SHOW_USAGE);
-  return { kind: 'acr.show', ...env(values.env, ACR_SHOW_USAGE) };
+  return { kind: 'acr.show', ...optionalEnvironment(values.env, ACR_SHOW_USAGE) };
 }
 
 export function parseAcrUpdate(tokens: string[]): AcrAdminCommand {
@@ -56,7 +53,7 @@ export function parseAcrUpdate(tokens: string[]): AcrAdminCommand {
   const raw = values['admin-enabled'];
   if (raw === undefined) throw new UsageError('Say what to change: --admin-enabled true or --admin-enabled false is the setting /acr update changes.', ACR_UPDATE_USAGE);
   if (!/^(true|false)$/i.test(raw)) throw new UsageError(`--admin-enabled takes true or false, not ${quoted(raw)}.`, ACR_UPDATE_USAGE);
-  return { kind: 'acr.update', adminEnabled: raw.toLowerCase() === 'true', ...env(values.env, ACR_UPDATE_USAGE) };
+  return { kind: 'acr.update', adminEnabled: raw.toLowerCase() === 'true', ...optionalEnvironment(values.env, ACR_UPDATE_USAGE) };
 }
 
 export function parseAcrReplication(tokens: string[]): AcrAdminCommand {
@@ -70,10 +67,10 @@ export function parseAcrReplication(tokens: string[]): AcrAdminCommand {
   noPositionals(positionals, 'give the location with --location', usage);
   if (action === 'list') {
     if (values.location !== undefined) throw new UsageError('/acr replication list lists every location; it takes no --location.', usage);
-    return { kind: 'acr.replication.list', ...env(values.env, usage) };
+    return { kind: 'acr.replication.list', ...optionalEnvironment(values.env, usage) };
   }
   if (values.location === undefined) throw new UsageError(`Give the location with --location, e.g. /acr replication ${action} --location japaneast.`, usage);
-  return { kind: `acr.replication.${action}`, location: parseLocation(values.location, usage), ...env(values.env, usage) };
+  return { kind: `acr.replication.${action}`, location: parseLocation(values.location, usage), ...optionalEnvironment(values.env, usage) };
 }
 
 export const ACR_ADMIN_SUBCOMMANDS = [

@@ -80,6 +80,14 @@ export function parseEnvironmentName(text: string, usage: string): string {
   return text;
 }
 
+/** `--env` when given, as a field to spread into a command (absent stays absent: job data is JSON). */
+export function optionalEnvironment(text: string | undefined, usage: string): { environment?: string } {
+  return text === undefined ? {} : { environment: parseEnvironmentName(text, usage) };
+}
+
+/** Repository paths: lowercase components separated by '/', per the OCI distribution spec. */
+export const REPOSITORY_NAME = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+
 /** Checks a `--target` Dockerfile stage name. */
 export function parseStageName(text: string, usage: string): string {
   if (!STAGE.test(text)) {

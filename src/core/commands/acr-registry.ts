@@ -1,4 +1,4 @@
-import { parseEnvironmentName } from './acr-names.ts';
+import { optionalEnvironment, REPOSITORY_NAME } from './acr-names.ts';
 import { UsageError } from './errors.ts';
 import { parseFlags, type FlagSpec } from './flags.ts';
 import { quoted } from './quoted.ts';
@@ -22,13 +22,8 @@ export const ACR_REPOSITORY_USAGE = [
 const STATUSES = ['Queued', 'Started', 'Running', 'Succeeded', 'Failed', 'Canceled', 'Error', 'Timeout'] as const;
 // ACR run ids: a short registry prefix and a number, e.g. ca1, cb12, dd3f.
 const RUN_ID = /^[a-z0-9]{2,12}$/;
-// Repository paths: lowercase components separated by '/', per the OCI distribution spec.
-const REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 const ENV_FLAG = { name: 'env', kind: 'string', valueName: 'ENVIRONMENT' } as const;
 
-function env(value: string | undefined, usage: string): { environment?: string } {
-  return value === undefined ? {} : { environment: parseEnvironmentName(value, usage) };
-}
 
 function top(value: number | undefined, fallback: number, max: number, usage: string): number {
   if (value === undefined) return fallback;
@@ -45,7 +40,7 @@ export function parseAcrRuns(tokens: string[]): AcrRegistryCommand {
   if (positionals[0] !== undefined) throw new UsageError(`Unexpected ${quoted(positionals[0])}: /acr runs takes only options.`, ACR_RUNS_USAGE);
   const status = values.status === undefined ? undefined : STATUSES.find((s) => s.toLowerCase() === values.status!.toLowerCase());
   if (values.status !== undefined && status === undefined) throw new UsageError(`--status takes ${STATUSES.join(', ')}, not ${quoted(values.status)}.`, ACR_RUNS_USAGE);
-  return { kind: 'acr.runs', top: top(values.top, 10, 50, ACR_RUNS_USAGE), ...(status && { status }), ...env(values.env, ACR_RUNS_USAGE) };
+  return { kind: 'acr.runs', top: top(values.top, 10, 50, ACR_RUNS_USAGE), ...(status && { status }), ...optionalEnvironment(values.env, ACR_RUNS_USAGE) };
 }
 
 function runCommand(kind: 'acr.logs' | 'acr.cancel', usage: string) {
@@ -56,7 +51,7 @@ function runCommand(kind: 'acr.logs' | 'acr.cancel', usage: string) {
     if (extra !== undefined) throw new UsageError('Give one run id.', usage);
     const id = runId.toLowerCase();
     if (!RUN_ID.test(id)) throw new UsageError(`${quoted(runId)} isn't a run id: run ids are short letters and digits like ca12.`, usage);
-    return { kind, runId: id, ...env(values.env, usage) };
+    return { kind, runId: id, ...optionalEnvironment(values.env, usage) };
   };
 }
 export const parseAcrLogs = runCommand('acr.logs', ACR_LOGS_USAGE);
@@ -68,16 +63,16 @@ export function parseAcrRepository(tokens: string[]): AcrRegistryCommand {
   if (verb?.toLowerCase() === 'list') {
     const { values, positionals } = parseFlags(rest, RUN_FLAGS, usage);
     if (positionals[0] !== undefined) throw new UsageError(`Unexpected ${quoted(positionals[0])}: /acr repository list takes only --env.`, usage);
-    return { kind: 'acr.repository.list', ...env(values.env, usage) };
+    return { kind: 'acr.repository.list', ...optionalEnvironment(values.env, usage) };
   }
   if (verb?.toLowerCase() === 'show-tags') {
     const { values, positionals } = parseFlags(rest, TAGS_FLAGS, usage);
     const [repository, extra] = positionals;
     if (repository === undefined) throw new UsageError('Give the repository, e.g. /acr repository show-tags web.', usage);
-    if (extra !== undefined || !REPOSITORY.test(repository)) throw new UsageError(`${quoted(repository)} isn't a repository name: lowercase letters, digits, and / between parts, e.g. team/web.`, usage);
+    if (extra !== undefined || !REPOSITORY_NAME.test(repository)) throw new UsageError(`${quoted(repository)} isn't a repository name: lowercase letters, digits, and / between parts, e.g. team/web.`, usage);
     const orderby = values.orderby ?? 'time_desc';
     if (orderby !== 'time_desc' && orderby !== 'time_asc') throw new UsageError(`--orderby takes time_desc or time_asc, not ${quoted(orderby)}.`, usage);
-    return { kind: 'acr.repository.show-tags', repository, top: top(values.top, 20, 100, usage), orderby, ...env(values.env, usage) };
+    return { kind: 'acr.repository.show-tags', repository, top: top(values.top, 20, 100, usage), orderby, ...optionalEnvironment(values.env, usage) };
   }
   throw new UsageError(`${verb === undefined ? 'Say what to do' : `Unknown ${quoted(verb)}`}: /acr repository list or /acr repository show-tags REPOSITORY.`, usage);
 }

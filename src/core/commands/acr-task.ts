@@ -1,6 +1,7 @@
 import type { TaskDefinition } from '../build/task.ts';
+import { KEY_VAULT_PREFIX, SECRET_NAME } from './aci/env-vars.ts';
 import { checkTimeout, parseBuildArgs } from './acr-build.ts';
-import { parseEnvironmentName, parseImageName, parseDockerfilePath } from './acr-names.ts';
+import { optionalEnvironment, parseDockerfilePath, parseImageName } from './acr-names.ts';
 import { UsageError } from './errors.ts';
 import { parseFlags, type FlagSpec } from './flags.ts';
 import { parseGitSource } from './git-source.ts';
@@ -41,14 +42,9 @@ const NAME_FLAGS = [{ name: 'name', short: 'n', kind: 'string', valueName: 'NAME
 
 // ACR task names: 5–50 letters, digits, '-' and '_'.
 const TASK_NAME = /^[A-Za-z0-9_-]{5,50}$/;
-const KEY_VAULT_PREFIX = '@kv:';
-const SECRET_NAME = /^[0-9a-zA-Z-]{1,127}$/;
 // Git branch names as `git check-ref-format --branch` allows them, minus the rare forms.
 const BRANCH = /^(?![-/.])(?!.*(\.\.|@\{|\/\/|\.lock$|[/.]$))[^\s\u0000-\u001f\u007f~^:?*[\\]{1,250}$/;
 
-function env(value: string | undefined, usage: string): { environment?: string } {
-  return value === undefined ? {} : { environment: parseEnvironmentName(value, usage) };
-}
 
 function parseTaskName(text: string | undefined, verb: string, usage: string): string {
   if (text === undefined) throw new UsageError(`Name the task with --name, e.g. /acr task ${verb} --name buildwebapp.`, usage);
@@ -124,7 +120,7 @@ export function parseAcrTaskCreate(tokens: string[]): AcrTaskCommand {
   if (gitTokenSecret !== undefined) task.gitTokenSecret = gitTokenSecret;
   if (sourceControl !== undefined) task.sourceControl = sourceControl;
   if (values.timeout !== undefined) task.timeoutSeconds = checkTimeout(values.timeout, usage);
-  return { kind: 'acr.task.create', task, ...env(values.env, usage) };
+  return { kind: 'acr.task.create', task, ...optionalEnvironment(values.env, usage) };
 }
 
 export function parseAcrTask(tokens: string[]): AcrTaskCommand {
@@ -135,14 +131,14 @@ export function parseAcrTask(tokens: string[]): AcrTaskCommand {
   if (action === 'list') {
     const { values, positionals } = parseFlags(rest, [ENV_FLAG], usage);
     if (positionals[0] !== undefined) throw new UsageError(`Unexpected ${quoted(positionals[0])}: /acr task list takes only --env.`, usage);
-    return { kind: 'acr.task.list', ...env(values.env, usage) };
+    return { kind: 'acr.task.list', ...optionalEnvironment(values.env, usage) };
   }
   if (action === 'show' || action === 'run' || action === 'delete') {
     const { values, positionals } = parseFlags(rest, NAME_FLAGS, usage);
     // `az acr task show NAME` is refused by az too, but the intent is plain: take it.
     const [first, extra] = positionals;
     if (extra !== undefined || (first !== undefined && values.name !== undefined)) throw new UsageError(`Give one task, with --name.`, usage);
-    return { kind: `acr.task.${action}` as const, name: parseTaskName(values.name ?? first, action, usage), ...env(values.env, usage) };
+    return { kind: `acr.task.${action}` as const, name: parseTaskName(values.name ?? first, action, usage), ...optionalEnvironment(values.env, usage) };
   }
   throw new UsageError(`${verb === undefined ? 'Say what to do' : `Unknown ${quoted(verb)}`}: /acr task create, list, show, run or delete.`, usage);
 }

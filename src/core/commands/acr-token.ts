@@ -1,4 +1,4 @@
-import { parseEnvironmentName } from './acr-names.ts';
+import { optionalEnvironment, REPOSITORY_NAME } from './acr-names.ts';
 import { UsageError } from './errors.ts';
 import { parseFlags, type FlagSpec } from './flags.ts';
 import { quoted } from './quoted.ts';
@@ -34,8 +34,6 @@ export const ACR_TOKEN_FLAGS = [
 
 // ACR token names: 5–50 letters, digits and '-'.
 const TOKEN_NAME = /^[a-zA-Z0-9-]{5,50}$/;
-// Repository paths: lowercase components separated by '/', per the OCI distribution spec.
-const REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 const REPOSITORY_EXAMPLE = '--repository web content/read metadata/read';
 
 function tokenName(text: string | undefined, verb: string, usage: string): string {
@@ -69,7 +67,7 @@ function parseCreate(rest: string[], usage: string): AcrTokenCommand {
   if (groups.length === 0) throw new UsageError(`Say what the token may do with --repository, e.g. ${REPOSITORY_EXAMPLE}.`, usage);
   const seen = new Set<string>();
   const repositories = groups.map(([repository, ...actions]) => {
-    if (repository === undefined || !REPOSITORY.test(repository)) throw new UsageError(`${quoted(repository ?? '')} isn't a repository name: lowercase letters, digits, and / between parts, e.g. ${REPOSITORY_EXAMPLE}.`, usage);
+    if (repository === undefined || !REPOSITORY_NAME.test(repository)) throw new UsageError(`${quoted(repository ?? '')} isn't a repository name: lowercase letters, digits, and / between parts, e.g. ${REPOSITORY_EXAMPLE}.`, usage);
     if (seen.has(repository)) throw new UsageError(`--repository ${repository} was given twice; list all its actions once.`, usage);
     seen.add(repository);
     if (actions.length === 0) throw new UsageError(`Give the actions for ${repository}, e.g. ${REPOSITORY_EXAMPLE}.`, usage);
@@ -82,12 +80,9 @@ function parseCreate(rest: string[], usage: string): AcrTokenCommand {
   });
   const days = values['expiration-in-days'] ?? DEFAULT_TOKEN_EXPIRATION_DAYS;
   if (!(days >= 1 && days <= MAX_TOKEN_EXPIRATION_DAYS)) throw new UsageError(`--expiration-in-days takes 1–${MAX_TOKEN_EXPIRATION_DAYS}; rotate with /acr token rotate before it runs out.`, usage);
-  return { kind: 'acr.token.create', token, repositories, expirationDays: days, ...env(values.env, usage) };
+  return { kind: 'acr.token.create', token, repositories, expirationDays: days, ...optionalEnvironment(values.env, usage) };
 }
 
-function env(value: string | undefined, usage: string): { environment?: string } {
-  return value === undefined ? {} : { environment: parseEnvironmentName(value, usage) };
-}
 
 /**
  * Parses the words after `/acr token`.
@@ -103,13 +98,13 @@ export function parseAcrToken(tokens: string[]): AcrTokenCommand {
     case 'list': {
       const { values, positionals } = parseFlags(rest, ACR_TOKEN_FLAGS, usage);
       if (positionals[0] !== undefined || values.name !== undefined || values.repository !== undefined) throw new UsageError('/acr token list takes only --env.', usage);
-      return { kind: 'acr.token.list', ...env(values.env, usage) };
+      return { kind: 'acr.token.list', ...optionalEnvironment(values.env, usage) };
     }
     case 'rotate': {
       const { values, positionals } = parseFlags(rest, ACR_TOKEN_FLAGS, usage);
       if (positionals[0] !== undefined) throw new UsageError(`Unexpected ${quoted(positionals[0])}: give the token with --name.`, usage);
       if (values.repository !== undefined || values['expiration-in-days'] !== undefined) throw new UsageError('/acr token rotate takes only --name and --env.', usage);
-      return { kind: 'acr.token.rotate', token: tokenName(values.name, 'rotate', usage), ...env(values.env, usage) };
+      return { kind: 'acr.token.rotate', token: tokenName(values.name, 'rotate', usage), ...optionalEnvironment(values.env, usage) };
     }
     default:
       throw new UsageError(`${verb === undefined ? 'Say what to do' : `Unknown ${quoted(verb)}`}: /acr token create, list or rotate.`, usage);

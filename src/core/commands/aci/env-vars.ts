@@ -19,7 +19,7 @@ export interface AciSecureEnvironmentVariable {
 /** Prefix of a Key Vault reference in `--secure-environment-variables NAME=@kv:secret-name`. */
 export const KEY_VAULT_PREFIX = '@kv:';
 /** Key Vault secret names: 1–127 letters, digits and `-`. */
-const SECRET_NAME = /^[0-9a-zA-Z-]{1,127}$/;
+export const SECRET_NAME = /^[0-9a-zA-Z-]{1,127}$/;
 // Tabs and line breaks may be meant; other control characters are paste accidents.
 const VALUE_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
