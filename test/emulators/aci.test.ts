@@ -130,6 +130,49 @@ describe('ACI container groups', () => {
     expect(error).toMatchObject({ statusCode: 400, code: 'ContainerGroupNameInvalid' });
   });
 
+  it('refuses to change CPU, memory, GPU, restart policy, subnet or IP address type in place, omissions included, with ARM’s message', async () => {
+    await client.containerGroups.beginCreateOrUpdateAndWait(rg, 'web-fixed', { ...groupSpec(), restartPolicy: 'OnFailure' }, poll);
+    const base = (): ContainerGroup => ({ ...groupSpec(), restartPolicy: 'OnFailure' });
+    const withCpu = (cpu: number): ContainerGroup => {
+      const spec = base();
+      spec.containers[0]!.resources = { requests: { cpu, memoryInGB: 1.5 } };
+      return spec;
+    };
+    const { restartPolicy: _omitted, ...noRestartPolicy } = base();
+    const { ipAddress: _noIp, ...noIp } = base();
+    const refusals: ContainerGroup[] = [
+      withCpu(2),
+      { ...base(), restartPolicy: 'Always' },
+      noRestartPolicy as ContainerGroup, // omitted → the default, Always
+      noIp as ContainerGroup, // omitted → no IP address
+      { ...base(), containers: [{ ...base().containers[0]!, resources: { requests: { cpu: 1, memoryInGB: 1.5, gpu: { count: 1, sku: 'V100' } } } }] },
+      { ...base(), osType: 'Windows' },
+      { ...base(), ipAddress: { type: 'Private', ports: [{ port: 80, protocol: 'TCP' }] }, subnetIds: [{ id: `/subscriptions/${subscription}/resourceGroups/${rg}/providers/Microsoft.Network/virtualNetworks/vnet/subnets/aci` }] },
+    ];
+    for (const spec of refusals) {
+      const error = await rejection(client.containerGroups.beginCreateOrUpdateAndWait(rg, 'web-fixed', spec, poll));
+      expect(error).toMatchObject({ statusCode: 400, code: 'InvalidContainerGroupUpdate' });
+      expect((error as Error).message).toBe(
+        "The updates on container group 'web-fixed' are invalid. If you are going to update the os type, restart policy, network profile, CPU, memory or GPU resources for a container group, you must delete it first and then create a new one.",
+      );
+    }
+    // What may change in place still does: the image, variables, the DNS label.
+    const updated = await client.containerGroups.beginCreateOrUpdateAndWait(rg, 'web-fixed', { ...base(), ipAddress: { ...base().ipAddress!, dnsNameLabel: 'web-fixed-2' }, containers: [{ ...base().containers[0]!, image: `${loginServer}/web:2` }] }, poll);
+    expect(updated.containers[0]!.image).toBe(`${loginServer}/web:2`);
+    expect(azure.aci.puts('web-fixed').map((p) => p.status)).toEqual([201, 400, 400, 400, 400, 400, 400, 400, 200]);
+    // Once deleted, the same name takes any shape.
+    await client.containerGroups.beginDeleteAndWait(rg, 'web-fixed', poll);
+    const recreated = await client.containerGroups.beginCreateOrUpdateAndWait(rg, 'web-fixed', withCpu(2), poll);
+    expect(recreated.containers[0]!.resources.requests.cpu).toBe(2);
+  });
+
+  it('creates a group without an IP address, as az container create does without --ip-address, a DNS label or a subnet', async () => {
+    const { ipAddress: _none, ...spec } = groupSpec();
+    const created = await client.containerGroups.beginCreateOrUpdateAndWait(rg, 'web-noip', { ...spec, containers: [{ ...spec.containers[0]!, ports: [] }] }, poll);
+    expect(created.ipAddress).toBeUndefined();
+    expect(created.instanceView?.state).toBe('Running');
+  });
+
   it('returns logs, honouring tail', async () => {
     azure.aci.setLogs('web-logs', 'app', 'one\ntwo\nthree\n');
     await client.containerGroups.beginCreateOrUpdateAndWait(rg, 'web-logs', groupSpec(), poll);

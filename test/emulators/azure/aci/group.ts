@@ -3,6 +3,8 @@
  * its start, Pulled at half its duration, Created at three quarters, Started (Running) at the
  * end. Like ACR runs, the state is computed from the clock whenever someone looks, so there are
  * no timers and what a poller sees at time t is what a real sequence of events would show.
+ * The phase timings are test controls; the states and events follow recording_containergroups_create_test.json
+ * (Azure/azure-sdk-assets, real ACI) except where a line says "assumed".
  */
 import type { AciFailure, ContainerGroupWire } from './types.ts';
 
@@ -53,16 +55,16 @@ export function phaseDone(phase: Phase, now: number): boolean {
   return now >= phase.at + phase.durationMs;
 }
 
-/** `properties.provisioningState` at `now`. */
+/** `properties.provisioningState` at `now`: Pending, then Succeeded (recording); `Creating` half-way is assumed. */
 export function provisioningState(group: EmulatedGroup, now: number): 'Pending' | 'Creating' | 'Succeeded' | 'Failed' {
   const phase = currentPhase(group);
-  // A restart keeps the group provisioned; deploy and start provision it again.
+  // A restart keeps the group provisioned; deploy and start provision it again (assumed).
   if (phase.kind === 'restart') return 'Succeeded';
   if (!phaseDone(phase, now)) return now < phase.at + phase.durationMs / 2 ? 'Pending' : 'Creating';
   return phase.failure ? 'Failed' : 'Succeeded';
 }
 
-/** `properties.instanceView.state` at `now`. */
+/** `properties.instanceView.state` at `now`: Pending, then Running (recording); Stopped after stop (assumed). */
 export function groupState(group: EmulatedGroup, now: number): 'Pending' | 'Running' | 'Stopped' | 'Failed' {
   if (group.stoppedAt !== undefined) return 'Stopped';
   const phase = currentPhase(group);
@@ -78,7 +80,10 @@ function event(at: number, name: string, message: string, type: 'Normal' | 'Warn
   return { count: 1, firstTimestamp: iso(at), lastTimestamp: iso(at), name, message, type };
 }
 
-/** The events of one container in one phase, up to `until`. */
+/**
+ * The events of one container in one phase, up to `until`: Pulling, Pulled, Started with the
+ * recording's messages; `Created`, `Killing` and the pull failure's `Failed` are assumed.
+ */
 function phaseEvents(phase: Phase, image: string, until: number): EventJson[] {
   const d = phase.durationMs;
   const all: EventJson[] = [];
@@ -141,7 +146,8 @@ export function groupJson(group: EmulatedGroup, now: number, withInstanceView = 
       ...(withInstanceView && { instanceView: containerInstanceView(group, c.properties.image, now) }),
     },
   }));
-  // Pull failures show on the container; other failures (capacity, quota…) on the group.
+  // Pull failures show on the container; other failures (capacity, quota…) on the group
+  // (ContainerGroupsGet_Failed.json has a group-level Warning event).
   const phase = currentPhase(group);
   const failure = phaseDone(phase, now) ? phase.failure : undefined;
   const groupEvents = failure && failure.code !== 'InaccessibleImage' ? [event(phase.at + phase.durationMs, failure.code, failure.message, 'Warning')] : [];
@@ -162,7 +168,8 @@ export function groupJson(group: EmulatedGroup, now: number, withInstanceView = 
       ...(ip && {
         ipAddress: {
           ...ip,
-          // ACI reports the address once the group is provisioned; the FQDN is known from the PUT on.
+          // ACI reports the address once the group is provisioned; the FQDN is known from the PUT on (assumed).
+          // FQDN form `<label>.<region>.azurecontainer.io`: learn.microsoft.com, container-instances-quickstart.
           ...(provisioned && { ip: group.ip }),
           ...(ip.dnsNameLabel && { fqdn: `${ip.dnsNameLabel}.${spec.location.toLowerCase().replace(/\s/g, '')}.azurecontainer.io` }),
         },
@@ -172,7 +179,11 @@ export function groupJson(group: EmulatedGroup, now: number, withInstanceView = 
   };
 }
 
-/** The PUT body as stored: write-only secrets removed, the way GET leaves them out. */
+/**
+ * The PUT body as stored: write-only secrets removed, the way GET leaves them out (registry
+ * `password` is x-ms-secret in containerInstance.json; secure variables show without their value:
+ * learn.microsoft.com, container-instances-environment-variables, "Secure values").
+ */
 export function withoutSecrets(body: ContainerGroupWire): ContainerGroupWire {
   const copy = structuredClone(body);
   for (const c of copy.properties.containers) {

@@ -32,7 +32,8 @@ export class AciEmulator {
   /**
    * Where an image from a registry not allowed by {@link allowImagesFrom} fails: `'put'`
    * (default) → the PUT answers 400 `InaccessibleImage`; `'deploy'` → the PUT is accepted and
-   * the deployment ends `Failed` with `InaccessibleImage`.
+   * the deployment ends `Failed` with `InaccessibleImage`. Real ACI does both, depending on when the
+   * pull fails (learn.microsoft.com, container-instances-troubleshooting, "Unable to pull image").
    */
   get imageFailsAt(): 'put' | 'deploy' {
     return this.#store.imageFailsAt;

@@ -1,4 +1,8 @@
-/** Container log text as ACI's `listLogs` returns it: whole lines, optionally the last N, optionally stamped. */
+/**
+ * Container log text as ACI's `listLogs` returns it (`{content}`: ContainerListLogs.json): whole
+ * lines, optionally the last N (`tail`), optionally stamped (`timestamps`, both from containerInstance.json).
+ * The RFC 3339 stamp format is assumed.
+ */
 
 /** Options of {@link logContent}. */
 export interface LogOptions {

@@ -1,7 +1,8 @@
 /**
  * ACI's asynchronous operations: the `Azure-AsyncOperation` status document a create or start
  * is polled through, and the `Location` operation result. Both are computed from the phase they
- * follow, so polling needs no timers.
+ * follow, so polling needs no timers. Shape and URL of the status document: Azure/azure-sdk-assets
+ * recording_containergroups_create_test.json (`{id, status, startTime, properties.events}`).
  */
 import { armError } from '../arm-errors.ts';
 import { empty, json } from '../http.ts';
@@ -37,7 +38,10 @@ export function startOperation(store: AciStore, group: EmulatedGroup): AciOperat
 
 type OperationStatus = 'Pending' | 'Creating' | 'Succeeded' | 'Failed' | 'Canceled';
 
-/** The status of an operation at `now`. */
+/**
+ * The status of an operation at `now`: Pending until done, then Succeeded (recording); `Creating`
+ * half-way, `Failed` with `error`, and `Canceled` for superseded work are assumed.
+ */
 export function operationStatus(op: AciOperation, now: number): OperationStatus {
   const { phase, group } = op;
   const end = phase.at + phase.durationMs;
@@ -75,7 +79,7 @@ export function operationStatusReply(store: AciStore, operationId: string, now: 
   });
 }
 
-/** `GET …/locations/{loc}/operationResults/{id}`: 202 + `Location` while running, 204 after. */
+/** `GET …/locations/{loc}/operationResults/{id}`: 202 + `Location` while running, 204 after (assumed: ARM's usual Location pattern). */
 export function operationResultReply(store: AciStore, operationId: string, baseUrl: string, now: number): Reply {
   const op = store.operations.get(operationId);
   if (!op) return armError(404, 'OperationNotFound', `The operation '${operationId}' could not be found.`);

@@ -1,18 +1,22 @@
 /**
  * ACI's ARM endpoints as `@azure/arm-containerinstance@9.1.0` calls them (api 2023-05-01). Paths
- * are relative to `/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ContainerInstance/containerGroups`:
+ * are relative to `/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ContainerInstance/containerGroups`.
+ * Sources: "recording" = Azure/azure-sdk-assets `js/sdk/containerinstance/arm-containerinstance/
+ * recordings/node/containerinstance_test/recording_containergroups_{create,delete,get,list}_test.json`
+ * (real ACI, api 2023-05-01); "example" = Azure/azure-rest-api-specs `specification/containerinstance/
+ * resource-manager/Microsoft.ContainerInstance/ContainerInstance/stable/2023-05-01/examples/<file>`.
  *
- * | endpoint | answer |
- * |---|---|
- * | `PUT /{cg}` | 201 (new) / 200 (existing), Pending group + `Azure-AsyncOperation`; 400 for bad names, bodies, unpullable images (`imageFailsAt: 'put'`) |
- * | `GET /{cg}` | 200 group with instance views |
- * | `GET ` (and the subscription-wide list) | 200 `{value, nextLink?}`, by name, no instance views |
- * | `PATCH /{cg}` | 200 (tags only) |
- * | `DELETE /{cg}` | 200 with the group; 204 when it does not exist |
- * | `POST /{cg}/restart` | 204 (the SDK's LRO ends on it) |
- * | `POST /{cg}/stop` | 204 |
- * | `POST /{cg}/start` | 204 when running; else 202 + `Azure-AsyncOperation` + `Location` |
- * | `GET /{cg}/containers/{c}/logs` | 200 `{content}`; `tail`, `timestamps` |
+ * | endpoint | answer | source |
+ * |---|---|---|
+ * | `PUT /{cg}` | 201 (new) / 200 (existing), Pending group + `Azure-AsyncOperation`; 400 for bad names, bodies, unpullable images (`imageFailsAt: 'put'`), immutable changes | recording (create); immutable.ts |
+ * | `GET /{cg}` | 200 group with instance views | recording (create, final GET); ContainerGroupsGet_Failed.json |
+ * | `GET ` (and the subscription-wide list) | 200 `{value, nextLink?}`, by name, no instance views | ContainerGroupsListByResourceGroup.json; x-ms-pageable in containerInstance.json; the `$skipToken` form is assumed |
+ * | `PATCH /{cg}` | 200 (tags only) | assumed (the SDK's `update` sends `Resource`, i.e. tags) |
+ * | `DELETE /{cg}` | 200 with the group, gone at once; 204 when it does not exist | recording (delete); ContainerGroupsDelete.json lists 200/202/204, which one for "absent" is assumed |
+ * | `POST /{cg}/restart` | 204 (the SDK's LRO ends on it) | containerInstance.json (200/201/202/204); 204 assumed |
+ * | `POST /{cg}/stop` | 204 | ContainerGroupsStop.json |
+ * | `POST /{cg}/start` | 204 when running; else 202 + `Azure-AsyncOperation` + `Location` | ContainerGroupsStart.json (202 + azure-asyncoperation, 204); `Location` and "204 when running" assumed |
+ * | `GET /{cg}/containers/{c}/logs` | 200 `{content}`; `tail`, `timestamps` | ContainerListLogs.json; parameters from containerInstance.json |
  */
 import { armError, badRequest } from '../arm-errors.ts';
 import { empty, json } from '../http.ts';
@@ -20,6 +24,7 @@ import type { Reply } from '../http.ts';
 import type { Route, RouteContext } from '../router.ts';
 import { currentPhase, groupJson, groupState, isRunning } from './group.ts';
 import type { EmulatedGroup } from './group.ts';
+import { immutableDifferences, invalidContainerGroupUpdate } from './immutable.ts';
 import { logContent } from './logs.ts';
 import { asyncOperationUrl, operationResultReply, operationResultUrl, operationStatusReply, startOperation } from './operations.ts';
 import type { AciStore } from './store.ts';
@@ -43,10 +48,12 @@ function put(store: AciStore, ctx: RouteContext): Reply {
     if (badName) return badName;
     const body = checkGroupBody(ctx.req.body);
     if (isReply(body)) return body;
+    const existing = store.resolve(subscriptionId, resourceGroupName, containerGroupName);
+    if (!isReply(existing) && immutableDifferences(existing.spec, body).length > 0) return invalidContainerGroupUpdate(containerGroupName);
     const unpullable = body.properties.containers.find((c) => !store.pullable.has(registryOf(c.properties.image)));
     const imageFailure = unpullable && inaccessibleImage(unpullable.properties.image, containerGroupName);
     if (imageFailure && store.imageFailsAt === 'put') return badRequest(imageFailure.code, imageFailure.message);
-    // A scripted failure is used up by this deployment even when the image fails too.
+    // A scripted failure is used up by this deployment even when the image fails too (test control).
     const scripted = store.takeFailure(containerGroupName);
     const failure = imageFailure ?? scripted;
     const { group, created } = store.deploy({ subscriptionId, resourceGroup: resourceGroupName, name: containerGroupName, body, now: ctx.now, ...(failure && { failure }) });
@@ -115,7 +122,8 @@ export function aciRoutes(store: AciStore): Route[] {
     route('DELETE', GROUP, (ctx) => {
       const { subscriptionId, resourceGroupName, containerGroupName } = ctx.params;
       const group = store.resolve(subscriptionId!, resourceGroupName!, containerGroupName!);
-      // ARM answers 204 for deleting what is not there (but 404 for a missing resource group).
+      // ARM answers 204 for deleting what is not there (ContainerGroupsDelete.json lists 204; assumed to mean
+      // this case), but 404 for a missing resource group.
       if (isReply(group)) return group.status === 404 && !store.scopes.check(subscriptionId!, resourceGroupName) ? empty(204) : group;
       const body = groupJson(group, ctx.now);
       store.remove(group, ctx.now);
@@ -131,7 +139,7 @@ export function aciRoutes(store: AciStore): Route[] {
       return empty(204);
     })),
     route('POST', `${GROUP}/start`, withGroup((group, ctx) => {
-      // Running or still coming up: nothing to start.
+      // Running or still coming up: nothing to start (assumed: 204, one of the answers in ContainerGroupsStart.json).
       if (group.stoppedAt === undefined && groupState(group, ctx.now) !== 'Failed') return empty(204);
       group.phases.push({ kind: 'start', at: ctx.now, durationMs: store.timing.startMs });
       delete group.stoppedAt;
@@ -146,7 +154,7 @@ export function aciRoutes(store: AciStore): Route[] {
       const { tail, timestamps } = ctx.req.query;
       const lines = tail === undefined ? undefined : Number(tail);
       if (lines !== undefined && (!Number.isInteger(lines) || lines < 0)) return badRequest('InvalidParameter', `The value '${tail}' of tail is not valid.`);
-      // Nothing has run before the first start; afterwards the log stays readable, even when stopped.
+      // Nothing has run before the first start; afterwards the log stays readable, even when stopped (assumed).
       const started = group.phases.some((p) => !p.failure && ctx.now >= p.at + p.durationMs) || isRunning(group, ctx.now);
       const text = started ? store.logText(group.name, name) : '';
       return json(200, { content: logContent(text, { ...(lines !== undefined && { tail: lines }), timestamps: timestamps === 'true', startedAt: currentPhase(group).at + currentPhase(group).durationMs }) });

@@ -41,7 +41,7 @@ function key(subscriptionId: string, resourceGroup: string, name: string): strin
   return `${subscriptionId}/${resourceGroup}/${name}`.toLowerCase();
 }
 
-/** A stable, plausible IPv4 address for a group. */
+/** A stable, plausible IPv4 address for a group (assumed: ACI keeps it across updates, not guaranteed). */
 function addressFor(seed: string, type: string | undefined): string {
   const [a, b, c] = [0, 2, 4].map((i) => parseInt(hexOf(seed, 6).slice(i, i + 2), 16)) as [number, number, number];
   return type === 'Private' ? `10.0.${a}.${Math.max(4, c)}` : `20.${a}.${b}.${Math.max(1, c)}`;

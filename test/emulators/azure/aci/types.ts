@@ -19,7 +19,7 @@ export interface ContainerWire {
     command?: string[];
     ports?: { port: number; protocol?: string }[];
     environmentVariables?: EnvVarWire[];
-    resources: { requests: { cpu: number; memoryInGB: number } };
+    resources: { requests: { cpu: number; memoryInGB: number; gpu?: { count: number; sku: string } } };
     [key: string]: unknown;
   };
 }
@@ -45,6 +45,9 @@ export interface ContainerGroupWire {
     restartPolicy?: string;
     ipAddress?: IpAddressWire;
     imageRegistryCredentials?: { server: string; username?: string; password?: string; identity?: string }[];
+    subnetIds?: { id: string }[];
+    /** The pre-2021-07-01 way to name the subnet. */
+    networkProfile?: { id: string };
     [key: string]: unknown;
   };
 }

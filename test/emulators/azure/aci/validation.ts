@@ -6,7 +6,7 @@ import { badRequest } from '../arm-errors.ts';
 import type { Reply } from '../http.ts';
 import type { ContainerGroupWire } from './types.ts';
 
-/** ACI's rule for group and container names: DNS-label-like, lower case, 1–63 characters. */
+/** ACI's rule for group and container names: DNS-label-like, lower case, 1–63 characters (message assumed). */
 const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** 400 `ContainerGroupNameInvalid` unless `name` is a valid container group name. */
@@ -43,12 +43,22 @@ export function checkGroupBody(body: unknown): ContainerGroupWire | Reply {
     if (!isObject(requests) || typeof requests.cpu !== 'number' || typeof requests.memoryInGB !== 'number') {
       return badRequest('InvalidRequestContent', `The resource requests (cpu, memoryInGB) of container '${c.name}' are required.`);
     }
+    if (requests.gpu !== undefined && (!isObject(requests.gpu) || typeof requests.gpu.count !== 'number' || typeof requests.gpu.sku !== 'string')) {
+      return badRequest('InvalidRequestContent', `The GPU request of container '${c.name}' needs a count and a sku.`);
+    }
   }
+  const subnets = props.subnetIds;
+  if (subnets !== undefined && (!Array.isArray(subnets) || !subnets.every((s) => isObject(s) && typeof s.id === 'string'))) {
+    return badRequest('InvalidRequestContent', 'Each subnetIds entry needs an id.');
+  }
+  const profile = props.networkProfile;
+  if (profile !== undefined && !(isObject(profile) && typeof profile.id === 'string')) return badRequest('InvalidRequestContent', 'The networkProfile needs an id.');
   const ip = props.ipAddress;
   if (ip !== undefined) {
     if (!isObject(ip) || (ip.type !== 'Public' && ip.type !== 'Private') || !Array.isArray(ip.ports)) {
       return badRequest('InvalidIpAddressType', "The IP address needs a type ('Public' or 'Private') and ports.");
     }
+    // A DNS label belongs to a public address (containerInstance.json IpAddress.dnsNameLabel; code assumed).
     if (ip.dnsNameLabel !== undefined && ip.type !== 'Public') {
       return badRequest('DnsNameLabelNotSupported', 'The DNS name label can only be set with a Public IP address type.');
     }
@@ -58,7 +68,7 @@ export function checkGroupBody(body: unknown): ContainerGroupWire | Reply {
 
 /**
  * The registry host of an image reference, as Docker resolves it: the first path segment when it
- * looks like a host (has `.` or `:`, or is `localhost`), else Docker Hub.
+ * looks like a host (has `.` or `:`, or is `localhost`), else Docker Hub (distribution/reference, `splitDockerDomain`).
  */
 export function registryOf(image: string): string {
   const slash = image.indexOf('/');
@@ -67,7 +77,7 @@ export function registryOf(image: string): string {
   return 'docker.io';
 }
 
-/** ACI's `InaccessibleImage` failure for `image` in `group`. */
+/** ACI's `InaccessibleImage` failure for `image` in `group` (code and wording: learn.microsoft.com, container-instances-troubleshooting). */
 export function inaccessibleImage(image: string, group: string): { code: string; message: string } {
   return {
     code: 'InaccessibleImage',
