@@ -19,6 +19,20 @@ export interface JobContext<T> {
    * callers `return ctx.wakeAfter(…)`.
    */
   wakeAfter(ms: number): Promise<never>;
+  /**
+   * Renews this run's hold on the job, or rejects with {@link JobLockLostError} when it no longer
+   * has it: the worker stalled past its lock and another one is running the job now, so this run
+   * must stop before it sends anything. The queue's worker implements it; test contexts may not.
+   */
+  keepLock?(): Promise<void>;
+}
+
+/** This run lost the job to another worker (see `JobContext.keepLock`); it must do nothing more. */
+export class JobLockLostError extends Error {
+  override name = 'JobLockLostError';
+  constructor(jobId: string) {
+    super(`This worker no longer holds job ${jobId}: another worker took it over after this one stalled.`);
+  }
 }
 
 export type JobHandler<T> = (ctx: JobContext<T>) => Promise<void>;

@@ -1,7 +1,7 @@
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { JobContext, JobHandler } from '../core/job-context.ts';
+import { JobLockLostError, type JobContext, type JobHandler } from '../core/job-context.ts';
 import type { JobKind } from '../core/job-queue.ts';
 import { jobAttempts } from './bullmq-job-queue.ts';
 import { keyPrefix, QueueName } from './names.ts';
@@ -38,8 +38,19 @@ export function createJobWorker(options: JobWorkerOptions): Worker {
           await job.moveToDelayed(Date.now() + ms, token);
           throw new DelayedError();
         },
+        keepLock: async () => {
+          // 0 when the lock is gone or holds another worker's token (BullMQ's extendLock script).
+          const held = token !== undefined && (await job.extendLock(token, options.lockDurationMs)) === 1;
+          if (!held) throw new JobLockLostError(job.id!);
+        },
       };
-      await handler(ctx);
+      try {
+        await handler(ctx);
+      } catch (err) {
+        // BullMQ will fail to finish this run (its lock is gone) and leave the job to its new owner.
+        if (err instanceof JobLockLostError) log.warn('lost the job to another worker after a stall; stopped without acting');
+        throw err;
+      }
     },
     {
       connection: options.connection,
