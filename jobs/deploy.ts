@@ -1,18 +1,20 @@
 import type { EnvironmentConfig } from '../src/config/file.ts';
-import type { Approvals, ApprovalState } from '../src/core/approval/approvals.ts';
+import { CONFIRM_WINDOW_MS, type Approvals, type ApprovalState } from '../src/core/approval/approvals.ts';
 import type { AuditLog } from '../src/core/audit.ts';
 import { AzureOperationError, describeAzureError, isTransientAzureError, retryAfterOf } from '../src/core/azure-errors.ts';
 import type { JobReporter, JobStatus } from '../src/core/card.ts';
 import type { ContainerGroupView } from '../src/core/deploy/container-group.ts';
 import { toContainerGroupSpec } from '../src/core/deploy/container-spec.ts';
-import { deployCard } from '../src/core/deploy/deploy-card.ts';
-import type { DeployHistory, DeployJobData, DeployPlan, DeployProgress, GroupLocks } from '../src/core/deploy/deploy-job.ts';
+import { deployCard, planFileHeading, planOnCard } from '../src/core/deploy/deploy-card.ts';
+import type { DeployHistory, DeployJobData, DeployPlan, DeployProgress, GroupLocks, Replacement } from '../src/core/deploy/deploy-job.ts';
 import { registryProblem } from '../src/core/deploy/deploy-policy.ts';
-import { explainAciError, explainDeployError, explainDeployFailure } from '../src/core/deploy/explain-failure.ts';
+import { explainAciError, explainDeployError, explainDeployFailure, isInPlaceRefusal } from '../src/core/deploy/explain-failure.ts';
+import { describeChange, immutableChanges } from '../src/core/deploy/immutable-changes.ts';
 import { makePlan } from '../src/core/deploy/plan.ts';
+import { planFileText } from '../src/core/deploy/plan-view.ts';
 import type { ContainerGroups, RegistryTags, SecretReader } from '../src/core/deploy/ports.ts';
 import { SecretNotFoundError } from '../src/core/deploy/secret-not-found.ts';
-import type { JobContext, JobHandler } from '../src/core/job-context.ts';
+import { JobLockLostError, type JobContext, type JobHandler } from '../src/core/job-context.ts';
 import { md, type Mrkdwn } from '../src/core/mrkdwn.ts';
 import { awaitDecision, openApproval } from './approval-gate.ts';
 import { describeEvents, isDelayed, lockTtlMs } from './aci-shared.ts';
@@ -49,8 +51,10 @@ export function createDeployJob(deps: DeployJobDeps): JobHandler<DeployJobData> 
     return env;
   }
 
+  /** Saves the step reached, unless another worker took the job over (then this run stops here). */
   async function save(ctx: JobContext<DeployJobData>, data: DeployJobData, progress: Partial<DeployProgress>): Promise<DeployJobData> {
     const next = { ...data, progress: { ...data.progress, ...progress } };
+    await ctx.keepLock?.();
     await ctx.save(next);
     return next;
   }
@@ -96,18 +100,52 @@ export function createDeployJob(deps: DeployJobDeps): JobHandler<DeployJobData> 
     return { env: new Map(values), ...(pullPassword !== undefined && { pullPassword }) };
   }
 
+  /**
+   * Whether deploying this request replaces the live group: ACI cannot change some properties in
+   * place, and a deploy that follows ARM's refusal of an in-place update (`replaceOf`) replaces it
+   * whatever the comparison finds. No live group: a plain create.
+   */
+  async function replacementOf(data: DeployJobData, draft: DeployPlan): Promise<Replacement | undefined> {
+    const live = await deps.aci.find(data.target);
+    if (!live) return undefined;
+    const changes = immutableChanges(live, draft);
+    return changes.length > 0 || data.replaceOf !== undefined ? { changes } : undefined;
+  }
+
+  /** Who must agree before a plan runs: the environment's approvers, or for a replacement at least the requester. */
+  function approvalFor(data: DeployJobData, plan: DeployPlan): DeployJobData['approval'] {
+    if (data.approval || !plan.replaces) return data.approval;
+    if (data.requesterId === 'system') {
+      // A redeploy the bot started itself (a credential rotation's consumer): nobody to confirm it.
+      throw new JobStop(
+        `Redeploying ${data.target.name} would replace it (delete, then create): ${plan.replaces.changes.map(describeChange).join('; ') || 'Azure cannot update it in place'}. I do not do that unasked.`,
+        'Redeploy it yourself with /aci create (you will be asked to confirm the replacement), then retry.',
+      );
+    }
+    return { mode: 'confirm', required: 1, expiresAfterMs: CONFIRM_WINDOW_MS };
+  }
+
   async function makeTheplan(ctx: JobContext<DeployJobData>, data: DeployJobData): Promise<DeployJobData> {
     const env = envOf(data);
     const resolved = await resolveImage(data, env);
     const envServer = env.registry ? await deps.registryTags.loginServer({ subscriptionId: env.subscriptionId, resourceGroup: env.resourceGroup, name: env.registry }) : undefined;
-    const plan = makePlan(data, resolved, pullOf(env, resolved.loginServer, envServer));
+    const pull = pullOf(env, resolved.loginServer, envServer);
+    const plan = makePlan(data, resolved, pull, await replacementOf(data, makePlan(data, resolved, pull)));
     // Missing secrets are found now, not after someone approved a deploy that cannot work.
     await readSecrets(data, env, plan);
-    const approval = data.approval;
-    if (!approval) return save(ctx, data, { phase: 'ready', plan });
-    data = await save(ctx, data, { phase: 'awaiting-approval', plan });
-    await openApproval(deps.approvals, { ...data, approval: { ...approval, mode: 'approval' } }, plan.hash, now());
-    return data;
+    const approval = approvalFor(data, plan);
+    return save(ctx, { ...data, ...(approval && { approval }) }, { phase: approval ? 'awaiting-approval' : 'ready', plan });
+  }
+
+  /** Attaches the whole plan to the thread when the card cannot show all of it (once; again after a crash in between). */
+  async function attachPlanFile(ctx: JobContext<DeployJobData>, data: DeployJobData): Promise<DeployJobData> {
+    const plan = data.progress.plan!;
+    const shown = planOnCard(data, plan);
+    if (shown.complete || data.progress.planFilePosted) return data;
+    const content = planFileText(shown.view, planFileHeading(data));
+    const comment = 'The whole plan: everything this deploy sends to Azure (secure values as Key Vault references).';
+    await deps.reporter.post(data.jobId, { kind: 'file', filename: shown.fileName, title: `Plan ${plan.hash} of ${data.target.name}`, content, comment });
+    return save(ctx, data, { planFilePosted: true });
   }
 
   async function finishUnchanged(ctx: JobContext<DeployJobData>, data: DeployJobData, outcome: 'rejected' | 'expired', approval: ApprovalState): Promise<void> {
@@ -146,9 +184,24 @@ export function createDeployJob(deps: DeployJobDeps): JobHandler<DeployJobData> 
       environment: data.environment,
       target: plan.target.name,
       jobId: data.jobId,
-      details: { image: plan.image, plan: plan.hash, requester: data.requesterId, ...(data.rollbackOf && { rollbackOf: data.rollbackOf }) },
+      details: {
+        image: plan.image,
+        plan: plan.hash,
+        requester: data.requesterId,
+        ...(data.rollbackOf && { rollbackOf: data.rollbackOf }),
+        ...(plan.replaces && { replaces: plan.replaces.changes.map(describeChange).join('; ') || 'refused in place' }),
+      },
     });
-    data = await save(ctx, data, { phase: 'putting', startedAt: data.progress.startedAt ?? now().toISOString() });
+    const startedAt = data.progress.startedAt ?? now().toISOString();
+    if (plan.replaces && data.progress.phase !== 'putting') {
+      // Saved first: a retry deletes again (harmless, the new group does not exist yet); once
+      // `putting` is saved, nothing deletes any more, so the new group is never deleted.
+      data = await save(ctx, data, { phase: 'deleting', startedAt });
+      await card(data, 'running', { detail: md`Deleting ${plan.target.name} to replace it; it is down until the new group is Running.`, ...(await approvalOf(data)) });
+      await deps.aci.delete(plan.target);
+      ctx.log.info({ group: plan.target.name }, 'container group deleted for its replacement');
+    }
+    data = await save(ctx, data, { phase: 'putting', startedAt });
     await card(data, 'running', { detail: md`Deploying ${plan.image} to ${plan.target.resourceGroup} in ${plan.target.location}…`, ...(await approvalOf(data)) });
     const { resumeToken } = await deps.aci.beginDeploy(plan.target, toContainerGroupSpec(plan, secrets));
     // From here a retry follows this operation instead of sending another PUT.
@@ -165,8 +218,17 @@ export function createDeployJob(deps: DeployJobDeps): JobHandler<DeployJobData> 
 
   async function poll(ctx: JobContext<DeployJobData>, data: DeployJobData): Promise<void> {
     const plan = data.progress.plan!;
-    await deps.locks.acquire(plan.target, data.jobId, lockTtlMs); // keeps it fresh
+    const lock = await deps.locks.acquire(plan.target, data.jobId, lockTtlMs); // keeps it fresh
+    if (!lock.acquired) {
+      // Our lock expired (this job was held up for longer than it lasts) and another job is changing the group now.
+      throw new JobStop(
+        `Job ${lock.holder} started changing ${plan.target.name} while this deploy was still being followed, so its outcome is unknown.`,
+        `See /aci show -n ${plan.target.name} --env ${data.environment} and the card of job ${lock.holder}.`,
+      );
+    }
     const result = await deps.aci.pollDeploy(data.progress.resumeToken!);
+    // A worker that stalled during the poll and lost the job must not report what it saw.
+    await ctx.keepLock?.();
     if (!result.done) return ctx.wakeAfter(deps.pollIntervalMs);
     const finishedAt = now().toISOString();
     const approval = await approvalOf(data);
@@ -199,7 +261,9 @@ export function createDeployJob(deps: DeployJobDeps): JobHandler<DeployJobData> 
     ctx.log.info({ group: plan.target.name, ok: !result.error }, 'deploy finished');
   }
 
-  async function fail(ctx: JobContext<DeployJobData>, data: DeployJobData, text: string, hint: string, outcome: 'failed' | 'refused'): Promise<void> {
+  async function fail(ctx: JobContext<DeployJobData>, data: DeployJobData, text: string, hint: string, outcome: 'failed' | 'refused', progress: Partial<DeployProgress> = {}): Promise<void> {
+    await ctx.keepLock?.();
+    data = { ...data, progress: { ...data.progress, ...progress } };
     await deps.reporter.post(data.jobId, { kind: 'error', text, hint });
     await card(data, 'failed', { detail: md`${text}`, finishedAt: now().toISOString(), ...(await approvalOf(data).catch(() => ({}))) });
     await ctx.save({ ...data, progress: { ...data.progress, phase: 'done', outcome } });
@@ -214,7 +278,10 @@ export function createDeployJob(deps: DeployJobDeps): JobHandler<DeployJobData> 
         await card(data, 'queued', { detail: md`Resolving ${data.request.image.text} to a digest…` });
         data = await makeTheplan(ctx, data);
       }
+      if (data.progress.phase === 'awaiting-approval' || data.progress.phase === 'ready') data = await attachPlanFile(ctx, data);
       if (data.progress.phase === 'awaiting-approval') {
+        // Idempotent: opens the request the first time, keeps it afterwards (also after a crash right after the plan was saved).
+        await openApproval(deps.approvals, { ...data, approval: { mode: 'approval', ...data.approval! } }, data.progress.plan!.hash, now());
         const gate = await awaitDecision(deps.approvals, data.jobId, now(), data.progress.approvalShown, async (approval, shown) => {
           await card(data, 'awaiting_approval', { approval });
           data = await save(ctx, data, { approvalShown: shown });
@@ -223,14 +290,14 @@ export function createDeployJob(deps: DeployJobDeps): JobHandler<DeployJobData> 
         if (gate.state.planHash !== data.progress.plan!.hash) throw new JobStop('The approved plan is not the plan of this job.', 'Run /aci create again.');
         data = await save(ctx, data, { phase: 'ready' });
       }
-      if (data.progress.phase === 'ready' || data.progress.phase === 'putting') {
+      if (data.progress.phase === 'ready' || data.progress.phase === 'deleting' || data.progress.phase === 'putting') {
         const next = await put(ctx, data);
         if (!next) return;
         return await ctx.wakeAfter(deps.pollIntervalMs);
       }
       if (data.progress.phase === 'polling') await poll(ctx, data);
     } catch (err) {
-      if (isDelayed(err)) throw err;
+      if (isDelayed(err) || err instanceof JobLockLostError) throw err;
       if (err instanceof JobStop) return await fail(ctx, data, err.message, err.hint, 'refused');
       if (err instanceof SecretNotFoundError) {
         return await fail(ctx, data, `${err.message} Nothing was deployed.`, `Create the secret in that vault (az keyvault secret set --vault-name … --name ${err.secretName}) or fix the @kv: name, then run /aci create again.`, 'refused');
@@ -245,7 +312,7 @@ export function createDeployJob(deps: DeployJobDeps): JobHandler<DeployJobData> 
         (err instanceof AzureOperationError && err.statusCode === 403 ? explainAciError(err, { name: data.target.name, environment: data.environment, resourceGroup: data.target.resourceGroup }) : undefined);
       const described = explained ?? describeAzureError(err);
       ctx.log.warn({ err, transient: isTransientAzureError(err) }, 'deploy failed');
-      await fail(ctx, data, described.text, described.hint, 'failed');
+      await fail(ctx, data, described.text, described.hint, 'failed', isInPlaceRefusal(err) ? { inPlaceRefused: true } : {});
     }
   };
 }

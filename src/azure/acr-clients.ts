@@ -1,5 +1,4 @@
 import { ContainerRegistryManagementClient } from '@azure/arm-containerregistry';
-import { isRestError } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/identity';
 
 export interface AcrClientsOptions {
@@ -27,7 +26,4 @@ export class AcrClients {
   }
 }
 
-/** ARM's 404: the registry's sub-resource (task, replica, token) is not there. */
-export function isNotFound(err: unknown): boolean {
-  return isRestError(err) && err.statusCode === 404;
-}
+export { isNotFound } from './errors.ts';

@@ -3,6 +3,11 @@ import { AzureOperationError } from '../core/azure-errors.ts';
 
 const transientStatuses = new Set([408, 429, 500, 502, 503, 504]);
 
+/** ARM's 404: the resource (a container group, a registry's task, replica or token) is not there. */
+export function isNotFound(err: unknown): boolean {
+  return isRestError(err) && err.statusCode === 404;
+}
+
 /**
  * Translates an SDK failure into an AzureOperationError with a next step for a person.
  * `doing` completes "Azure refused to …" / "could not …", e.g. "start the build in contosodev".

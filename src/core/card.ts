@@ -42,7 +42,9 @@ export type CardAction =
   | 'confirm'
   | 'dismiss'
   /** Redeploy the previous known-good image of a finished deploy. */
-  | 'rollback';
+  | 'rollback'
+  /** Plan the replacement (delete, then create) of a group whose in-place update ARM refused. */
+  | 'replace';
 
 export interface CardField {
   label: string;

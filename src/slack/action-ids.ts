@@ -7,6 +7,8 @@ export const ActionId = {
   Confirm: 'approval.confirm',
   Dismiss: 'approval.dismiss',
   Rollback: 'deploy.rollback',
+  /** A deploy ARM refused as an in-place update: plan replacing the group instead. */
+  Replace: 'deploy.replace',
   /** A credential row of an expiry alert: rotate that secret. */
   RotateCredential: 'credential.rotate',
   /** Link buttons still send an interaction payload; it is acknowledged and ignored. */

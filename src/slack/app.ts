@@ -10,6 +10,7 @@ import type { OutboxStore } from '../outbox/outbox-store.ts';
 import { toBoltLogger } from './bolt-logger.ts';
 import { registerActions } from './listeners/actions.ts';
 import { registerApprovalActions } from './listeners/approval-actions.ts';
+import { registerReplaceAction } from './listeners/replace-action.ts';
 import { registerRollbackAction } from './listeners/rollback-action.ts';
 import { registerRotateAction } from './listeners/rotate-action.ts';
 import type { CredentialsConfig } from '../config/credentials-settings.ts';
@@ -96,7 +97,7 @@ export function createSlackApp(options: SlackAppOptions): App {
   registerActions(app, { jobs: options.jobs, cancels: options.cancels, policy: options.policy, audit: options.audit, logger: options.logger });
   const environments = options.environments.environments;
   registerApprovalActions(app, { jobs: options.jobs, approvals: options.approvals, policy: options.policy, groups: options.groups, audit: options.audit, environments, logger: options.logger });
-  registerRollbackAction(app, {
+  const followUps = {
     jobs: options.jobs,
     history: options.history,
     policy: options.policy,
@@ -105,7 +106,9 @@ export function createSlackApp(options: SlackAppOptions): App {
     environments,
     portal: options.portal,
     logger: options.logger,
-  });
+  };
+  registerRollbackAction(app, followUps);
+  registerReplaceAction(app, followUps);
   registerRotateAction(app, { jobs: options.jobs, policy: options.policy, audit: options.audit, outbox: options.outbox, logger: options.logger });
   app.error(async (err) => {
     options.logger.error({ err: { name: err.name, message: err.message, code: (err as { code?: string }).code } }, 'unhandled Slack listener error');

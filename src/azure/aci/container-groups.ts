@@ -1,7 +1,7 @@
 import { ContainerInstanceManagementClient, type ContainerGroup } from '@azure/arm-containerinstance';
 import type { TokenCredential } from '@azure/identity';
 import type { ContainerGroupRef, ContainerGroups, ContainerGroupSpec, ContainerGroupView, DeployPoll, ResourceGroupRef } from '../../core/deploy/ports.ts';
-import { toAzureOperationError } from '../errors.ts';
+import { isNotFound, toAzureOperationError } from '../errors.ts';
 import { isLroCanceled, parseLroFailure } from './lro-failure.ts';
 import { toContainerGroup, toView } from './mapping.ts';
 import { decodeDeployToken, encodeDeployToken } from './resume-token.ts';
@@ -80,6 +80,15 @@ export class AzureContainerGroups implements ContainerGroups {
     try {
       return toView(await this.#client(ref.subscriptionId).containerGroups.get(ref.resourceGroup, ref.name));
     } catch (err) {
+      throw toAzureOperationError(err, `read container group ${ref.name}`);
+    }
+  }
+
+  async find(ref: ContainerGroupRef): Promise<ContainerGroupView | undefined> {
+    try {
+      return toView(await this.#client(ref.subscriptionId).containerGroups.get(ref.resourceGroup, ref.name));
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
       throw toAzureOperationError(err, `read container group ${ref.name}`);
     }
   }

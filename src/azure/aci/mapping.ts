@@ -11,7 +11,7 @@ export function toContainerGroup(spec: ContainerGroupSpec): ContainerGroup {
       name: c.name,
       image: c.image,
       resources: { requests: { cpu: c.cpu, memoryInGB: c.memoryInGB } },
-      ports: c.ports.map(toPort),
+      ...(c.ports.length > 0 && { ports: c.ports.map(toPort) }),
       environmentVariables: c.environmentVariables.map((e) => ({
         name: e.name,
         ...(e.value !== undefined && { value: e.value }),
@@ -19,11 +19,13 @@ export function toContainerGroup(spec: ContainerGroupSpec): ContainerGroup {
       })),
       ...(c.command && { command: c.command }),
     })),
-    ipAddress: {
-      type: spec.ipAddress.type,
-      ports: spec.ipAddress.ports.map(toPort),
-      ...(spec.ipAddress.dnsNameLabel && { dnsNameLabel: spec.ipAddress.dnsNameLabel }),
-    },
+    ...(spec.ipAddress && {
+      ipAddress: {
+        type: spec.ipAddress.type,
+        ports: spec.ipAddress.ports.map(toPort),
+        ...(spec.ipAddress.dnsNameLabel && { dnsNameLabel: spec.ipAddress.dnsNameLabel }),
+      },
+    }),
     ...(spec.imageRegistryCredentials && {
       imageRegistryCredentials: spec.imageRegistryCredentials.map((c) =>
         'identity' in c ? { server: c.server, identity: c.identity } : { server: c.server, username: c.username, password: c.password }),
@@ -60,6 +62,7 @@ export function toView(group: ContainerGroup): ContainerGroupView {
     events,
     containers: (group.containers ?? []).map((c) => {
       const current = c.instanceView?.currentState;
+      const requests = c.resources?.requests;
       return {
         name: c.name,
         image: c.image,
@@ -67,9 +70,19 @@ export function toView(group: ContainerGroup): ContainerGroupView {
         ...(current?.detailStatus && { detailStatus: current.detailStatus }),
         ...(current?.exitCode !== undefined && { exitCode: current.exitCode }),
         ...(c.instanceView?.restartCount !== undefined && { restartCount: c.instanceView.restartCount }),
+        ...(requests && { cpu: requests.cpu, memoryInGB: requests.memoryInGB }),
+        ...(requests?.gpu && { gpu: `${requests.gpu.count} ${requests.gpu.sku}` }),
       };
     }),
+    ...(group.osType && { osType: group.osType }),
+    ...(group.restartPolicy && { restartPolicy: group.restartPolicy }),
+    ...(group.ipAddress && isIpAddressType(group.ipAddress.type) && { ipAddressType: group.ipAddress.type }),
+    ...(group.subnetIds && { subnetIds: group.subnetIds.map((s) => s.id) }),
   };
+}
+
+function isIpAddressType(t: string | undefined): t is 'Public' | 'Private' {
+  return t === 'Public' || t === 'Private';
 }
 
 function toEvent(e: AciEvent, container?: string): ContainerGroupEvent {

@@ -29,6 +29,7 @@ export interface ContainerSpec {
   image: string;
   cpu: number;
   memoryInGB: number;
+  /** Exposed ports; none when the group has no IP address (as `az container create`). */
   ports: PortSpec[];
   environmentVariables: EnvironmentVariableSpec[];
   command?: string[];
@@ -43,7 +44,8 @@ export type RegistryCredentialSpec =
 export interface ContainerGroupSpec {
   location: string;
   containers: ContainerSpec[];
-  ipAddress: { type: 'Public' | 'Private'; ports: PortSpec[]; dnsNameLabel?: string };
+  /** Absent: no IP address. */
+  ipAddress?: { type: 'Public' | 'Private'; ports: PortSpec[]; dnsNameLabel?: string };
   restartPolicy: 'Always' | 'OnFailure' | 'Never';
   osType: 'Linux';
   imageRegistryCredentials?: RegistryCredentialSpec[];
@@ -71,6 +73,11 @@ export interface ContainerView {
   detailStatus?: string;
   exitCode?: number;
   restartCount?: number;
+  /** Requested resources: ACI cannot change them in place. */
+  cpu?: number;
+  memoryInGB?: number;
+  /** `<count> <sku>`, when the container has a GPU. */
+  gpu?: string;
 }
 
 /** What a person needs to see about a group: no environment values, no registry passwords. */
@@ -86,6 +93,12 @@ export interface ContainerGroupView {
   ports: PortSpec[];
   events: ContainerGroupEvent[];
   containers: ContainerView[];
+  // What ACI cannot change in place (with `containers[].cpu/memoryInGB/gpu`), for plans.
+  osType?: string;
+  restartPolicy?: string;
+  /** Absent: the group has no IP address. */
+  ipAddressType?: 'Public' | 'Private';
+  subnetIds?: string[];
 }
 
 /** One poll step of a deployment. */

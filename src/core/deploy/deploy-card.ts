@@ -3,7 +3,8 @@ import type { CardAction, CardField, JobCard, JobStatus } from '../card.ts';
 import { joinMrkdwn, md, mention, mentionAny, type Mrkdwn } from '../mrkdwn.ts';
 import { portalResourceUrl } from '../registry-ref.ts';
 import type { ContainerGroupView } from './container-group.ts';
-import { containerGroupResourceId, type DeployJobData } from './deploy-job.ts';
+import { containerGroupResourceId, type DeployJobData, type DeployPlan } from './deploy-job.ts';
+import { describePlan, itemsForCard, replacementNotice, type PlanView } from './plan-view.ts';
 
 export interface DeployCardState {
   status: JobStatus;
@@ -21,39 +22,57 @@ export function hhmm(iso: string): string {
   return `${new Date(iso).toISOString().slice(11, 16)} UTC`;
 }
 
+/** The name of the file a plan too long for its card goes to. */
+export function planFileName(data: DeployJobData, plan: DeployPlan): string {
+  return `plan-${data.target.name}-${plan.hash}.txt`;
+}
+
+/** The first line of a plan file: which job, which group. */
+export function planFileHeading(data: DeployJobData): string {
+  return `${data.rollbackOf ? 'Roll back' : 'Deploy'} ${data.target.name} in ${data.environment} (job ${data.jobId}, requested by ${data.requesterId})`;
+}
+
+/** What the card shows of the plan, and whether the thread has the rest as a file. */
+export function planOnCard(data: DeployJobData, plan: DeployPlan): { fields: CardField[]; complete: boolean; fileName: string; view: PlanView } {
+  const fileName = planFileName(data, plan);
+  const view = describePlan(plan);
+  const { items, complete } = itemsForCard(view, fileName);
+  return { fields: items.map((i) => ({ label: i.label, value: i.lines.join('\n'), ...(i.code && { code: true }) })), complete, fileName, view };
+}
+
 /** The card of a deploy (or rollback) job in a given state; pure. */
 export function deployCard(data: DeployJobData, state: DeployCardState): JobCard {
   const { request, target } = data;
   const plan = data.progress.plan;
-  const fields: CardField[] = [
-    { label: 'Target', value: `${target.subscriptionId}\n${target.resourceGroup} · ${target.location}` },
-    { label: plan ? 'Image (pinned)' : 'Image', value: plan ? plan.image : request.image.text, code: true },
-    { label: 'Size', value: `${request.cpu} CPU · ${request.memoryInGB} GB · restart ${request.restartPolicy}` },
-    {
-      label: 'Network',
-      value: `${request.ipAddress} IP · ports ${request.ports.join(', ')}/${request.protocol}${request.dnsNameLabel ? ` · DNS ${request.dnsNameLabel}` : ''}${request.subnet ? ` · subnet ${request.subnet.split('/').pop()}` : ''}`,
-    },
-  ];
-  const envNames = request.environmentVariables.map((v) => v.name);
-  if (envNames.length > 0) fields.push({ label: 'Environment variables', value: envNames.join(', '), code: true });
-  const secureNames = request.secureEnvironmentVariables.map((v) => `${v.name} ← Key Vault ${v.secretName}`);
-  if (secureNames.length > 0) fields.push({ label: 'Secure variables', value: secureNames.join('\n'), code: true });
-  if (plan?.tag) fields.push({ label: 'Tag at plan time', value: `${plan.repository}:${plan.tag}`, code: true });
+  const fields: CardField[] = [];
+  const notes: Mrkdwn[] = [];
+  if (plan) {
+    // Everything that will be sent, from the same plan the PUT and the hash are made of.
+    const shown = planOnCard(data, plan);
+    fields.push(...shown.fields);
+    const changes = shown.view.replacement?.changes;
+    if (changes) notes.push(md`:warning: This ${replacementNotice}.${changes.length > 0 ? `\n${changes.join('\n')}` : '\nAzure refused to update it in place.'}`);
+    if (!shown.complete) notes.push(md`The whole plan is in the attached ${shown.fileName}.`);
+  } else {
+    fields.push({ label: 'Target', value: `${target.name} in resource group ${target.resourceGroup}\n${target.location} · subscription ${target.subscriptionId}` });
+    fields.push({ label: 'Image', value: request.image.text, code: true });
+  }
   const group = state.group;
   if (group) {
-    fields.push({ label: 'State', value: [group.provisioningState, group.state].filter(Boolean).join(' · ') || 'unknown' });
-    if (group.fqdn || group.ip) fields.push({ label: 'Address', value: [group.fqdn, group.ip].filter(Boolean).join('\n'), code: true });
+    const now = [group.provisioningState, group.state].filter(Boolean).join(' · ') || 'unknown';
+    fields.push({ label: 'State', value: [now, group.fqdn, group.ip].filter(Boolean).join('\n') });
   }
-  if (plan) fields.push({ label: 'Plan', value: plan.hash, code: true });
 
   const approvalLine = state.approval ? approvalDetail(state.approval, state.approvers ?? []) : undefined;
-  const detail = state.detail && approvalLine ? md`${approvalLine}\n${state.detail}` : (state.detail ?? approvalLine);
+  const detail = joinLines([...(approvalLine ? [approvalLine] : []), ...notes, ...(state.detail ? [state.detail] : [])]);
   const actions: CardAction[] = [];
   if (state.status === 'awaiting_approval') {
     actions.push(...(state.approval?.mode === 'confirm' ? (['confirm', 'dismiss'] as const) : (['approve', 'reject'] as const)));
   }
+  if (state.status === 'failed' && data.progress.inPlaceRefused) actions.push('replace');
   if ((state.status === 'succeeded' || state.status === 'failed') && data.progress.plan) actions.push('rollback');
-  const title = data.rollbackOf ? `Roll back ${target.name}` : `Deploy ${target.name} (${request.image.text})`;
+  const verb = data.rollbackOf ? 'Roll back' : plan?.replaces ? 'Replace' : 'Deploy';
+  const title = data.rollbackOf ? `Roll back ${target.name}` : `${verb} ${target.name} (${request.image.text})`;
   return {
     jobId: data.jobId,
     title,
@@ -64,11 +83,15 @@ export function deployCard(data: DeployJobData, state: DeployCardState): JobCard
     fields: fields.slice(0, 10),
     links: plan ? [{ label: 'Container group in Azure portal', url: portalResourceUrl(state.portal, containerGroupResourceId(target)) }] : [],
     actions,
-    actionSubject: `${data.rollbackOf ? 'Roll back' : 'Deploy'} ${target.name} in ${data.environment}`,
+    actionSubject: `${verb} ${target.name} in ${data.environment}`,
     queuedAt: data.queuedAt,
     ...(data.progress.startedAt !== undefined && { startedAt: data.progress.startedAt }),
     ...(state.finishedAt !== undefined && { finishedAt: state.finishedAt }),
   };
+}
+
+function joinLines(parts: readonly Mrkdwn[]): Mrkdwn | undefined {
+  return parts.length > 0 ? joinMrkdwn(parts, '\n') : undefined;
 }
 
 /** "Approved by @a at 12:03", "Needs 2 approvals from @leads (1 so far) · expires 13:03 UTC", … */

@@ -10,7 +10,8 @@ export interface DeployRequest {
   memoryInGB: number;
   ports: number[];
   protocol: 'TCP' | 'UDP';
-  ipAddress: 'Public' | 'Private';
+  /** Absent: no IP address, as `az container create` without `--ip-address`, a DNS label or a subnet. */
+  ipAddress?: 'Public' | 'Private';
   dnsNameLabel?: string;
   restartPolicy: 'Always' | 'Never' | 'OnFailure';
   environmentVariables: AciEnvironmentVariable[];
@@ -26,9 +27,26 @@ export interface DeployTarget extends ContainerGroupRef {
   registry?: string;
 }
 
+/** One property ACI cannot change in place, as the plan shows it (`CPU: 1 → 2`). */
+export interface ImmutableChange {
+  property: string;
+  from: string;
+  to: string;
+}
+
+/**
+ * A plan that replaces the live group (delete, then create) because ACI cannot make the change
+ * in place. `changes` is empty when the plan follows ARM's refusal of an in-place update that the
+ * comparison did not foresee.
+ */
+export interface Replacement {
+  changes: ImmutableChange[];
+}
+
 /**
  * What will be deployed, exactly: the image pinned by digest and everything else that shapes
- * the container group. Approvers see it; its hash is what they approve.
+ * the container group. Approvers see all of it (`describePlan`); its hash is what they approve;
+ * the PUT is built from it (`toContainerGroupSpec`).
  */
 export interface DeployPlan {
   target: DeployTarget;
@@ -41,9 +59,11 @@ export interface DeployPlan {
   digest: string;
   cpu: number;
   memoryInGB: number;
+  /** Ports exposed on the IP address (none without one). */
   ports: number[];
   protocol: 'TCP' | 'UDP';
-  ipAddress: 'Public' | 'Private';
+  /** Absent: the group gets no IP address. */
+  ipAddress?: 'Public' | 'Private';
   dnsNameLabel?: string;
   restartPolicy: 'Always' | 'Never' | 'OnFailure';
   /** Plain variables: names and values (they are visible in the container group anyway). */
@@ -54,6 +74,8 @@ export interface DeployPlan {
   subnet?: string;
   /** How ACI pulls the image (from config), described without secrets. */
   pull: { identity: string } | { username: string; passwordSecret: string } | { none: true };
+  /** Set when the live group must be deleted first. */
+  replaces?: Replacement;
   hash: string;
 }
 
@@ -63,6 +85,8 @@ export type DeployPhase =
   | 'awaiting-approval'
   /** Approved (or no approval needed): waiting for the group's lock, then the PUT. */
   | 'ready'
+  /** A replacement deleting the live group: a retry from here deletes again (the new group does not exist yet). */
+  | 'deleting'
   /** Just before the PUT: a retry from here sends the same PUT again (idempotent by name). */
   | 'putting'
   /** The PUT was accepted; following the operation with the saved resume token. */
@@ -78,6 +102,10 @@ export interface DeployProgress {
   waitingFor?: string;
   /** The approval state the card last showed (`status:count`), so re-checks don't re-post an unchanged card. */
   approvalShown?: string;
+  /** The plan was too long for the card and went to the thread as a file. */
+  planFilePosted?: boolean;
+  /** ARM refused the PUT as an in-place update it cannot make: the card offers a replacement. */
+  inPlaceRefused?: boolean;
   startedAt?: string;
   outcome?: 'succeeded' | 'failed' | 'rejected' | 'expired' | 'refused';
   /** What the card showed at the end, for `/ops job` and rollback. */
@@ -94,10 +122,15 @@ export interface DeployJobData {
   queuedAt: string;
   target: DeployTarget;
   request: DeployRequest;
-  /** Set when approvers must agree before the PUT: how many, and for how long. */
-  approval?: { required: number; expiresAfterMs: number };
+  /**
+   * Set when someone must agree before the PUT: the environment's approvers (`mode` absent or
+   * `approval`), or the requester alone (`confirm`, a replacement where nobody else approves).
+   */
+  approval?: { mode?: 'approval' | 'confirm'; required: number; expiresAfterMs: number };
   /** The deploy job this one rolls back. */
   rollbackOf?: string;
+  /** The deploy job whose in-place update ARM refused: this one replaces the group (if it still exists). */
+  replaceOf?: string;
   progress: DeployProgress;
 }
 

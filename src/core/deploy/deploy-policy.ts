@@ -1,10 +1,15 @@
 import type { EnvironmentConfig } from '../../config/file.ts';
 import type { DeployRequest } from './deploy-job.ts';
 
-/** The IP address type a request gets: as given, else public with a DNS label or none, private in a subnet. */
-export function effectiveIpAddress(request: Pick<DeployRequest, 'dnsNameLabel' | 'subnet'> & { ipAddress?: 'Public' | 'Private' }): 'Public' | 'Private' {
+/**
+ * The IP address a request gets, as `az container create` decides it (Azure/azure-cli,
+ * `container/custom.py`, `_create_ip_address`): public with `--ip-address Public` or a DNS label,
+ * private in a subnet, otherwise none at all.
+ */
+export function effectiveIpAddress(request: Pick<DeployRequest, 'ipAddress' | 'dnsNameLabel' | 'subnet'>): 'Public' | 'Private' | undefined {
   if (request.ipAddress) return request.ipAddress;
-  return request.subnet !== undefined ? 'Private' : 'Public';
+  if (request.dnsNameLabel !== undefined) return 'Public';
+  return request.subnet !== undefined ? 'Private' : undefined;
 }
 
 /**

@@ -1,9 +1,23 @@
 import { AzureOperationError } from '../azure-errors.ts';
 
+/** ARM's code for a PUT that would change what ACI cannot change in place (see immutable-changes.ts). */
+const inPlaceRefusalCode = 'InvalidContainerGroupUpdate';
+
+/** Whether ARM refused a PUT because the change needs the group deleted first. */
+export function isInPlaceRefusal(err: unknown): boolean {
+  return err instanceof AzureOperationError && err.azureCode === inPlaceRefusalCode;
+}
+
 /** What went wrong with a deploy, in plain words, with the next step. */
 export function explainDeployFailure(error: { code?: string; message: string }, context: { name: string; image: string; location: string }): { text: string; hint: string } {
   const code = error.code ?? '';
   const azure = `Azure said: ${error.message}`;
+  if (code === inPlaceRefusalCode) {
+    return {
+      text: `Azure cannot change the CPU, memory, GPU, restart policy, OS type, IP address type or subnet of ${context.name} in place, and this deploy would: the group changed since the plan was made. ${azure}`,
+      hint: 'Press Plan replacement for a new plan that deletes the group, then creates it (downtime until it is Running again); it asks for confirmation (or approval) like any plan.',
+    };
+  }
   if (code === 'InaccessibleImage' || /RegistryErrorResponse|ImagePull/i.test(code)) {
     return {
       text: `ACI could not pull ${context.image}. ${azure}`,

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { DeployJobData, DeployPlan } from './deploy-job.ts';
+import type { DeployJobData, DeployPlan, Replacement } from './deploy-job.ts';
 
 /**
  * The plan of a deploy: the request with its image pinned to `digest` at `loginServer`, the
- * target from config, and how the image is pulled. The hash covers everything that would
- * change what runs, so an approval is for this plan and nothing else.
+ * target from config, how the image is pulled, and whether the live group is replaced. The hash
+ * covers all of it, so an approval is for this plan and nothing else.
  */
-export function makePlan(data: DeployJobData, resolved: { loginServer: string; digest: string }, pull: DeployPlan['pull']): DeployPlan {
+export function makePlan(data: DeployJobData, resolved: { loginServer: string; digest: string }, pull: DeployPlan['pull'], replaces?: Replacement): DeployPlan {
   const { request } = data;
   const plan: Omit<DeployPlan, 'hash'> = {
     target: data.target,
@@ -17,9 +17,10 @@ export function makePlan(data: DeployJobData, resolved: { loginServer: string; d
     digest: resolved.digest,
     cpu: request.cpu,
     memoryInGB: request.memoryInGB,
-    ports: request.ports,
+    // As az: ports are exposed on an IP address, so a group without one exposes none.
+    ports: request.ipAddress === undefined ? [] : request.ports,
     protocol: request.protocol,
-    ipAddress: request.ipAddress,
+    ...(request.ipAddress !== undefined && { ipAddress: request.ipAddress }),
     ...(request.dnsNameLabel !== undefined && { dnsNameLabel: request.dnsNameLabel }),
     restartPolicy: request.restartPolicy,
     environmentVariables: request.environmentVariables,
@@ -27,6 +28,7 @@ export function makePlan(data: DeployJobData, resolved: { loginServer: string; d
     ...(request.commandLine !== undefined && { commandLine: request.commandLine }),
     ...(request.subnet !== undefined && { subnet: request.subnet }),
     pull,
+    ...(replaces && { replaces }),
   };
   return { ...plan, hash: planHash(plan) };
 }

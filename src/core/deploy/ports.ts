@@ -17,13 +17,15 @@ export interface ContainerGroups {
    */
   pollDeploy(resumeToken: string): Promise<DeployPoll>;
   get(ref: ContainerGroupRef): Promise<ContainerGroupView>;
+  /** Like `get`, but `undefined` when there is no such group. */
+  find(ref: ContainerGroupRef): Promise<ContainerGroupView | undefined>;
   list(scope: ResourceGroupRef): Promise<ContainerGroupView[]>;
   /** The container's log, optionally only the last `tail` lines. */
   logs(ref: ContainerGroupRef, container: string, tail?: number): Promise<string>;
   restart(ref: ContainerGroupRef): Promise<void>;
   stop(ref: ContainerGroupRef): Promise<void>;
   start(ref: ContainerGroupRef): Promise<void>;
-  /** Succeeds when the group is already gone. */
+  /** Returns once the group is gone (ARM's delete operation finished); succeeds when it already was. */
   delete(ref: ContainerGroupRef): Promise<void>;
 }
 

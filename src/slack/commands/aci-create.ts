@@ -24,7 +24,7 @@ export function toDeployRequest(parsed: AciCreateCommand): DeployRequest {
     memoryInGB: parsed.memoryInGB,
     ports: parsed.ports,
     protocol: parsed.protocol,
-    ipAddress,
+    ...(ipAddress !== undefined && { ipAddress }),
     ...(parsed.dnsNameLabel !== undefined && { dnsNameLabel: parsed.dnsNameLabel }),
     restartPolicy: parsed.restartPolicy,
     environmentVariables: parsed.environmentVariables,

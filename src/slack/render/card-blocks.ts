@@ -139,6 +139,9 @@ function actionButton(card: JobCard, action: CardAction): Button {
     case 'dismiss':
       return button(ActionId.Dismiss, 'Never mind');
     case 'rollback':
-      return button(ActionId.Rollback, 'Rollback', undefined, ['Roll back?', `Redeploy the previous known-good image of ${subject.replace(/^(Deploy|Roll back) /, '')}.`, 'Roll back', 'Cancel']);
+      return button(ActionId.Rollback, 'Rollback', undefined, ['Roll back?', `Redeploy the previous known-good image of ${subject.replace(/^(Deploy|Replace|Roll back) /, '')}.`, 'Roll back', 'Cancel']);
+    case 'replace':
+      // No confirm dialog: the click only makes a new plan, which asks for its own confirmation.
+      return button(ActionId.Replace, 'Plan replacement', 'primary');
   }
 }

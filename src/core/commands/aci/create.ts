@@ -18,10 +18,11 @@ export interface AciCreateCommand {
   cpu: number;
   /** @defaultValue 1.5 */
   memoryInGB: number;
-  /** Distinct, in the order given. @defaultValue [80] */
+  /** Distinct, in the order given; exposed only on an IP address. @defaultValue [80] */
   ports: number[];
   /** @defaultValue 'TCP' */
   protocol: 'TCP' | 'UDP';
+  /** Absent with no `--dns-name-label` and no `--subnet`: the group gets no IP address, as with az. */
   ipAddress?: 'Public' | 'Private';
   dnsNameLabel?: string;
   /** @defaultValue 'Always' */
@@ -105,12 +106,16 @@ export function parseAciCreate(tokens: string[]): AciCreateCommand {
   if (values['command-line'] !== undefined) command.commandLine = parseCommandLine(values['command-line'], usage);
   if (values.subnet !== undefined) command.subnet = parseSubnetId(values.subnet, usage);
   if (values.env !== undefined) command.environment = parseEnvironmentName(values.env, usage);
-  checkNetworking(command, usage);
+  checkNetworking(command, usage, values.ports !== undefined);
   return command;
 }
 
 /** Combinations ACI itself refuses, caught before anything is queued. */
-function checkNetworking(command: AciCreateCommand, usage: string): void {
+function checkNetworking(command: AciCreateCommand, usage: string, portsGiven: boolean): void {
+  // az drops --ports silently when the group gets no IP address; saying so is kinder.
+  if (portsGiven && command.ipAddress === undefined && command.dnsNameLabel === undefined && command.subnet === undefined) {
+    throw new UsageError('--ports are exposed on an IP address, and this group gets none: add --ip-address Public (or --dns-name-label LABEL), or --subnet for a private address.', usage);
+  }
   if (command.dnsNameLabel !== undefined && command.ipAddress === 'Private') {
     throw new UsageError('--dns-name-label needs a public IP address: drop --ip-address Private, or drop the label.', usage);
   }

@@ -8,6 +8,8 @@ export const ACI_CREATE_USAGE = [
   'Usage: `/aci create -n NAME --image IMAGE [options]` (or `/aci deploy …`)',
   'Creates or updates an Azure Container Instances container group. A short image like web:v1 means the environment’s registry.',
   'Options: `--cpu CORES` (default 1), `--memory GB` (default 1.5), `--ports 80 443` (default 80), `--protocol TCP|UDP` (default TCP), `--ip-address Public|Private`, `--dns-name-label LABEL`, `--restart-policy Always|Never|OnFailure` (default Always), `--environment-variables KEY=VALUE …`, `--secure-environment-variables KEY=@kv:SECRET-NAME …`, `--command-line "CMD ARGS"`, `--subnet SUBNET_RESOURCE_ID`, `--env ENVIRONMENT`.',
+  'As with `az container create`, the group gets an IP address only with `--ip-address Public`, a `--dns-name-label` or a `--subnet` (private); `--ports` need one.',
+  'Changing CPU, memory, restart policy, IP address or subnet of an existing group replaces it (delete, then create): the plan says so and waits for your Confirm (or the approvers).',
   'Secrets never go in chat: `--secure-environment-variables` only takes Key Vault references, `NAME=@kv:secret-name`.',
   'Examples:',
   '`/aci create -n web --image web:v1 --ports 80 443 --dns-name-label contoso-web --env staging`',

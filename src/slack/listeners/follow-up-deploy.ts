@@ -1,0 +1,97 @@
+import type { App, BlockButtonAction } from '@slack/bolt';
+import type { Logger } from 'pino';
+import type { EnvironmentConfig } from '../../config/file.ts';
+import type { AccessPolicy } from '../../core/access/access-policy.ts';
+import type { AuditLog } from '../../core/audit.ts';
+import { deployCard } from '../../core/deploy/deploy-card.ts';
+import type { DeployHistory, DeployJobData } from '../../core/deploy/deploy-job.ts';
+import { jobIdFromTrigger, jobIdPattern } from '../../core/job-id.ts';
+import type { JobQueue } from '../../core/job-queue.ts';
+import type { OutboxStore } from '../../outbox/outbox-store.ts';
+import { ephemeral, errorReply } from '../render/replies.ts';
+
+export interface FollowUpDeployDeps {
+  jobs: JobQueue;
+  history: DeployHistory;
+  policy: AccessPolicy;
+  audit: AuditLog;
+  outbox: OutboxStore;
+  environments: Readonly<Record<string, EnvironmentConfig>>;
+  portal: string;
+  logger: Logger;
+  now?: () => Date;
+}
+
+/** What a button makes of the deploy it sits on: the new job's changes, or why there is none. */
+export type FollowUp =
+  | { ok: true; changes: Partial<DeployJobData>; details: Record<string, string>; reply: (jobId: string) => string }
+  | { ok: false; reply: string };
+
+/**
+ * A button on a finished deploy's card that queues a new deploy job from it (Rollback, Plan
+ * replacement): the same settings, the clicker as requester, the environment's approval rules.
+ * Whether the clicker may deploy there is checked now, from stored state; the job id comes from
+ * the click's trigger, so a replayed click queues nothing new.
+ */
+export function registerFollowUpDeploy(
+  app: App,
+  deps: FollowUpDeployDeps,
+  actionId: string,
+  auditAction: string,
+  plan: (source: DeployJobData, sourceId: string) => Promise<FollowUp>,
+): void {
+  const now = deps.now ?? (() => new Date());
+  app.action<BlockButtonAction>(actionId, async ({ ack, body, action, respond }) => {
+    await ack();
+    const userId = body.user.id;
+    const reply = (text: string) => respond({ ...ephemeral(text), replace_original: false });
+    const sourceId = action.value ?? '';
+    const job = jobIdPattern.test(sourceId) ? await deps.jobs.get(sourceId) : undefined;
+    if (job?.kind !== 'deploy') {
+      await respond({ ...errorReply('That deploy no longer exists.'), replace_original: false });
+      return;
+    }
+    const source = job.data as DeployJobData;
+    const teamId = body.team?.id ?? body.user.team_id ?? '';
+    const decision = await deps.policy.check({
+      userId,
+      teamId,
+      apiAppId: body.api_app_id,
+      ...(body.channel?.id && { channelId: body.channel.id }),
+      environment: source.environment,
+      action: 'aci.deploy',
+    });
+    const audit = { actor: userId, action: auditAction, environment: source.environment, target: source.target.name };
+    if (!decision.allowed) {
+      await deps.audit.record({ ...audit, jobId: sourceId, outcome: 'refused', reason: decision.reason }).catch((err: unknown) => deps.logger.error({ err }, 'could not audit a refusal'));
+      await reply(decision.message.mrkdwn);
+      return;
+    }
+    const env = deps.environments[source.environment];
+    if (!env) {
+      await reply(`Environment ${source.environment} is no longer configured, so nothing was queued.`);
+      return;
+    }
+    const next = await plan(source, sourceId);
+    if (!next.ok) {
+      await reply(next.reply);
+      return;
+    }
+    const jobId = jobIdFromTrigger(teamId, body.trigger_id);
+    const { approval: _sourceApproval, replaceOf: _sourceReplaceOf, ...inherited } = source;
+    const data: DeployJobData = {
+      ...inherited,
+      jobId,
+      requesterId: userId,
+      channelId: body.channel?.id ?? source.channelId,
+      queuedAt: now().toISOString(),
+      ...(env.approval && { approval: { required: env.approval.required, expiresAfterMs: env.approval.expiresAfter } }),
+      ...next.changes,
+      progress: { phase: 'new' },
+    };
+    await deps.audit.record({ ...audit, jobId, outcome: 'accepted', details: next.details });
+    await deps.outbox.open(jobId, { channelId: data.channelId, teamId, responseUrl: body.response_url }, deployCard(data, { status: 'queued', portal: deps.portal }));
+    await Promise.all([deps.jobs.submit('deploy', jobId, data), deps.outbox.requestFlush(jobId)]);
+    await reply(next.reply(jobId));
+  });
+}
