@@ -20,6 +20,7 @@ const buttons = {
   confirm: 'approval.confirm',
   dismiss: 'approval.dismiss',
   rollback: 'deploy.rollback',
+  replace: 'deploy.replace',
 } as const;
 const workDir = join(root, '.playground');
 
@@ -73,6 +74,7 @@ async function main(): Promise<void> {
   console.log('Try: /acr build -t web:v1 https://github.com/org/app.git#main   |   /acr build -t will-fail:v1 https://github.com/org/app.git');
   console.log('     /aci create -n web --image web:v1 --dns-name-label contoso-web --secure-environment-variables DB_PASSWORD=@kv:db-password');
   console.log('     as bob /aci create -n api --image web:v2 --env prod   (needs approval)   |   as carol click approve   |   as carol click reject too risky');
+  console.log('     /aci create -n web --image web:v1 --dns-name-label contoso-web --cpu 2   (CPU cannot change in place: the plan replaces the group)   then  click confirm');
   console.log('     /aci show -n web   |   /aci logs -n web   |   /aci delete -n web  then  click confirm   |   click rollback');
   console.log('     /acr show   |   /acr task create --name buildwebapp --image web:{{.Run.ID}} --context https://github.com/org/app.git --git-access-token @kv:github-pat   |   /acr task run --name buildwebapp');
   console.log('     as admin /acr replication create --location japaneast   |   as admin /acr token create --name ci-pull --repository web content/read   |   as admin /acr token list');
@@ -125,7 +127,7 @@ async function main(): Promise<void> {
       const res = await harness.command(rest.join(' '), { command: command!, userId });
       const body = res.json as { text?: string } | undefined;
       console.log(`(only you) ${renderMessageText({ text: body?.text ?? res.text }, users)}   [HTTP ${res.status}, ${res.elapsedMs.toFixed(0)} ms]`);
-    } else if (/^click (cancel|approve|reject|confirm|dismiss|rollback)\b/.test(line)) {
+    } else if (/^click (cancel|approve|reject|confirm|dismiss|rollback|replace)\b/.test(line)) {
       const [, button, ...why] = line.split(' ');
       const actionId = buttons[button as keyof typeof buttons];
       const card = [...harness.slack.messages(ids.devChannel)].reverse().find((m) => JSON.stringify(m.blocks ?? []).includes(`"${actionId}"`));
@@ -146,7 +148,7 @@ async function main(): Promise<void> {
         for (const e of harness.slack.ephemerals(ids.devChannel).slice(-1)) if (harness.slack.views.length > views) console.log(`(only you) ${renderMessageText(e, users)}`);
       }
     } else if (line) {
-      console.log('Type a slash command (/acr build …, /aci create …, /ops help), "click cancel|approve|reject|confirm|rollback", or "quit".');
+      console.log('Type a slash command (/acr build …, /aci create …, /ops help), "click cancel|approve|reject|confirm|dismiss|rollback|replace", or "quit".');
     }
     if (!closed) rl.prompt();
   }
