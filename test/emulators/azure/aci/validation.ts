@@ -1,6 +1,7 @@
 /**
  * The synchronous checks ACI makes on a container group PUT before accepting it (HTTP 400 with
- * ARM's envelope). Codes follow ACI's; the wording of the messages is close to, not exactly, ACI's.
+ * ARM's envelope). Which fields are required comes from containerInstance.json (api 2023-05-01);
+ * the codes and wording are assumed (modelled on ACI's naming) except where a line cites a source.
  */
 import { badRequest } from '../arm-errors.ts';
 import type { Reply } from '../http.ts';
