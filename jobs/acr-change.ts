@@ -11,6 +11,7 @@ import { md, type Mrkdwn } from '../src/core/mrkdwn.ts';
 import { acrChangeCard, acrChangePlan, type AcrChangeJobData } from '../src/core/registry/acr-change.ts';
 import type { AcrTasks, RegistryAdmin } from '../src/core/registry/ports.ts';
 import { awaitDecision, openApproval } from './approval-gate.ts';
+import { readGitToken } from './git-token.ts';
 import { JobStop, retryIfItMayPass } from './job-failures.ts';
 
 export interface AcrChangeJobDeps {
@@ -83,7 +84,7 @@ export function createAcrChangeJob(deps: AcrChangeJobDeps): JobHandler<AcrChange
         const task = change.task;
         const existing = await deps.acrTasks.get(target, task.name);
         if (existing) throw new JobStop(`Task ${task.name} already exists in ${target.registry}.`, `Pick another name, or delete it first with /acr task delete --name ${task.name}.`);
-        const gitToken = task.gitTokenSecret ? await readGitToken(data, task.gitTokenSecret) : undefined;
+        const gitToken = task.gitTokenSecret ? await readGitToken(deps, data.environment, task.gitTokenSecret, task.repositoryUrl) : undefined;
         const created = await deps.acrTasks.create(target, task, gitToken);
         ctx.log.info({ task: task.name, registry: target.registry }, 'ACR task created');
         const triggers = task.commitTrigger ? md` Every commit to ${task.branch} now starts a run (ACR registered the repository webhook).` : md``;
@@ -95,14 +96,6 @@ export function createAcrChangeJob(deps: AcrChangeJobDeps): JobHandler<AcrChange
         return md`Task ${change.task} was deleted from ${target.registry}; its triggers no longer start runs.`;
       }
     }
-  }
-
-  async function readGitToken(data: AcrChangeJobData, secretName: string): Promise<string> {
-    const vaultUrl = deps.environments[data.environment]?.keyVaultUrl;
-    if (!vaultUrl) throw new JobStop(`${data.environment} has no Key Vault to read the git token ${secretName} from.`, `The platform admin sets environments.${data.environment}.keyVaultUrl in chatops.yaml.`);
-    const secret = await deps.vault.current(vaultUrl, secretName);
-    if (!secret) throw new JobStop(`Key Vault secret ${secretName} was not found in ${vaultUrl}.`, 'Put the git personal access token there under that name, then run the command again.');
-    return secret.value;
   }
 
   /** Scope map → token → password1 (with expiry) → Key Vault. Every step can be repeated. */

@@ -76,9 +76,9 @@ describe('/acr task', () => {
     expect(h.azure.requests.filter((r) => r.path.includes('/tasks/'))).toHaveLength(0);
     expect(await everythingSaid(h)).not.toContain(literal);
 
-    // And a reference to a secret that is not in the vault fails before anything is created.
-    const missing = await run(h, `task create --name buildwebapp --image web:v1 --context ${GIT} --git-access-token @kv:no-such-secret`);
-    expect(await finished(h, missing)).toContain('Key Vault secret no-such-secret was not found');
+    // An allowed token missing from the vault fails before anything is created.
+    const missing = await run(h, `task create --name buildwebapp --image web:v1 --context ${GIT} --git-access-token @kv:${reg.missingPatSecret}`);
+    expect(await finished(h, missing)).toContain(`Key Vault secret ${reg.missingPatSecret} was not found`);
     expect(h.azure.requests.filter((r) => r.method === 'PUT' && r.path.includes('/tasks/'))).toHaveLength(0);
   });
 
