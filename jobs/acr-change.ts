@@ -83,9 +83,13 @@ export function createAcrChangeJob(deps: AcrChangeJobDeps): JobHandler<AcrChange
       case 'task.create': {
         const task = change.task;
         const existing = await deps.acrTasks.get(target, task.name);
-        if (existing) throw new JobStop(`Task ${task.name} already exists in ${target.registry}.`, `Pick another name, or delete it first with /acr task delete --name ${task.name}.`);
-        const gitToken = task.gitTokenSecret ? await readGitToken(deps, data.environment, task.gitTokenSecret, task.repositoryUrl) : undefined;
-        const created = await deps.acrTasks.create(target, task, gitToken);
+        // A retry of this job after its PUT went through (only the answer was lost) finds its own task.
+        if (existing && existing.createdByJob !== data.jobId) throw new JobStop(`Task ${task.name} already exists in ${target.registry}.`, `Pick another name, or delete it first with /acr task delete --name ${task.name}.`);
+        let created = existing;
+        if (!created) {
+          const gitToken = task.gitTokenSecret ? await readGitToken(deps, data.environment, task.gitTokenSecret, task.repositoryUrl) : undefined;
+          created = await deps.acrTasks.create(target, task, gitToken, { jobId: data.jobId });
+        }
         ctx.log.info({ task: task.name, registry: target.registry }, 'ACR task created');
         const triggers = task.commitTrigger ? md` Every commit to ${task.branch} now starts a run (ACR registered the repository webhook).` : md``;
         return md`Task ${created.name} is ${(created.status ?? 'Enabled').toLowerCase()} in ${target.registry}.${triggers} Run it now with /acr task run --name ${task.name}.`;

@@ -1,4 +1,4 @@
-import type { DockerBuildStep, Task } from '@azure/arm-containerregistry';
+import type { DockerBuildStep, Task, TriggerProperties } from '@azure/arm-containerregistry';
 import { contextPathOf, type TaskDefinition, type TaskView } from '../core/build/task.ts';
 import type { RegistryRef } from '../core/registry-ref.ts';
 import type { AcrTasks } from '../core/registry/ports.ts';
@@ -32,14 +32,14 @@ export class AzureAcrTasks implements AcrTasks {
     }
   }
 
-  async create(ref: RegistryRef, task: TaskDefinition, gitToken: string | undefined): Promise<TaskView> {
+  async create(ref: RegistryRef, task: TaskDefinition, gitToken: string | undefined, options: { jobId: string }): Promise<TaskView> {
     try {
       const client = this.#clients.for(ref.subscriptionId);
       // A task lives in its registry's region.
       const { location } = await client.registries.get(ref.resourceGroup, ref.registry);
-      const auth = gitToken === undefined ? undefined : { tokenType: 'PAT' as const, token: gitToken };
       const created = await client.tasks.beginCreateAndWait(ref.resourceGroup, ref.registry, task.name, {
         location,
+        tags: { [JOB_TAG]: options.jobId },
         status: 'Enabled',
         platform: { os: task.platform.os, architecture: task.platform.architecture, ...(task.platform.variant && { variant: task.platform.variant }) },
         agentConfiguration: { cpu: 2 },
@@ -47,24 +47,14 @@ export class AzureAcrTasks implements AcrTasks {
         step: {
           type: 'Docker',
           contextPath: contextPathOf(task),
-          ...(auth && { contextAccessToken: gitToken }),
+          ...(gitToken !== undefined && { contextAccessToken: gitToken }),
           dockerFilePath: task.file,
           imageNames: task.images,
           isPushEnabled: true,
           noCache: false,
           arguments: task.buildArgs.map((a) => ({ name: a.name, value: a.value, isSecret: false })),
         },
-        trigger: {
-          ...(task.sourceControl && {
-            sourceTriggers: [{
-              name: 'defaultSourceTriggerName',
-              sourceRepository: { sourceControlType: task.sourceControl, repositoryUrl: task.repositoryUrl, branch: task.branch, ...(auth && { sourceControlAuthProperties: auth }) },
-              sourceTriggerEvents: ['commit'],
-              status: task.commitTrigger ? 'Enabled' : 'Disabled',
-            }],
-          }),
-          baseImageTrigger: { name: 'defaultBaseimageTriggerName', baseImageTriggerType: 'Runtime', status: task.baseImageTrigger ? 'Enabled' : 'Disabled' },
-        },
+        trigger: triggersOf(task, gitToken),
       });
       return toTaskView(created);
     } catch (err) {
@@ -84,6 +74,30 @@ export class AzureAcrTasks implements AcrTasks {
   }
 }
 
+/** The tag naming the job that created a task: a retried job recognises its own task by it. */
+const JOB_TAG = 'chatops-job';
+
+/**
+ * The triggers `az acr task create` sends (azure-cli, acr/task.py `acr_task_create`): a source
+ * trigger only when an event is enabled, with the token as a PAT of scope `repo`; a base image
+ * trigger only when enabled. A task without either gets an empty `trigger`.
+ */
+function triggersOf(task: TaskDefinition, gitToken: string | undefined): TriggerProperties {
+  return {
+    ...(task.commitTrigger && task.sourceControl && gitToken !== undefined && {
+      sourceTriggers: [{
+        name: 'defaultSourceTriggerName',
+        sourceRepository: { sourceControlType: task.sourceControl, repositoryUrl: task.repositoryUrl, branch: task.branch, sourceControlAuthProperties: { tokenType: 'PAT', token: gitToken, scope: 'repo' } },
+        sourceTriggerEvents: ['commit'],
+        status: 'Enabled',
+      }],
+    }),
+    ...(task.baseImageTrigger && {
+      baseImageTrigger: { name: 'defaultBaseimageTriggerName', baseImageTriggerType: 'Runtime', updateTriggerPayloadType: 'Default', status: 'Enabled' },
+    }),
+  };
+}
+
 function toTaskView(t: Task): TaskView {
   const step = t.step?.type === 'Docker' ? (t.step as DockerBuildStep) : undefined;
   const source = t.trigger?.sourceTriggers?.find((s) => s.sourceTriggerEvents.includes('commit'));
@@ -100,5 +114,6 @@ function toTaskView(t: Task): TaskView {
     ...(source && { commitTrigger: { enabled: source.status !== 'Disabled', repositoryUrl: source.sourceRepository.repositoryUrl, ...(source.sourceRepository.branch && { branch: source.sourceRepository.branch }) } }),
     ...(base && { baseImageTrigger: { enabled: base.status !== 'Disabled' } }),
     ...(t.timeout && { timeoutSeconds: t.timeout }),
+    ...(t.tags?.[JOB_TAG] && { createdByJob: t.tags[JOB_TAG] }),
   };
 }

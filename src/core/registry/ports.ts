@@ -47,8 +47,11 @@ export interface RegistryAdmin {
 export interface AcrTasks {
   list(ref: RegistryRef): Promise<TaskView[]>;
   get(ref: RegistryRef, name: string): Promise<TaskView | undefined>;
-  /** Creates or replaces the task in the registry's location; `gitToken` only travels to ACR. */
-  create(ref: RegistryRef, task: TaskDefinition, gitToken: string | undefined): Promise<TaskView>;
+  /**
+   * Creates or replaces the task in the registry's location, tagged with the job creating it;
+   * `gitToken` only travels to ACR.
+   */
+  create(ref: RegistryRef, task: TaskDefinition, gitToken: string | undefined, options: { jobId: string }): Promise<TaskView>;
   /** `absent` when there was no such task. */
   delete(ref: RegistryRef, name: string): Promise<'deleted' | 'absent'>;
 }
