@@ -9,6 +9,7 @@ import type { RegistryTokens, SecretVault } from '../src/core/credentials/ports.
 import type { JobContext, JobHandler } from '../src/core/job-context.ts';
 import { md, type Mrkdwn } from '../src/core/mrkdwn.ts';
 import { acrChangeCard, acrChangePlan, type AcrChangeJobData } from '../src/core/registry/acr-change.ts';
+import { scopeMapNameOf } from '../src/core/registry/scope-map-name.ts';
 import type { AcrTasks, RegistryAdmin } from '../src/core/registry/ports.ts';
 import { awaitDecision, openApproval } from './approval-gate.ts';
 import { readGitToken } from './git-token.ts';
@@ -117,7 +118,7 @@ export function createAcrChangeJob(deps: AcrChangeJobDeps): JobHandler<AcrChange
       data = await save(ctx, data, { secretName });
     }
     const actions = change.repositories.flatMap((r) => r.actions.map((a) => `repositories/${r.repository}/${a}`));
-    const scopeMapId = await deps.registryAdmin.putScopeMap(target, `${change.token}-scope-map`, actions, `Scope of token ${change.token}, created from Slack by job ${data.jobId}`);
+    const scopeMapId = await deps.registryAdmin.putScopeMap(target, scopeMapNameOf(change.token), actions, `Scope of token ${change.token}, created from Slack by job ${data.jobId}`);
     const token = await deps.registryAdmin.putToken(target, change.token, scopeMapId);
     const expiry = new Date(now().getTime() + change.expirationDays * DAY_MS);
     const generated = await deps.registryTokens.generate({ subscriptionId: target.subscriptionId, resourceGroup: target.resourceGroup, name: target.registry }, token, 'password1', expiry);
