@@ -1,3 +1,4 @@
+import type { DockerBuildSpec } from '../build/acr-builds.ts';
 import type { TaskDefinition, TaskView } from '../build/task.ts';
 import type { RegistryToken } from '../credentials/ports.ts';
 import type { RegistryRef } from '../registry-ref.ts';
@@ -52,6 +53,8 @@ export interface AcrTasks {
    * `gitToken` only travels to ACR.
    */
   create(ref: RegistryRef, task: TaskDefinition, gitToken: string | undefined, options: { jobId: string }): Promise<TaskView>;
+  /** Creates (or replaces) the one-off task that builds `spec` from a private repository with `gitToken`. */
+  createBuildTask(ref: RegistryRef, name: string, spec: DockerBuildSpec, gitToken: string, options: { jobId: string }): Promise<TaskView>;
   /** `absent` when there was no such task. */
   delete(ref: RegistryRef, name: string): Promise<'deleted' | 'absent'>;
 }

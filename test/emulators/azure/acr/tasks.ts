@@ -558,6 +558,9 @@ export function runTask(store: AcrStore, registry: EmulatedRegistry, task: Emula
     sourceLocation: overrides.contextPath ?? step.contextPath ?? '',
     ...(extra.isArchiveEnabled !== undefined && { isArchiveEnabled: extra.isArchiveEnabled }),
     ...(agentPoolName !== undefined && { agentPoolName }),
+    // The step's git credential clones the context, overridden or not (assumed: the spec says
+    // only that the token is "associated with the context for a step").
+    ...(step.contextAccessToken !== undefined && { contextAccessToken: step.contextAccessToken }),
   };
   return store.schedule(registry, request, now, origin);
 }
