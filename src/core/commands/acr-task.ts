@@ -18,7 +18,7 @@ export type AcrTaskCommand =
 export const ACR_TASK_USAGE = [
   'Usage: `/acr task create --name NAME --image REPO:TAG --context GIT_URL [--branch main] [--file Dockerfile] [--git-access-token @kv:SECRET-NAME] [--commit-trigger-enabled true|false] [--base-image-trigger-enabled true|false] [--platform linux/amd64] [--build-arg KEY=VALUE] [--timeout SECONDS]`',
   '`/acr task list`, `/acr task show --name NAME`, `/acr task run --name NAME` (followed in the thread like a build), `/acr task delete --name NAME` (asks for confirmation). All take `--env ENVIRONMENT`.',
-  'A commit trigger needs a git personal access token, given as a Key Vault reference (`@kv:SECRET-NAME` in the environment’s Key Vault), never the token itself.',
+  'A commit trigger needs a git personal access token, given as a Key Vault reference (`@kv:SECRET-NAME`: a secret the environment lists under gitAccessTokens for the repository’s host), never the token itself.',
   'Example: `/acr task create --name buildwebapp --image webimage:{{.Run.ID}} --context https://github.com/org/app.git --branch main --file Dockerfile --git-access-token @kv:github-pat`',
 ].join('\n');
 

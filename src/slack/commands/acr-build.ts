@@ -30,7 +30,7 @@ export async function acrBuild(ctx: CommandContext, parsed: AcrBuildCommand): Pr
       environment: data.environment,
       target: `${data.target.registry}: ${data.spec!.images.join(', ')}`,
       jobId,
-      details: { source: data.spec!.sourceLocation, channel: command.channel_id },
+      details: { source: data.spec!.sourceLocation, channel: command.channel_id, ...(data.privateSource && { gitTokenName: data.privateSource.tokenSecret }) },
     });
     // The card before the job: if the worker is fast, its "running" card must land after "queued".
     const opened = ctx.outbox.open(jobId, { channelId: command.channel_id, teamId: command.team_id, responseUrl: command.response_url }, card);

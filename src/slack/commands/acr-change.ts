@@ -72,7 +72,7 @@ export async function acrChange(ctx: CommandContext, parsed: AcrChangeCommand): 
     environment,
     target: env.registry,
     jobId,
-    details: { change: change.op, channel: command.channel_id },
+    details: { change: change.op, channel: command.channel_id, ...(change.op === 'task.create' && change.task.gitTokenSecret !== undefined && { gitTokenName: change.task.gitTokenSecret }) },
   });
   const next = data.approval ? (data.approval.mode === 'approval' ? ' It waits for approval on its card.' : ' Confirm it on its card.') : ' Progress appears on its card.';
   return ephemeral(`:inbox_tray: ${escapeMrkdwn(acrChangeTitle(data))} in *${escapeMrkdwn(environment)}*: queued as job \`${jobId}\`.${next}`);

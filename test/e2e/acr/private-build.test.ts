@@ -32,6 +32,7 @@ describe('/acr build from a private repository', () => {
     const job = await run(h, `build -t app:v1 ${PRIVATE}#main`);
     const card = await finished(h, job);
     expect(card).toContain('Failed');
+    await h.slack.waitFor(() => threadText(h!, job).includes('--git-access-token @kv:'), 10_000);
     const thread = threadText(h, job);
     expect(thread).toContain('failed to download context');
     expect(thread).toContain('private');
@@ -60,6 +61,8 @@ describe('/acr build from a private repository', () => {
     await h.slack.waitFor(() => h!.azure.acr.task('contosodev', `chatops-build-${job}`) === undefined, 10_000);
     expect(h.azure.requests.filter((r) => r.method === 'DELETE' && r.path === taskPath)).toHaveLength(1);
     expect(await everythingSaid(h)).not.toContain(reg.pat);
+    // Who handed which token to ACR is on the audit trail (the name, never the value).
+    expect(JSON.stringify(await h.redis.xrange('chatops:audit', '-', '+'))).toContain(`gitTokenName\\":\\"${reg.patSecret}`);
   });
 
   it('with a token that cannot read the repository, says to check the token', async () => {
@@ -69,7 +72,8 @@ describe('/acr build from a private repository', () => {
     h.azure.keyVault.setSecret('kv-dev', reg.missingPatSecret, 'ghp_revokedLongAgo0123456789abcdefghijkl');
     const again = await run(h, `build -t app:v1 ${PRIVATE} --git-access-token @kv:${reg.missingPatSecret}`);
     expect(await finished(h, again)).toContain('Failed');
-    expect(threadText(h, again)).toContain(`git token ${reg.missingPatSecret}`);
+    // The explanation comes with the log file, after the card.
+    await h.slack.waitFor(() => threadText(h!, again).includes(`git token ${reg.missingPatSecret}`), 10_000);
   });
 
   it('refuses a token the environment does not allow for the host, before anything is queued', async () => {
