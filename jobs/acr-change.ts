@@ -9,8 +9,10 @@ import type { RegistryTokens, SecretVault } from '../src/core/credentials/ports.
 import type { JobContext, JobHandler } from '../src/core/job-context.ts';
 import { md, type Mrkdwn } from '../src/core/mrkdwn.ts';
 import { acrChangeCard, acrChangePlan, type AcrChangeJobData } from '../src/core/registry/acr-change.ts';
+import { scopeMapNameOf } from '../src/core/registry/scope-map-name.ts';
 import type { AcrTasks, RegistryAdmin } from '../src/core/registry/ports.ts';
 import { awaitDecision, openApproval } from './approval-gate.ts';
+import { readGitToken } from './git-token.ts';
 import { JobStop, retryIfItMayPass } from './job-failures.ts';
 
 export interface AcrChangeJobDeps {
@@ -82,9 +84,13 @@ export function createAcrChangeJob(deps: AcrChangeJobDeps): JobHandler<AcrChange
       case 'task.create': {
         const task = change.task;
         const existing = await deps.acrTasks.get(target, task.name);
-        if (existing) throw new JobStop(`Task ${task.name} already exists in ${target.registry}.`, `Pick another name, or delete it first with /acr task delete --name ${task.name}.`);
-        const gitToken = task.gitTokenSecret ? await readGitToken(data, task.gitTokenSecret) : undefined;
-        const created = await deps.acrTasks.create(target, task, gitToken);
+        // A retry of this job after its PUT went through (only the answer was lost) finds its own task.
+        if (existing && existing.createdByJob !== data.jobId) throw new JobStop(`Task ${task.name} already exists in ${target.registry}.`, `Pick another name, or delete it first with /acr task delete --name ${task.name}.`);
+        let created = existing;
+        if (!created) {
+          const gitToken = task.gitTokenSecret ? await readGitToken(deps, data.environment, task.gitTokenSecret, task.repositoryUrl) : undefined;
+          created = await deps.acrTasks.create(target, task, gitToken, { jobId: data.jobId });
+        }
         ctx.log.info({ task: task.name, registry: target.registry }, 'ACR task created');
         const triggers = task.commitTrigger ? md` Every commit to ${task.branch} now starts a run (ACR registered the repository webhook).` : md``;
         return md`Task ${created.name} is ${(created.status ?? 'Enabled').toLowerCase()} in ${target.registry}.${triggers} Run it now with /acr task run --name ${task.name}.`;
@@ -95,14 +101,6 @@ export function createAcrChangeJob(deps: AcrChangeJobDeps): JobHandler<AcrChange
         return md`Task ${change.task} was deleted from ${target.registry}; its triggers no longer start runs.`;
       }
     }
-  }
-
-  async function readGitToken(data: AcrChangeJobData, secretName: string): Promise<string> {
-    const vaultUrl = deps.environments[data.environment]?.keyVaultUrl;
-    if (!vaultUrl) throw new JobStop(`${data.environment} has no Key Vault to read the git token ${secretName} from.`, `The platform admin sets environments.${data.environment}.keyVaultUrl in chatops.yaml.`);
-    const secret = await deps.vault.current(vaultUrl, secretName);
-    if (!secret) throw new JobStop(`Key Vault secret ${secretName} was not found in ${vaultUrl}.`, 'Put the git personal access token there under that name, then run the command again.');
-    return secret.value;
   }
 
   /** Scope map → token → password1 (with expiry) → Key Vault. Every step can be repeated. */
@@ -120,7 +118,7 @@ export function createAcrChangeJob(deps: AcrChangeJobDeps): JobHandler<AcrChange
       data = await save(ctx, data, { secretName });
     }
     const actions = change.repositories.flatMap((r) => r.actions.map((a) => `repositories/${r.repository}/${a}`));
-    const scopeMapId = await deps.registryAdmin.putScopeMap(target, `${change.token}-scope-map`, actions, `Scope of token ${change.token}, created from Slack by job ${data.jobId}`);
+    const scopeMapId = await deps.registryAdmin.putScopeMap(target, scopeMapNameOf(change.token), actions, `Scope of token ${change.token}, created from Slack by job ${data.jobId}`);
     const token = await deps.registryAdmin.putToken(target, change.token, scopeMapId);
     const expiry = new Date(now().getTime() + change.expirationDays * DAY_MS);
     const generated = await deps.registryTokens.generate({ subscriptionId: target.subscriptionId, resourceGroup: target.resourceGroup, name: target.registry }, token, 'password1', expiry);

@@ -8,8 +8,10 @@ import type { JobContext, JobHandler } from '../src/core/job-context.ts';
 import type { CancelRequests } from '../src/core/job-queue.ts';
 import { describeAzureError, isTransientAzureError, retryAfterOf } from '../src/core/azure-errors.ts';
 import { md, mention, type Mrkdwn } from '../src/core/mrkdwn.ts';
+import { JobStop } from './job-failures.ts';
+import { privateBuildTaskName, schedulePrivateBuild, type PrivateBuildDeps } from './private-build.ts';
 
-export interface BuildJobDeps {
+export interface BuildJobDeps extends PrivateBuildDeps {
   acr: AcrBuilds;
   logs: LogReader;
   reporter: JobReporter;
@@ -74,7 +76,9 @@ export function createBuildJob(deps: BuildJobDeps): JobHandler<BuildJobData> {
     }
     if (!run) {
       data = await save(ctx, data, { phase: 'scheduling', schedulingSince: now().toISOString() });
-      run = data.task ? await deps.acr.scheduleTaskRun(data.target, data.task.name) : await deps.acr.scheduleDockerBuild(data.target, data.spec!);
+      run = data.task
+        ? await deps.acr.scheduleTaskRun(data.target, data.task.name)
+        : data.privateSource ? await schedulePrivateBuild(deps, data) : await deps.acr.scheduleDockerBuild(data.target, data.spec!);
     }
     // The run id is saved before anything else: from here on a retry follows this run.
     data = await save(ctx, data, { phase: 'following', runId: run.runId, lastArmCheckAt: now().toISOString() });
@@ -88,7 +92,8 @@ export function createBuildJob(deps: BuildJobDeps): JobHandler<BuildJobData> {
   /** After a crash between `scheduleRun` and saving its id: find that run instead of starting a second one. */
   async function adoptLostRun(ctx: JobContext<BuildJobData>, data: BuildJobData): Promise<RunInfo | undefined> {
     const since = new Date(Date.parse(data.progress.schedulingSince!) - 5_000);
-    const recent = (await deps.acr.listRunsSince(data.target, since, data.task?.name)).filter((r) => !r.createTime || r.createTime >= since);
+    const taskName = data.task?.name ?? (data.privateSource && privateBuildTaskName(data.jobId));
+    const recent = (await deps.acr.listRunsSince(data.target, since, taskName)).filter((r) => !r.createTime || r.createTime >= since);
     // Runs other jobs have claimed are theirs; what is left can only be ours.
     const owners = await Promise.all(recent.map((r) => deps.claims.ownerOf(registryKey(data), r.runId)));
     const runs = recent.filter((_, i) => owners[i] === undefined || owners[i] === data.jobId);
@@ -131,7 +136,7 @@ export function createBuildJob(deps: BuildJobDeps): JobHandler<BuildJobData> {
       const { text, truncatedBytes } = await deps.logs.readAll(await logUrl(data, run.runId), maxAttachedLogBytes);
       const why = status === 'timed_out'
         ? { text: `Build timed out: ACR stopped run ${run.runId} at its time limit.`, hint: 'Raise `--timeout` (up to 28800 seconds) or make the build faster, then run it again.' }
-        : explainFailure(run, text.slice(-8000));
+        : explainFailure(run, text.slice(-8000), data.privateSource?.tokenSecret);
       await deps.reporter.post(data.jobId, {
         kind: 'file',
         filename: `build-${run.runId}.log`,
@@ -214,9 +219,11 @@ export function createBuildJob(deps: BuildJobDeps): JobHandler<BuildJobData> {
       if (retryAfterMs !== undefined) return await ctx.wakeAfter(retryAfterMs);
       const lastAttempt = ctx.attemptsMade + 1 >= ctx.maxAttempts;
       const ambiguous = err instanceof AmbiguousRunError;
-      if (!ambiguous && isTransientAzureError(err) && !lastAttempt) throw err; // BullMQ retries with backoff
-      const described = ambiguous ? err.described : describeAzureError(err, data.target);
-      if (!ambiguous && isTransientAzureError(err)) {
+      // A JobStop (a private build's token refused or missing) says what to change; retrying cannot help.
+      const stop = err instanceof JobStop;
+      if (!ambiguous && !stop && isTransientAzureError(err) && !lastAttempt) throw err; // BullMQ retries with backoff
+      const described = ambiguous ? err.described : stop ? { text: err.message, hint: err.hint } : describeAzureError(err, data.target);
+      if (!ambiguous && !stop && isTransientAzureError(err)) {
         described.hint = `I tried ${ctx.maxAttempts} times over a few minutes. Run the command again later; if it keeps failing, the platform admin should check the bot’s access to Azure.`;
       }
       ctx.log.warn({ err, transient: isTransientAzureError(err) }, 'build failed');

@@ -4,6 +4,7 @@ import { createAciActionJob, type AciActionJobDeps } from './aci-action.ts';
 import { createAcrChangeJob, type AcrChangeJobDeps } from './acr-change.ts';
 import { createAcrQueryJob, type AcrQueryJobDeps } from './acr-query.ts';
 import { createBuildJob, type BuildJobDeps } from './build.ts';
+import { withPrivateBuildCleanup } from './private-build.ts';
 import { createCancelBuildJob, type CancelBuildJobDeps } from './cancel-build.ts';
 import { createDeployJob, type DeployJobDeps } from './deploy.ts';
 import { createExpiryScanJob, type ExpiryScanJobDeps } from './expiry-scan.ts';
@@ -15,7 +16,7 @@ export type JobDeps = BuildJobDeps & CancelBuildJobDeps & DeployJobDeps & AciAct
 /** Every job kind the worker runs, by name. Adding a kind = one module here. */
 export function createJobHandlers(deps: JobDeps): { [K in JobKind]: JobHandler<never> } {
   return {
-    build: createBuildJob(deps) as JobHandler<never>,
+    build: withPrivateBuildCleanup(createBuildJob(deps), deps) as JobHandler<never>,
     'cancel-build': createCancelBuildJob(deps) as JobHandler<never>,
     deploy: createDeployJob(deps) as JobHandler<never>,
     'aci-action': createAciActionJob(deps) as JobHandler<never>,

@@ -183,6 +183,8 @@ function setupDeploys(azure: AzureEmulator): void {
     azure.keyVault.setSecret(vault, 'github-pat', 'playground-github-token');
   }
   azure.keyVault.addVault('kv-ops', ids.tenant);
+  // Cloned only with that token: `/acr build … --git-access-token @kv:github-pat` builds it, without the flag it fails.
+  azure.acr.addPrivateRepository('https://github.com/org/private-app.git', ['playground-github-token']);
 }
 
 function playgroundYaml(azure: AzureEmulator): string {
@@ -196,6 +198,7 @@ environments:
     registry: contosodev
     keyVaultUrl: ${azure.keyVault.vaultUrl('kv-dev')}
     registryCredentials: { username: 00000000-0000-4000-8000-0000000000a1, passwordSecret: acr-pull }
+    gitAccessTokens: { github-pat: [github.com] }
     channels: [${ids.devChannel}]
   prod:
     subscriptionId: ${ids.prodSubscription}
@@ -204,6 +207,7 @@ environments:
     registry: contosoprod
     keyVaultUrl: ${azure.keyVault.vaultUrl('kv-prod')}
     registryCredentials: { username: 00000000-0000-4000-8000-0000000000a2, passwordSecret: acr-pull }
+    gitAccessTokens: { github-pat: [github.com] }
     approval: { approvers: [${ids.carol}], required: 1, expiresAfter: 1h }
 access:
   admins: [${ids.admin}]

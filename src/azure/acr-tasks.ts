@@ -1,4 +1,5 @@
-import type { DockerBuildStep, Task } from '@azure/arm-containerregistry';
+import type { DockerBuildStep, Task, TriggerProperties } from '@azure/arm-containerregistry';
+import type { DockerBuildSpec } from '../core/build/acr-builds.ts';
 import { contextPathOf, type TaskDefinition, type TaskView } from '../core/build/task.ts';
 import type { RegistryRef } from '../core/registry-ref.ts';
 import type { AcrTasks } from '../core/registry/ports.ts';
@@ -32,43 +33,52 @@ export class AzureAcrTasks implements AcrTasks {
     }
   }
 
-  async create(ref: RegistryRef, task: TaskDefinition, gitToken: string | undefined): Promise<TaskView> {
+  async create(ref: RegistryRef, task: TaskDefinition, gitToken: string | undefined, options: { jobId: string }): Promise<TaskView> {
+    const build = { ...task, contextPath: contextPathOf(task), noCache: false };
+    return this.#put(ref, task.name, options.jobId, build, gitToken, triggersOf(task, gitToken));
+  }
+
+  /**
+   * The one-off task behind a build from a private repository. A run's only git credential is
+   * its task step's `contextAccessToken`, "the token (git PAT or SAS token of storage account
+   * blob) associated with the context for a step" (Azure/azure-rest-api-specs, containerregistry
+   * 2019-06-01-preview containerregistry_build.json, TaskStepProperties; `DockerBuildRequest`
+   * has none), where `az acr task create --git-access-token` puts it (azure-cli acr/task.py,
+   * create_task_step). No triggers: it runs when scheduled (`az acr task run`: TaskRunRequest).
+   */
+  async createBuildTask(ref: RegistryRef, name: string, spec: DockerBuildSpec, gitToken: string, options: { jobId: string }): Promise<TaskView> {
+    const build = { ...spec, contextPath: spec.sourceLocation };
+    return this.#put(ref, name, options.jobId, build, gitToken, {});
+  }
+
+  async #put(ref: RegistryRef, name: string, jobId: string, build: BuildStep, gitToken: string | undefined, trigger: TriggerProperties): Promise<TaskView> {
     try {
       const client = this.#clients.for(ref.subscriptionId);
       // A task lives in its registry's region.
       const { location } = await client.registries.get(ref.resourceGroup, ref.registry);
-      const auth = gitToken === undefined ? undefined : { tokenType: 'PAT' as const, token: gitToken };
-      const created = await client.tasks.beginCreateAndWait(ref.resourceGroup, ref.registry, task.name, {
+      const created = await client.tasks.beginCreateAndWait(ref.resourceGroup, ref.registry, name, {
         location,
+        tags: { [JOB_TAG]: jobId },
         status: 'Enabled',
-        platform: { os: task.platform.os, architecture: task.platform.architecture, ...(task.platform.variant && { variant: task.platform.variant }) },
+        platform: { os: build.platform.os, architecture: build.platform.architecture, ...(build.platform.variant && { variant: build.platform.variant }) },
         agentConfiguration: { cpu: 2 },
-        ...(task.timeoutSeconds && { timeout: task.timeoutSeconds }),
+        ...(build.timeoutSeconds && { timeout: build.timeoutSeconds }),
         step: {
           type: 'Docker',
-          contextPath: contextPathOf(task),
-          ...(auth && { contextAccessToken: gitToken }),
-          dockerFilePath: task.file,
-          imageNames: task.images,
+          contextPath: build.contextPath,
+          ...(gitToken !== undefined && { contextAccessToken: gitToken }),
+          dockerFilePath: build.file,
+          imageNames: build.images,
           isPushEnabled: true,
-          noCache: false,
-          arguments: task.buildArgs.map((a) => ({ name: a.name, value: a.value, isSecret: false })),
+          noCache: build.noCache,
+          ...(build.target && { target: build.target }),
+          arguments: build.buildArgs.map((a) => ({ name: a.name, value: a.value, isSecret: false })),
         },
-        trigger: {
-          ...(task.sourceControl && {
-            sourceTriggers: [{
-              name: 'defaultSourceTriggerName',
-              sourceRepository: { sourceControlType: task.sourceControl, repositoryUrl: task.repositoryUrl, branch: task.branch, ...(auth && { sourceControlAuthProperties: auth }) },
-              sourceTriggerEvents: ['commit'],
-              status: task.commitTrigger ? 'Enabled' : 'Disabled',
-            }],
-          }),
-          baseImageTrigger: { name: 'defaultBaseimageTriggerName', baseImageTriggerType: 'Runtime', status: task.baseImageTrigger ? 'Enabled' : 'Disabled' },
-        },
+        trigger,
       });
       return toTaskView(created);
     } catch (err) {
-      throw toAzureOperationError(err, `create task ${task.name} in registry ${ref.registry}`);
+      throw toAzureOperationError(err, `create task ${name} in registry ${ref.registry}`);
     }
   }
 
@@ -82,6 +92,33 @@ export class AzureAcrTasks implements AcrTasks {
       throw toAzureOperationError(err, `delete task ${name} of registry ${ref.registry}`);
     }
   }
+}
+
+/** What a task's Docker step builds, from a task definition or a build request. */
+type BuildStep = Pick<DockerBuildSpec, 'images' | 'file' | 'buildArgs' | 'platform' | 'noCache' | 'timeoutSeconds' | 'target'> & { contextPath: string };
+
+/** The tag naming the job that created a task: a retried job recognises its own task by it. */
+const JOB_TAG = 'chatops-job';
+
+/**
+ * The triggers `az acr task create` sends (azure-cli, acr/task.py `acr_task_create`): a source
+ * trigger only when an event is enabled, with the token as a PAT of scope `repo`; a base image
+ * trigger only when enabled. A task without either gets an empty `trigger`.
+ */
+function triggersOf(task: TaskDefinition, gitToken: string | undefined): TriggerProperties {
+  return {
+    ...(task.commitTrigger && task.sourceControl && gitToken !== undefined && {
+      sourceTriggers: [{
+        name: 'defaultSourceTriggerName',
+        sourceRepository: { sourceControlType: task.sourceControl, repositoryUrl: task.repositoryUrl, branch: task.branch, sourceControlAuthProperties: { tokenType: 'PAT', token: gitToken, scope: 'repo' } },
+        sourceTriggerEvents: ['commit'],
+        status: 'Enabled',
+      }],
+    }),
+    ...(task.baseImageTrigger && {
+      baseImageTrigger: { name: 'defaultBaseimageTriggerName', baseImageTriggerType: 'Runtime', updateTriggerPayloadType: 'Default', status: 'Enabled' },
+    }),
+  };
 }
 
 function toTaskView(t: Task): TaskView {
@@ -100,5 +137,6 @@ function toTaskView(t: Task): TaskView {
     ...(source && { commitTrigger: { enabled: source.status !== 'Disabled', repositoryUrl: source.sourceRepository.repositoryUrl, ...(source.sourceRepository.branch && { branch: source.sourceRepository.branch }) } }),
     ...(base && { baseImageTrigger: { enabled: base.status !== 'Disabled' } }),
     ...(t.timeout && { timeoutSeconds: t.timeout }),
+    ...(t.tags?.[JOB_TAG] && { createdByJob: t.tags[JOB_TAG] }),
   };
 }

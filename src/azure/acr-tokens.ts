@@ -49,7 +49,9 @@ export class AzureRegistryTokens implements RegistryTokens {
   }
 
   async keepOnly(registry: RegistryResourceRef, token: RegistryToken, keep: 'password1' | 'password2'): Promise<void> {
-    const kept = token.passwords.filter((p) => p.name === keep).map((p) => ({ name: p.name, ...(p.expiry && { expiry: new Date(p.expiry) }), ...(p.creationTime && { creationTime: new Date(p.creationTime) }) }));
+    // What `az acr token credential delete` sends (azure-cli, acr/token.py): the names of the
+    // slots to keep, nothing else; expiry and creation time are the service's to keep.
+    const kept = token.passwords.filter((p) => p.name === keep).map((p) => ({ name: p.name }));
     try {
       await this.#client(registry.subscriptionId).tokens.beginUpdateAndWait(registry.resourceGroup, registry.name, token.name, { credentials: { passwords: kept } });
     } catch (err) {

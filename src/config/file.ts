@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { accessSchema, validateAccessReferences } from '../core/access/access-config.ts';
 import { credentialsSchema } from './credentials-settings.ts';
 import { approvalSchema, deployPolicySchema, registryCredentialsSchema } from './deploy-settings.ts';
+import { gitAccessTokensSchema } from './git-tokens-settings.ts';
 
 const uuid = z
   .string()
@@ -23,7 +24,12 @@ export const environmentSchema = z.object({
   /** Present: deploys and deletes here wait for approval. */
   approval: approvalSchema.optional(),
   policy: deployPolicySchema.default({ publicIp: true }),
+  /** Key Vault secrets builds and tasks may hand to ACR as git tokens, and the hosts each may go to. */
+  gitAccessTokens: gitAccessTokensSchema.optional(),
 }).superRefine((env, ctx) => {
+  if (env.gitAccessTokens && Object.keys(env.gitAccessTokens).length > 0 && !env.keyVaultUrl) {
+    ctx.addIssue({ code: 'custom', path: ['keyVaultUrl'], message: 'is needed because gitAccessTokens are read from Key Vault' });
+  }
   if (env.registryCredentials && 'passwordSecret' in env.registryCredentials && !env.keyVaultUrl) {
     ctx.addIssue({ code: 'custom', path: ['keyVaultUrl'], message: 'is needed because registryCredentials.passwordSecret is read from Key Vault' });
   }

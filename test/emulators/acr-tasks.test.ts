@@ -11,6 +11,7 @@ import type { DockerBuildStep, Run, Task } from '@azure/arm-containerregistry';
 import type { ClientSecretCredential } from '@azure/identity';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AzureEmulator } from './azure/index.ts';
+import { CONTEXT_DOWNLOAD_ERROR } from './azure/acr/private-repos.ts';
 import { rejection, startEmulator, subscription } from '../integration/azure-adapters/setup.ts';
 
 const rg = 'rg-acr-tasks';
@@ -320,5 +321,28 @@ describe('ACR tasks: runs', () => {
     const runId = azure.acr.triggerCommit(registry, 'web-ci', { commitId: 'abc', branch: 'main' });
     expect(azure.acr.runs(registry)).toHaveLength(before + 1);
     expect(azure.acr.run(runId, registry)!.properties.sourceTrigger).toMatchObject({ branchName: 'main', commitId: 'abc' });
+  });
+
+  it('fails a run of a private repository while downloading its source, as ACR does, unless its task carries a token that clones it', async () => {
+    const privateRepo = 'https://github.com/contoso/private-app.git';
+    azure.acr.addPrivateRepository(privateRepo, ['ghp_canReadPrivateApp']);
+    const waitForEnd = async (runId: string) => {
+      for (let i = 0; i < 100 && !['Succeeded', 'Failed'].includes(azure.acr.run(runId, registry)?.properties.status ?? ''); i++) await new Promise((r) => setTimeout(r, 20));
+      return azure.acr.run(runId, registry)!;
+    };
+    // A quick build has no git credential field: it cannot clone a private repository.
+    const quick = await client.registries.beginScheduleRunAndWait(rg, registry, { type: 'DockerBuildRequest', imageNames: ['private:v1'], dockerFilePath: 'Dockerfile', platform: { os: 'Linux' }, sourceLocation: `${privateRepo}#main` }, poll);
+    const failed = await waitForEnd(quick.runId!);
+    expect(failed.properties).toMatchObject({ status: 'Failed', runErrorMessage: CONTEXT_DOWNLOAD_ERROR });
+    expect(azure.acr.log(quick.runId!, registry)).toMatch(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d Downloading source code\.\.\.\r\nRun ID: \w+ failed after \d+s\. Error: failed to download context\. Please check if the URL is incorrect\. If it has credentials, please check if they are expired\r\n$/);
+
+    const task = (token: string): Task => webTask({ trigger: undefined, step: { type: 'Docker', contextPath: `${privateRepo}#main`, contextAccessToken: token, dockerFilePath: 'Dockerfile', imageNames: ['private:{{.Run.ID}}'], isPushEnabled: true } satisfies DockerBuildStep });
+    await client.tasks.beginCreateAndWait(rg, registry, 'private-ok', task('ghp_canReadPrivateApp'), poll);
+    await client.tasks.beginCreateAndWait(rg, registry, 'private-bad', task('ghp_revoked'), poll);
+    const ok = await client.registries.beginScheduleRunAndWait(rg, registry, { type: 'TaskRunRequest', taskId: 'private-ok' }, poll);
+    const bad = await client.registries.beginScheduleRunAndWait(rg, registry, { type: 'TaskRunRequest', taskId: 'private-bad' }, poll);
+    expect((await waitForEnd(ok.runId!)).properties.status).toBe('Succeeded');
+    expect((await waitForEnd(bad.runId!)).properties).toMatchObject({ status: 'Failed', runErrorMessage: CONTEXT_DOWNLOAD_ERROR });
+    expect(azure.acr.log(ok.runId!, registry)).toContain('Finished downloading source code');
   });
 });

@@ -1,4 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { SecretVault } from '../../src/core/credentials/ports.ts';
+import type { AcrTasks } from '../../src/core/registry/ports.ts';
 import { createBuildJob } from '../../jobs/build.ts';
 import { AzureOperationError } from '../../src/core/azure-errors.ts';
 import { newBuildProgress, type BuildJobData } from '../../src/core/build/build-job.ts';
@@ -29,7 +31,7 @@ beforeEach(() => {
   reporter = new FakeReporter();
   cancels = new FakeCancels();
   claims = new FakeClaims();
-  run = createBuildJob({ acr, logs: acr.logReader(), reporter, cancels, claims, portal: 'https://portal.azure.com', pollIntervalMs: 1000 });
+  run = createBuildJob({ acr, logs: acr.logReader(), reporter, cancels, claims, portal: 'https://portal.azure.com', pollIntervalMs: 1000, acrTasks: {} as AcrTasks, vault: {} as SecretVault, environments: {} });
 });
 
 async function step(ctx: ReturnType<typeof fakeContext<BuildJobData>>): Promise<number | 'done'> {

@@ -11,6 +11,7 @@ describe('the shipped example config', () => {
     expect(prod.keyVaultUrl).toBe('https://contoso-prod-kv.vault.azure.net');
     expect(prod.approval).toEqual({ approvers: ['U01ALICE', 'S0LEADS'], required: 1, expiresAfter: 3_600_000 });
     expect(prod.policy.allowedRegistries).toEqual(['contosoprod.azurecr.io']);
+    expect(prod.gitAccessTokens).toEqual({ 'github-pat': ['github.com'], 'ado-pat': ['dev.azure.com'] });
     expect(config.environments.dev!.approval).toBeUndefined();
     expect(config.environments.dev!.policy.publicIp).toBe(true);
   });

@@ -31,6 +31,7 @@ export function buildCard(data: BuildJobData, state: BuildCardState): JobCard {
     );
   }
   if (task) fields.push({ label: 'Task', value: task.name, code: true });
+  if (data.privateSource) fields.push({ label: 'Git token', value: `Key Vault secret ${data.privateSource.tokenSecret}` });
   const runId = state.run?.runId ?? data.progress.runId;
   if (runId) fields.push({ label: 'Run', value: runId, code: true });
   if (state.startedAt && state.finishedAt) {
@@ -82,8 +83,26 @@ export function statusOfRun(status: string): JobStatus {
   }
 }
 
-/** The last lines of a failed log that most likely say why, for a plain-words summary. */
-export function explainFailure(run: RunInfo, logTail: string): { text: string; hint: string } {
+/**
+ * A run that could not clone its git source. ACR's own line is "failed to download context"
+ * (reported in Azure/azure-cli#25765 for a private repository); git's words are kept for
+ * agents and logs that pass them on.
+ */
+const SOURCE_NOT_FETCHED = /failed to download context|could not read username|repository not found|authentication failed|could not read from remote/i;
+
+/**
+ * The last lines of a failed log that most likely say why, for a plain-words summary.
+ * `gitTokenSecret`: the Key Vault secret the build handed to ACR as its git token, if any.
+ */
+export function explainFailure(run: RunInfo, logTail: string, gitTokenSecret?: string): { text: string; hint: string } {
+  if (SOURCE_NOT_FETCHED.test(logTail)) {
+    return {
+      text: 'Build failed: ACR could not download the source from the git repository.',
+      hint: gitTokenSecret === undefined
+        ? 'If the repository is private, ACR needs a token to clone it: run the same /acr build with --git-access-token @kv:SECRET-NAME, naming a Key Vault secret this environment lists under gitAccessTokens for the repository’s host. Otherwise check the URL and the branch after #.'
+        : `Check that the git token ${gitTokenSecret} can read this repository and has not expired (renew it in Key Vault), and check the URL and the branch after #.`,
+    };
+  }
   const lines = logTail.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
   // The log's own words beat ACR's summary ("failed during run, err: exit status 1").
   const telling =
@@ -97,8 +116,6 @@ export function explainFailure(run: RunInfo, logTail: string): { text: string; h
     hint = 'ACR could not find a file: check `-f/--file` and the `#ref:subfolder` part of the source URL.';
   } else if (/returned a non-zero code/i.test(logTail)) {
     hint = 'A step in your Dockerfile failed; the attached log shows its output just before the error.';
-  } else if (/repository not found|could not read from remote|authentication failed for/i.test(logTail)) {
-    hint = 'ACR could not fetch the git source: check the URL and branch, and that the repository is public or reachable.';
   }
   return { text: `Build failed: ${reason}`, hint };
 }

@@ -31,6 +31,11 @@ export interface BuildJobData {
   spec?: DockerBuildSpec;
   /** A run of an ACR task (`/acr task run`): the task defines what is built. */
   task?: { name: string };
+  /**
+   * A quick build from a private repository (`--git-access-token`): run through a one-off
+   * task carrying the token (see jobs/private-build.ts). Only the secret's name is kept here.
+   */
+  privateSource?: { tokenSecret: string; repositoryUrl: string };
   queuedAt: string;
   progress: BuildProgress;
 }

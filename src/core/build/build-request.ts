@@ -38,6 +38,7 @@ export function toBuildJobData(cmd: AcrBuildCommand, origin: CommandOrigin, conf
       ...(cmd.target !== undefined && { target: cmd.target }),
       sourceLocation: cmd.source.location,
     },
+    ...(cmd.gitTokenSecret !== undefined && { privateSource: { tokenSecret: cmd.gitTokenSecret, repositoryUrl: cmd.source.url } }),
     queuedAt: origin.now.toISOString(),
     progress: newBuildProgress(),
   };

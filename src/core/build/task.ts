@@ -45,4 +45,6 @@ export interface TaskView {
   commitTrigger?: { enabled: boolean; repositoryUrl?: string; branch?: string };
   baseImageTrigger?: { enabled: boolean };
   timeoutSeconds?: number;
+  /** The job that created the task (its `chatops-job` tag); absent for tasks made elsewhere. */
+  createdByJob?: string;
 }

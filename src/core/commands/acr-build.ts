@@ -9,7 +9,7 @@ import {
 } from './acr-names.ts';
 import { UsageError } from './errors.ts';
 import { parseFlags, type FlagSpec } from './flags.ts';
-import { parseGitSource, type GitSource } from './git-source.ts';
+import { parseGitSource, parseGitTokenReference, type GitSource } from './git-source.ts';
 import { DEFAULT_PLATFORM, parsePlatform, type Platform } from './platform.ts';
 import { quoted } from './quoted.ts';
 import { ACR_BUILD_USAGE } from './usage.ts';
@@ -36,6 +36,8 @@ export interface AcrBuildCommand {
   /** Environment named with `--env`; absent means the channel's or the default. */
   environment?: string;
   source: GitSource;
+  /** Key Vault secret holding a git token for a private repository (`--git-access-token @kv:NAME`). */
+  gitTokenSecret?: string;
 }
 
 /** Flags of `/acr build`, named as in `az acr build`. */
@@ -49,6 +51,7 @@ export const ACR_BUILD_FLAGS = [
   { name: 'timeout', kind: 'integer', valueName: 'SECONDS' },
   { name: 'env', kind: 'string', valueName: 'ENVIRONMENT' },
   { name: 'target', kind: 'string', valueName: 'STAGE' },
+  { name: 'git-access-token', kind: 'string', valueName: '@kv:SECRET-NAME' },
 ] as const satisfies readonly FlagSpec[];
 
 /** ACR's limits on a run's timeout (DockerBuildRequest.timeout). */
@@ -87,6 +90,7 @@ export function parseAcrBuild(tokens: string[]): AcrBuildCommand {
   if (values.timeout !== undefined) command.timeoutSeconds = checkTimeout(values.timeout, usage);
   if (values.target !== undefined) command.target = parseStageName(values.target, usage);
   if (values.env !== undefined) command.environment = parseEnvironmentName(values.env, usage);
+  if (values['git-access-token'] !== undefined) command.gitTokenSecret = parseGitTokenReference(values['git-access-token'], usage);
   return command;
 }
 

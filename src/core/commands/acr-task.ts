@@ -1,10 +1,9 @@
 import type { TaskDefinition } from '../build/task.ts';
-import { KEY_VAULT_PREFIX, SECRET_NAME } from './aci/env-vars.ts';
 import { checkTimeout, parseBuildArgs } from './acr-build.ts';
 import { optionalEnvironment, parseDockerfilePath, parseImageName } from './acr-names.ts';
 import { UsageError } from './errors.ts';
 import { parseFlags, type FlagSpec } from './flags.ts';
-import { parseGitSource } from './git-source.ts';
+import { parseGitSource, parseGitTokenReference } from './git-source.ts';
 import { DEFAULT_PLATFORM, parsePlatform } from './platform.ts';
 import { quoted } from './quoted.ts';
 
@@ -19,7 +18,7 @@ export type AcrTaskCommand =
 export const ACR_TASK_USAGE = [
   'Usage: `/acr task create --name NAME --image REPO:TAG --context GIT_URL [--branch main] [--file Dockerfile] [--git-access-token @kv:SECRET-NAME] [--commit-trigger-enabled true|false] [--base-image-trigger-enabled true|false] [--platform linux/amd64] [--build-arg KEY=VALUE] [--timeout SECONDS]`',
   '`/acr task list`, `/acr task show --name NAME`, `/acr task run --name NAME` (followed in the thread like a build), `/acr task delete --name NAME` (asks for confirmation). All take `--env ENVIRONMENT`.',
-  'A commit trigger needs a git personal access token, given as a Key Vault reference (`@kv:SECRET-NAME` in the environment’s Key Vault), never the token itself.',
+  'A commit trigger needs a git personal access token, given as a Key Vault reference (`@kv:SECRET-NAME`: a secret the environment lists under gitAccessTokens for the repository’s host), never the token itself.',
   'Example: `/acr task create --name buildwebapp --image webimage:{{.Run.ID}} --context https://github.com/org/app.git --branch main --file Dockerfile --git-access-token @kv:github-pat`',
 ].join('\n');
 
@@ -58,22 +57,6 @@ function parseSwitch(flag: string, text: string | undefined, fallback: boolean, 
   return text.toLowerCase() === 'true';
 }
 
-/**
- * `--git-access-token` takes only `@kv:SECRET-NAME`. Whatever else was typed may be a real
- * token, so it is never echoed back (nor recorded: usage errors are audited with their message).
- */
-function parseGitToken(text: string, usage: string): string {
-  if (!text.startsWith(KEY_VAULT_PREFIX)) {
-    throw new UsageError(
-      '--git-access-token must be a Key Vault reference, not the token: chat history is not a secret store. Put the token in the environment’s Key Vault (and revoke it if it was real), then write --git-access-token @kv:SECRET-NAME, e.g. @kv:github-pat.',
-      usage,
-    );
-  }
-  const name = text.slice(KEY_VAULT_PREFIX.length);
-  if (!SECRET_NAME.test(name)) throw new UsageError('Key Vault secret names are 1–127 letters, digits and -, e.g. --git-access-token @kv:github-pat.', usage);
-  return name;
-}
-
 function sourceControlOf(url: string): TaskDefinition['sourceControl'] {
   const host = new URL(url).hostname.toLowerCase();
   if (host === 'github.com') return 'Github';
@@ -97,7 +80,7 @@ export function parseAcrTaskCreate(tokens: string[]): AcrTaskCommand {
   if (!BRANCH.test(branch)) throw new UsageError(`${quoted(branch)} isn't a valid git branch name.`, usage);
   const commitTrigger = parseSwitch('commit-trigger-enabled', values['commit-trigger-enabled'], true, usage);
   const baseImageTrigger = parseSwitch('base-image-trigger-enabled', values['base-image-trigger-enabled'], true, usage);
-  const gitTokenSecret = values['git-access-token'] === undefined ? undefined : parseGitToken(values['git-access-token'], usage);
+  const gitTokenSecret = values['git-access-token'] === undefined ? undefined : parseGitTokenReference(values['git-access-token'], usage);
   const sourceControl = sourceControlOf(source.url);
   if (commitTrigger && sourceControl === undefined) {
     throw new UsageError('ACR commit triggers work with GitHub and Azure DevOps repositories only; add --commit-trigger-enabled false for this one.', usage);

@@ -1,3 +1,4 @@
+import { KEY_VAULT_PREFIX, SECRET_NAME } from './aci/env-vars.ts';
 import { UsageError } from './errors.ts';
 import { clipped, hasUnprintable, quoted } from './quoted.ts';
 
@@ -92,7 +93,7 @@ function checkCredentials(url: URL, fail: (message: string) => never): void {
   if (url.username === '' && url.password === '') return;
   const org = url.pathname.split('/')[1] ?? '';
   const devOpsOrg = url.hostname.toLowerCase() === 'dev.azure.com' && url.password === '' && url.username.toLowerCase() === org.toLowerCase();
-  if (!devOpsOrg) fail('Remove the user name or token from the git URL (never paste credentials into Slack); ACR uses its own access to the repository.');
+  if (!devOpsOrg) fail('Remove the user name or token from the git URL (never paste credentials into Slack). For a private repository, put a token in the environment’s Key Vault and pass --git-access-token @kv:SECRET-NAME.');
 }
 
 function notGitMessage(base: string): string {
@@ -103,4 +104,20 @@ function notGitMessage(base: string): string {
     return `That's a GitHub page, not a git URL; try ${clipped(`https://github.com/${owner}/${repo}.git#${branch}${folder === undefined ? '' : `:${folder}`}`)}`;
   }
   return `${quoted(base)} isn't a git URL: end it with .git (${clipped(`${base.replace(/\/+$/, '')}.git`)}) or use an Azure DevOps …/_git/… URL.`;
+}
+
+/**
+ * `--git-access-token` takes only `@kv:SECRET-NAME`. Whatever else was typed may be a real
+ * token, so it is never echoed back (nor recorded: usage errors are audited with their message).
+ */
+export function parseGitTokenReference(text: string, usage: string): string {
+  if (!text.startsWith(KEY_VAULT_PREFIX)) {
+    throw new UsageError(
+      '--git-access-token must be a Key Vault reference, not the token: chat history is not a secret store. Put the token in the environment’s Key Vault (and revoke it if it was real), then write --git-access-token @kv:SECRET-NAME, e.g. @kv:github-pat.',
+      usage,
+    );
+  }
+  const name = text.slice(KEY_VAULT_PREFIX.length);
+  if (!SECRET_NAME.test(name)) throw new UsageError('Key Vault secret names are 1–127 letters, digits and -, e.g. --git-access-token @kv:github-pat.', usage);
+  return name;
 }

@@ -7,7 +7,7 @@
 export const ACR_BUILD_USAGE = [
   'Usage: `/acr build -t REPO[:TAG] [options] GIT_URL[#REF[:FOLDER]]`',
   'Builds an image with ACR from a git repository (push your code first).',
-  'Options: `-r REGISTRY`, `-t REPO:TAG` (repeatable), `-f DOCKERFILE` (default Dockerfile), `--build-arg KEY=VALUE` (repeatable), `--platform linux/arm64` (default linux/amd64), `--target STAGE`, `--no-cache`, `--timeout SECONDS` (300–28800), `--env ENVIRONMENT`.',
+  'Options: `-r REGISTRY`, `-t REPO:TAG` (repeatable), `-f DOCKERFILE` (default Dockerfile), `--build-arg KEY=VALUE` (repeatable), `--platform linux/arm64` (default linux/amd64), `--target STAGE`, `--no-cache`, `--timeout SECONDS` (300–28800), `--git-access-token @kv:SECRET-NAME` (private repositories: a token the environment lists under gitAccessTokens), `--env ENVIRONMENT`.',
   'Examples:',
   '`/acr build -r contosoreg -t web:v1 -f Dockerfile https://github.com/org/app.git#main:src`',
   '`/acr build -t api:{{.Run.ID}} --build-arg VERSION=1.2 https://dev.azure.com/org/proj/_git/api#release`',

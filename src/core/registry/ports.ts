@@ -1,3 +1,4 @@
+import type { DockerBuildSpec } from '../build/acr-builds.ts';
 import type { TaskDefinition, TaskView } from '../build/task.ts';
 import type { RegistryToken } from '../credentials/ports.ts';
 import type { RegistryRef } from '../registry-ref.ts';
@@ -47,8 +48,13 @@ export interface RegistryAdmin {
 export interface AcrTasks {
   list(ref: RegistryRef): Promise<TaskView[]>;
   get(ref: RegistryRef, name: string): Promise<TaskView | undefined>;
-  /** Creates or replaces the task in the registry's location; `gitToken` only travels to ACR. */
-  create(ref: RegistryRef, task: TaskDefinition, gitToken: string | undefined): Promise<TaskView>;
+  /**
+   * Creates or replaces the task in the registry's location, tagged with the job creating it;
+   * `gitToken` only travels to ACR.
+   */
+  create(ref: RegistryRef, task: TaskDefinition, gitToken: string | undefined, options: { jobId: string }): Promise<TaskView>;
+  /** Creates (or replaces) the one-off task that builds `spec` from a private repository with `gitToken`. */
+  createBuildTask(ref: RegistryRef, name: string, spec: DockerBuildSpec, gitToken: string, options: { jobId: string }): Promise<TaskView>;
   /** `absent` when there was no such task. */
   delete(ref: RegistryRef, name: string): Promise<'deleted' | 'absent'>;
 }

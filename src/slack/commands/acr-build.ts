@@ -1,11 +1,13 @@
 import { buildCard } from '../../core/build/build-card.ts';
 import { toBuildJobData } from '../../core/build/build-request.ts';
 import type { AcrBuildCommand } from '../../core/commands/index.ts';
+import { resolveEnvironment } from '../../core/environments.ts';
 import { QueueUnavailableError } from '../../core/errors.ts';
 import { jobIdFromTrigger } from '../../core/job-id.ts';
 import { escapeMrkdwn } from '../../core/mrkdwn.ts';
 import { ephemeral, type EphemeralReply } from '../render/replies.ts';
 import { authorize, type CommandContext } from './context.ts';
+import { checkGitToken } from './git-token-check.ts';
 
 /** `/acr build`: authorise in the target environment, audit, queue the job and its card. */
 export async function acrBuild(ctx: CommandContext, parsed: AcrBuildCommand): Promise<EphemeralReply> {
@@ -13,6 +15,10 @@ export async function acrBuild(ctx: CommandContext, parsed: AcrBuildCommand): Pr
   const jobId = jobIdFromTrigger(command.team_id, command.trigger_id);
   const data = toBuildJobData(parsed, { jobId, userId: command.user_id, teamId: command.team_id, channelId: command.channel_id, now: ctx.now() }, ctx.config);
   await authorize(ctx, 'acr.build', data.environment, { target: data.target.registry });
+  if (parsed.gitTokenSecret !== undefined) {
+    const { env } = resolveEnvironment(ctx.config, data.environment, command.channel_id);
+    await checkGitToken(ctx, 'acr.build', data.environment, env, parsed.gitTokenSecret, parsed.source.url, data.target.registry);
+  }
   const card = buildCard(data, { status: 'queued', portal: ctx.portal });
   try {
     // The audit record and the card's record together; the job (the privileged part) is
@@ -24,7 +30,7 @@ export async function acrBuild(ctx: CommandContext, parsed: AcrBuildCommand): Pr
       environment: data.environment,
       target: `${data.target.registry}: ${data.spec!.images.join(', ')}`,
       jobId,
-      details: { source: data.spec!.sourceLocation, channel: command.channel_id },
+      details: { source: data.spec!.sourceLocation, channel: command.channel_id, ...(data.privateSource && { gitTokenName: data.privateSource.tokenSecret }) },
     });
     // The card before the job: if the worker is fast, its "running" card must land after "queued".
     const opened = ctx.outbox.open(jobId, { channelId: command.channel_id, teamId: command.team_id, responseUrl: command.response_url }, card);

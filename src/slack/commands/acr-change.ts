@@ -9,6 +9,7 @@ import { escapeMrkdwn } from '../../core/mrkdwn.ts';
 import { acrChangeCard, acrChangeTitle, destructiveChanges, type AcrChange, type AcrChangeJobData } from '../../core/registry/acr-change.ts';
 import { ephemeral, type EphemeralReply } from '../render/replies.ts';
 import { authorize, type CommandContext } from './context.ts';
+import { checkGitToken } from './git-token-check.ts';
 import { queueJob } from './queue-job.ts';
 
 /** The `/acr` commands that change the registry: each is one `acr-change` job. */
@@ -47,8 +48,8 @@ export async function acrChange(ctx: CommandContext, parsed: AcrChangeCommand): 
   if (parsed.kind === 'acr.token.create' && !ctx.credentials) {
     throw new UserFacingError(ErrorCode.Usage, 'Registry tokens need a Key Vault to keep their passwords in, and none is configured.', { hint: 'The platform admin adds a credentials: section with keyVaultUrl to chatops.yaml.' });
   }
-  if (parsed.kind === 'acr.task.create' && parsed.task.gitTokenSecret && !env.keyVaultUrl) {
-    throw new UserFacingError(ErrorCode.Usage, `${environment} has no Key Vault, so --git-access-token @kv:${parsed.task.gitTokenSecret} cannot be read.`, { hint: `The platform admin sets environments.${environment}.keyVaultUrl in chatops.yaml.` });
+  if (parsed.kind === 'acr.task.create' && parsed.task.gitTokenSecret !== undefined) {
+    await checkGitToken(ctx, parsed.kind, environment, env, parsed.task.gitTokenSecret, parsed.task.repositoryUrl, env.registry);
   }
   const change = changeOf(parsed);
   const jobId = jobIdFromTrigger(command.team_id, command.trigger_id);
@@ -71,7 +72,7 @@ export async function acrChange(ctx: CommandContext, parsed: AcrChangeCommand): 
     environment,
     target: env.registry,
     jobId,
-    details: { change: change.op, channel: command.channel_id },
+    details: { change: change.op, channel: command.channel_id, ...(change.op === 'task.create' && change.task.gitTokenSecret !== undefined && { gitTokenName: change.task.gitTokenSecret }) },
   });
   const next = data.approval ? (data.approval.mode === 'approval' ? ' It waits for approval on its card.' : ' Confirm it on its card.') : ' Progress appears on its card.';
   return ephemeral(`:inbox_tray: ${escapeMrkdwn(acrChangeTitle(data))} in *${escapeMrkdwn(environment)}*: queued as job \`${jobId}\`.${next}`);

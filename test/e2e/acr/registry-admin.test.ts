@@ -3,6 +3,7 @@
  * signed Slack requests → Bolt → BullMQ → worker → the real ARM client → the HTTPS emulator.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { scopeMapNameOf } from '../../../src/core/registry/scope-map-name.ts';
 import { ids, type Harness } from '../../helpers/harness.ts';
 import { answer, cardOf, everythingSaid, finished, reg, run, startRegistryHarness, threadText, waitForButton } from './setup.ts';
 
@@ -132,6 +133,20 @@ describe('/acr token create and list', () => {
     const again = await run(h, 'token create --name ci-pull --repository web content/read', ids.admin);
     expect(await finished(h, again)).toContain('Token ci-pull already exists');
     expect(h.azure.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/generateCredentials'))).toHaveLength(1);
+  });
+
+  it('gives a token with a long name a scope map name ARM accepts, derived from the token name', async () => {
+    h = await startRegistryHarness();
+    const name = 'ci-pull-for-the-payments-team-nightly-release-jobs'; // 50 characters
+    const other = 'ci-pull-for-the-payments-team-nightly-release-jobz';
+    for (const token of [name, other]) expect(await finished(h, await run(h, `token create --name ${token} --repository web content/read`, ids.admin))).toContain(`Token ${token} was created`);
+    const maps = [name, other].map((t) => h!.azure.acr.token('contosodev', t)!.scopeMapId.split('/').at(-1)!);
+    for (const map of maps) expect(map).toMatch(/^[a-zA-Z0-9_-]{5,50}$/);
+    expect(maps[0]).not.toBe(maps[1]);
+    expect(maps[0]).toBe(scopeMapNameOf(name));
+    expect(h.azure.acr.scopeMap('contosodev', maps[0]!)?.actions).toEqual(['repositories/web/content/read']);
+    // Short names keep az's `<token>-scope-map`.
+    expect(scopeMapNameOf('ci-pull')).toBe('ci-pull-scope-map');
   });
 
   it('lists every token across pages with password expiry, never values', async () => {

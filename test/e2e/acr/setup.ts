@@ -7,6 +7,8 @@ export const reg = {
   registryId: `/subscriptions/${ids.subscription}/resourceGroups/rg-dev/providers/Microsoft.ContainerRegistry/registries/contosodev`,
   pat: 'ghp_REALLOOKINGpat0123456789abcdefghijklmn',
   patSecret: 'github-pat',
+  /** Listed under gitAccessTokens, never put in the vault. */
+  missingPatSecret: 'missing-pat',
 } as const;
 
 function yaml(azure: AzureEmulator, devExtra: string): string {
@@ -20,6 +22,7 @@ environments:
     registry: contosodev
     channels: [${ids.devChannel}]
     keyVaultUrl: ${azure.keyVault.vaultUrl('kv-dev')}
+    gitAccessTokens: { ${reg.patSecret}: [github.com], ${reg.missingPatSecret}: [github.com] }
 ${devExtra}
 access:
   admins: [${ids.admin}]

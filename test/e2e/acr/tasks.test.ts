@@ -76,10 +76,38 @@ describe('/acr task', () => {
     expect(h.azure.requests.filter((r) => r.path.includes('/tasks/'))).toHaveLength(0);
     expect(await everythingSaid(h)).not.toContain(literal);
 
-    // And a reference to a secret that is not in the vault fails before anything is created.
-    const missing = await run(h, `task create --name buildwebapp --image web:v1 --context ${GIT} --git-access-token @kv:no-such-secret`);
-    expect(await finished(h, missing)).toContain('Key Vault secret no-such-secret was not found');
+    // An allowed token missing from the vault fails before anything is created.
+    const missing = await run(h, `task create --name buildwebapp --image web:v1 --context ${GIT} --git-access-token @kv:${reg.missingPatSecret}`);
+    expect(await finished(h, missing)).toContain(`Key Vault secret ${reg.missingPatSecret} was not found`);
     expect(h.azure.requests.filter((r) => r.method === 'PUT' && r.path.includes('/tasks/'))).toHaveLength(0);
+  });
+
+  it('sends what az acr task create sends when commit triggers are off: no source trigger, the token only as the context token', async () => {
+    h = await startRegistryHarness();
+    await finished(h, await run(h, `task create --name nightly-a --image web:{{.Run.ID}} --context ${GIT} --commit-trigger-enabled false --base-image-trigger-enabled false`));
+    await finished(h, await run(h, `task create --name nightly-b --image web:{{.Run.ID}} --context ${GIT} --commit-trigger-enabled false --git-access-token @kv:${reg.patSecret}`));
+    const body = (name: string) => h!.azure.requests.find((r) => r.method === 'PUT' && r.path === `${reg.registryId}/tasks/${name}`)!.body as { properties: { step: Record<string, unknown>; trigger: Record<string, unknown> } };
+    // azure-cli acr/task.py acr_task_create: source triggers only for enabled events, a base image trigger only when enabled.
+    expect(body('nightly-a').properties.trigger).toEqual({});
+    expect(body('nightly-a').properties.step).not.toHaveProperty('contextAccessToken');
+    expect(body('nightly-b').properties.trigger).toEqual({ baseImageTrigger: { name: 'defaultBaseimageTriggerName', baseImageTriggerType: 'Runtime', updateTriggerPayloadType: 'Default', status: 'Enabled' } });
+    expect(body('nightly-b').properties.step.contextAccessToken).toBe(reg.pat);
+    expect(h.azure.acr.task('contosodev', 'nightly-b')?.sourceTriggers).toEqual([]);
+  });
+
+  it('a task create retried after its PUT went through recognises its own task and succeeds', async () => {
+    h = await startRegistryHarness();
+    // The PUT takes effect but every answer is lost until the SDK gives up: the job is retried.
+    h.azure.failNext({ method: 'PUT', path: /\/tasks\/buildwebapp$/, status: 429, retryAfterSeconds: 0, times: 4, afterHandler: true });
+    const create = await run(h, CREATE);
+    const card = await finished(h, create);
+    expect(card).toContain('Task buildwebapp is enabled in contosodev');
+    expect(card).not.toContain('already exists');
+    expect(h.azure.acr.taskGitToken('contosodev', 'buildwebapp')).toBe(reg.pat);
+
+    // Someone else's task of the same name is still refused.
+    const again = await run(h, CREATE, ids.bob);
+    expect(await finished(h, again)).toContain('Task buildwebapp already exists in contosodev');
   });
 
   it('deletes a task only after the requester confirms, and says when there is none', async () => {

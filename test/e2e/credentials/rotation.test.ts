@@ -237,6 +237,9 @@ describe('registry tokens', () => {
     expect(h.azure.acr.checkTokenPassword('contosodev', 'ci-pull', fresh)).toBe(true);
     expect(h.azure.acr.checkTokenPassword('contosodev', 'ci-pull', 'token-password-one-in-use')).toBe(false);
     expect(outsideAzure(h)).not.toContain(fresh);
+    // Dropping password1 sends what `az acr token credential delete --password1` sends (azure-cli, acr/token.py).
+    const drops = h.azure.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith('/tokens/ci-pull'));
+    expect(drops.map((r) => r.body)).toEqual([{ properties: { credentials: { passwords: [{ name: 'password2' }] } } }]);
 
     const refused = await h.command('token rotate --name ci-pull', { command: '/acr', userId: ids.alice, channelId: ids.devChannel });
     expect((refused.json as { text: string }).text).toContain('admin');

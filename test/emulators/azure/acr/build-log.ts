@@ -36,6 +36,8 @@ export interface BuildLogInput {
   minLines: number;
   /** Replaces the generated Docker build output. */
   customLines?: string[];
+  /** `source`: the run stops while downloading its git context (private-repos.ts). */
+  failsAt?: 'source';
 }
 
 const BASE_IMAGE = { registry: 'registry.hub.docker.com', repository: 'library/node', tag: '20-alpine' };
@@ -158,6 +160,7 @@ function pushLines(input: BuildLogInput): LogLine[] {
 
 /** The lines a run writes while it runs (the closing lines come from {@link closingLines}). */
 export function planBuildLog(input: BuildLogInput): LogLine[] {
+  if (input.failsAt === 'source') return [agent('Downloading source code...')];
   if (input.outcome === 'Error') return preamble(input.loginServer, 4);
   const fixed = (lines: number) => {
     const build = input.customLines ? input.customLines.map(plain) : dockerBuild(input, lines);
@@ -178,8 +181,11 @@ export function closingLines(input: {
   sourceLocation: string;
   push: boolean;
   errorMessage: string | undefined;
+  failsAt?: 'source';
 }): LogLine[] {
   const after = goDuration(input.elapsedMs);
+  // The only other line a run that could not fetch its source writes (private-repos.ts).
+  if (input.failsAt === 'source' && input.status === 'Failed') return [plain(`Run ID: ${input.runId} failed after ${after}. Error: ${input.errorMessage}`)];
   const seconds = (input.elapsedMs / 1000).toFixed(6);
   switch (input.status) {
     case 'Succeeded': {

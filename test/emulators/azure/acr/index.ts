@@ -402,6 +402,16 @@ export class AcrEmulator {
     return triggerCommit(this.#store, registry, task, event, this.#clock()).runId;
   }
 
+  /**
+   * Declares a private git repository (`https://host/org/app.git`; any `#ref:folder` of a run
+   * matches): a run clones it only with one of `tokens` as its task's context token, else it
+   * fails while downloading its source, as ACR does (see private-repos.ts). Quick builds never
+   * carry a token.
+   */
+  addPrivateRepository(url: string, tokens: readonly string[]): void {
+    this.#store.privateRepositories.add(url, tokens);
+  }
+
   /** Queues scenarios, used one per scheduled run (any registry) before the default applies. */
   nextRunScenario(...scenarios: RunScenario[]): void {
     this.#store.scenarios.push(...scenarios);

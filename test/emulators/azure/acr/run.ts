@@ -50,6 +50,8 @@ export interface RunScenario {
   logLines?: string[];
   /** `runErrorMessage` (and the log's closing line) for Failed / Timeout / Error. */
   errorMessage?: string;
+  /** `source`: the run fails while downloading its git context (see private-repos.ts). */
+  failsAt?: 'source';
 }
 
 /** The `x-ms-meta-Complete` value ACR writes on the log blob for each final status. */
@@ -94,6 +96,8 @@ export interface DockerBuildRequest {
   sourceLocation?: string;
   isArchiveEnabled?: boolean;
   agentPoolName?: string;
+  /** Task runs only: the task step's git credential (never on a DockerBuildRequest). */
+  contextAccessToken?: string;
 }
 
 /** A run as the emulator keeps it. */
@@ -112,6 +116,7 @@ export interface EmulatedRun {
   intervalMs: number;
   outcome: RunOutcome;
   errorMessage?: string;
+  failsAt?: 'source';
   /** A cancellation or forced completion that ends the run before its natural end. */
   end?: { status: FinalStatus; at: number };
   status: RunStatus;
@@ -158,6 +163,7 @@ export function createRun(init: {
     sourceLocation: init.request.sourceLocation ?? '',
     push: init.request.isPushEnabled ?? true,
     outcome: init.scenario.outcome,
+    ...(init.scenario.failsAt && { failsAt: init.scenario.failsAt }),
     minLines: ticks,
     ...(init.scenario.logLines && { customLines: init.scenario.logLines }),
   });
@@ -174,6 +180,7 @@ export function createRun(init: {
     intervalMs,
     outcome: init.scenario.outcome,
     ...(init.scenario.errorMessage !== undefined && { errorMessage: init.scenario.errorMessage }),
+    ...(init.scenario.failsAt && { failsAt: init.scenario.failsAt }),
     status: 'Queued',
     lastUpdated: init.now,
     isArchiveEnabled: init.request.isArchiveEnabled ?? false,
@@ -231,6 +238,7 @@ function finish(run: EmulatedRun, status: FinalStatus, at: number): void {
     sourceLocation: run.request.sourceLocation ?? '',
     push: run.request.isPushEnabled ?? true,
     errorMessage: run.errorMessage,
+    ...(run.failsAt && { failsAt: run.failsAt }),
   });
   append(run, lines.map((l) => renderLine(l, at)).join(''), at);
   run.blob!.complete = COMPLETE_METADATA[status];

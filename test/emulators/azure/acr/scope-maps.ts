@@ -3,25 +3,28 @@
  * `@azure/arm-containerregistry@11` calls them (api-version 2025-11-01; any dated version is
  * accepted), relative to
  * `/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ContainerRegistry/registries/{reg}`.
- * Status codes, headers and operation URLs follow the 2025-11-01 spec examples
- * (`ScopeMapCreate.json`, `ScopeMapList.json`, `ScopeMapDelete.json`):
+ * Spec examples are in Azure/azure-rest-api-specs, specification/containerregistry/resource-manager/
+ * Microsoft.ContainerRegistry/Registry/stable/2025-11-01/examples ("spec" below).
  *
- * | endpoint | answer |
- * |---|---|
- * | `GET /scopeMaps` | 200 `{value, nextLink?}`: the system-defined maps (`_repositories_admin`, `_repositories_pull`, `_repositories_pull_metadata_read`, `_repositories_push`, `_repositories_push_metadata_write`, `type: "SystemDefined"`), then the registry's own (`type: "UserDefined"`) by name, `pageSize` per page |
- * | `GET /scopeMaps/{name}` | 200 ScopeMap, or ARM's 404 `ResourceNotFound` |
- * | `PUT /scopeMaps/{name}` `{properties: {description?, actions}}` | 201 (new) / 200 (existing) ScopeMap + `Azure-AsyncOperation` (`…/scopeMaps/{name}/operationStatuses/scopemaps-{id}`) + `Retry-After` |
- * | `PATCH /scopeMaps/{name}` `{properties: {description?, actions?}}` | 201 ScopeMap + `Azure-AsyncOperation` + `Retry-After` (the SDK then GETs it) |
- * | `DELETE /scopeMaps/{name}` | 202 + `Location` + `Retry-After` (the location answers 200); 204 when there is no such map |
+ * | endpoint | answer | source |
+ * |---|---|---|
+ * | `GET /scopeMaps` | 200 `{value, nextLink?}`: the system-defined maps (`type: "SystemDefined"`), then the registry's own (`type: "UserDefined"`) by name, `pageSize` per page | spec ScopeMapList.json; the five system maps and their actions: learn.microsoft.com "Repository-scoped permissions" (built-in scope maps); order assumed |
+ * | `GET /scopeMaps/{name}` | 200 ScopeMap, or ARM's 404 `ResourceNotFound` | spec ScopeMapGet.json; 404: ARM's common envelope (assumed code) |
+ * | `PUT /scopeMaps/{name}` `{properties: {description?, actions}}` | 201 (new) / 200 (existing) ScopeMap + `Azure-AsyncOperation` (`…/scopeMaps/{name}/operationStatuses/scopemaps-{id}`) + `Retry-After` | spec ScopeMapCreate.json; `Retry-After` assumed |
+ * | `PATCH /scopeMaps/{name}` `{properties: {description?, actions?}}` | 201 ScopeMap + `Azure-AsyncOperation` + `Retry-After` (the SDK then GETs it) | spec ScopeMapUpdate.json |
+ * | `DELETE /scopeMaps/{name}` | 202 + `Location` + `Retry-After` (the location answers 200); 204 when there is no such map | spec ScopeMapDelete.json |
  *
- * Operations take `operationMs` (default 0: done at the first poll). A PUT / PATCH / DELETE of a
- * system-defined map, actions that are not ACR actions, no actions, a description over 256
- * characters or a name that is not 5-50 letters, digits, `-` and `_` get 400 `InvalidParameter`
- * (the emulator's wording). ACR's actions are `repositories/<repository>/<content/read |
- * content/write | content/delete | metadata/read | metadata/write>` (the repository may end in
- * a `*` wildcard) and, for connected registries, `gateway/<name>/<config/read | config/write |
- * message/read | message/write>`. (The spec example's `repositories/myrepository/contentWrite`
- * is not one of them.) Tokens may only name a scope map that exists (tokens.ts).
+ * Operations take `operationMs` (default 0: done at the first poll; assumed). 400
+ * `InvalidParameter` (the emulator's wording, assumed) for: a name that is not 5-50 letters,
+ * digits, `-` and `_` (spec parameter `scopeMapName`: pattern `^[a-zA-Z0-9-_]*$`, min 5, max 50);
+ * a PUT / PATCH / DELETE of a system-defined map (assumed); no actions (spec: `actions` required);
+ * actions that are not ACR actions or a description over 256 characters (assumed limits).
+ * ACR's actions are `repositories/<repository>/<content/read | content/write | content/delete |
+ * metadata/read | metadata/write>` (the repository may end in a `*` wildcard) and, for connected
+ * registries, `gateway/<name>/<config/read | config/write | message/read | message/write>`
+ * (learn.microsoft.com "Repository-scoped permissions", and "Connected registry" access; the spec
+ * example's `repositories/myrepository/contentWrite` is not one of them). Tokens may only name a
+ * scope map that exists (tokens.ts, assumed).
  */
 import { badRequest, resourceNotFound } from '../arm-errors.ts';
 import { empty, json } from '../http.ts';

@@ -13,6 +13,7 @@ import type { EmulatedRegistry, RegistryOptions } from './registry.ts';
 import { advance, createRun } from './run.ts';
 import type { DockerBuildRequest, EmulatedRun, RunOrigin, RunScenario } from './run.ts';
 import { TaskStore } from './tasks.ts';
+import { PrivateRepositories } from './private-repos.ts';
 
 /** Run timing defaults (milliseconds). */
 export interface AcrTiming {
@@ -64,6 +65,8 @@ export class AcrStore {
   readonly replications = new ReplicationStore();
   /** ACR Tasks (see tasks.ts). */
   readonly tasks = new TaskStore();
+  /** Git repositories a run can only clone with a task's token (see private-repos.ts). */
+  readonly privateRepositories = new PrivateRepositories();
   /** Pending 202 cancellations: operation id → run. */
   readonly cancelOperations = new Map<string, EmulatedRun>();
   readonly scenarios: RunScenario[] = [];
@@ -120,8 +123,9 @@ export class AcrStore {
     registry.runCount += 1;
     const runId = `${registry.runIdPrefix}${registry.runCount}`;
     const names = request.imageNames ?? [];
-    const queued = this.scenarios.shift();
-    const scenario = queued ?? (names.some((n) => /fail/i.test(n)) ? { ...this.defaultScenario, outcome: 'Failed' as const } : this.defaultScenario);
+    const refused = this.privateRepositories.refusal(request);
+    const queued = refused ? undefined : this.scenarios.shift();
+    const scenario = refused ?? queued ?? (names.some((n) => /fail/i.test(n)) ? { ...this.defaultScenario, outcome: 'Failed' as const } : this.defaultScenario);
     const run = createRun({
       runId,
       seq: ++this.#seq,

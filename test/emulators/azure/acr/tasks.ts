@@ -2,37 +2,46 @@
  * ACR Tasks of a registry, as `@azure/arm-containerregistry@11` calls them (api-version
  * 2019-06-01-preview; 2025-03-01-preview, the tasks package's, is accepted too), relative to
  * `/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ContainerRegistry/registries/{reg}`.
- * Status codes follow the 2019-06-01-preview REST spec and the SDK's recorded sessions (the
- * service answers PUT, PATCH and DELETE synchronously even though the spec marks them LROs, so
- * the SDK's `begin*AndWait` pollers end on the first answer):
+ * Spec examples are in Azure/azure-rest-api-specs, specification/containerregistry/resource-manager/
+ * Microsoft.ContainerRegistry/preview/2019-06-01-preview/examples ("spec" below).
  *
- * | endpoint | answer |
- * |---|---|
- * | `GET /tasks` | 200 `{value, nextLink?}`, by name, `pageSize` per page; no secrets |
- * | `GET /tasks/{name}` | 200 Task, or ARM's 404 `ResourceNotFound`; no secrets |
- * | `PUT /tasks/{name}` | 200 Task, `provisioningState: Succeeded` (new or replaced), no polling headers; 400 for what ACR refuses |
- * | `PATCH /tasks/{name}` | 200 Task (TaskUpdateParameters merged in: triggers by name, a trigger's token kept unless given) |
- * | `DELETE /tasks/{name}` | 200 (empty); 204 when there is no such task |
- * | `POST /tasks/{name}/listDetails` | 200 Task **with** secrets (git tokens, secret arguments, context token, base-image endpoint, custom registry credentials) |
- * | `POST /scheduleRun` `{"type":"TaskRunRequest","taskId"}` | 200 Run, Queued, `task` = the task's name, `runType: QuickRun` (see routes.ts) |
+ * | endpoint | answer | source |
+ * |---|---|---|
+ * | `GET /tasks` | 200 `{value, nextLink?}`, by name, `pageSize` per page; no secrets | spec TasksList.json; order and page size assumed |
+ * | `GET /tasks/{name}` | 200 Task, or ARM's 404 `ResourceNotFound`; no secrets | spec TasksGet.json; 404 envelope: ARM's common error (assumed code) |
+ * | `PUT /tasks/{name}` | 200 Task, `provisioningState: Succeeded` (new or replaced), no polling headers | synchronous 200 in Azure/azure-sdk-assets recording_tasks_create_test.json (the spec also allows 201 `Creating`) |
+ * | `PATCH /tasks/{name}` | 200 Task (TaskUpdateParameters merged: triggers by name, a trigger's token kept unless given) | spec TasksUpdate.json; merge by name as azure-cli acr/task.py `acr_task_update` relies on (assumed server side) |
+ * | `DELETE /tasks/{name}` | 200 (empty); 204 when there is no such task | spec TasksDelete.json |
+ * | `POST /tasks/{name}/listDetails` | 200 Task **with** secrets | spec TasksGetDetails.json |
+ * | `POST /scheduleRun` `{"type":"TaskRunRequest","taskId"}` | 200 Run, Queued, `task` = the task's name, `runType: QuickRun` | spec RegistriesScheduleRun_Task.json (200); `runType` from the spec's RunType enum, which value: assumed |
  *
- * Validation (400, ARM envelope): name 5-50 letters, digits, `-`, `_`; `location` required
- * (`LocationRequired`); `properties.platform.os` (Linux/Windows) and `properties.step` required;
- * step `Docker` needs `dockerFilePath` and, when pushing, `imageNames`; `FileTask` needs
- * `taskFilePath`; `EncodedTask` needs base64 `encodedTaskContent`; `timeout` 300-28800.
- * A source trigger needs `name`, `sourceRepository.{sourceControlType: Github|VisualStudioTeamService,
- * repositoryUrl}` and `sourceTriggerEvents` (commit / pullrequest); an **enabled** source trigger
- * without `sourceControlAuthProperties.token` is refused with `InvalidParameter`, since ACR needs
- * the token to register the repository webhook.
+ * Validation (400, ARM envelope; wording and codes are the emulator's, assumed): name 5-50 letters,
+ * digits, `-`, `_` (the SDK's `taskName` mapper: pattern and length); `location` required
+ * (`LocationRequired`, assumed); `properties.platform.os` (Linux/Windows) and `properties.step`
+ * required (spec `Task` required properties); step `Docker` needs `dockerFilePath` (spec
+ * DockerBuildStep required) and, when pushing, `imageNames` (assumed); `FileTask` needs
+ * `taskFilePath`, `EncodedTask` base64 `encodedTaskContent` (spec required properties); `timeout`
+ * 300-28800 (the SDK's mapper constraints). A source trigger needs `name`, `sourceRepository.
+ * {sourceControlType: Github|VisualStudioTeamService, repositoryUrl}` and `sourceTriggerEvents`
+ * (spec SourceTrigger / SourceProperties required); an **enabled** source trigger without
+ * `sourceControlAuthProperties.token` is refused with `InvalidParameter` since ACR needs the token
+ * to register the webhook (azure-cli refuses it client-side, acr/task.py; the service's own
+ * answer is assumed: a token without rights gets 409 `ProviderCall` "Failed to create webhook",
+ * Azure/azure-cli#23643, not modelled).
  *
- * What a plain GET / list / PUT / PATCH answer leaves out, as in the spec's examples: the whole
- * `sourceControlAuthProperties` of each source trigger, secret arguments and values
- * (`isSecret: true`), `step.contextAccessToken`, `baseImageTrigger.updateTriggerEndpoint`, and the
- * custom registries' credentials (`null`). `listDetails` shows them all.
+ * What a plain GET / list / PUT / PATCH answer leaves out (spec TasksCreate.json / TasksGet.json
+ * responses against TasksGetDetails.json): `sourceControlAuthProperties` of each source trigger,
+ * secret arguments (`isSecret: true`), `step.contextAccessToken`, `baseImageTrigger.
+ * updateTriggerEndpoint` (`null` in the examples), and the custom registries' credentials
+ * (`null`). `listDetails` shows them all.
  *
- * Defaults filled in: `status: Enabled` (task and triggers), `timeout: 3600`,
- * `agentConfiguration.cpu: 2`, `isPushEnabled: true`, `noCache: false`, `isSystemTask: false`.
- * Runs a commit would trigger come from `AcrEmulator.triggerCommit` (see `runTask`).
+ * Defaults filled in: `status: Enabled` (spec responses), `timeout: 3600` (filled by the service in
+ * recording_tasks_create_test.json; azure-cli's DEFAULT_TIMEOUT_IN_SEC too), `agentConfiguration.cpu: 2` (azure-cli
+ * DEFAULT_CPU; the service default assumed), `isPushEnabled: true`, `noCache: false`,
+ * `isSystemTask: false` (spec property defaults). A task run's git context is cloned with the
+ * step's `contextAccessToken` (private-repos.ts). Runs a commit would trigger come from
+ * `AcrEmulator.triggerCommit` (see `runTask`; `AutoBuild`/`AutoRun` from the spec's RunType enum,
+ * `sourceTrigger` shape from the spec's SourceTriggerDescriptor).
  */
 import { badRequest, resourceNotFound } from '../arm-errors.ts';
 import { empty, json } from '../http.ts';
@@ -558,6 +567,9 @@ export function runTask(store: AcrStore, registry: EmulatedRegistry, task: Emula
     sourceLocation: overrides.contextPath ?? step.contextPath ?? '',
     ...(extra.isArchiveEnabled !== undefined && { isArchiveEnabled: extra.isArchiveEnabled }),
     ...(agentPoolName !== undefined && { agentPoolName }),
+    // The step's git credential clones the context, overridden or not (assumed: the spec says
+    // only that the token is "associated with the context for a step").
+    ...(step.contextAccessToken !== undefined && { contextAccessToken: step.contextAccessToken }),
   };
   return store.schedule(registry, request, now, origin);
 }

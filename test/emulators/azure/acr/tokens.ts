@@ -2,24 +2,29 @@
  * Repository-scoped tokens of a registry, as `@azure/arm-containerregistry@11` calls them
  * (api-version 2025-11-01; any dated version is accepted), relative to
  * `/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ContainerRegistry/registries/{reg}`.
- * Status codes, headers and operation URLs follow the 2025-11-01 REST spec and its examples:
+ * Spec examples are in Azure/azure-rest-api-specs, specification/containerregistry/resource-manager/
+ * Microsoft.ContainerRegistry/Registry/stable/2025-11-01/examples ("spec" below).
  *
- * | endpoint | answer |
- * |---|---|
- * | `GET /tokens` | 200 `{value, nextLink?}`, by name, `pageSize` per page; password slots' names, creation times and expiries, never values |
- * | `GET /tokens/{name}` | 200 Token, or ARM's 404 `ResourceNotFound` |
- * | `PUT /tokens/{name}` | 201 (new) / 200 (existing) Token, `Creating`/`Updating`, + `Azure-AsyncOperation` + `Retry-After`; a new token has no passwords; 400 `InvalidParameter` when `scopeMapId` names no scope map of the registry (see scope-maps.ts) |
- * | `PATCH /tokens/{name}` | 201 Token, `Updating`, + `Azure-AsyncOperation` + `Retry-After` (final-state-via azure-async-operation: the SDK then GETs the token); `credentials.passwords` lists the slots to keep |
- * | `DELETE /tokens/{name}` | 202 + `Location` + `Retry-After` (the location answers 202, then 200); 204 when there is no such token |
- * | `GET /tokens/{name}/operationStatuses/tokens-{id}` | 200 `{id, name, status: InProgress|Succeeded, startTime, endTime?}` (PUT/PATCH), or the DELETE location |
- * | `POST /generateCredentials` | 202 + `Location` + `Retry-After` (final-state-via location) |
- * | `GET /operationStatuses/registries-{id}` | 202 while running, then 200 `{username, passwords: [{name, value, creationTime, expiry?}]}`; also the status of a registry `PATCH` (registry.ts) |
+ * | endpoint | answer | source |
+ * |---|---|---|
+ * | `GET /tokens` | 200 `{value, nextLink?}`, by name, `pageSize` per page; slots' names, creation times and expiries, never values | spec TokenList.json; order and page size assumed |
+ * | `GET /tokens/{name}` | 200 Token, or ARM's 404 `ResourceNotFound` | spec TokenGet.json; 404: ARM's common envelope (assumed code) |
+ * | `PUT /tokens/{name}` | 201 (new) / 200 (existing) Token, `Creating`/`Updating`, + `Azure-AsyncOperation` + `Retry-After`; a new token has no passwords | spec TokenCreate.json (201 + Azure-AsyncOperation); `Retry-After` and the states while busy assumed |
+ * | | 400 `InvalidParameter` when `scopeMapId` names no scope map of the registry | assumed |
+ * | `PATCH /tokens/{name}` | 201 Token, `Updating`, + `Azure-AsyncOperation` + `Retry-After`; `credentials.passwords` lists the slots to keep | spec TokenUpdate.json (200, or 201 + Azure-AsyncOperation); slots to keep by name: azure-cli acr/token.py `acr_token_credential_delete` |
+ * | `DELETE /tokens/{name}` | 202 + `Location` + `Retry-After` (the location answers 202, then 200); 204 when there is no such token | spec TokenDelete.json (200 / 202 + Location / 204) |
+ * | `GET /tokens/{name}/operationStatuses/tokens-{id}` | 200 `{id, name, status: InProgress|Succeeded, startTime, endTime?}` (PUT/PATCH), or the DELETE location | URL shape from spec TokenCreate.json / TokenDelete.json headers; body: ARM's async-operation contract (assumed fields) |
+ * | `POST /generateCredentials` | 202 + `Location` + `Retry-After` | spec RegistryGenerateCredentials.json |
+ * | `GET /operationStatuses/registries-{id}` | 202 while running, then 200 `{username, passwords: [{name, value, creationTime, expiry?}]}`; also the status of a registry `PATCH` (registry.ts) | result shape: spec RegistryGenerateCredentials.json 200; polling states assumed |
  *
- * Changes take effect when accepted (the operation only reports them): regenerating a slot
- * replaces its value at once, so the old one stops working; the other slot is untouched.
- * `generateCredentials` without `name` regenerates both slots. Without `expiry` a password
- * never expires (no `expiry` field). Only `generateCredentials` creates password values; a PUT
- * or PATCH can only drop slots. Certificates are not modelled (always `[]`). Operations: see operations.ts.
+ * Changes take effect when accepted (the operation only reports them; assumed): regenerating a
+ * slot replaces its value at once, so the old one stops working; the other slot is untouched
+ * (assumed).
+ * `generateCredentials` without `name` regenerates both slots (azure-cli acr/token.py only sends a
+ * name when one slot is asked for). Without `expiry` a password never expires (spec: `expiry` is
+ * optional). Only `generateCredentials` creates password values; a PUT or PATCH can only drop
+ * slots (spec: `TokenPassword.value` is read-only). Certificates are not modelled (always `[]`).
+ * Operations: see operations.ts.
  */
 import { randomBytes } from 'node:crypto';
 import { badRequest, resourceNotFound } from '../arm-errors.ts';
