@@ -1,5 +1,6 @@
 import type { AcrBuilds, LogReader } from '../src/core/build/acr-builds.ts';
 import { acrQueryCard, type AcrQueryJobData } from '../src/core/build/acr-query.ts';
+import { verdictOfRun } from '../src/core/build/run-status.ts';
 import { describeAzureError } from '../src/core/azure-errors.ts';
 import type { JobReporter } from '../src/core/card.ts';
 import type { RegistryTokens } from '../src/core/credentials/ports.ts';
@@ -71,7 +72,7 @@ export function createAcrQueryJob(deps: AcrQueryJobDeps): JobHandler<AcrQueryJob
       }
       case 'cancel': {
         const run = await deps.acr.getRun(target, data.runId!);
-        if (['Succeeded', 'Failed', 'Canceled', 'Error', 'Timeout'].includes(run.status)) return md`Run ${data.runId} has already finished (${run.status}); nothing to cancel.`;
+        if (verdictOfRun(run.status)) return md`Run ${data.runId} has already finished (${run.status}); nothing to cancel.`;
         await deps.acr.cancelRun(target, data.runId!);
         return md`Run ${data.runId} was canceled.`;
       }

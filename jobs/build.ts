@@ -1,6 +1,6 @@
-import type { AcrBuilds, LogReader, RunClaims, RunInfo } from '../src/core/build/acr-builds.ts';
-import { finishedRunStatuses } from '../src/core/build/acr-builds.ts';
-import { buildCard, explainFailure, statusOfRun } from '../src/core/build/build-card.ts';
+import type { AcrBuilds, LogReader, RunClaims, RunImage, RunInfo } from '../src/core/build/acr-builds.ts';
+import { buildCard, explainFailure } from '../src/core/build/build-card.ts';
+import { verdictOfLog, verdictOfRun, type RunVerdict } from '../src/core/build/run-status.ts';
 import { parseRunSummary } from '../src/core/build/run-summary.ts';
 import type { BuildJobData, BuildProgress } from '../src/core/build/build-job.ts';
 import type { JobReporter, JobStatus } from '../src/core/card.ts';
@@ -51,7 +51,7 @@ export function createBuildJob(deps: BuildJobDeps): JobHandler<BuildJobData> {
     return url;
   }
 
-  function card(data: BuildJobData, status: JobStatus, extra: { detail?: Mrkdwn; run?: RunInfo; startedAt?: string; finishedAt?: string } = {}) {
+  function card(data: BuildJobData, status: JobStatus, extra: { detail?: Mrkdwn; images?: RunImage[]; startedAt?: string; finishedAt?: string } = {}) {
     return deps.reporter.updateCard(buildCard(data, { status, portal: deps.portal, ...extra }));
   }
 
@@ -80,7 +80,7 @@ export function createBuildJob(deps: BuildJobDeps): JobHandler<BuildJobData> {
     data = await save(ctx, data, { phase: 'following', runId: run.runId, lastArmCheckAt: now().toISOString() });
     await deps.claims.claim(registryKey(data), run.runId, data.jobId);
     ctx.log.info({ runId: run.runId, registry: data.target.registry }, 'ACR run scheduled');
-    await card(data, 'running', { run, detail: md`ACR run ${run.runId} started in ${data.target.registry}.` });
+    await card(data, 'running', { detail: md`ACR run ${run.runId} started in ${data.target.registry}.` });
     if (await deps.cancels.requestedBy(data.jobId)) await deps.acr.cancelRun(data.target, run.runId);
     return data;
   }
@@ -105,44 +105,51 @@ export function createBuildJob(deps: BuildJobDeps): JobHandler<BuildJobData> {
   /**
    * The finished run as its log tells it: the blob's `Complete` metadata is the verdict and a
    * successful log ends with the pushed images and their digests (what `az acr build` shows).
-   * ARM is asked only when the log lacks that summary.
+   * ARM is asked only when the log lacks that summary, or ends with a value ACR does not
+   * document (no verdict: `undefined` if ARM does not call the run over either).
    */
-  async function runFromLog(data: BuildJobData, runId: string, complete: string): Promise<RunInfo> {
-    const status = statusOfRun(complete);
-    if (status !== 'succeeded') return { runId, status: complete, outputImages: [] };
+  async function outcomeFromLog(data: BuildJobData, runId: string, complete: string): Promise<{ verdict: RunVerdict; run?: RunInfo } | undefined> {
+    const verdict = verdictOfLog(complete);
+    if (verdict === undefined) {
+      const run = await deps.acr.getRun(data.target, runId);
+      const armVerdict = verdictOfRun(run.status);
+      return armVerdict && { verdict: armVerdict, run };
+    }
+    if (verdict !== 'succeeded') return { verdict };
     const { text } = await deps.logs.readAll(await logUrl(data, runId), 16 * 1024);
     const summary = parseRunSummary(text);
-    if (summary.images.length === 0) return deps.acr.getRun(data.target, runId);
-    return { runId, status: 'Succeeded', outputImages: summary.images };
+    if (summary.images.length === 0) return { verdict, run: await deps.acr.getRun(data.target, runId) };
+    return { verdict, run: { runId, status: 'Succeeded', outputImages: summary.images } };
   }
 
-  async function finish(ctx: JobContext<BuildJobData>, data: BuildJobData, run: RunInfo): Promise<void> {
-    const status = statusOfRun(run.status);
-    const finishedAt = (run.finishTime ?? now()).toISOString();
-    const startedAt = (run.startTime ?? (data.progress.runningSince ? new Date(data.progress.runningSince) : run.createTime))?.toISOString();
-    const canceledBy = status === 'canceled' ? await deps.cancels.requestedBy(data.jobId) : undefined;
-    const detailByStatus: Record<string, Mrkdwn> = {
-      succeeded: md`ACR run ${run.runId} succeeded.`,
-      failed: md`ACR run ${run.runId} failed.`,
-      canceled: canceledBy ? md`ACR run ${run.runId} was canceled by ${mention(canceledBy)}.` : md`ACR run ${run.runId} was canceled.`,
-      timed_out: md`ACR run ${run.runId} timed out.`,
+  /** Ends the job with the run's verdict; `run` is what ARM (or the log) told about it, when known. */
+  async function finish(ctx: JobContext<BuildJobData>, data: BuildJobData, verdict: RunVerdict, run?: RunInfo): Promise<void> {
+    const runId = data.progress.runId!;
+    const finishedAt = (run?.finishTime ?? now()).toISOString();
+    const startedAt = (run?.startTime ?? (data.progress.runningSince ? new Date(data.progress.runningSince) : run?.createTime))?.toISOString();
+    const canceledBy = verdict === 'canceled' ? await deps.cancels.requestedBy(data.jobId) : undefined;
+    const detailByVerdict: Record<RunVerdict, Mrkdwn> = {
+      succeeded: md`ACR run ${runId} succeeded.`,
+      failed: md`ACR run ${runId} failed.`,
+      canceled: canceledBy ? md`ACR run ${runId} was canceled by ${mention(canceledBy)}.` : md`ACR run ${runId} was canceled.`,
+      timed_out: md`ACR run ${runId} timed out.`,
     };
-    if (status === 'failed' || status === 'timed_out') {
-      const { text, truncatedBytes } = await deps.logs.readAll(await logUrl(data, run.runId), maxAttachedLogBytes);
-      const why = status === 'timed_out'
-        ? { text: `Build timed out: ACR stopped run ${run.runId} at its time limit.`, hint: 'Raise `--timeout` (up to 28800 seconds) or make the build faster, then run it again.' }
-        : explainFailure(run, text.slice(-8000));
+    if (verdict === 'failed' || verdict === 'timed_out') {
+      const { text, truncatedBytes } = await deps.logs.readAll(await logUrl(data, runId), maxAttachedLogBytes);
+      const why = verdict === 'timed_out'
+        ? { text: `Build timed out: ACR stopped run ${runId} at its time limit.`, hint: 'Raise `--timeout` (up to 28800 seconds) or make the build faster, then run it again.' }
+        : explainFailure(text.slice(-8000), run);
       await deps.reporter.post(data.jobId, {
         kind: 'file',
-        filename: `build-${run.runId}.log`,
-        title: `Log of ACR run ${run.runId}${truncatedBytes ? ' (first part cut)' : ''}`,
+        filename: `build-${runId}.log`,
+        title: `Log of ACR run ${runId}${truncatedBytes ? ' (first part cut)' : ''}`,
         content: text || '(the run wrote no log)',
         comment: `${why.text}\n${why.hint}`,
       });
     }
-    await card(data, status, { run, detail: detailByStatus[status] ?? md`ACR run ${run.runId}: ${run.status}.`, finishedAt, ...(startedAt && { startedAt }) });
+    await card(data, verdict, { images: run?.outputImages ?? [], detail: detailByVerdict[verdict], finishedAt, ...(startedAt && { startedAt }) });
     await save(ctx, data, { phase: 'done' });
-    ctx.log.info({ runId: run.runId, status }, 'build finished');
+    ctx.log.info({ runId, verdict }, 'build finished');
   }
 
   async function follow(ctx: JobContext<BuildJobData>, data: BuildJobData): Promise<void> {
@@ -178,7 +185,10 @@ export function createBuildJob(deps: BuildJobDeps): JobHandler<BuildJobData> {
     }
     if (chunk.complete) {
       data = await save(ctx, data, progress);
-      return finish(ctx, data, await runFromLog(data, runId, chunk.complete));
+      const outcome = await outcomeFromLog(data, runId, chunk.complete);
+      if (outcome) return finish(ctx, data, outcome.verdict, outcome.run);
+      // A finished log ARM does not call over yet: look again later rather than guess.
+      return ctx.wakeAfter(deps.pollIntervalMs * 2);
     }
     // The log says nothing: ask ARM now and then whether the run is stuck or ended without one.
     const quietSince = Date.parse(p.lastLogAt ?? p.lastArmCheckAt ?? data.queuedAt);
@@ -186,9 +196,10 @@ export function createBuildJob(deps: BuildJobDeps): JobHandler<BuildJobData> {
     if (chunk.text.length === 0 && at.getTime() - quietSince >= armCheckEveryMs && at.getTime() - lastCheck >= armCheckEveryMs) {
       progress.lastArmCheckAt = at.toISOString();
       const run = await deps.acr.getRun(data.target, runId);
-      if (finishedRunStatuses.has(run.status)) {
+      const verdict = verdictOfRun(run.status);
+      if (verdict) {
         data = await save(ctx, data, progress);
-        return finish(ctx, data, run);
+        return finish(ctx, data, verdict, run);
       }
     }
     await save(ctx, data, progress);

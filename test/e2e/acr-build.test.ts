@@ -67,6 +67,16 @@ describe('/acr build end to end', () => {
     expect(file.initialComment ?? '').toMatch(/Dockerfile failed|step/i);
   });
 
+  it('asks ARM, once, when the log ends with a Complete value ACR does not document', async () => {
+    h = await startHarness();
+    h.azure.acr.nextRunScenario({ outcome: 'Succeeded', completeMetadata: 'partiallysuccessful' });
+    const jobId = await queueBuild(h, `-t web:v8 ${source}`);
+    await waitForCard(h, jobId, 'Succeeded');
+    expect(cardText(h, jobId)).toMatch(/web:v8@sha256:[0-9a-f]{64}/);
+    expect(h.slack.files).toHaveLength(0); // not a failure: no log attached
+    expect(h.azure.count('GET', /\/runs\/ca\d+$/)).toBe(1);
+  });
+
   it('cancels the run when the requester presses Cancel, and refuses anyone else', async () => {
     h = await startHarness({ azure: { queuedMs: 200, buildDurationMs: 20_000, logLineIntervalMs: 200 } });
     const jobId = await queueBuild(h, `-t web:v2 ${source}`);

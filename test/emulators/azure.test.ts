@@ -198,7 +198,7 @@ describe('ACR quick build', () => {
     const { logLink } = await client.runs.getLogSasUrl(rg, registry, runId);
     expect(logLink).toMatch(new RegExp(`^${azure.url}/acrlogs/contosodev/logs/${runId}/rawtext\\.log\\?sv=2019-02-02&sr=b&sig=[^&]+&se=[^&]+&sp=r$`));
     const log = await followLog(logLink!);
-    expect(log.complete).toBe('succeeded');
+    expect(log.complete).toBe('successful');
     expect(log.lengthsSeen.size).toBeGreaterThan(2); // the blob grew while the run ran
     expect(log.text).toContain('Step 1/6 : FROM node:20-alpine');
     expect(log.text).toContain(' ---> Running in ');

@@ -57,7 +57,7 @@ describe('the build job', () => {
     await step(ctx);
     acr.write('ca1', 'Step 1/2 : FROM node\n');
     expect(await step(ctx)).toBe(1000);
-    acr.write('ca1', 'Step 2/2 : RUN npm ci\n', { status: 'Succeeded', complete: 'succeeded' });
+    acr.write('ca1', 'Step 2/2 : RUN npm ci\n', { status: 'Succeeded', complete: 'successful' });
     expect(await step(ctx)).toBe('done');
     expect(reporter.messages.filter((m) => m.kind === 'log').map((m) => (m as { text: string }).text)).toEqual(['Step 1/2 : FROM node', 'Step 2/2 : RUN npm ci']);
     expect(acr.calls.filter((c) => c === 'getRun')).toHaveLength(1);
@@ -127,6 +127,35 @@ describe('the build job', () => {
     expect(file).toMatchObject({ kind: 'file', filename: 'build-ca1.log' });
     expect((file as { comment: string }).comment).toMatch(/Build failed: .*non-zero code.*\n.*Dockerfile failed/);
     expect(reporter.last!.status).toBe('failed');
+  });
+
+  // The blob's `Complete` value is ACR's own vocabulary (az CLI acr/_stream_utils.py), not ARM's RunStatus.
+  it.each([
+    ['successful', 'Succeeded', 'succeeded'],
+    ['failed', 'Failed', 'failed'],
+    ['internalerror', 'Error', 'failed'],
+    ['timedout', 'Timeout', 'timed_out'],
+    ['canceled', 'Canceled', 'canceled'],
+  ] as const)('reads the log blob’s Complete value %s as %s’s verdict, without asking ARM', async (complete, armStatus, card) => {
+    const ctx = fakeContext(data());
+    await step(ctx);
+    const summary = complete === 'successful' ? `The following dependencies were found:\n- image:\n    registry: contosodev.azurecr.io\n    repository: web\n    tag: v1\n    digest: sha256:${'b'.repeat(64)}\nRun ID: ca1 was successful after 9s\n` : '';
+    acr.write('ca1', `Step 1/1 : FROM node\n${summary}`, { status: armStatus, complete });
+    acr.calls = [];
+    expect(await step(ctx)).toBe('done');
+    expect(reporter.last!.status).toBe(card);
+    expect(acr.calls).not.toContain('getRun');
+  });
+
+  it('takes a Complete value it does not know for no verdict, and asks ARM once', async () => {
+    const ctx = fakeContext(data());
+    await step(ctx);
+    acr.write('ca1', 'Step 1/1 : FROM node\n', { status: 'Succeeded', complete: 'partiallysucceeded' });
+    acr.calls = [];
+    expect(await step(ctx)).toBe('done');
+    expect(acr.calls.filter((c) => c === 'getRun')).toHaveLength(1);
+    expect(reporter.last!.status).toBe('succeeded');
+    expect(reporter.messages.some((m) => m.kind === 'file')).toBe(false); // no failure log attached
   });
 
   it('runs an ACR task when the job names one, and adopts only that task’s lost run', async () => {

@@ -1,9 +1,5 @@
 import type { RegistryRef } from '../registry-ref.ts';
-
-/** ACR run states, as the service reports them. */
-export type AcrRunStatus = 'Queued' | 'Started' | 'Running' | 'Succeeded' | 'Failed' | 'Canceled' | 'Error' | 'Timeout';
-
-export const finishedRunStatuses: ReadonlySet<string> = new Set(['Succeeded', 'Failed', 'Canceled', 'Error', 'Timeout']);
+import type { AcrRunStatus, LogCompletion } from './run-status.ts';
 
 export interface RunImage {
   registry?: string;
@@ -60,8 +56,11 @@ export interface LogChunk {
   exists: boolean;
   text: string;
   nextOffset: number;
-  /** Set once the run finished: ACR's final word (succeeded, failed, canceled, timedout, …). */
-  complete?: string;
+  /**
+   * Set once the run finished: the blob's `Complete` metadata, lower-cased. ACR's own vocabulary
+   * (`successful`, `failed`, …), which may grow: read it with `verdictOfLog`, never as a RunStatus.
+   */
+  complete?: LogCompletion | string;
 }
 
 /** Reads an append-blob log incrementally with range requests. */

@@ -1,7 +1,7 @@
 /**
  * ACR's run log as Azure Storage serves it: an append blob `…/logs/{runId}/rawtext.log` behind
  * a read-only SAS URL from `listLogSasUrl`. The blob appears once the run starts, grows while it
- * runs, and gets the `Complete` metadata (`x-ms-meta-Complete: succeeded|failed|…`) when the
+ * runs, and gets the `Complete` metadata (`x-ms-meta-Complete: successful|failed|…`, see run.ts) when the
  * run is over — the signal `az acr build` (and the bot) stop streaming on.
  */
 import { randomBytes } from 'node:crypto';

@@ -50,11 +50,20 @@ export interface RunScenario {
   logLines?: string[];
   /** `runErrorMessage` (and the log's closing line) for Failed / Timeout / Error. */
   errorMessage?: string;
+  /** Writes this `Complete` metadata instead of the one ACR writes for the outcome (a value a client may not know). */
+  completeMetadata?: string;
 }
 
-/** The `x-ms-meta-Complete` value ACR writes on the log blob for each final status. */
-export const COMPLETE_METADATA: Record<FinalStatus, string> = {
-  Succeeded: 'succeeded',
+/**
+ * The `Complete` metadata ACR sets on the log blob when a run ends: a vocabulary of its own, not
+ * ARM's `RunStatus`. `successful`: Azure/azure-acr-plugin util/Constants.java (`BUILD_SUCCEEDED`);
+ * `failed`, `internalerror`, `timedout`, `canceled`: Azure/azure-cli acr/_stream_utils.py
+ * (`_stream_logs`, `raise_error_on_failure`). Which ARM status goes with which value is assumed.
+ */
+export type LogCompletion = 'successful' | 'failed' | 'internalerror' | 'timedout' | 'canceled';
+
+export const COMPLETE_METADATA: Record<FinalStatus, LogCompletion> = {
+  Succeeded: 'successful',
   Failed: 'failed',
   Canceled: 'canceled',
   Timeout: 'timedout',
@@ -73,7 +82,7 @@ export interface LogBlob {
   /** Number of append operations (`x-ms-blob-committed-block-count`). */
   appends: number;
   /** `Complete` metadata, set once the run is terminal. */
-  complete?: string;
+  complete?: LogCompletion | string;
 }
 
 /**
@@ -112,6 +121,8 @@ export interface EmulatedRun {
   intervalMs: number;
   outcome: RunOutcome;
   errorMessage?: string;
+  /** Overrides the `Complete` value of a run that ends with its planned outcome. */
+  completeMetadata?: string;
   /** A cancellation or forced completion that ends the run before its natural end. */
   end?: { status: FinalStatus; at: number };
   status: RunStatus;
@@ -174,6 +185,7 @@ export function createRun(init: {
     intervalMs,
     outcome: init.scenario.outcome,
     ...(init.scenario.errorMessage !== undefined && { errorMessage: init.scenario.errorMessage }),
+    ...(init.scenario.completeMetadata !== undefined && { completeMetadata: init.scenario.completeMetadata }),
     status: 'Queued',
     lastUpdated: init.now,
     isArchiveEnabled: init.request.isArchiveEnabled ?? false,
@@ -233,7 +245,7 @@ function finish(run: EmulatedRun, status: FinalStatus, at: number): void {
     errorMessage: run.errorMessage,
   });
   append(run, lines.map((l) => renderLine(l, at)).join(''), at);
-  run.blob!.complete = COMPLETE_METADATA[status];
+  run.blob!.complete = status === run.outcome && run.completeMetadata !== undefined ? run.completeMetadata : COMPLETE_METADATA[status];
   run.status = status;
   run.finishTime = at;
   run.lastUpdated = at;
