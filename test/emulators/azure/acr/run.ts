@@ -138,6 +138,8 @@ export interface EmulatedRun {
   blob?: LogBlob;
   /** Issued log SAS signatures → their `se` and expiry. */
   sas: Map<string, { se: string; expiresAt: number }>;
+  /** Called for each image when a pushing run succeeds, with the time of its push. */
+  onPushed?: (image: BuildImage, at: number) => void;
 }
 
 /** Whether a run is over (Succeeded, Failed, Canceled, Error or Timeout). */
@@ -159,6 +161,7 @@ export function createRun(init: {
   scenario: RunScenario;
   /** Default `{ runType: 'QuickBuild' }`. */
   origin?: RunOrigin;
+  onPushed?: (image: BuildImage, at: number) => void;
 }): EmulatedRun {
   const intervalMs = Math.max(1, init.intervalMs);
   const ticks = Math.max(1, Math.ceil(init.durationMs / intervalMs));
@@ -193,6 +196,7 @@ export function createRun(init: {
     written: 0,
     ticks,
     sas: new Map(),
+    ...(init.onPushed && { onPushed: init.onPushed }),
   };
 }
 
@@ -249,6 +253,9 @@ function finish(run: EmulatedRun, status: FinalStatus, at: number): void {
   run.status = status;
   run.finishTime = at;
   run.lastUpdated = at;
+  // What a successful run pushed is in the registry from then on, under the digest its log and
+  // `outputImages` report (Run.outputImages: "the list of all images that were generated from the run").
+  if (status === 'Succeeded' && (run.request.isPushEnabled ?? true)) for (const image of run.images) run.onPushed?.(image, at);
   if (status === 'Failed') run.runErrorMessage = run.errorMessage ?? 'failed during run, err: exit status 1';
   if (status === 'Timeout') run.runErrorMessage = run.errorMessage ?? 'failed during run, err: context deadline exceeded';
   if (status === 'Error') run.runErrorMessage = run.errorMessage ?? 'Internal error while running the build';

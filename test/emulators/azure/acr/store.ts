@@ -67,6 +67,8 @@ export class AcrStore {
   /** Pending 202 cancellations: operation id → run. */
   readonly cancelOperations = new Map<string, EmulatedRun>();
   readonly scenarios: RunScenario[] = [];
+  /** Where a successful run's images land: the registry data plane (wired by the emulator). */
+  onImagePushed: (registryName: string, image: BuildImage, at: number) => void = () => {};
   readonly #scopes: ArmScopes;
   #seq = 0;
 
@@ -115,6 +117,14 @@ export class AcrStore {
     return undefined;
   }
 
+  /**
+   * Brings every unfinished run of a registry up to date, so what they pushed by now is in the
+   * registry (runs otherwise advance only when someone looks at them).
+   */
+  advanceRuns(registryName: string, now: number): void {
+    for (const run of this.registries.get(registryName.toLowerCase())?.runs.values() ?? []) advance(run, now);
+  }
+
   /** Queues a new run for `request` (a quick build unless `origin` says it comes from a task). */
   schedule(registry: EmulatedRegistry, request: DockerBuildRequest, now: number, origin?: RunOrigin): EmulatedRun {
     registry.runCount += 1;
@@ -134,6 +144,7 @@ export class AcrStore {
       intervalMs: this.timing.logLineIntervalMs,
       scenario,
       ...(origin && { origin }),
+      onPushed: (image, at) => this.onImagePushed(registry.name, image, at),
     });
     registry.runs.set(runId.toLowerCase(), run);
     return run;

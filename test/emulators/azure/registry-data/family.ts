@@ -233,6 +233,7 @@ export function registryDataFamily(store: RegistryDataStore, identity: EntraIden
       const registry = store.find(name);
       // A real unknown registry is a DNS failure; the closest HTTP answer is a 404.
       if (!registry) return acrError(404, 'NAME_UNKNOWN', `registry '${name}' does not exist in the emulator`);
+      store.catchUp(registry.name);
       // The token endpoints and Docker's `/v2/` check authenticate in their handlers.
       if (/\/oauth2\/(exchange|token)$/i.test(ctx.req.path) || /^\/registries\/[^/]+\/v2\/?$/i.test(ctx.req.path)) return undefined;
       const scope = requiredScope(ctx);
