@@ -1,52 +1,27 @@
-import { ContainerRegistryManagementClient, type Run } from '@azure/arm-containerregistry';
-import type { TokenCredential } from '@azure/identity';
+import type { Run } from '@azure/arm-containerregistry';
 import type { AcrBuilds, DockerBuildSpec, RunInfo } from '../core/build/acr-builds.ts';
 import { registryResourceId, type RegistryRef } from '../core/registry-ref.ts';
+import type { AcrClients } from './acr-clients.ts';
 import { toAzureOperationError } from './errors.ts';
-
-export interface AzureAcrBuildsOptions {
-  credential: TokenCredential;
-  /** ARM endpoint; the token scope follows it (`<endpoint>/.default`). */
-  resourceManager: string;
-  /** How often the SDK polls long-running operations it follows itself (cancel). */
-  updateIntervalInMs?: number;
-}
 
 /**
  * ACR builds and runs through `@azure/arm-containerregistry` 11.x (v12 dropped runs and
- * tasks). One client per subscription, created on first use.
+ * tasks). `scheduleRun` goes out once (see `AcrClients.once`): the build job looks for the run
+ * itself when the answer is lost.
  */
 export class AzureAcrBuilds implements AcrBuilds {
-  readonly #options: AzureAcrBuildsOptions;
-  readonly #clients = new Map<string, ContainerRegistryManagementClient>();
-  readonly #noRetryClients = new Map<string, ContainerRegistryManagementClient>();
+  readonly #clients: AcrClients;
+  /** How often the SDK polls long-running operations it follows itself (cancel). */
+  readonly #updateIntervalInMs: number | undefined;
 
-  constructor(options: AzureAcrBuildsOptions) {
-    this.#options = options;
-  }
-
-  /**
-   * `retries: false` is for calls that are not idempotent (`scheduleRun`): the pipeline's
-   * automatic retry of a POST after a 5xx or a dropped connection can start a second build
-   * when only the answer was lost. The build job retries instead, after looking for the run.
-   */
-  #client(subscriptionId: string, retries = true): ContainerRegistryManagementClient {
-    const cache = retries ? this.#clients : this.#noRetryClients;
-    let client = cache.get(subscriptionId);
-    if (!client) {
-      // `endpoint` sets both the base URL and the token scope (`<endpoint>/.default`).
-      client = new ContainerRegistryManagementClient(this.#options.credential, subscriptionId, {
-        endpoint: this.#options.resourceManager,
-        ...(!retries && { retryOptions: { maxRetries: 0 } }),
-      });
-      cache.set(subscriptionId, client);
-    }
-    return client;
+  constructor(clients: AcrClients, options: { updateIntervalInMs?: number } = {}) {
+    this.#clients = clients;
+    this.#updateIntervalInMs = options.updateIntervalInMs;
   }
 
   async scheduleDockerBuild(ref: RegistryRef, spec: DockerBuildSpec): Promise<RunInfo> {
     try {
-      const run = await this.#client(ref.subscriptionId, false).registries.beginScheduleRunAndWait(ref.resourceGroup, ref.registry, {
+      const run = await this.#clients.once(ref.subscriptionId).registries.beginScheduleRunAndWait(ref.resourceGroup, ref.registry, {
         type: 'DockerBuildRequest',
         imageNames: spec.images,
         isPushEnabled: true,
@@ -67,7 +42,7 @@ export class AzureAcrBuilds implements AcrBuilds {
 
   async scheduleTaskRun(ref: RegistryRef, taskName: string): Promise<RunInfo> {
     try {
-      const run = await this.#client(ref.subscriptionId, false).registries.beginScheduleRunAndWait(ref.resourceGroup, ref.registry, { type: 'TaskRunRequest', taskId: `${registryResourceId(ref)}/tasks/${taskName}` });
+      const run = await this.#clients.once(ref.subscriptionId).registries.beginScheduleRunAndWait(ref.resourceGroup, ref.registry, { type: 'TaskRunRequest', taskId: `${registryResourceId(ref)}/tasks/${taskName}` });
       return toRunInfo(run);
     } catch (err) {
       throw toAzureOperationError(err, `run task ${taskName} in registry ${ref.registry}`);
@@ -76,7 +51,7 @@ export class AzureAcrBuilds implements AcrBuilds {
 
   async getRun(ref: RegistryRef, runId: string): Promise<RunInfo> {
     try {
-      return toRunInfo(await this.#client(ref.subscriptionId).runs.get(ref.resourceGroup, ref.registry, runId));
+      return toRunInfo(await this.#clients.for(ref.subscriptionId).runs.get(ref.resourceGroup, ref.registry, runId));
     } catch (err) {
       throw toAzureOperationError(err, `read run ${runId} of registry ${ref.registry}`);
     }
@@ -86,7 +61,7 @@ export class AzureAcrBuilds implements AcrBuilds {
     try {
       const runs: RunInfo[] = [];
       const filter = `createTime ge ${since.toISOString()}`;
-      for await (const run of this.#client(ref.subscriptionId).runs.list(ref.resourceGroup, ref.registry, { filter, top: 50 })) {
+      for await (const run of this.#clients.for(ref.subscriptionId).runs.list(ref.resourceGroup, ref.registry, { filter, top: 50 })) {
         const mine = taskName ? run.task?.toLowerCase() === taskName.toLowerCase() : !run.runType || run.runType === 'QuickBuild';
         if (mine) runs.push(toRunInfo(run));
       }
@@ -101,7 +76,7 @@ export class AzureAcrBuilds implements AcrBuilds {
       const runs: RunInfo[] = [];
       const filter = options.status ? `status eq '${options.status}'` : undefined;
       // `$top` bounds the page ACR sends; stopping here means no further page is fetched.
-      for await (const run of this.#client(ref.subscriptionId).runs.list(ref.resourceGroup, ref.registry, { top: options.top, ...(filter && { filter }) })) {
+      for await (const run of this.#clients.for(ref.subscriptionId).runs.list(ref.resourceGroup, ref.registry, { top: options.top, ...(filter && { filter }) })) {
         runs.push(toRunInfo(run));
         if (runs.length >= options.top) break;
       }
@@ -113,8 +88,8 @@ export class AzureAcrBuilds implements AcrBuilds {
 
   async cancelRun(ref: RegistryRef, runId: string): Promise<void> {
     try {
-      await this.#client(ref.subscriptionId).runs.beginCancelAndWait(ref.resourceGroup, ref.registry, runId, {
-        ...(this.#options.updateIntervalInMs !== undefined && { updateIntervalInMs: this.#options.updateIntervalInMs }),
+      await this.#clients.for(ref.subscriptionId).runs.beginCancelAndWait(ref.resourceGroup, ref.registry, runId, {
+        ...(this.#updateIntervalInMs !== undefined && { updateIntervalInMs: this.#updateIntervalInMs }),
       });
     } catch (err) {
       throw toAzureOperationError(err, `cancel run ${runId} in registry ${ref.registry}`);
@@ -123,7 +98,7 @@ export class AzureAcrBuilds implements AcrBuilds {
 
   async getLogUrl(ref: RegistryRef, runId: string): Promise<string> {
     try {
-      const { logLink } = await this.#client(ref.subscriptionId).runs.getLogSasUrl(ref.resourceGroup, ref.registry, runId);
+      const { logLink } = await this.#clients.for(ref.subscriptionId).runs.getLogSasUrl(ref.resourceGroup, ref.registry, runId);
       if (!logLink) throw new Error('ACR returned no log link');
       return logLink;
     } catch (err) {
