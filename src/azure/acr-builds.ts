@@ -4,6 +4,9 @@ import { registryResourceId, type RegistryRef } from '../core/registry-ref.ts';
 import type { AcrClients } from './acr-clients.ts';
 import { toAzureOperationError } from './errors.ts';
 
+/** How many of a registry's latest runs a search for a lost run looks at, at most. */
+const maxRunsScanned = 100;
+
 /**
  * ACR builds and runs through `@azure/arm-containerregistry` 11.x (v12 dropped runs and
  * tasks). `scheduleRun` goes out once (see `AcrClients.once`): the build job looks for the run
@@ -60,10 +63,15 @@ export class AzureAcrBuilds implements AcrBuilds {
   async listRunsSince(ref: RegistryRef, since: Date, taskName?: string): Promise<RunInfo[]> {
     try {
       const runs: RunInfo[] = [];
-      const filter = `createTime ge ${since.toISOString()}`;
-      for await (const run of this.#clients.for(ref.subscriptionId).runs.list(ref.resourceGroup, ref.registry, { filter, top: 50 })) {
-        const mine = taskName ? run.task?.toLowerCase() === taskName.toLowerCase() : !run.runType || run.runType === 'QuickBuild';
-        if (mine) runs.push(toRunInfo(run));
+      // Only filter forms az sends (acr/task.py `_add_run_filter`: TaskName eq, Status eq,
+      // contains(OutputImageManifests, …)); the time window is applied here. ACR lists the latest
+      // runs first (az acr/_params.py: `--top` "Limit the number of latest runs"), so the first
+      // run older than the window ends the walk.
+      const filter = taskName ? `TaskName eq '${taskName.replace(/'/g, "''")}'` : undefined;
+      for await (const run of this.#clients.for(ref.subscriptionId).runs.list(ref.resourceGroup, ref.registry, { top: maxRunsScanned, ...(filter && { filter }) })) {
+        if (run.createTime && run.createTime < since) break;
+        const kind = taskName ? run.task?.toLowerCase() === taskName.toLowerCase() : !run.runType || run.runType === 'QuickBuild';
+        if (kind) runs.push(toRunInfo(run));
       }
       return runs;
     } catch (err) {
@@ -74,7 +82,7 @@ export class AzureAcrBuilds implements AcrBuilds {
   async listRuns(ref: RegistryRef, options: { top: number; status?: string }): Promise<RunInfo[]> {
     try {
       const runs: RunInfo[] = [];
-      const filter = options.status ? `status eq '${options.status}'` : undefined;
+      const filter = options.status ? `Status eq '${options.status}'` : undefined;
       // `$top` bounds the page ACR sends; stopping here means no further page is fetched.
       for await (const run of this.#clients.for(ref.subscriptionId).runs.list(ref.resourceGroup, ref.registry, { top: options.top, ...(filter && { filter }) })) {
         runs.push(toRunInfo(run));
