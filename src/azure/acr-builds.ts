@@ -2,6 +2,7 @@ import type { Run } from '@azure/arm-containerregistry';
 import type { AcrBuilds, DockerBuildSpec, RunInfo } from '../core/build/acr-builds.ts';
 import { registryResourceId, type RegistryRef } from '../core/registry-ref.ts';
 import type { AcrClients } from './acr-clients.ts';
+import { AzureOperationError } from '../core/azure-errors.ts';
 import { toAzureOperationError } from './errors.ts';
 
 /** How many of a registry's latest runs a search for a lost run looks at, at most. */
@@ -39,7 +40,7 @@ export class AzureAcrBuilds implements AcrBuilds {
       });
       return toRunInfo(run);
     } catch (err) {
-      throw toAzureOperationError(err, `start the build in registry ${ref.registry}`);
+      throw toScheduleRunError(err, `start the build in registry ${ref.registry}`, ref);
     }
   }
 
@@ -48,7 +49,7 @@ export class AzureAcrBuilds implements AcrBuilds {
       const run = await this.#clients.once(ref.subscriptionId).registries.beginScheduleRunAndWait(ref.resourceGroup, ref.registry, { type: 'TaskRunRequest', taskId: `${registryResourceId(ref)}/tasks/${taskName}` });
       return toRunInfo(run);
     } catch (err) {
-      throw toAzureOperationError(err, `run task ${taskName} in registry ${ref.registry}`);
+      throw toScheduleRunError(err, `run task ${taskName} in registry ${ref.registry}`, ref);
     }
   }
 
@@ -113,6 +114,25 @@ export class AzureAcrBuilds implements AcrBuilds {
       throw toAzureOperationError(err, `get the log of run ${runId} in registry ${ref.registry}`);
     }
   }
+}
+
+/**
+ * `scheduleRun`'s failures; ACR Tasks being off for the whole subscription (400
+ * TasksOperationsNotAllowed, seen on free-trial and some sponsored offers) is said in plain words.
+ */
+function toScheduleRunError(err: unknown, doing: string, ref: RegistryRef): AzureOperationError {
+  const translated = toAzureOperationError(err, doing);
+  if (translated.azureCode !== 'TasksOperationsNotAllowed') return translated;
+  return new AzureOperationError(
+    `ACR Tasks, which runs \`/acr build\` and \`/acr task run\`, is not enabled for the subscription of registry ${ref.registry}. Azure does not allow it on free-trial and some sponsored subscriptions.`,
+    {
+      statusCode: 400,
+      azureCode: translated.azureCode,
+      transient: false,
+      hint: 'An owner of the subscription can upgrade it to pay-as-you-go, or ask Azure support to allow ACR Tasks (https://aka.ms/azuresupport). Until then, build and push the image elsewhere (`docker build`, `docker push`); `/aci create` deploys a pushed tag.',
+      cause: err,
+    },
+  );
 }
 
 function toRunInfo(run: Run): RunInfo {

@@ -77,6 +77,20 @@ describe('/acr build end to end', () => {
     expect(h.azure.count('GET', /\/runs\/ca\d+$/)).toBe(1);
   });
 
+  it('explains in plain words that the subscription does not allow ACR Tasks', async () => {
+    h = await startHarness();
+    h.azure.acr.disallowTasks(ids.subscription);
+    const jobId = await queueBuild(h, `-t web:v9 ${source}`);
+    await waitForCard(h, jobId, 'Failed');
+    expect(h.azure.count('POST', /\/scheduleRun$/)).toBe(1); // a refusal is not retried
+    const thread = () => h!.slack.thread(ids.devChannel, cardOf(h!, jobId)!.ts).map((m) => m.text ?? '').join('\n');
+    await h.slack.waitFor(() => thread().includes('ACR Tasks'), 5_000);
+    const error = thread();
+    expect(error).toContain('ACR Tasks, which runs `/acr build` and `/acr task run`, is not enabled for the subscription of registry contosodev');
+    expect(error).toMatch(/free-trial/);
+    expect(error).toContain('https://aka.ms/azuresupport');
+  });
+
   it('cancels the run when the requester presses Cancel, and refuses anyone else', async () => {
     h = await startHarness({ azure: { queuedMs: 200, buildDurationMs: 20_000, logLineIntervalMs: 200 } });
     const jobId = await queueBuild(h, `-t web:v2 ${source}`);

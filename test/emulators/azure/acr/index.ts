@@ -402,6 +402,14 @@ export class AcrEmulator {
     return triggerCommit(this.#store, registry, task, event, this.#clock()).runId;
   }
 
+  /**
+   * Makes ACR refuse `scheduleRun` (builds and task runs) in a subscription, as it does on free-trial
+   * and some sponsored subscriptions: 400 `TasksOperationsNotAllowed`.
+   */
+  disallowTasks(subscriptionId: string): void {
+    this.#store.tasksNotPermitted.add(subscriptionId.toLowerCase());
+  }
+
   /** Queues scenarios, used one per scheduled run (any registry) before the default applies. */
   nextRunScenario(...scenarios: RunScenario[]): void {
     this.#store.scenarios.push(...scenarios);

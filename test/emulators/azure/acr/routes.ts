@@ -7,7 +7,7 @@
  * | endpoint | answer |
  * |---|---|
  * | `GET ` (the registry) | 200 Registry |
- * | `POST /scheduleRun` | 200 Run, Queued; no polling headers, so the SDK's LRO ends on this answer. `DockerBuildRequest` (a quick build) or `TaskRunRequest` (a run of a task, see tasks.ts) |
+ * | `POST /scheduleRun` | 200 Run, Queued; no polling headers, so the SDK's LRO ends on this answer. `DockerBuildRequest` (a quick build) or `TaskRunRequest` (a run of a task, see tasks.ts); 400 `TasksOperationsNotAllowed` in a subscription without ACR Tasks |
  * | `GET /runs` | 200 `{value, nextLink?}`, newest first; `$filter`, `$top` |
  * | `GET /runs/{id}` | 200 Run |
  * | `PATCH /runs/{id}` | 200 Run (`isArchiveEnabled`) |
@@ -61,6 +61,20 @@ function validateRunRequest(body: unknown): DockerBuildRequest | Reply {
     return badRequest('BadRequest', `The timeout ${request.timeout} is out of range: it must be between 300 and 28800 seconds.`);
   }
   return request as DockerBuildRequest;
+}
+
+/**
+ * ACR Tasks refused for the subscription (free trial, some sponsored offers), as quoted in
+ * Azure-Samples/contoso-chat#259 and Azure-Samples/azure-search-openai-demo#2220 and #2592.
+ */
+function tasksNotPermitted(registry: EmulatedRegistry): Reply {
+  return json(400, {
+    error: {
+      code: 'TasksOperationsNotAllowed',
+      message: `ACR Tasks requests for the registry ${registry.name} and ${registry.subscriptionId} are not permitted. Please file an Azure support request at http://aka.ms/azuresupport for assistance.`,
+      target: 'request',
+    },
+  });
 }
 
 interface PageToken {
@@ -156,6 +170,7 @@ export function acrRoutes(store: AcrStore): Route[] {
       pattern: `${REGISTRY}/scheduleRun`,
       apiVersions: RUN_VERSIONS,
       handler: withRegistry((registry, ctx) => {
+        if (store.tasksNotPermitted.has(registry.subscriptionId.toLowerCase())) return tasksNotPermitted(registry);
         const body = ctx.req.body as { type?: unknown } | undefined;
         if (typeof body === 'object' && body !== null && !Array.isArray(body) && body.type === 'TaskRunRequest') {
           const run = scheduleTaskRun(store, registry, body as Record<string, unknown>, ctx.now);

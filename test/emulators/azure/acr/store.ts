@@ -67,6 +67,8 @@ export class AcrStore {
   /** Pending 202 cancellations: operation id → run. */
   readonly cancelOperations = new Map<string, EmulatedRun>();
   readonly scenarios: RunScenario[] = [];
+  /** Subscriptions (lower case) whose `scheduleRun` ACR refuses with TasksOperationsNotAllowed. */
+  readonly tasksNotPermitted = new Set<string>();
   /** Where a successful run's images land: the registry data plane (wired by the emulator). */
   onImagePushed: (registryName: string, image: BuildImage, at: number) => void = () => {};
   readonly #scopes: ArmScopes;
