@@ -66,7 +66,7 @@ export function createAcrQueryJob(deps: AcrQueryJobDeps): JobHandler<AcrQueryJob
       }
       case 'logs': {
         const run = await deps.acr.getRun(target, data.runId!);
-        const { text, truncatedBytes } = await deps.logs.readAll(await deps.acr.getLogUrl(target, data.runId!), maxLogBytes);
+        const { text, truncatedBytes } = await deps.logs.readAll(await deps.acr.getLogLink(target, data.runId!), maxLogBytes);
         await deps.reporter.post(data.jobId, { kind: 'file', filename: `run-${data.runId}.log`, title: `Log of run ${data.runId}${truncatedBytes ? ' (first part cut)' : ''}`, content: text || '(the run wrote no log)' });
         return md`Run ${data.runId} is ${run.status}; its log is attached in the thread.`;
       }

@@ -1,4 +1,4 @@
-import type { AcrBuilds, LogReader, RunClaims, RunImage, RunInfo } from '../src/core/build/acr-builds.ts';
+import type { AcrBuilds, LogLink, LogReader, RunClaims, RunImage, RunInfo } from '../src/core/build/acr-builds.ts';
 import { buildCard, explainFailure } from '../src/core/build/build-card.ts';
 import { verdictOfLog, verdictOfRun, type RunVerdict } from '../src/core/build/run-status.ts';
 import { parseRunSummary } from '../src/core/build/run-summary.ts';
@@ -30,8 +30,8 @@ const maxReadBytes = 256 * 1024;
 const maxAttachedLogBytes = 5 * 1024 * 1024;
 /** Ask ARM for the run status only when the log says nothing for this long. */
 const armCheckEveryMs = 60_000;
-/** A log URL is a SAS capability: cached in memory only, never persisted, refreshed after this. */
-const logUrlTtlMs = 30 * 60_000;
+/** A log link is a SAS capability: cached in memory only, never persisted, refreshed after this. */
+const logLinkTtlMs = 30 * 60_000;
 
 /**
  * The `build` job: `az acr build` from a git context. Steps are saved in the job data
@@ -39,16 +39,16 @@ const logUrlTtlMs = 30 * 60_000;
  */
 export function createBuildJob(deps: BuildJobDeps): JobHandler<BuildJobData> {
   const now = deps.now ?? (() => new Date());
-  const logUrls = new Map<string, { url: string; at: number }>();
+  const logLinks = new Map<string, { link: LogLink; at: number }>();
 
-  async function logUrl(data: BuildJobData, runId: string, refresh = false): Promise<string> {
-    const cached = logUrls.get(runId);
-    if (cached && !refresh && now().getTime() - cached.at < logUrlTtlMs) return cached.url;
-    const url = await deps.acr.getLogUrl(data.target, runId);
-    logUrls.set(runId, { url, at: now().getTime() });
+  async function logLink(data: BuildJobData, runId: string, refresh = false): Promise<LogLink> {
+    const cached = logLinks.get(runId);
+    if (cached && !refresh && now().getTime() - cached.at < logLinkTtlMs) return cached.link;
+    const link = await deps.acr.getLogLink(data.target, runId);
+    logLinks.set(runId, { link, at: now().getTime() });
     // Bounded: a worker follows hundreds of builds, not millions.
-    if (logUrls.size > 5000) logUrls.delete(logUrls.keys().next().value!);
-    return url;
+    if (logLinks.size > 5000) logLinks.delete(logLinks.keys().next().value!);
+    return link;
   }
 
   function card(data: BuildJobData, status: JobStatus, extra: { detail?: Mrkdwn; images?: RunImage[]; startedAt?: string; finishedAt?: string } = {}) {
@@ -116,7 +116,7 @@ export function createBuildJob(deps: BuildJobDeps): JobHandler<BuildJobData> {
       return armVerdict && { verdict: armVerdict, run };
     }
     if (verdict !== 'succeeded') return { verdict };
-    const { text } = await deps.logs.readAll(await logUrl(data, runId), 16 * 1024);
+    const { text } = await deps.logs.readAll(await logLink(data, runId), 16 * 1024);
     const summary = parseRunSummary(text);
     if (summary.images.length === 0) return { verdict, run: await deps.acr.getRun(data.target, runId) };
     return { verdict, run: { runId, status: 'Succeeded', outputImages: summary.images } };
@@ -135,7 +135,7 @@ export function createBuildJob(deps: BuildJobDeps): JobHandler<BuildJobData> {
       timed_out: md`ACR run ${runId} timed out.`,
     };
     if (verdict === 'failed' || verdict === 'timed_out') {
-      const { text, truncatedBytes } = await deps.logs.readAll(await logUrl(data, runId), maxAttachedLogBytes);
+      const { text, truncatedBytes } = await deps.logs.readAll(await logLink(data, runId), maxAttachedLogBytes);
       const why = verdict === 'timed_out'
         ? { text: `Build timed out: ACR stopped run ${runId} at its time limit.`, hint: 'Raise `--timeout` (up to 28800 seconds) or make the build faster, then run it again.' }
         : explainFailure(text.slice(-8000), run);
@@ -152,17 +152,36 @@ export function createBuildJob(deps: BuildJobDeps): JobHandler<BuildJobData> {
     ctx.log.info({ runId, verdict }, 'build finished');
   }
 
+  /**
+   * A log kept as an artifact cannot be streamed and does not say when the run ends: ARM does,
+   * and the log's last part then goes to the thread in one message.
+   */
+  async function followByArm(ctx: JobContext<BuildJobData>, data: BuildJobData, link: LogLink): Promise<void> {
+    const at = now();
+    const run = await deps.acr.getRun(data.target, data.progress.runId!);
+    const verdict = verdictOfRun(run.status);
+    if (!verdict) {
+      data = await save(ctx, data, { lastArmCheckAt: at.toISOString(), idlePolls: data.progress.idlePolls + 1 });
+      return ctx.wakeAfter(deps.pollIntervalMs * 3);
+    }
+    const { text, truncatedBytes } = await deps.logs.readAll(link, maxLogBatchChars);
+    const lines = text.replace(/\r\n?/g, '\n').trimEnd();
+    if (lines) await deps.reporter.post(data.jobId, { kind: 'log', text: lines, ...(truncatedBytes > 0 && { skippedBytes: truncatedBytes }) });
+    return finish(ctx, data, verdict, run);
+  }
+
   async function follow(ctx: JobContext<BuildJobData>, data: BuildJobData): Promise<void> {
     const runId = data.progress.runId!;
     const p = data.progress;
-    let url = await logUrl(data, runId);
+    const link = await logLink(data, runId);
+    if (link.artifact) return followByArm(ctx, data, link);
     let chunk;
     try {
-      chunk = await deps.logs.read(url, p.logOffset, maxReadBytes);
+      chunk = await deps.logs.read(link.url, p.logOffset, maxReadBytes);
     } catch (err) {
       if ((err as { statusCode?: number }).statusCode !== 403) throw err;
-      url = await logUrl(data, runId, true); // the SAS expired
-      chunk = await deps.logs.read(url, p.logOffset, maxReadBytes);
+      const fresh = await logLink(data, runId, true); // the SAS expired
+      chunk = await deps.logs.read(fresh.url, p.logOffset, maxReadBytes);
     }
     const at = now();
     const progress: Partial<BuildProgress> = { logOffset: chunk.nextOffset };

@@ -1,5 +1,5 @@
 import type { Run } from '@azure/arm-containerregistry';
-import type { AcrBuilds, DockerBuildSpec, RunInfo } from '../core/build/acr-builds.ts';
+import type { AcrBuilds, DockerBuildSpec, LogLink, RunInfo } from '../core/build/acr-builds.ts';
 import { registryResourceId, type RegistryRef } from '../core/registry-ref.ts';
 import type { AcrClients } from './acr-clients.ts';
 import { AzureOperationError } from '../core/azure-errors.ts';
@@ -105,11 +105,13 @@ export class AzureAcrBuilds implements AcrBuilds {
     }
   }
 
-  async getLogUrl(ref: RegistryRef, runId: string): Promise<string> {
+  async getLogLink(ref: RegistryRef, runId: string): Promise<LogLink> {
     try {
-      const { logLink } = await this.#clients.for(ref.subscriptionId).runs.getLogSasUrl(ref.resourceGroup, ref.registry, runId);
+      const { logLink, logArtifactLink } = await this.#clients.for(ref.subscriptionId).runs.getLogSasUrl(ref.resourceGroup, ref.registry, runId);
+      // az prefers the artifact link when ACR sends one (acr/_stream_utils.py, `stream_logs`).
+      if (logArtifactLink) return { url: logArtifactLink, artifact: true };
       if (!logLink) throw new Error('ACR returned no log link');
-      return logLink;
+      return { url: logLink, artifact: false };
     } catch (err) {
       throw toAzureOperationError(err, `get the log of run ${runId} in registry ${ref.registry}`);
     }

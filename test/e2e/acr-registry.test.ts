@@ -54,6 +54,18 @@ describe('/acr runs, logs and cancel', () => {
     expect(filteredCard, filteredCard).toContain('No runs with status Failed');
   });
 
+  it('reads a run’s log from its logArtifactLink when ACR gives one, as az does', async () => {
+    h = await startHarness({ azure: { queuedMs: 50, buildDurationMs: 300, logLineIntervalMs: 50 } });
+    const runId = h.azure.acr.startRun('contosodev', { imageNames: ['web:v3'], logTemplate: 'acr/logs:{{.Run.ID}}' });
+    await h.slack.waitFor(() => h!.azure.acr.run(runId)!.properties.status === 'Succeeded', 5000);
+    const logs = await run(h, `logs ${runId}`);
+    expect(await finished(h, logs)).toContain(`Run ${runId} is Succeeded`);
+    await h.slack.waitFor(() => h!.slack.files.some((f) => f.filename === `run-${runId}.log`), 5000);
+    expect(h.slack.files.find((f) => f.filename === `run-${runId}.log`)!.content).toContain(`Run ID: ${runId} was successful`);
+    expect(h.azure.count('GET', /^\/acrlogartifacts\//)).toBe(1);
+    expect(h.azure.count('*', /^\/acrlogs\//)).toBe(0); // not the append blob
+  });
+
   it('cancels a running run for a builder and refuses a viewer', async () => {
     h = await startHarness({ azure: { queuedMs: 100, buildDurationMs: 20_000, logLineIntervalMs: 200 } });
     await run(h, 'build -t web:v2 https://github.com/org/app.git#main');

@@ -61,7 +61,7 @@ describe('the build job', () => {
     expect(await step(ctx)).toBe('done');
     expect(reporter.messages.filter((m) => m.kind === 'log').map((m) => (m as { text: string }).text)).toEqual(['Step 1/2 : FROM node', 'Step 2/2 : RUN npm ci']);
     expect(acr.calls.filter((c) => c === 'getRun')).toHaveLength(1);
-    expect(acr.calls.filter((c) => c === 'getLogUrl')).toHaveLength(1); // the SAS URL is cached in memory
+    expect(acr.calls.filter((c) => c === 'getLogLink')).toHaveLength(1); // the SAS URL is cached in memory
     expect(reporter.last!.status).toBe('succeeded');
     expect(JSON.stringify(reporter.last!.fields)).toContain(`web:v1@sha256:${'a'.repeat(64)}`);
     expect(JSON.stringify(ctx.data)).not.toContain('sig=secret'); // the SAS URL is never persisted
@@ -156,6 +156,19 @@ describe('the build job', () => {
     expect(acr.calls.filter((c) => c === 'getRun')).toHaveLength(1);
     expect(reporter.last!.status).toBe('succeeded');
     expect(reporter.messages.some((m) => m.kind === 'file')).toBe(false); // no failure log attached
+  });
+
+  it('follows a run whose log is an artifact through ARM, then posts the log whole', async () => {
+    const ctx = fakeContext(data());
+    await step(ctx);
+    acr.artifactLogs.add('ca1');
+    acr.write('ca1', 'Step 1/1 : FROM node\n');
+    expect(await step(ctx)).toBe(3000); // ARM is asked, less often than a blob is read
+    acr.write('ca1', 'Run ID: ca1 was successful after 9s\n', { status: 'Succeeded', complete: 'successful' });
+    expect(await step(ctx)).toBe('done');
+    expect(reporter.last!.status).toBe('succeeded');
+    expect(reporter.messages.filter((m) => m.kind === 'log').map((m) => (m as { text: string }).text)).toEqual(['Step 1/1 : FROM node\nRun ID: ca1 was successful after 9s']);
+    expect(JSON.stringify(reporter.last!.fields)).toContain(`web:v1@sha256:${'a'.repeat(64)}`); // ARM's outputImages
   });
 
   it('runs an ACR task when the job names one, and adopts only that task’s lost run', async () => {

@@ -15,16 +15,24 @@ import type { EmulatedRun, LogBlob } from './run.ts';
 /** The SAS service version ACR's log links carry. */
 export const LOG_SAS_VERSION = '2019-02-02';
 
-/** Path prefix of log blobs. */
-export const LOG_BLOB_PATHS = /^\/acrlogs\//i;
+/** Path prefixes of log blobs and of log artifacts. */
+export const LOG_BLOB_PATHS = /^\/acr(logs|logartifacts)\//i;
 
-/** Issues a read-only SAS link to the run's log blob, valid for `ttlMs`. */
-export function issueLogLink(run: EmulatedRun, baseUrl: string, now: number, ttlMs: number): string {
+/**
+ * `listLogSasUrl`'s answer: a read-only SAS link to the run's log blob, valid for `ttlMs`
+ * (RunsGetLogSasUrl.json, 2019-06-01-preview), plus `logArtifactLink` for a run scheduled with a
+ * `logTemplate` (RunGetLogResult: "the link to logs in registry"; when ACR sends it is assumed).
+ */
+export function issueLogLinks(run: EmulatedRun, baseUrl: string, now: number, ttlMs: number): { logLink: string; logArtifactLink?: string } {
   const sig = randomBytes(32).toString('base64');
   const se = isoSeconds(now + ttlMs);
   run.sas.set(sig, { se, expiresAt: now + ttlMs });
   const query = `sv=${LOG_SAS_VERSION}&sr=b&sig=${encodeURIComponent(sig)}&se=${encodeURIComponent(se)}&sp=r`;
-  return `${baseUrl}/acrlogs/${run.registry.name.toLowerCase()}/logs/${run.runId}/rawtext.log?${query}`;
+  const registry = run.registry.name.toLowerCase();
+  return {
+    logLink: `${baseUrl}/acrlogs/${registry}/logs/${run.runId}/rawtext.log?${query}`,
+    ...(run.request.logTemplate && { logArtifactLink: `${baseUrl}/acrlogartifacts/${registry}/${run.runId}/rawtext.log?${query}` }),
+  };
 }
 
 /** Storage's 403 (forged or expired SAS) or 404 (no SAS at all, like any private container); `undefined` when the SAS is good. */
@@ -99,9 +107,20 @@ export function logBlobRoutes(findRun: (registryName: string, runId: string) => 
     if (!run.blob) return storageError(ctx, 404, 'BlobNotFound', 'The specified blob does not exist.');
     return serveBlob(ctx, run.blob);
   };
+  // az reads a log artifact with one plain GET (Azure/azure-cli acr/_stream_utils.py,
+  // `_stream_artifact_logs`). That it appears whole once the run is over is assumed.
+  const artifact = (ctx: RouteContext): Reply => {
+    const run = findRun(ctx.params.registry!, ctx.params.runId!);
+    const denied = checkSas(ctx, run);
+    if (denied || !run) return denied ?? storageError(ctx, 404, 'BlobNotFound', 'The specified blob does not exist.');
+    advance(run, ctx.now);
+    if (!run.request.logTemplate || !run.blob?.complete) return storageError(ctx, 404, 'BlobNotFound', 'The specified blob does not exist.');
+    return { status: 200, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': run.blob.data.length }, body: run.blob.data };
+  };
   const pattern = '/acrlogs/{registry}/logs/{runId}/rawtext.log';
   return [
     { method: 'HEAD', pattern, handler },
     { method: 'GET', pattern, handler },
+    { method: 'GET', pattern: '/acrlogartifacts/{registry}/{runId}/rawtext.log', handler: artifact },
   ];
 }

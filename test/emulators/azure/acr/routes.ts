@@ -11,7 +11,7 @@
  * | `GET /runs` | 200 `{value, nextLink?}`, newest first; `$filter`, `$top` |
  * | `GET /runs/{id}` | 200 Run |
  * | `PATCH /runs/{id}` | 200 Run (`isArchiveEnabled`) |
- * | `POST /runs/{id}/listLogSasUrl` | 200 `{logLink}` |
+ * | `POST /runs/{id}/listLogSasUrl` | 200 `{logLink}`, plus `logArtifactLink` for a run with a `logTemplate` |
  * | `POST /runs/{id}/cancel` | 200, or 202 + `Location` when `cancelDelayMs` > 0 |
  *
  * Tokens and `generateCredentials`: see tokens.ts. Scope maps: scope-maps.ts. Geo-replicas:
@@ -23,7 +23,7 @@ import type { Reply } from '../http.ts';
 import { guid } from '../ids.ts';
 import type { Route, RouteContext } from '../router.ts';
 import { parseRunFilter } from './filter.ts';
-import { issueLogLink } from './log-blob.ts';
+import { issueLogLinks } from './log-blob.ts';
 import type { EmulatedRegistry } from './registry.ts';
 import { registryAdminRoutes, registryJson } from './registry.ts';
 import { replicationRoutes } from './replications.ts';
@@ -197,7 +197,7 @@ export function acrRoutes(store: AcrStore): Route[] {
       method: 'POST',
       pattern: `${REGISTRY}/runs/{runId}/listLogSasUrl`,
       apiVersions: RUN_VERSIONS,
-      handler: withRun((run, ctx) => json(200, { logLink: issueLogLink(run, ctx.baseUrl, ctx.now, store.logLinkTtlMs) })),
+      handler: withRun((run, ctx) => json(200, issueLogLinks(run, ctx.baseUrl, ctx.now, store.logLinkTtlMs))),
     },
     { method: 'POST', pattern: `${REGISTRY}/runs/{runId}/cancel`, apiVersions: RUN_VERSIONS, handler: withRun((run, ctx) => cancelRun(store, run, ctx)) },
     {

@@ -103,6 +103,8 @@ export interface DockerBuildRequest {
   sourceLocation?: string;
   isArchiveEnabled?: boolean;
   agentPoolName?: string;
+  /** Where the run's log goes as an artifact (RunRequest.logTemplate), e.g. `acr/tasks:{{.Run.OS}}`. */
+  logTemplate?: string;
 }
 
 /** A run as the emulator keeps it. */
