@@ -1,6 +1,8 @@
 import type { AcrBuilds, LogLink, LogReader, RunClaims, RunImage, RunInfo } from '../src/core/build/acr-builds.ts';
 import { buildCard, explainFailure } from '../src/core/build/build-card.ts';
+import { scheduleWasRefused } from '../src/core/build/run-ownership.ts';
 import { verdictOfLog, verdictOfRun, type RunVerdict } from '../src/core/build/run-status.ts';
+import { lookForLostRun } from './build-lost-run.ts';
 import { parseRunSummary } from '../src/core/build/run-summary.ts';
 import type { BuildJobData, BuildProgress } from '../src/core/build/build-job.ts';
 import type { JobReporter, JobStatus } from '../src/core/card.ts';
@@ -69,15 +71,30 @@ export function createBuildJob(deps: BuildJobDeps): JobHandler<BuildJobData> {
     }
     let run: RunInfo | undefined;
     if (data.progress.phase === 'scheduling' && data.progress.schedulingSince) {
-      run = await adoptLostRun(ctx, data);
-      if (!run && data.progress.phase === 'scheduling') ctx.log.info('no run found from the interrupted attempt; scheduling again');
+      // The last `scheduleRun` may have started a run (no answer, a reset, a 5xx, a crash):
+      // find that run before starting another, and take it only when it proves to be ours.
+      const { adoption, runs } = await lookForLostRun(deps, data, registryKey(data));
+      if (adoption.kind === 'wait') return waitForCandidates(ctx, data, adoption.runIds);
+      if (adoption.kind === 'unsure') throw new AmbiguousRunError(adoption.runIds);
+      if (adoption.kind === 'adopt' && (await deps.claims.claim(registryKey(data), adoption.runId, data.jobId))) {
+        ctx.log.info({ runId: adoption.runId }, 'adopting the run the lost scheduleRun started');
+        run = runs.find((r) => r.runId === adoption.runId);
+      }
+      if (adoption.kind === 'adopt' && !run) return waitForCandidates(ctx, data, [adoption.runId]); // claimed meanwhile: look again
+      if (!run) ctx.log.info('the lost scheduleRun started nothing; scheduling again');
     }
     if (!run) {
       data = await save(ctx, data, { phase: 'scheduling', schedulingSince: now().toISOString() });
-      run = data.task ? await deps.acr.scheduleTaskRun(data.target, data.task.name) : await deps.acr.scheduleDockerBuild(data.target, data.spec!);
+      try {
+        run = data.task ? await deps.acr.scheduleTaskRun(data.target, data.task.name) : await deps.acr.scheduleDockerBuild(data.target, data.spec!);
+      } catch (err) {
+        // A definite refusal started nothing: the next attempt schedules again, without searching.
+        if (scheduleWasRefused(err)) await ctx.save(notScheduling(data));
+        throw err;
+      }
     }
     // The run id is saved before anything else: from here on a retry follows this run.
-    data = await save(ctx, data, { phase: 'following', runId: run.runId, lastArmCheckAt: now().toISOString() });
+    data = await save(ctx, data, { phase: 'following', runId: run.runId, lastArmCheckAt: now().toISOString(), ...(run.startTime && { runningSince: run.startTime.toISOString() }) });
     await deps.claims.claim(registryKey(data), run.runId, data.jobId);
     ctx.log.info({ runId: run.runId, registry: data.target.registry }, 'ACR run scheduled');
     await card(data, 'running', { detail: md`ACR run ${run.runId} started in ${data.target.registry}.` });
@@ -85,21 +102,13 @@ export function createBuildJob(deps: BuildJobDeps): JobHandler<BuildJobData> {
     return data;
   }
 
-  /** After a crash between `scheduleRun` and saving its id: find that run instead of starting a second one. */
-  async function adoptLostRun(ctx: JobContext<BuildJobData>, data: BuildJobData): Promise<RunInfo | undefined> {
-    const since = new Date(Date.parse(data.progress.schedulingSince!) - 5_000);
-    const recent = (await deps.acr.listRunsSince(data.target, since, data.task?.name)).filter((r) => !r.createTime || r.createTime >= since);
-    // Runs other jobs have claimed are theirs; what is left can only be ours.
-    const owners = await Promise.all(recent.map((r) => deps.claims.ownerOf(registryKey(data), r.runId)));
-    const runs = recent.filter((_, i) => owners[i] === undefined || owners[i] === data.jobId);
-    if (runs.length === 1 && (await deps.claims.claim(registryKey(data), runs[0]!.runId, data.jobId))) {
-      ctx.log.info({ runId: runs[0]!.runId }, 'adopting the run started before the interruption');
-      return runs[0];
+  /** Candidates have not shown enough yet (their image names come when their build step ends): look again later. */
+  async function waitForCandidates(ctx: JobContext<BuildJobData>, data: BuildJobData, runIds: string[]): Promise<never> {
+    if (runIds.join() !== (data.progress.candidates ?? []).join()) {
+      data = await save(ctx, data, { candidates: runIds });
+      await card(data, 'queued', { detail: md`Azure did not say whether this build started. Checking whether ${runIds.length === 1 ? 'run' : 'runs'} ${runIds.join(', ')} ${runIds.length === 1 ? 'is' : 'are'} this build before starting another.` });
     }
-    if (runs.length >= 1) {
-      throw new AmbiguousRunError(runs.map((r) => r.runId));
-    }
-    return undefined;
+    return ctx.wakeAfter(deps.pollIntervalMs * 2);
   }
 
   /**
@@ -265,15 +274,22 @@ function isDelayed(err: unknown): boolean {
   return err instanceof Error && err.name === 'DelayedError';
 }
 
-/** More than one run appeared while we were not looking: starting another could double-build. */
+/** Progress after a definite refusal of `scheduleRun`: nothing to look for, schedule afresh. */
+function notScheduling(data: BuildJobData): BuildJobData {
+  const { schedulingSince: _asked, candidates: _seen, ...progress } = data.progress;
+  return { ...data, progress: { ...progress, phase: 'new' } };
+}
+
+/** Runs that may be this build's own, none provably so: starting another could build twice. */
 class AmbiguousRunError extends Error {
   override name = 'AmbiguousRunError';
   readonly described: { text: string; hint: string };
   constructor(runIds: string[]) {
     super(`ambiguous runs ${runIds.join(', ')}`);
+    const runs = `${runIds.length === 1 ? 'run' : 'runs'} ${runIds.join(', ')}`;
     this.described = {
-      text: `The bot was interrupted while starting this build and cannot tell which of the runs ${runIds.join(', ')} is its own, so it did not start another.`,
-      hint: 'Check those runs in the Azure portal (or `/acr build` again if none is yours).',
+      text: `Azure did not say whether this build started, and the bot cannot prove that ${runs}, started at the same moment, ${runIds.length === 1 ? 'is' : 'are'} its own, so it stopped instead of following someone else's build or starting a second one.`,
+      hint: `\`/acr logs ${runIds[0]}\` shows a run's log; if none of them is yours, run the same \`/acr build\` again.`,
     };
   }
 }

@@ -154,5 +154,8 @@ function toRunInfo(run: Run): RunInfo {
       ...(i.digest && { digest: i.digest }),
     })),
     ...(run.runErrorMessage && { errorMessage: run.runErrorMessage }),
+    ...(run.platform && {
+      platform: { os: run.platform.os, ...(run.platform.architecture && { architecture: run.platform.architecture }), ...(run.platform.variant && { variant: run.platform.variant }) },
+    }),
   };
 }

@@ -147,6 +147,54 @@ describe('/acr build end to end', () => {
     for (const list of h.azure.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/runs'))) expect(list.query.$filter).toBeUndefined();
   });
 
+  it('after a definite refusal (429) schedules again, and never adopts a colleague’s run', async () => {
+    h = await startHarness();
+    const colleagues = h.azure.acr.startRun('contosodev', { imageNames: ['other:v1'] });
+    h.azure.failNext({ method: 'POST', path: /\/scheduleRun$/, status: 429, retryAfterSeconds: 1 });
+    const jobId = await queueBuild(h, `-t web:v10 ${source}`);
+    await waitForCard(h, jobId, 'Succeeded');
+    expect(cardText(h, jobId)).toMatch(/web:v10@sha256/);
+    expect(cardText(h, jobId)).not.toContain(`\`${colleagues}\``);
+    expect(h.azure.count('POST', /\/scheduleRun$/)).toBe(2);
+    expect(h.azure.count('GET', /\/runs$/)).toBe(0); // a refusal leaves nothing to look for
+  });
+
+  it('when nothing landed (5xx before ACR did anything), does not take a colleague’s build for its own', async () => {
+    h = await startHarness();
+    const colleagues = h.azure.acr.startRun('contosodev', { imageNames: ['other:v1'] });
+    h.azure.failNext({ method: 'POST', path: /\/scheduleRun$/, status: 500 });
+    const jobId = await queueBuild(h, `-t web:v11 ${source}`);
+    await waitForCard(h, jobId, 'Succeeded');
+    expect(cardText(h, jobId)).toMatch(/web:v11@sha256/);
+    expect(cardText(h, jobId)).not.toContain(`\`${colleagues}\``);
+    expect(h.azure.count('POST', /\/scheduleRun$/)).toBe(2);
+  });
+
+  it('when the answer is lost while a colleague builds at the same moment, adopts the run its images prove is its own', async () => {
+    h = await startHarness();
+    h.azure.acr.startRun('contosodev', { imageNames: ['other:v1'] });
+    h.azure.failNext({ method: 'POST', path: /\/scheduleRun$/, status: 500, afterHandler: true });
+    const jobId = await queueBuild(h, `-t web:v12 ${source}`);
+    await waitForCard(h, jobId, 'Succeeded');
+    const ours = h.azure.acr.runs('contosodev').find((r) => r.properties.outputImages?.some((i) => i.tag === 'v12'))!;
+    expect(cardText(h, jobId)).toContain(`\`${ours.name}\``);
+    expect(cardText(h, jobId)).toMatch(/web:v12@sha256/);
+    expect(h.azure.count('POST', /\/scheduleRun$/)).toBe(1);
+  });
+
+  it('when a colleague’s identical build makes it impossible to tell, says so with the candidate runs and stops', async () => {
+    h = await startHarness();
+    const colleagues = h.azure.acr.startRun('contosodev', { imageNames: ['web:v13'] });
+    h.azure.failNext({ method: 'POST', path: /\/scheduleRun$/, status: 500, afterHandler: true });
+    const jobId = await queueBuild(h, `-t web:v13 ${source}`);
+    await waitForCard(h, jobId, 'Failed');
+    const ours = h.azure.acr.runs('contosodev').at(-1)!.name;
+    const thread = () => h!.slack.thread(ids.devChannel, cardOf(h!, jobId)!.ts).map((m) => m.text ?? '').join('\n');
+    await h.slack.waitFor(() => thread().includes(colleagues), 5_000);
+    expect(thread()).toContain(ours);
+    expect(h.azure.count('POST', /\/scheduleRun$/)).toBe(1);
+  });
+
   it('treats a resent request (same trigger_id) as the same job', async () => {
     h = await startHarness();
     const first = await queueBuild(h, `-t web:v5 ${source}`, { triggerId: '1111.2222.resent' });

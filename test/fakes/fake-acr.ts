@@ -24,10 +24,10 @@ export class FakeAcr implements AcrBuilds {
       throw e;
     }
   }
-  async scheduleDockerBuild(_ref: RegistryRef, _spec: DockerBuildSpec): Promise<RunInfo> {
+  async scheduleDockerBuild(_ref: RegistryRef, spec: DockerBuildSpec): Promise<RunInfo> {
     this.#maybeFail('schedule');
     const runId = `ca${++this.#n}`;
-    const run = { runId, status: 'Queued', createTime: new Date(), outputImages: [], log: '' };
+    const run = { runId, status: 'Queued', createTime: new Date(), outputImages: [], log: '', platform: { ...spec.platform } };
     this.runs.set(runId, run);
     return { ...run };
   }

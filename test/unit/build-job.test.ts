@@ -67,35 +67,76 @@ describe('the build job', () => {
     expect(JSON.stringify(ctx.data)).not.toContain('sig=secret'); // the SAS URL is never persisted
   });
 
-  it('after a crash between scheduleRun and saving its id, adopts that run instead of starting another', async () => {
-    const ctx = fakeContext(data());
-    await acr.scheduleDockerBuild(ctx.data.target, ctx.data.spec!); // the call that "crashed"
+  const tagged = (image: string) => `Logging in to registry: contosodev.azurecr.io\nSuccessfully tagged contosodev.azurecr.io/${image}\n`;
+  const resumedAfterCrash = () => fakeContext(data({ phase: 'scheduling', schedulingSince: new Date(Date.now() - 1000).toISOString() }));
+
+  it('after a crash between scheduleRun and saving its id, adopts that run once its images prove it is ours', async () => {
+    await acr.scheduleDockerBuild(data().target, data().spec!); // the call whose answer was lost
     acr.calls = [];
-    const resumed = fakeContext(data({ phase: 'scheduling', schedulingSince: new Date(Date.now() - 1000).toISOString() }));
+    const resumed = resumedAfterCrash();
+    expect(await step(resumed)).toBe(2000); // nothing shown yet: look again
+    expect(acr.calls).toEqual(['list', 'getLogLink']);
+    expect(reporter.last!.detail?.mrkdwn).toContain('Checking whether run ca1 is this build');
+    acr.write('ca1', tagged('web:v1'));
     expect(await step(resumed)).toBe(1000);
-    expect(acr.calls).toEqual(['list']);
-    expect(resumed.data.progress.runId).toBe('ca1');
+    expect(acr.calls.filter((c) => c === 'schedule')).toHaveLength(0);
+    expect(resumed.data.progress).toMatchObject({ phase: 'following', runId: 'ca1' });
   });
 
   it('never adopts a run another job claimed, even when it is the only recent one', async () => {
     const other = await acr.scheduleDockerBuild(data().target, data().spec!);
     await claims.claim('00000000-0000-0000-0000-000000000001/rg/contosodev', other.runId, 'jOTHERJOB0001');
     acr.calls = [];
-    const ctx = fakeContext(data({ phase: 'scheduling', schedulingSince: new Date(Date.now() - 1000).toISOString() }));
+    const ctx = resumedAfterCrash();
     expect(await step(ctx)).toBe(1000);
     expect(acr.calls).toEqual(['list', 'schedule']); // ours never landed: start it now
     expect(ctx.data.progress.runId).toBe('ca2');
   });
 
-  it('refuses to guess when several runs could be its own, and says so', async () => {
-    const ctx = fakeContext(data({ phase: 'scheduling', schedulingSince: new Date(Date.now() - 1000).toISOString() }));
-    await acr.scheduleDockerBuild(ctx.data.target, ctx.data.spec!);
-    await acr.scheduleDockerBuild(ctx.data.target, ctx.data.spec!);
+  it('does not take a colleague’s run for its own: other images, or another platform', async () => {
+    await acr.scheduleDockerBuild(data().target, data().spec!);
+    acr.write('ca1', tagged('api:v1'));
+    await acr.scheduleDockerBuild(data().target, { ...data().spec!, platform: { os: 'Linux', architecture: 'arm64' } });
+    acr.calls = [];
+    const ctx = resumedAfterCrash();
+    expect(await step(ctx)).toBe(1000);
+    expect(acr.calls.filter((c) => c === 'schedule')).toHaveLength(1);
+    expect(ctx.data.progress.runId).toBe('ca3');
+  });
+
+  it('refuses to guess when several runs prove alike, and names them', async () => {
+    const ctx = resumedAfterCrash();
+    for (const runId of ['ca1', 'ca2']) {
+      await acr.scheduleDockerBuild(ctx.data.target, ctx.data.spec!);
+      acr.write(runId, tagged('web:v1'));
+    }
     acr.calls = [];
     expect(await step(ctx)).toBe('done');
-    expect(acr.calls).toEqual(['list']);
+    expect(acr.calls.filter((c) => c === 'schedule')).toHaveLength(0);
     expect(reporter.last!.status).toBe('failed');
     expect(JSON.stringify(reporter.messages)).toMatch(/ca1, ca2/);
+  });
+
+  it('after a definite refusal (4xx, 429) schedules again without looking for a run', async () => {
+    await acr.scheduleDockerBuild(data().target, data().spec!); // a colleague's build at that moment
+    acr.failNext = new AzureOperationError('Azure refused to start the build (HTTP 429)', { statusCode: 429, transient: true, hint: 'wait', retryAfterMs: 7000 });
+    acr.calls = [];
+    const ctx = fakeContext(data());
+    expect(await step(ctx)).toBe(7000);
+    expect(ctx.data.progress.phase).toBe('new');
+    expect(ctx.data.progress.schedulingSince).toBeUndefined();
+    expect(await step(ctx)).toBe(1000);
+    expect(acr.calls).toEqual(['schedule', 'schedule']);
+    expect(ctx.data.progress.runId).toBe('ca2');
+  });
+
+  it('after an answer that leaves the outcome unknown (5xx), looks before scheduling again', async () => {
+    acr.failNext = new AzureOperationError('Azure refused to start the build (HTTP 503)', { statusCode: 503, transient: true, hint: 'retry' });
+    const ctx = fakeContext(data());
+    await expect(run(ctx)).rejects.toThrow(/503/);
+    expect(ctx.data.progress).toMatchObject({ phase: 'scheduling' });
+    expect(await step(ctx)).toBe(1000);
+    expect(acr.calls).toEqual(['schedule', 'list', 'schedule']);
   });
 
   it('does not start a build that was canceled while queued', async () => {
@@ -171,7 +212,7 @@ describe('the build job', () => {
     expect(JSON.stringify(reporter.last!.fields)).toContain(`web:v1@sha256:${'a'.repeat(64)}`); // ARM's outputImages
   });
 
-  it('runs an ACR task when the job names one, and adopts only that task’s lost run', async () => {
+  it('runs an ACR task when the job names one, and never adopts a manual run of it it cannot tell apart', async () => {
     const { spec: _spec, ...rest } = data();
     const taskData: BuildJobData = { ...rest, task: { name: 'buildwebapp' } };
     const ctx = fakeContext(taskData);
@@ -181,14 +222,16 @@ describe('the build job', () => {
     expect(reporter.last).toMatchObject({ title: 'Run task buildwebapp', status: 'running' });
     expect(JSON.stringify(reporter.last!.fields)).toContain('buildwebapp');
 
-    // A quick build started at the same moment is not this job's run; the task's own is.
+    // A quick build started at the same moment is not this job's run; a manual run of the task may be.
     await acr.scheduleDockerBuild(taskData.target, data().spec!);
-    acr.calls = [];
     const resumed = fakeContext<BuildJobData>({ ...taskData, jobId: 'j000000000002', progress: { ...newBuildProgress(), phase: 'scheduling', schedulingSince: new Date(Date.now() - 1000).toISOString() } });
-    await acr.scheduleTaskRun(taskData.target, 'buildwebapp'); // the call that "crashed"
+    await acr.scheduleTaskRun(taskData.target, 'buildwebapp'); // the call whose answer was lost
     acr.calls = [];
-    expect(await step(resumed)).toBe(1000);
+    expect(await step(resumed)).toBe('done');
     expect(acr.calls).toEqual(['list']);
-    expect(resumed.data.progress.runId).toBe('ca3');
+    expect(resumed.data.progress.runId).toBeUndefined();
+    expect(JSON.stringify(reporter.messages.at(-1))).toContain('run ca3');
+    expect(JSON.stringify(reporter.messages.at(-1))).not.toContain('ca2');
   });
+
 });

@@ -20,6 +20,8 @@ export interface RunInfo {
   finishTime?: Date;
   outputImages: RunImage[];
   errorMessage?: string;
+  /** The platform the run builds for, as ARM reports it. */
+  platform?: { os: string; architecture?: string; variant?: string };
 }
 
 /** What the job asks ACR to build (the `az acr build` flags, resolved). */

@@ -9,6 +9,8 @@ export interface BuildProgress {
   phase: 'new' | 'scheduling' | 'following' | 'done';
   /** Set just before `scheduleRun`: if we crash before saving the run id, we look for the run instead of starting another. */
   schedulingSince?: string;
+  /** Runs that may be the one a lost `scheduleRun` started, while the job checks them. */
+  candidates?: string[];
   runId?: string;
   logOffset: number;
   /** Bytes of an unfinished last line, held back until its newline arrives. */
