@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ids, startHarness, type Harness } from '../helpers/harness.ts';
+import { defaultYaml, ids, startHarness, type Harness } from '../helpers/harness.ts';
 
 const source = 'https://github.com/org/app.git#main:src';
 let h: Harness | undefined;
@@ -193,6 +193,25 @@ describe('/acr build end to end', () => {
     await h.slack.waitFor(() => thread().includes(colleagues), 5_000);
     expect(thread()).toContain(ours);
     expect(h.azure.count('POST', /\/scheduleRun$/)).toBe(1);
+  });
+
+  it('builds only into the environment’s registry (or one it lists): any other -r is refused before anything is queued', async () => {
+    const yaml = defaultYaml.replace('registry: contosodev\n', 'registry: contosodev\n    buildRegistries: [contososhared]\n');
+    expect(yaml).not.toBe(defaultYaml);
+    h = await startHarness({ yaml, setup: (azure) => azure.acr.addRegistry({ subscriptionId: ids.subscription, resourceGroup: 'rg-dev', name: 'contososhared' }) });
+    const refused = await h.command(`build -r contosoother -t web:v1 ${source}`);
+    const text = (refused.json as { text: string }).text;
+    expect(text).toContain('contosoother');
+    expect(text).toContain('contosodev, contososhared');
+    expect(text).toContain('buildRegistries');
+    expect(text).not.toMatch(/`j[0-9a-z]{12}`/);
+    const audit = (await h.redis.xrange('chatops:audit', '-', '+')).map(([, f]) => JSON.parse(f[1]!) as { action: string; outcome: string; reason?: string });
+    expect(audit).toContainEqual(expect.objectContaining({ action: 'command.acr.build', outcome: 'refused', reason: expect.stringContaining('registry') }));
+
+    const shared = await queueBuild(h, `-r contososhared -t web:v1 ${source}`);
+    await waitForCard(h, shared, 'Succeeded');
+    expect(h.azure.acr.runs('contososhared')).toHaveLength(1);
+    expect(h.azure.count('POST', /\/scheduleRun$/)).toBe(1); // the refused one never reached Azure
   });
 
   it('treats a resent request (same trigger_id) as the same job', async () => {
