@@ -4,7 +4,7 @@ import { scheduleWasRefused } from '../src/core/build/run-ownership.ts';
 import { verdictOfLog, verdictOfRun, type RunVerdict } from '../src/core/build/run-status.ts';
 import { lookForLostRun } from './build-lost-run.ts';
 import { parseRunSummary } from '../src/core/build/run-summary.ts';
-import type { BuildJobData, BuildProgress } from '../src/core/build/build-job.ts';
+import { runClaimKey, type BuildJobData, type BuildProgress } from '../src/core/build/build-job.ts';
 import type { JobReporter, JobStatus } from '../src/core/card.ts';
 import type { JobContext, JobHandler } from '../src/core/job-context.ts';
 import type { CancelRequests } from '../src/core/job-queue.ts';
@@ -73,10 +73,10 @@ export function createBuildJob(deps: BuildJobDeps): JobHandler<BuildJobData> {
     if (data.progress.phase === 'scheduling' && data.progress.schedulingSince) {
       // The last `scheduleRun` may have started a run (no answer, a reset, a 5xx, a crash):
       // find that run before starting another, and take it only when it proves to be ours.
-      const { adoption, runs } = await lookForLostRun(deps, data, registryKey(data));
+      const { adoption, runs } = await lookForLostRun(deps, data, runClaimKey(data.target));
       if (adoption.kind === 'wait') return waitForCandidates(ctx, data, adoption.runIds);
       if (adoption.kind === 'unsure') throw new AmbiguousRunError(adoption.runIds);
-      if (adoption.kind === 'adopt' && (await deps.claims.claim(registryKey(data), adoption.runId, data.jobId))) {
+      if (adoption.kind === 'adopt' && (await deps.claims.claim(runClaimKey(data.target), adoption.runId, data.jobId))) {
         ctx.log.info({ runId: adoption.runId }, 'adopting the run the lost scheduleRun started');
         run = runs.find((r) => r.runId === adoption.runId);
       }
@@ -95,7 +95,7 @@ export function createBuildJob(deps: BuildJobDeps): JobHandler<BuildJobData> {
     }
     // The run id is saved before anything else: from here on a retry follows this run.
     data = await save(ctx, data, { phase: 'following', runId: run.runId, lastArmCheckAt: now().toISOString(), ...(run.startTime && { runningSince: run.startTime.toISOString() }) });
-    await deps.claims.claim(registryKey(data), run.runId, data.jobId);
+    await deps.claims.claim(runClaimKey(data.target), run.runId, data.jobId);
     ctx.log.info({ runId: run.runId, registry: data.target.registry }, 'ACR run scheduled');
     await card(data, 'running', { detail: md`ACR run ${run.runId} started in ${data.target.registry}.` });
     if (await deps.cancels.requestedBy(data.jobId)) await deps.acr.cancelRun(data.target, run.runId);
@@ -264,10 +264,6 @@ export function createBuildJob(deps: BuildJobDeps): JobHandler<BuildJobData> {
       await ctx.save({ ...data, progress: { ...data.progress, phase: 'done' } });
     }
   };
-}
-
-function registryKey(data: BuildJobData): string {
-  return `${data.target.subscriptionId}/${data.target.resourceGroup}/${data.target.registry}`;
 }
 
 function isDelayed(err: unknown): boolean {

@@ -40,3 +40,8 @@ export interface BuildJobData {
 export function newBuildProgress(): BuildProgress {
   return { phase: 'new', logOffset: 0, carry: '', idlePolls: 0 };
 }
+
+/** The key runs are claimed under (`RunClaims`): run ids are unique within one registry only. */
+export function runClaimKey(target: RegistryRef): string {
+  return `${target.subscriptionId}/${target.resourceGroup}/${target.registry}`;
+}
