@@ -12,7 +12,7 @@ import { storageError } from '../storage.ts';
 import { advance } from './run.ts';
 import type { EmulatedRun, LogBlob } from './run.ts';
 
-/** The SAS service version ACR's log links carry. */
+/** The SAS service version ACR's log links carry (sv/sr/sp/se/sig: learn.microsoft.com/rest/api/storageservices/create-service-sas; this version assumed). */
 export const LOG_SAS_VERSION = '2019-02-02';
 
 /** Path prefixes of log blobs and of log artifacts. */
@@ -35,7 +35,10 @@ export function issueLogLinks(run: EmulatedRun, baseUrl: string, now: number, tt
   };
 }
 
-/** Storage's 403 (forged or expired SAS) or 404 (no SAS at all, like any private container); `undefined` when the SAS is good. */
+/**
+ * Storage's 403 AuthenticationFailed (forged or expired SAS) or 404 (no SAS at all, like any
+ * private container); `undefined` when the SAS is good (…/storageservices/blob-service-error-codes).
+ */
 function checkSas(ctx: RouteContext, run: EmulatedRun | undefined): Reply | undefined {
   const { sig, se, sp, sr, sv } = ctx.req.query;
   if (!sig) return storageError(ctx, 404, 'ResourceNotFound', 'The specified resource does not exist.');
@@ -51,6 +54,7 @@ function checkSas(ctx: RouteContext, run: EmulatedRun | undefined): Reply | unde
   return undefined;
 }
 
+// ETag, Last-Modified, x-ms-blob-type, x-ms-meta-*: …/storageservices/get-blob-properties and get-blob; the ETag's digits assumed.
 function etag(blob: LogBlob): string {
   // Storage ETags look like "0x8DC5F2A1B2C3D4E": a FILETIME-like counter in hex.
   return `"0x${(0x8d000000000000n + BigInt(blob.lastModified) * 1000n + BigInt(blob.version)).toString(16).toUpperCase()}"`;
@@ -72,7 +76,7 @@ function blobHeaders(blob: LogBlob): Record<string, string | number> {
   };
 }
 
-/** `{start, end?}` from `x-ms-range` (preferred, as Storage does) or `Range`; malformed ranges are ignored. */
+/** `{start, end?}` from `x-ms-range` (preferred, as Storage does) or `Range`; malformed ranges are ignored (…/storageservices/specifying-the-range-header-for-blob-service-operations). */
 function requestedRange(ctx: RouteContext): { start: number; end?: number } | undefined {
   const header = ctx.req.headers['x-ms-range'] ?? ctx.req.headers.range;
   const m = header ? /^bytes=(\d+)-(\d*)$/.exec(header.trim()) : null;
@@ -89,6 +93,7 @@ function serveBlob(ctx: RouteContext, blob: LogBlob): Reply {
   if (ctx.req.method === 'HEAD') return { status: 200, headers: { ...headers, 'Content-Length': length } };
   const range = requestedRange(ctx);
   if (!range) return { status: 200, headers: { ...headers, 'Content-Length': length }, body: blob.data };
+  // 416 InvalidRange past the end, 206 + Content-Range otherwise (get-blob, blob-service-error-codes).
   if (range.start >= length) {
     return storageError(ctx, 416, 'InvalidRange', 'The range specified is invalid for the current size of the resource.', { headers: { 'Content-Range': `bytes */${length}` } });
   }
@@ -97,7 +102,10 @@ function serveBlob(ctx: RouteContext, blob: LogBlob): Reply {
   return { status: 206, headers: { ...headers, 'Content-Length': body.length, 'Content-Range': `bytes ${range.start}-${end}/${length}` }, body };
 }
 
-/** `HEAD` and `GET` on log blobs; `findRun` resolves registry name + run id. */
+/**
+ * `HEAD` and `GET` on log blobs; `findRun` resolves registry name + run id. The blob is absent
+ * (404 BlobNotFound) until the run starts: az checks `exists` before streaming (acr/_stream_utils.py).
+ */
 export function logBlobRoutes(findRun: (registryName: string, runId: string) => EmulatedRun | undefined): Route[] {
   const handler = (ctx: RouteContext): Reply => {
     const run = findRun(ctx.params.registry!, ctx.params.runId!);

@@ -35,6 +35,7 @@ import { scheduleTaskRun, taskRoutes } from './tasks.ts';
 import { tokenRoutes } from './tokens.ts';
 
 const REGISTRY = '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.ContainerRegistry/registries/{registryName}';
+// The version @azure/arm-containerregistry 11 sends for runs and tasks (its operation specs).
 const RUNS_API = '2019-06-01-preview';
 const RUN_VERSIONS = [RUNS_API, '2025-03-01-preview'] as const;
 const CORE_VERSIONS = /^20\d\d-\d\d-\d\d(-preview)?$/;
@@ -43,7 +44,11 @@ function isReply(value: unknown): value is Reply {
   return typeof value === 'object' && value !== null && 'status' in value && typeof (value as Reply).status === 'number';
 }
 
-/** Validates a RunRequest the way ACR would, for the DockerBuildRequest the emulator runs. */
+/**
+ * Validates a RunRequest the way ACR would, for the DockerBuildRequest the emulator runs:
+ * `dockerFilePath` and `platform` required, timeout 300–28800 s (DockerBuildRequest in
+ * containerregistry_build.json); error codes and wording assumed.
+ */
 function validateRunRequest(body: unknown): DockerBuildRequest | Reply {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return badRequest('InvalidRequestContent', 'The request content was invalid and could not be deserialized.');
@@ -98,6 +103,10 @@ function decodeToken(text: string | undefined): PageToken | undefined {
   }
 }
 
+/**
+ * `runs.list`: latest first (az's `--top` "Limit the number of latest runs", acr/_params.py),
+ * `{value, nextLink}` paging (x-ms-pageable in the spec); the page size and `$skipToken` form are assumed.
+ */
 function listRuns(store: AcrStore, registry: EmulatedRegistry, ctx: RouteContext): Reply {
   const { $filter: filter, $top: topText, $skipToken: skipToken } = ctx.req.query;
   const predicate = filter ? parseRunFilter(filter) : undefined;
@@ -128,6 +137,10 @@ function listRuns(store: AcrStore, registry: EmulatedRegistry, ctx: RouteContext
   return json(200, { value: page.map(runJson), ...(nextLink && { nextLink }) });
 }
 
+/**
+ * `runs/{id}/cancel`: 200 (RunsCancel.json) or 202 + Location, which the spec allows
+ * (x-ms-long-running-operation) and the SDK polls; when ACR answers 202, and the operationResults path, are assumed.
+ */
 function cancelRun(store: AcrStore, run: EmulatedRun, ctx: RouteContext): Reply {
   if (isTerminal(run.status)) return empty(200);
   const delay = store.timing.cancelDelayMs;
@@ -167,6 +180,7 @@ export function acrRoutes(store: AcrStore): Route[] {
     { method: 'GET', pattern: REGISTRY, apiVersions: CORE_VERSIONS, handler: withRegistry((registry) => json(200, registryJson(registry))) },
     {
       method: 'POST',
+      // 200 + the Queued run (RegistriesScheduleRun.json, 2019-06-01-preview).
       pattern: `${REGISTRY}/scheduleRun`,
       apiVersions: RUN_VERSIONS,
       handler: withRegistry((registry, ctx) => {

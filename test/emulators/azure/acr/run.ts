@@ -11,7 +11,7 @@ import { closingLines, planBuildLog, renderLine } from './build-log.ts';
 import type { BuildImage, FinalStatus, LogLine } from './build-log.ts';
 import type { EmulatedRegistry } from './registry.ts';
 
-/** Every status a run can have (2019-06-01-preview `RunStatus`). */
+/** Every status a run can have (2019-06-01-preview `RunStatus`, containerregistry_build.json in Azure/azure-rest-api-specs). */
 export type RunStatus = 'Queued' | 'Started' | 'Running' | 'Succeeded' | 'Failed' | 'Canceled' | 'Error' | 'Timeout';
 
 /** How a run came about (2019-06-01-preview `RunType`): `az acr build`, `az acr run` / a manual task run, a triggered Docker task, a triggered multi-step task. */
@@ -70,6 +70,7 @@ export const COMPLETE_METADATA: Record<FinalStatus, LogCompletion> = {
   Error: 'internalerror',
 };
 
+// The finished set az waits for (Azure/azure-cli acr/_run_polling.py, `FINISHED`).
 const TERMINAL = new Set<RunStatus>(['Succeeded', 'Failed', 'Canceled', 'Error', 'Timeout']);
 
 /** The append blob holding the run's log. */
@@ -258,6 +259,7 @@ function finish(run: EmulatedRun, status: FinalStatus, at: number): void {
   // What a successful run pushed is in the registry from then on, under the digest its log and
   // `outputImages` report (Run.outputImages: "the list of all images that were generated from the run").
   if (status === 'Succeeded' && (run.request.isPushEnabled ?? true)) for (const image of run.images) run.onPushed?.(image, at);
+  // "failed during run, err: exit status 1" is quoted in Azure/azure-cli#28151; the Timeout and Error texts are assumed.
   if (status === 'Failed') run.runErrorMessage = run.errorMessage ?? 'failed during run, err: exit status 1';
   if (status === 'Timeout') run.runErrorMessage = run.errorMessage ?? 'failed during run, err: context deadline exceeded';
   if (status === 'Error') run.runErrorMessage = run.errorMessage ?? 'Internal error while running the build';
@@ -292,7 +294,11 @@ export function endRun(run: EmulatedRun, status: FinalStatus, at: number, now: n
   advance(run, now);
 }
 
-/** A run on the wire (`Run`, api-version 2019-06-01-preview); only the fields the emulator sets. */
+/**
+ * A run on the wire (`Run`, api-version 2019-06-01-preview; RunsGet.json example); only the fields
+ * the emulator sets. `outputImages` only once a pushing run succeeded, and the default agent of 2
+ * CPUs, are assumed.
+ */
 export interface RunJson {
   type: 'Microsoft.ContainerRegistry/registries/runs';
   id: string;

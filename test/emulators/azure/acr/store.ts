@@ -32,7 +32,11 @@ export interface AcrTiming {
 
 const REGISTRY_TYPE = 'Microsoft.ContainerRegistry/registries';
 
-/** `web:v1` / `contosodev.azurecr.io/team/web:{{.Run.ID}}` → repository and tag, as ACR records them. */
+/**
+ * `web:v1` / `contosodev.azurecr.io/team/web:{{.Run.ID}}` → repository and tag, as ACR records them
+ * (`{{.Run.ID}}`, `{{.Run.Registry}}`: learn.microsoft.com container-registry-tasks-reference-yaml, "Run variables").
+ * The digest is derived from the run (assumed: any stable sha256 serves).
+ */
 function parseImage(name: string, runId: string, loginServer: string): BuildImage {
   let ref = name.replaceAll('{{.Run.ID}}', runId).replaceAll('{{.Run.Registry}}', loginServer);
   if (ref.toLowerCase().startsWith(`${loginServer.toLowerCase()}/`)) ref = ref.slice(loginServer.length + 1);
@@ -127,7 +131,11 @@ export class AcrStore {
     for (const run of this.registries.get(registryName.toLowerCase())?.runs.values() ?? []) advance(run, now);
   }
 
-  /** Queues a new run for `request` (a quick build unless `origin` says it comes from a task). */
+  /**
+   * Queues a new run for `request` (a quick build unless `origin` says it comes from a task).
+   * Run ids are a per-registry prefix and a counter (`ca1`, `ca2`, …, as in the quickstart's sample
+   * output); how ACR picks prefixes is assumed.
+   */
   schedule(registry: EmulatedRegistry, request: DockerBuildRequest, now: number, origin?: RunOrigin): EmulatedRun {
     registry.runCount += 1;
     const runId = `${registry.runIdPrefix}${registry.runCount}`;

@@ -60,7 +60,7 @@ export class RegistryDataEmulator {
     return `${this.#baseUrl}/registries/${this.#store.registry(loginServerOrName).name}`;
   }
 
-  /** Points `repo:tag` at `digest` (default: a random `sha256:`), creating registry and repository; returns the digest. */
+  /** Points `repo:tag` at `digest` (default: a random `sha256:`), creating registry and repository; returns the digest (a push moves a tag: Docker registry HTTP API V2, "Pushing an image"). */
   pushTag(loginServerOrName: string, repo: string, tag: string, digest = `sha256:${randomBytes(32).toString('hex')}`): string {
     return this.recordPush(loginServerOrName, repo, tag, digest, this.#clock());
   }
