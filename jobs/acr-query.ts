@@ -1,5 +1,6 @@
 import type { AcrBuilds, LogReader } from '../src/core/build/acr-builds.ts';
 import { acrQueryCard, type AcrQueryJobData } from '../src/core/build/acr-query.ts';
+import { verdictOfRun } from '../src/core/build/run-status.ts';
 import { describeAzureError } from '../src/core/azure-errors.ts';
 import type { JobReporter } from '../src/core/card.ts';
 import type { RegistryTokens } from '../src/core/credentials/ports.ts';
@@ -65,13 +66,13 @@ export function createAcrQueryJob(deps: AcrQueryJobDeps): JobHandler<AcrQueryJob
       }
       case 'logs': {
         const run = await deps.acr.getRun(target, data.runId!);
-        const { text, truncatedBytes } = await deps.logs.readAll(await deps.acr.getLogUrl(target, data.runId!), maxLogBytes);
+        const { text, truncatedBytes } = await deps.logs.readAll(await deps.acr.getLogLink(target, data.runId!), maxLogBytes);
         await deps.reporter.post(data.jobId, { kind: 'file', filename: `run-${data.runId}.log`, title: `Log of run ${data.runId}${truncatedBytes ? ' (first part cut)' : ''}`, content: text || '(the run wrote no log)' });
         return md`Run ${data.runId} is ${run.status}; its log is attached in the thread.`;
       }
       case 'cancel': {
         const run = await deps.acr.getRun(target, data.runId!);
-        if (['Succeeded', 'Failed', 'Canceled', 'Error', 'Timeout'].includes(run.status)) return md`Run ${data.runId} has already finished (${run.status}); nothing to cancel.`;
+        if (verdictOfRun(run.status)) return md`Run ${data.runId} has already finished (${run.status}); nothing to cancel.`;
         await deps.acr.cancelRun(target, data.runId!);
         return md`Run ${data.runId} was canceled.`;
       }

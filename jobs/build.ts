@@ -1,15 +1,17 @@
-import type { AcrBuilds, LogReader, RunClaims, RunInfo } from '../src/core/build/acr-builds.ts';
-import { finishedRunStatuses } from '../src/core/build/acr-builds.ts';
-import { buildCard, explainFailure, statusOfRun } from '../src/core/build/build-card.ts';
+import type { AcrBuilds, LogLink, LogReader, RunClaims, RunImage, RunInfo } from '../src/core/build/acr-builds.ts';
+import { buildCard, explainFailure } from '../src/core/build/build-card.ts';
+import { scheduleWasRefused } from '../src/core/build/run-ownership.ts';
+import { verdictOfLog, verdictOfRun, type RunVerdict } from '../src/core/build/run-status.ts';
+import { lookForLostRun } from './build-lost-run.ts';
 import { parseRunSummary } from '../src/core/build/run-summary.ts';
-import type { BuildJobData, BuildProgress } from '../src/core/build/build-job.ts';
+import { runClaimKey, type BuildJobData, type BuildProgress } from '../src/core/build/build-job.ts';
 import type { JobReporter, JobStatus } from '../src/core/card.ts';
 import type { JobContext, JobHandler } from '../src/core/job-context.ts';
 import type { CancelRequests } from '../src/core/job-queue.ts';
 import { describeAzureError, isTransientAzureError, retryAfterOf } from '../src/core/azure-errors.ts';
 import { md, mention, type Mrkdwn } from '../src/core/mrkdwn.ts';
 import { JobStop } from './job-failures.ts';
-import { privateBuildTaskName, schedulePrivateBuild, type PrivateBuildDeps } from './private-build.ts';
+import { schedulePrivateBuild, type PrivateBuildDeps } from './private-build.ts';
 
 export interface BuildJobDeps extends PrivateBuildDeps {
   acr: AcrBuilds;
@@ -32,8 +34,8 @@ const maxReadBytes = 256 * 1024;
 const maxAttachedLogBytes = 5 * 1024 * 1024;
 /** Ask ARM for the run status only when the log says nothing for this long. */
 const armCheckEveryMs = 60_000;
-/** A log URL is a SAS capability: cached in memory only, never persisted, refreshed after this. */
-const logUrlTtlMs = 30 * 60_000;
+/** A log link is a SAS capability: cached in memory only, never persisted, refreshed after this. */
+const logLinkTtlMs = 30 * 60_000;
 
 /**
  * The `build` job: `az acr build` from a git context. Steps are saved in the job data
@@ -41,19 +43,19 @@ const logUrlTtlMs = 30 * 60_000;
  */
 export function createBuildJob(deps: BuildJobDeps): JobHandler<BuildJobData> {
   const now = deps.now ?? (() => new Date());
-  const logUrls = new Map<string, { url: string; at: number }>();
+  const logLinks = new Map<string, { link: LogLink; at: number }>();
 
-  async function logUrl(data: BuildJobData, runId: string, refresh = false): Promise<string> {
-    const cached = logUrls.get(runId);
-    if (cached && !refresh && now().getTime() - cached.at < logUrlTtlMs) return cached.url;
-    const url = await deps.acr.getLogUrl(data.target, runId);
-    logUrls.set(runId, { url, at: now().getTime() });
+  async function logLink(data: BuildJobData, runId: string, refresh = false): Promise<LogLink> {
+    const cached = logLinks.get(runId);
+    if (cached && !refresh && now().getTime() - cached.at < logLinkTtlMs) return cached.link;
+    const link = await deps.acr.getLogLink(data.target, runId);
+    logLinks.set(runId, { link, at: now().getTime() });
     // Bounded: a worker follows hundreds of builds, not millions.
-    if (logUrls.size > 5000) logUrls.delete(logUrls.keys().next().value!);
-    return url;
+    if (logLinks.size > 5000) logLinks.delete(logLinks.keys().next().value!);
+    return link;
   }
 
-  function card(data: BuildJobData, status: JobStatus, extra: { detail?: Mrkdwn; run?: RunInfo; startedAt?: string; finishedAt?: string } = {}) {
+  function card(data: BuildJobData, status: JobStatus, extra: { detail?: Mrkdwn; images?: RunImage[]; startedAt?: string; finishedAt?: string } = {}) {
     return deps.reporter.updateCard(buildCard(data, { status, portal: deps.portal, ...extra }));
   }
 
@@ -71,96 +73,128 @@ export function createBuildJob(deps: BuildJobDeps): JobHandler<BuildJobData> {
     }
     let run: RunInfo | undefined;
     if (data.progress.phase === 'scheduling' && data.progress.schedulingSince) {
-      run = await adoptLostRun(ctx, data);
-      if (!run && data.progress.phase === 'scheduling') ctx.log.info('no run found from the interrupted attempt; scheduling again');
+      // The last `scheduleRun` may have started a run (no answer, a reset, a 5xx, a crash):
+      // find that run before starting another, and take it only when it proves to be ours.
+      const { adoption, runs } = await lookForLostRun(deps, data, runClaimKey(data.target));
+      if (adoption.kind === 'wait') return waitForCandidates(ctx, data, adoption.runIds);
+      if (adoption.kind === 'unsure') throw new AmbiguousRunError(adoption.runIds);
+      if (adoption.kind === 'adopt' && (await deps.claims.claim(runClaimKey(data.target), adoption.runId, data.jobId))) {
+        ctx.log.info({ runId: adoption.runId }, 'adopting the run the lost scheduleRun started');
+        run = runs.find((r) => r.runId === adoption.runId);
+      }
+      if (adoption.kind === 'adopt' && !run) return waitForCandidates(ctx, data, [adoption.runId]); // claimed meanwhile: look again
+      if (!run) ctx.log.info('the lost scheduleRun started nothing; scheduling again');
     }
     if (!run) {
       data = await save(ctx, data, { phase: 'scheduling', schedulingSince: now().toISOString() });
-      run = data.task
-        ? await deps.acr.scheduleTaskRun(data.target, data.task.name)
-        : data.privateSource ? await schedulePrivateBuild(deps, data) : await deps.acr.scheduleDockerBuild(data.target, data.spec!);
+      try {
+        run = data.task
+          ? await deps.acr.scheduleTaskRun(data.target, data.task.name)
+          : data.privateSource ? await schedulePrivateBuild(deps, data) : await deps.acr.scheduleDockerBuild(data.target, data.spec!);
+      } catch (err) {
+        // A definite refusal started nothing: the next attempt schedules again, without searching.
+        if (scheduleWasRefused(err)) await ctx.save(notScheduling(data));
+        throw err;
+      }
     }
     // The run id is saved before anything else: from here on a retry follows this run.
-    data = await save(ctx, data, { phase: 'following', runId: run.runId, lastArmCheckAt: now().toISOString() });
-    await deps.claims.claim(registryKey(data), run.runId, data.jobId);
+    data = await save(ctx, data, { phase: 'following', runId: run.runId, lastArmCheckAt: now().toISOString(), ...(run.startTime && { runningSince: run.startTime.toISOString() }) });
+    await deps.claims.claim(runClaimKey(data.target), run.runId, data.jobId);
     ctx.log.info({ runId: run.runId, registry: data.target.registry }, 'ACR run scheduled');
-    await card(data, 'running', { run, detail: md`ACR run ${run.runId} started in ${data.target.registry}.` });
+    await card(data, 'running', { detail: md`ACR run ${run.runId} started in ${data.target.registry}.` });
     if (await deps.cancels.requestedBy(data.jobId)) await deps.acr.cancelRun(data.target, run.runId);
     return data;
   }
 
-  /** After a crash between `scheduleRun` and saving its id: find that run instead of starting a second one. */
-  async function adoptLostRun(ctx: JobContext<BuildJobData>, data: BuildJobData): Promise<RunInfo | undefined> {
-    const since = new Date(Date.parse(data.progress.schedulingSince!) - 5_000);
-    const taskName = data.task?.name ?? (data.privateSource && privateBuildTaskName(data.jobId));
-    const recent = (await deps.acr.listRunsSince(data.target, since, taskName)).filter((r) => !r.createTime || r.createTime >= since);
-    // Runs other jobs have claimed are theirs; what is left can only be ours.
-    const owners = await Promise.all(recent.map((r) => deps.claims.ownerOf(registryKey(data), r.runId)));
-    const runs = recent.filter((_, i) => owners[i] === undefined || owners[i] === data.jobId);
-    if (runs.length === 1 && (await deps.claims.claim(registryKey(data), runs[0]!.runId, data.jobId))) {
-      ctx.log.info({ runId: runs[0]!.runId }, 'adopting the run started before the interruption');
-      return runs[0];
+  /** Candidates have not shown enough yet (their image names come when their build step ends): look again later. */
+  async function waitForCandidates(ctx: JobContext<BuildJobData>, data: BuildJobData, runIds: string[]): Promise<never> {
+    if (runIds.join() !== (data.progress.candidates ?? []).join()) {
+      data = await save(ctx, data, { candidates: runIds });
+      await card(data, 'queued', { detail: md`Azure did not say whether this build started. Checking whether ${runIds.length === 1 ? 'run' : 'runs'} ${runIds.join(', ')} ${runIds.length === 1 ? 'is' : 'are'} this build before starting another.` });
     }
-    if (runs.length >= 1) {
-      throw new AmbiguousRunError(runs.map((r) => r.runId));
-    }
-    return undefined;
+    return ctx.wakeAfter(deps.pollIntervalMs * 2);
   }
 
   /**
    * The finished run as its log tells it: the blob's `Complete` metadata is the verdict and a
    * successful log ends with the pushed images and their digests (what `az acr build` shows).
-   * ARM is asked only when the log lacks that summary.
+   * ARM is asked only when the log lacks that summary, or ends with a value ACR does not
+   * document (no verdict: `undefined` if ARM does not call the run over either).
    */
-  async function runFromLog(data: BuildJobData, runId: string, complete: string): Promise<RunInfo> {
-    const status = statusOfRun(complete);
-    if (status !== 'succeeded') return { runId, status: complete, outputImages: [] };
-    const { text } = await deps.logs.readAll(await logUrl(data, runId), 16 * 1024);
+  async function outcomeFromLog(data: BuildJobData, runId: string, complete: string): Promise<{ verdict: RunVerdict; run?: RunInfo } | undefined> {
+    const verdict = verdictOfLog(complete);
+    if (verdict === undefined) {
+      const run = await deps.acr.getRun(data.target, runId);
+      const armVerdict = verdictOfRun(run.status);
+      return armVerdict && { verdict: armVerdict, run };
+    }
+    if (verdict !== 'succeeded') return { verdict };
+    const { text } = await deps.logs.readAll(await logLink(data, runId), 16 * 1024);
     const summary = parseRunSummary(text);
-    if (summary.images.length === 0) return deps.acr.getRun(data.target, runId);
-    return { runId, status: 'Succeeded', outputImages: summary.images };
+    if (summary.images.length === 0) return { verdict, run: await deps.acr.getRun(data.target, runId) };
+    return { verdict, run: { runId, status: 'Succeeded', outputImages: summary.images } };
   }
 
-  async function finish(ctx: JobContext<BuildJobData>, data: BuildJobData, run: RunInfo): Promise<void> {
-    const status = statusOfRun(run.status);
-    const finishedAt = (run.finishTime ?? now()).toISOString();
-    const startedAt = (run.startTime ?? (data.progress.runningSince ? new Date(data.progress.runningSince) : run.createTime))?.toISOString();
-    const canceledBy = status === 'canceled' ? await deps.cancels.requestedBy(data.jobId) : undefined;
-    const detailByStatus: Record<string, Mrkdwn> = {
-      succeeded: md`ACR run ${run.runId} succeeded.`,
-      failed: md`ACR run ${run.runId} failed.`,
-      canceled: canceledBy ? md`ACR run ${run.runId} was canceled by ${mention(canceledBy)}.` : md`ACR run ${run.runId} was canceled.`,
-      timed_out: md`ACR run ${run.runId} timed out.`,
+  /** Ends the job with the run's verdict; `run` is what ARM (or the log) told about it, when known. */
+  async function finish(ctx: JobContext<BuildJobData>, data: BuildJobData, verdict: RunVerdict, run?: RunInfo): Promise<void> {
+    const runId = data.progress.runId!;
+    const finishedAt = (run?.finishTime ?? now()).toISOString();
+    const startedAt = (run?.startTime ?? (data.progress.runningSince ? new Date(data.progress.runningSince) : run?.createTime))?.toISOString();
+    const canceledBy = verdict === 'canceled' ? await deps.cancels.requestedBy(data.jobId) : undefined;
+    const detailByVerdict: Record<RunVerdict, Mrkdwn> = {
+      succeeded: md`ACR run ${runId} succeeded.`,
+      failed: md`ACR run ${runId} failed.`,
+      canceled: canceledBy ? md`ACR run ${runId} was canceled by ${mention(canceledBy)}.` : md`ACR run ${runId} was canceled.`,
+      timed_out: md`ACR run ${runId} timed out.`,
     };
-    if (status === 'failed' || status === 'timed_out') {
-      const { text, truncatedBytes } = await deps.logs.readAll(await logUrl(data, run.runId), maxAttachedLogBytes);
-      const why = status === 'timed_out'
-        ? { text: `Build timed out: ACR stopped run ${run.runId} at its time limit.`, hint: 'Raise `--timeout` (up to 28800 seconds) or make the build faster, then run it again.' }
-        : explainFailure(run, text.slice(-8000), data.privateSource?.tokenSecret);
+    if (verdict === 'failed' || verdict === 'timed_out') {
+      const { text, truncatedBytes } = await deps.logs.readAll(await logLink(data, runId), maxAttachedLogBytes);
+      const why = verdict === 'timed_out'
+        ? { text: `Build timed out: ACR stopped run ${runId} at its time limit.`, hint: 'Raise `--timeout` (up to 28800 seconds) or make the build faster, then run it again.' }
+        : explainFailure(text.slice(-8000), run, data.privateSource?.tokenSecret);
       await deps.reporter.post(data.jobId, {
         kind: 'file',
-        filename: `build-${run.runId}.log`,
-        title: `Log of ACR run ${run.runId}${truncatedBytes ? ' (first part cut)' : ''}`,
+        filename: `build-${runId}.log`,
+        title: `Log of ACR run ${runId}${truncatedBytes ? ' (first part cut)' : ''}`,
         content: text || '(the run wrote no log)',
         comment: `${why.text}\n${why.hint}`,
       });
     }
-    await card(data, status, { run, detail: detailByStatus[status] ?? md`ACR run ${run.runId}: ${run.status}.`, finishedAt, ...(startedAt && { startedAt }) });
+    await card(data, verdict, { images: run?.outputImages ?? [], detail: detailByVerdict[verdict], finishedAt, ...(startedAt && { startedAt }) });
     await save(ctx, data, { phase: 'done' });
-    ctx.log.info({ runId: run.runId, status }, 'build finished');
+    ctx.log.info({ runId, verdict }, 'build finished');
+  }
+
+  /**
+   * A log kept as an artifact cannot be streamed and does not say when the run ends: ARM does,
+   * and the log's last part then goes to the thread in one message.
+   */
+  async function followByArm(ctx: JobContext<BuildJobData>, data: BuildJobData, link: LogLink): Promise<void> {
+    const at = now();
+    const run = await deps.acr.getRun(data.target, data.progress.runId!);
+    const verdict = verdictOfRun(run.status);
+    if (!verdict) {
+      data = await save(ctx, data, { lastArmCheckAt: at.toISOString(), idlePolls: data.progress.idlePolls + 1 });
+      return ctx.wakeAfter(deps.pollIntervalMs * 3);
+    }
+    const { text, truncatedBytes } = await deps.logs.readAll(link, maxLogBatchChars);
+    const lines = text.replace(/\r\n?/g, '\n').trimEnd();
+    if (lines) await deps.reporter.post(data.jobId, { kind: 'log', text: lines, ...(truncatedBytes > 0 && { skippedBytes: truncatedBytes }) });
+    return finish(ctx, data, verdict, run);
   }
 
   async function follow(ctx: JobContext<BuildJobData>, data: BuildJobData): Promise<void> {
     const runId = data.progress.runId!;
     const p = data.progress;
-    let url = await logUrl(data, runId);
+    const link = await logLink(data, runId);
+    if (link.artifact) return followByArm(ctx, data, link);
     let chunk;
     try {
-      chunk = await deps.logs.read(url, p.logOffset, maxReadBytes);
+      chunk = await deps.logs.read(link.url, p.logOffset, maxReadBytes);
     } catch (err) {
       if ((err as { statusCode?: number }).statusCode !== 403) throw err;
-      url = await logUrl(data, runId, true); // the SAS expired
-      chunk = await deps.logs.read(url, p.logOffset, maxReadBytes);
+      const fresh = await logLink(data, runId, true); // the SAS expired
+      chunk = await deps.logs.read(fresh.url, p.logOffset, maxReadBytes);
     }
     const at = now();
     const progress: Partial<BuildProgress> = { logOffset: chunk.nextOffset };
@@ -183,7 +217,10 @@ export function createBuildJob(deps: BuildJobDeps): JobHandler<BuildJobData> {
     }
     if (chunk.complete) {
       data = await save(ctx, data, progress);
-      return finish(ctx, data, await runFromLog(data, runId, chunk.complete));
+      const outcome = await outcomeFromLog(data, runId, chunk.complete);
+      if (outcome) return finish(ctx, data, outcome.verdict, outcome.run);
+      // A finished log ARM does not call over yet: look again later rather than guess.
+      return ctx.wakeAfter(deps.pollIntervalMs * 2);
     }
     // The log says nothing: ask ARM now and then whether the run is stuck or ended without one.
     const quietSince = Date.parse(p.lastLogAt ?? p.lastArmCheckAt ?? data.queuedAt);
@@ -191,9 +228,10 @@ export function createBuildJob(deps: BuildJobDeps): JobHandler<BuildJobData> {
     if (chunk.text.length === 0 && at.getTime() - quietSince >= armCheckEveryMs && at.getTime() - lastCheck >= armCheckEveryMs) {
       progress.lastArmCheckAt = at.toISOString();
       const run = await deps.acr.getRun(data.target, runId);
-      if (finishedRunStatuses.has(run.status)) {
+      const verdict = verdictOfRun(run.status);
+      if (verdict) {
         data = await save(ctx, data, progress);
-        return finish(ctx, data, run);
+        return finish(ctx, data, verdict, run);
       }
     }
     await save(ctx, data, progress);
@@ -234,23 +272,26 @@ export function createBuildJob(deps: BuildJobDeps): JobHandler<BuildJobData> {
   };
 }
 
-function registryKey(data: BuildJobData): string {
-  return `${data.target.subscriptionId}/${data.target.resourceGroup}/${data.target.registry}`;
-}
-
 function isDelayed(err: unknown): boolean {
   return err instanceof Error && err.name === 'DelayedError';
 }
 
-/** More than one run appeared while we were not looking: starting another could double-build. */
+/** Progress after a definite refusal of `scheduleRun`: nothing to look for, schedule afresh. */
+function notScheduling(data: BuildJobData): BuildJobData {
+  const { schedulingSince: _asked, candidates: _seen, ...progress } = data.progress;
+  return { ...data, progress: { ...progress, phase: 'new' } };
+}
+
+/** Runs that may be this build's own, none provably so: starting another could build twice. */
 class AmbiguousRunError extends Error {
   override name = 'AmbiguousRunError';
   readonly described: { text: string; hint: string };
   constructor(runIds: string[]) {
     super(`ambiguous runs ${runIds.join(', ')}`);
+    const runs = `${runIds.length === 1 ? 'run' : 'runs'} ${runIds.join(', ')}`;
     this.described = {
-      text: `The bot was interrupted while starting this build and cannot tell which of the runs ${runIds.join(', ')} is its own, so it did not start another.`,
-      hint: 'Check those runs in the Azure portal (or `/acr build` again if none is yours).',
+      text: `Azure did not say whether this build started, and the bot cannot prove that ${runs}, started at the same moment, ${runIds.length === 1 ? 'is' : 'are'} its own, so it stopped instead of following someone else's build or starting a second one.`,
+      hint: `\`/acr logs ${runIds[0]}\` shows a run's log; if none of them is yours, run the same \`/acr build\` again.`,
     };
   }
 }

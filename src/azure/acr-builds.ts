@@ -1,52 +1,31 @@
-import { ContainerRegistryManagementClient, type Run } from '@azure/arm-containerregistry';
-import type { TokenCredential } from '@azure/identity';
-import type { AcrBuilds, DockerBuildSpec, RunInfo } from '../core/build/acr-builds.ts';
+import type { Run } from '@azure/arm-containerregistry';
+import type { AcrBuilds, DockerBuildSpec, LogLink, RunInfo } from '../core/build/acr-builds.ts';
 import { registryResourceId, type RegistryRef } from '../core/registry-ref.ts';
+import type { AcrClients } from './acr-clients.ts';
+import { AzureOperationError } from '../core/azure-errors.ts';
 import { toAzureOperationError } from './errors.ts';
 
-export interface AzureAcrBuildsOptions {
-  credential: TokenCredential;
-  /** ARM endpoint; the token scope follows it (`<endpoint>/.default`). */
-  resourceManager: string;
-  /** How often the SDK polls long-running operations it follows itself (cancel). */
-  updateIntervalInMs?: number;
-}
+/** How many of a registry's latest runs a search for a lost run looks at, at most. */
+const maxRunsScanned = 100;
 
 /**
  * ACR builds and runs through `@azure/arm-containerregistry` 11.x (v12 dropped runs and
- * tasks). One client per subscription, created on first use.
+ * tasks). `scheduleRun` goes out once (see `AcrClients.once`): the build job looks for the run
+ * itself when the answer is lost.
  */
 export class AzureAcrBuilds implements AcrBuilds {
-  readonly #options: AzureAcrBuildsOptions;
-  readonly #clients = new Map<string, ContainerRegistryManagementClient>();
-  readonly #noRetryClients = new Map<string, ContainerRegistryManagementClient>();
+  readonly #clients: AcrClients;
+  /** How often the SDK polls long-running operations it follows itself (cancel). */
+  readonly #updateIntervalInMs: number | undefined;
 
-  constructor(options: AzureAcrBuildsOptions) {
-    this.#options = options;
-  }
-
-  /**
-   * `retries: false` is for calls that are not idempotent (`scheduleRun`): the pipeline's
-   * automatic retry of a POST after a 5xx or a dropped connection can start a second build
-   * when only the answer was lost. The build job retries instead, after looking for the run.
-   */
-  #client(subscriptionId: string, retries = true): ContainerRegistryManagementClient {
-    const cache = retries ? this.#clients : this.#noRetryClients;
-    let client = cache.get(subscriptionId);
-    if (!client) {
-      // `endpoint` sets both the base URL and the token scope (`<endpoint>/.default`).
-      client = new ContainerRegistryManagementClient(this.#options.credential, subscriptionId, {
-        endpoint: this.#options.resourceManager,
-        ...(!retries && { retryOptions: { maxRetries: 0 } }),
-      });
-      cache.set(subscriptionId, client);
-    }
-    return client;
+  constructor(clients: AcrClients, options: { updateIntervalInMs?: number } = {}) {
+    this.#clients = clients;
+    this.#updateIntervalInMs = options.updateIntervalInMs;
   }
 
   async scheduleDockerBuild(ref: RegistryRef, spec: DockerBuildSpec): Promise<RunInfo> {
     try {
-      const run = await this.#client(ref.subscriptionId, false).registries.beginScheduleRunAndWait(ref.resourceGroup, ref.registry, {
+      const run = await this.#clients.once(ref.subscriptionId).registries.beginScheduleRunAndWait(ref.resourceGroup, ref.registry, {
         type: 'DockerBuildRequest',
         imageNames: spec.images,
         isPushEnabled: true,
@@ -61,22 +40,22 @@ export class AzureAcrBuilds implements AcrBuilds {
       });
       return toRunInfo(run);
     } catch (err) {
-      throw toAzureOperationError(err, `start the build in registry ${ref.registry}`);
+      throw toScheduleRunError(err, `start the build in registry ${ref.registry}`, ref);
     }
   }
 
   async scheduleTaskRun(ref: RegistryRef, taskName: string): Promise<RunInfo> {
     try {
-      const run = await this.#client(ref.subscriptionId, false).registries.beginScheduleRunAndWait(ref.resourceGroup, ref.registry, { type: 'TaskRunRequest', taskId: `${registryResourceId(ref)}/tasks/${taskName}` });
+      const run = await this.#clients.once(ref.subscriptionId).registries.beginScheduleRunAndWait(ref.resourceGroup, ref.registry, { type: 'TaskRunRequest', taskId: `${registryResourceId(ref)}/tasks/${taskName}` });
       return toRunInfo(run);
     } catch (err) {
-      throw toAzureOperationError(err, `run task ${taskName} in registry ${ref.registry}`);
+      throw toScheduleRunError(err, `run task ${taskName} in registry ${ref.registry}`, ref);
     }
   }
 
   async getRun(ref: RegistryRef, runId: string): Promise<RunInfo> {
     try {
-      return toRunInfo(await this.#client(ref.subscriptionId).runs.get(ref.resourceGroup, ref.registry, runId));
+      return toRunInfo(await this.#clients.for(ref.subscriptionId).runs.get(ref.resourceGroup, ref.registry, runId));
     } catch (err) {
       throw toAzureOperationError(err, `read run ${runId} of registry ${ref.registry}`);
     }
@@ -85,10 +64,15 @@ export class AzureAcrBuilds implements AcrBuilds {
   async listRunsSince(ref: RegistryRef, since: Date, taskName?: string): Promise<RunInfo[]> {
     try {
       const runs: RunInfo[] = [];
-      const filter = `createTime ge ${since.toISOString()}`;
-      for await (const run of this.#client(ref.subscriptionId).runs.list(ref.resourceGroup, ref.registry, { filter, top: 50 })) {
-        const mine = taskName ? run.task?.toLowerCase() === taskName.toLowerCase() : !run.runType || run.runType === 'QuickBuild';
-        if (mine) runs.push(toRunInfo(run));
+      // Only filter forms az sends (acr/task.py `_add_run_filter`: TaskName eq, Status eq,
+      // contains(OutputImageManifests, …)); the time window is applied here. ACR lists the latest
+      // runs first (az acr/_params.py: `--top` "Limit the number of latest runs"), so the first
+      // run older than the window ends the walk.
+      const filter = taskName ? `TaskName eq '${taskName.replace(/'/g, "''")}'` : undefined;
+      for await (const run of this.#clients.for(ref.subscriptionId).runs.list(ref.resourceGroup, ref.registry, { top: maxRunsScanned, ...(filter && { filter }) })) {
+        if (run.createTime && run.createTime < since) break;
+        const kind = taskName ? run.task?.toLowerCase() === taskName.toLowerCase() : !run.runType || run.runType === 'QuickBuild';
+        if (kind) runs.push(toRunInfo(run));
       }
       return runs;
     } catch (err) {
@@ -99,9 +83,9 @@ export class AzureAcrBuilds implements AcrBuilds {
   async listRuns(ref: RegistryRef, options: { top: number; status?: string }): Promise<RunInfo[]> {
     try {
       const runs: RunInfo[] = [];
-      const filter = options.status ? `status eq '${options.status}'` : undefined;
+      const filter = options.status ? `Status eq '${options.status}'` : undefined;
       // `$top` bounds the page ACR sends; stopping here means no further page is fetched.
-      for await (const run of this.#client(ref.subscriptionId).runs.list(ref.resourceGroup, ref.registry, { top: options.top, ...(filter && { filter }) })) {
+      for await (const run of this.#clients.for(ref.subscriptionId).runs.list(ref.resourceGroup, ref.registry, { top: options.top, ...(filter && { filter }) })) {
         runs.push(toRunInfo(run));
         if (runs.length >= options.top) break;
       }
@@ -113,23 +97,44 @@ export class AzureAcrBuilds implements AcrBuilds {
 
   async cancelRun(ref: RegistryRef, runId: string): Promise<void> {
     try {
-      await this.#client(ref.subscriptionId).runs.beginCancelAndWait(ref.resourceGroup, ref.registry, runId, {
-        ...(this.#options.updateIntervalInMs !== undefined && { updateIntervalInMs: this.#options.updateIntervalInMs }),
+      await this.#clients.for(ref.subscriptionId).runs.beginCancelAndWait(ref.resourceGroup, ref.registry, runId, {
+        ...(this.#updateIntervalInMs !== undefined && { updateIntervalInMs: this.#updateIntervalInMs }),
       });
     } catch (err) {
       throw toAzureOperationError(err, `cancel run ${runId} in registry ${ref.registry}`);
     }
   }
 
-  async getLogUrl(ref: RegistryRef, runId: string): Promise<string> {
+  async getLogLink(ref: RegistryRef, runId: string): Promise<LogLink> {
     try {
-      const { logLink } = await this.#client(ref.subscriptionId).runs.getLogSasUrl(ref.resourceGroup, ref.registry, runId);
+      const { logLink, logArtifactLink } = await this.#clients.for(ref.subscriptionId).runs.getLogSasUrl(ref.resourceGroup, ref.registry, runId);
+      // az prefers the artifact link when ACR sends one (acr/_stream_utils.py, `stream_logs`).
+      if (logArtifactLink) return { url: logArtifactLink, artifact: true };
       if (!logLink) throw new Error('ACR returned no log link');
-      return logLink;
+      return { url: logLink, artifact: false };
     } catch (err) {
       throw toAzureOperationError(err, `get the log of run ${runId} in registry ${ref.registry}`);
     }
   }
+}
+
+/**
+ * `scheduleRun`'s failures; ACR Tasks being off for the whole subscription (400
+ * TasksOperationsNotAllowed, seen on free-trial and some sponsored offers) is said in plain words.
+ */
+function toScheduleRunError(err: unknown, doing: string, ref: RegistryRef): AzureOperationError {
+  const translated = toAzureOperationError(err, doing);
+  if (translated.azureCode !== 'TasksOperationsNotAllowed') return translated;
+  return new AzureOperationError(
+    `ACR Tasks, which runs \`/acr build\` and \`/acr task run\`, is not enabled for the subscription of registry ${ref.registry}. Azure does not allow it on free-trial and some sponsored subscriptions.`,
+    {
+      statusCode: 400,
+      azureCode: translated.azureCode,
+      transient: false,
+      hint: 'An owner of the subscription can upgrade it to pay-as-you-go, or ask Azure support to allow ACR Tasks (https://aka.ms/azuresupport). Until then, build and push the image elsewhere (`docker build`, `docker push`); `/aci create` deploys a pushed tag.',
+      cause: err,
+    },
+  );
 }
 
 function toRunInfo(run: Run): RunInfo {
@@ -149,5 +154,8 @@ function toRunInfo(run: Run): RunInfo {
       ...(i.digest && { digest: i.digest }),
     })),
     ...(run.runErrorMessage && { errorMessage: run.runErrorMessage }),
+    ...(run.platform && {
+      platform: { os: run.platform.os, ...(run.platform.architecture && { architecture: run.platform.architecture }), ...(run.platform.variant && { variant: run.platform.variant }) },
+    }),
   };
 }

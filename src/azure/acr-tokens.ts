@@ -35,7 +35,8 @@ export class AzureRegistryTokens implements RegistryTokens {
 
   async generate(registry: RegistryResourceRef, token: RegistryToken, slot: 'password1' | 'password2', expiry?: Date): Promise<{ value: string; expiry?: string }> {
     try {
-      const result = await this.#client(registry.subscriptionId).registries.beginGenerateCredentialsAndWait(registry.resourceGroup, registry.name, {
+      // Sent once (no SDK retries): the rotation job decides what a lost answer means.
+      const result = await this.#clients.once(registry.subscriptionId).registries.beginGenerateCredentialsAndWait(registry.resourceGroup, registry.name, {
         tokenId: token.id,
         name: slot,
         ...(expiry && { expiry }),

@@ -1,8 +1,8 @@
-import type { LogChunk, LogReader } from '../core/build/acr-builds.ts';
+import type { LogChunk, LogLink, LogReader } from '../core/build/acr-builds.ts';
 import { AzureOperationError } from '../core/azure-errors.ts';
 
 /**
- * Reads ACR's run log, an append blob behind a SAS URL, the way `az acr build` streams it:
+ * Reads ACR's run log, an append blob behind a SAS URL (or, whole, its artifact), the way `az acr build` streams it:
  * ranged GETs from the last offset; the run is over when the blob's metadata has `Complete`.
  * Only whole lines are consumed so a multi-byte character is never split between reads.
  * The URL is a credential: it never appears in errors or logs.
@@ -43,7 +43,17 @@ export class BlobLogReader implements LogReader {
     };
   }
 
-  async readAll(url: string, maxBytes: number): Promise<{ text: string; truncatedBytes: number }> {
+  async readAll(link: LogLink, maxBytes: number): Promise<{ text: string; truncatedBytes: number }> {
+    const { url } = link;
+    if (link.artifact) {
+      // One plain GET, as az reads a log artifact (acr/_stream_utils.py, `_stream_artifact_logs`).
+      const res = await this.#send(url, 'GET');
+      if (res.status === 404) return { text: '', truncatedBytes: 0 };
+      this.#assertOk(res, 'read the build log');
+      const bytes = Buffer.from(await res.arrayBuffer());
+      const start = Math.max(0, bytes.length - maxBytes);
+      return { text: bytes.subarray(start).toString('utf8'), truncatedBytes: start };
+    }
     const head = await this.#send(url, 'HEAD');
     if (head.status === 404) return { text: '', truncatedBytes: 0 };
     this.#assertOk(head, 'read the build log');

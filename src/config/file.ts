@@ -4,6 +4,8 @@ import { credentialsSchema } from './credentials-settings.ts';
 import { approvalSchema, deployPolicySchema, registryCredentialsSchema } from './deploy-settings.ts';
 import { gitAccessTokensSchema } from './git-tokens-settings.ts';
 
+const acrName = z.string().regex(/^[a-zA-Z0-9]{5,50}$/, { message: 'must be an ACR name: 5-50 letters and digits' });
+
 const uuid = z
   .string()
   .regex(/^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/, { message: 'must be a subscription id (a UUID)' });
@@ -13,10 +15,9 @@ export const environmentSchema = z.object({
   subscriptionId: uuid,
   resourceGroup: z.string().min(1).max(90),
   location: z.string().regex(/^[a-z0-9]+$/, { message: 'must be an Azure region name like westeurope' }),
-  registry: z
-    .string()
-    .regex(/^[a-zA-Z0-9]{5,50}$/, { message: 'must be an ACR name: 5-50 letters and digits' })
-    .optional(),
+  registry: acrName.optional(),
+  /** Other registries of the same subscription and resource group that `/acr build -r` may build into. */
+  buildRegistries: z.array(acrName).default([]),
   channels: z.array(z.string().regex(/^[CGD][A-Z0-9]+$/, { message: 'must be a Slack channel id like C0123ABC' })).default([]),
   /** Where `@kv:<name>` secure values and pull secrets are read from. */
   keyVaultUrl: z.url({ protocol: /^https$/, message: 'must be the vault URL, like https://contoso-prod-kv.vault.azure.net' }).optional(),

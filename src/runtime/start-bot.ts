@@ -8,7 +8,7 @@ import { createAccessPolicy } from '../core/access/access-policy.ts';
 import { OutboxStore } from '../outbox/outbox-store.ts';
 import { BullJobQueue } from '../queue/bullmq-job-queue.ts';
 import { RedisApprovals } from '../queue/approvals.ts';
-import { RedisCancelRequests } from '../queue/cancel-requests.ts';
+import { RedisCancelRequests, RedisRunClaims } from '../queue/cancel-requests.ts';
 import { RedisDeployHistory } from '../queue/deploy-history.ts';
 import { RedisUserRateLimit } from '../queue/user-rate-limit.ts';
 import { createSlackApp } from '../slack/app.ts';
@@ -59,6 +59,7 @@ export async function startBot(res: RoleResources): Promise<{ app: App; port: nu
     jobs,
     outbox,
     cancels: new RedisCancelRequests(producer),
+    runOwners: new RedisRunClaims(producer),
     logger,
     healthy: () => ping(producer),
   });

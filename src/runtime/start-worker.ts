@@ -34,12 +34,12 @@ export async function startWorker(res: RoleResources): Promise<void> {
   const { config, logger, workers, closers } = res;
   const redis = res.redisFor('worker');
   const credential = createAzureCredential(config.azure.credential, config.azure.endpoints);
-  const acr = new AzureAcrBuilds({ credential, resourceManager: config.azure.endpoints.resourceManager });
   const store = new OutboxStore(redis);
   const jobs = new BullJobQueue(redis);
   closers.unshift(() => store.close(), () => jobs.close());
   const vault = new KeyVaultSecretReader({ credential });
   const acrClients = new AcrClients({ credential, resourceManager: config.azure.endpoints.resourceManager });
+  const acr = new AzureAcrBuilds(acrClients);
   await scheduleCredentialScans(jobs, config, logger);
   const worker = createJobWorker({
     connection: redis,

@@ -5,6 +5,7 @@ import type { AccessPolicy } from '../core/access/access-policy.ts';
 import type { UserRateLimit } from '../core/access/rate-limit.ts';
 import type { AuditLog } from '../core/audit.ts';
 import type { EnvironmentsConfig } from '../core/environments.ts';
+import type { RunClaims } from '../core/build/acr-builds.ts';
 import type { CancelRequests, JobQueue } from '../core/job-queue.ts';
 import type { OutboxStore } from '../outbox/outbox-store.ts';
 import { toBoltLogger } from './bolt-logger.ts';
@@ -38,6 +39,8 @@ export interface SlackAppOptions {
   jobs: JobQueue;
   outbox: OutboxStore;
   cancels: CancelRequests;
+  /** Which job started which ACR run (for `/acr cancel RUN_ID`). */
+  runOwners: Pick<RunClaims, 'ownerOf'>;
   approvals: Approvals;
   history: DeployHistory;
   /** User-group members, for approvers given as groups (the policy uses the same instance). */
@@ -91,6 +94,8 @@ export function createSlackApp(options: SlackAppOptions): App {
     rateLimit: options.rateLimit,
     perMinute: options.perMinute,
     portal: options.portal,
+    cancels: options.cancels,
+    runOwners: options.runOwners,
     ...(options.credentials && { credentials: options.credentials }),
     logger: options.logger,
   });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ids, startHarness, type Harness } from '../helpers/harness.ts';
+import { defaultYaml, ids, startHarness, type Harness } from '../helpers/harness.ts';
 
 const source = 'https://github.com/org/app.git#main:src';
 let h: Harness | undefined;
@@ -67,6 +67,30 @@ describe('/acr build end to end', () => {
     expect(file.initialComment ?? '').toMatch(/Dockerfile failed|step/i);
   });
 
+  it('asks ARM, once, when the log ends with a Complete value ACR does not document', async () => {
+    h = await startHarness();
+    h.azure.acr.nextRunScenario({ outcome: 'Succeeded', completeMetadata: 'partiallysuccessful' });
+    const jobId = await queueBuild(h, `-t web:v8 ${source}`);
+    await waitForCard(h, jobId, 'Succeeded');
+    expect(cardText(h, jobId)).toMatch(/web:v8@sha256:[0-9a-f]{64}/);
+    expect(h.slack.files).toHaveLength(0); // not a failure: no log attached
+    expect(h.azure.count('GET', /\/runs\/ca\d+$/)).toBe(1);
+  });
+
+  it('explains in plain words that the subscription does not allow ACR Tasks', async () => {
+    h = await startHarness();
+    h.azure.acr.disallowTasks(ids.subscription);
+    const jobId = await queueBuild(h, `-t web:v9 ${source}`);
+    await waitForCard(h, jobId, 'Failed');
+    expect(h.azure.count('POST', /\/scheduleRun$/)).toBe(1); // a refusal is not retried
+    const thread = () => h!.slack.thread(ids.devChannel, cardOf(h!, jobId)!.ts).map((m) => m.text ?? '').join('\n');
+    await h.slack.waitFor(() => thread().includes('ACR Tasks'), 5_000);
+    const error = thread();
+    expect(error).toContain('ACR Tasks, which runs `/acr build` and `/acr task run`, is not enabled for the subscription of registry contosodev');
+    expect(error).toMatch(/free-trial/);
+    expect(error).toContain('https://aka.ms/azuresupport');
+  });
+
   it('cancels the run when the requester presses Cancel, and refuses anyone else', async () => {
     h = await startHarness({ azure: { queuedMs: 200, buildDurationMs: 20_000, logLineIntervalMs: 200 } });
     const jobId = await queueBuild(h, `-t web:v2 ${source}`);
@@ -119,6 +143,75 @@ describe('/acr build end to end', () => {
     expect(h.azure.count('POST', /\/scheduleRun$/)).toBe(1);
     expect(h.azure.acr.runs()).toHaveLength(1);
     expect(h.azure.count('GET', /\/runs$/)).toBeGreaterThanOrEqual(1); // it looked the run up
+    // With no filter form the REST API does not document: the time window is applied by the bot.
+    for (const list of h.azure.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/runs'))) expect(list.query.$filter).toBeUndefined();
+  });
+
+  it('after a definite refusal (429) schedules again, and never adopts a colleague’s run', async () => {
+    h = await startHarness();
+    const colleagues = h.azure.acr.startRun('contosodev', { imageNames: ['other:v1'] });
+    h.azure.failNext({ method: 'POST', path: /\/scheduleRun$/, status: 429, retryAfterSeconds: 1 });
+    const jobId = await queueBuild(h, `-t web:v10 ${source}`);
+    await waitForCard(h, jobId, 'Succeeded');
+    expect(cardText(h, jobId)).toMatch(/web:v10@sha256/);
+    expect(cardText(h, jobId)).not.toContain(`\`${colleagues}\``);
+    expect(h.azure.count('POST', /\/scheduleRun$/)).toBe(2);
+    expect(h.azure.count('GET', /\/runs$/)).toBe(0); // a refusal leaves nothing to look for
+  });
+
+  it('when nothing landed (5xx before ACR did anything), does not take a colleague’s build for its own', async () => {
+    h = await startHarness();
+    const colleagues = h.azure.acr.startRun('contosodev', { imageNames: ['other:v1'] });
+    h.azure.failNext({ method: 'POST', path: /\/scheduleRun$/, status: 500 });
+    const jobId = await queueBuild(h, `-t web:v11 ${source}`);
+    await waitForCard(h, jobId, 'Succeeded');
+    expect(cardText(h, jobId)).toMatch(/web:v11@sha256/);
+    expect(cardText(h, jobId)).not.toContain(`\`${colleagues}\``);
+    expect(h.azure.count('POST', /\/scheduleRun$/)).toBe(2);
+  });
+
+  it('when the answer is lost while a colleague builds at the same moment, adopts the run its images prove is its own', async () => {
+    h = await startHarness();
+    h.azure.acr.startRun('contosodev', { imageNames: ['other:v1'] });
+    h.azure.failNext({ method: 'POST', path: /\/scheduleRun$/, status: 500, afterHandler: true });
+    const jobId = await queueBuild(h, `-t web:v12 ${source}`);
+    await waitForCard(h, jobId, 'Succeeded');
+    const ours = h.azure.acr.runs('contosodev').find((r) => r.properties.outputImages?.some((i) => i.tag === 'v12'))!;
+    expect(cardText(h, jobId)).toContain(`\`${ours.name}\``);
+    expect(cardText(h, jobId)).toMatch(/web:v12@sha256/);
+    expect(h.azure.count('POST', /\/scheduleRun$/)).toBe(1);
+  });
+
+  it('when a colleague’s identical build makes it impossible to tell, says so with the candidate runs and stops', async () => {
+    h = await startHarness();
+    const colleagues = h.azure.acr.startRun('contosodev', { imageNames: ['web:v13'] });
+    h.azure.failNext({ method: 'POST', path: /\/scheduleRun$/, status: 500, afterHandler: true });
+    const jobId = await queueBuild(h, `-t web:v13 ${source}`);
+    await waitForCard(h, jobId, 'Failed');
+    const ours = h.azure.acr.runs('contosodev').at(-1)!.name;
+    const thread = () => h!.slack.thread(ids.devChannel, cardOf(h!, jobId)!.ts).map((m) => m.text ?? '').join('\n');
+    await h.slack.waitFor(() => thread().includes(colleagues), 5_000);
+    expect(thread()).toContain(ours);
+    expect(h.azure.count('POST', /\/scheduleRun$/)).toBe(1);
+  });
+
+  it('builds only into the environment’s registry (or one it lists): any other -r is refused before anything is queued', async () => {
+    const yaml = defaultYaml.replace('registry: contosodev\n', 'registry: contosodev\n    buildRegistries: [contososhared]\n');
+    expect(yaml).not.toBe(defaultYaml);
+    h = await startHarness({ yaml, setup: (azure) => azure.acr.addRegistry({ subscriptionId: ids.subscription, resourceGroup: 'rg-dev', name: 'contososhared' }) });
+    const refused = await h.command(`build -r contosoother -t web:v1 ${source}`);
+    const text = (refused.json as { text: string }).text;
+    expect(text).toContain('contosoother');
+    expect(text).toContain('contosodev, contososhared');
+    expect(text).toContain('buildRegistries');
+    expect(text).not.toMatch(/`j[0-9a-z]{12}`/);
+    const audit = (await h.redis.xrange('chatops:audit', '-', '+')).map(([, f]) => JSON.parse(f[1]!) as { action: string; outcome: string; reason?: string });
+    expect(audit).toContainEqual(expect.objectContaining({ action: 'command.acr.build', outcome: 'refused', reason: expect.stringContaining('registry') }));
+
+    const shared = await queueBuild(h, `-r contososhared -t web:v1 ${source}`);
+    await waitForCard(h, shared, 'Succeeded');
+    expect(h.azure.acr.runs('contososhared')).toHaveLength(1);
+    expect(h.azure.count('POST', /\/scheduleRun$/)).toBe(1); // the refused one never reached Azure
   });
 
   it('treats a resent request (same trigger_id) as the same job', async () => {

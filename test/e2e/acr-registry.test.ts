@@ -54,16 +54,43 @@ describe('/acr runs, logs and cancel', () => {
     expect(filteredCard, filteredCard).toContain('No runs with status Failed');
   });
 
-  it('cancels a running run for a builder and refuses a viewer', async () => {
+  it('reads a run’s log from its logArtifactLink when ACR gives one, as az does', async () => {
+    h = await startHarness({ azure: { queuedMs: 50, buildDurationMs: 300, logLineIntervalMs: 50 } });
+    const runId = h.azure.acr.startRun('contosodev', { imageNames: ['web:v3'], logTemplate: 'acr/logs:{{.Run.ID}}' });
+    await h.slack.waitFor(() => h!.azure.acr.run(runId)!.properties.status === 'Succeeded', 5000);
+    const logs = await run(h, `logs ${runId}`);
+    expect(await finished(h, logs)).toContain(`Run ${runId} is Succeeded`);
+    await h.slack.waitFor(() => h!.slack.files.some((f) => f.filename === `run-${runId}.log`), 5000);
+    expect(h.slack.files.find((f) => f.filename === `run-${runId}.log`)!.content).toContain(`Run ID: ${runId} was successful`);
+    expect(h.azure.count('GET', /^\/acrlogartifacts\//)).toBe(1);
+    expect(h.azure.count('*', /^\/acrlogs\//)).toBe(0); // not the append blob
+  });
+
+  it('/acr cancel follows the Cancel button’s rule: the requester or an admin cancels someone else’s run', async () => {
     h = await startHarness({ azure: { queuedMs: 100, buildDurationMs: 20_000, logLineIntervalMs: 200 } });
-    await run(h, 'build -t web:v2 https://github.com/org/app.git#main');
-    await h.slack.waitFor(() => h!.azure.count('POST', /\/scheduleRun$/) === 1, 10_000);
-    const refused = await h.command('cancel ca1', { userId: ids.carol });
-    expect((refused.json as { text: string }).text).toContain('builder');
-    const cancel = await run(h, 'cancel ca1');
+    const build = await run(h, 'build -t web:v2 https://github.com/org/app.git#main');
+    await h.slack.waitFor(() => JSON.stringify(cardOf(h!, build)?.blocks ?? []).includes('ACR run ca1 started'), 10_000);
+    const someoneElses = "to cancel jobs that someone else started";
+    for (const user of [ids.bob, ids.carol]) {
+      const refused = await h.command('cancel ca1', { userId: user }); // bob builds too, carol only watches
+      expect((refused.json as { text: string }).text).toContain('*admin* role');
+      expect((refused.json as { text: string }).text).toContain(someoneElses);
+    }
+    const outside = h.azure.acr.startRun('contosodev', { imageNames: ['laptop:v1'] }); // no job of the bot started it
+    expect(((await h.command(`cancel ${outside}`, { userId: ids.alice })).json as { text: string }).text).toContain('*admin* role');
+    expect(h.azure.count('POST', /\/cancel$/)).toBe(0);
+    const audit = (await h.redis.xrange('chatops:audit', '-', '+')).map(([, f]) => JSON.parse(f[1]!) as { action: string; outcome: string });
+    expect(audit.filter((e) => e.action === 'command.acr.cancel' && e.outcome === 'refused')).toHaveLength(3);
+
+    const cancel = await run(h, 'cancel ca1'); // alice started it
     expect(await finished(h, cancel)).toContain('Run ca1 was canceled');
     expect(h.azure.count('POST', /\/runs\/ca1\/cancel$/)).toBe(1);
+    await h.slack.waitFor(() => JSON.stringify(cardOf(h!, build)?.blocks ?? []).includes(`canceled by <@${ids.alice}>`), 10_000);
+
+    const admin = await run(h, `cancel ${outside}`, ids.admin);
+    expect(await finished(h, admin)).toContain(`Run ${outside} was canceled`);
   });
+
 });
 
 describe('/acr repository', () => {

@@ -198,7 +198,7 @@ describe('ACR quick build', () => {
     const { logLink } = await client.runs.getLogSasUrl(rg, registry, runId);
     expect(logLink).toMatch(new RegExp(`^${azure.url}/acrlogs/contosodev/logs/${runId}/rawtext\\.log\\?sv=2019-02-02&sr=b&sig=[^&]+&se=[^&]+&sp=r$`));
     const log = await followLog(logLink!);
-    expect(log.complete).toBe('succeeded');
+    expect(log.complete).toBe('successful');
     expect(log.lengthsSeen.size).toBeGreaterThan(2); // the blob grew while the run ran
     expect(log.text).toContain('Step 1/6 : FROM node:20-alpine');
     expect(log.text).toContain(' ---> Running in ');
@@ -240,6 +240,20 @@ describe('ACR quick build', () => {
     expect(run.status).toBe('Failed');
     expect(run.runErrorMessage).toBe('failed during run, err: exit status 1');
     expect(run.outputImages ?? []).toHaveLength(0);
+  });
+
+  it('gives a run scheduled with a logTemplate a logArtifactLink, read whole with one GET once the run is over', async () => {
+    azure.acr.nextRunScenario({ outcome: 'Succeeded', queuedMs: 0, durationMs: 300 });
+    const queued = await client.registries.beginScheduleRunAndWait(rg, registry, { ...buildRequest(['web:artifact']), logTemplate: 'acr/logs:{{.Run.ID}}' });
+    const links = await client.runs.getLogSasUrl(rg, registry, queued.runId!);
+    expect(links.logLink).toContain('/acrlogs/');
+    expect(links.logArtifactLink).toMatch(new RegExp(`^${azure.url}/acrlogartifacts/contosodev/${queued.runId}/rawtext\\.log\\?`));
+    expect((await fetch(links.logArtifactLink!)).status).toBe(404); // not there while the run runs
+    await waitForRun(queued.runId!, (r) => r.status === 'Succeeded');
+    const whole = await fetch(links.logArtifactLink!);
+    expect(whole.status).toBe(200);
+    expect(await whole.text()).toContain(`Run ID: ${queued.runId} was successful`);
+    expect((await client.runs.getLogSasUrl(rg, registry, (await client.registries.beginScheduleRunAndWait(rg, registry, buildRequest(['web:plain']))).runId!)).logArtifactLink).toBeUndefined();
   });
 
   it('lists runs newest first with $filter, $top and nextLink paging', async () => {

@@ -96,4 +96,25 @@ describe('ACR data-plane emulator', () => {
       errors: [{ code: 'TAG_UNKNOWN', message: 'the specified tag does not exist', detail: { Tag: 'nope' } }],
     });
   });
+
+  it('serves what a successful ACR run pushed, under the digest the run reports, even when nobody followed the run', async () => {
+    azure.acr.addRegistry({ subscriptionId: '00000000-0000-0000-0000-000000000001', resourceGroup: 'rg-dev', name: registry });
+    const before = azure.registryData.pushTag(registry, 'built', 'v1');
+    azure.acr.nextRunScenario({ outcome: 'Succeeded', queuedMs: 0, durationMs: 200 }, { outcome: 'Failed', queuedMs: 0, durationMs: 200 });
+    const { token } = await new ClientSecretCredential(tenant, clientId, secret, { authorityHost: azure.url, disableInstanceDiscovery: true }).getToken(`${azure.url}/.default`);
+    const schedule = (image: string) =>
+      fetch(`${azure.url}/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-dev/providers/Microsoft.ContainerRegistry/registries/${registry}/scheduleRun?api-version=2019-06-01-preview`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'DockerBuildRequest', imageNames: [image], isPushEnabled: true, dockerFilePath: 'Dockerfile', platform: { os: 'Linux' }, sourceLocation: 'https://github.com/org/app.git' }),
+      }).then(async (r) => ((await r.json()) as { properties: { runId: string } }).properties.runId);
+    const ok = await schedule('built:v1');
+    await schedule('built:v2'); // fails: pushes nothing
+    await new Promise((r) => setTimeout(r, 400));
+
+    const served = await acr.getArtifact('built', 'v1').getTagProperties('v1');
+    expect(served.digest).not.toBe(before);
+    expect(served.digest).toBe(azure.acr.run(ok)!.properties.outputImages![0]!.digest);
+    await expect(acr.getArtifact('built', 'v2').getTagProperties('v2')).rejects.toMatchObject({ statusCode: 404 });
+  });
 });

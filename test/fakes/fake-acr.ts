@@ -1,4 +1,4 @@
-import type { AcrBuilds, DockerBuildSpec, LogChunk, LogReader, RunClaims, RunInfo } from '../../src/core/build/acr-builds.ts';
+import type { AcrBuilds, DockerBuildSpec, LogChunk, LogLink, LogReader, RunClaims, RunInfo } from '../../src/core/build/acr-builds.ts';
 import type { JobCard, JobReporter, ThreadMessage } from '../../src/core/card.ts';
 import type { JobContext } from '../../src/core/job-context.ts';
 import type { CancelRequests } from '../../src/core/job-queue.ts';
@@ -12,6 +12,8 @@ export class FakeAcr implements AcrBuilds {
   taskRuns: string[] = [];
   calls: string[] = [];
   failNext: Error | undefined;
+  /** Runs whose log ACR keeps as an artifact (`logArtifactLink`). */
+  artifactLogs = new Set<string>();
   #n = 0;
 
   #maybeFail(name: string) {
@@ -22,10 +24,10 @@ export class FakeAcr implements AcrBuilds {
       throw e;
     }
   }
-  async scheduleDockerBuild(_ref: RegistryRef, _spec: DockerBuildSpec): Promise<RunInfo> {
+  async scheduleDockerBuild(_ref: RegistryRef, spec: DockerBuildSpec): Promise<RunInfo> {
     this.#maybeFail('schedule');
     const runId = `ca${++this.#n}`;
-    const run = { runId, status: 'Queued', createTime: new Date(), outputImages: [], log: '' };
+    const run = { runId, status: 'Queued', createTime: new Date(), outputImages: [], log: '', platform: { ...spec.platform } };
     this.runs.set(runId, run);
     return { ...run };
   }
@@ -54,9 +56,9 @@ export class FakeAcr implements AcrBuilds {
     run.status = 'Canceled';
     run.complete = 'canceled';
   }
-  async getLogUrl(_ref: RegistryRef, runId: string): Promise<string> {
-    this.#maybeFail('getLogUrl');
-    return `https://blob.example/${runId}?sig=secret`;
+  async getLogLink(_ref: RegistryRef, runId: string): Promise<LogLink> {
+    this.#maybeFail('getLogLink');
+    return this.artifactLogs.has(runId) ? { url: `https://registry.example/${runId}?sig=secret`, artifact: true } : { url: `https://blob.example/${runId}?sig=secret`, artifact: false };
   }
   /** Appends log text and optionally ends the run. */
   write(runId: string, text: string, end?: { status: string; complete: string }): void {
@@ -72,12 +74,18 @@ export class FakeAcr implements AcrBuilds {
   logReader(): LogReader {
     return {
       read: async (url, offset): Promise<LogChunk> => {
+        if (url.startsWith('https://registry.example/')) throw new Error('a log artifact is not an append blob');
         const run = this.runs.get(/\/(ca\d+)\?/.exec(url)![1]!)!;
         if (run.status === 'Queued') return { exists: false, text: '', nextOffset: offset };
         const text = run.log.slice(offset);
         return { exists: true, text, nextOffset: run.log.length, ...(run.complete && { complete: run.complete }) };
       },
-      readAll: async (url) => ({ text: this.runs.get(/\/(ca\d+)\?/.exec(url)![1]!)!.log, truncatedBytes: 0 }),
+      readAll: async (link) => {
+        const run = this.runs.get(/\/(ca\d+)\?/.exec(link.url)![1]!)!;
+        // A log artifact exists once the run is over (as the emulator assumes).
+        if (link.artifact && !run.complete) return { text: '', truncatedBytes: 0 };
+        return { text: run.log, truncatedBytes: 0 };
+      },
     };
   }
 }

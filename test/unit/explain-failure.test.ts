@@ -10,7 +10,7 @@ describe('explainFailure of a run that could not clone its git source', () => {
     ['git, GitHub hides private repositories', 'remote: Repository not found.\nfatal: repository \'https://github.com/org/private-app.git/\' not found'],
     ['git, Azure DevOps', "fatal: Authentication failed for 'https://dev.azure.com/org/proj/_git/app/'"],
   ])('without a token (%s): the repository may be private, pass --git-access-token', (_source, log) => {
-    const { text, hint } = explainFailure(run, log);
+    const { text, hint } = explainFailure(log, run);
     expect(text).toBe('Build failed: ACR could not download the source from the git repository.');
     expect(hint).toContain('If the repository is private');
     expect(hint).toContain('--git-access-token @kv:SECRET-NAME');
@@ -19,12 +19,12 @@ describe('explainFailure of a run that could not clone its git source', () => {
   });
 
   it('with a token: check that token', () => {
-    const { hint } = explainFailure(run, 'Run ID: ca7 failed after 4s. Error: failed to download context. Please check if the URL is incorrect.', 'github-pat');
+    const { hint } = explainFailure('Run ID: ca7 failed after 4s. Error: failed to download context. Please check if the URL is incorrect.', run, 'github-pat');
     expect(hint).toContain('git token github-pat can read this repository');
     expect(hint).not.toContain('--git-access-token');
   });
 
   it('leaves other failures to their own hints', () => {
-    expect(explainFailure(run, "The command '/bin/sh -c npm ci' returned a non-zero code: 1").hint).toContain('A step in your Dockerfile failed');
+    expect(explainFailure("The command '/bin/sh -c npm ci' returned a non-zero code: 1", run).hint).toContain('A step in your Dockerfile failed');
   });
 });

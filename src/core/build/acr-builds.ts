@@ -1,9 +1,5 @@
 import type { RegistryRef } from '../registry-ref.ts';
-
-/** ACR run states, as the service reports them. */
-export type AcrRunStatus = 'Queued' | 'Started' | 'Running' | 'Succeeded' | 'Failed' | 'Canceled' | 'Error' | 'Timeout';
-
-export const finishedRunStatuses: ReadonlySet<string> = new Set(['Succeeded', 'Failed', 'Canceled', 'Error', 'Timeout']);
+import type { AcrRunStatus, LogCompletion } from './run-status.ts';
 
 export interface RunImage {
   registry?: string;
@@ -24,6 +20,8 @@ export interface RunInfo {
   finishTime?: Date;
   outputImages: RunImage[];
   errorMessage?: string;
+  /** The platform the run builds for, as ARM reports it. */
+  platform?: { os: string; architecture?: string; variant?: string };
 }
 
 /** What the job asks ACR to build (the `az acr build` flags, resolved). */
@@ -50,8 +48,19 @@ export interface AcrBuilds {
   /** Recent runs of every kind (quick builds and task runs), newest first. */
   listRuns(ref: RegistryRef, options: { top: number; status?: string }): Promise<RunInfo[]>;
   cancelRun(ref: RegistryRef, runId: string): Promise<void>;
-  /** A read-only SAS URL to the run's log blob. A capability: never log or persist it. */
-  getLogUrl(ref: RegistryRef, runId: string): Promise<string>;
+  /** Where the run's log can be read. */
+  getLogLink(ref: RegistryRef, runId: string): Promise<LogLink>;
+}
+
+/**
+ * A run's log, as `listLogSasUrl` hands it out. The URL is a capability (a SAS): never log or
+ * persist it. ACR gives `logArtifactLink` instead of the append blob when the log is kept in the
+ * registry; `az` then reads it whole with one GET (acr/_stream_utils.py, `stream_logs`).
+ */
+export interface LogLink {
+  url: string;
+  /** The log kept as an artifact: read whole, it cannot be streamed or say when the run ends. */
+  artifact: boolean;
 }
 
 /** One incremental read of a run's log. */
@@ -60,14 +69,19 @@ export interface LogChunk {
   exists: boolean;
   text: string;
   nextOffset: number;
-  /** Set once the run finished: ACR's final word (succeeded, failed, canceled, timedout, …). */
-  complete?: string;
+  /**
+   * Set once the run finished: the blob's `Complete` metadata, lower-cased. ACR's own vocabulary
+   * (`successful`, `failed`, …), which may grow: read it with `verdictOfLog`, never as a RunStatus.
+   */
+  complete?: LogCompletion | string;
 }
 
-/** Reads an append-blob log incrementally with range requests. */
+/** Reads a run's log: an append blob incrementally with range requests, or whole. */
 export interface LogReader {
+  /** The next part of an append-blob log (not a log artifact). */
   read(url: string, offset: number, maxBytes: number): Promise<LogChunk>;
-  readAll(url: string, maxBytes: number): Promise<{ text: string; truncatedBytes: number }>;
+  /** The log's last `maxBytes` bytes (a blob or an artifact), and how many bytes before them were left out. */
+  readAll(link: LogLink, maxBytes: number): Promise<{ text: string; truncatedBytes: number }>;
 }
 
 /**

@@ -1,13 +1,14 @@
 import type { CardField, JobCard, JobStatus } from '../card.ts';
 import type { Mrkdwn } from '../mrkdwn.ts';
 import { portalResourceUrl, registryResourceId } from '../registry-ref.ts';
-import type { RunInfo } from './acr-builds.ts';
+import type { RunImage, RunInfo } from './acr-builds.ts';
 import type { BuildJobData } from './build-job.ts';
 
 export interface BuildCardState {
   status: JobStatus;
   detail?: Mrkdwn;
-  run?: RunInfo;
+  /** What the run pushed, once it is known. */
+  images?: RunImage[];
   startedAt?: string;
   finishedAt?: string;
   /** The portal's base URL (per cloud). */
@@ -32,12 +33,12 @@ export function buildCard(data: BuildJobData, state: BuildCardState): JobCard {
   }
   if (task) fields.push({ label: 'Task', value: task.name, code: true });
   if (data.privateSource) fields.push({ label: 'Git token', value: `Key Vault secret ${data.privateSource.tokenSecret}` });
-  const runId = state.run?.runId ?? data.progress.runId;
+  const runId = data.progress.runId;
   if (runId) fields.push({ label: 'Run', value: runId, code: true });
   if (state.startedAt && state.finishedAt) {
     fields.push({ label: 'Duration', value: formatDuration(Date.parse(state.finishedAt) - Date.parse(state.startedAt)) });
   }
-  const pushed = (state.run?.outputImages ?? [])
+  const pushed = (state.images ?? [])
     .filter((i) => i.repository)
     .map((i) => `${i.registry ? `${i.registry}/` : ''}${i.repository}${i.tag ? `:${i.tag}` : ''}${i.digest ? `@${i.digest}` : ''}`);
   if (pushed.length > 0) fields.push({ label: pushed.length === 1 ? 'Pushed image' : 'Pushed images', value: pushed.join('\n'), code: true });
@@ -62,27 +63,6 @@ export function buildCard(data: BuildJobData, state: BuildCardState): JobCard {
   };
 }
 
-/** Maps ACR's final run status (or the log blob's `Complete` value) to the card's status. */
-export function statusOfRun(status: string): JobStatus {
-  switch (status.toLowerCase()) {
-    case 'succeeded':
-      return 'succeeded';
-    case 'canceled':
-    case 'cancelled':
-      return 'canceled';
-    case 'timeout':
-    case 'timedout':
-      return 'timed_out';
-    case 'queued':
-      return 'queued';
-    case 'started':
-    case 'running':
-      return 'running';
-    default:
-      return 'failed';
-  }
-}
-
 /**
  * A run that could not clone its git source. ACR's own line is "failed to download context"
  * (reported in Azure/azure-cli#25765 for a private repository); git's words are kept for
@@ -94,7 +74,7 @@ const SOURCE_NOT_FETCHED = /failed to download context|could not read username|r
  * The last lines of a failed log that most likely say why, for a plain-words summary.
  * `gitTokenSecret`: the Key Vault secret the build handed to ACR as its git token, if any.
  */
-export function explainFailure(run: RunInfo, logTail: string, gitTokenSecret?: string): { text: string; hint: string } {
+export function explainFailure(logTail: string, run?: RunInfo, gitTokenSecret?: string): { text: string; hint: string } {
   if (SOURCE_NOT_FETCHED.test(logTail)) {
     return {
       text: 'Build failed: ACR could not download the source from the git repository.',
@@ -108,7 +88,7 @@ export function explainFailure(run: RunInfo, logTail: string, gitTokenSecret?: s
   const telling =
     lines.find((l) => /returned a non-zero code|failed to solve|executor failed running/i.test(l)) ??
     lines.filter((l) => /error|not found|denied|unauthorized/i.test(l) && !/^Run ID:/.test(l)).at(-1);
-  const reason = telling ?? run.errorMessage ?? `ACR reported the run as ${run.status}.`;
+  const reason = telling ?? run?.errorMessage ?? (run ? `ACR reported the run as ${run.status}.` : 'the log does not say why.');
   let hint = 'The full log is attached above. Fix the cause and run the same `/acr build` again.';
   if (/denied|unauthorized|authentication required/i.test(logTail)) {
     hint = 'The build could not pull or push an image: check the base image name and that the registry allows this build to push.';

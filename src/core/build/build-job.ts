@@ -9,6 +9,8 @@ export interface BuildProgress {
   phase: 'new' | 'scheduling' | 'following' | 'done';
   /** Set just before `scheduleRun`: if we crash before saving the run id, we look for the run instead of starting another. */
   schedulingSince?: string;
+  /** Runs that may be the one a lost `scheduleRun` started, while the job checks them. */
+  candidates?: string[];
   runId?: string;
   logOffset: number;
   /** Bytes of an unfinished last line, held back until its newline arrives. */
@@ -42,4 +44,9 @@ export interface BuildJobData {
 
 export function newBuildProgress(): BuildProgress {
   return { phase: 'new', logOffset: 0, carry: '', idlePolls: 0 };
+}
+
+/** The key runs are claimed under (`RunClaims`): run ids are unique within one registry only. */
+export function runClaimKey(target: RegistryRef): string {
+  return `${target.subscriptionId}/${target.resourceGroup}/${target.registry}`;
 }

@@ -1,8 +1,8 @@
 import { buildCard } from '../../core/build/build-card.ts';
-import { toBuildJobData } from '../../core/build/build-request.ts';
+import { buildRegistryProblem, toBuildJobData } from '../../core/build/build-request.ts';
 import type { AcrBuildCommand } from '../../core/commands/index.ts';
 import { resolveEnvironment } from '../../core/environments.ts';
-import { QueueUnavailableError } from '../../core/errors.ts';
+import { ErrorCode, QueueUnavailableError, UserFacingError } from '../../core/errors.ts';
 import { jobIdFromTrigger } from '../../core/job-id.ts';
 import { escapeMrkdwn } from '../../core/mrkdwn.ts';
 import { ephemeral, type EphemeralReply } from '../render/replies.ts';
@@ -15,6 +15,11 @@ export async function acrBuild(ctx: CommandContext, parsed: AcrBuildCommand): Pr
   const jobId = jobIdFromTrigger(command.team_id, command.trigger_id);
   const data = toBuildJobData(parsed, { jobId, userId: command.user_id, teamId: command.team_id, channelId: command.channel_id, now: ctx.now() }, ctx.config);
   await authorize(ctx, 'acr.build', data.environment, { target: data.target.registry });
+  const problem = buildRegistryProblem(data.environment, ctx.config.environments[data.environment]!, data.target.registry);
+  if (problem) {
+    await ctx.audit.record({ actor: command.user_id, action: 'command.acr.build', outcome: 'refused', reason: 'policy: registry not allowed in this environment', environment: data.environment, target: data.target.registry });
+    throw new UserFacingError(ErrorCode.PolicyViolation, problem.text, { hint: problem.hint });
+  }
   if (parsed.gitTokenSecret !== undefined) {
     const { env } = resolveEnvironment(ctx.config, data.environment, command.channel_id);
     await checkGitToken(ctx, 'acr.build', data.environment, env, parsed.gitTokenSecret, parsed.source.url, data.target.registry);

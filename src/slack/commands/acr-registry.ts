@@ -8,7 +8,10 @@ import { ErrorCode, UserFacingError } from '../../core/errors.ts';
 import { jobIdFromTrigger } from '../../core/job-id.ts';
 import { escapeMrkdwn } from '../../core/mrkdwn.ts';
 import { ephemeral, type EphemeralReply } from '../render/replies.ts';
-import { authorize, type CommandContext } from './context.ts';
+import { mayCancel } from '../../core/access/cancel-rule.ts';
+import { runClaimKey, type BuildJobData } from '../../core/build/build-job.ts';
+import type { RegistryRef } from '../../core/registry-ref.ts';
+import { authorize, refuseUnlessAllowed, type CommandContext } from './context.ts';
 import { queueJob } from './queue-job.ts';
 
 /** The `/acr` commands that only look (and `/acr cancel`): each is one `acr-query` job. */
@@ -36,7 +39,9 @@ export async function acrRegistry(ctx: CommandContext, parsed: AcrQueryCommand):
   const { command } = ctx;
   const { name: environment, env } = resolveEnvironment(ctx.config, parsed.environment, command.channel_id);
   if (!env.registry) throw new UserFacingError(ErrorCode.Usage, `${environment} has no registry configured.`, { hint: 'Use --env with an environment that has one.' });
-  await authorize(ctx, parsed.kind, environment, { target: env.registry });
+  const target = { subscriptionId: env.subscriptionId, resourceGroup: env.resourceGroup, registry: env.registry };
+  if (parsed.kind === 'acr.cancel') await authorizeCancel(ctx, environment, target, parsed.runId);
+  else await authorize(ctx, parsed.kind, environment, { target: env.registry });
   const jobId = jobIdFromTrigger(command.team_id, command.trigger_id);
   const data: AcrQueryJobData = {
     jobId,
@@ -46,7 +51,7 @@ export async function acrRegistry(ctx: CommandContext, parsed: AcrQueryCommand):
     channelId: command.channel_id,
     environment,
     queuedAt: ctx.now().toISOString(),
-    target: { subscriptionId: env.subscriptionId, resourceGroup: env.resourceGroup, registry: env.registry },
+    target,
     ...('runId' in parsed && { runId: parsed.runId }),
     ...('top' in parsed && { top: parsed.top }),
     ...('status' in parsed && parsed.status !== undefined && { status: parsed.status }),
@@ -64,4 +69,18 @@ export async function acrRegistry(ctx: CommandContext, parsed: AcrQueryCommand):
     jobId,
   });
   return ephemeral(`:inbox_tray: Queued as job \`${jobId}\` in *${escapeMrkdwn(environment)}*; the answer appears on its card.`);
+}
+
+/**
+ * `/acr cancel RUN_ID` follows the Cancel button's rule (`mayCancel`): whose run it is comes
+ * from the job that started it. A build's cancel flag is set too, so its card says who canceled.
+ */
+async function authorizeCancel(ctx: CommandContext, environment: string, target: RegistryRef, runId: string): Promise<void> {
+  const { command } = ctx;
+  const ownerJob = await ctx.runOwners.ownerOf(runClaimKey(target), runId);
+  const job = ownerJob ? await ctx.jobs.get(ownerJob) : undefined;
+  const build = job?.kind === 'build' ? (job.data as BuildJobData) : undefined;
+  const decision = await mayCancel(ctx.policy, { userId: command.user_id, teamId: command.team_id, apiAppId: command.api_app_id, channelId: command.channel_id }, { environment, requesterId: build?.requesterId });
+  await refuseUnlessAllowed(ctx, decision, 'acr.cancel', environment, { target: `${target.registry}/${runId}`, ...(build && { jobId: build.jobId }) });
+  if (build) await ctx.cancels.request(build.jobId, command.user_id);
 }

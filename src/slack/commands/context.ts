@@ -1,10 +1,11 @@
 import type { SlashCommand } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { CredentialsConfig } from '../../config/credentials-settings.ts';
-import type { AccessPolicy } from '../../core/access/access-policy.ts';
+import type { AccessDecision, AccessPolicy } from '../../core/access/access-policy.ts';
 import type { AuditEventInput, AuditLog } from '../../core/audit.ts';
 import type { EnvironmentsConfig } from '../../core/environments.ts';
-import type { JobQueue } from '../../core/job-queue.ts';
+import type { RunClaims } from '../../core/build/acr-builds.ts';
+import type { CancelRequests, JobQueue } from '../../core/job-queue.ts';
 import type { Mrkdwn } from '../../core/mrkdwn.ts';
 import type { OutboxStore } from '../../outbox/outbox-store.ts';
 
@@ -16,6 +17,10 @@ export interface CommandDeps {
   policy: AccessPolicy;
   audit: AuditLog;
   portal: string;
+  /** Cancel flags of jobs (`/acr cancel` of a build's run credits the canceller on its card). */
+  cancels: CancelRequests;
+  /** Which job started which ACR run, so `/acr cancel RUN_ID` knows whose run it is. */
+  runOwners: Pick<RunClaims, 'ownerOf'>;
   /** The `credentials:` section, when client secrets are managed. */
   credentials?: CredentialsConfig;
   logger: Logger;
@@ -51,7 +56,13 @@ export async function authorize(ctx: CommandContext, action: string, environment
     action,
     ...(environment !== undefined && { environment }),
   });
+  await refuseUnlessAllowed(ctx, decision, action, environment, extra);
+}
+
+/** Audits a refusal of `action` and throws it as {@link Refused}; returns when `decision` allows. */
+export async function refuseUnlessAllowed(ctx: CommandContext, decision: AccessDecision, action: string, environment?: string, extra: Partial<AuditEventInput> = {}): Promise<void> {
   if (decision.allowed) return;
+  const { command } = ctx;
   await ctx.audit
     .record({
       actor: command.user_id,

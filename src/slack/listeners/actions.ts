@@ -2,6 +2,7 @@ import type { App, BlockButtonAction } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { AccessPolicy } from '../../core/access/access-policy.ts';
 import type { AuditLog } from '../../core/audit.ts';
+import { mayCancel } from '../../core/access/cancel-rule.ts';
 import type { BuildJobData } from '../../core/build/build-job.ts';
 import { jobIdPattern } from '../../core/job-id.ts';
 import type { CancelRequests, JobQueue } from '../../core/job-queue.ts';
@@ -33,15 +34,11 @@ export function registerActions(app: App, deps: ActionDeps): void {
       return;
     }
     const data = job.data as BuildJobData;
-    const decision = await deps.policy.check({
-      userId,
-      teamId: body.team?.id ?? body.user.team_id ?? '',
-      apiAppId: body.api_app_id,
-      ...(body.channel?.id && { channelId: body.channel.id }),
-      environment: data.environment,
-      action: 'job.cancel',
-      ownerId: data.requesterId,
-    });
+    const decision = await mayCancel(
+      deps.policy,
+      { userId, teamId: body.team?.id ?? body.user.team_id ?? '', apiAppId: body.api_app_id, ...(body.channel?.id && { channelId: body.channel.id }) },
+      { environment: data.environment, requesterId: data.requesterId },
+    );
     const audit = { actor: userId, action: 'button.job.cancel', environment: data.environment, jobId, target: data.target.registry };
     if (!decision.allowed) {
       log.info({ reason: decision.reason }, 'cancel refused');

@@ -12,7 +12,11 @@ export function armError(status: number, code: string, message: string, headers:
 
 const AUDIENCES = "'https://management.core.windows.net/','https://management.core.windows.net','https://management.azure.com/','https://management.azure.com'";
 
-/** The 401s ARM answers for each way a bearer token can be wrong. */
+/**
+ * The 401s ARM answers for each way a bearer token can be wrong: codes and messages as the ARM
+ * troubleshooting pages and public error reports quote them (learn.microsoft.com/azure/
+ * azure-resource-manager/troubleshooting/common-deployment-errors); the WWW-Authenticate values assumed.
+ */
 export const authErrors = {
   missing: () =>
     armError(401, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing.", {
@@ -37,28 +41,28 @@ export const authErrors = {
       }),
 };
 
-/** 400 when `api-version` is absent. */
+/** 400 when `api-version` is absent (MissingApiVersionParameter: common-deployment-errors). */
 export function missingApiVersion(): Reply {
   return armError(400, 'MissingApiVersionParameter', "The api-version query parameter (?api-version=) is required for all requests.");
 }
 
-/** 400 when the resource type does not exist in the requested api-version. */
+/** 400 when the resource type does not exist in the requested api-version (NoRegisteredProviderFound: …/troubleshooting/error-register-resource-provider). */
 export function unsupportedApiVersion(version: string, resourceType: string, supported: string, location: string): Reply {
   return armError(400, 'NoRegisteredProviderFound',
     `No registered resource provider found for location '${location}' and API version '${version}' for type '${resourceType}'. The supported api-versions are '${supported}'. The supported locations are '${location}'.`);
 }
 
-/** 404 for an unknown subscription. */
+/** 404 for an unknown subscription (SubscriptionNotFound: common-deployment-errors). */
 export function subscriptionNotFound(subscriptionId: string): Reply {
   return armError(404, 'SubscriptionNotFound', `The subscription '${subscriptionId}' could not be found.`);
 }
 
-/** 404 for an unknown resource group. */
+/** 404 for an unknown resource group (ResourceGroupNotFound: …/troubleshooting/error-not-found). */
 export function resourceGroupNotFound(resourceGroup: string): Reply {
   return armError(404, 'ResourceGroupNotFound', `Resource group '${resourceGroup}' could not be found.`);
 }
 
-/** 404 for an unknown resource, e.g. `Microsoft.ContainerRegistry/registries/x`. */
+/** 404 for an unknown resource, e.g. `Microsoft.ContainerRegistry/registries/x` (ResourceNotFound and its aka.ms link: …/troubleshooting/error-not-found). */
 export function resourceNotFound(resourceType: string, name: string, resourceGroup: string): Reply {
   return armError(404, 'ResourceNotFound',
     `The Resource '${resourceType}/${name}' under resource group '${resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`);
@@ -69,7 +73,10 @@ export function badRequest(code: string, message: string): Reply {
   return armError(400, code, message);
 }
 
-/** The answer to an injected fault, worded like ARM's throttling and gateway errors. */
+/**
+ * The answer to an injected fault, worded like ARM's throttling and gateway errors: 429
+ * TooManyRequests with `Retry-After` (request-limits-and-throttling); 502/503/504 and 500 wording assumed.
+ */
 export function armFault(status: number, retryAfterSeconds: number | undefined, details: { subscriptionId?: string; correlationId: string; at: number }): Reply {
   const retry: Record<string, string | number> = retryAfterSeconds !== undefined ? { 'Retry-After': retryAfterSeconds } : {};
   switch (status) {

@@ -13,7 +13,11 @@ import { guid } from './ids.ts';
 import { Router } from './router.ts';
 import type { Route, RouteContext } from './router.ts';
 
-/** Start values of ARM's per-subscription request budgets (reads and writes per hour). */
+/**
+ * Start values of ARM's per-subscription request budgets (reads and writes per hour), reported in
+ * `x-ms-ratelimit-remaining-subscription-reads|writes` (learn.microsoft.com/azure/azure-resource-manager/
+ * management/request-limits-and-throttling; the per-hour figures are the classic limits there).
+ */
 const READ_BUDGET = 12_000;
 const WRITE_BUDGET = 1_200;
 
@@ -99,6 +103,7 @@ export function armFamily(identity: EntraIdentity, scopes: ArmScopes, baseUrl: s
     name: 'arm',
     router,
     claims: (path) => /^\/(subscriptions|providers)(\/|$)/i.test(path),
+    // Bearer token first, then api-version (learn.microsoft.com/rest/api/azure/, "Create the request").
     guard(route: Route | undefined, ctx: RouteContext): Reply | undefined {
       const denied = authenticate(ctx);
       if (denied) return denied;
@@ -111,6 +116,7 @@ export function armFamily(identity: EntraIdentity, scopes: ArmScopes, baseUrl: s
       }
       return undefined;
     },
+    // InvalidRequestUri / InvalidResourceType: codes from ARM's troubleshooting pages (…/troubleshooting/common-deployment-errors); wording assumed.
     notFound(ctx) {
       const { namespace, type } = resourceTypeOf(ctx.req.path);
       if (!namespace) return armError(404, 'InvalidRequestUri', `The request URI '${ctx.baseUrl}${ctx.req.path}' is not valid.`);
@@ -134,6 +140,7 @@ export function armFamily(identity: EntraIdentity, scopes: ArmScopes, baseUrl: s
       if (write) budget.writes = Math.max(0, budget.writes - 1);
       else budget.reads = Math.max(0, budget.reads - 1);
       const stamp = new Date(ctx.now).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+      // The headers every ARM answer carries (learn.microsoft.com/rest/api/azure/, "Response headers"; recordings in Azure/azure-sdk-assets).
       return withHeaders(reply, {
         'Cache-Control': 'no-cache',
         Pragma: 'no-cache',

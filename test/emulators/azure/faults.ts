@@ -1,7 +1,8 @@
 /**
  * Fault injection: the next matching requests get an error in the target service's own wire
  * format (ARM error envelope, Storage XML, AADSTS JSON), so the SDKs' retry policies see
- * exactly what Azure would send.
+ * exactly what Azure would send. A lost answer (`afterHandler`) is the case Azure's retry
+ * guidance warns about for non-idempotent calls (learn.microsoft.com/azure/architecture/patterns/retry).
  */
 import type { RecordedRequest } from './http.ts';
 

@@ -9,6 +9,10 @@
  *
  * Errors use Entra ID's envelope (`error`, `error_description` starting with `AADSTS<code>:`,
  * `error_codes`, `trace_id`, `correlation_id`, …).
+ *
+ * Sources: learn.microsoft.com/entra/identity-platform/v2-protocols-oidc (discovery document),
+ * …/v2-oauth2-client-creds-grant-flow (token request, answer and error envelope),
+ * …/reference-error-codes (AADSTS codes); what MSAL node checks: its source (`Authority.ts`).
  */
 import type { FamilyPolicy } from './family.ts';
 import { withHeaders } from './family.ts';
@@ -100,6 +104,7 @@ function token(identity: EntraIdentity, ctx: RouteContext): Reply {
   const tenant = ctx.params.tenant!;
   const form = (typeof ctx.req.body === 'object' && ctx.req.body !== null ? ctx.req.body : {}) as Record<string, string>;
   if (!identity.hasTenant(tenant)) return tenantNotFound(ctx, tenant);
+  // AADSTS70003, 900144, 7000218, 700016, 7000215, 7000222, 1002012: reference-error-codes (wording of descriptions assumed close).
   if (form.grant_type !== 'client_credentials') {
     return aadError(ctx, 400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${form.grant_type ?? ''}'.`);
   }
@@ -159,6 +164,7 @@ export function identityFamily(identity: EntraIdentity): FamilyPolicy {
     router,
     claims: (path) => /^\/[^/]+\/(v2\.0\/\.well-known|\.well-known|discovery|oauth2)\//i.test(path),
     notFound: (ctx) => aadError(ctx, 404, 'invalid_request', 900561, `The emulator has no Entra ID endpoint ${ctx.req.method} ${ctx.req.path}.`),
+    // AADSTS90033 "transient error": reference-error-codes.
     fault: (fault: InjectedFault, ctx) =>
       aadError(ctx, fault.status, 'temporarily_unavailable', 90033, 'A transient error has occurred. Please try again.',
         fault.retryAfterSeconds !== undefined ? { 'Retry-After': fault.retryAfterSeconds } : {}),

@@ -53,7 +53,7 @@ function normalizeAudience(audience: string): string {
  * endpoint then issues tokens for their secrets.
  */
 export class EntraIdentity {
-  /** Lifetime of issued tokens (`expires_in`). Entra ID issues 60–90 minute tokens. */
+  /** Lifetime of issued tokens (`expires_in`). Entra ID issues 60–90 minute tokens (learn.microsoft.com/entra/identity-platform/access-tokens, "Token lifetime"). */
   tokenLifetimeSeconds = 3599;
 
   /** tenant (lower case) → client id (lower case) → secret → when it works */

@@ -1,7 +1,8 @@
 /**
  * RS256 JSON Web Tokens like the ones Entra ID issues. Nothing in the SDKs verifies an access
  * token's signature, but a real signature and a JWKS keep the tokens honest for anyone who
- * decodes them (and for later services that may check them).
+ * decodes them (and for later services that may check them). Format and keys endpoint:
+ * learn.microsoft.com/entra/identity-platform/access-tokens ("Validate tokens": RS256, `kid`, JWKS).
  */
 import { createHash, createSign, generateKeyPairSync } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';

@@ -117,6 +117,9 @@ export class AzureEmulator {
     this.keyVault = new KeyVaultEmulator(this.identity, this.url, () => this.#clock());
     this.registryData = new RegistryDataEmulator(this.identity, this.url, () => this.#clock());
     this.registryData.basicAuth = (registry, username, password) => this.acr.checkTokenPassword(registry, username, password);
+    // One registry seen from both sides: what a build pushes is what the data plane then serves.
+    store.onImagePushed = (registry, image, at) => this.registryData.recordPush(registry, image.repository, image.tag, image.digest, at);
+    this.registryData.catchUp = (registry) => store.advanceRuns(registry, this.#clock());
     this.graph = new GraphEmulator(this.identity, () => this.#clock(), (options) => this.#faults.add(options));
     this.#families = [identityFamily(this.identity), arm, blob, this.keyVault.family, this.registryData.family, this.graph.family];
   }

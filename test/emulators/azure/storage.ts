@@ -17,7 +17,10 @@ function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** A Storage error answer: XML body (none for HEAD, as Storage does) plus `x-ms-error-code`. */
+/**
+ * A Storage error answer: XML body (none for HEAD, as Storage does) plus `x-ms-error-code`
+ * (learn.microsoft.com/rest/api/storageservices/status-and-error-codes2).
+ */
 export function storageError(ctx: RouteContext, status: number, code: string, message: string, options: { detail?: string; headers?: Record<string, string | number> } = {}): Reply {
   const requestId = guid();
   const body =
@@ -37,6 +40,7 @@ export function storageFamily(paths: RegExp): FamilyPolicy {
     router: new Router(),
     claims: (path) => paths.test(path),
     notFound: (ctx) => storageError(ctx, 404, 'ResourceNotFound', 'The specified resource does not exist.'),
+    // ServerBusy, OperationTimedOut, InternalError: …/rest/api/storageservices/common-rest-api-error-codes.
     fault(fault, ctx) {
       const retry: Record<string, number> = fault.retryAfterSeconds !== undefined ? { 'Retry-After': fault.retryAfterSeconds } : {};
       if (fault.status === 503 || fault.status === 429) {

@@ -1,5 +1,8 @@
 /**
- * The text of an ACR quick-build log (`rawtext.log`), modelled on real `az acr build` output:
+ * The text of an ACR quick-build log (`rawtext.log`), modelled on real `az acr build` output
+ * (the sample output of learn.microsoft.com/azure/container-registry/container-registry-quickstart-task-cli;
+ * the failed closing line as quoted in Azure/azure-cli#28151; the npm padding and the canceled
+ * and timed-out wording are assumed):
  * the agent's timestamped lines (`2024/05/01 10:00:00 Executing step ID: build …`) around the
  * Docker build output (`Step 1/6 : FROM …`, ` ---> Running in …`), then push and a closing
  * `Run ID: ca1 was successful after 35s`. Lines end in CRLF, as in ACR's blobs (the CLI flushes

@@ -1,7 +1,10 @@
 /**
- * The OData `$filter` subset ACR's `runs.list` understands, e.g.
- * `createTime ge 2024-05-01T10:00:00Z and status eq 'Failed'`: comparisons joined with `and`,
- * strings in single quotes, date-times bare (or quoted). Field names are case-insensitive.
+ * The OData `$filter` subset the emulator's `runs.list` understands: comparisons joined with
+ * `and`, strings in single quotes. Documented forms are the ones az sends, `TaskName eq '…'` and
+ * `Status eq '…'` joined with `and` (Azure/azure-cli acr/task.py, `_add_run_filter`); the REST
+ * reference (Runs - List) only says arithmetic operators are not supported. Field names compared
+ * without case, the other fields and date-time literals (bare or quoted ISO 8601): assumed — the
+ * product filters times itself and must not depend on them.
  */
 import type { EmulatedRun } from './run.ts';
 

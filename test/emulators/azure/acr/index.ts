@@ -9,7 +9,7 @@ import type { TokenPasswordState, TokenSlot, TokenStatus } from './tokens.ts';
 import { triggerCommit } from './tasks.ts';
 import type { EmulatedTask, SourceControlType, StepType, TaskStatus as AcrTaskStatus } from './tasks.ts';
 import { endRun, runJson } from './run.ts';
-import type { RunJson, RunOutcome, RunScenario } from './run.ts';
+import type { DockerBuildRequest, RunJson, RunOutcome, RunScenario } from './run.ts';
 import type { EmulatedRegistry, RegistryOptions, RegistrySku } from './registry.ts';
 import { allReplications, replicationSnapshot, seedReplication } from './replications.ts';
 import type { ReplicationSnapshot } from './replications.ts';
@@ -410,6 +410,33 @@ export class AcrEmulator {
    */
   addPrivateRepository(url: string, tokens: readonly string[]): void {
     this.#store.privateRepositories.add(url, tokens);
+  }
+
+  /**
+   * Makes ACR refuse `scheduleRun` (builds and task runs) in a subscription, as it does on free-trial
+   * and some sponsored subscriptions: 400 `TasksOperationsNotAllowed`.
+   */
+  disallowTasks(subscriptionId: string): void {
+    this.#store.tasksNotPermitted.add(subscriptionId.toLowerCase());
+  }
+
+  /**
+   * Starts a quick build the way someone else would (`az acr build` from a laptop): a
+   * DockerBuildRequest from git, Linux/amd64 and `Dockerfile` unless `request` says otherwise.
+   * It follows the queued scenarios like any run. Returns the run id.
+   */
+  startRun(registryName: string, request: Partial<DockerBuildRequest> & { imageNames: string[] }): string {
+    const registry = this.#store.registries.get(registryName.toLowerCase());
+    if (!registry) throw new Error(`Registry '${registryName}' is not declared.`);
+    const full: DockerBuildRequest = {
+      type: 'DockerBuildRequest',
+      isPushEnabled: true,
+      dockerFilePath: 'Dockerfile',
+      platform: { os: 'Linux', architecture: 'amd64' },
+      sourceLocation: 'https://github.com/org/app.git',
+      ...request,
+    };
+    return this.#store.schedule(registry, full, this.#clock()).runId;
   }
 
   /** Queues scenarios, used one per scheduled run (any registry) before the default applies. */

@@ -1,7 +1,7 @@
 /**
  * ACR's run log as Azure Storage serves it: an append blob `…/logs/{runId}/rawtext.log` behind
  * a read-only SAS URL from `listLogSasUrl`. The blob appears once the run starts, grows while it
- * runs, and gets the `Complete` metadata (`x-ms-meta-Complete: succeeded|failed|…`) when the
+ * runs, and gets the `Complete` metadata (`x-ms-meta-Complete: successful|failed|…`, see run.ts) when the
  * run is over — the signal `az acr build` (and the bot) stop streaming on.
  */
 import { randomBytes } from 'node:crypto';
@@ -12,22 +12,33 @@ import { storageError } from '../storage.ts';
 import { advance } from './run.ts';
 import type { EmulatedRun, LogBlob } from './run.ts';
 
-/** The SAS service version ACR's log links carry. */
+/** The SAS service version ACR's log links carry (sv/sr/sp/se/sig: learn.microsoft.com/rest/api/storageservices/create-service-sas; this version assumed). */
 export const LOG_SAS_VERSION = '2019-02-02';
 
-/** Path prefix of log blobs. */
-export const LOG_BLOB_PATHS = /^\/acrlogs\//i;
+/** Path prefixes of log blobs and of log artifacts. */
+export const LOG_BLOB_PATHS = /^\/acr(logs|logartifacts)\//i;
 
-/** Issues a read-only SAS link to the run's log blob, valid for `ttlMs`. */
-export function issueLogLink(run: EmulatedRun, baseUrl: string, now: number, ttlMs: number): string {
+/**
+ * `listLogSasUrl`'s answer: a read-only SAS link to the run's log blob, valid for `ttlMs`
+ * (RunsGetLogSasUrl.json, 2019-06-01-preview), plus `logArtifactLink` for a run scheduled with a
+ * `logTemplate` (RunGetLogResult: "the link to logs in registry"; when ACR sends it is assumed).
+ */
+export function issueLogLinks(run: EmulatedRun, baseUrl: string, now: number, ttlMs: number): { logLink: string; logArtifactLink?: string } {
   const sig = randomBytes(32).toString('base64');
   const se = isoSeconds(now + ttlMs);
   run.sas.set(sig, { se, expiresAt: now + ttlMs });
   const query = `sv=${LOG_SAS_VERSION}&sr=b&sig=${encodeURIComponent(sig)}&se=${encodeURIComponent(se)}&sp=r`;
-  return `${baseUrl}/acrlogs/${run.registry.name.toLowerCase()}/logs/${run.runId}/rawtext.log?${query}`;
+  const registry = run.registry.name.toLowerCase();
+  return {
+    logLink: `${baseUrl}/acrlogs/${registry}/logs/${run.runId}/rawtext.log?${query}`,
+    ...(run.request.logTemplate && { logArtifactLink: `${baseUrl}/acrlogartifacts/${registry}/${run.runId}/rawtext.log?${query}` }),
+  };
 }
 
-/** Storage's 403 (forged or expired SAS) or 404 (no SAS at all, like any private container); `undefined` when the SAS is good. */
+/**
+ * Storage's 403 AuthenticationFailed (forged or expired SAS) or 404 (no SAS at all, like any
+ * private container); `undefined` when the SAS is good (…/storageservices/blob-service-error-codes).
+ */
 function checkSas(ctx: RouteContext, run: EmulatedRun | undefined): Reply | undefined {
   const { sig, se, sp, sr, sv } = ctx.req.query;
   if (!sig) return storageError(ctx, 404, 'ResourceNotFound', 'The specified resource does not exist.');
@@ -43,6 +54,7 @@ function checkSas(ctx: RouteContext, run: EmulatedRun | undefined): Reply | unde
   return undefined;
 }
 
+// ETag, Last-Modified, x-ms-blob-type, x-ms-meta-*: …/storageservices/get-blob-properties and get-blob; the ETag's digits assumed.
 function etag(blob: LogBlob): string {
   // Storage ETags look like "0x8DC5F2A1B2C3D4E": a FILETIME-like counter in hex.
   return `"0x${(0x8d000000000000n + BigInt(blob.lastModified) * 1000n + BigInt(blob.version)).toString(16).toUpperCase()}"`;
@@ -64,7 +76,7 @@ function blobHeaders(blob: LogBlob): Record<string, string | number> {
   };
 }
 
-/** `{start, end?}` from `x-ms-range` (preferred, as Storage does) or `Range`; malformed ranges are ignored. */
+/** `{start, end?}` from `x-ms-range` (preferred, as Storage does) or `Range`; malformed ranges are ignored (…/storageservices/specifying-the-range-header-for-blob-service-operations). */
 function requestedRange(ctx: RouteContext): { start: number; end?: number } | undefined {
   const header = ctx.req.headers['x-ms-range'] ?? ctx.req.headers.range;
   const m = header ? /^bytes=(\d+)-(\d*)$/.exec(header.trim()) : null;
@@ -81,6 +93,7 @@ function serveBlob(ctx: RouteContext, blob: LogBlob): Reply {
   if (ctx.req.method === 'HEAD') return { status: 200, headers: { ...headers, 'Content-Length': length } };
   const range = requestedRange(ctx);
   if (!range) return { status: 200, headers: { ...headers, 'Content-Length': length }, body: blob.data };
+  // 416 InvalidRange past the end, 206 + Content-Range otherwise (get-blob, blob-service-error-codes).
   if (range.start >= length) {
     return storageError(ctx, 416, 'InvalidRange', 'The range specified is invalid for the current size of the resource.', { headers: { 'Content-Range': `bytes */${length}` } });
   }
@@ -89,7 +102,10 @@ function serveBlob(ctx: RouteContext, blob: LogBlob): Reply {
   return { status: 206, headers: { ...headers, 'Content-Length': body.length, 'Content-Range': `bytes ${range.start}-${end}/${length}` }, body };
 }
 
-/** `HEAD` and `GET` on log blobs; `findRun` resolves registry name + run id. */
+/**
+ * `HEAD` and `GET` on log blobs; `findRun` resolves registry name + run id. The blob is absent
+ * (404 BlobNotFound) until the run starts: az checks `exists` before streaming (acr/_stream_utils.py).
+ */
 export function logBlobRoutes(findRun: (registryName: string, runId: string) => EmulatedRun | undefined): Route[] {
   const handler = (ctx: RouteContext): Reply => {
     const run = findRun(ctx.params.registry!, ctx.params.runId!);
@@ -99,9 +115,20 @@ export function logBlobRoutes(findRun: (registryName: string, runId: string) => 
     if (!run.blob) return storageError(ctx, 404, 'BlobNotFound', 'The specified blob does not exist.');
     return serveBlob(ctx, run.blob);
   };
+  // az reads a log artifact with one plain GET (Azure/azure-cli acr/_stream_utils.py,
+  // `_stream_artifact_logs`). That it appears whole once the run is over is assumed.
+  const artifact = (ctx: RouteContext): Reply => {
+    const run = findRun(ctx.params.registry!, ctx.params.runId!);
+    const denied = checkSas(ctx, run);
+    if (denied || !run) return denied ?? storageError(ctx, 404, 'BlobNotFound', 'The specified blob does not exist.');
+    advance(run, ctx.now);
+    if (!run.request.logTemplate || !run.blob?.complete) return storageError(ctx, 404, 'BlobNotFound', 'The specified blob does not exist.');
+    return { status: 200, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': run.blob.data.length }, body: run.blob.data };
+  };
   const pattern = '/acrlogs/{registry}/logs/{runId}/rawtext.log';
   return [
     { method: 'HEAD', pattern, handler },
     { method: 'GET', pattern, handler },
+    { method: 'GET', pattern: '/acrlogartifacts/{registry}/{runId}/rawtext.log', handler: artifact },
   ];
 }

@@ -14,6 +14,11 @@
  * | `location` | `Location` + `Retry-After` | 202 + `Location` + `Retry-After` while running, then 200 with the result (or no body) |
  *
  * An operation URL under another resource, or an unknown one, gets 404 `OperationNotFound`.
+ *
+ * Sources: learn.microsoft.com/azure/azure-resource-manager/management/async-operations
+ * (Azure-AsyncOperation vs Location, Retry-After, the status body); the URL forms: the 2025-11-01
+ * examples (TokenCreate.json, RegistryGenerateCredentials.json). OperationNotFound's wording and the
+ * one-second Retry-After are assumed.
  */
 import { armError, badRequest } from '../arm-errors.ts';
 import { empty, json } from '../http.ts';

@@ -5,7 +5,7 @@
  *
  * | endpoint | answer |
  * |---|---|
- * | `GET ` | 200 Registry (`sku`, `tags`, `adminUserEnabled`, `zoneRedundancy`, …) |
+ * | `GET ` | 200 Registry (`sku`, `tags`, `adminUserEnabled`, `zoneRedundancy`, …), shaped as RegistryGet.json (2025-11-01) |
  * | `PATCH ` (RegistryUpdateParameters: `sku`, `tags`, `properties.adminUserEnabled`) | 201 Registry, `Updating`, + `Azure-AsyncOperation` (`…/operationStatuses/registries-{id}`) + `Retry-After`; the status is `Succeeded` at the first poll and the SDK then GETs the registry. 400 `InvalidParameter` for an unknown sku or a non-boolean `adminUserEnabled`; 400 `RegistrySkuDowngradeNotSupported` (emulator's code) when leaving Premium while geo-replicas other than the home one exist |
  * | `POST /listCredentials` | 200 `{username: <registry name>, passwords: [{name: "password", value}, {name: "password2", value}]}`, or, with the admin user disabled, ACR's 400 `UnAuthorizedForCredentialOperations` |
  * | `POST /regenerateCredential` `{name: "password"\|"password2"}` | 200, same shape, that password replaced; same 400 when the admin user is disabled |

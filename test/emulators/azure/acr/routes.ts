@@ -7,11 +7,11 @@
  * | endpoint | answer |
  * |---|---|
  * | `GET ` (the registry) | 200 Registry |
- * | `POST /scheduleRun` | 200 Run, Queued; no polling headers, so the SDK's LRO ends on this answer. `DockerBuildRequest` (a quick build) or `TaskRunRequest` (a run of a task, see tasks.ts) |
+ * | `POST /scheduleRun` | 200 Run, Queued; no polling headers, so the SDK's LRO ends on this answer. `DockerBuildRequest` (a quick build) or `TaskRunRequest` (a run of a task, see tasks.ts); 400 `TasksOperationsNotAllowed` in a subscription without ACR Tasks |
  * | `GET /runs` | 200 `{value, nextLink?}`, newest first; `$filter`, `$top` |
  * | `GET /runs/{id}` | 200 Run |
  * | `PATCH /runs/{id}` | 200 Run (`isArchiveEnabled`) |
- * | `POST /runs/{id}/listLogSasUrl` | 200 `{logLink}` |
+ * | `POST /runs/{id}/listLogSasUrl` | 200 `{logLink}`, plus `logArtifactLink` for a run with a `logTemplate` |
  * | `POST /runs/{id}/cancel` | 200, or 202 + `Location` when `cancelDelayMs` > 0 |
  *
  * Tokens and `generateCredentials`: see tokens.ts. Scope maps: scope-maps.ts. Geo-replicas:
@@ -23,7 +23,7 @@ import type { Reply } from '../http.ts';
 import { guid } from '../ids.ts';
 import type { Route, RouteContext } from '../router.ts';
 import { parseRunFilter } from './filter.ts';
-import { issueLogLink } from './log-blob.ts';
+import { issueLogLinks } from './log-blob.ts';
 import type { EmulatedRegistry } from './registry.ts';
 import { registryAdminRoutes, registryJson } from './registry.ts';
 import { replicationRoutes } from './replications.ts';
@@ -35,6 +35,7 @@ import { scheduleTaskRun, taskRoutes } from './tasks.ts';
 import { tokenRoutes } from './tokens.ts';
 
 const REGISTRY = '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.ContainerRegistry/registries/{registryName}';
+// The version @azure/arm-containerregistry 11 sends for runs and tasks (its operation specs).
 const RUNS_API = '2019-06-01-preview';
 const RUN_VERSIONS = [RUNS_API, '2025-03-01-preview'] as const;
 const CORE_VERSIONS = /^20\d\d-\d\d-\d\d(-preview)?$/;
@@ -43,7 +44,11 @@ function isReply(value: unknown): value is Reply {
   return typeof value === 'object' && value !== null && 'status' in value && typeof (value as Reply).status === 'number';
 }
 
-/** Validates a RunRequest the way ACR would, for the DockerBuildRequest the emulator runs. */
+/**
+ * Validates a RunRequest the way ACR would, for the DockerBuildRequest the emulator runs:
+ * `dockerFilePath` and `platform` required, timeout 300–28800 s (DockerBuildRequest in
+ * containerregistry_build.json); error codes and wording assumed.
+ */
 function validateRunRequest(body: unknown): DockerBuildRequest | Reply {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return badRequest('InvalidRequestContent', 'The request content was invalid and could not be deserialized.');
@@ -61,6 +66,20 @@ function validateRunRequest(body: unknown): DockerBuildRequest | Reply {
     return badRequest('BadRequest', `The timeout ${request.timeout} is out of range: it must be between 300 and 28800 seconds.`);
   }
   return request as DockerBuildRequest;
+}
+
+/**
+ * ACR Tasks refused for the subscription (free trial, some sponsored offers), as quoted in
+ * Azure-Samples/contoso-chat#259 and Azure-Samples/azure-search-openai-demo#2220 and #2592.
+ */
+function tasksNotPermitted(registry: EmulatedRegistry): Reply {
+  return json(400, {
+    error: {
+      code: 'TasksOperationsNotAllowed',
+      message: `ACR Tasks requests for the registry ${registry.name} and ${registry.subscriptionId} are not permitted. Please file an Azure support request at http://aka.ms/azuresupport for assistance.`,
+      target: 'request',
+    },
+  });
 }
 
 interface PageToken {
@@ -84,6 +103,10 @@ function decodeToken(text: string | undefined): PageToken | undefined {
   }
 }
 
+/**
+ * `runs.list`: latest first (az's `--top` "Limit the number of latest runs", acr/_params.py),
+ * `{value, nextLink}` paging (x-ms-pageable in the spec); the page size and `$skipToken` form are assumed.
+ */
 function listRuns(store: AcrStore, registry: EmulatedRegistry, ctx: RouteContext): Reply {
   const { $filter: filter, $top: topText, $skipToken: skipToken } = ctx.req.query;
   const predicate = filter ? parseRunFilter(filter) : undefined;
@@ -114,6 +137,10 @@ function listRuns(store: AcrStore, registry: EmulatedRegistry, ctx: RouteContext
   return json(200, { value: page.map(runJson), ...(nextLink && { nextLink }) });
 }
 
+/**
+ * `runs/{id}/cancel`: 200 (RunsCancel.json) or 202 + Location, which the spec allows
+ * (x-ms-long-running-operation) and the SDK polls; when ACR answers 202, and the operationResults path, are assumed.
+ */
 function cancelRun(store: AcrStore, run: EmulatedRun, ctx: RouteContext): Reply {
   if (isTerminal(run.status)) return empty(200);
   const delay = store.timing.cancelDelayMs;
@@ -153,9 +180,11 @@ export function acrRoutes(store: AcrStore): Route[] {
     { method: 'GET', pattern: REGISTRY, apiVersions: CORE_VERSIONS, handler: withRegistry((registry) => json(200, registryJson(registry))) },
     {
       method: 'POST',
+      // 200 + the Queued run (RegistriesScheduleRun.json, 2019-06-01-preview).
       pattern: `${REGISTRY}/scheduleRun`,
       apiVersions: RUN_VERSIONS,
       handler: withRegistry((registry, ctx) => {
+        if (store.tasksNotPermitted.has(registry.subscriptionId.toLowerCase())) return tasksNotPermitted(registry);
         const body = ctx.req.body as { type?: unknown } | undefined;
         if (typeof body === 'object' && body !== null && !Array.isArray(body) && body.type === 'TaskRunRequest') {
           const run = scheduleTaskRun(store, registry, body as Record<string, unknown>, ctx.now);
@@ -182,7 +211,7 @@ export function acrRoutes(store: AcrStore): Route[] {
       method: 'POST',
       pattern: `${REGISTRY}/runs/{runId}/listLogSasUrl`,
       apiVersions: RUN_VERSIONS,
-      handler: withRun((run, ctx) => json(200, { logLink: issueLogLink(run, ctx.baseUrl, ctx.now, store.logLinkTtlMs) })),
+      handler: withRun((run, ctx) => json(200, issueLogLinks(run, ctx.baseUrl, ctx.now, store.logLinkTtlMs))),
     },
     { method: 'POST', pattern: `${REGISTRY}/runs/{runId}/cancel`, apiVersions: RUN_VERSIONS, handler: withRun((run, ctx) => cancelRun(store, run, ctx)) },
     {

@@ -11,7 +11,7 @@ import { closingLines, planBuildLog, renderLine } from './build-log.ts';
 import type { BuildImage, FinalStatus, LogLine } from './build-log.ts';
 import type { EmulatedRegistry } from './registry.ts';
 
-/** Every status a run can have (2019-06-01-preview `RunStatus`). */
+/** Every status a run can have (2019-06-01-preview `RunStatus`, containerregistry_build.json in Azure/azure-rest-api-specs). */
 export type RunStatus = 'Queued' | 'Started' | 'Running' | 'Succeeded' | 'Failed' | 'Canceled' | 'Error' | 'Timeout';
 
 /** How a run came about (2019-06-01-preview `RunType`): `az acr build`, `az acr run` / a manual task run, a triggered Docker task, a triggered multi-step task. */
@@ -52,17 +52,27 @@ export interface RunScenario {
   errorMessage?: string;
   /** `source`: the run fails while downloading its git context (see private-repos.ts). */
   failsAt?: 'source';
+  /** Writes this `Complete` metadata instead of the one ACR writes for the outcome (a value a client may not know). */
+  completeMetadata?: string;
 }
 
-/** The `x-ms-meta-Complete` value ACR writes on the log blob for each final status. */
-export const COMPLETE_METADATA: Record<FinalStatus, string> = {
-  Succeeded: 'succeeded',
+/**
+ * The `Complete` metadata ACR sets on the log blob when a run ends: a vocabulary of its own, not
+ * ARM's `RunStatus`. `successful`: Azure/azure-acr-plugin util/Constants.java (`BUILD_SUCCEEDED`);
+ * `failed`, `internalerror`, `timedout`, `canceled`: Azure/azure-cli acr/_stream_utils.py
+ * (`_stream_logs`, `raise_error_on_failure`). Which ARM status goes with which value is assumed.
+ */
+export type LogCompletion = 'successful' | 'failed' | 'internalerror' | 'timedout' | 'canceled';
+
+export const COMPLETE_METADATA: Record<FinalStatus, LogCompletion> = {
+  Succeeded: 'successful',
   Failed: 'failed',
   Canceled: 'canceled',
   Timeout: 'timedout',
   Error: 'internalerror',
 };
 
+// The finished set az waits for (Azure/azure-cli acr/_run_polling.py, `FINISHED`).
 const TERMINAL = new Set<RunStatus>(['Succeeded', 'Failed', 'Canceled', 'Error', 'Timeout']);
 
 /** The append blob holding the run's log. */
@@ -75,7 +85,7 @@ export interface LogBlob {
   /** Number of append operations (`x-ms-blob-committed-block-count`). */
   appends: number;
   /** `Complete` metadata, set once the run is terminal. */
-  complete?: string;
+  complete?: LogCompletion | string;
 }
 
 /**
@@ -98,6 +108,8 @@ export interface DockerBuildRequest {
   agentPoolName?: string;
   /** Task runs only: the task step's git credential (never on a DockerBuildRequest). */
   contextAccessToken?: string;
+  /** Where the run's log goes as an artifact (RunRequest.logTemplate), e.g. `acr/tasks:{{.Run.OS}}`. */
+  logTemplate?: string;
 }
 
 /** A run as the emulator keeps it. */
@@ -117,6 +129,8 @@ export interface EmulatedRun {
   outcome: RunOutcome;
   errorMessage?: string;
   failsAt?: 'source';
+  /** Overrides the `Complete` value of a run that ends with its planned outcome. */
+  completeMetadata?: string;
   /** A cancellation or forced completion that ends the run before its natural end. */
   end?: { status: FinalStatus; at: number };
   status: RunStatus;
@@ -132,6 +146,8 @@ export interface EmulatedRun {
   blob?: LogBlob;
   /** Issued log SAS signatures → their `se` and expiry. */
   sas: Map<string, { se: string; expiresAt: number }>;
+  /** Called for each image when a pushing run succeeds, with the time of its push. */
+  onPushed?: (image: BuildImage, at: number) => void;
 }
 
 /** Whether a run is over (Succeeded, Failed, Canceled, Error or Timeout). */
@@ -153,6 +169,7 @@ export function createRun(init: {
   scenario: RunScenario;
   /** Default `{ runType: 'QuickBuild' }`. */
   origin?: RunOrigin;
+  onPushed?: (image: BuildImage, at: number) => void;
 }): EmulatedRun {
   const intervalMs = Math.max(1, init.intervalMs);
   const ticks = Math.max(1, Math.ceil(init.durationMs / intervalMs));
@@ -181,6 +198,7 @@ export function createRun(init: {
     outcome: init.scenario.outcome,
     ...(init.scenario.errorMessage !== undefined && { errorMessage: init.scenario.errorMessage }),
     ...(init.scenario.failsAt && { failsAt: init.scenario.failsAt }),
+    ...(init.scenario.completeMetadata !== undefined && { completeMetadata: init.scenario.completeMetadata }),
     status: 'Queued',
     lastUpdated: init.now,
     isArchiveEnabled: init.request.isArchiveEnabled ?? false,
@@ -188,6 +206,7 @@ export function createRun(init: {
     written: 0,
     ticks,
     sas: new Map(),
+    ...(init.onPushed && { onPushed: init.onPushed }),
   };
 }
 
@@ -241,10 +260,14 @@ function finish(run: EmulatedRun, status: FinalStatus, at: number): void {
     ...(run.failsAt && { failsAt: run.failsAt }),
   });
   append(run, lines.map((l) => renderLine(l, at)).join(''), at);
-  run.blob!.complete = COMPLETE_METADATA[status];
+  run.blob!.complete = status === run.outcome && run.completeMetadata !== undefined ? run.completeMetadata : COMPLETE_METADATA[status];
   run.status = status;
   run.finishTime = at;
   run.lastUpdated = at;
+  // What a successful run pushed is in the registry from then on, under the digest its log and
+  // `outputImages` report (Run.outputImages: "the list of all images that were generated from the run").
+  if (status === 'Succeeded' && (run.request.isPushEnabled ?? true)) for (const image of run.images) run.onPushed?.(image, at);
+  // "failed during run, err: exit status 1" is quoted in Azure/azure-cli#28151; the Timeout and Error texts are assumed.
   if (status === 'Failed') run.runErrorMessage = run.errorMessage ?? 'failed during run, err: exit status 1';
   if (status === 'Timeout') run.runErrorMessage = run.errorMessage ?? 'failed during run, err: context deadline exceeded';
   if (status === 'Error') run.runErrorMessage = run.errorMessage ?? 'Internal error while running the build';
@@ -279,7 +302,11 @@ export function endRun(run: EmulatedRun, status: FinalStatus, at: number, now: n
   advance(run, now);
 }
 
-/** A run on the wire (`Run`, api-version 2019-06-01-preview); only the fields the emulator sets. */
+/**
+ * A run on the wire (`Run`, api-version 2019-06-01-preview; RunsGet.json example); only the fields
+ * the emulator sets. `outputImages` only once a pushing run succeeded, and the default agent of 2
+ * CPUs, are assumed.
+ */
 export interface RunJson {
   type: 'Microsoft.ContainerRegistry/registries/runs';
   id: string;

@@ -33,7 +33,11 @@ export interface AcrTiming {
 
 const REGISTRY_TYPE = 'Microsoft.ContainerRegistry/registries';
 
-/** `web:v1` / `contosodev.azurecr.io/team/web:{{.Run.ID}}` → repository and tag, as ACR records them. */
+/**
+ * `web:v1` / `contosodev.azurecr.io/team/web:{{.Run.ID}}` → repository and tag, as ACR records them
+ * (`{{.Run.ID}}`, `{{.Run.Registry}}`: learn.microsoft.com container-registry-tasks-reference-yaml, "Run variables").
+ * The digest is derived from the run (assumed: any stable sha256 serves).
+ */
 function parseImage(name: string, runId: string, loginServer: string): BuildImage {
   let ref = name.replaceAll('{{.Run.ID}}', runId).replaceAll('{{.Run.Registry}}', loginServer);
   if (ref.toLowerCase().startsWith(`${loginServer.toLowerCase()}/`)) ref = ref.slice(loginServer.length + 1);
@@ -70,6 +74,10 @@ export class AcrStore {
   /** Pending 202 cancellations: operation id → run. */
   readonly cancelOperations = new Map<string, EmulatedRun>();
   readonly scenarios: RunScenario[] = [];
+  /** Subscriptions (lower case) whose `scheduleRun` ACR refuses with TasksOperationsNotAllowed. */
+  readonly tasksNotPermitted = new Set<string>();
+  /** Where a successful run's images land: the registry data plane (wired by the emulator). */
+  onImagePushed: (registryName: string, image: BuildImage, at: number) => void = () => {};
   readonly #scopes: ArmScopes;
   #seq = 0;
 
@@ -118,7 +126,19 @@ export class AcrStore {
     return undefined;
   }
 
-  /** Queues a new run for `request` (a quick build unless `origin` says it comes from a task). */
+  /**
+   * Brings every unfinished run of a registry up to date, so what they pushed by now is in the
+   * registry (runs otherwise advance only when someone looks at them).
+   */
+  advanceRuns(registryName: string, now: number): void {
+    for (const run of this.registries.get(registryName.toLowerCase())?.runs.values() ?? []) advance(run, now);
+  }
+
+  /**
+   * Queues a new run for `request` (a quick build unless `origin` says it comes from a task).
+   * Run ids are a per-registry prefix and a counter (`ca1`, `ca2`, …, as in the quickstart's sample
+   * output); how ACR picks prefixes is assumed.
+   */
   schedule(registry: EmulatedRegistry, request: DockerBuildRequest, now: number, origin?: RunOrigin): EmulatedRun {
     registry.runCount += 1;
     const runId = `${registry.runIdPrefix}${registry.runCount}`;
@@ -138,6 +158,7 @@ export class AcrStore {
       intervalMs: this.timing.logLineIntervalMs,
       scenario,
       ...(origin && { origin }),
+      onPushed: (image, at) => this.onImagePushed(registry.name, image, at),
     });
     registry.runs.set(runId.toLowerCase(), run);
     return run;

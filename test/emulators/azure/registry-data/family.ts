@@ -21,6 +21,14 @@
  * Routes: `GET /acr/v1/_catalog`, `/acr/v1/{repo}/_tags` (paged via `Link: <…>; rel="next"`),
  * `/acr/v1/{repo}/_tags/{tag}`, `/acr/v1/{repo}/_manifests/{digest}`. Errors use the registry
  * envelope `{"errors":[{"code","message","detail"}]}`.
+ *
+ * Sources: the challenge, exchange and token flow, the error envelope and claim sets: Azure/acr
+ * docs/AAD-OAuth.md (whose example access token lives 75 minutes); the refresh token's 3 hours:
+ * learn.microsoft.com container-registry-authentication; the routes and their JSON: the ACR
+ * data-plane spec (specification/containerregistry/data-plane, 2021-07-01) in Azure/azure-rest-api-specs;
+ * `Link` paging, `/v2/` and `Docker-Distribution-Api-Version`: the Docker registry HTTP API V2 spec
+ * (distribution/distribution docs/spec/api.md); the Basic token flow: Azure/acr docs/Token-BasicAuth.md.
+ * The `n` default, manifest sizes and the quarantine state are assumed.
  */
 import { randomUUID } from 'node:crypto';
 import type { FamilyPolicy } from '../family.ts';
@@ -233,6 +241,7 @@ export function registryDataFamily(store: RegistryDataStore, identity: EntraIden
       const registry = store.find(name);
       // A real unknown registry is a DNS failure; the closest HTTP answer is a 404.
       if (!registry) return acrError(404, 'NAME_UNKNOWN', `registry '${name}' does not exist in the emulator`);
+      store.catchUp(registry.name);
       // The token endpoints and Docker's `/v2/` check authenticate in their handlers.
       if (/\/oauth2\/(exchange|token)$/i.test(ctx.req.path) || /^\/registries\/[^/]+\/v2\/?$/i.test(ctx.req.path)) return undefined;
       const scope = requiredScope(ctx);

@@ -34,6 +34,14 @@ export class RegistryDataEmulator {
     this.#store.basicAuth = check;
   }
 
+  /**
+   * @internal Brings a registry up to date before each request: the server wires in the ACR
+   * runs, whose successful pushes land here ({@link RegistryDataEmulator.recordPush}).
+   */
+  set catchUp(fn: (registry: string) => void) {
+    this.#store.catchUp = fn;
+  }
+
   /** Tags / repositories per page when the client sends no `n` (default 100). */
   get pageSize(): number {
     return this.#store.pageSize;
@@ -52,12 +60,17 @@ export class RegistryDataEmulator {
     return `${this.#baseUrl}/registries/${this.#store.registry(loginServerOrName).name}`;
   }
 
-  /** Points `repo:tag` at `digest` (default: a random `sha256:`), creating registry and repository; returns the digest. */
+  /** Points `repo:tag` at `digest` (default: a random `sha256:`), creating registry and repository; returns the digest (a push moves a tag: Docker registry HTTP API V2, "Pushing an image"). */
   pushTag(loginServerOrName: string, repo: string, tag: string, digest = `sha256:${randomBytes(32).toString('hex')}`): string {
+    return this.recordPush(loginServerOrName, repo, tag, digest, this.#clock());
+  }
+
+  /** @internal An ACR run's push at time `at` (the emulator wires runs in): `repo:tag` now points at `digest`. */
+  recordPush(loginServerOrName: string, repo: string, tag: string, digest: string, at: number): string {
     const registry = this.#store.registry(loginServerOrName);
     const tags = registry.repos.get(repo) ?? new Map();
     registry.repos.set(repo, tags);
-    const now = Math.floor(this.#clock() / 1000);
+    const now = Math.floor(at / 1000);
     const existing = tags.get(tag);
     tags.set(tag, { name: tag, digest, created: existing?.created ?? now, updated: now });
     return digest;

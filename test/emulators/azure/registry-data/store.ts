@@ -31,7 +31,9 @@ export class RegistryDataStore {
   readonly tokens = new Map<string, AcrToken>();
   /** Checks `docker login` credentials (repository-scoped tokens live in the ACR control plane). */
   basicAuth: (registry: string, username: string, password: string) => boolean = () => false;
-  /** Items per `_tags` / `_catalog` page when the client sends no `n` (ACR's default is 100). */
+  /** Runs before every request to a registry: lets ACR runs that have finished by now push their images. */
+  catchUp: (registry: string) => void = () => {};
+  /** Items per `_tags` / `_catalog` page when the client sends no `n` (100: assumed). */
   pageSize = 100;
 
   /** `contosodev`, `contosodev.azurecr.io` or `https://contosodev.azurecr.io` → the registry (created on first use). */
