@@ -58,6 +58,8 @@ export class EntraIdentity {
 
   /** tenant (lower case) → client id (lower case) → secret → when it works */
   readonly #clients = new Map<string, Map<string, Map<string, SecretState>>>();
+  /** `tenant/client` (lower case) of apps whose service principal was deleted. */
+  readonly #withoutServicePrincipal = new Set<string>();
   readonly #tokens = new Map<string, IssuedToken>();
   readonly #baseUrl: string;
 
@@ -90,6 +92,18 @@ export class EntraIdentity {
     this.#clients.get(tenantId.toLowerCase())?.get(clientId.toLowerCase())?.delete(secret);
   }
 
+  /**
+   * Whether the app has a service principal in `tenantId`. An app registration without one
+   * cannot sign in there (AADSTS700016), whatever its secrets: Graph creates the application
+   * object only, the service principal is a separate object per tenant (learn.microsoft.com,
+   * "Application and service principal objects in Microsoft Entra ID").
+   */
+  setServicePrincipal(tenantId: string, clientId: string, exists: boolean): void {
+    const key = `${tenantId}/${clientId}`.toLowerCase();
+    if (exists) this.#withoutServicePrincipal.delete(key);
+    else this.#withoutServicePrincipal.add(key);
+  }
+
   /** Whether a tenant has any registered client. */
   hasTenant(tenantId: string): boolean {
     return this.#clients.has(tenantId.toLowerCase());
@@ -100,7 +114,7 @@ export class EntraIdentity {
     const tenant = this.#clients.get(tenantId.toLowerCase());
     if (!tenant) return 'unknown-tenant';
     const secrets = tenant.get(clientId.toLowerCase());
-    if (!secrets) return 'unknown-client';
+    if (!secrets || this.#withoutServicePrincipal.has(`${tenantId}/${clientId}`.toLowerCase())) return 'unknown-client';
     const state = secrets.get(secret);
     if (!state || now < state.usableFrom) return 'wrong-secret';
     return now >= state.expiresAt ? 'expired-secret' : 'ok';

@@ -173,6 +173,17 @@ export class GraphEmulator {
     this.#require(idOrAppId).neverPropagate = never;
   }
 
+  /**
+   * Deletes the app's service principal in its tenant (`false` brings it back). The app
+   * registration and its secrets stay, but every sign-in as the app answers AADSTS700016: the
+   * application object and the per-tenant service principal are separate objects
+   * (learn.microsoft.com, "Application and service principal objects in Microsoft Entra ID").
+   */
+  removeServicePrincipal(idOrAppId: string, removed = true): void {
+    const app = this.#require(idOrAppId);
+    this.#identity.setServicePrincipal(app.tenantId, app.appId, !removed);
+  }
+
   /** The next `count` Graph requests answer `429 TooManyRequests` with `Retry-After: retryAfterSeconds`. */
   throttleNext(count: number, retryAfterSeconds = 1): void {
     this.#failNext({ path: /^\/v1\.0(\/|$)/i, status: 429, retryAfterSeconds, times: count });
