@@ -112,7 +112,14 @@ export function createRotateSecretJob(deps: RotateSecretJobDeps): JobHandler<Rot
   async function verify(ctx: JobContext<RotationJobData>, data: RotationJobData): Promise<RotationJobData> {
     const cfg = config();
     const secret = await deps.vault.version(cfg.keyVaultUrl, data.progress.secretName!, data.progress.newVersion!);
-    const result = await deps.verifier.verify(data.progress.appId!, secret);
+    let result: 'ok' | 'not-yet';
+    try {
+      result = await deps.verifier.verify(data.progress.appId!, secret);
+    } catch (err) {
+      // A definite answer (expired, unknown app…) will not change by waiting: undo now.
+      if (err instanceof AzureOperationError && !err.transient) return undo(data, err.message, err.hint);
+      throw err;
+    }
     if (result === 'ok') {
       await card(data, 'running', md`New secret verified.`);
       return save(ctx, data, { phase: 'verified', verifiedAt: now().toISOString() }, 'New secret verified: it signs in.');
@@ -126,7 +133,7 @@ export function createRotateSecretJob(deps: RotateSecretJobDeps): JobHandler<Rot
   }
 
   /** The new secret failed: remove it, put the previous vault value back, keep the old secret. */
-  async function undo(data: RotationJobData, why: string): Promise<never> {
+  async function undo(data: RotationJobData, why: string, hint = 'Check the app registration in Entra ID (and the bot’s Graph permissions), then rotate again.'): Promise<never> {
     const cfg = config();
     const current = await app(data);
     if (data.progress.newKeyId) await deps.applications.removePassword(current, data.progress.newKeyId);
@@ -134,7 +141,7 @@ export function createRotateSecretJob(deps: RotateSecretJobDeps): JobHandler<Rot
       const previous = await deps.vault.version(cfg.keyVaultUrl, data.progress.secretName!, data.progress.previousVersion);
       await deps.vault.setSecret(cfg.keyVaultUrl, data.progress.secretName!, previous, { contentType: 'client-secret', tags: { appId: current.appId, restoredBy: data.jobId, ...(data.oldKeyId && { keyId: data.oldKeyId }) } });
     }
-    throw new JobStop(`${why} I removed the new secret${data.progress.previousVersion ? ' and put the previous value back in Key Vault' : ''}; the old secret is untouched and still works.`, 'Check the app registration in Entra ID (and the bot’s Graph permissions), then rotate again.');
+    throw new JobStop(`${why} I removed the new secret${data.progress.previousVersion ? ' and put the previous value back in Key Vault' : ''}; the old secret is untouched and still works.`, hint);
   }
 
   async function removeUnstored(data: RotationJobData): Promise<void> {

@@ -186,6 +186,21 @@ describe('rotation', () => {
     expect(JSON.stringify(cardWith(h, ids.devChannel, jobId)!.blocks)).toContain('the old secret is untouched');
   });
 
+  it('stops at once, without waiting out verifyTimeout, when Entra ID answers definitely (AADSTS700016)', async () => {
+    // The app registration is there (Graph adds the secret) but has no service principal in the tenant.
+    h = await startCredentialHarness({ credentials: '  verifyTimeout: 10m', prepare: (azure) => azure.graph.removeServicePrincipal(cred.pipelineApp) });
+    const started = Date.now();
+    const jobId = await rotate(h, `rotate --app ${cred.pipelineApp}`);
+    await h.slack.waitFor(() => JSON.stringify(cardWith(h!, ids.devChannel, jobId)?.blocks ?? []).includes('Failed'), 20_000);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    const card = JSON.stringify(cardWith(h, ids.devChannel, jobId)!.blocks);
+    expect(card).toContain('AADSTS700016');
+    expect(h.azure.graph.application(cred.pipelineApp)!.passwordCredentials.map((p) => p.keyId)).toEqual([cred.oldKeyId]);
+    expect((await vaultState(h)).value).toBe(cred.oldSecret);
+    // One sign-in attempt with the new secret: a definite answer is not retried.
+    expect(h.azure.requests.filter((r) => r.path.endsWith('/oauth2/v2.0/token') && (r.body as { client_id?: string }).client_id === cred.pipelineApp)).toHaveLength(1);
+  });
+
   for (const killAt of ['appId', 'stored', 'verified', 'grace'] as const) {
     it(`ends with exactly one new, stored, verified secret when the worker is SIGKILLed at ${killAt}`, async () => {
       h = await startCredentialHarness({ worker: 'child', credentials: '  gracePeriod: 2s', prepare: (azure) => void (azure.graph.propagationMs = 1500) });
