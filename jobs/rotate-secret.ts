@@ -88,10 +88,7 @@ export function createRotateSecretJob(deps: RotateSecretJobDeps): JobHandler<Rot
       // nobody knows that secret's value: remove it and start over.
       const stored = await deps.vault.current(cfg.keyVaultUrl, data.progress.secretName!);
       const kept = ours.find((p) => p.keyId === stored?.tags.keyId && stored.tags.rotatedBy === data.jobId);
-      for (const orphan of ours.filter((p) => p !== kept)) {
-        await deps.applications.removePassword(current, orphan.keyId);
-        data = await save(ctx, data, {}, `Removed secret ${orphan.keyId}, added by an interrupted attempt and never stored.`);
-      }
+      data = await removeStrays(ctx, data, current, kept?.keyId);
       if (kept && stored) {
         return save(ctx, data, { phase: 'stored', newKeyId: kept.keyId, newVersion: stored.version, newEndDateTime: kept.endDateTime, verifyStartedAt: now().toISOString() }, `Found new secret ${kept.keyId} in Key Vault after an interruption; verifying it.`);
       }
@@ -121,6 +118,7 @@ export function createRotateSecretJob(deps: RotateSecretJobDeps): JobHandler<Rot
       throw err;
     }
     if (result === 'ok') {
+      data = await removeStrays(ctx, data, await app(data), data.progress.newKeyId);
       await card(data, 'running', md`New secret verified.`);
       return save(ctx, data, { phase: 'verified', verifiedAt: now().toISOString() }, 'New secret verified: it signs in.');
     }
@@ -144,9 +142,18 @@ export function createRotateSecretJob(deps: RotateSecretJobDeps): JobHandler<Rot
     throw new JobStop(`${why} I removed the new secret${data.progress.previousVersion ? ' and put the previous value back in Key Vault' : ''}; the old secret is untouched and still works.`, hint);
   }
 
-  async function removeUnstored(data: RotationJobData): Promise<void> {
-    const current = await app(data);
-    for (const p of current.passwords.filter((c) => c.displayName === rotationSecretName(data.jobId))) await deps.applications.removePassword(current, p.keyId);
+  /**
+   * Removes every secret named after this job but `keep` (the one in Key Vault): nobody knows
+   * their values. One can show up late: Graph may list a secret whose answer was lost (a 503
+   * after it was created) only after the job has moved on, so this runs again after verifying
+   * and before the old secret goes.
+   */
+  async function removeStrays(ctx: JobContext<RotationJobData>, data: RotationJobData, current: AppRegistration, keep?: string): Promise<RotationJobData> {
+    for (const stray of current.passwords.filter((p) => p.displayName === rotationSecretName(data.jobId) && p.keyId !== keep)) {
+      await deps.applications.removePassword(current, stray.keyId);
+      data = await save(ctx, data, {}, `Removed secret ${stray.keyId}, added by an interrupted attempt and never stored.`);
+    }
+    return data;
   }
 
   /** Redeploys each consumer with the new secret (read from Key Vault by the deploy job). */
@@ -199,6 +206,7 @@ export function createRotateSecretJob(deps: RotateSecretJobDeps): JobHandler<Rot
     const left = Date.parse(data.progress.removeAt!) - now().getTime();
     if (left > 0) return ctx.wakeAfter(left);
     const current = await app(data);
+    data = await removeStrays(ctx, data, current, data.progress.newKeyId);
     if (data.oldKeyId && data.oldKeyId !== data.progress.newKeyId) {
       await deps.applications.removePassword(current, data.oldKeyId);
       await deps.audit.record({ actor: 'system', action: 'rotation.secret.removed', outcome: 'succeeded', target: current.appId, jobId: data.jobId, details: { keyId: data.oldKeyId } });
@@ -229,7 +237,7 @@ export function createRotateSecretJob(deps: RotateSecretJobDeps): JobHandler<Rot
       }
       if (!(err instanceof JobStop) && data.progress.phase === 'adding' && data.progress.appId) {
         // Failed between adding the secret and storing it: nobody can use that secret, so it goes.
-        await removeUnstored(data).catch((cleanup: unknown) => ctx.log.error({ err: cleanup }, 'could not remove an unstored secret'));
+        await app(data).then((current) => removeStrays(ctx, data, current)).catch((cleanup: unknown) => ctx.log.error({ err: cleanup }, 'could not remove an unstored secret'));
       }
       await deps.reporter.post(data.jobId, { kind: 'error', text: described.text, hint: described.hint });
       await deps.audit.record({ actor: 'system', action: 'rotation.failed', outcome: 'failed', target: data.progress.appId ?? data.app, jobId: data.jobId, reason: described.text }).catch(() => {});

@@ -16,16 +16,27 @@ class FakeGraph implements Applications {
   app: AppRegistration = { id: 'obj-1', appId, displayName: 'pipeline', passwords: [{ keyId: 'old', displayName: 'original', endDateTime: '2026-12-01T00:00:00Z' }] };
   secrets = new Map<string, string>([['old', 'old-secret']]);
   n = 0;
+  /** The next addPassword creates its secret but its answer is lost (a 503 after the work was done). */
+  loseNextAnswer = false;
+  /** Secrets reads do not show yet (Graph's replicas catch up a little later). */
+  notYetListed = new Set<string>();
   async list() {
-    return [structuredClone(this.app)];
+    return [await this.find()];
   }
   async find() {
-    return structuredClone(this.app);
+    const seen = structuredClone(this.app);
+    seen.passwords = seen.passwords.filter((p) => !this.notYetListed.delete(p.keyId));
+    return seen;
   }
   async addPassword(_app: AppRegistration, displayName: string) {
     const keyId = `new-${++this.n}`;
     this.app.passwords.push({ keyId, displayName, endDateTime: '2028-11-28T00:00:00Z' });
     this.secrets.set(keyId, `secret-${this.n}`);
+    if (this.loseNextAnswer) {
+      this.loseNextAnswer = false;
+      this.notYetListed.add(keyId);
+      throw new AzureOperationError('Microsoft Graph refused to add a secret: 503', { statusCode: 503, transient: true, hint: '' });
+    }
     return { keyId, secretText: `secret-${this.n}`, endDateTime: '2028-11-28T00:00:00Z' };
   }
   async removePassword(_app: AppRegistration, keyId: string) {
@@ -125,6 +136,17 @@ describe('rotate-secret job', () => {
     expect(h.graph.app.passwords.map((p) => p.keyId)).toEqual(['new-2']);
     expect(h.vault.versions.at(-1)!.value).toBe('secret-2');
     expect(h.data.progress.steps.some((s) => s.text.includes('Removed secret new-1'))).toBe(true);
+  });
+
+  it('removes a secret named after the job that it never stored, even one Graph listed only later', async () => {
+    const h = harness();
+    h.graph.loseNextAnswer = true;
+    expect(await h.run()).toBe('threw'); // the 503: BullMQ retries the attempt
+    await h.runToEnd();
+    expect(h.data.progress.outcome).toBe('rotated');
+    expect(h.graph.app.passwords.map((p) => p.keyId)).toEqual(['new-2']);
+    expect(h.vault.versions.at(-1)).toMatchObject({ value: 'secret-2', tags: { keyId: 'new-2' } });
+    expect(h.data.progress.steps.some((s) => s.text.includes('new-1'))).toBe(true);
   });
 
   it('keeps the old secret, removes the new one and restores the vault when the new secret never works', async () => {

@@ -29,6 +29,21 @@ async function vaultState(harness: Harness) {
   return versions.at(-1)!;
 }
 
+/** Waits until the card of `jobId` in `channel` ends as `status`. */
+function cardEnds(harness: Harness, jobId: string, status: 'Succeeded' | 'Failed', channel: string = ids.devChannel, timeoutMs = 30_000): Promise<unknown> {
+  return harness.slack.waitFor(() => JSON.stringify(cardWith(harness, channel, jobId)?.blocks ?? []).includes(status), timeoutMs);
+}
+
+/** After a rotation: the app has exactly one secret, a new one, and Key Vault holds its value. */
+async function onlyFreshSecret(harness: Harness) {
+  const app = harness.azure.graph.application(cred.pipelineApp)!;
+  expect(app.passwordCredentials).toHaveLength(1);
+  const fresh = app.passwordCredentials[0]!;
+  expect(fresh.keyId).not.toBe(cred.oldKeyId);
+  expect((await vaultState(harness)).value).toBe(harness.azure.graph.secretOf(cred.pipelineApp, fresh.keyId));
+  return fresh;
+}
+
 /** Everything the product wrote outside Azure. */
 function outsideAzure(harness: Harness): string {
   return [JSON.stringify(harness.slack.calls), JSON.stringify(harness.slack.responses), harness.logs.join('\n')].join('\n');
@@ -153,14 +168,9 @@ describe('rotation', () => {
   it('adds, stores, verifies and removes the old secret after the grace period', async () => {
     h = await startCredentialHarness({ credentials: '  gracePeriod: 2s' });
     const jobId = await rotate(h, `rotate --app ${cred.pipelineApp}`);
-    await h.slack.waitFor(() => JSON.stringify(cardWith(h!, ids.devChannel, jobId)?.blocks ?? []).includes('Succeeded'), 30_000);
-    const app = h.azure.graph.application(cred.pipelineApp)!;
-    expect(app.passwordCredentials).toHaveLength(1);
-    const fresh = app.passwordCredentials[0]!;
-    expect(fresh.keyId).not.toBe(cred.oldKeyId);
-    const stored = await vaultState(h);
-    expect(stored.tags ?? {}).toMatchObject({ keyId: fresh.keyId, appId: cred.pipelineApp, rotatedBy: jobId });
-    expect(h.azure.keyVault.secretVersions('kv-ops', cred.secretName).at(-1)!.value).toBe(h.azure.graph.secretOf(cred.pipelineApp, fresh.keyId));
+    await cardEnds(h, jobId, 'Succeeded');
+    const fresh = await onlyFreshSecret(h);
+    expect((await vaultState(h)).tags ?? {}).toMatchObject({ keyId: fresh.keyId, appId: cred.pipelineApp, rotatedBy: jobId });
     const ts = cardWith(h, ids.devChannel, jobId)!.ts;
     await h.slack.waitFor(() => JSON.stringify(h!.slack.thread(ids.devChannel, ts)).includes('Removed old secret'), 5000);
     const thread = JSON.stringify(h.slack.thread(ids.devChannel, ts));
@@ -201,6 +211,20 @@ describe('rotation', () => {
     expect(h.azure.requests.filter((r) => r.path.endsWith('/oauth2/v2.0/token') && (r.body as { client_id?: string }).client_id === cred.pipelineApp)).toHaveLength(1);
   });
 
+  it('keeps exactly one new secret when Graph answers 503 after creating one: the unknown one is removed', async () => {
+    h = await startCredentialHarness({
+      credentials: '  gracePeriod: 1s',
+      prepare: (azure) => azure.failNext({ method: 'POST', path: /\/addPassword$/, status: 503, afterHandler: true }),
+    });
+    const jobId = await rotate(h, `rotate --app ${cred.pipelineApp}`);
+    await cardEnds(h, jobId, 'Succeeded');
+    await onlyFreshSecret(h);
+    // Two secrets were created (the first one's answer was lost); the unknown one went.
+    expect(h.azure.graph.issuedSecrets(cred.pipelineApp)).toHaveLength(3);
+    const thread = JSON.stringify(h.slack.thread(ids.devChannel, cardWith(h, ids.devChannel, jobId)!.ts));
+    expect(thread).toContain('never stored');
+  });
+
   for (const killAt of ['appId', 'stored', 'verified', 'grace'] as const) {
     it(`ends with exactly one new, stored, verified secret when the worker is SIGKILLed at ${killAt}`, async () => {
       h = await startCredentialHarness({ worker: 'child', credentials: '  gracePeriod: 2s', prepare: (azure) => void (azure.graph.propagationMs = 1500) });
@@ -215,13 +239,9 @@ describe('rotation', () => {
       }, 20_000);
       await h.killWorker();
       await h.startWorker();
-      await h.slack.waitFor(() => JSON.stringify(cardWith(h!, ids.devChannel, jobId)?.blocks ?? []).includes('Succeeded'), 40_000);
-      const app = h.azure.graph.application(cred.pipelineApp)!;
-      expect(app.passwordCredentials).toHaveLength(1); // no orphan, old removed
-      const fresh = app.passwordCredentials[0]!;
-      expect(fresh.keyId).not.toBe(cred.oldKeyId);
+      await cardEnds(h, jobId, 'Succeeded', ids.devChannel, 40_000);
+      const fresh = await onlyFreshSecret(h); // no orphan, old removed
       expect((await vaultState(h)).tags?.keyId).toBe(fresh.keyId);
-      expect((await vaultState(h)).value).toBe(h.azure.graph.secretOf(cred.pipelineApp, fresh.keyId));
       for (const secret of allSecrets(h.azure, [cred.pipelineApp])) expect(outsideAzure(h)).not.toContain(secret);
     });
   }
