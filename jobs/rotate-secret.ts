@@ -12,7 +12,9 @@ import type { JobContext, JobHandler } from '../src/core/job-context.ts';
 import { jobIdFromTrigger } from '../src/core/job-id.ts';
 import type { JobQueue } from '../src/core/job-queue.ts';
 import { md, type Mrkdwn } from '../src/core/mrkdwn.ts';
+import { appSecretCredential, type RotationClaims } from '../src/core/credentials/rotation-claims.ts';
 import { JobStop, retryIfItMayPass } from './job-failures.ts';
+import { claimOrStop, RotationInProgress } from './rotation-claim.ts';
 
 export interface RotateSecretJobDeps {
   applications: Applications;
@@ -21,6 +23,8 @@ export interface RotateSecretJobDeps {
   reporter: JobReporter;
   audit: AuditLog;
   jobs: JobQueue;
+  /** One rotation per credential at a time; claimed by the requester, again here, released when done. */
+  rotations: RotationClaims;
   history: DeployHistory;
   credentials: CredentialsConfig | undefined;
   environments: Readonly<Record<string, EnvironmentConfig>>;
@@ -74,8 +78,10 @@ export function createRotateSecretJob(deps: RotateSecretJobDeps): JobHandler<Rot
       if (!appCfg) {
         throw new JobStop(`${current.displayName} has no Key Vault secret configured, so a new secret would have nowhere to go.`, `Add it under credentials.applications in chatops.yaml with appId ${current.appId} and a secretName.`);
       }
+      await claimOrStop(deps, appSecretCredential(current.appId), data.jobId, current.displayName);
       const stored = await deps.vault.current(cfg.keyVaultUrl, appCfg.secretName);
-      const others = current.passwords.filter((p) => !p.displayName?.startsWith('chatops-rotation-'));
+      // Secrets earlier rotations added are secrets like any other; only this job's own is not "the old one".
+      const others = current.passwords.filter((p) => p.displayName !== rotationSecretName(data.jobId));
       const oldKeyId = data.oldKeyId ?? (stored?.tags.keyId && current.passwords.some((p) => p.keyId === stored.tags.keyId) ? stored.tags.keyId : others.length === 1 ? others[0]!.keyId : undefined);
       data = { ...data, ...(oldKeyId && { oldKeyId }) };
       data = await save(ctx, data, { appId: current.appId, appName: current.displayName, objectId: current.id, secretName: appCfg.secretName, ...(stored && { previousVersion: stored.version }) }, `Rotating the secret of ${current.displayName}${oldKeyId ? ` (replacing ${oldKeyId})` : ''}.`);
@@ -212,7 +218,13 @@ export function createRotateSecretJob(deps: RotateSecretJobDeps): JobHandler<Rot
       await deps.audit.record({ actor: 'system', action: 'rotation.secret.removed', outcome: 'succeeded', target: current.appId, jobId: data.jobId, details: { keyId: data.oldKeyId } });
     }
     data = await save(ctx, data, { phase: 'done', outcome: 'rotated' }, data.oldKeyId ? `Removed old secret ${data.oldKeyId}. Rotation done.` : 'Rotation done.');
+    await release(data);
     await card(data, 'succeeded', md`Rotated: new secret ${data.progress.newKeyId} is in Key Vault and verified${data.oldKeyId ? `; old secret ${data.oldKeyId} removed` : ''}.`, true);
+  }
+
+  /** Done, one way or the other: the credential is free for the next rotation. */
+  async function release(data: RotationJobData): Promise<void> {
+    await deps.rotations.release(appSecretCredential(data.progress.appId ?? data.app), data.jobId);
   }
 
   return async function runRotation(ctx) {
@@ -239,9 +251,13 @@ export function createRotateSecretJob(deps: RotateSecretJobDeps): JobHandler<Rot
         // Failed between adding the secret and storing it: nobody can use that secret, so it goes.
         await app(data).then((current) => removeStrays(ctx, data, current)).catch((cleanup: unknown) => ctx.log.error({ err: cleanup }, 'could not remove an unstored secret'));
       }
+      const refused = err instanceof RotationInProgress;
       await deps.reporter.post(data.jobId, { kind: 'error', text: described.text, hint: described.hint });
-      await deps.audit.record({ actor: 'system', action: 'rotation.failed', outcome: 'failed', target: data.progress.appId ?? data.app, jobId: data.jobId, reason: described.text }).catch(() => {});
-      await ctx.save({ ...data, progress: { ...data.progress, phase: 'done', outcome: 'failed' } });
+      await deps.audit
+        .record({ actor: 'system', action: refused ? 'rotation.refused' : 'rotation.failed', outcome: refused ? 'refused' : 'failed', target: data.progress.appId ?? data.app, jobId: data.jobId, reason: refused ? 'rotation_in_progress' : described.text })
+        .catch(() => {});
+      await ctx.save({ ...data, progress: { ...data.progress, phase: 'done', outcome: refused ? 'refused' : 'failed' } });
+      if (!refused) await release(data);
       await card(data, 'failed', md`${described.text}`, true);
     }
   };

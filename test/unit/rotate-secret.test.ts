@@ -9,6 +9,7 @@ import type { AppRegistration, Applications, SecretVault, SecretVerifier } from 
 import type { JobContext } from '../../src/core/job-context.ts';
 import { createRotateSecretJob } from '../../jobs/rotate-secret.ts';
 import { FakeReporter } from '../fakes/fake-acr.ts';
+import { MemoryRotationClaims } from '../fakes/memory-rotation-claims.ts';
 
 const appId = '22222222-2222-4222-8222-222222222222';
 
@@ -69,6 +70,7 @@ function harness(verify: (secret: string) => 'ok' | 'not-yet' = () => 'ok', opti
   const graph = new FakeGraph();
   const vault = new FakeVault();
   const audit: AuditEventInput[] = [];
+  const claims = new MemoryRotationClaims();
   const verifier: SecretVerifier = { verify: async (_a, s) => (graph.secrets.has([...graph.secrets].find(([, v]) => v === s)?.[0] ?? '') ? verify(s) : 'not-yet') };
   let clock = Date.parse('2026-11-28T09:00:00Z');
   const job = createRotateSecretJob({
@@ -78,6 +80,7 @@ function harness(verify: (secret: string) => 'ok' | 'not-yet' = () => 'ok', opti
     reporter: new FakeReporter(),
     audit: { record: async (e: AuditEventInput) => void audit.push(e), query: async () => ({ events: [] }) } as never,
     jobs: { submit: async () => {}, get: async () => undefined, wake: async () => {} },
+    rotations: claims,
     history: { record: async () => {}, list: async () => [] },
     credentials: credentialsSchema.parse({ alertChannel: 'C0A', keyVaultUrl: 'https://kv.vault.azure.net', gracePeriod: '1h', verifyTimeout: '10m', applications: options.configured === false ? [] : [{ appId, secretName: 'pipeline-sp' }] }),
     ...(options.botAppId && { botAppId: options.botAppId }),
@@ -113,7 +116,7 @@ function harness(verify: (secret: string) => 'ok' | 'not-yet' = () => 'ok', opti
   async function runToEnd(): Promise<void> {
     for (let i = 0; i < 50 && data.progress.phase !== 'done'; i++) await run();
   }
-  return { graph, vault, audit, run, runToEnd, get data() { return data; } };
+  return { graph, vault, audit, claims, run, runToEnd, get data() { return data; } };
 }
 
 describe('rotate-secret job', () => {
@@ -147,6 +150,15 @@ describe('rotate-secret job', () => {
     expect(h.graph.app.passwords.map((p) => p.keyId)).toEqual(['new-2']);
     expect(h.vault.versions.at(-1)).toMatchObject({ value: 'secret-2', tags: { keyId: 'new-2' } });
     expect(h.data.progress.steps.some((s) => s.text.includes('new-1'))).toBe(true);
+  });
+
+  it('replaces a secret an earlier rotation added, even when the vault does not say which secret it holds', async () => {
+    const h = harness();
+    h.graph.app.passwords = [{ keyId: 'old', displayName: 'chatops-rotation-j0ld0ld0ld0ld', endDateTime: '2026-12-01T00:00:00Z' }];
+    h.vault.versions = [{ value: 'old-secret', tags: {} }];
+    await h.runToEnd();
+    expect(h.data.oldKeyId).toBe('old');
+    expect(h.graph.app.passwords.map((p) => p.keyId)).toEqual(['new-1']);
   });
 
   it('keeps the old secret, removes the new one and restores the vault when the new secret never works', async () => {

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { CredentialsConfig } from '../../config/credentials-settings.ts';
 import type { AccessPolicy } from '../../core/access/access-policy.ts';
 import type { AuditEventInput, AuditLog } from '../../core/audit.ts';
+import type { RotationClaims } from '../../core/credentials/rotation-claims.ts';
 import type { EnvironmentsConfig } from '../../core/environments.ts';
 import type { JobQueue } from '../../core/job-queue.ts';
 import type { Mrkdwn } from '../../core/mrkdwn.ts';
@@ -18,6 +19,8 @@ export interface CommandDeps {
   portal: string;
   /** The `credentials:` section, when client secrets are managed. */
   credentials?: CredentialsConfig;
+  /** Which job is rotating which credential: one rotation of each at a time. */
+  rotations: RotationClaims;
   logger: Logger;
   now: () => Date;
 }

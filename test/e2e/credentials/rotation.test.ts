@@ -1,48 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ids, type Harness } from '../../helpers/harness.ts';
-import { allSecrets, cred, DAY, scanNow, startCredentialHarness } from './setup.ts';
+import { allSecrets, cardEnds, cardsIn, cardWith, cred, DAY, onlyFreshSecret, rotate, scanNow, startCredentialHarness, startTokenHarness, vaultState } from './setup.ts';
 
 let h: Harness | undefined;
 afterEach(async () => {
   await h?.stop();
   h = undefined;
 });
-
-function cardsIn(harness: Harness, channel: string) {
-  return harness.slack.messages(channel);
-}
-
-function cardWith(harness: Harness, channel: string, text: string) {
-  return cardsIn(harness, channel).find((m) => JSON.stringify(m.blocks ?? []).includes(text));
-}
-
-async function rotate(harness: Harness, text: string): Promise<string> {
-  const res = await harness.command(text, { command: '/sp', userId: ids.admin, channelId: ids.devChannel });
-  const body = res.json as { text: string };
-  const jobId = /`(j[0-9a-z]{12})`/.exec(body.text)?.[1];
-  expect(jobId, body.text).toBeDefined();
-  return jobId!;
-}
-
-async function vaultState(harness: Harness) {
-  const versions = harness.azure.keyVault.secretVersions('kv-ops', cred.secretName);
-  return versions.at(-1)!;
-}
-
-/** Waits until the card of `jobId` in `channel` ends as `status`. */
-function cardEnds(harness: Harness, jobId: string, status: 'Succeeded' | 'Failed', channel: string = ids.devChannel, timeoutMs = 30_000): Promise<unknown> {
-  return harness.slack.waitFor(() => JSON.stringify(cardWith(harness, channel, jobId)?.blocks ?? []).includes(status), timeoutMs);
-}
-
-/** After a rotation: the app has exactly one secret, a new one, and Key Vault holds its value. */
-async function onlyFreshSecret(harness: Harness) {
-  const app = harness.azure.graph.application(cred.pipelineApp)!;
-  expect(app.passwordCredentials).toHaveLength(1);
-  const fresh = app.passwordCredentials[0]!;
-  expect(fresh.keyId).not.toBe(cred.oldKeyId);
-  expect((await vaultState(harness)).value).toBe(harness.azure.graph.secretOf(cred.pipelineApp, fresh.keyId));
-  return fresh;
-}
 
 /** Everything the product wrote outside Azure. */
 function outsideAzure(harness: Harness): string {
@@ -128,6 +92,24 @@ describe('rotation triggers', () => {
     const app = h.azure.graph.application(cred.pipelineApp)!;
     expect(app.passwordCredentials).toHaveLength(1);
     expect(app.passwordCredentials[0]!.keyId).not.toBe(cred.oldKeyId);
+  });
+});
+
+describe('auto-rotation, again and again', () => {
+  it('rotates a secret that an earlier rotation created, like any other', async () => {
+    // The app's only secret came from a rotation long finished (its job is gone).
+    h = await startCredentialHarness({ credentials: '  gracePeriod: 1s', app: '      autoRotate: true\n      rotateBeforeDays: 14', oldSecretName: 'chatops-rotation-j0ld0ld0ld0ld' });
+    await scanNow(h, 'scan-second-time');
+    await h.slack.waitFor(() => JSON.stringify(cardWith(h!, cred.alertChannel, 'Rotate secret of build-pipeline')?.blocks ?? []).includes('Succeeded'), 30_000);
+    await onlyFreshSecret(h);
+    expect(JSON.stringify(cardWith(h, cred.alertChannel, 'Client secrets expiring')!.blocks)).toContain('Rotating build-pipeline automatically');
+  });
+
+  it('never rotates the bot’s own credential, and says so in the alert', async () => {
+    h = await startCredentialHarness({ app: '      autoRotate: true\n      rotateBeforeDays: 14', env: { AZURE_CLIENT_ID: cred.pipelineApp, AZURE_CLIENT_SECRET: cred.oldSecret } });
+    await scanNow(h, 'scan-own');
+    await h.slack.waitFor(() => cardWith(h!, cred.alertChannel, 'bot’s own credential'), 20_000);
+    expect(h.azure.requests.filter((r) => r.path.endsWith('/addPassword'))).toHaveLength(0);
   });
 });
 
@@ -249,14 +231,7 @@ describe('rotation', () => {
 
 describe('registry tokens', () => {
   it('alerts on an expiring token password and rotates the slot not in use, then retires the other', async () => {
-    h = await startCredentialHarness({
-      registries: 'emulator',
-      credentials: '  gracePeriod: 1s',
-      prepare: (azure) => {
-        azure.acr.addToken('contosodev', 'ci-pull', { passwords: [{ name: 'password1', value: 'token-password-one-in-use', expiry: new Date(Date.now() + 2.5 * DAY) }] });
-        azure.keyVault.setSecret('kv-ops', 'acr-token-contosodev-ci-pull', 'token-password-one-in-use', { tags: { slot: 'password1' } });
-      },
-    });
+    h = await startTokenHarness();
     await scanNow(h, 'scan-tokens');
     await h.slack.waitFor(() => cardWith(h!, cred.alertChannel, 'registry token contosodev/ci-pull'), 20_000);
 
