@@ -59,6 +59,8 @@ export function registerRotateAction(app: App, deps: RotateActionDeps): void {
       userId,
       teamId,
       apiAppId: body.api_app_id,
+      // Where the click happened: an environment limited to some channels is checked like a command.
+      ...(body.channel?.id && { channelId: body.channel.id }),
       action: isToken ? 'acr.token.rotate' : 'sp.rotate',
       ...(isToken && credential.environment && { environment: credential.environment }),
     });

@@ -23,6 +23,8 @@ export interface CredentialOptions extends HarnessOptions {
   app?: string;
   /** Extra YAML under `environments.dev` (indented four spaces). */
   dev?: string;
+  /** Extra YAML under `access:` (indented two spaces), e.g. `  channels: { dev: [C0DEV] }`. */
+  access?: string;
   /** Display name of the pipeline app's current secret (default `original`). */
   oldSecretName?: string;
   /** A one-off setup on the emulator before start. */
@@ -52,6 +54,7 @@ access:
   team: { id: ${ids.team}, appId: ${ids.app} }
   roles:
     dev: { builder: [${ids.devs}], deployer: [${ids.devs}], viewer: ["*"] }
+${options.access ?? ''}
 credentials:
   alertChannel: ${cred.alertChannel}
   schedule: "0 0 1 1 *"
