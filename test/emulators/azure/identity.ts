@@ -1,6 +1,7 @@
 /**
  * Entra ID state: registered service principals (tenant, client id, secrets) and the access
  * tokens issued to them. Services behind the emulator accept only tokens issued here.
+ * What each refusal looks like on the wire, with its source, is in identity-routes.ts.
  */
 import { randomBytes } from 'node:crypto';
 import { stableGuid } from './ids.ts';
@@ -53,7 +54,7 @@ function normalizeAudience(audience: string): string {
  * endpoint then issues tokens for their secrets.
  */
 export class EntraIdentity {
-  /** Lifetime of issued tokens (`expires_in`). Entra ID issues 60–90 minute tokens. */
+  /** Lifetime of issued tokens (`expires_in`). Entra ID issues 60–90 minute tokens (learn.microsoft.com "Access tokens in the Microsoft identity platform", token lifetime). */
   tokenLifetimeSeconds = 3599;
 
   /** tenant (lower case) → client id (lower case) → secret → when it works */
@@ -87,7 +88,7 @@ export class EntraIdentity {
     if (state) state.expiresAt = expiresAt;
   }
 
-  /** Revokes one secret of a client (already issued tokens stay valid, as in Entra ID). */
+  /** Revokes one secret of a client (already issued tokens stay valid until they expire: the access tokens page, "Revocation"). */
   removeSecret(tenantId: string, clientId: string, secret: string): void {
     this.#clients.get(tenantId.toLowerCase())?.get(clientId.toLowerCase())?.delete(secret);
   }
@@ -120,7 +121,7 @@ export class EntraIdentity {
     return now >= state.expiresAt ? 'expired-secret' : 'ok';
   }
 
-  /** Issues an access token (an RS256 JWT shaped like Entra ID's v2 app tokens). */
+  /** Issues an access token (an RS256 JWT with the claims of learn.microsoft.com "Access token claims reference", v2.0 app-only). */
   issue(tenantId: string, clientId: string, scope: string, now: number): IssuedToken {
     const audience = scope.replace(/\/\.default$/, '');
     const iat = Math.floor(now / 1000);

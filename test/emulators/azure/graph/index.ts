@@ -81,7 +81,8 @@ export class GraphEmulator {
   readonly family: FamilyPolicy;
   /**
    * How long after `addPassword` Entra ID still refuses the new secret (AADSTS7000215), as
-   * while it replicates. Read at each `addPassword`. Default 0.
+   * while it replicates (microsoftgraph/microsoft-graph-docs#17966: 4–18 s observed). Read at
+   * each `addPassword`. Default 0.
    */
   propagationMs = 0;
   /** The tenant of apps added without `tenantId`. */
@@ -184,7 +185,7 @@ export class GraphEmulator {
     this.#identity.setServicePrincipal(app.tenantId, app.appId, !removed);
   }
 
-  /** The next `count` Graph requests answer `429 TooManyRequests` with `Retry-After: retryAfterSeconds`. */
+  /** The next `count` Graph requests answer `429 TooManyRequests` with `Retry-After: retryAfterSeconds` (concepts/throttling.md). */
   throttleNext(count: number, retryAfterSeconds = 1): void {
     this.#failNext({ path: /^\/v1\.0(\/|$)/i, status: 429, retryAfterSeconds, times: count });
   }
