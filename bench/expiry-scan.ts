@@ -10,6 +10,7 @@ import { GraphApplications } from '../src/azure/graph/applications.ts';
 import { credentialsSchema } from '../src/config/credentials-settings.ts';
 import type { JobCard } from '../src/core/card.ts';
 import type { ExpiryScanJobData } from '../src/core/credentials/jobs.ts';
+import { RedisRotationClaims } from '../src/queue/rotation-claims.ts';
 import { RedisAlertLedger } from '../src/queue/credential-alerts.ts';
 import { startAzureEmulator } from '../test/emulators/azure/index.ts';
 
@@ -40,6 +41,7 @@ export async function expiryScanBench(redisUrl: string, opts: { apps: number }) 
     reporter: { openCard: async (c) => void cards.push(c), updateCard: async () => {}, post: async () => {} },
     replies: { reply: async () => {} },
     jobs: { submit: async () => {}, get: async () => undefined, wake: async () => {} },
+    rotations: new RedisRotationClaims(redis),
     credentials: credentialsSchema.parse({ alertChannel: 'C0ALERTS', keyVaultUrl: 'https://ops.vault.azure.net' }),
     teamId: 'T0TEAM',
   });

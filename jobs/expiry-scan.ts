@@ -10,6 +10,7 @@ import type { JobContext, JobHandler } from '../src/core/job-context.ts';
 import { jobIdFromTrigger } from '../src/core/job-id.ts';
 import type { JobQueue } from '../src/core/job-queue.ts';
 import { md, type Mrkdwn } from '../src/core/mrkdwn.ts';
+import { alreadyRotating, appSecretCredential, claimRotation, type RotationClaims } from '../src/core/credentials/rotation-claims.ts';
 import { retryIfItMayPass } from './job-failures.ts';
 
 export interface ExpiryScanJobDeps {
@@ -21,6 +22,8 @@ export interface ExpiryScanJobDeps {
   reporter: JobReporter;
   replies: PrivateReplies;
   jobs: JobQueue;
+  /** Auto-rotation claims each credential like any other request, so it never doubles a running rotation. */
+  rotations: RotationClaims;
   credentials: CredentialsConfig | undefined;
   /** The bot's own app id: reported, never rotated from under itself. */
   botAppId?: string;
@@ -40,18 +43,31 @@ const maxReplyLines = 40;
 export function createExpiryScanJob(deps: ExpiryScanJobDeps): JobHandler<ExpiryScanJobData> {
   const now = deps.now ?? (() => new Date());
 
-  async function autoRotate(all: readonly ExpiringCredential[], at: Date): Promise<Mrkdwn[]> {
+  /**
+   * Starts a rotation of every due secret of the apps marked `autoRotate`, secrets earlier
+   * rotations added included. A secret of an app another job is rotating (a secret that
+   * rotation is still adding, or one a person is rotating) is left to that job, and the alert
+   * says which; the bot's own credential is never rotated from under it, and that is said too.
+   */
+  async function autoRotate(scanId: string, all: readonly ExpiringCredential[], at: Date): Promise<Mrkdwn[]> {
     const notes: Mrkdwn[] = [];
     for (const app of deps.credentials?.applications ?? []) {
       if (!app.autoRotate) continue;
-      const due = all.filter((c) => c.appId === app.appId && c.daysLeft <= app.rotateBeforeDays && !c.displayName?.startsWith('chatops-rotation-'));
+      const due = all.filter((c) => c.kind !== 'registry-token' && c.appId === app.appId && c.daysLeft <= app.rotateBeforeDays);
       for (const c of due) {
         if (c.appId === deps.botAppId) {
           notes.push(md`${c.appName} is the bot’s own credential: it is not rotated automatically; rotate it with a redeploy of the bot.`);
           continue;
         }
-        // One rotation per credential however many scans see it: the id is derived from it.
-        const rotationId = jobIdFromTrigger(deps.teamId, `auto-rotate:${c.appId}:${c.keyId}`);
+        // Per scan and credential: a retried scan queues nothing twice, and the next scan may try
+        // again after a rotation that failed.
+        const rotationId = jobIdFromTrigger(deps.teamId, `auto-rotate:${c.appId}:${c.keyId}:${scanId}`);
+        const claim = await claimRotation(deps.rotations, deps.jobs, appSecretCredential(c.appId), rotationId);
+        if (!claim.claimed) {
+          const { text } = alreadyRotating(c.appName, claim);
+          notes.push(md`Not rotating secret ${c.displayName ?? c.keyId} automatically: ${text} (/ops job ${claim.holder})`);
+          continue;
+        }
         const data: RotationJobData = {
           jobId: rotationId,
           requesterId: 'system',
@@ -63,7 +79,7 @@ export function createExpiryScanJob(deps: ExpiryScanJobDeps): JobHandler<ExpiryS
           oldKeyId: c.keyId,
           progress: { phase: 'adding', steps: [] },
         };
-        // The card first (its record is set once, so later scans don't reset it), then the job.
+        // The card first (set once, so a retried scan does not reset it), then the job.
         await deps.reporter.openCard(rotationCard(data, 'queued'), { channelId: data.channelId, teamId: deps.teamId });
         await deps.jobs.submit('rotate-secret', rotationId, data);
         notes.push(md`Rotating ${c.appName} automatically as job ${rotationId} (${c.daysLeft} days left, autoRotate ${app.rotateBeforeDays} days ahead).`);
@@ -136,7 +152,7 @@ export function createExpiryScanJob(deps: ExpiryScanJobDeps): JobHandler<ExpiryS
     }
 
     const news = await deps.ledger.claimNew(expiring.filter((c) => c.daysLeft <= config.thresholdsDays[0]!));
-    const notes = [...(await autoRotate(expiring, at)), ...problems];
+    const notes = [...(await autoRotate(ctx.id, expiring, at)), ...problems];
     // The alert keeps what it listed: a Rotate click maps back to a credential from stored state.
     await ctx.save({ ...data, alerted: news, phase: 'done' });
     if (news.length > 0 || notes.length > 0) {

@@ -12,7 +12,9 @@ import type { JobContext, JobHandler } from '../src/core/job-context.ts';
 import { jobIdFromTrigger } from '../src/core/job-id.ts';
 import type { JobQueue } from '../src/core/job-queue.ts';
 import { md, type Mrkdwn } from '../src/core/mrkdwn.ts';
+import { appSecretCredential, type RotationClaims } from '../src/core/credentials/rotation-claims.ts';
 import { JobStop, retryIfItMayPass } from './job-failures.ts';
+import { claimOrStop, RotationInProgress } from './rotation-claim.ts';
 
 export interface RotateSecretJobDeps {
   applications: Applications;
@@ -21,6 +23,8 @@ export interface RotateSecretJobDeps {
   reporter: JobReporter;
   audit: AuditLog;
   jobs: JobQueue;
+  /** One rotation per credential at a time; claimed by the requester, again here, released when done. */
+  rotations: RotationClaims;
   history: DeployHistory;
   credentials: CredentialsConfig | undefined;
   environments: Readonly<Record<string, EnvironmentConfig>>;
@@ -74,8 +78,10 @@ export function createRotateSecretJob(deps: RotateSecretJobDeps): JobHandler<Rot
       if (!appCfg) {
         throw new JobStop(`${current.displayName} has no Key Vault secret configured, so a new secret would have nowhere to go.`, `Add it under credentials.applications in chatops.yaml with appId ${current.appId} and a secretName.`);
       }
+      await claimOrStop(deps, appSecretCredential(current.appId), data.jobId, current.displayName);
       const stored = await deps.vault.current(cfg.keyVaultUrl, appCfg.secretName);
-      const others = current.passwords.filter((p) => !p.displayName?.startsWith('chatops-rotation-'));
+      // Secrets earlier rotations added are secrets like any other; only this job's own is not "the old one".
+      const others = current.passwords.filter((p) => p.displayName !== rotationSecretName(data.jobId));
       const oldKeyId = data.oldKeyId ?? (stored?.tags.keyId && current.passwords.some((p) => p.keyId === stored.tags.keyId) ? stored.tags.keyId : others.length === 1 ? others[0]!.keyId : undefined);
       data = { ...data, ...(oldKeyId && { oldKeyId }) };
       data = await save(ctx, data, { appId: current.appId, appName: current.displayName, objectId: current.id, secretName: appCfg.secretName, ...(stored && { previousVersion: stored.version }) }, `Rotating the secret of ${current.displayName}${oldKeyId ? ` (replacing ${oldKeyId})` : ''}.`);
@@ -88,10 +94,7 @@ export function createRotateSecretJob(deps: RotateSecretJobDeps): JobHandler<Rot
       // nobody knows that secret's value: remove it and start over.
       const stored = await deps.vault.current(cfg.keyVaultUrl, data.progress.secretName!);
       const kept = ours.find((p) => p.keyId === stored?.tags.keyId && stored.tags.rotatedBy === data.jobId);
-      for (const orphan of ours.filter((p) => p !== kept)) {
-        await deps.applications.removePassword(current, orphan.keyId);
-        data = await save(ctx, data, {}, `Removed secret ${orphan.keyId}, added by an interrupted attempt and never stored.`);
-      }
+      data = await removeStrays(ctx, data, current, kept?.keyId);
       if (kept && stored) {
         return save(ctx, data, { phase: 'stored', newKeyId: kept.keyId, newVersion: stored.version, newEndDateTime: kept.endDateTime, verifyStartedAt: now().toISOString() }, `Found new secret ${kept.keyId} in Key Vault after an interruption; verifying it.`);
       }
@@ -112,8 +115,16 @@ export function createRotateSecretJob(deps: RotateSecretJobDeps): JobHandler<Rot
   async function verify(ctx: JobContext<RotationJobData>, data: RotationJobData): Promise<RotationJobData> {
     const cfg = config();
     const secret = await deps.vault.version(cfg.keyVaultUrl, data.progress.secretName!, data.progress.newVersion!);
-    const result = await deps.verifier.verify(data.progress.appId!, secret);
+    let result: 'ok' | 'not-yet';
+    try {
+      result = await deps.verifier.verify(data.progress.appId!, secret);
+    } catch (err) {
+      // A definite answer (expired, unknown app…) will not change by waiting: undo now.
+      if (err instanceof AzureOperationError && !err.transient) return undo(data, err.message, err.hint);
+      throw err;
+    }
     if (result === 'ok') {
+      data = await removeStrays(ctx, data, await app(data), data.progress.newKeyId);
       await card(data, 'running', md`New secret verified.`);
       return save(ctx, data, { phase: 'verified', verifiedAt: now().toISOString() }, 'New secret verified: it signs in.');
     }
@@ -126,7 +137,7 @@ export function createRotateSecretJob(deps: RotateSecretJobDeps): JobHandler<Rot
   }
 
   /** The new secret failed: remove it, put the previous vault value back, keep the old secret. */
-  async function undo(data: RotationJobData, why: string): Promise<never> {
+  async function undo(data: RotationJobData, why: string, hint = 'Check the app registration in Entra ID (and the bot’s Graph permissions), then rotate again.'): Promise<never> {
     const cfg = config();
     const current = await app(data);
     if (data.progress.newKeyId) await deps.applications.removePassword(current, data.progress.newKeyId);
@@ -134,12 +145,21 @@ export function createRotateSecretJob(deps: RotateSecretJobDeps): JobHandler<Rot
       const previous = await deps.vault.version(cfg.keyVaultUrl, data.progress.secretName!, data.progress.previousVersion);
       await deps.vault.setSecret(cfg.keyVaultUrl, data.progress.secretName!, previous, { contentType: 'client-secret', tags: { appId: current.appId, restoredBy: data.jobId, ...(data.oldKeyId && { keyId: data.oldKeyId }) } });
     }
-    throw new JobStop(`${why} I removed the new secret${data.progress.previousVersion ? ' and put the previous value back in Key Vault' : ''}; the old secret is untouched and still works.`, 'Check the app registration in Entra ID (and the bot’s Graph permissions), then rotate again.');
+    throw new JobStop(`${why} I removed the new secret${data.progress.previousVersion ? ' and put the previous value back in Key Vault' : ''}; the old secret is untouched and still works.`, hint);
   }
 
-  async function removeUnstored(data: RotationJobData): Promise<void> {
-    const current = await app(data);
-    for (const p of current.passwords.filter((c) => c.displayName === rotationSecretName(data.jobId))) await deps.applications.removePassword(current, p.keyId);
+  /**
+   * Removes every secret named after this job but `keep` (the one in Key Vault): nobody knows
+   * their values. One can show up late: Graph may list a secret whose answer was lost (a 503
+   * after it was created) only after the job has moved on, so this runs again after verifying
+   * and before the old secret goes.
+   */
+  async function removeStrays(ctx: JobContext<RotationJobData>, data: RotationJobData, current: AppRegistration, keep?: string): Promise<RotationJobData> {
+    for (const stray of current.passwords.filter((p) => p.displayName === rotationSecretName(data.jobId) && p.keyId !== keep)) {
+      await deps.applications.removePassword(current, stray.keyId);
+      data = await save(ctx, data, {}, `Removed secret ${stray.keyId}, added by an interrupted attempt and never stored.`);
+    }
+    return data;
   }
 
   /** Redeploys each consumer with the new secret (read from Key Vault by the deploy job). */
@@ -192,12 +212,19 @@ export function createRotateSecretJob(deps: RotateSecretJobDeps): JobHandler<Rot
     const left = Date.parse(data.progress.removeAt!) - now().getTime();
     if (left > 0) return ctx.wakeAfter(left);
     const current = await app(data);
+    data = await removeStrays(ctx, data, current, data.progress.newKeyId);
     if (data.oldKeyId && data.oldKeyId !== data.progress.newKeyId) {
       await deps.applications.removePassword(current, data.oldKeyId);
       await deps.audit.record({ actor: 'system', action: 'rotation.secret.removed', outcome: 'succeeded', target: current.appId, jobId: data.jobId, details: { keyId: data.oldKeyId } });
     }
     data = await save(ctx, data, { phase: 'done', outcome: 'rotated' }, data.oldKeyId ? `Removed old secret ${data.oldKeyId}. Rotation done.` : 'Rotation done.');
+    await release(data);
     await card(data, 'succeeded', md`Rotated: new secret ${data.progress.newKeyId} is in Key Vault and verified${data.oldKeyId ? `; old secret ${data.oldKeyId} removed` : ''}.`, true);
+  }
+
+  /** Done, one way or the other: the credential is free for the next rotation. */
+  async function release(data: RotationJobData): Promise<void> {
+    await deps.rotations.release(appSecretCredential(data.progress.appId ?? data.app), data.jobId);
   }
 
   return async function runRotation(ctx) {
@@ -222,11 +249,15 @@ export function createRotateSecretJob(deps: RotateSecretJobDeps): JobHandler<Rot
       }
       if (!(err instanceof JobStop) && data.progress.phase === 'adding' && data.progress.appId) {
         // Failed between adding the secret and storing it: nobody can use that secret, so it goes.
-        await removeUnstored(data).catch((cleanup: unknown) => ctx.log.error({ err: cleanup }, 'could not remove an unstored secret'));
+        await app(data).then((current) => removeStrays(ctx, data, current)).catch((cleanup: unknown) => ctx.log.error({ err: cleanup }, 'could not remove an unstored secret'));
       }
+      const refused = err instanceof RotationInProgress;
       await deps.reporter.post(data.jobId, { kind: 'error', text: described.text, hint: described.hint });
-      await deps.audit.record({ actor: 'system', action: 'rotation.failed', outcome: 'failed', target: data.progress.appId ?? data.app, jobId: data.jobId, reason: described.text }).catch(() => {});
-      await ctx.save({ ...data, progress: { ...data.progress, phase: 'done', outcome: 'failed' } });
+      await deps.audit
+        .record({ actor: 'system', action: refused ? 'rotation.refused' : 'rotation.failed', outcome: refused ? 'refused' : 'failed', target: data.progress.appId ?? data.app, jobId: data.jobId, reason: refused ? 'rotation_in_progress' : described.text })
+        .catch(() => {});
+      await ctx.save({ ...data, progress: { ...data.progress, phase: 'done', outcome: refused ? 'refused' : 'failed' } });
+      if (!refused) await release(data);
       await card(data, 'failed', md`${described.text}`, true);
     }
   };

@@ -10,13 +10,19 @@ import type { RegistryToken, RegistryTokens, SecretVault } from '../src/core/cre
 import type { RegistryResourceRef } from '../src/core/deploy/ports.ts';
 import type { JobContext, JobHandler } from '../src/core/job-context.ts';
 import { md, type Mrkdwn } from '../src/core/mrkdwn.ts';
+import { registryTokenCredential, type RotationClaims } from '../src/core/credentials/rotation-claims.ts';
+import type { JobQueue } from '../src/core/job-queue.ts';
 import { JobStop, retryIfItMayPass } from './job-failures.ts';
+import { claimOrStop, RotationInProgress } from './rotation-claim.ts';
 
 export interface RotateTokenJobDeps {
   registryTokens: RegistryTokens;
   vault: SecretVault;
   reporter: JobReporter;
   audit: AuditLog;
+  jobs: JobQueue;
+  /** One rotation per credential at a time; claimed by the requester, again here, released when done. */
+  rotations: RotationClaims;
   credentials: CredentialsConfig | undefined;
   environments: Readonly<Record<string, EnvironmentConfig>>;
   now?: () => Date;
@@ -52,6 +58,12 @@ export function createRotateTokenJob(deps: RotateTokenJobDeps): JobHandler<Token
     return { ref: { subscriptionId: env.subscriptionId, resourceGroup: env.resourceGroup, name: env.registry }, vaultUrl: cfg.keyVaultUrl, cfg };
   }
 
+  /** Done, one way or the other: the token is free for the next rotation. */
+  async function release(data: TokenRotationJobData): Promise<void> {
+    const { ref } = where(data);
+    await deps.rotations.release(registryTokenCredential(ref, data.token), data.jobId);
+  }
+
   async function token(data: TokenRotationJobData, ref: RegistryResourceRef): Promise<RegistryToken> {
     const found = (await deps.registryTokens.list(ref)).find((t) => t.name === data.token);
     if (!found) throw new JobStop(`Registry ${ref.name} has no token called ${data.token}.`, 'Check the name in the portal (Repository permissions → Tokens).');
@@ -62,6 +74,7 @@ export function createRotateTokenJob(deps: RotateTokenJobDeps): JobHandler<Token
     const { ref, vaultUrl } = where(data);
     const current = await token(data, ref);
     if (!data.progress.slot) {
+      await claimOrStop(deps, registryTokenCredential(ref, data.token), data.jobId, `Token ${data.token} of ${ref.name}`);
       const secretName = tokenSecretName(ref.name, data.token);
       const stored = await deps.vault.current(vaultUrl, secretName);
       // The slot in use is the one Key Vault holds; otherwise the newer one (or the only one).
@@ -116,6 +129,7 @@ export function createRotateTokenJob(deps: RotateTokenJobDeps): JobHandler<Token
       await deps.audit.record({ actor: 'system', action: 'rotation.token.retired', outcome: 'succeeded', environment: data.environment, target: `${ref.name}/${data.token}`, jobId: data.jobId, details: { slot: other(slot) } });
     }
     data = await save(ctx, data, { phase: 'done', outcome: 'rotated' }, `Removed ${other(slot)}. Rotation done.`);
+    await release(data);
     await card(data, 'succeeded', md`Rotated: ${slot} is in Key Vault and verified; ${other(slot)} removed.`, true);
   }
 
@@ -130,9 +144,13 @@ export function createRotateTokenJob(deps: RotateTokenJobDeps): JobHandler<Token
       await retryIfItMayPass(ctx, err);
       const described = err instanceof JobStop ? { text: err.message, hint: err.hint } : describeAzureError(err);
       ctx.log.warn({ err: { message: (err as Error).message } }, 'token rotation stopped');
+      const refused = err instanceof RotationInProgress;
       await deps.reporter.post(data.jobId, { kind: 'error', text: described.text, hint: described.hint });
-      await deps.audit.record({ actor: 'system', action: 'rotation.failed', outcome: 'failed', environment: data.environment, target: data.token, jobId: data.jobId, reason: described.text }).catch(() => {});
-      await ctx.save({ ...data, progress: { ...data.progress, phase: 'done', outcome: 'failed' } });
+      await deps.audit
+        .record({ actor: 'system', action: refused ? 'rotation.refused' : 'rotation.failed', outcome: refused ? 'refused' : 'failed', environment: data.environment, target: data.token, jobId: data.jobId, reason: refused ? 'rotation_in_progress' : described.text })
+        .catch(() => {});
+      await ctx.save({ ...data, progress: { ...data.progress, phase: 'done', outcome: refused ? 'refused' : 'failed' } });
+      if (!refused) await release(data).catch(() => {});
       await card(data, 'failed', md`${described.text}`, true);
     }
   };

@@ -66,3 +66,50 @@ export const credentialsSchema = z
 
 export type CredentialsConfig = z.infer<typeof credentialsSchema>;
 export type CredentialAppConfig = z.infer<typeof credentialAppSchema>;
+
+/** `https://Kv.vault.azure.net/` and `https://kv.vault.azure.net` are one vault. */
+function sameVault(a: string, b: string): boolean {
+  const norm = (u: string) => {
+    const url = new URL(u);
+    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`.toLowerCase();
+  };
+  return norm(a) === norm(b);
+}
+
+/** What a consumer check needs of an environment. */
+interface ConsumerEnvironment {
+  keyVaultUrl?: string | undefined;
+  registryCredentials?: { identity: string } | { username: string; passwordSecret: string } | undefined;
+}
+
+/**
+ * Consumers that would not pick up the secret a rotation writes: a consumer is redeployed from
+ * its environment's Key Vault (`keyVaultUrl`, and `registryCredentials.passwordSecret` for the
+ * image pull), so a different vault or secret there means the redeploy "succeeds" with the old
+ * secret, which the rotation then removes. Each problem names both sides.
+ */
+export function consumerMismatches(credentials: CredentialsConfig | undefined, environments: Readonly<Record<string, ConsumerEnvironment>>): { path: (string | number)[]; message: string }[] {
+  const out: { path: (string | number)[]; message: string }[] = [];
+  for (const [i, app] of (credentials?.applications ?? []).entries()) {
+    for (const [j, consumer] of app.consumers.entries()) {
+      const path = ['credentials', 'applications', i, 'consumers', j];
+      if (!Object.hasOwn(environments, consumer.environment)) {
+        out.push({ path: [...path, 'environment'], message: `names "${consumer.environment}", which is not under environments` });
+        continue;
+      }
+      const env = environments[consumer.environment]!;
+      const who = `container group ${consumer.containerGroup} (environments.${consumer.environment})`;
+      const writes = `${credentials!.keyVaultUrl} (credentials.keyVaultUrl)`;
+      if (!env.keyVaultUrl) {
+        out.push({ path, message: `${who} cannot read the rotated secret: environments.${consumer.environment} has no keyVaultUrl, and rotation writes to ${writes}. Set environments.${consumer.environment}.keyVaultUrl to that vault.` });
+      } else if (!sameVault(env.keyVaultUrl, credentials!.keyVaultUrl)) {
+        out.push({ path, message: `${who} is redeployed from ${env.keyVaultUrl} (environments.${consumer.environment}.keyVaultUrl), but rotation writes to ${writes}; it would keep the old secret. Use one vault for both.` });
+      }
+      const pull = env.registryCredentials && 'passwordSecret' in env.registryCredentials ? env.registryCredentials.passwordSecret : undefined;
+      if (pull !== undefined && pull.toLowerCase() !== app.secretName.toLowerCase()) {
+        out.push({ path, message: `${who} pulls with secret ${pull} (environments.${consumer.environment}.registryCredentials.passwordSecret), but rotation of ${app.appId} writes secret ${app.secretName} (credentials.applications.${i}.secretName); it would keep the old secret. Use one secret name for both.` });
+      }
+    }
+  }
+  return out;
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { accessSchema, validateAccessReferences } from '../core/access/access-config.ts';
-import { credentialsSchema } from './credentials-settings.ts';
+import { consumerMismatches, credentialsSchema } from './credentials-settings.ts';
 import { approvalSchema, deployPolicySchema, registryCredentialsSchema } from './deploy-settings.ts';
 import { gitAccessTokensSchema } from './git-tokens-settings.ts';
 
@@ -57,13 +57,7 @@ export const fileSchema = z
         message: `names "${file.defaultEnvironment}", which is not under environments (have: ${Object.keys(file.environments).join(', ')})`,
       });
     }
-    for (const [i, app] of (file.credentials?.applications ?? []).entries()) {
-      for (const [j, consumer] of app.consumers.entries()) {
-        if (!(consumer.environment in file.environments)) {
-          ctx.addIssue({ code: 'custom', path: ['credentials', 'applications', i, 'consumers', j, 'environment'], message: `names "${consumer.environment}", which is not under environments` });
-        }
-      }
-    }
+    for (const { path, message } of consumerMismatches(file.credentials, file.environments)) ctx.addIssue({ code: 'custom', path, message });
     for (const problem of validateAccessReferences(file.access, Object.keys(file.environments))) {
       ctx.addIssue({ code: 'custom', path: [], message: problem });
     }

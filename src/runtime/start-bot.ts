@@ -10,6 +10,7 @@ import { BullJobQueue } from '../queue/bullmq-job-queue.ts';
 import { RedisApprovals } from '../queue/approvals.ts';
 import { RedisCancelRequests, RedisRunClaims } from '../queue/cancel-requests.ts';
 import { RedisDeployHistory } from '../queue/deploy-history.ts';
+import { RedisRotationClaims } from '../queue/rotation-claims.ts';
 import { RedisUserRateLimit } from '../queue/user-rate-limit.ts';
 import { createSlackApp } from '../slack/app.ts';
 import { SlackGroupMembers } from '../slack/usergroup-members.ts';
@@ -52,6 +53,7 @@ export async function startBot(res: RoleResources): Promise<{ app: App; port: nu
     approvals: new RedisApprovals(producer),
     history: new RedisDeployHistory(producer),
     ...(config.file.credentials && { credentials: config.file.credentials }),
+    rotations: new RedisRotationClaims(producer),
     audit: new RedisAuditLog({ redis: producer, logger }),
     rateLimit: new RedisUserRateLimit(producer, { perMinute: config.access.rateLimit.perMinute }),
     perMinute: config.access.rateLimit.perMinute,

@@ -16,6 +16,7 @@ import { RedisApprovals } from '../queue/approvals.ts';
 import { RedisAuditLog } from '../audit/redis-audit-log.ts';
 import { RedisDeployHistory } from '../queue/deploy-history.ts';
 import { RedisGroupLocks } from '../queue/group-locks.ts';
+import { RedisRotationClaims } from '../queue/rotation-claims.ts';
 import { GraphApplications } from '../azure/graph/applications.ts';
 import { AzureRegistryTokens } from '../azure/acr-tokens.ts';
 import { AcrClients } from '../azure/acr-clients.ts';
@@ -59,6 +60,7 @@ export async function startWorker(res: RoleResources): Promise<void> {
       applications: new GraphApplications({ credential, endpoint: config.azure.endpoints.graph }),
       verifier: new EntraSecretVerifier(config.file.credentials?.tenantId ?? config.azure.credential.tenantId ?? '', config.azure.endpoints),
       ledger: new RedisAlertLedger(redis),
+      rotations: new RedisRotationClaims(redis),
       registryAdmin: new AzureRegistryAdmin(acrClients),
       acrTasks: new AzureAcrTasks(acrClients),
       registryTokens: new AzureRegistryTokens(acrClients),

@@ -15,6 +15,7 @@ import { registerReplaceAction } from './listeners/replace-action.ts';
 import { registerRollbackAction } from './listeners/rollback-action.ts';
 import { registerRotateAction } from './listeners/rotate-action.ts';
 import type { CredentialsConfig } from '../config/credentials-settings.ts';
+import type { RotationClaims } from '../core/credentials/rotation-claims.ts';
 import type { GroupMembers } from '../core/access/group-members.ts';
 import type { Approvals } from '../core/approval/approvals.ts';
 import type { DeployHistory } from '../core/deploy/deploy-job.ts';
@@ -46,6 +47,7 @@ export interface SlackAppOptions {
   /** User-group members, for approvers given as groups (the policy uses the same instance). */
   groups: GroupMembers;
   credentials?: CredentialsConfig;
+  rotations: RotationClaims;
   logger: Logger;
   /** Answers GET /healthz: true when the app can take work (Redis reachable). */
   healthy: () => Promise<boolean>;
@@ -97,6 +99,7 @@ export function createSlackApp(options: SlackAppOptions): App {
     cancels: options.cancels,
     runOwners: options.runOwners,
     ...(options.credentials && { credentials: options.credentials }),
+    rotations: options.rotations,
     logger: options.logger,
   });
   registerActions(app, { jobs: options.jobs, cancels: options.cancels, policy: options.policy, audit: options.audit, logger: options.logger });
@@ -114,7 +117,7 @@ export function createSlackApp(options: SlackAppOptions): App {
   };
   registerRollbackAction(app, followUps);
   registerReplaceAction(app, followUps);
-  registerRotateAction(app, { jobs: options.jobs, policy: options.policy, audit: options.audit, outbox: options.outbox, logger: options.logger });
+  registerRotateAction(app, { jobs: options.jobs, rotations: options.rotations, environments, policy: options.policy, audit: options.audit, outbox: options.outbox, logger: options.logger });
   app.error(async (err) => {
     options.logger.error({ err: { name: err.name, message: err.message, code: (err as { code?: string }).code } }, 'unhandled Slack listener error');
   });

@@ -269,6 +269,26 @@ describe('Graph applications: secrets', () => {
     expect(azure.graph.application(app.id)!.passwordCredentials[0]!.endDateTime.getTime()).toBeLessThan(Date.now());
     await expect(tokenOf(tenant, app.appId, 'about-to-expire')).rejects.toThrow(/AADSTS7000222/);
   });
+
+  it('an app without a service principal is refused with AADSTS700016, in Entra’s envelope', async () => {
+    const app = azure.graph.addApplication({ displayName: 'no-sp', tenantId: tenant, passwordCredentials: [{ endDateTime: new Date(Date.now() + DAY), secret: 'valid-but-no-sp' }] });
+    expect(await tokenOf(tenant, app.appId, 'valid-but-no-sp')).toBeTruthy();
+    azure.graph.removeServicePrincipal(app.appId);
+    const res = await fetch(`${azure.url}/${tenant}/oauth2/v2.0/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: app.appId, client_secret: 'valid-but-no-sp', scope: `${azure.url}/.default` }),
+    });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: string; error_description: string; error_codes: number[]; trace_id: string; correlation_id: string };
+    expect(body.error).toBe('unauthorized_client');
+    expect(body.error_codes).toEqual([700016]);
+    // The description starts with the code; trace, correlation and time follow on lines of their own.
+    expect(body.error_description).toMatch(new RegExp(`^AADSTS700016: Application with identifier '${app.appId}' was not found in the directory '${tenant}'\\..*\r\nTrace ID: ${body.trace_id}\r\nCorrelation ID: ${body.correlation_id}\r\nTimestamp: \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}Z$`, 's'));
+    await expect(tokenOf(tenant, app.appId, 'valid-but-no-sp')).rejects.toThrow(/AADSTS700016/);
+    azure.graph.removeServicePrincipal(app.appId, false);
+    expect(await tokenOf(tenant, app.appId, 'valid-but-no-sp')).toBeTruthy();
+  });
 });
 
 describe('Graph applications: auth, throttling, headers', () => {

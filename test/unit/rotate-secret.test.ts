@@ -9,6 +9,7 @@ import type { AppRegistration, Applications, SecretVault, SecretVerifier } from 
 import type { JobContext } from '../../src/core/job-context.ts';
 import { createRotateSecretJob } from '../../jobs/rotate-secret.ts';
 import { FakeReporter } from '../fakes/fake-acr.ts';
+import { MemoryRotationClaims } from '../fakes/memory-rotation-claims.ts';
 
 const appId = '22222222-2222-4222-8222-222222222222';
 
@@ -16,16 +17,27 @@ class FakeGraph implements Applications {
   app: AppRegistration = { id: 'obj-1', appId, displayName: 'pipeline', passwords: [{ keyId: 'old', displayName: 'original', endDateTime: '2026-12-01T00:00:00Z' }] };
   secrets = new Map<string, string>([['old', 'old-secret']]);
   n = 0;
+  /** The next addPassword creates its secret but its answer is lost (a 503 after the work was done). */
+  loseNextAnswer = false;
+  /** Secrets reads do not show yet (Graph's replicas catch up a little later). */
+  notYetListed = new Set<string>();
   async list() {
-    return [structuredClone(this.app)];
+    return [await this.find()];
   }
   async find() {
-    return structuredClone(this.app);
+    const seen = structuredClone(this.app);
+    seen.passwords = seen.passwords.filter((p) => !this.notYetListed.delete(p.keyId));
+    return seen;
   }
   async addPassword(_app: AppRegistration, displayName: string) {
     const keyId = `new-${++this.n}`;
     this.app.passwords.push({ keyId, displayName, endDateTime: '2028-11-28T00:00:00Z' });
     this.secrets.set(keyId, `secret-${this.n}`);
+    if (this.loseNextAnswer) {
+      this.loseNextAnswer = false;
+      this.notYetListed.add(keyId);
+      throw new AzureOperationError('Microsoft Graph refused to add a secret: 503', { statusCode: 503, transient: true, hint: '' });
+    }
     return { keyId, secretText: `secret-${this.n}`, endDateTime: '2028-11-28T00:00:00Z' };
   }
   async removePassword(_app: AppRegistration, keyId: string) {
@@ -58,6 +70,7 @@ function harness(verify: (secret: string) => 'ok' | 'not-yet' = () => 'ok', opti
   const graph = new FakeGraph();
   const vault = new FakeVault();
   const audit: AuditEventInput[] = [];
+  const claims = new MemoryRotationClaims();
   const verifier: SecretVerifier = { verify: async (_a, s) => (graph.secrets.has([...graph.secrets].find(([, v]) => v === s)?.[0] ?? '') ? verify(s) : 'not-yet') };
   let clock = Date.parse('2026-11-28T09:00:00Z');
   const job = createRotateSecretJob({
@@ -67,6 +80,7 @@ function harness(verify: (secret: string) => 'ok' | 'not-yet' = () => 'ok', opti
     reporter: new FakeReporter(),
     audit: { record: async (e: AuditEventInput) => void audit.push(e), query: async () => ({ events: [] }) } as never,
     jobs: { submit: async () => {}, get: async () => undefined, wake: async () => {} },
+    rotations: claims,
     history: { record: async () => {}, list: async () => [] },
     credentials: credentialsSchema.parse({ alertChannel: 'C0A', keyVaultUrl: 'https://kv.vault.azure.net', gracePeriod: '1h', verifyTimeout: '10m', applications: options.configured === false ? [] : [{ appId, secretName: 'pipeline-sp' }] }),
     ...(options.botAppId && { botAppId: options.botAppId }),
@@ -102,7 +116,7 @@ function harness(verify: (secret: string) => 'ok' | 'not-yet' = () => 'ok', opti
   async function runToEnd(): Promise<void> {
     for (let i = 0; i < 50 && data.progress.phase !== 'done'; i++) await run();
   }
-  return { graph, vault, audit, run, runToEnd, get data() { return data; } };
+  return { graph, vault, audit, claims, run, runToEnd, get data() { return data; } };
 }
 
 describe('rotate-secret job', () => {
@@ -125,6 +139,26 @@ describe('rotate-secret job', () => {
     expect(h.graph.app.passwords.map((p) => p.keyId)).toEqual(['new-2']);
     expect(h.vault.versions.at(-1)!.value).toBe('secret-2');
     expect(h.data.progress.steps.some((s) => s.text.includes('Removed secret new-1'))).toBe(true);
+  });
+
+  it('removes a secret named after the job that it never stored, even one Graph listed only later', async () => {
+    const h = harness();
+    h.graph.loseNextAnswer = true;
+    expect(await h.run()).toBe('threw'); // the 503: BullMQ retries the attempt
+    await h.runToEnd();
+    expect(h.data.progress.outcome).toBe('rotated');
+    expect(h.graph.app.passwords.map((p) => p.keyId)).toEqual(['new-2']);
+    expect(h.vault.versions.at(-1)).toMatchObject({ value: 'secret-2', tags: { keyId: 'new-2' } });
+    expect(h.data.progress.steps.some((s) => s.text.includes('new-1'))).toBe(true);
+  });
+
+  it('replaces a secret an earlier rotation added, even when the vault does not say which secret it holds', async () => {
+    const h = harness();
+    h.graph.app.passwords = [{ keyId: 'old', displayName: 'chatops-rotation-j0ld0ld0ld0ld', endDateTime: '2026-12-01T00:00:00Z' }];
+    h.vault.versions = [{ value: 'old-secret', tags: {} }];
+    await h.runToEnd();
+    expect(h.data.oldKeyId).toBe('old');
+    expect(h.graph.app.passwords.map((p) => p.keyId)).toEqual(['new-1']);
   });
 
   it('keeps the old secret, removes the new one and restores the vault when the new secret never works', async () => {

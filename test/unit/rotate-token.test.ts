@@ -9,6 +9,7 @@ import type { TokenRotationJobData } from '../../src/core/credentials/jobs.ts';
 import type { RegistryToken, RegistryTokens, SecretVault } from '../../src/core/credentials/ports.ts';
 import type { JobContext } from '../../src/core/job-context.ts';
 import { FakeReporter } from '../fakes/fake-acr.ts';
+import { MemoryRotationClaims } from '../fakes/memory-rotation-claims.ts';
 
 class FakeTokens implements RegistryTokens {
   values: Record<string, string | undefined> = { password1: 'p1-old' };
@@ -60,6 +61,8 @@ function setup() {
     vault,
     reporter: new FakeReporter(),
     audit: { record: async () => {} } as never,
+    jobs: { submit: async () => {}, get: async () => undefined, wake: async () => {} },
+    rotations: new MemoryRotationClaims(),
     credentials: credentialsSchema.parse({ alertChannel: 'C0A', keyVaultUrl: 'https://kv.vault.azure.net', gracePeriod: '1h', verifyTimeout: '5m' }),
     environments: { prod: environmentSchema.parse({ subscriptionId: '11111111-1111-1111-1111-111111111111', resourceGroup: 'rg', location: 'westeurope', registry: 'contosoprod' }) },
     now: () => new Date(clock),

@@ -1,4 +1,4 @@
-import { Client, GraphError } from '@microsoft/microsoft-graph-client';
+import { Client, GraphError, RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js';
 import type { TokenCredential } from '@azure/identity';
 import { AzureOperationError } from '../../core/azure-errors.ts';
@@ -18,11 +18,17 @@ interface GraphApp {
 }
 
 const SELECT = 'id,appId,displayName,passwordCredentials';
+/**
+ * For calls that change secrets: the client's RetryHandler would resend a POST after a 429,
+ * 503 or 504, and a 503 can come after Graph created the secret, so one call could add two
+ * (one that nobody knows). These go out once; the rotation job's resume logic decides.
+ */
+const ONCE = () => [new RetryHandlerOptions(0, 0)];
 const GUID = /^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 
 /**
  * App registrations through `@microsoft/microsoft-graph-client` 3.x, whose RetryHandler honours
- * Graph's 429 `Retry-After`. Secrets are read from the application object (not the service
+ * Graph's 429 `Retry-After` for reads. Secrets are read from the application object (not the service
  * principal): that is where `ClientSecretCredential` secrets live.
  */
 export class GraphApplications implements Applications {
@@ -66,14 +72,14 @@ export class GraphApplications implements Applications {
 
   async addPassword(app: AppRegistration, displayName: string): Promise<{ keyId: string; secretText: string; endDateTime: string }> {
     const created = (await this.#call(`add a secret to ${app.displayName}`, () =>
-      this.#client.api(`/applications/${app.id}/addPassword`).post({ passwordCredential: { displayName } }),
+      this.#client.api(`/applications/${app.id}/addPassword`).middlewareOptions(ONCE()).post({ passwordCredential: { displayName } }),
     )) as { keyId: string; secretText: string; endDateTime: string };
     return { keyId: created.keyId, secretText: created.secretText, endDateTime: created.endDateTime };
   }
 
   async removePassword(app: AppRegistration, keyId: string): Promise<void> {
     try {
-      await this.#call(`remove secret ${keyId} of ${app.displayName}`, () => this.#client.api(`/applications/${app.id}/removePassword`).post({ keyId }));
+      await this.#call(`remove secret ${keyId} of ${app.displayName}`, () => this.#client.api(`/applications/${app.id}/removePassword`).middlewareOptions(ONCE()).post({ keyId }));
     } catch (err) {
       // Already gone (a step repeated after a crash): the end state is what we wanted.
       const current = await this.#byAppId(app.appId);
@@ -124,8 +130,10 @@ function toGraphError(err: unknown, doing: string): AzureOperationError {
         : status !== undefined && transient.has(status)
           ? 'Microsoft Graph is busy; the bot retries by itself.'
           : 'Fix what Graph names above and try again.';
+    const retryAfter = Number(err.headers?.get('retry-after'));
     return new AzureOperationError(`Microsoft Graph refused to ${doing}: ${err.message}`, {
       ...(status !== undefined && { statusCode: status }),
+      ...(Number.isFinite(retryAfter) && retryAfter > 0 && { retryAfterMs: retryAfter * 1000 }),
       ...(err.code && { azureCode: err.code }),
       transient: status === undefined || transient.has(status),
       hint,

@@ -64,6 +64,7 @@ export const requiredRole: Readonly<Record<string, RoleRequirement>> = {
   'ops.help': anyone('see the commands'),
   'ops.whoami': anyone('see your roles'),
   'ops.job': role('viewer', 'see jobs'),
+  'ops.job.unscoped': role('admin', 'see jobs of no environment (rotations, expiry scans)'),
   'ops.audit': role('admin', 'read the audit log'),
   'acr.build': role('builder', 'start builds'),
   'job.cancel': { kind: 'owner-or', owner: 'builder', others: 'admin', what: 'cancel jobs' },

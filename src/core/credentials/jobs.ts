@@ -89,7 +89,7 @@ export interface TokenRotationJobData {
     verifyStartedAt?: string;
     verifyAttempts?: number;
     removeAt?: string;
-    outcome?: 'rotated' | 'failed';
+    outcome?: 'rotated' | 'failed' | 'refused';
     steps: { at: string; text: string }[];
   };
 }

@@ -39,6 +39,11 @@ export interface SecretVault {
 
 /** Whether a secret signs in yet: Entra ID takes a while to accept a new one everywhere. */
 export interface SecretVerifier {
+  /**
+   * `not-yet` only while the secret may still be propagating. Any other refusal throws an
+   * AzureOperationError: transient when Entra ID could not answer, definite (the secret will
+   * never work as it is) otherwise.
+   */
   verify(appId: string, secret: string): Promise<'ok' | 'not-yet'>;
 }
 

@@ -6,8 +6,10 @@ import { ErrorCode, UserFacingError } from '../../core/errors.ts';
 import { jobIdFromTrigger } from '../../core/job-id.ts';
 import { escapeMrkdwn } from '../../core/mrkdwn.ts';
 import { ephemeral, type EphemeralReply } from '../render/replies.ts';
-import { authorize, type CommandContext } from './context.ts';
+import { registryTokenCredential } from '../../core/credentials/rotation-claims.ts';
+import { authorize, Refused, type CommandContext } from './context.ts';
 import { queueJob } from './queue-job.ts';
+import { claimBeforeQueueing, queueClaimed } from './rotation-claim.ts';
 
 /** `/acr token rotate`: admins, in the target environment; the job does the rest. */
 export async function acrTokenRotate(ctx: CommandContext, parsed: AcrTokenRotateCommand): Promise<EphemeralReply> {
@@ -28,6 +30,10 @@ export async function acrTokenRotate(ctx: CommandContext, parsed: AcrTokenRotate
     token: parsed.token,
     progress: { phase: 'generating', steps: [] },
   };
-  await queueJob(ctx, 'rotate-token', jobId, data, tokenRotationCard(data, 'queued'), { actor: command.user_id, action: 'command.acr.token.rotate', outcome: 'accepted', environment, target: `${env.registry}/${parsed.token}`, jobId });
+  const audit = { actor: command.user_id, action: 'command.acr.token.rotate', environment, target: `${env.registry}/${parsed.token}` };
+  const credential = registryTokenCredential({ subscriptionId: env.subscriptionId, resourceGroup: env.resourceGroup, name: env.registry }, parsed.token);
+  const refusal = await claimBeforeQueueing(ctx, credential, jobId, `Token ${parsed.token} of ${env.registry}`, audit);
+  if (refusal) throw new Refused(refusal);
+  await queueClaimed(ctx, credential, jobId, () => queueJob(ctx, 'rotate-token', jobId, data, tokenRotationCard(data, 'queued'), { ...audit, outcome: 'accepted', jobId }));
   return ephemeral(`:inbox_tray: Rotation of token *${escapeMrkdwn(parsed.token)}* in *${escapeMrkdwn(env.registry)}* queued as job \`${jobId}\`.`);
 }

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { CredentialsConfig } from '../../config/credentials-settings.ts';
 import type { AccessDecision, AccessPolicy } from '../../core/access/access-policy.ts';
 import type { AuditEventInput, AuditLog } from '../../core/audit.ts';
+import type { RotationClaims } from '../../core/credentials/rotation-claims.ts';
 import type { EnvironmentsConfig } from '../../core/environments.ts';
 import type { RunClaims } from '../../core/build/acr-builds.ts';
 import type { CancelRequests, JobQueue } from '../../core/job-queue.ts';
@@ -23,6 +24,8 @@ export interface CommandDeps {
   runOwners: Pick<RunClaims, 'ownerOf'>;
   /** The `credentials:` section, when client secrets are managed. */
   credentials?: CredentialsConfig;
+  /** Which job is rotating which credential: one rotation of each at a time. */
+  rotations: RotationClaims;
   logger: Logger;
   now: () => Date;
 }

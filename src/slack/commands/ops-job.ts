@@ -9,8 +9,10 @@ export async function opsJob(ctx: CommandContext, parsed: OpsJobCommand): Promis
   const job = await ctx.jobs.get(jobId);
   const data = job?.data as { environment?: string; requesterId?: string; progress?: { phase?: string; runId?: string; outcome?: string } } | undefined;
   // Authorised against the job's environment; an unknown job still needs some viewer role, so
-  // the answer "not found" does not tell outsiders which ids exist.
-  await authorize(ctx, 'ops.job', data?.environment ?? ctx.config.defaultEnvironment, { jobId });
+  // the answer "not found" does not tell outsiders which ids exist. A job of no environment
+  // (rotations, scans: tenant-wide credential work) is for admins only.
+  if (job && data && data.environment === undefined) await authorize(ctx, 'ops.job.unscoped', undefined, { jobId });
+  else await authorize(ctx, 'ops.job', data?.environment ?? ctx.config.defaultEnvironment, { jobId });
   if (!job || !data) return errorReply(`I can't find job ${jobId}.`, 'Job ids look like j0abc12def345; finished jobs are kept for 7 days.');
   const thread = await ctx.outbox.thread(jobId);
   const lines = [

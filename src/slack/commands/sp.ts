@@ -5,8 +5,12 @@ import { ErrorCode, QueueUnavailableError, UserFacingError } from '../../core/er
 import { jobIdFromTrigger } from '../../core/job-id.ts';
 import { escapeMrkdwn } from '../../core/mrkdwn.ts';
 import { ephemeral, type EphemeralReply } from '../render/replies.ts';
-import { authorize, type CommandContext } from './context.ts';
+import { appSecretCredential } from '../../core/credentials/rotation-claims.ts';
+import { authorize, Refused, type CommandContext } from './context.ts';
 import { queueJob } from './queue-job.ts';
+import { claimBeforeQueueing, queueClaimed } from './rotation-claim.ts';
+
+const GUID = /^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 
 /**
  * `/sp …`: everything reads Microsoft Graph, so each becomes a job; the answers to
@@ -32,14 +36,17 @@ export async function sp(ctx: CommandContext, parsed: SpCommand): Promise<Epheme
       ...(parsed.keyId && { oldKeyId: parsed.keyId }),
       progress: { phase: 'adding', steps: [] },
     };
-    await queueJob(ctx, 'rotate-secret', jobId, data, rotationCard(data, 'queued'), {
-      actor: command.user_id,
-      action: 'command.sp.rotate',
-      outcome: 'accepted',
-      target: parsed.app,
-      jobId,
-      details: { channel: command.channel_id, ...(parsed.keyId && { keyId: parsed.keyId }) },
-    });
+    const audit = { actor: command.user_id, action: 'command.sp.rotate', target: parsed.app, details: { channel: command.channel_id, ...(parsed.keyId && { keyId: parsed.keyId }) } };
+    // An app named by id is claimed here; one named by display name is claimed by its job once it knows the id.
+    const credential = GUID.test(parsed.app) ? appSecretCredential(parsed.app) : undefined;
+    const queue = () => queueJob(ctx, 'rotate-secret', jobId, data, rotationCard(data, 'queued'), { ...audit, outcome: 'accepted', jobId });
+    if (credential) {
+      const refusal = await claimBeforeQueueing(ctx, credential, jobId, parsed.app, audit);
+      if (refusal) throw new Refused(refusal);
+      await queueClaimed(ctx, credential, jobId, queue);
+    } else {
+      await queue();
+    }
     return ephemeral(`:inbox_tray: Rotation of *${escapeMrkdwn(parsed.app)}* queued as job \`${jobId}\`. Each step appears in its thread.`);
   }
   const data: ExpiryScanJobData = {

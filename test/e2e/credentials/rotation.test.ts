@@ -1,33 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ids, type Harness } from '../../helpers/harness.ts';
-import { allSecrets, cred, DAY, scanNow, startCredentialHarness } from './setup.ts';
+import { allSecrets, cardEnds, cardsIn, cardWith, cred, DAY, onlyFreshSecret, rotate, scanNow, startCredentialHarness, startTokenHarness, vaultState } from './setup.ts';
 
 let h: Harness | undefined;
 afterEach(async () => {
   await h?.stop();
   h = undefined;
 });
-
-function cardsIn(harness: Harness, channel: string) {
-  return harness.slack.messages(channel);
-}
-
-function cardWith(harness: Harness, channel: string, text: string) {
-  return cardsIn(harness, channel).find((m) => JSON.stringify(m.blocks ?? []).includes(text));
-}
-
-async function rotate(harness: Harness, text: string): Promise<string> {
-  const res = await harness.command(text, { command: '/sp', userId: ids.admin, channelId: ids.devChannel });
-  const body = res.json as { text: string };
-  const jobId = /`(j[0-9a-z]{12})`/.exec(body.text)?.[1];
-  expect(jobId, body.text).toBeDefined();
-  return jobId!;
-}
-
-async function vaultState(harness: Harness) {
-  const versions = harness.azure.keyVault.secretVersions('kv-ops', cred.secretName);
-  return versions.at(-1)!;
-}
 
 /** Everything the product wrote outside Azure. */
 function outsideAzure(harness: Harness): string {
@@ -116,6 +95,24 @@ describe('rotation triggers', () => {
   });
 });
 
+describe('auto-rotation, again and again', () => {
+  it('rotates a secret that an earlier rotation created, like any other', async () => {
+    // The app's only secret came from a rotation long finished (its job is gone).
+    h = await startCredentialHarness({ credentials: '  gracePeriod: 1s', app: '      autoRotate: true\n      rotateBeforeDays: 14', oldSecretName: 'chatops-rotation-j0ld0ld0ld0ld' });
+    await scanNow(h, 'scan-second-time');
+    await h.slack.waitFor(() => JSON.stringify(cardWith(h!, cred.alertChannel, 'Rotate secret of build-pipeline')?.blocks ?? []).includes('Succeeded'), 30_000);
+    await onlyFreshSecret(h);
+    expect(JSON.stringify(cardWith(h, cred.alertChannel, 'Client secrets expiring')!.blocks)).toContain('Rotating build-pipeline automatically');
+  });
+
+  it('never rotates the bot’s own credential, and says so in the alert', async () => {
+    h = await startCredentialHarness({ app: '      autoRotate: true\n      rotateBeforeDays: 14', env: { AZURE_CLIENT_ID: cred.pipelineApp, AZURE_CLIENT_SECRET: cred.oldSecret } });
+    await scanNow(h, 'scan-own');
+    await h.slack.waitFor(() => cardWith(h!, cred.alertChannel, 'bot’s own credential'), 20_000);
+    expect(h.azure.requests.filter((r) => r.path.endsWith('/addPassword'))).toHaveLength(0);
+  });
+});
+
 describe('rotation with consumers', () => {
   it('redeploys the container groups that pull with the app, with the new secret, before removing the old one', async () => {
     h = await startCredentialHarness({
@@ -153,14 +150,9 @@ describe('rotation', () => {
   it('adds, stores, verifies and removes the old secret after the grace period', async () => {
     h = await startCredentialHarness({ credentials: '  gracePeriod: 2s' });
     const jobId = await rotate(h, `rotate --app ${cred.pipelineApp}`);
-    await h.slack.waitFor(() => JSON.stringify(cardWith(h!, ids.devChannel, jobId)?.blocks ?? []).includes('Succeeded'), 30_000);
-    const app = h.azure.graph.application(cred.pipelineApp)!;
-    expect(app.passwordCredentials).toHaveLength(1);
-    const fresh = app.passwordCredentials[0]!;
-    expect(fresh.keyId).not.toBe(cred.oldKeyId);
-    const stored = await vaultState(h);
-    expect(stored.tags ?? {}).toMatchObject({ keyId: fresh.keyId, appId: cred.pipelineApp, rotatedBy: jobId });
-    expect(h.azure.keyVault.secretVersions('kv-ops', cred.secretName).at(-1)!.value).toBe(h.azure.graph.secretOf(cred.pipelineApp, fresh.keyId));
+    await cardEnds(h, jobId, 'Succeeded');
+    const fresh = await onlyFreshSecret(h);
+    expect((await vaultState(h)).tags ?? {}).toMatchObject({ keyId: fresh.keyId, appId: cred.pipelineApp, rotatedBy: jobId });
     const ts = cardWith(h, ids.devChannel, jobId)!.ts;
     await h.slack.waitFor(() => JSON.stringify(h!.slack.thread(ids.devChannel, ts)).includes('Removed old secret'), 5000);
     const thread = JSON.stringify(h.slack.thread(ids.devChannel, ts));
@@ -186,6 +178,35 @@ describe('rotation', () => {
     expect(JSON.stringify(cardWith(h, ids.devChannel, jobId)!.blocks)).toContain('the old secret is untouched');
   });
 
+  it('stops at once, without waiting out verifyTimeout, when Entra ID answers definitely (AADSTS700016)', async () => {
+    // The app registration is there (Graph adds the secret) but has no service principal in the tenant.
+    h = await startCredentialHarness({ credentials: '  verifyTimeout: 10m', prepare: (azure) => azure.graph.removeServicePrincipal(cred.pipelineApp) });
+    const started = Date.now();
+    const jobId = await rotate(h, `rotate --app ${cred.pipelineApp}`);
+    await h.slack.waitFor(() => JSON.stringify(cardWith(h!, ids.devChannel, jobId)?.blocks ?? []).includes('Failed'), 20_000);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    const card = JSON.stringify(cardWith(h, ids.devChannel, jobId)!.blocks);
+    expect(card).toContain('AADSTS700016');
+    expect(h.azure.graph.application(cred.pipelineApp)!.passwordCredentials.map((p) => p.keyId)).toEqual([cred.oldKeyId]);
+    expect((await vaultState(h)).value).toBe(cred.oldSecret);
+    // One sign-in attempt with the new secret: a definite answer is not retried.
+    expect(h.azure.requests.filter((r) => r.path.endsWith('/oauth2/v2.0/token') && (r.body as { client_id?: string }).client_id === cred.pipelineApp)).toHaveLength(1);
+  });
+
+  it('keeps exactly one new secret when Graph answers 503 after creating one: the unknown one is removed', async () => {
+    h = await startCredentialHarness({
+      credentials: '  gracePeriod: 1s',
+      prepare: (azure) => azure.failNext({ method: 'POST', path: /\/addPassword$/, status: 503, afterHandler: true }),
+    });
+    const jobId = await rotate(h, `rotate --app ${cred.pipelineApp}`);
+    await cardEnds(h, jobId, 'Succeeded');
+    await onlyFreshSecret(h);
+    // Two secrets were created (the first one's answer was lost); the unknown one went.
+    expect(h.azure.graph.issuedSecrets(cred.pipelineApp)).toHaveLength(3);
+    const thread = JSON.stringify(h.slack.thread(ids.devChannel, cardWith(h, ids.devChannel, jobId)!.ts));
+    expect(thread).toContain('never stored');
+  });
+
   for (const killAt of ['appId', 'stored', 'verified', 'grace'] as const) {
     it(`ends with exactly one new, stored, verified secret when the worker is SIGKILLed at ${killAt}`, async () => {
       h = await startCredentialHarness({ worker: 'child', credentials: '  gracePeriod: 2s', prepare: (azure) => void (azure.graph.propagationMs = 1500) });
@@ -200,13 +221,9 @@ describe('rotation', () => {
       }, 20_000);
       await h.killWorker();
       await h.startWorker();
-      await h.slack.waitFor(() => JSON.stringify(cardWith(h!, ids.devChannel, jobId)?.blocks ?? []).includes('Succeeded'), 40_000);
-      const app = h.azure.graph.application(cred.pipelineApp)!;
-      expect(app.passwordCredentials).toHaveLength(1); // no orphan, old removed
-      const fresh = app.passwordCredentials[0]!;
-      expect(fresh.keyId).not.toBe(cred.oldKeyId);
+      await cardEnds(h, jobId, 'Succeeded', ids.devChannel, 40_000);
+      const fresh = await onlyFreshSecret(h); // no orphan, old removed
       expect((await vaultState(h)).tags?.keyId).toBe(fresh.keyId);
-      expect((await vaultState(h)).value).toBe(h.azure.graph.secretOf(cred.pipelineApp, fresh.keyId));
       for (const secret of allSecrets(h.azure, [cred.pipelineApp])) expect(outsideAzure(h)).not.toContain(secret);
     });
   }
@@ -214,14 +231,7 @@ describe('rotation', () => {
 
 describe('registry tokens', () => {
   it('alerts on an expiring token password and rotates the slot not in use, then retires the other', async () => {
-    h = await startCredentialHarness({
-      registries: 'emulator',
-      credentials: '  gracePeriod: 1s',
-      prepare: (azure) => {
-        azure.acr.addToken('contosodev', 'ci-pull', { passwords: [{ name: 'password1', value: 'token-password-one-in-use', expiry: new Date(Date.now() + 2.5 * DAY) }] });
-        azure.keyVault.setSecret('kv-ops', 'acr-token-contosodev-ci-pull', 'token-password-one-in-use', { tags: { slot: 'password1' } });
-      },
-    });
+    h = await startTokenHarness();
     await scanNow(h, 'scan-tokens');
     await h.slack.waitFor(() => cardWith(h!, cred.alertChannel, 'registry token contosodev/ci-pull'), 20_000);
 

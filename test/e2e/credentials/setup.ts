@@ -1,4 +1,5 @@
 /** Shared setup of the credentials end-to-end tests: apps in the Graph emulator, a vault, config. */
+import { expect } from 'vitest';
 import { BullJobQueue } from '../../../src/queue/bullmq-job-queue.ts';
 import type { AzureEmulator } from '../../emulators/azure/index.ts';
 import { ids, startHarness, type Harness, type HarnessOptions } from '../../helpers/harness.ts';
@@ -22,6 +23,10 @@ export interface CredentialOptions extends HarnessOptions {
   app?: string;
   /** Extra YAML under `environments.dev` (indented four spaces). */
   dev?: string;
+  /** Extra YAML under `access:` (indented two spaces), e.g. `  channels: { dev: [C0DEV] }`. */
+  access?: string;
+  /** Display name of the pipeline app's current secret (default `original`). */
+  oldSecretName?: string;
   /** A one-off setup on the emulator before start. */
   prepare?: (azure: AzureEmulator) => void;
 }
@@ -49,6 +54,7 @@ access:
   team: { id: ${ids.team}, appId: ${ids.app} }
   roles:
     dev: { builder: [${ids.devs}], deployer: [${ids.devs}], viewer: ["*"] }
+${options.access ?? ''}
 credentials:
   alertChannel: ${cred.alertChannel}
   schedule: "0 0 1 1 *"
@@ -67,7 +73,7 @@ export function startCredentialHarness(options: CredentialOptions = {}): Promise
         appId: cred.pipelineApp,
         displayName: 'build-pipeline',
         tenantId: ids.tenant,
-        passwordCredentials: [{ keyId: cred.oldKeyId, displayName: 'original', endDateTime: new Date(Date.now() + 5.5 * DAY), secret: cred.oldSecret }],
+        passwordCredentials: [{ keyId: cred.oldKeyId, displayName: options.oldSecretName ?? 'original', endDateTime: new Date(Date.now() + 5.5 * DAY), secret: cred.oldSecret }],
       });
       azure.keyVault.setSecret('kv-ops', cred.secretName, cred.oldSecret, { tags: { appId: cred.pipelineApp, keyId: cred.oldKeyId } });
       options.prepare?.(azure);
@@ -87,4 +93,56 @@ export async function scanNow(h: Harness, id: string): Promise<void> {
 /** Every value a secret ever had in this test, for "never leaked" checks. */
 export function allSecrets(azure: AzureEmulator, appIds: readonly string[]): string[] {
   return appIds.flatMap((appId) => azure.graph.issuedSecrets(appId));
+}
+
+export function cardsIn(harness: Harness, channel: string) {
+  return harness.slack.messages(channel);
+}
+
+export function cardWith(harness: Harness, channel: string, text: string) {
+  return cardsIn(harness, channel).find((m) => JSON.stringify(m.blocks ?? []).includes(text));
+}
+
+/** Waits until the card of `jobId` in `channel` ends as `status`. */
+export function cardEnds(harness: Harness, jobId: string, status: 'Succeeded' | 'Failed', channel: string = ids.devChannel, timeoutMs = 30_000): Promise<unknown> {
+  return harness.slack.waitFor(() => JSON.stringify(cardWith(harness, channel, jobId)?.blocks ?? []).includes(status), timeoutMs);
+}
+
+/** `/sp <text>` as the admin; returns the job id the answer names. */
+export async function rotate(harness: Harness, text: string): Promise<string> {
+  const res = await harness.command(text, { command: '/sp', userId: ids.admin, channelId: ids.devChannel });
+  const body = res.json as { text: string };
+  const jobId = /`(j[0-9a-z]{12})`/.exec(body.text)?.[1];
+  expect(jobId, body.text).toBeDefined();
+  return jobId!;
+}
+
+/** The pipeline app's Key Vault secret, latest version. */
+export async function vaultState(harness: Harness) {
+  const versions = harness.azure.keyVault.secretVersions('kv-ops', cred.secretName);
+  return versions.at(-1)!;
+}
+
+/** After a rotation: the app has exactly one secret, a new one, and Key Vault holds its value. */
+export async function onlyFreshSecret(harness: Harness) {
+  const app = harness.azure.graph.application(cred.pipelineApp)!;
+  expect(app.passwordCredentials).toHaveLength(1);
+  const fresh = app.passwordCredentials[0]!;
+  expect(fresh.keyId).not.toBe(cred.oldKeyId);
+  expect((await vaultState(harness)).value).toBe(harness.azure.graph.secretOf(cred.pipelineApp, fresh.keyId));
+  return fresh;
+}
+
+/** A harness whose dev registry has token ci-pull, password1 in use (in Key Vault) and expiring in 2.5 days. */
+export function startTokenHarness(options: CredentialOptions = {}): Promise<Harness> {
+  return startCredentialHarness({
+    registries: 'emulator',
+    credentials: '  gracePeriod: 1s',
+    ...options,
+    prepare: (azure) => {
+      azure.acr.addToken('contosodev', 'ci-pull', { passwords: [{ name: 'password1', value: 'token-password-one-in-use', expiry: new Date(Date.now() + 2.5 * DAY) }] });
+      azure.keyVault.setSecret('kv-ops', 'acr-token-contosodev-ci-pull', 'token-password-one-in-use', { tags: { slot: 'password1' } });
+      options.prepare?.(azure);
+    },
+  });
 }

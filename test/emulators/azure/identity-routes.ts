@@ -10,9 +10,12 @@
  * Errors use Entra ID's envelope (`error`, `error_description` starting with `AADSTS<code>:`,
  * `error_codes`, `trace_id`, `correlation_id`, …).
  *
- * Sources: learn.microsoft.com/entra/identity-platform/v2-protocols-oidc (discovery document),
- * …/v2-oauth2-client-creds-grant-flow (token request, answer and error envelope),
- * …/reference-error-codes (AADSTS codes); what MSAL node checks: its source (`Authority.ts`).
+ * Sources: the flow and its error envelope, learn.microsoft.com "Microsoft identity platform and
+ * the OAuth 2.0 client credentials flow" (sections "Get a token", "Error response"); the
+ * description layout (`\r\n` before Trace ID, Correlation ID, Timestamp) and status codes,
+ * learn.microsoft.com previous-versions "Token Issuance Endpoint Errors" (dn645548); discovery,
+ * learn.microsoft.com "OpenID Connect on the Microsoft identity platform"; what MSAL checks,
+ * `@azure/msal-common` `authority/Authority.ts` (`validateIssuer`).
  */
 import type { FamilyPolicy } from './family.ts';
 import { withHeaders } from './family.ts';
@@ -33,7 +36,10 @@ function aadTimestamp(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** An Entra ID error answer. */
+/**
+ * An Entra ID error answer. The description is `AADSTS<code>: <text>` then Trace ID, Correlation
+ * ID and Timestamp on lines of their own (dn645548's example: `\r\nTrace ID: …`).
+ */
 export function aadError(ctx: RouteContext, status: number, error: string, code: number, description: string, headers: Record<string, string | number> = {}): Reply {
   const traceId = guid();
   const correlationId = ctx.req.headers['client-request-id'] ?? guid();
@@ -42,7 +48,7 @@ export function aadError(ctx: RouteContext, status: number, error: string, code:
     status,
     {
       error,
-      error_description: `AADSTS${code}: ${description} Trace ID: ${traceId} Correlation ID: ${correlationId} Timestamp: ${timestamp}`,
+      error_description: `AADSTS${code}: ${description}\r\nTrace ID: ${traceId}\r\nCorrelation ID: ${correlationId}\r\nTimestamp: ${timestamp}`,
       error_codes: [code],
       timestamp,
       trace_id: traceId,
@@ -53,11 +59,14 @@ export function aadError(ctx: RouteContext, status: number, error: string, code:
   );
 }
 
+// AADSTS90002 invalid_tenant, this text and error_uri: Azure/azure-cli#22145 (the full answer); 400: sjkp/letsencrypt-siteextension#108.
 function tenantNotFound(ctx: RouteContext, tenant: string): Reply {
   return aadError(ctx, 400, 'invalid_tenant', 90002,
     `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.`);
 }
 
+// The discovery document's fields: learn.microsoft.com "OpenID Connect on the Microsoft identity
+// platform" (sample document); the meta tenants common/organizations/consumers: the same page.
 function openIdConfiguration(ctx: RouteContext, tenant: string, version: 1 | 2): Reply {
   const base = `${ctx.baseUrl}/${tenant}`;
   const host = new URL(ctx.baseUrl).host;
@@ -90,7 +99,7 @@ function openIdConfiguration(ctx: RouteContext, tenant: string, version: 1 | 2):
   });
 }
 
-/** Client id and secret from the form body, or from HTTP Basic (`client_secret_basic`). */
+/** Client id and secret from the form body, or from HTTP Basic (`client_secret_basic`, RFC 6749 §2.3.1). */
 function clientCredentials(ctx: RouteContext, form: Record<string, string>): { clientId?: string; secret?: string } {
   const basic = /^Basic\s+(\S+)$/i.exec(ctx.req.headers.authorization ?? '');
   if (basic) {
@@ -104,11 +113,12 @@ function token(identity: EntraIdentity, ctx: RouteContext): Reply {
   const tenant = ctx.params.tenant!;
   const form = (typeof ctx.req.body === 'object' && ctx.req.body !== null ? ctx.req.body : {}) as Record<string, string>;
   if (!identity.hasTenant(tenant)) return tenantNotFound(ctx, tenant);
-  // AADSTS70003, 900144, 7000218, 700016, 7000215, 7000222, 1002012: reference-error-codes (wording of descriptions assumed close).
+  // AADSTS70003 unsupported_grant_type: learn.microsoft.com/entra/identity-platform/reference-error-codes; status 400 assumed.
   if (form.grant_type !== 'client_credentials') {
     return aadError(ctx, 400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${form.grant_type ?? ''}'.`);
   }
   const { clientId, secret } = clientCredentials(ctx, form);
+  // AADSTS900144 (missing parameter) and AADSTS7000218 (no client credential): codes and statuses assumed.
   if (!clientId) return aadError(ctx, 400, 'invalid_request', 900144, "The request body must contain the following parameter: 'client_id'.");
   const scope = form.scope;
   if (!scope) return aadError(ctx, 400, 'invalid_request', 900144, "The request body must contain the following parameter: 'scope'.");
@@ -116,19 +126,25 @@ function token(identity: EntraIdentity, ctx: RouteContext): Reply {
     return aadError(ctx, 401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
   }
   const check = identity.checkClient(tenant, clientId, secret, ctx.now);
+  // AADSTS700016 text: Azure/login#561, MicrosoftDocs/azure-docs#35244, reference-error-codes; `unauthorized_client` and 400 assumed.
   if (check === 'unknown-client') {
     return aadError(ctx, 400, 'unauthorized_client', 700016,
       `Application with identifier '${clientId}' was not found in the directory '${tenant}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`);
   }
+  // AADSTS7000215 invalid_client (reference-error-codes; 401 assumed, as for 7000222 below); also
+  // what a new secret gets until it propagates (microsoftgraph/microsoft-graph-docs#17966: 4–18 s observed).
   if (check === 'wrong-secret') {
     return aadError(ctx, 401, 'invalid_client', 7000215,
       `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`);
   }
+  // AADSTS7000222, 401 invalid_client, this text: reference-error-codes, and a full answer quoted at
+  // code2care.org ("SharePoint App error AADSTS7000222: The provided client secret keys are expired").
   if (check === 'expired-secret') {
     return aadError(ctx, 401, 'invalid_client', 7000222,
       `The provided client secret keys for app '${clientId}' are expired. Visit the Azure portal to create new keys for your app: https://aka.ms/NewClientSecret, or consider using certificate credentials for added security: https://aka.ms/certCreds.`);
   }
   // Client credentials take exactly one `<resource>/.default` scope; MSAL may add OIDC scopes, which Entra ignores.
+  // invalid_scope: the client credentials flow page, "Error response" (its example is AADSTS70011); 1002012 assumed.
   const resources = scope.split(/\s+/).filter((s) => s && !['openid', 'profile', 'offline_access', 'email'].includes(s));
   const resource = resources[0];
   if (resources.length !== 1 || !resource?.endsWith('/.default')) {
@@ -136,6 +152,7 @@ function token(identity: EntraIdentity, ctx: RouteContext): Reply {
       `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
   }
   const issued = identity.issue(tenant, clientId, resource, ctx.now);
+  // The success body and no-store headers: the client credentials flow page, "Successful response".
   return json(200, {
     token_type: 'Bearer',
     expires_in: identity.tokenLifetimeSeconds,
@@ -164,10 +181,11 @@ export function identityFamily(identity: EntraIdentity): FamilyPolicy {
     router,
     claims: (path) => /^\/[^/]+\/(v2\.0\/\.well-known|\.well-known|discovery|oauth2)\//i.test(path),
     notFound: (ctx) => aadError(ctx, 404, 'invalid_request', 900561, `The emulator has no Entra ID endpoint ${ctx.req.method} ${ctx.req.path}.`),
-    // AADSTS90033 "transient error": reference-error-codes.
+    // A transient Entra answer: `temporarily_unavailable` is RFC 6749 §4.1.2.1's code; AADSTS90033 assumed.
     fault: (fault: InjectedFault, ctx) =>
       aadError(ctx, fault.status, 'temporarily_unavailable', 90033, 'A transient error has occurred. Please try again.',
         fault.retryAfterSeconds !== undefined ? { 'Retry-After': fault.retryAfterSeconds } : {}),
+    // x-ms-request-id, the client-request-id echo and x-ms-ests-server: assumed (values made up).
     decorate: (reply, ctx) =>
       withHeaders(reply, {
         'x-ms-request-id': guid(),

@@ -1,6 +1,7 @@
 /**
  * Entra ID state: registered service principals (tenant, client id, secrets) and the access
  * tokens issued to them. Services behind the emulator accept only tokens issued here.
+ * What each refusal looks like on the wire, with its source, is in identity-routes.ts.
  */
 import { randomBytes } from 'node:crypto';
 import { stableGuid } from './ids.ts';
@@ -53,11 +54,13 @@ function normalizeAudience(audience: string): string {
  * endpoint then issues tokens for their secrets.
  */
 export class EntraIdentity {
-  /** Lifetime of issued tokens (`expires_in`). Entra ID issues 60–90 minute tokens (learn.microsoft.com/entra/identity-platform/access-tokens, "Token lifetime"). */
+  /** Lifetime of issued tokens (`expires_in`). Entra ID issues 60–90 minute tokens (learn.microsoft.com "Access tokens in the Microsoft identity platform", token lifetime). */
   tokenLifetimeSeconds = 3599;
 
   /** tenant (lower case) → client id (lower case) → secret → when it works */
   readonly #clients = new Map<string, Map<string, Map<string, SecretState>>>();
+  /** `tenant/client` (lower case) of apps whose service principal was deleted. */
+  readonly #withoutServicePrincipal = new Set<string>();
   readonly #tokens = new Map<string, IssuedToken>();
   readonly #baseUrl: string;
 
@@ -85,9 +88,21 @@ export class EntraIdentity {
     if (state) state.expiresAt = expiresAt;
   }
 
-  /** Revokes one secret of a client (already issued tokens stay valid, as in Entra ID). */
+  /** Revokes one secret of a client (already issued tokens stay valid until they expire: the access tokens page, "Revocation"). */
   removeSecret(tenantId: string, clientId: string, secret: string): void {
     this.#clients.get(tenantId.toLowerCase())?.get(clientId.toLowerCase())?.delete(secret);
+  }
+
+  /**
+   * Whether the app has a service principal in `tenantId`. An app registration without one
+   * cannot sign in there (AADSTS700016), whatever its secrets: Graph creates the application
+   * object only, the service principal is a separate object per tenant (learn.microsoft.com,
+   * "Application and service principal objects in Microsoft Entra ID").
+   */
+  setServicePrincipal(tenantId: string, clientId: string, exists: boolean): void {
+    const key = `${tenantId}/${clientId}`.toLowerCase();
+    if (exists) this.#withoutServicePrincipal.delete(key);
+    else this.#withoutServicePrincipal.add(key);
   }
 
   /** Whether a tenant has any registered client. */
@@ -100,13 +115,13 @@ export class EntraIdentity {
     const tenant = this.#clients.get(tenantId.toLowerCase());
     if (!tenant) return 'unknown-tenant';
     const secrets = tenant.get(clientId.toLowerCase());
-    if (!secrets) return 'unknown-client';
+    if (!secrets || this.#withoutServicePrincipal.has(`${tenantId}/${clientId}`.toLowerCase())) return 'unknown-client';
     const state = secrets.get(secret);
     if (!state || now < state.usableFrom) return 'wrong-secret';
     return now >= state.expiresAt ? 'expired-secret' : 'ok';
   }
 
-  /** Issues an access token (an RS256 JWT shaped like Entra ID's v2 app tokens). */
+  /** Issues an access token (an RS256 JWT with the claims of learn.microsoft.com "Access token claims reference", v2.0 app-only). */
   issue(tenantId: string, clientId: string, scope: string, now: number): IssuedToken {
     const audience = scope.replace(/\/\.default$/, '');
     const iat = Math.floor(now / 1000);

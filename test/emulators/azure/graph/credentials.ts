@@ -7,7 +7,7 @@ import type { EntraIdentity } from '../identity.ts';
 import { newSecretText } from './store.ts';
 import type { ApplicationState, PasswordCredentialState } from './store.ts';
 
-/** Graph's default lifetime of a new password: two years from its start. */
+/** Graph's default lifetime of a new password: two years from its start (application-addpassword.md). */
 export function twoYearsAfter(ms: number): number {
   const d = new Date(ms);
   d.setUTCFullYear(d.getUTCFullYear() + 2);
@@ -37,7 +37,8 @@ export function addCredential(identity: EntraIdentity, app: ApplicationState, fi
   };
   app.passwordCredentials.push(cred);
   app.issuedSecrets.push(secret);
-  // Entra also refuses a secret before its startDateTime.
+  // Entra also refuses a secret before its startDateTime (assumed; resources/passwordcredential.md: "becomes valid").
+  // Propagation after addPassword: microsoftgraph/microsoft-graph-docs#17966 (4–18 s observed).
   identity.addClient(app.tenantId, app.appId, secret, { usableFrom: Math.max(fields.usableFrom, fields.startDateTime), expiresAt: fields.endDateTime });
   return cred;
 }
@@ -48,7 +49,7 @@ export function moveExpiry(identity: EntraIdentity, app: ApplicationState, cred:
   identity.setSecretExpiry(app.tenantId, app.appId, cred.secret, endDateTime);
 }
 
-/** Removes the credential `keyId` and revokes its secret; `false` when the app has none such. */
+/** Removes the credential `keyId` and revokes its secret (application-removepassword.md); `false` when the app has none such. */
 export function removeCredential(identity: EntraIdentity, app: ApplicationState, keyId: string): boolean {
   const index = app.passwordCredentials.findIndex((c) => c.keyId === keyId.toLowerCase());
   if (index < 0) return false;

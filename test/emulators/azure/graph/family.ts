@@ -7,6 +7,11 @@
  * - `POST …/addPassword` (200, the only answer carrying `secretText`) and `POST …/removePassword` (204)
  *
  * A token's tenant is the directory it sees: other tenants' apps answer 404 like missing ones.
+ *
+ * Sources (microsoftgraph/microsoft-graph-docs-contrib, api-reference/v1.0/api/): application-list.md,
+ * application-get.md (the `applications(appId='…')` alternate key), application-addpassword.md,
+ * application-removepassword.md; errors and their envelope: concepts/errors.md. Answers to bad
+ * input that those pages do not show are marked "assumed" where they are made.
  */
 import type { FamilyPolicy } from '../family.ts';
 import { withHeaders } from '../family.ts';
@@ -20,7 +25,7 @@ import { option, parseFilter, parseSelect, parseSkipToken, parseTop, skipTokenAf
 import type { ApplicationState, GraphStore } from './store.ts';
 import { clientRequestIdOf, graphError, graphJson, passwordCredentialJson, requestIdOf, resourceNotFound, selectedJson } from './wire.ts';
 
-/** Token audiences Graph accepts: the emulator's URL (scope `${azure.url}/.default`) and Graph's own. */
+/** Token audiences Graph accepts: the emulator's URL (scope `${azure.url}/.default`) and Graph's own (its app id, assumed to be accepted as `aud` too). */
 function audiences(baseUrl: string): string[] {
   return [baseUrl, 'https://graph.microsoft.com', '00000003-0000-0000-c000-000000000000'];
 }
@@ -58,14 +63,17 @@ function routes({ store, identity, propagationMs }: GraphWiring): Route[] {
     let app: ApplicationState | undefined;
     if (id !== undefined) {
       key = id;
+      // Wording assumed.
       if (!GUID.test(id)) return graphError(ctx, 400, 'Request_BadRequest', `Invalid object identifier '${id}'.`);
       app = store.byId(id);
     } else {
       const m = /^applications\(appId='((?:[^']|'')*)'\)$/i.exec(entity ?? '');
+      // OData doubles a quote inside a key literal (OData URL conventions §4.3.1); the 400 text is assumed.
       if (!m) return graphError(ctx, 400, 'BadRequest', `Resource not found for the segment '${entity ?? ''}'.`);
       key = m[1]!.replace(/''/g, "'");
       app = store.byAppId(key);
     }
+    // Another tenant's app is invisible, like a missing one (assumed: directories are per tenant).
     return store.inTenant(app, tenantOf(ctx)) ?? resourceNotFound(ctx, key);
   };
 
@@ -88,6 +96,8 @@ function routes({ store, identity, propagationMs }: GraphWiring): Route[] {
     if (body === 'invalid') return unreadableBody(ctx);
     const requested = (body?.passwordCredential ?? {}) as Record<string, unknown>;
     if (typeof requested !== 'object' || Array.isArray(requested)) return unreadableBody(ctx);
+    // Body and defaults: application-addpassword.md (all optional; start now, end start + 2 years);
+    // the 400s for malformed values are assumed.
     const displayName = requested.displayName;
     if (displayName !== undefined && displayName !== null && typeof displayName !== 'string') {
       return graphError(ctx, 400, 'BadRequest', "Invalid value specified for property 'displayName' of resource 'PasswordCredential'.");
@@ -126,6 +136,7 @@ function routes({ store, identity, propagationMs }: GraphWiring): Route[] {
     if (typeof keyId !== 'string' || !GUID.test(keyId)) {
       return graphError(ctx, 400, 'BadRequest', `Invalid value specified for property 'keyId' of resource 'Application'.`);
     }
+    // 204 No Content: application-removepassword.md. An unknown keyId's 400 and its text: assumed.
     if (!removeCredential(identity, app, keyId)) return graphError(ctx, 400, 'Request_BadRequest', `No credential found with keyId '${keyId}'.`);
     return empty(204);
   };
@@ -144,7 +155,8 @@ function routes({ store, identity, propagationMs }: GraphWiring): Route[] {
     const page = store.page(tenantOf(ctx), filter.value, from.value, top.value);
     let nextLink: string | undefined;
     if (page.more) {
-      // Graph keeps the caller's query options in the link and appends its own skip token.
+      // Graph keeps the caller's query options in the link and appends its own skip token
+      // (concepts/paging.md: follow @odata.nextLink as it is).
       const query = [
         ...(names ? [`$select=${names.join(',')}`] : []),
         ...(option(ctx, '$top') !== undefined ? [`$top=${top.value}`] : []),
@@ -171,12 +183,16 @@ function routes({ store, identity, propagationMs }: GraphWiring): Route[] {
   ];
 }
 
+// 401 (concepts/errors.md); the code InvalidAuthenticationToken, the messages and the
+// WWW-Authenticate value are assumed (as seen on real answers).
 function unauthorized(ctx: RouteContext, message: string): Reply {
   return graphError(ctx, 401, 'InvalidAuthenticationToken', message, {
     'WWW-Authenticate': `Bearer realm="", authorization_uri="${ctx.baseUrl}/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`,
   });
 }
 
+// 429 with Retry-After: concepts/throttling.md. Statuses: concepts/errors.md (503 "may" carry
+// Retry-After, 504 "may occur together with 503"); the codes' casing and messages are assumed.
 const FAULT_CODES: Record<number, [string, string]> = {
   429: ['TooManyRequests', 'Please retry again later.'],
   500: ['UnknownError', 'An unknown error has occurred.'],
@@ -204,6 +220,8 @@ export function graphFamily(wiring: GraphWiring): FamilyPolicy {
         audience: 'Access token validation failure. Invalid audience.',
       }[check.problem]);
     },
+    // 405 for a known path with the wrong method, 400 "Resource not found for the segment" otherwise:
+    // what Graph answers in practice; wording assumed.
     notFound(ctx) {
       const other = ctx.req.method === 'GET' ? 'POST' : 'GET';
       if (router.match(other, ctx.req.path)) return graphError(ctx, 405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request uri.');
@@ -216,6 +234,8 @@ export function graphFamily(wiring: GraphWiring): FamilyPolicy {
       const inner: Record<string, string> = fault.status === 429 ? { code: '429', message: 'Please retry after', status: '429' } : {};
       return graphError(ctx, fault.status, code, message, headers, inner);
     },
+    // request-id (also in innerError: concepts/errors.md); the client-request-id echo,
+    // x-ms-ags-diagnostic and x-ms-resource-unit are assumed, as seen on real answers.
     decorate: (reply, ctx) =>
       withHeaders(reply, {
         'Cache-Control': 'no-cache',

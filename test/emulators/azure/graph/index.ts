@@ -81,7 +81,8 @@ export class GraphEmulator {
   readonly family: FamilyPolicy;
   /**
    * How long after `addPassword` Entra ID still refuses the new secret (AADSTS7000215), as
-   * while it replicates. Read at each `addPassword`. Default 0.
+   * while it replicates (microsoftgraph/microsoft-graph-docs#17966: 4–18 s observed). Read at
+   * each `addPassword`. Default 0.
    */
   propagationMs = 0;
   /** The tenant of apps added without `tenantId`. */
@@ -173,7 +174,18 @@ export class GraphEmulator {
     this.#require(idOrAppId).neverPropagate = never;
   }
 
-  /** The next `count` Graph requests answer `429 TooManyRequests` with `Retry-After: retryAfterSeconds`. */
+  /**
+   * Deletes the app's service principal in its tenant (`false` brings it back). The app
+   * registration and its secrets stay, but every sign-in as the app answers AADSTS700016: the
+   * application object and the per-tenant service principal are separate objects
+   * (learn.microsoft.com, "Application and service principal objects in Microsoft Entra ID").
+   */
+  removeServicePrincipal(idOrAppId: string, removed = true): void {
+    const app = this.#require(idOrAppId);
+    this.#identity.setServicePrincipal(app.tenantId, app.appId, !removed);
+  }
+
+  /** The next `count` Graph requests answer `429 TooManyRequests` with `Retry-After: retryAfterSeconds` (concepts/throttling.md). */
   throttleNext(count: number, retryAfterSeconds = 1): void {
     this.#failNext({ path: /^\/v1\.0(\/|$)/i, status: 429, retryAfterSeconds, times: count });
   }

@@ -8,6 +8,7 @@ import type { RouteContext } from '../router.ts';
 import type { ApplicationState, GraphStore } from './store.ts';
 import { APPLICATION_PROPERTIES, graphError } from './wire.ts';
 
+// application-list.md: "The default and maximum page sizes are 100 and 999 application objects".
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 999;
 
@@ -20,7 +21,7 @@ export function option(ctx: RouteContext, name: string): string | undefined {
   return undefined;
 }
 
-/** `$select=id,appId` → canonical property names; `undefined` when absent. */
+/** `$select=id,appId` → canonical property names; `undefined` when absent. The 400 wording is assumed. */
 export function parseSelect(ctx: RouteContext): Parsed<string[] | undefined> {
   const raw = option(ctx, '$select');
   if (raw === undefined) return { ok: true, value: undefined };
@@ -36,7 +37,7 @@ export function parseSelect(ctx: RouteContext): Parsed<string[] | undefined> {
   return { ok: true, value: names };
 }
 
-/** `$top`: 1–999, default 100. */
+/** `$top`: 1–999, default 100. The 400 wording for other values is assumed. */
 export function parseTop(ctx: RouteContext): Parsed<number> {
   const raw = option(ctx, '$top');
   if (raw === undefined) return { ok: true, value: DEFAULT_PAGE_SIZE };
@@ -51,7 +52,10 @@ function unquote(literal: string): string {
   return literal.replace(/''/g, "'");
 }
 
-/** `$filter` → a predicate; no filter keeps everything. */
+/**
+ * `$filter` → a predicate; no filter keeps everything. application-list.md shows `eq` on appId and
+ * displayName and `startswith(displayName,…)`; Request_UnsupportedQuery for the rest is assumed.
+ */
 export function parseFilter(ctx: RouteContext): Parsed<(app: ApplicationState) => boolean> {
   const raw = option(ctx, '$filter');
   if (raw === undefined) return { ok: true, value: () => true };
@@ -70,8 +74,8 @@ export function parseFilter(ctx: RouteContext): Parsed<(app: ApplicationState) =
   return { ok: false, reply: graphError(ctx, 400, 'BadRequest', `Invalid filter clause: Syntax error at position 0 in '${raw}'.`) };
 }
 
-// Graph's skip tokens are base64 of a binary header plus the last object's id; copying that
-// keeps them opaque to clients and lets a listing resume after the same app.
+// Graph's skip tokens are opaque (concepts/paging.md); real ones look like base64 of a binary
+// header plus the last object's id (assumed), which lets a listing resume after the same app.
 const SKIP_PREFIX = 'DSpt\u0002\u0000\u0001\u0000\u0000\u0000Application_';
 
 export function skipTokenAfter(app: ApplicationState): string {

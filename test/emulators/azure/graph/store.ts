@@ -32,7 +32,8 @@ export interface ApplicationState {
   neverPropagate: boolean;
 }
 
-// The characters of Entra-generated client secrets.
+// The characters of Entra-generated client secrets (assumed, from secrets seen in the portal).
+// application-addpassword.md: the service generates them, 16–64 characters.
 const SECRET_ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.~-';
 
 function randomChars(n: number): string {
@@ -44,7 +45,8 @@ function randomChars(n: number): string {
 
 /**
  * A 40-character secret shaped like the ones Entra issues today: three characters (the
- * `hint`), a `8Q~` marker, then 34 more. Code that checks the shape sees a realistic one.
+ * `hint`, which resources/passwordcredential.md says holds the first three characters), a `8Q~`
+ * marker (assumed), then 34 more. Code that checks the shape sees a realistic one.
  */
 export function newSecretText(): string {
   return `${randomChars(3)}8Q~${randomChars(34)}`;

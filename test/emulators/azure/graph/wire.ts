@@ -2,13 +2,17 @@
  * Microsoft Graph v1.0 on the wire: the OData JSON content type, the error envelope
  * `{"error":{"code","message","innerError":{"date","request-id","client-request-id"}}}`, and
  * the JSON shapes of `application` and `passwordCredential`.
+ *
+ * Sources (microsoftgraph/microsoft-graph-docs-contrib): concepts/errors.md (the envelope, with
+ * request-id and date in innerError; client-request-id there is assumed), resources/passwordcredential.md and api/application-addpassword.md (its example
+ * answer), resources/application.md and api/application-get.md (the application's properties).
  */
 import type { Reply } from '../http.ts';
 import { guid } from '../ids.ts';
 import type { RouteContext } from '../router.ts';
 import type { ApplicationState, PasswordCredentialState } from './store.ts';
 
-/** What Graph sends as `Content-Type` for JSON bodies. */
+/** What Graph sends as `Content-Type` for JSON bodies (the OData parameters are assumed, as seen on real answers). */
 export const GRAPH_JSON = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
 
 const requestIds = new WeakMap<RouteContext['req'], string>();
@@ -32,7 +36,7 @@ export function graphJson(status: number, body: unknown, headers: Record<string,
   return { status, headers: { 'Content-Type': GRAPH_JSON, ...headers }, body: JSON.stringify(body) };
 }
 
-/** `2024-05-01T10:00:00`: the `innerError.date` format (UTC, no zone, no fraction). */
+/** `2024-05-01T10:00:00`: the `innerError.date` format (UTC, no zone, no fraction); concepts/errors.md names the field, the format is assumed. */
 function innerDate(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, '');
 }
@@ -71,7 +75,7 @@ export function passwordCredentialJson(cred: PasswordCredentialState, secretText
   };
 }
 
-/** The full `application` as `GET /applications/{id}` returns it without `$select`, in Graph's property order. */
+/** The full `application` as `GET /applications/{id}` returns it without `$select`, in Graph's property order (application-get.md's example; order and nulls assumed). */
 export function applicationJson(app: ApplicationState): Record<string, unknown> {
   return {
     id: app.id,

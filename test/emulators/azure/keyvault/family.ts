@@ -11,6 +11,14 @@
  *
  * Secret ids are `https://localhost:PORT/secrets/{name}/{version}` WITHOUT the `/vaults/{vault}`
  * prefix: the SDK parses every returned id and insists on exactly `/secrets/name[/version]`.
+ *
+ * Sources: operations and bodies, Azure/azure-rest-api-specs
+ * specification/keyvault/data-plane/Microsoft.KeyVault/stable/7.5/secrets.json with its examples
+ * SetSecret-example.json, GetSecret-example.json, GetSecrets-example.json; the challenge,
+ * learn.microsoft.com "Authentication, requests, and responses" (Key Vault) and
+ * `@azure/keyvault-common` (`keyVaultAuthenticationPolicy`, which reads `resource` or `scope`);
+ * errors, learn.microsoft.com "Azure Key Vault REST API error codes". Wording not found there is
+ * marked "assumed" where it is made.
  */
 import type { FamilyPolicy } from '../family.ts';
 import { withHeaders } from '../family.ts';
@@ -25,7 +33,7 @@ import type { KeyVaultStore, SecretVersion, Vault } from './store.ts';
 /** The audience Key Vault tokens must carry, whatever the vault's URL. */
 export const VAULT_RESOURCE = 'https://vault.azure.net';
 
-/** Key Vault's error answer. */
+/** Key Vault's error answer: `{"error":{"code","message"}}` (secrets.json `KeyVaultError`). */
 export function kvError(status: number, code: string, message: string, headers: Record<string, string | number> = {}): Reply {
   return json(status, { error: { code, message } }, headers);
 }
@@ -38,8 +46,10 @@ function challengeHeader(baseUrl: string, vault: Vault, style: ChallengeStyle): 
   return `Bearer authorization="${baseUrl}/${vault.tenantId}", ${target}`;
 }
 
+// secrets.json: `secret-name` pattern `^[0-9a-zA-Z-]+$`; 127 characters: learn.microsoft.com "About keys, secrets, and certificates" (object names).
 const SECRET_NAME = /^[0-9a-zA-Z-]{1,127}$/;
 
+// SecretAttributes (secrets.json; Unix seconds); recoveryLevel and recoverableDays as GetSecret-example.json shows them.
 function attributes(v: SecretVersion): Record<string, unknown> {
   return {
     enabled: v.enabled,
@@ -62,6 +72,7 @@ function bundle(baseUrl: string, name: string, v: SecretVersion): Record<string,
   };
 }
 
+// 404 SecretNotFound: the error-codes page; the message text is assumed, as seen on real answers.
 function secretNotFound(name: string): Reply {
   return kvError(404, 'SecretNotFound',
     `A secret with (name/id) ${name} was not found in this key vault. If you recently deleted this secret you may be able to recover it using the correct recovery command. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125182`);
@@ -78,6 +89,7 @@ function routes(store: KeyVaultStore, identity: EntraIdentity): Route[] {
     const vault = vaultOf(ctx);
     const found = store.find(vault, ctx.params.name!, ctx.params.version);
     if (!found) return secretNotFound(ctx.params.name!);
+    // A disabled secret's value is not served: 403 (secrets.json `enabled`); code and text assumed.
     if (!found.version.enabled) {
       return json(403, { error: { code: 'Forbidden', message: 'Operation get is not allowed on a disabled secret.', innererror: { code: 'SecretDisabled' } } });
     }
@@ -98,6 +110,7 @@ function routes(store: KeyVaultStore, identity: EntraIdentity): Route[] {
       pattern: '/vaults/{vault}/secrets/{name}',
       handler(ctx) {
         const name = ctx.params.name!;
+        // 400 BadParameter: the error-codes page; the texts here are assumed.
         if (!SECRET_NAME.test(name)) return kvError(400, 'BadParameter', `The request URI contains an invalid name: ${name}`);
         const body = (typeof ctx.req.body === 'object' && ctx.req.body !== null ? ctx.req.body : {}) as Record<string, unknown>;
         if (typeof body.value !== 'string') return kvError(400, 'BadParameter', 'Property value is required');
@@ -123,6 +136,7 @@ function routes(store: KeyVaultStore, identity: EntraIdentity): Route[] {
       pattern: '/vaults/{vault}/secrets',
       handler(ctx) {
         const vault = vaultOf(ctx);
+        // secrets.json `maxresults`: "If not specified the service will return up to 25 results"; nextLink as GetSecrets-example.json.
         const requested = Number(ctx.req.query.maxresults ?? store.pageSize);
         const size = Math.max(1, Math.min(store.pageSize, Number.isFinite(requested) ? requested : store.pageSize));
         const skip = Number(ctx.req.query.$skiptoken ?? 0) || 0;
@@ -155,10 +169,11 @@ export function keyVaultFamily(store: KeyVaultStore, identity: EntraIdentity, ch
     guard(_route, ctx) {
       const name = /^\/vaults\/([^/]+)/i.exec(ctx.req.path)?.[1] ?? '';
       const vault = store.vault(decodeURIComponent(name));
-      // A real unknown vault is a DNS failure; the closest HTTP answer is a 404.
+      // A real unknown vault is a DNS failure; the closest HTTP answer is a 404 (assumed).
       if (!vault) return kvError(404, 'VaultNotFound', `The vault '${name}' does not exist in the emulator.`);
       const challenge = { 'WWW-Authenticate': challengeHeader(ctx.baseUrl, vault, challengeStyle()) };
       const check = identity.verifyBearer(ctx.req.headers.authorization, [VAULT_RESOURCE], ctx.now);
+      // 401 Unauthorized with the challenge (the authentication page); AKV100xx texts: the error-codes page, wording assumed.
       if (!check.ok) {
         const message = {
           missing: 'AKV10000: Request is missing a Bearer or PoP token.',
@@ -173,15 +188,18 @@ export function keyVaultFamily(store: KeyVaultStore, identity: EntraIdentity, ch
         return kvError(401, 'Unauthorized',
           `AKV10032: Invalid issuer. Expected one of https://sts.windows.net/${vault.tenantId}/, found https://sts.windows.net/${check.token.tenantId}/.`, challenge);
       }
+      // api-version is required on every call (secrets.json); the text is assumed.
       if (!ctx.req.query['api-version']) return kvError(400, 'BadParameter', "The 'api-version' query parameter is missing.");
       return undefined;
     },
     notFound: (ctx) => kvError(404, 'NotFound', `The emulated vault has no endpoint ${ctx.req.method} ${ctx.req.path}.`),
+    // 429 with Retry-After: learn.microsoft.com "Azure Key Vault throttling guidance"; texts assumed.
     fault: (fault) =>
       fault.status === 429
         ? kvError(429, 'Throttled', 'Request was not processed because too many requests were received. Reason: VaultRequestTypeLimitReached',
           fault.retryAfterSeconds !== undefined ? { 'Retry-After': fault.retryAfterSeconds } : {})
         : kvError(fault.status, 'ServiceUnavailable', 'The service is temporarily unavailable.'),
+    // Headers of real answers; values assumed.
     decorate: (reply, ctx) =>
       withHeaders(reply, {
         'Cache-Control': 'no-cache',

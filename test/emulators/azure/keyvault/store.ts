@@ -33,11 +33,11 @@ export interface SecretRead {
 export interface Vault {
   name: string;
   tenantId: string;
-  /** secret name (lower case; Key Vault names are case-insensitive) → versions, oldest first */
+  /** secret name (lower case; Key Vault names are case-insensitive: "About keys, secrets, and certificates") → versions, oldest first */
   secrets: Map<string, { name: string; versions: SecretVersion[] }>;
 }
 
-/** Key Vault version ids are 32 lower-case hex characters. */
+/** Key Vault version ids are 32 lower-case hex characters (as in GetSecret-example.json's id). */
 function newVersion(): string {
   return randomBytes(16).toString('hex');
 }
@@ -45,7 +45,7 @@ function newVersion(): string {
 export class KeyVaultStore {
   readonly vaults = new Map<string, Vault>();
   readonly reads: SecretRead[] = [];
-  /** Secrets per `GET /secrets` page (Key Vault's `maxresults` default and maximum is 25). */
+  /** Secrets per `GET /secrets` page (secrets.json `maxresults`: up to 25 when not specified). */
   pageSize = 25;
 
   addVault(name: string, tenantId: string): Vault {
@@ -60,7 +60,7 @@ export class KeyVaultStore {
     return this.vaults.get(name.toLowerCase());
   }
 
-  /** Adds a new version (Key Vault never overwrites one) and returns it. */
+  /** Adds a new version (secrets.json SetSecret: "If the named secret already exists, Azure Key Vault creates a new version of that secret") and returns it. */
   setSecret(vault: Vault, name: string, fields: Omit<SecretVersion, 'version' | 'created' | 'updated'>, nowMs: number): SecretVersion {
     const entry = vault.secrets.get(name.toLowerCase()) ?? { name, versions: [] };
     vault.secrets.set(name.toLowerCase(), entry);
