@@ -5,6 +5,7 @@ import { azureClouds, knownAuthorityHosts } from './clouds.ts';
 import type { Config } from './config.ts';
 import { crossCheckEnv, envSchema, unknownOwnVariables } from './env.ts';
 import { fileSchema } from './file.ts';
+import { withOwnKeysOnly } from './own-keys-only.ts';
 import { describeUnknownKey, findUnknownKeys } from './unknown-keys.ts';
 
 /** Start-up configuration problems, all of them at once, each with a hint on how to fix it. */
@@ -54,7 +55,7 @@ export function loadConfig(
 
   if (problems.length > 0 || !envResult.success || !fileResult?.success) throw new ConfigError(problems);
   const e = envResult.data;
-  const file = fileResult.data;
+  const file = withOwnKeysOnly(fileResult.data);
   const cloud = azureClouds[e.AZURE_CLOUD];
   const authorityHost = e.AZURE_AUTHORITY_HOST ?? cloud.authorityHost;
   const defaultEnvironment = file.defaultEnvironment ?? Object.keys(file.environments)[0]!;
