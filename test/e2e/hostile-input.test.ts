@@ -1,10 +1,17 @@
+import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
+import { jobIdFromTrigger } from '../../src/core/job-id.ts';
 import { ids, startHarness, type Harness } from '../helpers/harness.ts';
+import { startStallingProxy, type StallingProxy } from '../helpers/stalling-proxy.ts';
 
 let h: Harness | undefined;
+let proxy: StallingProxy | undefined;
 afterEach(async () => {
+  proxy?.release();
   await h?.stop();
+  await proxy?.close();
   h = undefined;
+  proxy = undefined;
 });
 
 const textOf = (res: { json?: unknown }) => (res.json as { text: string }).text;
@@ -65,5 +72,32 @@ describe('hostile input through signed Slack requests', () => {
     const redis = await everythingIn(h.redis);
     expect(redis).toContain('ghp_[redacted]');
     for (const seen of [res.text, redis, h.logs.join('\n')]) expect(seen).not.toContain(token.slice(4, 14));
+  });
+
+  it('a queue add that is sent but not confirmed in time says the job may be queued and how to check', async () => {
+    proxy = await startStallingProxy(process.env.TEST_REDIS_URL!);
+    h = await startHarness({ redisUrl: proxy.url });
+    const triggerId = '13345224609.738474920.8088930838d88f008e0';
+    const jobId = jobIdFromTrigger(ids.team, triggerId);
+    // BullMQ's add names the queue's wait list; from that command on, Redis's answers are lost.
+    proxy.stallAfter('chatops:jobs:wait');
+    const res = await h.command('build -t web:v1 https://github.com/org/app.git#main', { triggerId });
+    expect(res.status).toBe(200); // answered within Slack's 3 seconds
+    const text = textOf(res);
+    expect(text).not.toMatch(/nothing was started/);
+    expect(text).toContain(`did not confirm job \`${jobId}\` in time, so it may have been queued`);
+    expect(text).toContain(`/ops job ${jobId}`);
+    // It was queued: Redis ran the add, only its answer was lost.
+    const direct = new Redis(process.env.TEST_REDIS_URL!);
+    try {
+      expect(await direct.exists(`chatops:jobs:${jobId}`)).toBe(1);
+    } finally {
+      direct.disconnect();
+    }
+    // And the command the message names finds it.
+    proxy.release();
+    const job = await h.command(`job ${jobId}`, { command: '/ops' });
+    expect(textOf(job)).toContain(jobId);
+    expect(textOf(job)).not.toMatch(/no job|not found/i);
   });
 });
