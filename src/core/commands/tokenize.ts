@@ -102,9 +102,10 @@ function unclosedQuote(quote: string, rest: readonly string[], wordSoFar: string
     const where = PLAIN_NAME.test(name) ? `that starts the value of ${name}` : 'after an = sign';
     return new UsageError(`The ${quote} ${where} ${fix}. ${notRepeated}`, usage);
   }
-  const flag = [...earlier].reverse().find((word) => /^-{1,2}[A-Za-z]/.test(word));
-  if (flag !== undefined && SECRET_FLAG.test(flag) && PLAIN_NAME.test(flag)) {
-    return new UsageError(`The ${quote} in the values of ${flag} ${fix}. ${notRepeated}`, usage);
+  // Phones turn `--` into an em dash; such a word is a flag too.
+  const flag = [...earlier].reverse().find((word) => /^(-{1,2}|[\u2013\u2014])[A-Za-z]/.test(word));
+  if (flag !== undefined && SECRET_FLAG.test(flag)) {
+    return new UsageError(`The ${quote} in the values of ${PLAIN_NAME.test(flag) ? flag : 'a secret-bearing flag'} ${fix}. ${notRepeated}`, usage);
   }
   // Control characters would garble the reply; the snippet only needs to locate the quote,
   // and stops at an `=`, whose value may be a secret.

@@ -11,6 +11,7 @@ describe('an unclosed quote never echoes what may be a secret', () => {
     ['a later word of a secure-variables list', '/aci', `create -n web --image web:v1 --secure-environment-variables A=@kv:a '${password} B=x`, /The ' in the values of --secure-environment-variables has no closing quote/],
     ['a git token typed inline', '/acr', `task create --name t --image i:v1 --context https://github.com/o/r.git --git-access-token="${password}`, /The " that starts the value of --git-access-token has no closing quote/],
     ['a git token after its flag', '/acr', `task create --name t --image i:v1 --context https://github.com/o/r.git --git-access-token "${password}`, /The " in the values of --git-access-token has no closing quote/],
+    ['a git token after a flag a phone wrote with an em dash', '/acr', `task create --name t \u2014git-access-token "${password}`, /The " in the values of a secret-bearing flag has no closing quote/],
     ['a token half quoted inside a word', '/acr', `task create --name t --git-access-token ghp${password}'abc`, /The ' in the values of --git-access-token has no closing quote/],
     ['a plain variable’s value after =', '/aci', `create -n web --image web:v1 --environment-variables API_URL=https://x API_KEY="${password} more`, /The " that starts the value of API_KEY has no closing quote/],
     ['a build argument', '/acr', `build -t web:v1 --build-arg NPM_TOKEN='${password} https://github.com/o/r.git`, /The ' that starts the value of NPM_TOKEN has no closing quote/],
