@@ -10,6 +10,7 @@ import { ackLatencyBench } from './ack-latency.ts';
 import { approvalLatencyBench } from './approval-latency.ts';
 import { expiryScanBench } from './expiry-scan.ts';
 import { buildsFollowedBench } from './builds-followed.ts';
+import { redactionBench } from './redaction.ts';
 
 const root = resolve(import.meta.dirname, '..');
 if (process.env[EMULATOR_TRUST_FLAG] !== '1') {
@@ -46,6 +47,12 @@ if (process.env[EMULATOR_TRUST_FLAG] !== '1') {
     const s = await expiryScanBench(url.toString(), { apps: Number(process.env.BENCH_SCAN_APPS ?? 10_000) });
     console.log(`\nCredential expiry scan of ${s.apps} app registrations`);
     console.log(`  ${s.graphRequests} Graph requests (target ≤ 11), ${(s.ms / 1000).toFixed(2)} s (target < 5 s); ${s.alerted} secrets alerted in ${s.cards} message`);
+  }
+  if (!only || only === 'redaction') {
+    const r = redactionBench();
+    console.log('\nRedaction of build logs (every Slack post, log line and audit record goes through it)');
+    console.log(`  256 KB batch: p50 ${fmt(r.batchP50)}  p99 ${fmt(r.batchP99)}; 5 MB log: ${fmt(r.fullMs)} (${r.fullMbPerSecond.toFixed(0)} MB/s)`);
+    console.log(`  hostile inputs: ${r.hostile.map((h) => `${h.name} ${h.kb} KB ${fmt(h.ms)}`).join('; ')}`);
   }
   await own?.stop();
   process.exit(0);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { closestMatch } from '../core/commands/suggest.ts';
 import { azureClouds, type AzureCloudName } from './clouds.ts';
 
 const httpsUrl = z
@@ -39,6 +40,35 @@ export const envSchema = z
     AZURE_GRAPH_ENDPOINT: httpsUrl.optional(),
     AZURE_PORTAL_URL: httpsUrl.optional(),
   });
+
+/** The prefix this product owns: nothing else sets `CHATOPS_*`, so an unknown one is a typo. */
+const OWN_PREFIX = 'CHATOPS_';
+
+/**
+ * Set by `scripts/make-test-ca.ts` (tests, playground, bench) for processes that trust the
+ * emulator CA; the product itself ignores it.
+ */
+const TOOLING_VARIABLES: readonly string[] = ['CHATOPS_EMULATOR_TRUST'];
+
+/**
+ * `CHATOPS_*` variables the contract does not define. Refused rather than warned about: a
+ * misspelt `CHATOPS_CONFIG` would otherwise load `./chatops.yaml` (perhaps another
+ * environment's file) and a misspelt tuning variable silently runs with its default, and a
+ * warning scrolls past in a deploy log where a failed start does not. `AZURE_*` and
+ * `SLACK_*` are shared with the SDKs and other tools, so they are not checked.
+ */
+export function unknownOwnVariables(env: Record<string, string | undefined>): string[] {
+  const known = Object.keys(envSchema.shape).filter((name) => name.startsWith(OWN_PREFIX));
+  return Object.keys(env)
+    .filter((name) => name.startsWith(OWN_PREFIX) && !known.includes(name) && !TOOLING_VARIABLES.includes(name))
+    .map((name) => {
+      // Compared without the prefix, which every candidate shares and would make anything look close.
+      const guess = closestMatch(name.slice(OWN_PREFIX.length), known.map((k) => k.slice(OWN_PREFIX.length)));
+      return guess === undefined
+        ? `${name}: unknown variable; the ${OWN_PREFIX} variables are ${known.join(', ')}`
+        : `${name}: unknown variable; did you mean ${OWN_PREFIX}${guess}?`;
+    });
+}
 
 /**
  * Rules across variables. Kept outside the schema so they are reported even when other

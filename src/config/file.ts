@@ -11,7 +11,7 @@ const uuid = z
   .regex(/^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/, { message: 'must be a subscription id (a UUID)' });
 
 /** One Azure environment (dev, prod, …) commands can target. */
-export const environmentSchema = z.object({
+export const environmentSchema = z.strictObject({
   subscriptionId: uuid,
   resourceGroup: z.string().min(1).max(90),
   location: z.string().regex(/^[a-z0-9]+$/, { message: 'must be an Azure region name like westeurope' }),
@@ -36,9 +36,12 @@ export const environmentSchema = z.object({
   }
 });
 
-/** The YAML file (`CHATOPS_CONFIG`). Unknown keys are kept so later features can add fields. */
+/**
+ * The YAML file (`CHATOPS_CONFIG`). An unknown key anywhere in it stops the process: the
+ * loader walks this schema (see `unknown-keys.ts`), so a section added here is strict too.
+ */
 export const fileSchema = z
-  .object({
+  .strictObject({
     defaultEnvironment: z.string().optional(),
     environments: z
       .record(z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, { message: 'environment names are lowercase, digits and -' }), environmentSchema)
@@ -48,7 +51,6 @@ export const fileSchema = z
     /** Expiry alerts and rotation of service-principal secrets (src/core/credentials). */
     credentials: credentialsSchema.optional(),
   })
-  .loose()
   .superRefine((file, ctx) => {
     if (file.defaultEnvironment && !(file.defaultEnvironment in file.environments)) {
       ctx.addIssue({

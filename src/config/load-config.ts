@@ -3,8 +3,10 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { azureClouds, knownAuthorityHosts } from './clouds.ts';
 import type { Config } from './config.ts';
-import { crossCheckEnv, envSchema } from './env.ts';
+import { crossCheckEnv, envSchema, unknownOwnVariables } from './env.ts';
 import { fileSchema } from './file.ts';
+import { withOwnKeysOnly } from './own-keys-only.ts';
+import { describeUnknownKey, findUnknownKeys } from './unknown-keys.ts';
 
 /** Start-up configuration problems, all of them at once, each with a hint on how to fix it. */
 export class ConfigError extends Error {
@@ -18,7 +20,10 @@ export class ConfigError extends Error {
 }
 
 function describeIssues(where: string, issues: readonly z.core.$ZodIssue[]): string[] {
-  return issues.map((i) => `${where}${i.path.length ? i.path.join('.') : ''}: ${i.message}`);
+  return issues
+    // Unknown keys are reported by findUnknownKeys, one line per key with a suggestion.
+    .filter((i) => i.code !== 'unrecognized_keys')
+    .map((i) => `${where}${i.path.length ? i.path.join('.') : ''}: ${i.message}`);
 }
 
 /**
@@ -33,7 +38,7 @@ export function loadConfig(
   const problems: string[] = [];
   const envResult = envSchema.safeParse(env);
   if (!envResult.success) problems.push(...describeIssues('', envResult.error.issues));
-  problems.push(...crossCheckEnv(env));
+  problems.push(...unknownOwnVariables(env), ...crossCheckEnv(env));
 
   const path = env.CHATOPS_CONFIG ?? './chatops.yaml';
   let raw: unknown;
@@ -44,11 +49,13 @@ export function loadConfig(
     problems.push(`CHATOPS_CONFIG (${path}): ${reason}. Copy chatops.example.yaml and edit it, or point CHATOPS_CONFIG at your file.`);
   }
   const fileResult = raw === undefined ? undefined : fileSchema.safeParse(raw);
+  // Unknown keys first: a misspelt key often explains a "required" problem below it.
+  if (raw !== undefined) problems.push(...findUnknownKeys(fileSchema, raw).map((u) => `${path}: ${describeUnknownKey(u)}`));
   if (fileResult && !fileResult.success) problems.push(...describeIssues(`${path}: `, fileResult.error.issues));
 
   if (problems.length > 0 || !envResult.success || !fileResult?.success) throw new ConfigError(problems);
   const e = envResult.data;
-  const file = fileResult.data;
+  const file = withOwnKeysOnly(fileResult.data);
   const cloud = azureClouds[e.AZURE_CLOUD];
   const authorityHost = e.AZURE_AUTHORITY_HOST ?? cloud.authorityHost;
   const defaultEnvironment = file.defaultEnvironment ?? Object.keys(file.environments)[0]!;

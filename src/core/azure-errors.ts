@@ -25,8 +25,21 @@ export class AzureOperationError extends Error {
 
 export function isTransientAzureError(err: unknown): boolean {
   if (err instanceof AzureOperationError) return err.transient;
-  // Anything else unexpected (network blips inside our own code paths) gets the normal retries.
+  if (isFetchNetworkError(err)) return true;
+  // Anything else unexpected (network blips inside our own code paths) gets the normal retries;
+  // a TypeError or RangeError is a bug, and running the same code again cannot help.
   return !(err instanceof TypeError || err instanceof RangeError);
+}
+
+/**
+ * Node's fetch reports every network failure as a TypeError, as the Fetch standard says for a
+ * "network error": `fetch failed` for a refused, reset or unresolvable connection and
+ * `terminated` for a body cut off half way (undici lib/web/fetch/index.js), with the socket
+ * error as `cause`. Those are blips, not bugs. A bad URL is a TypeError with another message
+ * and stays permanent.
+ */
+export function isFetchNetworkError(err: unknown): boolean {
+  return err instanceof TypeError && (err.message === 'fetch failed' || err.message === 'terminated');
 }
 
 export function describeAzureError(err: unknown, target?: RegistryRef): { text: string; hint: string } {

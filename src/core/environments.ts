@@ -13,7 +13,8 @@ export interface EnvironmentsConfig {
 export function resolveEnvironment(config: EnvironmentsConfig, requested: string | undefined, channelId: string): { name: string; env: EnvironmentConfig } {
   const names = Object.keys(config.environments);
   if (requested !== undefined) {
-    const env = config.environments[requested];
+    // Own keys only: `--env constructor` must not find Object.prototype's constructor.
+    const env = Object.hasOwn(config.environments, requested) ? config.environments[requested] : undefined;
     if (!env) {
       throw new UserFacingError(ErrorCode.Usage, `There is no environment called "${requested}".`, {
         hint: `Use one of: ${names.join(', ')}.`,

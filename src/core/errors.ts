@@ -3,6 +3,7 @@ export const ErrorCode = {
   Usage: 'chatops_usage',
   ConfigInvalid: 'chatops_config_invalid',
   QueueUnavailable: 'chatops_queue_unavailable',
+  QueueUnconfirmed: 'chatops_queue_unconfirmed',
   NotAllowed: 'chatops_not_allowed',
   Azure: 'chatops_azure',
   JobNotFound: 'chatops_job_not_found',
@@ -33,5 +34,22 @@ export class QueueUnavailableError extends UserFacingError {
       hint: 'Try again in a minute. If it keeps happening, ask the platform admin to check the bot’s Redis.',
       cause,
     });
+  }
+}
+
+/**
+ * The job was sent to the queue but Redis did not confirm it in time: it may be queued. The
+ * job id derives from Slack's `trigger_id`, so the user can look it up; running the command
+ * again would be a new trigger, hence a second job.
+ */
+export class QueueUnconfirmedError extends UserFacingError {
+  override name = 'QueueUnconfirmedError';
+  readonly jobId: string;
+  constructor(jobId: string, cause?: unknown) {
+    super(ErrorCode.QueueUnconfirmed, `The job queue did not confirm job \`${jobId}\` in time, so it may have been queued all the same.`, {
+      hint: `Check with \`/ops job ${jobId}\` before running the command again: a new command would start a second job.`,
+      cause,
+    });
+    this.jobId = jobId;
   }
 }

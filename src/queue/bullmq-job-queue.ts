@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { QueueUnavailableError } from '../core/errors.ts';
+import { QueueUnavailableError, QueueUnconfirmedError } from '../core/errors.ts';
 import type { JobDataByKind, JobKind, JobQueue, JobState, StoredJob } from '../core/job-queue.ts';
 import { keyPrefix, QueueName } from './names.ts';
 
@@ -11,8 +11,10 @@ export const jobAttempts = 5;
 export class BullJobQueue implements JobQueue {
   readonly queue: Queue;
   readonly #timeoutMs: number;
+  readonly #connection: Redis;
 
   constructor(connection: Redis, options: { timeoutMs?: number } = {}) {
+    this.#connection = connection;
     this.queue = new Queue(QueueName.Jobs, {
       connection,
       prefix: keyPrefix,
@@ -28,12 +30,20 @@ export class BullJobQueue implements JobQueue {
     this.#timeoutMs = options.timeoutMs ?? 1500;
   }
 
+  /**
+   * @throws QueueUnavailableError when nothing was queued: the connection is down (the
+   * producer connection has no offline queue, so nothing is sent) or Redis refused the add.
+   * @throws QueueUnconfirmedError when the add was sent but not confirmed in time: Redis may
+   * still run it, so the job may be queued.
+   */
   async submit<K extends JobKind>(kind: K, jobId: string, data: JobDataByKind[K]): Promise<void> {
+    if (this.#connection.status !== 'ready') throw new QueueUnavailableError();
     try {
       // An existing id makes this a no-op: that is a resent Slack request, already queued.
       await withTimeout(this.queue.add(kind, data, { jobId }), this.#timeoutMs);
     } catch (err) {
-      throw new QueueUnavailableError(err);
+      // A reply error is Redis saying no (OOM, READONLY replica): the add did not happen.
+      throw (err as Error).name === 'ReplyError' ? new QueueUnavailableError(err) : new QueueUnconfirmedError(jobId, err);
     }
   }
 

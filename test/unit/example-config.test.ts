@@ -24,6 +24,17 @@ describe('the shipped example config', () => {
     expect(config.file.credentials).toMatchObject({ alertChannel: 'C0ALERTS', gracePeriod: 86_400_000, applications: [{ autoRotate: true, consumers: [{ environment: 'prod', containerGroup: 'web' }] }] });
   });
 
+  it('the README’s configuration example loads too', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const blocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((b) => /^environments:/m.test(b));
+    expect(blocks.length).toBeGreaterThan(0);
+    for (const block of blocks) {
+      const config = loadConfig(env, () => block);
+      expect(config.environments.prod?.approval?.approvers).toEqual(['U01ALICE', 'S02LEADS']);
+      expect(config.file.credentials?.applications?.[0]?.consumers).toEqual([{ environment: 'prod', containerGroup: 'web' }]);
+    }
+  });
+
   it('reports bad deploy settings with where and how to fix them', () => {
     const yaml = readFileSync('chatops.example.yaml', 'utf8')
       .replace('required: 1, expiresAfter: 1h', 'required: 0, expiresAfter: forever')

@@ -79,6 +79,18 @@ environments:
     expect(found[0]).toMatch(/c\.yaml.*not found.*chatops\.example\.yaml/);
   });
 
+  it('refuses an unknown CHATOPS_ variable, suggesting the one meant, alongside the other problems', () => {
+    const found = problems(() => loadConfig({ ...env, CHATOPS_WORKER_CONCURENCY: '5', CHATOPS_CONFG: 'other.yaml', CHATOPS_WIBBLE: '1' }, () => `${yaml}    bogus: 1\n`));
+    expect(found).toContain('CHATOPS_WORKER_CONCURENCY: unknown variable; did you mean CHATOPS_WORKER_CONCURRENCY?');
+    expect(found).toContain('CHATOPS_CONFG: unknown variable; did you mean CHATOPS_CONFIG?');
+    expect(found.join('\n')).toMatch(/CHATOPS_WIBBLE: unknown variable; the CHATOPS_ variables are CHATOPS_CONFIG, CHATOPS_ROLE, /);
+    expect(found.join('\n')).toMatch(/environments\.dev\.bogus: unknown key/);
+  });
+
+  it('leaves other prefixes alone: AZURE_* and SLACK_* are shared with the SDKs and other tools', () => {
+    expect(() => loadConfig({ ...env, AZURE_LOG_LEVEL: 'info', AZURE_FEDERATED_TOKEN_FILE: '/var/run/token', SLACK_LOG_LEVEL: 'debug', CHATOPS_EMULATOR_TRUST: '1' }, () => yaml)).not.toThrow();
+  });
+
   it('does not need a signing secret in Socket Mode', () => {
     const c = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', CHATOPS_CONFIG: 'c.yaml' }, () => yaml);
     expect(c.slack.appToken).toBe('xapp-1');

@@ -3,11 +3,14 @@ const MAX_SHOWN = 60;
 
 /**
  * A user-supplied value as it should appear inside an error message: in double quotes,
- * control characters made visible (JSON escapes), and cut short if long.
+ * control characters made visible (JSON escapes), cut short if long, and never past an `=`:
+ * what follows one (`DB_PASSWORD=…`, `?token=…`) may be a secret, and usage errors are shown
+ * in Slack and kept in the audit log.
  */
 export function quoted(value: string): string {
-  const chars = Array.from(value);
-  const cut = chars.length > MAX_SHOWN ? `${chars.slice(0, MAX_SHOWN).join('')}…` : value;
+  const eq = value.indexOf('=');
+  const chars = Array.from(eq === -1 ? value : value.slice(0, eq + 1));
+  const cut = chars.length > MAX_SHOWN || eq !== -1 ? `${chars.slice(0, MAX_SHOWN).join('')}…` : value;
   // JSON escapes C0 controls and lone surrogates; also escape DEL, C1 controls and the
   // bidi overrides that could make an echoed value read as something else.
   return JSON.stringify(cut).replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);

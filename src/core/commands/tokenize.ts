@@ -72,19 +72,48 @@ export function tokenize(text: string, usage = ''): string[] {
       continue;
     }
     const close = readQuoted(chars, i + 1, rule);
-    if (close === undefined) {
-      // Control characters would garble the reply; the snippet only needs to locate the quote.
-      const after = printable(chars.slice(i + 1, i + 21).join(''));
-      const more = chars.length > i + 21 ? '…' : '';
-      const where = after.trim() === '' ? 'at the end' : `before ${after}${more}`;
-      throw new UsageError(`The ${ch} ${where} has no closing quote; add one (or write \\${ch} for a literal quote).`, usage);
-    }
+    if (close === undefined) throw unclosedQuote(ch, chars.slice(i + 1), current, tokens, usage);
     current += close.value;
     i = close.end;
     inToken = true;
   }
   if (inToken) tokens.push(current);
   return tokens;
+}
+
+/** Flags whose values are credentials or references to them, by name, so new ones are covered too. */
+const SECRET_FLAG = /secret|secure|token|password|passwd|credential|key/i;
+/** A name worth echoing before `=`: a variable, build argument or flag name. */
+const PLAIN_NAME = /^-{0,2}[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
+
+/**
+ * The error for a quote that is never closed. It says where the quote is without repeating
+ * what follows it when that may be a secret: a value after `=` (`DB_PASSWORD='…`) or any word
+ * of a secret-bearing flag (`--git-access-token "…`). Usage errors are shown in Slack and
+ * kept in the audit log for 90 days; the user knows what they typed.
+ */
+function unclosedQuote(quote: string, rest: readonly string[], wordSoFar: string, earlier: readonly string[], usage: string): UsageError {
+  const fix = `has no closing quote; add one (or write \\${quote} for a literal quote)`;
+  const notRepeated = 'What follows it is not repeated here, in case it is a secret.';
+  const eq = wordSoFar.lastIndexOf('=');
+  if (eq !== -1) {
+    const name = wordSoFar.slice(wordSoFar.lastIndexOf('=', eq - 1) + 1, eq);
+    // Worded without `NAME=` followed by text, which the redaction rules would take for a value.
+    const where = PLAIN_NAME.test(name) ? `that starts the value of ${name}` : 'after an = sign';
+    return new UsageError(`The ${quote} ${where} ${fix}. ${notRepeated}`, usage);
+  }
+  // Phones turn `--` into an em dash; such a word is a flag too.
+  const flag = [...earlier].reverse().find((word) => /^(-{1,2}|[\u2013\u2014])[A-Za-z]/.test(word));
+  if (flag !== undefined && SECRET_FLAG.test(flag)) {
+    return new UsageError(`The ${quote} in the values of ${PLAIN_NAME.test(flag) ? flag : 'a secret-bearing flag'} ${fix}. ${notRepeated}`, usage);
+  }
+  // Control characters would garble the reply; the snippet only needs to locate the quote,
+  // and stops at an `=`, whose value may be a secret.
+  const shown = printable(rest.slice(0, 20).join(''));
+  const cut = shown.includes('=') ? shown.slice(0, shown.indexOf('=') + 1) : shown;
+  const more = rest.length > cut.length ? '…' : '';
+  const where = cut.trim() === '' ? 'at the end' : `before ${cut}${more}`;
+  return new UsageError(`The ${quote} ${where} ${fix}.`, usage);
 }
 
 /** Reads a quoted group starting after its opener; `end` is the index of the closer. */

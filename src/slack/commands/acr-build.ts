@@ -2,12 +2,13 @@ import { buildCard } from '../../core/build/build-card.ts';
 import { buildRegistryProblem, toBuildJobData } from '../../core/build/build-request.ts';
 import type { AcrBuildCommand } from '../../core/commands/index.ts';
 import { resolveEnvironment } from '../../core/environments.ts';
-import { ErrorCode, QueueUnavailableError, UserFacingError } from '../../core/errors.ts';
+import { ErrorCode, UserFacingError } from '../../core/errors.ts';
 import { jobIdFromTrigger } from '../../core/job-id.ts';
 import { escapeMrkdwn } from '../../core/mrkdwn.ts';
 import { ephemeral, type EphemeralReply } from '../render/replies.ts';
 import { authorize, type CommandContext } from './context.ts';
 import { checkGitToken } from './git-token-check.ts';
+import { queueJob } from './queue-job.ts';
 
 /** `/acr build`: authorise in the target environment, audit, queue the job and its card. */
 export async function acrBuild(ctx: CommandContext, parsed: AcrBuildCommand): Promise<EphemeralReply> {
@@ -25,25 +26,15 @@ export async function acrBuild(ctx: CommandContext, parsed: AcrBuildCommand): Pr
     await checkGitToken(ctx, 'acr.build', data.environment, env, parsed.gitTokenSecret, parsed.source.url, data.target.registry);
   }
   const card = buildCard(data, { status: 'queued', portal: ctx.portal });
-  try {
-    // The audit record and the card's record together; the job (the privileged part) is
-    // queued only once both are written.
-    const audited = ctx.audit.record({
-      actor: command.user_id,
-      action: 'command.acr.build',
-      outcome: 'accepted',
-      environment: data.environment,
-      target: `${data.target.registry}: ${data.spec!.images.join(', ')}`,
-      jobId,
-      details: { source: data.spec!.sourceLocation, channel: command.channel_id, ...(data.privateSource && { gitTokenName: data.privateSource.tokenSecret }) },
-    });
-    // The card before the job: if the worker is fast, its "running" card must land after "queued".
-    const opened = ctx.outbox.open(jobId, { channelId: command.channel_id, teamId: command.team_id, responseUrl: command.response_url }, card);
-    await Promise.all([audited, opened]);
-    await Promise.all([ctx.jobs.submit('build', jobId, data), ctx.outbox.requestFlush(jobId)]);
-  } catch (err) {
-    throw err instanceof QueueUnavailableError ? err : new QueueUnavailableError(err);
-  }
+  await queueJob(ctx, 'build', jobId, data, card, {
+    actor: command.user_id,
+    action: 'command.acr.build',
+    outcome: 'accepted',
+    environment: data.environment,
+    target: `${data.target.registry}: ${data.spec!.images.join(', ')}`,
+    jobId,
+    details: { source: data.spec!.sourceLocation, channel: command.channel_id, ...(data.privateSource && { gitTokenName: data.privateSource.tokenSecret }) },
+  });
   // No separate log line: the audit record is logged as one JSON line already.
   return ephemeral(`:inbox_tray: Build queued as job \`${jobId}\` in *${escapeMrkdwn(data.environment)}*. Its card and live log will appear in this channel.`);
 }

@@ -61,9 +61,10 @@ export async function sp(ctx: CommandContext, parsed: SpCommand): Promise<Epheme
   };
   try {
     await ctx.audit.record({ actor: command.user_id, action: `command.${parsed.kind}`, outcome: 'accepted', jobId, ...(data.app && { target: data.app }) });
-    await ctx.jobs.submit('expiry-scan', jobId, data);
   } catch (err) {
-    throw err instanceof QueueUnavailableError ? err : new QueueUnavailableError(err);
+    throw new QueueUnavailableError(err); // the job is not sent yet: nothing was started
   }
+  // Its errors say whether the job may be queued (QueueUnconfirmedError) or is not.
+  await ctx.jobs.submit('expiry-scan', jobId, data);
   return ephemeral(':mag: Reading Microsoft Graph… the answer will appear here in a moment (only you see it).');
 }

@@ -4,6 +4,7 @@ import { rateLimitMessage } from '../../core/access/rate-limit.ts';
 import { AuditWriteError } from '../../core/audit.ts';
 import { parseCommand, UsageError, type ParsedCommand } from '../../core/commands/index.ts';
 import { QueueUnavailableError, UserFacingError } from '../../core/errors.ts';
+import { redactText } from '../../core/redact.ts';
 import { aciCreate } from '../commands/aci-create.ts';
 import { aciLifecycle } from '../commands/aci-lifecycle.ts';
 import { acrBuild } from '../commands/acr-build.ts';
@@ -119,11 +120,14 @@ async function dispatch(ctx: CommandContext, parsed: ParsedCommand, client: Para
 
 function toReply(err: unknown, ctx: CommandContext, name: string): EphemeralReply {
   if (err instanceof UsageError) {
+    // Parsers never echo a value after `=` or a secret flag; this catches a credential-shaped
+    // word echoed anywhere else before it reaches Slack or the 90-day audit log.
+    const message = redactText(err.message);
     // Wrong input is recorded too (every command, accepted or refused), without blocking the answer.
     void ctx.audit
-      .record({ actor: ctx.command.user_id, action: `command.${name.slice(1)}`, outcome: 'refused', reason: 'usage', details: { error: err.message } })
+      .record({ actor: ctx.command.user_id, action: `command.${name.slice(1)}`, outcome: 'refused', reason: 'usage', details: { error: message } })
       .catch(() => {});
-    return usageReply(err.message, err.usage);
+    return usageReply(message, err.usage);
   }
   if (err instanceof Refused) return ephemeral(err.reply.mrkdwn);
   if (err instanceof UserFacingError || err instanceof AuditWriteError) return errorReply(err.message, err.hint);

@@ -67,7 +67,7 @@ describe('parseFlags', () => {
     ['a bad multiple value', ['--ports', '80', 'http'], '--ports expects a whole number, not "http".'],
     ['a boolean with a bad value', ['--no-cache=maybe'], '--no-cache takes no value (or true/false), not "maybe".'],
     ['a key=value without =', ['--build-arg', 'FOO'], '--build-arg expects KEY=VALUE, not "FOO".'],
-    ['a key=value with an empty key', ['--build-arg', '=x'], '--build-arg expects KEY=VALUE, not "=x".'],
+    ['a key=value with an empty key', ['--build-arg', '=x'], '--build-arg expects KEY=VALUE, not "=…".'],
   ])('refuses %s', (_name, tokens, message) => {
     expectUsageError(() => parse(...tokens), message, 'USAGE');
   });
