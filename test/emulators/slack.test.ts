@@ -331,6 +331,46 @@ describe('fault injection', () => {
   });
 });
 
+describe('interaction limits', () => {
+  const post = (url: string) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'hi' }) });
+  const view = { type: 'modal' as const, title: { type: 'plain_text' as const, text: 'Why?' }, blocks: [] };
+
+  it('a trigger opens a view within three seconds, once', async () => {
+    const web = client();
+    const fresh = slack.issueTrigger();
+    await web.views.open({ trigger_id: fresh, view });
+    expect((await thrown<WebAPIPlatformError>(() => web.views.open({ trigger_id: fresh, view }))).data.error).toBe('exchanged_trigger_id');
+    const old = slack.issueTrigger();
+    slack.ageTrigger(old, 3100);
+    expect((await thrown<WebAPIPlatformError>(() => web.views.open({ trigger_id: old, view }))).data.error).toBe('expired_trigger_id');
+    expect(slack.views).toHaveLength(1);
+  });
+
+  it('a response_url takes five posts within thirty minutes', async () => {
+    const url = slack.responseUrl('limits-1');
+    for (let i = 0; i < 5; i++) expect((await post(url)).status).toBe(200);
+    const sixth = await post(url);
+    expect([sixth.status, await sixth.text()]).toEqual([404, 'used_url']);
+    const late = slack.responseUrl('limits-2');
+    slack.ageResponseUrl(late, 30 * 60_000 + 1);
+    const expired = await post(late);
+    expect([expired.status, await expired.text()]).toEqual([404, 'expired_url']);
+    expect(slack.responses).toHaveLength(5);
+  });
+
+  it('slows down the answers of one method', async () => {
+    slack.setUsergroup('S0SLOW', ['U0ALICE']);
+    slack.slowDown({ method: 'usergroups.users.list', ms: 400, times: 1 });
+    const web = client();
+    let started = performance.now();
+    await web.usergroups.users.list({ usergroup: 'S0SLOW' });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(390);
+    started = performance.now();
+    await web.usergroups.users.list({ usergroup: 'S0SLOW' });
+    expect(performance.now() - started).toBeLessThan(390);
+  });
+});
+
 describe('a Bolt App on its HTTP receiver', () => {
   const SECRET = 'bolt-signing-secret';
   let app: App;

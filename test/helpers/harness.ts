@@ -213,7 +213,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         actionId,
         value,
         responseUrl: slack.responseUrl(`act-${++counter}`),
-        ...(opts.triggerId && { triggerId: opts.triggerId }),
+        // Issued by the emulator, so views.open holds it to Slack's three seconds.
+        triggerId: slack.issueTrigger(opts.triggerId),
       });
       return postSigned(botUrl, body, { secret: signingSecret });
     },

@@ -79,7 +79,8 @@ export const conversationsInfo: MethodHandler = ({ args, store, strictChannels }
 };
 
 /**
- * `views.open`: records the view. `trigger_id` may be used once (`exchanged_trigger_id` after);
+ * `views.open`: records the view. `trigger_id` may be used once (`exchanged_trigger_id` after)
+ * and within three seconds of its payload (`expired_trigger_id`, see `triggers.ts`);
  * the `view` argument must be an object with a `type`.
  */
 export const viewsOpen: MethodHandler = ({ args, store, identity }) => {
@@ -91,6 +92,7 @@ export const viewsOpen: MethodHandler = ({ args, store, identity }) => {
   if (view === null || typeof view !== 'object' || Array.isArray(view) || typeof (view as { type?: unknown }).type !== 'string') {
     return invalidArguments('missing required field: view');
   }
+  if (store.triggers.expired(trigger)) return fail('expired_trigger_id');
   if (store.usedTriggers.has(trigger)) return fail('exchanged_trigger_id');
   store.usedTriggers.add(trigger);
   const id = store.nextViewId();
