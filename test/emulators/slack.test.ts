@@ -346,6 +346,16 @@ describe('interaction limits', () => {
     expect(slack.views).toHaveLength(1);
   });
 
+  it('views.update replaces an open view, and refuses a stale hash', async () => {
+    const web = client();
+    const opened = await web.views.open({ trigger_id: slack.issueTrigger(), view });
+    const updated = await web.views.update({ view_id: opened.view!.id!, hash: opened.view!.hash!, view: { ...view, title: { type: 'plain_text', text: 'Done' } } });
+    expect(slack.views[0]).toMatchObject({ updates: 1, view: { title: { text: 'Done' } } });
+    expect((await thrown<WebAPIPlatformError>(() => web.views.update({ view_id: opened.view!.id!, hash: opened.view!.hash!, view }))).data.error).toBe('hash_conflict');
+    expect(updated.view?.hash).not.toBe(opened.view!.hash);
+    expect((await thrown<WebAPIPlatformError>(() => web.views.update({ view_id: 'V0NOPE', view }))).data.error).toBe('not_found');
+  });
+
   it('a response_url takes five posts within thirty minutes', async () => {
     const url = slack.responseUrl('limits-1');
     for (let i = 0; i < 5; i++) expect((await post(url)).status).toBe(200);

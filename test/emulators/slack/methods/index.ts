@@ -3,7 +3,7 @@
  */
 import { deleteMessage, getPermalink, postEphemeral, postMessage, update } from './chat.ts';
 import { completeUploadExternal, getUploadURLExternal } from './files.ts';
-import { authTest, conversationsInfo, usergroupsUsersList, usersInfo, viewsOpen } from './workspace.ts';
+import { authTest, conversationsInfo, usergroupsUsersList, usersInfo, viewsOpen, viewsUpdate } from './workspace.ts';
 import type { MethodHandler } from './common.ts';
 
 export type { MethodContext, MethodHandler, MethodResult } from './common.ts';
@@ -22,4 +22,5 @@ export const METHODS: Readonly<Record<string, MethodHandler>> = {
   'usergroups.users.list': usergroupsUsersList,
   'conversations.info': conversationsInfo,
   'views.open': viewsOpen,
+  'views.update': viewsUpdate,
 };

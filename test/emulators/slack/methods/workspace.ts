@@ -96,10 +96,12 @@ export const viewsOpen: MethodHandler = ({ args, store, identity }) => {
   if (store.usedTriggers.has(trigger)) return fail('exchanged_trigger_id');
   store.usedTriggers.add(trigger);
   const id = store.nextViewId();
+  const hash = `${Math.floor(Date.now() / 1000)}.${id}`;
   const recorded = {
     id,
     trigger_id: trigger,
     view: structuredClone(view as Record<string, unknown>),
+    hash,
     team_id: identity.teamId,
     app_id: identity.appId,
     bot_id: identity.botId,
@@ -116,7 +118,7 @@ export const viewsOpen: MethodHandler = ({ args, store, identity }) => {
       callback_id: '',
       external_id: '',
       state: { values: {} },
-      hash: `${Math.floor(Date.now() / 1000)}.${id}`,
+      hash,
       clear_on_close: false,
       notify_on_close: false,
       ...structuredClone(view as Record<string, unknown>),
@@ -128,4 +130,25 @@ export const viewsOpen: MethodHandler = ({ args, store, identity }) => {
     },
     bot_profile: botProfile(identity),
   };
+};
+
+/**
+ * `views.update`: replaces an open view by `view_id` (`not_found` when unknown). A `hash` that is
+ * not the view's current one answers `hash_conflict`, as the docs describe for updates racing each
+ * other (docs.slack.dev/reference/methods/views.update, "Errors" and the `hash` argument).
+ */
+export const viewsUpdate: MethodHandler = ({ args, store }) => {
+  const viewId = str(args, 'view_id');
+  if (viewId === undefined) return invalidArguments('missing required field: view_id');
+  const view = args.view;
+  if (view === null || typeof view !== 'object' || Array.isArray(view) || typeof (view as { type?: unknown }).type !== 'string') {
+    return invalidArguments('missing required field: view');
+  }
+  const open = store.views.find((v) => v.id === viewId);
+  if (!open) return fail('not_found');
+  const hash = str(args, 'hash');
+  if (hash !== undefined && hash !== open.hash) return fail('hash_conflict');
+  open.view = structuredClone(view as Record<string, unknown>);
+  open.hash = `${Math.floor(Date.now() / 1000)}.${viewId}.${(open.updates = (open.updates ?? 0) + 1)}`;
+  return { ok: true, view: { id: viewId, hash: open.hash, ...structuredClone(view as Record<string, unknown>) } };
 };
