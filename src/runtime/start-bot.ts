@@ -7,6 +7,7 @@ import { ConfigError } from '../config/load-config.ts';
 import { createAccessPolicy } from '../core/access/access-policy.ts';
 import { OutboxStore } from '../outbox/outbox-store.ts';
 import { BullJobQueue } from '../queue/bullmq-job-queue.ts';
+import { RedisAnswerStore } from '../queue/answer-store.ts';
 import { RedisApprovals } from '../queue/approvals.ts';
 import { RedisCancelRequests } from '../queue/cancel-requests.ts';
 import { RedisDeployHistory } from '../queue/deploy-history.ts';
@@ -58,6 +59,7 @@ export async function startBot(res: RoleResources): Promise<{ app: App; port: nu
     portal: config.azure.endpoints.portal,
     jobs,
     outbox,
+    answers: new RedisAnswerStore(producer),
     cancels: new RedisCancelRequests(producer),
     logger,
     healthy: () => ping(producer),

@@ -25,6 +25,8 @@ import { EntraSecretVerifier } from '../azure/secret-verifier.ts';
 import { RedisAlertLedger } from '../queue/credential-alerts.ts';
 import { scheduleCredentialScans } from '../queue/schedules.ts';
 import { ResponseUrlReplies } from '../slack/response-url-replies.ts';
+import { SlackPrivateAnswers } from '../slack/private-answers.ts';
+import { RedisAnswerStore } from '../queue/answer-store.ts';
 import { createOutboxSender } from '../slack/outbox-sender.ts';
 import { startHealthServer } from './health-server.ts';
 import { ping, type RoleResources } from './resources.ts';
@@ -41,6 +43,13 @@ export async function startWorker(res: RoleResources): Promise<void> {
   const vault = new KeyVaultSecretReader({ credential });
   const acrClients = new AcrClients({ credential, resourceManager: config.azure.endpoints.resourceManager });
   await scheduleCredentialScans(jobs, config, logger);
+  const slack = new WebClient(config.slack.botToken, {
+    ...(config.slack.apiUrl && { slackApiUrl: config.slack.apiUrl }),
+    // 429s come back to the outbox (which pauses and retries durably) instead of being
+    // slept on inside one process; 5xx get two quick retries, then the outbox's backoff.
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2000 },
+  });
   const worker = createJobWorker({
     connection: redis,
     logger,
@@ -63,6 +72,7 @@ export async function startWorker(res: RoleResources): Promise<void> {
       acrTasks: new AzureAcrTasks(acrClients),
       registryTokens: new AzureRegistryTokens(acrClients),
       replies: new ResponseUrlReplies(),
+      answers: new SlackPrivateAnswers({ client: slack, store: new RedisAnswerStore(redis), logger }),
       credentials: config.file.credentials,
       ...(config.azure.credential.clientId && { botAppId: config.azure.credential.clientId.toLowerCase() }),
       teamId: config.access.team?.id ?? '',
@@ -80,13 +90,6 @@ export async function startWorker(res: RoleResources): Promise<void> {
   void worker.run();
   // The outbox sender runs beside the jobs, not in the bot: the bot's event loop is kept
   // for acking Slack within 3 s, and the Slack writes come from the jobs anyway.
-  const slack = new WebClient(config.slack.botToken, {
-    ...(config.slack.apiUrl && { slackApiUrl: config.slack.apiUrl }),
-    // 429s come back to the outbox (which pauses and retries durably) instead of being
-    // slept on inside one process; 5xx get two quick retries, then the outbox's backoff.
-    rejectRateLimitedCalls: true,
-    retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2000 },
-  });
   const outboxWorker = createOutboxWorker({
     connection: redis,
     logger,

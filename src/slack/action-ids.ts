@@ -9,6 +9,8 @@ export const ActionId = {
   Rollback: 'deploy.rollback',
   /** A credential row of an expiry alert: rotate that secret. */
   RotateCredential: 'credential.rotate',
+  /** On a private answer: post the same answer in the channel, as the person who clicked. */
+  ShareAnswer: 'answer.share',
   /** Link buttons still send an interaction payload; it is acknowledged and ignored. */
   Link: 'job.link',
 } as const;

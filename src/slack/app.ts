@@ -16,7 +16,9 @@ import type { CredentialsConfig } from '../config/credentials-settings.ts';
 import type { GroupMembers } from '../core/access/group-members.ts';
 import type { Approvals } from '../core/approval/approvals.ts';
 import type { DeployHistory } from '../core/deploy/deploy-job.ts';
+import { registerShareAction } from './listeners/share-action.ts';
 import { registerSlashCommands } from './listeners/slash-commands.ts';
+import type { AnswerStore } from '../core/query-answer.ts';
 
 export interface SlackAppOptions {
   botToken: string;
@@ -36,6 +38,8 @@ export interface SlackAppOptions {
   portal: string;
   jobs: JobQueue;
   outbox: OutboxStore;
+  /** Private answers kept for Share in channel. */
+  answers: AnswerStore;
   cancels: CancelRequests;
   approvals: Approvals;
   history: DeployHistory;
@@ -85,6 +89,7 @@ export function createSlackApp(options: SlackAppOptions): App {
     config: options.environments,
     jobs: options.jobs,
     outbox: options.outbox,
+    answers: options.answers,
     policy: options.policy,
     audit: options.audit,
     rateLimit: options.rateLimit,
@@ -106,6 +111,7 @@ export function createSlackApp(options: SlackAppOptions): App {
     portal: options.portal,
     logger: options.logger,
   });
+  registerShareAction(app, { answers: options.answers, policy: options.policy, audit: options.audit, logger: options.logger });
   registerRotateAction(app, { jobs: options.jobs, policy: options.policy, audit: options.audit, outbox: options.outbox, logger: options.logger });
   app.error(async (err) => {
     options.logger.error({ err: { name: err.name, message: err.message, code: (err as { code?: string }).code } }, 'unhandled Slack listener error');

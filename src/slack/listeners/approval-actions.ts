@@ -13,6 +13,7 @@ import type { JobQueue } from '../../core/job-queue.ts';
 import { mention, mentionAny } from '../../core/mrkdwn.ts';
 import { ActionId, ViewId } from '../action-ids.ts';
 import { ephemeral, errorReply, failureReply, type EphemeralReply } from '../render/replies.ts';
+import { slackErrorOf } from '../direct-message.ts';
 import { postToResponseUrl } from '../response-url-replies.ts';
 import { answerEveryClick } from './answer-every-click.ts';
 
@@ -179,7 +180,7 @@ export function registerApprovalActions(app: App, deps: ApprovalActionDeps): voi
       try {
         opened = await client.views.open({ trigger_id: body.trigger_id, view: reasonModal({ jobId, channelId: body.channel?.id ?? '', responseUrl: body.response_url }) });
       } catch (err) {
-        const slackError = slackErrorCode(err);
+        const slackError = slackErrorOf(err);
         deps.logger.error({ err, slackError, action: ActionId.Reject, user: userId, jobId }, 'could not open the Reject modal');
         await respond({ ...errorReply(`I couldn't open the rejection form (Slack said ${slackError}), so nothing was rejected.`, 'Click Reject again.'), replace_original: false });
         return;
@@ -297,10 +298,6 @@ function toPlainText(mrkdwn: string): string {
 
 function teamOf(body: { team?: { id: string } | null; user: { team_id?: string } }): string {
   return body.team?.id ?? body.user.team_id ?? '';
-}
-
-function slackErrorCode(err: unknown): string {
-  return (err as { data?: { error?: string } }).data?.error ?? (err as Error).message ?? 'unknown error';
 }
 
 async function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {

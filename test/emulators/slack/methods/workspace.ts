@@ -152,3 +152,23 @@ export const viewsUpdate: MethodHandler = ({ args, store }) => {
   open.hash = `${Math.floor(Date.now() / 1000)}.${viewId}.${(open.updates = (open.updates ?? 0) + 1)}`;
   return { ok: true, view: { id: viewId, hash: open.hash, ...structuredClone(view as Record<string, unknown>) } };
 };
+
+/**
+ * `conversations.open` with one user: the bot's DM channel with them, the same `D…` id every
+ * time (docs.slack.dev/reference/methods/conversations.open: "If the conversation already
+ * exists, the existing conversation is returned"; scope `im:write`). The id is derived from the
+ * user id (assumed; Slack's ids are opaque). Group DMs (several users) are not modelled.
+ */
+export const conversationsOpen: MethodHandler = ({ args }) => {
+  const users = str(args, 'users')?.split(',').map((u) => u.trim()).filter(Boolean);
+  if (!users || users.length === 0) return str(args, 'channel') ? { ok: true, channel: { id: str(args, 'channel') } } : fail('users_list_not_supplied');
+  if (users.length > 1) return fail('not_implemented_in_emulator');
+  const user = users[0]!;
+  if (!/^[UW][A-Z0-9]+$/.test(user)) return fail('user_not_found');
+  return { ok: true, channel: { id: dmChannelOf(user) } };
+};
+
+/** The emulator's DM channel id for a user: `U0ALICE` → `D0ALICE`. */
+export function dmChannelOf(userId: string): string {
+  return `D${userId.slice(1)}`;
+}
