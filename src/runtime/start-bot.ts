@@ -14,6 +14,7 @@ import { RedisDeployHistory } from '../queue/deploy-history.ts';
 import { RedisUserRateLimit } from '../queue/user-rate-limit.ts';
 import { createSlackApp } from '../slack/app.ts';
 import { SlackGroupMembers } from '../slack/usergroup-members.ts';
+import { configuredChannels, logChannelReachability } from '../slack/channel-checks.ts';
 import { startHealthServer } from './health-server.ts';
 import { ping, ready, type RoleResources } from './resources.ts';
 
@@ -27,7 +28,10 @@ export async function startBot(res: RoleResources): Promise<{ app: App; port: nu
   const jobs = new BullJobQueue(producer);
   const outbox = new OutboxStore(producer);
   closers.unshift(() => jobs.close(), () => outbox.close());
-  const identity = await whoAmI(slackForStartup(config), logger);
+  const startupSlack = slackForStartup(config);
+  const identity = await whoAmI(startupSlack, logger);
+  // In the background: a channel the bot cannot post in is logged, never a reason not to start.
+  void logChannelReachability(startupSlack, configuredChannels(config), logger);
   const groups = new SlackGroupMembers({
     ttlMs: config.groupCacheMs,
     client: new WebClient(config.slack.botToken, {

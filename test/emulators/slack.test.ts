@@ -216,6 +216,20 @@ describe('Web API emulator with the real WebClient', () => {
     expect((await thrown<WebAPIPlatformError>(() => web.views.open({ trigger_id: '123.456.abc', view }))).data.error).toBe('exchanged_trigger_id');
   });
 
+  it('conversations.info hides private channels the bot is not in; conversations.open gives one DM per user', async () => {
+    const web = client();
+    slack.addChannel('G0SECRET', { isPrivate: true, isMember: false });
+    slack.addChannel('C0OLD', { isArchived: true });
+    slack.addChannel('C0PUBLIC', { isMember: false });
+    expect((await thrown<WebAPIPlatformError>(() => web.conversations.info({ channel: 'G0SECRET' }))).data.error).toBe('channel_not_found');
+    expect((await web.conversations.info({ channel: 'C0OLD' })).channel).toMatchObject({ is_archived: true, is_member: true });
+    expect((await web.conversations.info({ channel: 'C0PUBLIC' })).channel).toMatchObject({ is_archived: false, is_member: false, is_private: false });
+    const dm = (await web.conversations.open({ users: 'U0ALICE' })).channel?.id;
+    expect(dm).toMatch(/^D/);
+    expect((await web.conversations.open({ users: 'U0ALICE' })).channel?.id).toBe(dm);
+    expect((await web.conversations.open({ users: 'U0BOB' })).channel?.id).not.toBe(dm);
+  });
+
   it('receives filesUploadV2 as a file shared into the thread', async () => {
     const web = client();
     const { ts } = await web.chat.postMessage({ channel: CHANNEL, text: 'Build failed' });

@@ -136,13 +136,17 @@ export class SlackEmulator {
     }
   }
 
-  /** Registers a channel. `isMember: false` makes posting answer `not_in_channel`. */
-  addChannel(id: string, options: { name?: string; isPrivate?: boolean; isMember?: boolean } = {}): void {
+  /**
+   * Registers a channel. `isMember: false` makes posting answer `not_in_channel`, and hides a
+   * private channel from `conversations.info`; `isArchived` shows in `conversations.info`.
+   */
+  addChannel(id: string, options: { name?: string; isPrivate?: boolean; isMember?: boolean; isArchived?: boolean } = {}): void {
     const channel: EmulatedChannel = {
       id,
       name: options.name ?? id.toLowerCase(),
       is_private: options.isPrivate ?? false,
       is_member: options.isMember ?? true,
+      ...(options.isArchived && { is_archived: true }),
     };
     this.store.channels.set(id, channel);
   }

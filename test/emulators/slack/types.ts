@@ -177,6 +177,7 @@ export interface EmulatedChannel {
   is_private: boolean;
   /** When `false`, posting answers `not_in_channel`. Default `true`. */
   is_member: boolean;
+  is_archived?: boolean;
 }
 
 /** A user known to `users.info`. Extra fields are returned as given. */

@@ -52,12 +52,17 @@ export const usergroupsUsersList: MethodHandler = ({ args, store }) => {
   return { ok: true, users: [...users] };
 };
 
-/** `conversations.info`: registered channels; unregistered ones are synthesised unless `strictChannels`. */
+/**
+ * `conversations.info`: registered channels; unregistered ones are synthesised unless
+ * `strictChannels`. A private channel the bot is not in answers `channel_not_found`: `groups:read`
+ * covers "private channels that your Slack app has been added to" (docs.slack.dev/reference/scopes/groups.read).
+ */
 export const conversationsInfo: MethodHandler = ({ args, store, strictChannels }) => {
   const id = str(args, 'channel');
   if (id === undefined) return fail('channel_not_found');
   const known = store.channels.get(id);
   if (!known && strictChannels) return fail('channel_not_found');
+  if (known?.is_private && !known.is_member) return fail('channel_not_found');
   const isIm = id.startsWith('D');
   const isPrivate = known?.is_private ?? id.startsWith('G');
   return {
@@ -70,7 +75,7 @@ export const conversationsInfo: MethodHandler = ({ args, store, strictChannels }
       is_im: isIm,
       is_mpim: false,
       is_private: isPrivate,
-      is_archived: false,
+      is_archived: known?.is_archived ?? false,
       is_general: false,
       is_member: known?.is_member ?? true,
       created: 1700000000,
