@@ -42,7 +42,11 @@ export class SlackPrivateAnswers implements PrivateAnswers {
 
   async deliver(answerId: string, to: Asker, answer: QueryAnswer): Promise<void> {
     const shareable = !answer.failure;
-    if (shareable) await this.#store.put(answerId, { answer, asker: to, at: this.#now().toISOString() });
+    if (shareable) {
+      // The response_url is a credential for 30 minutes and a share uses the click's own: not kept.
+      const { responseUrl: _, ...asker } = to;
+      await this.#store.put(answerId, { answer, asker, at: this.#now().toISOString() });
+    }
     let dm: string | undefined;
     let placement: TextPlacement = { kind: 'inline' };
     if (answer.text && !fitsInline(answer.text)) {
