@@ -3,9 +3,12 @@ import type { Approvals, ApprovalState } from '../src/core/approval/approvals.ts
 import type { AuditLog } from '../src/core/audit.ts';
 import { describeAzureError } from '../src/core/azure-errors.ts';
 import type { JobReporter, JobStatus } from '../src/core/card.ts';
-import { aciActionCard } from '../src/core/deploy/aci-action-card.ts';
+import { aciActionCard, containerGroupFields } from '../src/core/deploy/aci-action-card.ts';
 import { explainAciError } from '../src/core/deploy/explain-failure.ts';
-import { mutatingOps, type AciActionJobData } from '../src/core/deploy/aci-action-job.ts';
+import { isReadOnlyAciOp, type AciActionJobData } from '../src/core/deploy/aci-action-job.ts';
+import { containerGroupResourceId } from '../src/core/deploy/deploy-job.ts';
+import { counted, failedAnswer, type PrivateAnswers, type QueryAnswer } from '../src/core/query-answer.ts';
+import { portalResourceUrl } from '../src/core/registry-ref.ts';
 import type { ContainerGroupView } from '../src/core/deploy/container-group.ts';
 import type { GroupLocks } from '../src/core/deploy/deploy-job.ts';
 import type { ContainerGroups } from '../src/core/deploy/ports.ts';
@@ -22,20 +25,27 @@ export interface AciActionJobDeps {
   /** Changes happen only once their audit record is written. */
   audit: AuditLog;
   reporter: JobReporter;
+  /** Where `show`, `logs` and `list` answers go: to the requester alone. */
+  answers: PrivateAnswers;
   environments: Readonly<Record<string, EnvironmentConfig>>;
   portal: string;
   pollIntervalMs: number;
   now?: () => Date;
 }
 
-/** Logs longer than this go to the thread as a file instead of a message. */
-const maxInlineLogChars = 3500;
 const defaultTail = 100;
+
+/** The title of a read-only op's answer (its failure too). */
+function queryTitle(data: AciActionJobData): string {
+  if (data.op === 'list') return `Container groups in ${data.target.resourceGroup}`;
+  return data.op === 'logs' ? `Logs of ${data.target.name}` : `Container group ${data.target.name}`;
+}
 
 /**
  * The `aci-action` job: show, logs, list, restart, stop, start and delete of container groups.
- * Changes take the group's lock (one change at a time); delete waits for its approval or the
- * requester's confirmation first.
+ * `show`, `logs` and `list` answer the requester privately. Changes report on a card, take the
+ * group's lock (one change at a time); delete waits for its approval or the requester's
+ * confirmation first.
  */
 export function createAciActionJob(deps: AciActionJobDeps): JobHandler<AciActionJobData> {
   const now = deps.now ?? (() => new Date());
@@ -57,31 +67,62 @@ export function createAciActionJob(deps: AciActionJobDeps): JobHandler<AciAction
     return approval ? { approval } : {};
   }
 
-  /** Runs the operation; returns the card's closing state. */
-  async function perform(ctx: JobContext<AciActionJobData>, data: AciActionJobData): Promise<{ detail: Mrkdwn; group?: ContainerGroupView }> {
+  /** What a read-only op (`show`, `logs`, `list`) found, for the requester alone. */
+  async function query(data: AciActionJobData): Promise<QueryAnswer> {
     const { target } = data;
+    const title = queryTitle(data);
+    const portal = { label: 'Container group in Azure portal', url: portalResourceUrl(deps.portal, containerGroupResourceId(target)) };
     switch (data.op) {
       case 'show': {
         const group = await deps.aci.get(target);
-        if (group.events.length > 0) await deps.reporter.post(data.jobId, { kind: 'log', text: describeEvents(group) });
-        return { detail: md`${target.name} is ${group.state ?? group.provisioningState ?? 'in an unknown state'}.`, group };
+        return {
+          title,
+          environment: data.environment,
+          summary: md`${target.name} is ${group.state ?? group.provisioningState ?? 'in an unknown state'}.`,
+          fields: containerGroupFields(group),
+          ...(group.events.length > 0 && { text: { filename: `${target.name}-events.txt`, title: `Events of ${target.name}`, content: describeEvents(group), keep: 'tail' as const } }),
+          links: [portal],
+        };
       }
       case 'logs': {
         const group = await deps.aci.get(target);
         const container = data.containerName ?? group.containers[0]?.name ?? target.name;
         const tail = data.tail ?? defaultTail;
-        const text = (await deps.aci.logs(target, container, tail)).replace(/\r\n?/g, '\n');
-        if (text.trim() === '') await deps.reporter.post(data.jobId, { kind: 'note', text: md`Container ${container} has written no log yet.` });
-        else if (text.length <= maxInlineLogChars) await deps.reporter.post(data.jobId, { kind: 'log', text: text.trimEnd() });
-        else await deps.reporter.post(data.jobId, { kind: 'file', filename: `${target.name}-${container}.log`, title: `Last ${tail} lines of ${container}`, content: text });
-        return { detail: md`Last ${tail} lines of container ${container} are in the thread.`, group };
+        const text = (await deps.aci.logs(target, container, tail)).replace(/\r\n?/g, '\n').trimEnd();
+        const base = { title, environment: data.environment, links: [portal] };
+        if (text.trim() === '') return { ...base, summary: md`Container ${container} has written no log yet.` };
+        return { ...base, summary: md`The last ${tail} lines of container ${container}:`, text: { filename: `${target.name}-${container}.log`, title: `Last ${tail} lines of ${container}`, content: text, keep: 'tail' } };
       }
       case 'list': {
         const groups = await deps.aci.list(target);
+        const base = { title, environment: data.environment };
+        if (groups.length === 0) return { ...base, summary: md`There are no container groups in ${target.resourceGroup}.` };
         const lines = groups.map((g) => `${g.name}  ${[g.provisioningState, g.state].filter(Boolean).join('/')}  ${g.fqdn ?? g.ip ?? ''}`.trimEnd());
-        await deps.reporter.post(data.jobId, lines.length > 0 ? { kind: 'log', text: lines.join('\n') } : { kind: 'note', text: md`No container groups in ${target.resourceGroup}.` });
-        return { detail: md`${groups.length} container group${groups.length === 1 ? '' : 's'} in ${target.resourceGroup}.` };
+        return { ...base, summary: md`${counted(groups.length, 'container group')}:`, text: { filename: `container-groups-${target.resourceGroup}.txt`, title: base.title, content: lines.join('\n') } };
       }
+      default:
+        throw new TypeError(`${data.op} changes the container group; it is not a query`);
+    }
+  }
+
+  async function answerQuery(ctx: JobContext<AciActionJobData>, data: AciActionJobData): Promise<void> {
+    let result: QueryAnswer;
+    try {
+      result = await query(data);
+    } catch (err) {
+      await retryIfItMayPass(ctx, err);
+      const described = explainAciError(err, { name: data.target.name, environment: data.environment, resourceGroup: data.target.resourceGroup }) ?? describeAzureError(err);
+      result = failedAnswer(queryTitle(data), data.environment, described);
+    }
+    // A delivery that fails (Slack down) fails the attempt: the retry asks Azure again, which only reads.
+    await deps.answers.deliver(data.jobId, { userId: data.requesterId, teamId: data.teamId, channelId: data.channelId, ...(data.responseUrl && { responseUrl: data.responseUrl }), action: `aci.${data.op}` }, result);
+    await ctx.save({ ...data, progress: { ...data.progress, phase: 'done', outcome: result.failure ? 'failed' : 'succeeded' } });
+  }
+
+  /** Runs a change; returns the card's closing state. */
+  async function perform(ctx: JobContext<AciActionJobData>, data: AciActionJobData): Promise<{ detail: Mrkdwn; group?: ContainerGroupView }> {
+    const { target } = data;
+    switch (data.op) {
       case 'restart':
         await deps.aci.restart(target);
         return { detail: md`${target.name} was restarted.`, group: await deps.aci.get(target) };
@@ -95,14 +136,16 @@ export function createAciActionJob(deps: AciActionJobDeps): JobHandler<AciAction
         await deps.aci.delete(target);
         ctx.log.info({ group: target.name }, 'container group deleted');
         return { detail: md`${target.name} was deleted.` };
+      default:
+        throw new TypeError(`${data.op} only looks; it has no card`);
     }
   }
 
   return async function runAciAction(ctx) {
     let data = ctx.data;
-    const mutating = mutatingOps.has(data.op);
+    if (data.progress.phase === 'done') return;
+    if (isReadOnlyAciOp(data.op)) return answerQuery(ctx, data);
     try {
-      if (data.progress.phase === 'done') return;
       if (data.progress.phase === 'new') {
         if (data.approval) {
           await openApproval(deps.approvals, { ...data, approval: data.approval }, `${data.op}:${data.target.subscriptionId}/${data.target.resourceGroup}/${data.target.name}`, now());
@@ -123,30 +166,28 @@ export function createAciActionJob(deps: AciActionJobDeps): JobHandler<AciAction
         }
         data = await save(ctx, data, { phase: 'ready' });
       }
-      if (mutating) {
-        const lock = await deps.locks.acquire(data.target, data.jobId, lockTtlMs);
-        if (!lock.acquired) {
-          if (data.progress.waitingFor !== lock.holder) {
-            data = await save(ctx, data, { waitingFor: lock.holder });
-            await card(data, 'queued', { detail: md`Waiting for job ${lock.holder}, which is changing ${data.target.name} right now.`, ...(await approvalOf(data)) });
-          }
-          return await ctx.wakeAfter(deps.pollIntervalMs * 2);
+      const lock = await deps.locks.acquire(data.target, data.jobId, lockTtlMs);
+      if (!lock.acquired) {
+        if (data.progress.waitingFor !== lock.holder) {
+          data = await save(ctx, data, { waitingFor: lock.holder });
+          await card(data, 'queued', { detail: md`Waiting for job ${lock.holder}, which is changing ${data.target.name} right now.`, ...(await approvalOf(data)) });
         }
-        await deps.audit.record({
-          actor: 'system',
-          action: `aci.${data.op}.apply`,
-          outcome: 'accepted',
-          environment: data.environment,
-          target: data.target.name,
-          jobId: data.jobId,
-          details: { requester: data.requesterId },
-        });
-        await card(data, 'running', { detail: md`Working on ${data.target.name}…`, ...(await approvalOf(data)) });
+        return await ctx.wakeAfter(deps.pollIntervalMs * 2);
       }
+      await deps.audit.record({
+        actor: 'system',
+        action: `aci.${data.op}.apply`,
+        outcome: 'accepted',
+        environment: data.environment,
+        target: data.target.name,
+        jobId: data.jobId,
+        details: { requester: data.requesterId },
+      });
+      await card(data, 'running', { detail: md`Working on ${data.target.name}…`, ...(await approvalOf(data)) });
       const result = await perform(ctx, data);
       await card(data, 'succeeded', { ...result, finishedAt: now().toISOString(), ...(await approvalOf(data)) });
       await save(ctx, data, { phase: 'done', outcome: 'succeeded', ...(result.group && { group: result.group }) });
-      if (mutating) await deps.locks.release(data.target, data.jobId);
+      await deps.locks.release(data.target, data.jobId);
     } catch (err) {
       await retryIfItMayPass(ctx, err);
       const described = explainAciError(err, { name: data.target.name, environment: data.environment, resourceGroup: data.target.resourceGroup }) ?? describeAzureError(err);
@@ -154,7 +195,7 @@ export function createAciActionJob(deps: AciActionJobDeps): JobHandler<AciAction
       await deps.reporter.post(data.jobId, { kind: 'error', text: described.text, hint: described.hint });
       await card(data, 'failed', { detail: md`${described.text}`, finishedAt: now().toISOString(), ...(await approvalOf(data).catch(() => ({}))) });
       await ctx.save({ ...data, progress: { ...data.progress, phase: 'done', outcome: 'failed' } });
-      if (mutating) await deps.locks.release(data.target, data.jobId);
+      await deps.locks.release(data.target, data.jobId);
     }
   };
 }

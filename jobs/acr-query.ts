@@ -1,15 +1,16 @@
 import type { AcrBuilds, LogReader } from '../src/core/build/acr-builds.ts';
-import { acrQueryCard, type AcrQueryJobData } from '../src/core/build/acr-query.ts';
+import { acrQueryActions, acrQueryCard, acrQueryTitle, type AcrQueryJobData } from '../src/core/build/acr-query.ts';
 import { verdictOfRun } from '../src/core/build/run-status.ts';
+import type { TaskView } from '../src/core/build/task.ts';
 import { describeAzureError } from '../src/core/azure-errors.ts';
-import type { JobReporter } from '../src/core/card.ts';
+import type { CardField, JobReporter } from '../src/core/card.ts';
 import type { RegistryTokens } from '../src/core/credentials/ports.ts';
 import type { RegistryTags } from '../src/core/deploy/ports.ts';
-import type { CardField } from '../src/core/card.ts';
-import type { TaskView } from '../src/core/build/task.ts';
+import type { JobContext, JobHandler } from '../src/core/job-context.ts';
+import { md } from '../src/core/mrkdwn.ts';
+import { counted, failedAnswer, type PrivateAnswers, type QueryAnswer } from '../src/core/query-answer.ts';
+import { portalResourceUrl, registryResourceId } from '../src/core/registry-ref.ts';
 import type { AcrTasks, RegistryAdmin } from '../src/core/registry/ports.ts';
-import type { JobHandler } from '../src/core/job-context.ts';
-import { md, type Mrkdwn } from '../src/core/mrkdwn.ts';
 import { retryIfItMayPass } from './job-failures.ts';
 
 export interface AcrQueryJobDeps {
@@ -20,14 +21,13 @@ export interface AcrQueryJobDeps {
   acrTasks: AcrTasks;
   registryTokens: RegistryTokens;
   reporter: JobReporter;
+  /** Where the read-only answers go: to the requester alone. */
+  answers: PrivateAnswers;
   portal: string;
   now?: () => Date;
 }
 
-/** Lists longer than this go to the thread as a file. */
-const maxInlineChars = 3500;
 const maxLogBytes = 5 * 1024 * 1024;
-
 function triggers(t: TaskView): string {
   const on = [t.commitTrigger?.enabled ? `commit${t.commitTrigger.branch ? ` (${t.commitTrigger.branch})` : ''}` : '', t.baseImageTrigger?.enabled ? 'base image' : ''].filter(Boolean);
   return on.join(', ') || 'manual only';
@@ -36,57 +36,55 @@ function triggers(t: TaskView): string {
 const when = (d?: Date | string) => (d ? new Date(d).toISOString().slice(0, 16).replace('T', ' ') : '–');
 
 /**
- * The `acr-query` job: `/acr runs`, `/acr logs`, `/acr cancel`, `/acr repository list|show-tags`,
- * `/acr show`, `/acr replication list`, `/acr token list`, `/acr task list|show`.
- * Answers go into the card's thread, as text or (when long) as a file.
+ * The `acr-query` job: `/acr runs`, `/acr logs`, `/acr repository list|show-tags`, `/acr show`,
+ * `/acr replication list`, `/acr token list`, `/acr task list|show` answer the requester
+ * privately; `/acr cancel` changes Azure, so it reports on a card in the channel.
  */
 export function createAcrQueryJob(deps: AcrQueryJobDeps): JobHandler<AcrQueryJobData> {
   const now = deps.now ?? (() => new Date());
-
-  async function table(data: AcrQueryJobData, name: string, lines: string[]): Promise<void> {
-    const text = lines.join('\n');
-    if (text.length <= maxInlineChars) await deps.reporter.post(data.jobId, { kind: 'log', text });
-    else await deps.reporter.post(data.jobId, { kind: 'file', filename: `${name}.txt`, title: name, content: text });
-  }
-
   const days = (iso: string) => Math.floor((Date.parse(iso) - now().getTime()) / 86_400_000);
 
-  async function answer(data: AcrQueryJobData): Promise<Mrkdwn | { detail: Mrkdwn; fields: CardField[] }> {
+  async function answer(data: AcrQueryJobData): Promise<QueryAnswer> {
     const { target } = data;
     const registry = { subscriptionId: target.subscriptionId, resourceGroup: target.resourceGroup, name: target.registry };
+    const base = { title: acrQueryTitle(data), environment: data.environment, links: [{ label: 'Registry in Azure portal', url: portalResourceUrl(deps.portal, registryResourceId(target)) }] };
+    const table = (name: string, lines: string[]) => ({ filename: `${name}.txt`, title: base.title, content: lines.join('\n') });
     switch (data.op) {
       case 'runs': {
         const runs = await deps.acr.listRuns(target, { top: data.top ?? 10, ...(data.status && { status: data.status }) });
-        if (runs.length === 0) return md`No runs${data.status ? ` with status ${data.status}` : ''} in ${target.registry}.`;
-        await table(data, `runs-${target.registry}`, [
-          'RUN    STATUS     TYPE         TRIGGER   CREATED (UTC)     IMAGE',
-          ...runs.map((r) => `${r.runId.padEnd(6)} ${r.status.padEnd(10)} ${(r.taskName ?? r.runType ?? 'QuickBuild').padEnd(12)} ${(r.trigger ?? '–').padEnd(9)} ${when(r.createTime)}  ${r.outputImages.map((i) => `${i.repository ?? ''}${i.tag ? `:${i.tag}` : ''}`).join(', ')}`),
-        ]);
-        return md`${runs.length} most recent run${runs.length === 1 ? '' : 's'} of ${target.registry} are in the thread.`;
+        if (runs.length === 0) return { ...base, summary: md`No runs${data.status ? ` with status ${data.status}` : ''} in ${target.registry}.` };
+        return {
+          ...base,
+          summary: runs.length === 1 ? md`The most recent run:` : md`The ${runs.length} most recent runs:`,
+          text: table(`runs-${target.registry}`, [
+            'RUN    STATUS     TYPE         TRIGGER   CREATED (UTC)     IMAGE',
+            ...runs.map((r) => `${r.runId.padEnd(6)} ${r.status.padEnd(10)} ${(r.taskName ?? r.runType ?? 'QuickBuild').padEnd(12)} ${(r.trigger ?? '–').padEnd(9)} ${when(r.createTime)}  ${r.outputImages.map((i) => `${i.repository ?? ''}${i.tag ? `:${i.tag}` : ''}`).join(', ')}`),
+          ]),
+        };
       }
       case 'logs': {
         const run = await deps.acr.getRun(target, data.runId!);
         const { text, truncatedBytes } = await deps.logs.readAll(await deps.acr.getLogLink(target, data.runId!), maxLogBytes);
-        await deps.reporter.post(data.jobId, { kind: 'file', filename: `run-${data.runId}.log`, title: `Log of run ${data.runId}${truncatedBytes ? ' (first part cut)' : ''}`, content: text || '(the run wrote no log)' });
-        return md`Run ${data.runId} is ${run.status}; its log is attached in the thread.`;
-      }
-      case 'cancel': {
-        const run = await deps.acr.getRun(target, data.runId!);
-        if (verdictOfRun(run.status)) return md`Run ${data.runId} has already finished (${run.status}); nothing to cancel.`;
-        await deps.acr.cancelRun(target, data.runId!);
-        return md`Run ${data.runId} was canceled.`;
+        if (!text) return { ...base, summary: md`Run ${data.runId} is ${run.status}; it wrote no log.` };
+        return {
+          ...base,
+          summary: md`Run ${data.runId} is ${run.status}.${truncatedBytes ? ` Its log is long: the first ${truncatedBytes} bytes are left out.` : ''}`,
+          text: { filename: `run-${data.runId}.log`, title: `Log of run ${data.runId}`, content: text, keep: 'tail' },
+        };
       }
       case 'repositories': {
         const names = await deps.registryTags.listRepositories(registry);
-        if (names.length === 0) return md`${target.registry} has no repositories yet.`;
-        await table(data, `repositories-${target.registry}`, names);
-        return md`${names.length} repositor${names.length === 1 ? 'y' : 'ies'} in ${target.registry}; the list is in the thread.`;
+        if (names.length === 0) return { ...base, summary: md`${target.registry} has no repositories yet.` };
+        return { ...base, summary: md`${counted(names.length, 'repository', 'repositories')}:`, text: table(`repositories-${target.registry}`, names) };
       }
       case 'tags': {
         const tags = await deps.registryTags.listTags(registry, data.repository!, { top: data.top ?? 20, orderby: data.orderby ?? 'time_desc' });
-        if (tags.length === 0) return md`${data.repository} has no tags.`;
-        await table(data, `tags-${data.repository!.replace(/\//g, '_')}`, ['TAG                  CREATED (UTC)     DIGEST', ...tags.map((t) => `${t.name.padEnd(20)} ${when(t.createdOn)}  ${t.digest}`)]);
-        return md`${tags.length} tag${tags.length === 1 ? '' : 's'} of ${data.repository}, newest first${data.orderby === 'time_asc' ? ' (oldest first as asked)' : ''}, are in the thread.`;
+        if (tags.length === 0) return { ...base, summary: md`${data.repository} has no tags.` };
+        return {
+          ...base,
+          summary: md`${counted(tags.length, 'tag')}, ${data.orderby === 'time_asc' ? 'oldest' : 'newest'} first:`,
+          text: table(`tags-${data.repository!.replace(/\//g, '_')}`, ['TAG                  CREATED (UTC)     DIGEST', ...tags.map((t) => `${t.name.padEnd(20)} ${when(t.createdOn)}  ${t.digest}`)]),
+        };
       }
       case 'show': {
         const [r, replicas] = await Promise.all([deps.registryAdmin.get(target), deps.registryAdmin.listReplications(target)]);
@@ -100,19 +98,22 @@ export function createAcrQueryJob(deps: AcrQueryJobDeps): JobHandler<AcrQueryJob
         ];
         if (r.publicNetworkAccess) fields.push({ label: 'Public network access', value: r.publicNetworkAccess });
         if (r.createdAt) fields.push({ label: 'Created', value: when(r.createdAt) });
-        return { detail: md`${r.name} is a ${r.sku} registry in ${r.location}${r.provisioningState && r.provisioningState !== 'Succeeded' ? ` (${r.provisioningState})` : ''}.`, fields };
+        return { ...base, summary: md`${r.name} is a ${r.sku} registry in ${r.location}${r.provisioningState && r.provisioningState !== 'Succeeded' ? ` (${r.provisioningState})` : ''}.`, fields };
       }
       case 'replications': {
         const replicas = await deps.registryAdmin.listReplications(target);
-        await table(data, `replications-${target.registry}`, [
-          'LOCATION             PROVISIONING  STATUS     ZONE REDUNDANCY',
-          ...replicas.map((x) => `${x.location.padEnd(20)} ${(x.provisioningState ?? '–').padEnd(13)} ${(x.status ?? '–').padEnd(10)} ${x.zoneRedundancy ?? '–'}`),
-        ]);
-        return md`${target.registry} is in ${replicas.length} location${replicas.length === 1 ? '' : 's'}; the list is in the thread.`;
+        return {
+          ...base,
+          summary: md`${target.registry} is in ${counted(replicas.length, 'location')}:`,
+          text: table(`replications-${target.registry}`, [
+            'LOCATION             PROVISIONING  STATUS     ZONE REDUNDANCY',
+            ...replicas.map((x) => `${x.location.padEnd(20)} ${(x.provisioningState ?? '–').padEnd(13)} ${(x.status ?? '–').padEnd(10)} ${x.zoneRedundancy ?? '–'}`),
+          ]),
+        };
       }
       case 'tokens': {
         const tokens = await deps.registryTokens.list(registry);
-        if (tokens.length === 0) return md`${target.registry} has no repository-scoped tokens. /acr token create makes one.`;
+        if (tokens.length === 0) return { ...base, summary: md`${target.registry} has no repository-scoped tokens. \`/acr token create\` makes one.` };
         const slot = (t: (typeof tokens)[number], name: string) => {
           const p = t.passwords.find((x) => x.name === name);
           if (!p) return '–';
@@ -120,25 +121,28 @@ export function createAcrQueryJob(deps: AcrQueryJobDeps): JobHandler<AcrQueryJob
           const left = days(p.expiry);
           return left < 0 ? `EXPIRED ${p.expiry.slice(0, 10)}` : `${p.expiry.slice(0, 10)} (${left}d)`;
         };
-        await table(data, `tokens-${target.registry}`, [
-          'TOKEN                STATUS    PASSWORD1               PASSWORD2',
-          ...tokens.map((t) => `${t.name.padEnd(20)} ${(t.status ?? '–').padEnd(9)} ${slot(t, 'password1').padEnd(23)} ${slot(t, 'password2')}`),
-        ]);
         const soon = tokens.filter((t) => t.passwords.some((p) => p.expiry && days(p.expiry) < 30)).length;
-        return md`${tokens.length} token${tokens.length === 1 ? '' : 's'} in ${target.registry}${soon ? `, ${soon} with a password expiring within 30 days` : ''}; the list (password expiry, never values) is in the thread.`;
+        return {
+          ...base,
+          summary: md`${counted(tokens.length, 'token')}${soon ? `, ${soon} with a password expiring within 30 days` : ''} (when passwords expire, never their values):`,
+          text: table(`tokens-${target.registry}`, [
+            'TOKEN                STATUS    PASSWORD1               PASSWORD2',
+            ...tokens.map((t) => `${t.name.padEnd(20)} ${(t.status ?? '–').padEnd(9)} ${slot(t, 'password1').padEnd(23)} ${slot(t, 'password2')}`),
+          ]),
+        };
       }
       case 'tasks': {
         const tasks = await deps.acrTasks.list(target);
-        if (tasks.length === 0) return md`${target.registry} has no tasks. /acr task create makes one.`;
-        await table(data, `tasks-${target.registry}`, [
-          'TASK                 STATUS    TRIGGERS            CONTEXT',
-          ...tasks.map((t) => `${t.name.padEnd(20)} ${(t.status ?? '–').padEnd(9)} ${triggers(t).padEnd(19)} ${t.contextPath ?? '–'}`),
-        ]);
-        return md`${tasks.length} task${tasks.length === 1 ? '' : 's'} in ${target.registry}; the list is in the thread.`;
+        if (tasks.length === 0) return { ...base, summary: md`${target.registry} has no tasks. \`/acr task create\` makes one.` };
+        return {
+          ...base,
+          summary: md`${counted(tasks.length, 'task')}:`,
+          text: table(`tasks-${target.registry}`, ['TASK                 STATUS    TRIGGERS            CONTEXT', ...tasks.map((t) => `${t.name.padEnd(20)} ${(t.status ?? '–').padEnd(9)} ${triggers(t).padEnd(19)} ${t.contextPath ?? '–'}`)]),
+        };
       }
       case 'task': {
         const task = await deps.acrTasks.get(target, data.taskName!);
-        if (!task) return md`There is no task ${data.taskName} in ${target.registry}; /acr task list shows its tasks.`;
+        if (!task) return { ...base, summary: md`There is no task ${data.taskName} in ${target.registry}; \`/acr task list\` shows its tasks.` };
         const fields: CardField[] = [
           { label: 'Status', value: task.status ?? 'unknown' },
           { label: 'Context', value: task.contextPath ?? '–', code: true },
@@ -148,25 +152,43 @@ export function createAcrQueryJob(deps: AcrQueryJobDeps): JobHandler<AcrQueryJob
         ];
         if (task.platform) fields.push({ label: 'Platform', value: task.platform });
         if (task.createdAt) fields.push({ label: 'Created', value: when(task.createdAt) });
-        return { detail: md`Task ${task.name} in ${target.registry}. /acr task run --name ${task.name} runs it now.`, fields };
+        return { ...base, summary: md`\`/acr task run --name ${task.name}\` runs it now.`, fields };
       }
+      case 'cancel':
+        throw new TypeError('cancel is not a query');
     }
   }
 
-  return async function runAcrQuery(ctx) {
-    const data = ctx.data;
-    if (data.phase === 'done') return;
+  /** `/acr cancel`: changes Azure, so its outcome goes on the public card. */
+  async function cancel(ctx: JobContext<AcrQueryJobData>, data: AcrQueryJobData): Promise<void> {
     try {
-      const result = await answer(data);
-      const [detail, fields] = 'detail' in result ? [result.detail, result.fields] : [result, []];
-      await deps.reporter.updateCard(acrQueryCard(data, 'succeeded', deps.portal, detail, now().toISOString(), fields));
-      await ctx.save({ ...data, phase: 'done' });
+      const run = await deps.acr.getRun(data.target, data.runId!);
+      const over = verdictOfRun(run.status) !== undefined;
+      const detail = over ? md`Run ${data.runId} has already finished (${run.status}); nothing to cancel.` : md`Run ${data.runId} was canceled.`;
+      if (!over) await deps.acr.cancelRun(data.target, data.runId!);
+      await deps.reporter.updateCard(acrQueryCard(data, 'succeeded', deps.portal, detail, now().toISOString()));
     } catch (err) {
       await retryIfItMayPass(ctx, err);
       const described = describeAzureError(err);
       await deps.reporter.post(data.jobId, { kind: 'error', text: described.text, hint: described.hint });
       await deps.reporter.updateCard(acrQueryCard(data, 'failed', deps.portal, md`${described.text}`, now().toISOString()));
-      await ctx.save({ ...data, phase: 'done' });
     }
+    await ctx.save({ ...data, phase: 'done' });
+  }
+
+  return async function runAcrQuery(ctx) {
+    const data = ctx.data;
+    if (data.phase === 'done') return;
+    if (data.op === 'cancel') return cancel(ctx, data);
+    let result: QueryAnswer;
+    try {
+      result = await answer(data);
+    } catch (err) {
+      await retryIfItMayPass(ctx, err);
+      result = failedAnswer(acrQueryTitle(data), data.environment, describeAzureError(err));
+    }
+    // A delivery that fails (Slack down) fails the attempt: the retry asks Azure again, which only reads.
+    await deps.answers.deliver(data.jobId, { userId: data.requesterId, teamId: data.teamId, channelId: data.channelId, ...(data.responseUrl && { responseUrl: data.responseUrl }), action: acrQueryActions[data.op] }, result);
+    await ctx.save({ ...data, phase: 'done' });
   };
 }

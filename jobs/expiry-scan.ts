@@ -11,6 +11,7 @@ import { jobIdFromTrigger } from '../src/core/job-id.ts';
 import type { JobQueue } from '../src/core/job-queue.ts';
 import { md, type Mrkdwn } from '../src/core/mrkdwn.ts';
 import { alreadyRotating, appSecretCredential, claimRotation, type RotationClaims } from '../src/core/credentials/rotation-claims.ts';
+import { counted } from '../src/core/query-answer.ts';
 import { retryIfItMayPass } from './job-failures.ts';
 
 export interface ExpiryScanJobDeps {
@@ -131,7 +132,7 @@ export function createExpiryScanJob(deps: ExpiryScanJobDeps): JobHandler<ExpiryS
         .slice(0, maxReplyLines)
         .map(({ a, next }) => md`• *${a.displayName}* (${a.appId}): ${a.passwords.length} secret${a.passwords.length === 1 ? '' : 's'}${next ? `, nearest expiry ${next.slice(0, 10)} (${describeDaysLeft(daysLeft(next, at))})` : ''}`);
       const more = apps.length > maxReplyLines ? [md`…and ${apps.length - maxReplyLines} more (nearest expiry first).`] : [];
-      await deps.replies.reply(data.responseUrl!, { mrkdwn: [md`${apps.length} app registrations in scope:`, ...rows, ...more].map((l) => l.mrkdwn).join('\n') });
+      await deps.replies.reply(data.responseUrl!, { mrkdwn: [md`${counted(apps.length, 'app registration')} in scope:`, ...rows, ...more].map((l) => l.mrkdwn).join('\n') });
       await ctx.save({ ...data, phase: 'done' });
       return;
     }
@@ -145,7 +146,11 @@ export function createExpiryScanJob(deps: ExpiryScanJobDeps): JobHandler<ExpiryS
       const shown = expiring.filter((c) => c.daysLeft <= within);
       const lines = shown.slice(0, maxReplyLines).map(credentialLine);
       const more = shown.length > maxReplyLines ? [md`…and ${shown.length - maxReplyLines} more.`] : [];
-      const head = shown.length === 0 ? md`No client secret of the ${apps.length} apps in scope expires within ${within} days.` : md`${shown.length} client secret${shown.length === 1 ? '' : 's'} of ${apps.length} apps expire within ${within} days (or have expired):`;
+      const one = shown.length === 1;
+      const head =
+        shown.length === 0
+          ? md`No client secret of the ${counted(apps.length, 'app')} in scope expires within ${within} days.`
+          : md`${counted(shown.length, 'client secret')} of ${counted(apps.length, 'app')} ${one ? 'expires' : 'expire'} within ${within} days (or ${one ? 'has' : 'have'} expired):`;
       await deps.replies.reply(data.responseUrl!, { mrkdwn: [head, ...lines, ...more, ...problems].map((l) => l.mrkdwn).join('\n') });
       await ctx.save({ ...data, phase: 'done' });
       return;

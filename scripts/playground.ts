@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { EMULATOR_TRUST_FLAG, writeTrustBundle } from '../test/emulators/azure/ca.ts';
 import type { AzureEmulator } from '../test/emulators/azure/index.ts';
+import { dmChannelOf } from '../test/emulators/slack/index.ts';
 import { ids, startHarness, type Harness } from '../test/helpers/harness.ts';
 import { redisReachable, startOwnRedis, type OwnRedis } from '../test/helpers/redis-server.ts';
 import { renderMessageText } from './playground/render-text.ts';
@@ -21,6 +22,7 @@ const buttons = {
   dismiss: 'approval.dismiss',
   rollback: 'deploy.rollback',
   replace: 'deploy.replace',
+  share: 'answer.share',
 } as const;
 const workDir = join(root, '.playground');
 
@@ -76,12 +78,14 @@ async function main(): Promise<void> {
   console.log('     as bob /aci create -n api --image web:v2 --env prod   (needs approval)   |   as carol click approve   |   as carol click reject too risky');
   console.log('     /aci create -n web --image web:v1 --dns-name-label contoso-web --cpu 2   (CPU cannot change in place: the plan replaces the group)   then  click confirm');
   console.log('     /aci show -n web   |   /aci logs -n web   |   /aci delete -n web  then  click confirm   |   click rollback');
+  console.log('     /acr runs   |   /aci list   (lookups answer only you)  then  click share   (posts that answer in #dev)');
   console.log('     /acr show   |   /acr task create --name buildwebapp --image web:{{.Run.ID}} --context https://github.com/org/app.git --git-access-token @kv:github-pat   |   /acr task run --name buildwebapp');
   console.log('     as admin /acr replication create --location japaneast   |   as admin /acr token create --name ci-pull --repository web content/read   |   as admin /acr token list');
   console.log('     click cancel   |   /ops job <id>   |   /ops help   |   as bob /acr build …   |   quit\n');
 
   // Print every change to the channel's messages and threads, like watching Slack.
   const seen = new Map<string, string>();
+  let responsesShown = 0;
   const watch = setInterval(() => {
     for (const msg of harness.slack.messages(ids.devChannel)) {
       const key = `${msg.ts}`;
@@ -103,7 +107,23 @@ async function main(): Promise<void> {
       const fkey = `file/${file.id}`;
       if (seen.has(fkey)) continue;
       seen.set(fkey, '');
-      console.log(`  ↳ file attached: ${file.title ?? file.filename} (${file.content.length} bytes)${file.initialComment ? `\n${indent(renderMessageText({ text: file.initialComment }, users), '  │ ')}` : ''}`);
+      const where = file.channel?.startsWith('D') ? ` in your DM with the bot` : '';
+      console.log(`  ↳ file attached${where}: ${file.title ?? file.filename} (${file.content.length} bytes)${file.initialComment ? `\n${indent(renderMessageText({ text: file.initialComment }, users), '  │ ')}` : ''}`);
+    }
+    // Answers that arrive later on a response_url: lookups, click outcomes, shares.
+    for (const r of harness.slack.responses.slice(responsesShown)) {
+      const body = r.body as { response_type?: string; replace_original?: boolean; text?: string; blocks?: unknown };
+      const label = body.response_type === 'in_channel' ? '▣ shared in #dev' : body.replace_original ? '(only you, updated)' : '(only you)';
+      console.log(`\n${label}\n${indent(renderMessageText(body, users), '│ ')}`);
+    }
+    responsesShown = harness.slack.responses.length;
+    for (const [id, name] of Object.entries(users)) {
+      for (const msg of harness.slack.messages(dmChannelOf(id))) {
+        const key = `dm/${msg.ts}`;
+        if (seen.has(key)) continue;
+        seen.set(key, '');
+        console.log(`\n✉ DM to @${name}\n${indent(renderMessageText(msg, users), '│ ')}`);
+      }
     }
   }, 250);
 
@@ -127,6 +147,13 @@ async function main(): Promise<void> {
       const res = await harness.command(rest.join(' '), { command: command!, userId });
       const body = res.json as { text?: string } | undefined;
       console.log(`(only you) ${renderMessageText({ text: body?.text ?? res.text }, users)}   [HTTP ${res.status}, ${res.elapsedMs.toFixed(0)} ms]`);
+    } else if (/^click share\b/.test(line)) {
+      // The newest private answer that still has its Share in channel button.
+      const answer = [...harness.slack.responses].reverse().map((r) => r.body as { blocks?: { elements?: { action_id?: string; value?: string }[] }[] }).find((b) => (b.blocks ?? []).some((blk) => (blk.elements ?? []).some((e) => e.action_id === buttons.share)));
+      const value = (answer?.blocks ?? []).flatMap((b) => b.elements ?? []).find((e) => e.action_id === buttons.share)?.value;
+      if (!value) console.log('No private answer with a Share in channel button right now (try /acr runs first).');
+      else await harness.click(buttons.share, value, { userId, messageTs: '0.000001' });
+      await new Promise((r) => setTimeout(r, 500));
     } else if (/^click (cancel|approve|reject|confirm|dismiss|rollback|replace)\b/.test(line)) {
       const [, button, ...why] = line.split(' ');
       const actionId = buttons[button as keyof typeof buttons];
@@ -135,20 +162,18 @@ async function main(): Promise<void> {
       else {
         const elements = (card.blocks ?? []).flatMap((b) => ((b as { elements?: { action_id?: string; value?: string }[] }).elements ?? []));
         const jobId = elements.find((e) => e.action_id === actionId)?.value ?? '';
-        const before = harness.slack.responses.length;
         const views = harness.slack.views.length;
         await harness.click(actionId, jobId, { userId, messageTs: card.ts });
         await new Promise((r) => setTimeout(r, 300));
         if (harness.slack.views.length > views) {
           // Reject opens a modal asking why; the rest of the line is the answer.
           await harness.submitView(harness.slack.views.at(-1)!.view as { callback_id?: string; private_metadata?: string }, userId, { reason: why.join(' ') || 'no reason given' });
-          await new Promise((r) => setTimeout(r, 300));
         }
-        for (const r of harness.slack.responses.slice(before)) console.log(`(only you) ${renderMessageText(r.body as { text?: string }, users)}`);
-        for (const e of harness.slack.ephemerals(ids.devChannel).slice(-1)) if (harness.slack.views.length > views) console.log(`(only you) ${renderMessageText(e, users)}`);
+        // The outcome arrives on the click's response_url; the watcher prints it.
+        await new Promise((r) => setTimeout(r, 500));
       }
     } else if (line) {
-      console.log('Type a slash command (/acr build …, /aci create …, /ops help), "click cancel|approve|reject|confirm|dismiss|rollback|replace", or "quit".');
+      console.log('Type a slash command (/acr build …, /aci create …, /ops help), "click cancel|approve|reject|confirm|dismiss|rollback|replace|share", or "quit".');
     }
     if (!closed) rl.prompt();
   }

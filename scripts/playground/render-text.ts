@@ -25,6 +25,7 @@ const emoji: Record<string, string> = {
   hourglass: '⌛',
   ballot_box_with_check: '☑️',
   rewind: '⏪',
+  mag: '🔍',
 };
 
 /** Undo Slack markup: entities, mentions, dates, links, bold, the emoji the bot uses. */

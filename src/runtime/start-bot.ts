@@ -7,6 +7,7 @@ import { ConfigError } from '../config/load-config.ts';
 import { createAccessPolicy } from '../core/access/access-policy.ts';
 import { OutboxStore } from '../outbox/outbox-store.ts';
 import { BullJobQueue } from '../queue/bullmq-job-queue.ts';
+import { RedisAnswerStore } from '../queue/answer-store.ts';
 import { RedisApprovals } from '../queue/approvals.ts';
 import { RedisCancelRequests, RedisRunClaims } from '../queue/cancel-requests.ts';
 import { RedisDeployHistory } from '../queue/deploy-history.ts';
@@ -14,6 +15,7 @@ import { RedisRotationClaims } from '../queue/rotation-claims.ts';
 import { RedisUserRateLimit } from '../queue/user-rate-limit.ts';
 import { createSlackApp } from '../slack/app.ts';
 import { SlackGroupMembers } from '../slack/usergroup-members.ts';
+import { configuredChannels, logChannelReachability } from '../slack/channel-checks.ts';
 import { startHealthServer } from './health-server.ts';
 import { ping, ready, type RoleResources } from './resources.ts';
 
@@ -27,7 +29,10 @@ export async function startBot(res: RoleResources): Promise<{ app: App; port: nu
   const jobs = new BullJobQueue(producer);
   const outbox = new OutboxStore(producer);
   closers.unshift(() => jobs.close(), () => outbox.close());
-  const identity = await whoAmI(slackForStartup(config), logger);
+  const startupSlack = slackForStartup(config);
+  const identity = await whoAmI(startupSlack, logger);
+  // In the background: a channel the bot cannot post in is logged, never a reason not to start.
+  void logChannelReachability(startupSlack, configuredChannels(config), logger);
   const groups = new SlackGroupMembers({
     ttlMs: config.groupCacheMs,
     client: new WebClient(config.slack.botToken, {
@@ -60,6 +65,7 @@ export async function startBot(res: RoleResources): Promise<{ app: App; port: nu
     portal: config.azure.endpoints.portal,
     jobs,
     outbox,
+    answers: new RedisAnswerStore(producer),
     cancels: new RedisCancelRequests(producer),
     runOwners: new RedisRunClaims(producer),
     logger,

@@ -26,6 +26,8 @@ import { EntraSecretVerifier } from '../azure/secret-verifier.ts';
 import { RedisAlertLedger } from '../queue/credential-alerts.ts';
 import { scheduleCredentialScans } from '../queue/schedules.ts';
 import { ResponseUrlReplies } from '../slack/response-url-replies.ts';
+import { SlackPrivateAnswers } from '../slack/private-answers.ts';
+import { RedisAnswerStore } from '../queue/answer-store.ts';
 import { createOutboxSender } from '../slack/outbox-sender.ts';
 import { startHealthServer } from './health-server.ts';
 import { ping, type RoleResources } from './resources.ts';
@@ -42,6 +44,13 @@ export async function startWorker(res: RoleResources): Promise<void> {
   const acrClients = new AcrClients({ credential, resourceManager: config.azure.endpoints.resourceManager });
   const acr = new AzureAcrBuilds(acrClients);
   await scheduleCredentialScans(jobs, config, logger);
+  const slack = new WebClient(config.slack.botToken, {
+    ...(config.slack.apiUrl && { slackApiUrl: config.slack.apiUrl }),
+    // 429s come back to the outbox (which pauses and retries durably) instead of being
+    // slept on inside one process; 5xx get two quick retries, then the outbox's backoff.
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2000 },
+  });
   const worker = createJobWorker({
     connection: redis,
     logger,
@@ -65,6 +74,7 @@ export async function startWorker(res: RoleResources): Promise<void> {
       acrTasks: new AzureAcrTasks(acrClients),
       registryTokens: new AzureRegistryTokens(acrClients),
       replies: new ResponseUrlReplies(),
+      answers: new SlackPrivateAnswers({ client: slack, store: new RedisAnswerStore(redis), logger }),
       credentials: config.file.credentials,
       ...(config.azure.credential.clientId && { botAppId: config.azure.credential.clientId.toLowerCase() }),
       teamId: config.access.team?.id ?? '',
@@ -82,13 +92,6 @@ export async function startWorker(res: RoleResources): Promise<void> {
   void worker.run();
   // The outbox sender runs beside the jobs, not in the bot: the bot's event loop is kept
   // for acking Slack within 3 s, and the Slack writes come from the jobs anyway.
-  const slack = new WebClient(config.slack.botToken, {
-    ...(config.slack.apiUrl && { slackApiUrl: config.slack.apiUrl }),
-    // 429s come back to the outbox (which pauses and retries durably) instead of being
-    // slept on inside one process; 5xx get two quick retries, then the outbox's backoff.
-    rejectRateLimitedCalls: true,
-    retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2000 },
-  });
   const outboxWorker = createOutboxWorker({
     connection: redis,
     logger,

@@ -11,6 +11,8 @@ export const ActionId = {
   Replace: 'deploy.replace',
   /** A credential row of an expiry alert: rotate that secret. */
   RotateCredential: 'credential.rotate',
+  /** On a private answer: post the same answer in the channel, as the person who clicked. */
+  ShareAnswer: 'answer.share',
   /** Link buttons still send an interaction payload; it is acknowledged and ignored. */
   Link: 'job.link',
 } as const;

@@ -19,7 +19,9 @@ import type { RotationClaims } from '../core/credentials/rotation-claims.ts';
 import type { GroupMembers } from '../core/access/group-members.ts';
 import type { Approvals } from '../core/approval/approvals.ts';
 import type { DeployHistory } from '../core/deploy/deploy-job.ts';
+import { registerShareAction } from './listeners/share-action.ts';
 import { registerSlashCommands } from './listeners/slash-commands.ts';
+import type { AnswerStore } from '../core/query-answer.ts';
 
 export interface SlackAppOptions {
   botToken: string;
@@ -39,6 +41,8 @@ export interface SlackAppOptions {
   portal: string;
   jobs: JobQueue;
   outbox: OutboxStore;
+  /** Private answers kept for Share in channel. */
+  answers: AnswerStore;
   cancels: CancelRequests;
   /** Which job started which ACR run (for `/acr cancel RUN_ID`). */
   runOwners: Pick<RunClaims, 'ownerOf'>;
@@ -91,6 +95,7 @@ export function createSlackApp(options: SlackAppOptions): App {
     config: options.environments,
     jobs: options.jobs,
     outbox: options.outbox,
+    answers: options.answers,
     policy: options.policy,
     audit: options.audit,
     rateLimit: options.rateLimit,
@@ -118,6 +123,7 @@ export function createSlackApp(options: SlackAppOptions): App {
   registerRollbackAction(app, followUps);
   registerReplaceAction(app, followUps);
   registerRotateAction(app, { jobs: options.jobs, rotations: options.rotations, environments, policy: options.policy, audit: options.audit, outbox: options.outbox, logger: options.logger });
+  registerShareAction(app, { answers: options.answers, policy: options.policy, audit: options.audit, logger: options.logger });
   app.error(async (err) => {
     options.logger.error({ err: { name: err.name, message: err.message, code: (err as { code?: string }).code } }, 'unhandled Slack listener error');
   });

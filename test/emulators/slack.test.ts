@@ -216,6 +216,20 @@ describe('Web API emulator with the real WebClient', () => {
     expect((await thrown<WebAPIPlatformError>(() => web.views.open({ trigger_id: '123.456.abc', view }))).data.error).toBe('exchanged_trigger_id');
   });
 
+  it('conversations.info hides private channels the bot is not in; conversations.open gives one DM per user', async () => {
+    const web = client();
+    slack.addChannel('G0SECRET', { isPrivate: true, isMember: false });
+    slack.addChannel('C0OLD', { isArchived: true });
+    slack.addChannel('C0PUBLIC', { isMember: false });
+    expect((await thrown<WebAPIPlatformError>(() => web.conversations.info({ channel: 'G0SECRET' }))).data.error).toBe('channel_not_found');
+    expect((await web.conversations.info({ channel: 'C0OLD' })).channel).toMatchObject({ is_archived: true, is_member: true });
+    expect((await web.conversations.info({ channel: 'C0PUBLIC' })).channel).toMatchObject({ is_archived: false, is_member: false, is_private: false });
+    const dm = (await web.conversations.open({ users: 'U0ALICE' })).channel?.id;
+    expect(dm).toMatch(/^D/);
+    expect((await web.conversations.open({ users: 'U0ALICE' })).channel?.id).toBe(dm);
+    expect((await web.conversations.open({ users: 'U0BOB' })).channel?.id).not.toBe(dm);
+  });
+
   it('receives filesUploadV2 as a file shared into the thread', async () => {
     const web = client();
     const { ts } = await web.chat.postMessage({ channel: CHANNEL, text: 'Build failed' });
@@ -328,6 +342,56 @@ describe('fault injection', () => {
     slack.failNext({ method: 'response_url', status: 500 });
     expect((await fetch(url, { method: 'POST', body: '{}' })).status).toBe(500);
     expect(slack.responses).toHaveLength(1);
+  });
+});
+
+describe('interaction limits', () => {
+  const post = (url: string) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'hi' }) });
+  const view = { type: 'modal' as const, title: { type: 'plain_text' as const, text: 'Why?' }, blocks: [] };
+
+  it('a trigger opens a view within three seconds, once', async () => {
+    const web = client();
+    const fresh = slack.issueTrigger();
+    await web.views.open({ trigger_id: fresh, view });
+    expect((await thrown<WebAPIPlatformError>(() => web.views.open({ trigger_id: fresh, view }))).data.error).toBe('exchanged_trigger_id');
+    const old = slack.issueTrigger();
+    slack.ageTrigger(old, 3100);
+    expect((await thrown<WebAPIPlatformError>(() => web.views.open({ trigger_id: old, view }))).data.error).toBe('expired_trigger_id');
+    expect(slack.views).toHaveLength(1);
+  });
+
+  it('views.update replaces an open view, and refuses a stale hash', async () => {
+    const web = client();
+    const opened = await web.views.open({ trigger_id: slack.issueTrigger(), view });
+    const updated = await web.views.update({ view_id: opened.view!.id!, hash: opened.view!.hash!, view: { ...view, title: { type: 'plain_text', text: 'Done' } } });
+    expect(slack.views[0]).toMatchObject({ updates: 1, view: { title: { text: 'Done' } } });
+    expect((await thrown<WebAPIPlatformError>(() => web.views.update({ view_id: opened.view!.id!, hash: opened.view!.hash!, view }))).data.error).toBe('hash_conflict');
+    expect(updated.view?.hash).not.toBe(opened.view!.hash);
+    expect((await thrown<WebAPIPlatformError>(() => web.views.update({ view_id: 'V0NOPE', view }))).data.error).toBe('not_found');
+  });
+
+  it('a response_url takes five posts within thirty minutes', async () => {
+    const url = slack.responseUrl('limits-1');
+    for (let i = 0; i < 5; i++) expect((await post(url)).status).toBe(200);
+    const sixth = await post(url);
+    expect([sixth.status, await sixth.text()]).toEqual([404, 'used_url']);
+    const late = slack.responseUrl('limits-2');
+    slack.ageResponseUrl(late, 30 * 60_000 + 1);
+    const expired = await post(late);
+    expect([expired.status, await expired.text()]).toEqual([404, 'expired_url']);
+    expect(slack.responses).toHaveLength(5);
+  });
+
+  it('slows down the answers of one method', async () => {
+    slack.setUsergroup('S0SLOW', ['U0ALICE']);
+    slack.slowDown({ method: 'usergroups.users.list', ms: 400, times: 1 });
+    const web = client();
+    let started = performance.now();
+    await web.usergroups.users.list({ usergroup: 'S0SLOW' });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(390);
+    started = performance.now();
+    await web.usergroups.users.list({ usergroup: 'S0SLOW' });
+    expect(performance.now() - started).toBeLessThan(390);
   });
 });
 

@@ -86,7 +86,8 @@ export interface Harness {
   botToken: string;
   /** Every log line the product wrote (JSON strings), for secret and content checks. */
   logs: string[];
-  command(text: string, opts?: { command?: string; userId?: string; channelId?: string; triggerId?: string; tsSeconds?: number }): Promise<{ status: number; text: string; json?: unknown; elapsedMs: number }>;
+  /** Sends a slash command; `responseUrl` overrides the fresh one it gets from the emulator (e.g. an expired one). */
+  command(text: string, opts?: { command?: string; userId?: string; channelId?: string; triggerId?: string; tsSeconds?: number; responseUrl?: string }): Promise<{ status: number; text: string; json?: unknown; elapsedMs: number }>;
   click(actionId: string, value: string, opts: { userId?: string; channelId?: string; messageTs: string; triggerId?: string }): Promise<{ status: number }>;
   /** Submits a modal the product opened (`views.open`), as `userId`, with plain-text inputs. */
   submitView(view: { callback_id?: string; private_metadata?: string }, userId: string, inputs: Record<string, string>): Promise<{ status: number; text: string }>;
@@ -198,7 +199,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         teamId: ids.team,
         apiAppId: ids.app,
         teamDomain: 'contoso',
-        responseUrl: slack.responseUrl(`cmd-${++counter}`),
+        responseUrl: opts.responseUrl ?? slack.responseUrl(`cmd-${++counter}`),
         ...(opts.triggerId && { triggerId: opts.triggerId }),
       });
       return postSigned(botUrl, body, { secret: signingSecret, ...(opts.tsSeconds !== undefined && { tsSeconds: opts.tsSeconds }) });
@@ -213,7 +214,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         actionId,
         value,
         responseUrl: slack.responseUrl(`act-${++counter}`),
-        ...(opts.triggerId && { triggerId: opts.triggerId }),
+        // Issued by the emulator, so views.open holds it to Slack's three seconds.
+        triggerId: slack.issueTrigger(opts.triggerId),
       });
       return postSigned(botUrl, body, { secret: signingSecret });
     },

@@ -2,13 +2,36 @@ import type { CardField, JobCard, JobStatus } from '../card.ts';
 import type { Mrkdwn } from '../mrkdwn.ts';
 import { portalResourceUrl, registryResourceId, type RegistryRef } from '../registry-ref.ts';
 
+/** The `/acr` subcommand (and access-policy action) behind each `acr-query` op. */
+export const acrQueryActions = {
+  runs: 'acr.runs',
+  logs: 'acr.logs',
+  cancel: 'acr.cancel',
+  repositories: 'acr.repository.list',
+  tags: 'acr.repository.show-tags',
+  show: 'acr.show',
+  replications: 'acr.replication.list',
+  tokens: 'acr.token.list',
+  tasks: 'acr.task.list',
+  task: 'acr.task.show',
+} as const;
+
+export type AcrQueryOp = keyof typeof acrQueryActions;
+
+/** Every op only looks, except `cancel`, which changes Azure and so keeps a public card. */
+export function isReadOnlyAcrQuery(op: AcrQueryOp): boolean {
+  return op !== 'cancel';
+}
+
 /** Data of an `acr-query` job: a look at a registry (runs, a run's log, repositories, tags) or a run cancellation. */
 export interface AcrQueryJobData {
   jobId: string;
-  op: 'runs' | 'logs' | 'cancel' | 'repositories' | 'tags' | 'show' | 'replications' | 'tokens' | 'tasks' | 'task';
+  op: AcrQueryOp;
   requesterId: string;
   teamId: string;
   channelId: string;
+  /** Where the answer of a read-only op goes (the command's response_url). */
+  responseUrl?: string;
   environment: string;
   queuedAt: string;
   target: RegistryRef;
@@ -21,8 +44,8 @@ export interface AcrQueryJobData {
   phase: 'new' | 'done';
 }
 
-const titles: Record<AcrQueryJobData['op'], (d: AcrQueryJobData) => string> = {
-  runs: (d) => `Runs of ${d.target.registry}${d.status ? ` (${d.status})` : ''}`,
+const titles: Record<AcrQueryOp, (d: AcrQueryJobData) => string> = {
+  runs: (d) => `Runs of ${d.target.registry}${d.status ? ` with status ${d.status}` : ''}`,
   logs: (d) => `Log of run ${d.runId} in ${d.target.registry}`,
   cancel: (d) => `Cancel run ${d.runId} in ${d.target.registry}`,
   repositories: (d) => `Repositories of ${d.target.registry}`,
@@ -34,11 +57,16 @@ const titles: Record<AcrQueryJobData['op'], (d: AcrQueryJobData) => string> = {
   task: (d) => `Task ${d.taskName} in ${d.target.registry}`,
 };
 
-/** The card of an `acr-query` job; the answer itself goes in its thread. */
+/** What the job answers, e.g. "Runs of contosodev": the title of its answer (or card). */
+export function acrQueryTitle(data: AcrQueryJobData): string {
+  return titles[data.op](data);
+}
+
+/** The card of an `acr-query` job that changes Azure (`/acr cancel`). */
 export function acrQueryCard(data: AcrQueryJobData, status: JobStatus, portal: string, detail?: Mrkdwn, finishedAt?: string, fields: CardField[] = []): JobCard {
   return {
     jobId: data.jobId,
-    title: titles[data.op](data),
+    title: acrQueryTitle(data),
     requesterId: data.requesterId,
     environment: data.environment,
     status,

@@ -27,20 +27,23 @@ export interface AciActionCardState {
   portal: string;
 }
 
+/** A container group's state, address, ports and first containers, as card or answer fields. */
+export function containerGroupFields(group: ContainerGroupView): CardField[] {
+  const fields: CardField[] = [{ label: 'State', value: [group.provisioningState, group.state].filter(Boolean).join(' · ') || 'unknown' }];
+  if (group.fqdn || group.ip) fields.push({ label: 'Address', value: [group.fqdn, group.ip].filter(Boolean).join('\n'), code: true });
+  if (group.ports.length > 0) fields.push({ label: 'Ports', value: group.ports.map((p) => `${p.port}/${p.protocol ?? 'TCP'}`).join(', ') });
+  for (const c of group.containers.slice(0, 3)) {
+    fields.push({ label: `Container ${c.name}`, value: `${c.image}\n${[c.state, c.detailStatus, c.restartCount ? `${c.restartCount} restarts` : ''].filter(Boolean).join(' · ')}`, code: true });
+  }
+  return fields;
+}
+
 /** The card of a lifecycle job (`/aci show|logs|restart|stop|start|delete|list`); pure. */
 export function aciActionCard(data: AciActionJobData, state: AciActionCardState): JobCard {
   const { target } = data;
   const what = data.op === 'list' ? target.resourceGroup : target.name;
   const fields: CardField[] = [{ label: 'Target', value: `${target.subscriptionId}\n${target.resourceGroup}${data.op === 'list' ? '' : ` / ${target.name}`}` }];
-  const group = state.group;
-  if (group) {
-    fields.push({ label: 'State', value: [group.provisioningState, group.state].filter(Boolean).join(' · ') || 'unknown' });
-    if (group.fqdn || group.ip) fields.push({ label: 'Address', value: [group.fqdn, group.ip].filter(Boolean).join('\n'), code: true });
-    if (group.ports.length > 0) fields.push({ label: 'Ports', value: group.ports.map((p) => `${p.port}/${p.protocol ?? 'TCP'}`).join(', ') });
-    for (const c of group.containers.slice(0, 3)) {
-      fields.push({ label: `Container ${c.name}`, value: `${c.image}\n${[c.state, c.detailStatus, c.restartCount ? `${c.restartCount} restarts` : ''].filter(Boolean).join(' · ')}`, code: true });
-    }
-  }
+  if (state.group) fields.push(...containerGroupFields(state.group));
   const approvalLine = state.approval ? approvalDetail(state.approval, state.approvers ?? []) : undefined;
   const detail = state.detail && approvalLine ? md`${approvalLine}\n${state.detail}` : (state.detail ?? approvalLine);
   const actions: CardAction[] = [];

@@ -6,12 +6,19 @@ export type AciActionOp = 'show' | 'logs' | 'restart' | 'stop' | 'start' | 'dele
 /** Ops that change the group: they take its lock, and `delete` needs approval or confirmation. */
 export const mutatingOps: ReadonlySet<AciActionOp> = new Set(['restart', 'stop', 'start', 'delete']);
 
+/** `show`, `logs` and `list` only look: they answer the requester privately instead of on a card. */
+export function isReadOnlyAciOp(op: AciActionOp): boolean {
+  return !mutatingOps.has(op);
+}
+
 export interface AciActionJobData {
   jobId: string;
   op: AciActionOp;
   requesterId: string;
   teamId: string;
   channelId: string;
+  /** Where the answer of a read-only op goes (the command's response_url). */
+  responseUrl?: string;
   environment: string;
   queuedAt: string;
   /** For `list` the name is empty: the target is the resource group. */

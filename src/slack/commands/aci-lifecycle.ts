@@ -1,15 +1,18 @@
 import { removalApproval } from '../../core/approval/approvals.ts';
 import type { AciLifecycleCommand, AciListCommand, AciLogsCommand } from '../../core/commands/aci/index.ts';
 import { aciActionCard, aciActionVerbs } from '../../core/deploy/aci-action-card.ts';
-import type { AciActionJobData, AciActionOp } from '../../core/deploy/aci-action-job.ts';
+import { isReadOnlyAciOp, type AciActionJobData, type AciActionOp } from '../../core/deploy/aci-action-job.ts';
 import { resolveEnvironment } from '../../core/environments.ts';
 import { jobIdFromTrigger } from '../../core/job-id.ts';
 import { escapeMrkdwn } from '../../core/mrkdwn.ts';
 import { ephemeral, type EphemeralReply } from '../render/replies.ts';
 import { authorize, type CommandContext } from './context.ts';
-import { queueJob } from './queue-job.ts';
+import { lookingUp, queueJob, queueQuery } from './queue-job.ts';
 
-/** `/aci show|logs|list|restart|stop|start|delete`: authorise, then queue an `aci-action` job. */
+/**
+ * `/aci show|logs|list|restart|stop|start|delete`: authorise, then queue an `aci-action` job.
+ * `show`, `logs` and `list` answer the requester alone; changes get a card in the channel.
+ */
 export async function aciLifecycle(ctx: CommandContext, parsed: AciLifecycleCommand | AciLogsCommand | AciListCommand): Promise<EphemeralReply> {
   const { command } = ctx;
   const op = parsed.kind.slice('aci.'.length) as AciActionOp;
@@ -31,16 +34,13 @@ export async function aciLifecycle(ctx: CommandContext, parsed: AciLifecycleComm
     ...(op === 'delete' && { approval: removalApproval(env.approval) }),
     progress: { phase: 'new' },
   };
-  await queueJob(ctx, 'aci-action', jobId, data, aciActionCard(data, { status: 'queued', portal: ctx.portal }), {
-    actor: command.user_id,
-    action: `command.aci.${op}`,
-    outcome: 'accepted',
-    environment,
-    target: name || env.resourceGroup,
-    jobId,
-    details: { channel: command.channel_id },
-  });
-  const what = op === 'list' ? `*${escapeMrkdwn(environment)}* (${escapeMrkdwn(env.resourceGroup)})` : `*${escapeMrkdwn(name)}* in *${escapeMrkdwn(environment)}*`;
-  const next = op === 'delete' ? (env.approval ? ' It waits for approval on its card.' : ' Confirm it on its card.') : ' The answer appears on its card.';
-  return ephemeral(`:inbox_tray: ${aciActionVerbs[op]} ${what}: queued as job \`${jobId}\`.${next}`);
+  const audit = { actor: command.user_id, action: `command.aci.${op}`, outcome: 'accepted' as const, environment, target: name || env.resourceGroup, jobId, details: { channel: command.channel_id } };
+  if (isReadOnlyAciOp(op)) {
+    await queueQuery(ctx, 'aci-action', jobId, { ...data, responseUrl: command.response_url }, audit);
+    const what = op === 'list' ? `the container groups of ${env.resourceGroup}` : op === 'logs' ? `the logs of ${name}` : name;
+    return ephemeral(lookingUp(what, environment, jobId));
+  }
+  await queueJob(ctx, 'aci-action', jobId, data, aciActionCard(data, { status: 'queued', portal: ctx.portal }), audit);
+  const next = op === 'delete' ? (env.approval ? ' It waits for approval on its card.' : ' Confirm it on its card.') : ' Progress appears on its card.';
+  return ephemeral(`:inbox_tray: ${aciActionVerbs[op]} *${escapeMrkdwn(name)}* in *${escapeMrkdwn(environment)}*: queued as job \`${jobId}\`.${next}`);
 }

@@ -1,4 +1,4 @@
-import { acrQueryCard, type AcrQueryJobData } from '../../core/build/acr-query.ts';
+import { acrQueryActions, acrQueryCard, acrQueryTitle, isReadOnlyAcrQuery, type AcrQueryJobData, type AcrQueryOp } from '../../core/build/acr-query.ts';
 import type { AcrAdminCommand } from '../../core/commands/acr-admin.ts';
 import type { AcrRegistryCommand } from '../../core/commands/acr-registry.ts';
 import type { AcrTaskCommand } from '../../core/commands/acr-task.ts';
@@ -12,7 +12,7 @@ import { mayCancel } from '../../core/access/cancel-rule.ts';
 import { runClaimKey, type BuildJobData } from '../../core/build/build-job.ts';
 import type { RegistryRef } from '../../core/registry-ref.ts';
 import { authorize, refuseUnlessAllowed, type CommandContext } from './context.ts';
-import { queueJob } from './queue-job.ts';
+import { lookingUp, queueJob, queueQuery } from './queue-job.ts';
 
 /** The `/acr` commands that only look (and `/acr cancel`): each is one `acr-query` job. */
 export type AcrQueryCommand =
@@ -21,20 +21,13 @@ export type AcrQueryCommand =
   | Extract<AcrTokenCommand, { kind: 'acr.token.list' }>
   | Extract<AcrTaskCommand, { kind: 'acr.task.list' | 'acr.task.show' }>;
 
-const ops: Record<AcrQueryCommand['kind'], AcrQueryJobData['op']> = {
-  'acr.runs': 'runs',
-  'acr.logs': 'logs',
-  'acr.cancel': 'cancel',
-  'acr.repository.list': 'repositories',
-  'acr.repository.show-tags': 'tags',
-  'acr.show': 'show',
-  'acr.replication.list': 'replications',
-  'acr.token.list': 'tokens',
-  'acr.task.list': 'tasks',
-  'acr.task.show': 'task',
-};
+const ops = Object.fromEntries(Object.entries(acrQueryActions).map(([op, kind]) => [kind, op])) as Record<AcrQueryCommand['kind'], AcrQueryOp>;
 
-/** `/acr runs|logs|cancel|repository|show|replication list|token list|task list|task show`: authorise in the environment, queue an `acr-query` job. */
+/**
+ * `/acr runs|logs|cancel|repository|show|replication list|token list|task list|task show`:
+ * authorise in the environment, queue an `acr-query` job. Lookups answer the requester alone;
+ * `/acr cancel` changes Azure, so it gets a card in the channel.
+ */
 export async function acrRegistry(ctx: CommandContext, parsed: AcrQueryCommand): Promise<EphemeralReply> {
   const { command } = ctx;
   const { name: environment, env } = resolveEnvironment(ctx.config, parsed.environment, command.channel_id);
@@ -60,15 +53,13 @@ export async function acrRegistry(ctx: CommandContext, parsed: AcrQueryCommand):
     phase: 'new',
   };
   const detail = data.runId ?? data.repository ?? data.taskName;
-  await queueJob(ctx, 'acr-query', jobId, data, acrQueryCard(data, 'queued', ctx.portal), {
-    actor: command.user_id,
-    action: `command.${parsed.kind}`,
-    outcome: 'accepted',
-    environment,
-    target: `${env.registry}${detail ? `/${detail}` : ''}`,
-    jobId,
-  });
-  return ephemeral(`:inbox_tray: Queued as job \`${jobId}\` in *${escapeMrkdwn(environment)}*; the answer appears on its card.`);
+  const audit = { actor: command.user_id, action: `command.${parsed.kind}`, outcome: 'accepted' as const, environment, target: `${env.registry}${detail ? `/${detail}` : ''}`, jobId };
+  if (isReadOnlyAcrQuery(data.op)) {
+    await queueQuery(ctx, 'acr-query', jobId, { ...data, responseUrl: command.response_url }, audit);
+    return ephemeral(lookingUp(acrQueryTitle(data).replace(/^\w/, (c) => c.toLowerCase()), environment, jobId));
+  }
+  await queueJob(ctx, 'acr-query', jobId, data, acrQueryCard(data, 'queued', ctx.portal), audit);
+  return ephemeral(`:inbox_tray: Queued as job \`${jobId}\` in *${escapeMrkdwn(environment)}*; the outcome appears on its card.`);
 }
 
 /**

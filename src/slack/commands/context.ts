@@ -9,12 +9,15 @@ import type { RunClaims } from '../../core/build/acr-builds.ts';
 import type { CancelRequests, JobQueue } from '../../core/job-queue.ts';
 import type { Mrkdwn } from '../../core/mrkdwn.ts';
 import type { OutboxStore } from '../../outbox/outbox-store.ts';
+import type { AnswerStore } from '../../core/query-answer.ts';
 
 /** What every slash-command handler can use. Built once; `command` is per request. */
 export interface CommandDeps {
   config: EnvironmentsConfig;
   jobs: JobQueue;
   outbox: OutboxStore;
+  /** Where answers given in the ack (`/ops job`) are kept for Share in channel. */
+  answers: AnswerStore;
   policy: AccessPolicy;
   audit: AuditLog;
   portal: string;

@@ -32,6 +32,7 @@ export async function help(ctx: CommandContext, topic: string, usage: string): P
     [
       'Commands you can run:',
       ...mine,
+      'Lookups (show, list, logs, runs…) answer only you; their *Share in channel* button shows the answer to everyone. Changes get a card in the channel.',
       'Add `help` to any command for its options, e.g. `/acr build help`.',
       ...(hidden > 0 ? [`(${hidden} more need roles you don't have; \`/ops whoami\` shows yours.)`] : []),
     ].join('\n'),

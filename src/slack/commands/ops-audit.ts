@@ -2,6 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import { formatAuditLines } from '../../audit/format-audit.ts';
 import type { OpsAuditCommand } from '../../core/commands/index.ts';
 import { escapeMrkdwn } from '../../core/mrkdwn.ts';
+import { openDirectMessage } from '../direct-message.ts';
 import { ephemeral, type EphemeralReply } from '../render/replies.ts';
 import { authorize, type CommandContext } from './context.ts';
 
@@ -42,8 +43,8 @@ export async function opsAudit(ctx: CommandContext, parsed: OpsAuditCommand, cli
     reply: ephemeral(`${page.events.length} audit events, newest first: I'm sending them to you as a file in our DM.${more}`),
     // After the ack: the DM and the upload are Web API calls.
     after: async () => {
-      const dm = await client.chat.postMessage({ channel: command.user_id, text: 'Audit log export (newest first):' });
-      await client.filesUploadV2({ channel_id: dm.channel!, thread_ts: dm.ts!, filename: 'audit.txt', title: 'Audit log', content: text });
+      const dm = await openDirectMessage(client, command.user_id);
+      await client.filesUploadV2({ channel_id: dm, initial_comment: 'Audit log export (newest first):', filename: 'audit.txt', title: 'Audit log', content: text });
     },
   };
 }

@@ -2,6 +2,7 @@ import type { AuditEventInput } from '../../core/audit.ts';
 import type { JobCard } from '../../core/card.ts';
 import { QueueUnavailableError, QueueUnconfirmedError, UserFacingError } from '../../core/errors.ts';
 import type { JobDataByKind, JobKind } from '../../core/job-queue.ts';
+import { escapeMrkdwn } from '../../core/mrkdwn.ts';
 import type { CommandContext } from './context.ts';
 
 /**
@@ -27,4 +28,22 @@ export async function queueJob<K extends JobKind>(ctx: CommandContext, kind: K, 
     // submit says which it was; any other failure happened with the job on its way.
     throw err instanceof UserFacingError ? err : new QueueUnconfirmedError(jobId, err);
   }
+}
+
+/**
+ * The privileged end of a read-only query: the audit record, then the job. No card: the answer
+ * goes to the requester alone (through the `responseUrl` in `data`), so the channel stays quiet.
+ */
+export async function queueQuery<K extends JobKind>(ctx: CommandContext, kind: K, jobId: string, data: JobDataByKind[K], audit: AuditEventInput): Promise<void> {
+  try {
+    await ctx.audit.record(audit);
+    await ctx.jobs.submit(kind, jobId, data);
+  } catch (err) {
+    throw err instanceof QueueUnavailableError ? err : new QueueUnavailableError(err);
+  }
+}
+
+/** The ack of a read-only query: what is being looked up, and that only the asker will see it. */
+export function lookingUp(what: string, environment: string, jobId: string): string {
+  return `:mag: Looking up ${escapeMrkdwn(what)} in *${escapeMrkdwn(environment)}*… only you will see the answer (job \`${jobId}\`).`;
 }

@@ -1,4 +1,4 @@
-import type { App, BlockButtonAction, ViewSubmitAction } from '@slack/bolt';
+import type { App, BlockButtonAction, types, ViewSubmitAction } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { EnvironmentConfig } from '../../config/file.ts';
 import type { AccessPolicy } from '../../core/access/access-policy.ts';
@@ -12,7 +12,10 @@ import { jobIdPattern } from '../../core/job-id.ts';
 import type { JobQueue } from '../../core/job-queue.ts';
 import { mention, mentionAny } from '../../core/mrkdwn.ts';
 import { ActionId, ViewId } from '../action-ids.ts';
-import { ephemeral, errorReply } from '../render/replies.ts';
+import { ephemeral, errorReply, failureReply, type EphemeralReply } from '../render/replies.ts';
+import { slackErrorOf } from '../direct-message.ts';
+import { postToResponseUrl } from '../response-url-replies.ts';
+import { answerEveryClick } from './answer-every-click.ts';
 
 export interface ApprovalActionDeps {
   jobs: JobQueue;
@@ -23,6 +26,8 @@ export interface ApprovalActionDeps {
   environments: Readonly<Record<string, EnvironmentConfig>>;
   logger: Logger;
   now?: () => Date;
+  /** For the rejection outcome on the click's response_url. @defaultValue fetch */
+  fetch?: typeof fetch;
 }
 
 /** What an approval decision is about, for the audit record. */
@@ -30,6 +35,8 @@ function targetOf(gated: Gated): string {
   if (gated.kind === 'acr-change') return gated.data.target.registry;
   return gated.data.target.name || gated.data.target.resourceGroup;
 }
+
+type View = types.View;
 
 /** Most characters of a rejection reason kept (it is shown on the card). */
 const maxReasonLength = 500;
@@ -75,12 +82,11 @@ export function registerApprovalActions(app: App, deps: ApprovalActionDeps): voi
 
   async function isApprover(userId: string, approvers: readonly string[]): Promise<boolean> {
     if (approvers.includes(userId)) return true;
-    for (const group of approvers.filter((a) => a.startsWith('S'))) {
-      // Resolved at click time (briefly cached); an unreadable group approves nobody.
-      const members = await deps.groups.membersOf(group).catch(() => new Set<string>());
-      if (members.has(userId)) return true;
-    }
-    return false;
+    // Resolved at click time (briefly cached), all groups at once so a slow Slack costs one
+    // look-up's time, not one per group; an unreadable group approves nobody.
+    const groups = approvers.filter((a) => a.startsWith('S'));
+    const members = await Promise.all(groups.map((group) => deps.groups.membersOf(group).catch(() => new Set<string>())));
+    return members.some((m) => m.has(userId));
   }
 
   function outcomeText(result: DecisionResult, verb: 'approve' | 'reject', jobId: string): string {
@@ -139,86 +145,176 @@ export function registerApprovalActions(app: App, deps: ApprovalActionDeps): voi
     [ActionId.Confirm, 'approve'],
     [ActionId.Dismiss, 'reject'],
   ] as const) {
-    app.action<BlockButtonAction>(actionId, async ({ ack, body, action, respond }) => {
-      await ack();
-      const userId = body.user.id;
-      const reply = (text: string) => respond({ ...ephemeral(text), replace_original: false });
-      const gated = await load(action.value ?? '');
-      if (!gated?.data.approval) {
-        await respond({ ...errorReply('That request no longer exists.'), replace_original: false });
-        return;
-      }
-      const why = await refusal(userId, body.team?.id ?? body.user.team_id ?? '', body.api_app_id, gated, verb);
-      if (why) {
-        await refuse(userId, gated, verb, why);
-        await reply(why.text);
-        return;
-      }
-      await reply(await decide(userId, gated, verb, undefined));
-    });
+    app.action<BlockButtonAction>(
+      actionId,
+      answerEveryClick(deps.logger, actionId, async ({ ack, body, action, respond }) => {
+        await ack();
+        const userId = body.user.id;
+        const reply = (text: string) => respond({ ...ephemeral(text), replace_original: false });
+        const gated = await load(action.value ?? '');
+        if (!gated?.data.approval) {
+          await respond({ ...errorReply('That request no longer exists.'), replace_original: false });
+          return;
+        }
+        const why = await refusal(userId, body.team?.id ?? body.user.team_id ?? '', body.api_app_id, gated, verb);
+        if (why) {
+          await refuse(userId, gated, verb, why);
+          await reply(why.text);
+          return;
+        }
+        await reply(await decide(userId, gated, verb, undefined));
+      }),
+    );
   }
 
-  // Reject asks why first; the decision happens when the modal is submitted, re-checked then.
-  app.action<BlockButtonAction>(ActionId.Reject, async ({ ack, body, action, respond, client }) => {
-    await ack();
-    const userId = body.user.id;
-    const gated = await load(action.value ?? '');
-    if (!gated?.data.approval) {
-      await respond({ ...errorReply('That request no longer exists.'), replace_original: false });
-      return;
-    }
-    const why = await refusal(userId, body.team?.id ?? body.user.team_id ?? '', body.api_app_id, gated, 'reject');
-    if (why) {
-      await refuse(userId, gated, 'reject', why);
-      await respond({ ...ephemeral(why.text), replace_original: false });
-      return;
-    }
-    await client.views.open({
-      trigger_id: body.trigger_id,
-      view: {
-        type: 'modal',
-        callback_id: ViewId.RejectReason,
-        private_metadata: JSON.stringify({ jobId: gated.data.jobId, channelId: body.channel?.id ?? '', responseUrl: body.response_url }),
-        title: { type: 'plain_text', text: 'Reject request' },
-        submit: { type: 'plain_text', text: 'Reject' },
-        close: { type: 'plain_text', text: 'Cancel' },
-        blocks: [
-          {
-            type: 'input',
-            block_id: 'reason',
-            label: { type: 'plain_text', text: 'Why? (shown on the card)' },
-            element: { type: 'plain_text_input', action_id: 'reason', multiline: true, max_length: maxReasonLength },
-          },
-        ],
-      },
-    });
-  });
+  // Reject asks why first. Slack gives the click's trigger_id three seconds, and user-group
+  // look-ups alone can take two: so the modal opens before any check, and who may reject is
+  // decided when it is submitted.
+  app.action<BlockButtonAction>(
+    ActionId.Reject,
+    answerEveryClick(deps.logger, ActionId.Reject, async ({ ack, body, action, respond, client }) => {
+      await ack();
+      const userId = body.user.id;
+      const jobId = action.value ?? '';
+      let opened: Awaited<ReturnType<typeof client.views.open>>;
+      try {
+        opened = await client.views.open({ trigger_id: body.trigger_id, view: reasonModal({ jobId, channelId: body.channel?.id ?? '', responseUrl: body.response_url }) });
+      } catch (err) {
+        const slackError = slackErrorOf(err);
+        deps.logger.error({ err, slackError, action: ActionId.Reject, user: userId, jobId }, 'could not open the Reject modal');
+        await respond({ ...errorReply(`I couldn't open the rejection form (Slack said ${slackError}), so nothing was rejected.`, 'Click Reject again.'), replace_original: false });
+        return;
+      }
+      // Off the trigger's clock now: check at once, so someone who may not reject sees why in
+      // the modal instead of typing a reason first (this also warms the group caches for the submit).
+      const gated = await load(jobId);
+      const why = gated?.data.approval ? await refusal(userId, teamOf(body), body.api_app_id, gated, 'reject') : { reason: 'missing', text: 'That request no longer exists.' };
+      if (!why || !opened.view?.id) return;
+      if (gated) await refuse(userId, gated, 'reject', why);
+      await client.views
+        .update({ view_id: opened.view.id, ...(opened.view.hash && { hash: opened.view.hash }), view: refusedModal(why.text) })
+        // A submit that got there first is answered by the submit handler itself.
+        .catch((err: unknown) => deps.logger.debug({ err, jobId }, 'Reject modal changed before the refusal could be shown'));
+    }),
+  );
 
-  app.view<ViewSubmitAction>(ViewId.RejectReason, async ({ ack, body, view, client }) => {
+  app.view<ViewSubmitAction>(ViewId.RejectReason, async ({ ack, body, view }) => {
     const userId = body.user.id;
     const meta = parseMeta(view.private_metadata);
     const reason = (view.state.values.reason?.reason?.value ?? '').trim().slice(0, maxReasonLength);
-    const gated = meta ? await load(meta.jobId) : undefined;
-    if (!gated?.data.approval) {
-      await ack({ response_action: 'errors', errors: { reason: 'That request no longer exists.' } });
-      return;
+    let acked = false;
+    const formError = async (text: string) => {
+      acked = true;
+      await ack({ response_action: 'errors', errors: { reason: toPlainText(text) } });
+    };
+    try {
+      // Slack drops a submit not answered within 3 s: the checks get a deadline, and a check
+      // that cannot finish in time refuses (fail closed) and says to try again.
+      const checked = await withDeadline(submitCheck(userId, teamOf(body), body.api_app_id, meta), submitCheckMs);
+      if (checked === 'timeout') {
+        await formError("I couldn't check in time whether you may reject this (Slack is slow to answer right now). Submit again in a moment.");
+        return;
+      }
+      if ('refused' in checked) {
+        if (checked.gated) await refuse(userId, checked.gated, 'reject', checked.refused);
+        await formError(checked.refused.text);
+        return;
+      }
+      acked = true;
+      await ack();
+      const text = await decide(userId, checked.gated, 'reject', reason || undefined);
+      await confirm(meta!, ephemeral(text));
+    } catch (err) {
+      deps.logger.error({ err, view: ViewId.RejectReason, user: userId }, 'rejection failed');
+      if (!acked) await formError(failureReply(err, 'so nothing was rejected').text);
+      else if (meta) await confirm(meta, failureReply(err, 'so the rejection may not have been recorded'));
     }
-    const why = await refusal(userId, body.team?.id ?? body.user.team_id ?? '', body.api_app_id, gated, 'reject');
-    if (why) {
-      await refuse(userId, gated, 'reject', why);
-      await ack({ response_action: 'errors', errors: { reason: why.text.replace(/<[^>]+>/g, 'them') } });
-      return;
-    }
-    await ack();
-    const text = await decide(userId, gated, 'reject', reason || undefined);
-    if (meta?.channelId) await client.chat.postEphemeral({ channel: meta.channelId, user: userId, text }).catch(() => {});
   });
+
+  type SubmitCheck = { gated: Gated } | { refused: { reason: string; text: string }; gated?: Gated };
+
+  async function submitCheck(userId: string, teamId: string, apiAppId: string, meta: RejectMeta | undefined): Promise<SubmitCheck> {
+    const gated = meta ? await load(meta.jobId) : undefined;
+    if (!gated?.data.approval) return { refused: { reason: 'missing', text: 'That request no longer exists.' } };
+    const why = await refusal(userId, teamId, apiAppId, gated, 'reject');
+    return why ? { refused: why, gated } : { gated };
+  }
+
+  /** The outcome, on the response_url of the Reject click (not a best-effort ephemeral). */
+  async function confirm(meta: RejectMeta, reply: EphemeralReply): Promise<void> {
+    if (!meta.responseUrl) {
+      deps.logger.warn({ jobId: meta.jobId }, 'rejection outcome not sent: the modal carried no response_url');
+      return;
+    }
+    await postToResponseUrl(meta.responseUrl, { ...reply, replace_original: false }, deps.fetch).catch((err: unknown) =>
+      // It expires 30 minutes after the click; the card shows the outcome anyway.
+      deps.logger.warn({ err, jobId: meta.jobId }, 'could not send the rejection outcome to the approver'),
+    );
+  }
 }
 
-function parseMeta(raw: string): { jobId: string; channelId: string } | undefined {
+/** How long the checks of a Reject submit may take: Slack wants the answer within 3 s. */
+const submitCheckMs = 2500;
+
+interface RejectMeta {
+  jobId: string;
+  channelId: string;
+  responseUrl: string;
+}
+
+function reasonModal(meta: RejectMeta): View {
+  return {
+    type: 'modal',
+    callback_id: ViewId.RejectReason,
+    private_metadata: JSON.stringify(meta),
+    title: { type: 'plain_text', text: 'Reject request' },
+    submit: { type: 'plain_text', text: 'Reject' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: [
+      {
+        type: 'input',
+        block_id: 'reason',
+        label: { type: 'plain_text', text: 'Why? (shown on the card)' },
+        element: { type: 'plain_text_input', action_id: 'reason', multiline: true, max_length: maxReasonLength },
+      },
+    ],
+  };
+}
+
+function refusedModal(text: string): View {
+  return {
+    type: 'modal',
+    callback_id: ViewId.RejectReason,
+    title: { type: 'plain_text', text: 'Reject request' },
+    close: { type: 'plain_text', text: 'Close' },
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:warning: ${text}` } }],
+  };
+}
+
+/** Form errors are plain text: mentions become "them" instead of showing raw markup. */
+function toPlainText(mrkdwn: string): string {
+  return mrkdwn.replace(/<[^>]+>/g, 'them').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+function teamOf(body: { team?: { id: string } | null; user: { team_id?: string } }): string {
+  return body.team?.id ?? body.user.team_id ?? '';
+}
+
+async function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
+  let timer: NodeJS.Timeout | undefined;
   try {
-    const parsed = JSON.parse(raw) as { jobId?: unknown; channelId?: unknown };
-    return typeof parsed.jobId === 'string' ? { jobId: parsed.jobId, channelId: typeof parsed.channelId === 'string' ? parsed.channelId : '' } : undefined;
+    return await Promise.race([promise, new Promise<'timeout'>((resolve) => (timer = setTimeout(resolve, ms, 'timeout')))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function parseMeta(raw: string): RejectMeta | undefined {
+  try {
+    const parsed = JSON.parse(raw) as { jobId?: unknown; channelId?: unknown; responseUrl?: unknown };
+    if (typeof parsed.jobId !== 'string') return undefined;
+    const text = (v: unknown) => (typeof v === 'string' ? v : '');
+    return { jobId: parsed.jobId, channelId: text(parsed.channelId), responseUrl: text(parsed.responseUrl) };
   } catch {
     return undefined;
   }

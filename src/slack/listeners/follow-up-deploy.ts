@@ -8,7 +8,9 @@ import type { DeployHistory, DeployJobData } from '../../core/deploy/deploy-job.
 import { jobIdFromTrigger, jobIdPattern } from '../../core/job-id.ts';
 import type { JobQueue } from '../../core/job-queue.ts';
 import type { OutboxStore } from '../../outbox/outbox-store.ts';
+import { escapeMrkdwn } from '../../core/mrkdwn.ts';
 import { ephemeral, errorReply } from '../render/replies.ts';
+import { answerEveryClick } from './answer-every-click.ts';
 
 export interface FollowUpDeployDeps {
   jobs: JobQueue;
@@ -41,57 +43,60 @@ export function registerFollowUpDeploy(
   plan: (source: DeployJobData, sourceId: string) => Promise<FollowUp>,
 ): void {
   const now = deps.now ?? (() => new Date());
-  app.action<BlockButtonAction>(actionId, async ({ ack, body, action, respond }) => {
-    await ack();
-    const userId = body.user.id;
-    const reply = (text: string) => respond({ ...ephemeral(text), replace_original: false });
-    const sourceId = action.value ?? '';
-    const job = jobIdPattern.test(sourceId) ? await deps.jobs.get(sourceId) : undefined;
-    if (job?.kind !== 'deploy') {
-      await respond({ ...errorReply('That deploy no longer exists.'), replace_original: false });
-      return;
-    }
-    const source = job.data as DeployJobData;
-    const teamId = body.team?.id ?? body.user.team_id ?? '';
-    const decision = await deps.policy.check({
-      userId,
-      teamId,
-      apiAppId: body.api_app_id,
-      ...(body.channel?.id && { channelId: body.channel.id }),
-      environment: source.environment,
-      action: 'aci.deploy',
-    });
-    const audit = { actor: userId, action: auditAction, environment: source.environment, target: source.target.name };
-    if (!decision.allowed) {
-      await deps.audit.record({ ...audit, jobId: sourceId, outcome: 'refused', reason: decision.reason }).catch((err: unknown) => deps.logger.error({ err }, 'could not audit a refusal'));
-      await reply(decision.message.mrkdwn);
-      return;
-    }
-    const env = deps.environments[source.environment];
-    if (!env) {
-      await reply(`Environment ${source.environment} is no longer configured, so nothing was queued.`);
-      return;
-    }
-    const next = await plan(source, sourceId);
-    if (!next.ok) {
-      await reply(next.reply);
-      return;
-    }
-    const jobId = jobIdFromTrigger(teamId, body.trigger_id);
-    const { approval: _sourceApproval, replaceOf: _sourceReplaceOf, ...inherited } = source;
-    const data: DeployJobData = {
-      ...inherited,
-      jobId,
-      requesterId: userId,
-      channelId: body.channel?.id ?? source.channelId,
-      queuedAt: now().toISOString(),
-      ...(env.approval && { approval: { required: env.approval.required, expiresAfterMs: env.approval.expiresAfter } }),
-      ...next.changes,
-      progress: { phase: 'new' },
-    };
-    await deps.audit.record({ ...audit, jobId, outcome: 'accepted', details: next.details });
-    await deps.outbox.open(jobId, { channelId: data.channelId, teamId, responseUrl: body.response_url }, deployCard(data, { status: 'queued', portal: deps.portal }));
-    await Promise.all([deps.jobs.submit('deploy', jobId, data), deps.outbox.requestFlush(jobId)]);
-    await reply(next.reply(jobId));
-  });
+  app.action<BlockButtonAction>(
+    actionId,
+    answerEveryClick(deps.logger, actionId, async ({ ack, body, action, respond }) => {
+      await ack();
+      const userId = body.user.id;
+      const reply = (text: string) => respond({ ...ephemeral(text), replace_original: false });
+      const sourceId = action.value ?? '';
+      const job = jobIdPattern.test(sourceId) ? await deps.jobs.get(sourceId) : undefined;
+      if (job?.kind !== 'deploy') {
+        await respond({ ...errorReply('That deploy no longer exists.'), replace_original: false });
+        return;
+      }
+      const source = job.data as DeployJobData;
+      const teamId = body.team?.id ?? body.user.team_id ?? '';
+      const decision = await deps.policy.check({
+        userId,
+        teamId,
+        apiAppId: body.api_app_id,
+        ...(body.channel?.id && { channelId: body.channel.id }),
+        environment: source.environment,
+        action: 'aci.deploy',
+      });
+      const audit = { actor: userId, action: auditAction, environment: source.environment, target: source.target.name };
+      if (!decision.allowed) {
+        await deps.audit.record({ ...audit, jobId: sourceId, outcome: 'refused', reason: decision.reason }).catch((err: unknown) => deps.logger.error({ err }, 'could not audit a refusal'));
+        await reply(decision.message.mrkdwn);
+        return;
+      }
+      const env = deps.environments[source.environment];
+      if (!env) {
+        await reply(`Environment *${escapeMrkdwn(source.environment)}* is no longer in chatops.yaml, so nothing can be deployed there from this card.`);
+        return;
+      }
+      const next = await plan(source, sourceId);
+      if (!next.ok) {
+        await reply(next.reply);
+        return;
+      }
+      const jobId = jobIdFromTrigger(teamId, body.trigger_id);
+      const { approval: _sourceApproval, replaceOf: _sourceReplaceOf, ...inherited } = source;
+      const data: DeployJobData = {
+        ...inherited,
+        jobId,
+        requesterId: userId,
+        channelId: body.channel?.id ?? source.channelId,
+        queuedAt: now().toISOString(),
+        ...(env.approval && { approval: { required: env.approval.required, expiresAfterMs: env.approval.expiresAfter } }),
+        ...next.changes,
+        progress: { phase: 'new' },
+      };
+      await deps.audit.record({ ...audit, jobId, outcome: 'accepted', details: next.details });
+      await deps.outbox.open(jobId, { channelId: data.channelId, teamId, responseUrl: body.response_url }, deployCard(data, { status: 'queued', portal: deps.portal }));
+      await Promise.all([deps.jobs.submit('deploy', jobId, data), deps.outbox.requestFlush(jobId)]);
+      await reply(next.reply(jobId));
+    }),
+  );
 }

@@ -18,7 +18,7 @@ import { help } from '../commands/help.ts';
 import { opsAudit } from '../commands/ops-audit.ts';
 import { opsJob } from '../commands/ops-job.ts';
 import { opsWhoami } from '../commands/ops-whoami.ts';
-import { ephemeral, errorReply, usageReply, type EphemeralReply } from '../render/replies.ts';
+import { ephemeral, failureReply, usageReply, type EphemeralReply } from '../render/replies.ts';
 
 export interface SlashCommandDeps extends Omit<CommandDeps, 'now'> {
   rateLimit: UserRateLimit;
@@ -130,6 +130,5 @@ function toReply(err: unknown, ctx: CommandContext, name: string): EphemeralRepl
     return usageReply(message, err.usage);
   }
   if (err instanceof Refused) return ephemeral(err.reply.mrkdwn);
-  if (err instanceof UserFacingError || err instanceof AuditWriteError) return errorReply(err.message, err.hint);
-  return errorReply('Something went wrong on my side, so nothing was started.', 'Try again; if it keeps failing, tell the platform admin.');
+  return failureReply(err, 'so nothing was started');
 }

@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
 
 type KnownBlock = types.KnownBlock;
-import type { CardAction, JobCard, JobStatus } from '../../core/card.ts';
+import type { CardAction, CardField, JobCard, JobStatus } from '../../core/card.ts';
 import { escapeMrkdwn, mention } from '../../core/mrkdwn.ts';
 import { ActionId } from '../action-ids.ts';
 
@@ -22,8 +22,14 @@ const statusLabel: Record<JobStatus, string> = {
 /** A message holds at most 50 blocks; the rest are summarised. */
 const maxRows = 40;
 
-/** Section fields are limited to 2,000 characters each and 10 per block. */
-const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+/** Cuts `text` to Slack's limit for where it goes (section fields: 2,000 characters each, 10 per block). */
+export const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+/** A card or answer field as mrkdwn: bold label, value below (code values one per line). */
+export function fieldText(f: CardField): string {
+  const value = f.code ? f.value.split('\n').map((v) => `\`${escapeMrkdwn(v.replace(/`/g, "'"))}\``).join('\n') : escapeMrkdwn(f.value);
+  return `*${escapeMrkdwn(f.label)}*\n${value}`;
+}
 
 function time(iso: string): string {
   const ts = Math.floor(Date.parse(iso) / 1000);
@@ -47,7 +53,7 @@ export function renderCard(card: JobCard): { text: string; blocks: KnownBlock[] 
       block_id: 'fields',
       fields: card.fields.slice(0, 10).map((f) => ({
         type: 'mrkdwn' as const,
-        text: clip(`*${escapeMrkdwn(f.label)}*\n${f.code ? f.value.split('\n').map((v) => `\`${escapeMrkdwn(v.replace(/`/g, "'"))}\``).join('\n') : escapeMrkdwn(f.value)}`, 2000),
+        text: clip(fieldText(f), 2000),
       })),
     });
   }

@@ -1,9 +1,13 @@
+import { AuditWriteError } from '../../core/audit.ts';
+import { UserFacingError } from '../../core/errors.ts';
 import { escapeMrkdwn } from '../../core/mrkdwn.ts';
 
 /** An ephemeral answer to the person who typed the command; nobody else sees it. */
 export interface EphemeralReply {
   response_type: 'ephemeral';
   text: string;
+  /** Block Kit layout; `text` stays as the notification and screen-reader fallback. */
+  blocks?: unknown[];
 }
 
 export function ephemeral(text: string): EphemeralReply {
@@ -17,6 +21,16 @@ export function usageReply(message: string, usage: string): EphemeralReply {
 
 export function errorReply(message: string, hint?: string): EphemeralReply {
   return ephemeral(`:warning: ${escapeMrkdwn(message)}${hint ? `\n${escapeMrkdwn(hint)}` : ''}`);
+}
+
+/**
+ * What to tell someone whose request failed: a typed error's own message and hint (they say
+ * what to do next), otherwise that it was our fault, with `consequence` ("so nothing was
+ * started"). Never a stack trace.
+ */
+export function failureReply(err: unknown, consequence: string): EphemeralReply {
+  if (err instanceof UserFacingError || err instanceof AuditWriteError) return errorReply(err.message, err.hint);
+  return errorReply(`Something went wrong on my side, ${consequence}.`, 'Try again; if it keeps failing, tell the platform admin.');
 }
 
 export function threadLink(teamDomain: string | undefined, channelId: string, ts: string): string {

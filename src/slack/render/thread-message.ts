@@ -2,7 +2,7 @@ import type { ThreadMessage } from '../../core/card.ts';
 import { escapeMrkdwn } from '../../core/mrkdwn.ts';
 
 /** A code block can't contain ``` and Slack counts the escaped length. */
-function codeBlock(text: string): string {
+export function codeBlock(text: string): string {
   return `\`\`\`${escapeMrkdwn(text.replace(/```/g, "'''"))}\`\`\``;
 }
 

@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { dmChannelOf } from '../../emulators/slack/index.ts';
+import { answerText, privateAnswer } from '../../helpers/answers.ts';
 import { ids, type Harness } from '../../helpers/harness.ts';
 import { aci, aciCommand, cardOf, cardText, deployed, digests, loginServers, putsOf, responsesWith, startAciHarness, stg, waitForCard } from './setup.ts';
 
@@ -8,29 +10,27 @@ afterEach(async () => {
   h = undefined;
 });
 
-function threadOf(harness: Harness, channel: string, jobId: string): string {
-  const card = cardOf(harness, channel, jobId)!;
-  return JSON.stringify(harness.slack.thread(channel, card.ts));
-}
-
 describe('/aci lifecycle', () => {
   it('shows, tails logs, restarts, stops, starts and lists container groups', async () => {
     h = await startAciHarness();
     await deployed(h, 'create -n web --image web:v1 --dns-name-label contoso-web');
     h.azure.aci.setLogs('web', 'web', 'booting\nlistening on :80\nGET / 200\nGET /health 200\n');
 
+    // Looking is private: an answer to the asker, nothing in the channel.
     const show = await aciCommand(h, 'show -n web', { userId: ids.carol, channelId: aci.stgChannel });
-    await waitForCard(h, aci.stgChannel, show, 'Succeeded');
-    expect(cardText(h, aci.stgChannel, show)).toContain('contoso-web.westeurope.azurecontainer.io');
-    expect(cardText(h, aci.stgChannel, show)).toContain('Running');
-    await h.slack.waitFor(() => threadOf(h!, aci.stgChannel, show).includes('Started'), 5000);
+    const shown = answerText(await privateAnswer(h, show));
+    expect(shown).toContain('contoso-web.westeurope.azurecontainer.io');
+    expect(shown).toContain('Running');
+    expect(shown).toContain('Started');
 
     const logs = await aciCommand(h, 'logs -n web --tail 2', { userId: ids.carol, channelId: aci.stgChannel });
-    await waitForCard(h, aci.stgChannel, logs, 'Succeeded');
-    await h.slack.waitFor(() => threadOf(h!, aci.stgChannel, logs).includes('GET /health 200'), 5000);
-    const logThread = threadOf(h, aci.stgChannel, logs);
-    expect(logThread).toContain('GET / 200');
-    expect(logThread).not.toContain('booting');
+    const logAnswer = answerText(await privateAnswer(h, logs));
+    expect(logAnswer).toContain('GET /health 200');
+    expect(logAnswer).toContain('GET / 200');
+    expect(logAnswer).not.toContain('booting');
+    const channel = JSON.stringify(h.slack.allMessages(aci.stgChannel));
+    expect(channel).not.toContain(show);
+    expect(channel).not.toContain(logs);
 
     // A viewer may look but not change anything.
     const refused = await h.command('restart -n web', { command: '/aci', userId: ids.carol, channelId: aci.stgChannel });
@@ -48,20 +48,30 @@ describe('/aci lifecycle', () => {
     expect(h.azure.count('POST', /containerGroups\/web\/start$/)).toBe(1);
 
     const list = await aciCommand(h, 'list', { userId: ids.carol, channelId: aci.stgChannel });
-    await waitForCard(h, aci.stgChannel, list, 'Succeeded');
-    expect(cardText(h, aci.stgChannel, list)).toContain('1 container group in rg-stg');
-    await h.slack.waitFor(() => threadOf(h!, aci.stgChannel, list).includes('contoso-web.westeurope.azurecontainer.io'), 5000);
+    const listed = answerText(await privateAnswer(h, list));
+    expect(listed).toContain('1 container group:');
+    expect(listed).toContain('contoso-web.westeurope.azurecontainer.io');
   });
 
-  it('attaches long logs as a file', async () => {
+  it('says once, privately, that there is nothing to list', async () => {
+    h = await startAciHarness();
+    const list = await aciCommand(h, 'list', { userId: ids.carol, channelId: aci.stgChannel });
+    const answer = await privateAnswer(h, list);
+    expect(answerText(answer)).toContain('There are no container groups in rg-stg.');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(h.slack.responses.filter((r) => JSON.stringify(r.body).includes('no container groups'))).toHaveLength(1);
+    expect(h.slack.allMessages(aci.stgChannel)).toHaveLength(0);
+  });
+
+  it('sends long logs as a file in the asker’s DM', async () => {
     h = await startAciHarness();
     await deployed(h, 'create -n web --image web:v1');
     h.azure.aci.setLogs('web', 'web', Array.from({ length: 400 }, (_, i) => `line ${i} ${'x'.repeat(40)}`).join('\n'));
     const logs = await aciCommand(h, 'logs -n web --tail 300', stg);
-    await waitForCard(h, aci.stgChannel, logs, 'Succeeded');
-    await h.slack.waitFor(() => h!.slack.files.length > 0, 5000);
-    expect(h.slack.files[0]!.content).toContain('line 399');
-    expect(h.slack.files[0]!.threadTs).toBe(cardOf(h, aci.stgChannel, logs)!.ts);
+    expect(answerText(await privateAnswer(h, logs))).toContain('in a file in our DM');
+    const file = await h.slack.waitFor(() => h!.slack.files.find((f) => f.channel === dmChannelOf(ids.alice)), 5000);
+    expect(file.content).toContain('line 399');
+    expect(h.slack.files.filter((f) => f.channel === aci.stgChannel)).toHaveLength(0);
   });
 
   it('deletes only after the requester confirms; nobody else can confirm', async () => {

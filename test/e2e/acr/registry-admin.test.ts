@@ -5,7 +5,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { scopeMapNameOf } from '../../../src/core/registry/scope-map-name.ts';
 import { ids, type Harness } from '../../helpers/harness.ts';
-import { answer, cardOf, everythingSaid, finished, reg, run, startRegistryHarness, threadText, waitForButton } from './setup.ts';
+import { dmChannelOf } from '../../emulators/slack/index.ts';
+import { answer, answered, cardOf, everythingSaid, finished, reg, run, startRegistryHarness, threadText, waitForButton } from './setup.ts';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -19,10 +20,11 @@ describe('/acr show and /acr update', () => {
   it('shows the registry to a viewer and never asks Azure for the admin password', async () => {
     h = await startRegistryHarness();
     const show = await run(h, 'show', ids.carol);
-    const card = await finished(h, show);
-    expect(card).toContain('contosodev is a Standard registry in eastus');
-    expect(card).toContain('contosodev.azurecr.io');
-    expect(card).toMatch(/Admin user\*\\n\s*disabled|Admin user[^"]*disabled/);
+    const shown = await answered(h, show);
+    expect(shown).toContain('contosodev is a Standard registry in eastus');
+    expect(shown).toContain('contosodev.azurecr.io');
+    expect(shown).toMatch(/Admin user\*\\n\s*disabled|Admin user[^"]*disabled/);
+    expect(cardOf(h, show)).toBeUndefined();
     expect(h.azure.count('POST', /\/listCredentials$/)).toBe(0);
   });
 
@@ -63,13 +65,13 @@ describe('/acr replication', () => {
     // Followed with GETs of the replica (durable waits), not one long poll.
     expect(armUnder(h, 'GET', /^\/replications\/japaneast$/).length).toBeGreaterThanOrEqual(2);
 
-    const list = await run(h, 'replication list', ids.carol);
-    expect(await finished(h, list)).toContain('in 2 locations');
-    expect(threadText(h, list)).toMatch(/eastus[^"]*Succeeded/);
-    expect(threadText(h, list)).toMatch(/japaneast[^"]*Succeeded/);
+    const list = await answered(h, await run(h, 'replication list', ids.carol));
+    expect(list).toContain('contosodev is in 2 locations:');
+    expect(list).toMatch(/eastus[^"]*Succeeded/);
+    expect(list).toMatch(/japaneast[^"]*Succeeded/);
 
-    const show = await run(h, 'show', ids.carol);
-    expect(await finished(h, show)).toMatch(/eastus \(Ready\), japaneast \(Ready\)|japaneast \(Ready\), eastus \(Ready\)/);
+    const show = await answered(h, await run(h, 'show', ids.carol));
+    expect(show).toMatch(/eastus \(Ready\), japaneast \(Ready\)|japaneast \(Ready\), eastus \(Ready\)/);
 
     const del = await run(h, 'replication delete --location japaneast', ids.admin);
     const ts = await waitForButton(h, del, 'approval.confirm');
@@ -157,27 +159,27 @@ describe('/acr token create and list', () => {
       },
     });
     const list = await run(h, 'token list', ids.admin);
-    expect(await finished(h, list)).toContain('5 tokens in contosodev, 2 with a password expiring within 30 days');
-    const thread = threadText(h, list);
+    const listed = await answered(h, list);
+    expect(listed).toContain('5 tokens, 2 with a password expiring within 30 days');
     for (let i = 1; i <= 5; i++) {
-      expect(thread).toContain(`ci-token-${i}`);
-      expect(thread).not.toContain(`value-of-token-${i}`);
+      expect(listed).toContain(`ci-token-${i}`);
+      expect(listed).not.toContain(`value-of-token-${i}`);
     }
     expect(h.azure.count('GET', /\/tokens$/)).toBe(3);
-    expect(cardOf(h, list)).toBeDefined();
+    expect(cardOf(h, list)).toBeUndefined();
   });
 
-  it('sends a long list as a file in the thread instead of a wall of text', async () => {
+  it('sends a long list as a file in the asker’s DM instead of a wall of text', async () => {
     h = await startRegistryHarness({
       setup: (azure) => {
         for (let i = 1; i <= 80; i++) azure.acr.addToken('contosodev', `pull-token-${String(i).padStart(3, '0')}`);
       },
     });
     const list = await run(h, 'token list', ids.admin);
-    expect(await finished(h, list)).toContain('80 tokens in contosodev');
+    expect(await answered(h, list)).toContain('80 tokens');
     await h.slack.waitFor(() => h!.slack.files.some((f) => f.filename === 'tokens-contosodev.txt'), 5000);
     const file = h.slack.files.find((f) => f.filename === 'tokens-contosodev.txt')!;
-    expect(file.threadTs).toBe(cardOf(h, list)!.ts);
+    expect(file.channel).toBe(dmChannelOf(ids.admin));
     expect(file.content.split('\n').filter((l) => l.startsWith('pull-token-'))).toHaveLength(80);
     expect(h.azure.count('GET', /\/tokens$/)).toBe(4);
   });

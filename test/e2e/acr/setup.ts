@@ -1,6 +1,7 @@
 /** Shared setup of the registry end-to-end tests: a Key Vault per purpose, config with roles. */
 import { expect } from 'vitest';
 import type { AzureEmulator } from '../../emulators/azure/index.ts';
+import { answerText, privateAnswer } from '../../helpers/answers.ts';
 import { ids, startHarness, type Harness, type HarnessOptions } from '../../helpers/harness.ts';
 
 export const reg = {
@@ -83,6 +84,11 @@ export async function finished(h: Harness, jobId: string, timeoutMs = 20_000): P
   const card = cardOf(h, jobId)!;
   await h.slack.waitFor(() => h.slack.thread(ids.devChannel, card.ts).length > 0 || h.slack.files.some((f) => f.threadTs === card.ts), 5000).catch(() => {});
   return JSON.stringify(card.blocks);
+}
+
+/** The private answer of a read-only command's job (as JSON text); waits for it. */
+export async function answered(h: Harness, jobId: string): Promise<string> {
+  return answerText(await privateAnswer(h, jobId));
 }
 
 /** Waits until the card shows `actionId` (a Confirm or Approve button). */

@@ -13,7 +13,9 @@
 export { SlackEmulator, startSlackEmulator } from './server.ts';
 export type { SlackEmulatorOptions } from './server.ts';
 export type { ErrorNextOptions, FailNextOptions, RateLimitOptions } from './faults.ts';
+export type { SlowDownOptions } from './latency.ts';
 export { RESPONSE_URL_METHOD, UPLOAD_METHOD } from './types.ts';
+export { dmChannelOf } from './methods/workspace.ts';
 export type {
   EmulatedChannel,
   EmulatedEphemeral,

@@ -14,6 +14,8 @@ import { parseApiRequest, parseResponseUrlBody, parseUploadBody, readRaw } from 
 import { Faults } from './faults.ts';
 import type { ErrorNextOptions, FailNextOptions, FaultDecision, RateLimitOptions } from './faults.ts';
 import { receiveUpload, UPLOAD_PATH } from './files.ts';
+import { Latency, type SlowDownOptions } from './latency.ts';
+import { ResponseUrlLimits } from './response-urls.ts';
 import { METHODS } from './methods/index.ts';
 import type { MethodResult } from './methods/index.ts';
 import { resolveIdentity, SlackStore } from './store.ts';
@@ -84,6 +86,8 @@ export class SlackEmulator {
 
   private readonly store = new SlackStore();
   private readonly faults = new Faults();
+  private readonly latency = new Latency();
+  private readonly responseUrlLimits = new ResponseUrlLimits();
   private readonly server: Server;
 
   private constructor(server: Server, port: number, strictChannels: boolean) {
@@ -132,13 +136,17 @@ export class SlackEmulator {
     }
   }
 
-  /** Registers a channel. `isMember: false` makes posting answer `not_in_channel`. */
-  addChannel(id: string, options: { name?: string; isPrivate?: boolean; isMember?: boolean } = {}): void {
+  /**
+   * Registers a channel. `isMember: false` makes posting answer `not_in_channel`, and hides a
+   * private channel from `conversations.info`; `isArchived` shows in `conversations.info`.
+   */
+  addChannel(id: string, options: { name?: string; isPrivate?: boolean; isMember?: boolean; isArchived?: boolean } = {}): void {
     const channel: EmulatedChannel = {
       id,
       name: options.name ?? id.toLowerCase(),
       is_private: options.isPrivate ?? false,
       is_member: options.isMember ?? true,
+      ...(options.isArchived && { is_archived: true }),
     };
     this.store.channels.set(id, channel);
   }
@@ -214,18 +222,40 @@ export class SlackEmulator {
     return structuredClone(this.store.calls.filter((c) => c.method === method));
   }
 
-  /** A `response_url` on this emulator: `http://127.0.0.1:PORT/response/<id>` (random id when omitted). */
+  /**
+   * A `response_url` on this emulator: `http://127.0.0.1:PORT/response/<id>` (random id when
+   * omitted). It accepts 5 posts within 30 minutes of this call (see `response-urls.ts`).
+   */
   responseUrl(id: string = randomUUID()): string {
+    this.responseUrlLimits.issue(id);
     return `${this.baseUrl}${RESPONSE_PATH}${encodeURIComponent(id)}`;
   }
 
+  /** Makes a response_url (its URL or id) as old as if it had been issued `ms` earlier. */
+  ageResponseUrl(urlOrId: string, ms: number): void {
+    this.responseUrlLimits.age(decodeURIComponent(urlOrId.slice(urlOrId.lastIndexOf('/') + 1)), ms);
+  }
+
+  /** A `trigger_id` for an interaction payload, issued now: `views.open` takes it for 3 s (see `triggers.ts`). */
+  issueTrigger(id?: string): string {
+    return this.store.triggers.issue(id);
+  }
+
+  /** Makes a trigger as old as if it had been issued `ms` earlier. */
+  ageTrigger(id: string, ms: number): void {
+    this.store.triggers.age(id, ms);
+  }
+
   /**
-   * Clears messages, ephemerals, files, views, responses, calls and faults.
+   * Clears messages, ephemerals, files, views, responses, calls, faults, slow-downs and the
+   * issue times of triggers and response_urls.
    * Tokens, channels, users, usergroups and `strictChannels` are kept.
    */
   reset(): void {
     this.store.clearTraffic();
     this.faults.clear();
+    this.latency.clear();
+    this.responseUrlLimits.clear();
   }
 
   /**
@@ -268,9 +298,15 @@ export class SlackEmulator {
     this.faults.errorNext(options);
   }
 
-  /** Removes all injected faults. */
+  /** Delays the answers of matching Web API calls (see `latency.ts`). */
+  slowDown(options: SlowDownOptions): void {
+    this.latency.add(options);
+  }
+
+  /** Removes all injected faults and slow-downs. */
   clearFaults(): void {
     this.faults.clear();
+    this.latency.clear();
   }
 
   /** Stops the server, dropping open keep-alive connections. */
@@ -313,6 +349,8 @@ export class SlackEmulator {
     const time = Date.now();
     const method = decodeURIComponent(url.pathname.slice(API_PATH.length));
     const parsed = await parseApiRequest(req, url);
+    const delay = this.latency.take(method);
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     const base = {
       method,
       args: parsed.args,
@@ -392,6 +430,12 @@ export class SlackEmulator {
     if (fault) {
       const outcome = this.sendFault(res, fault);
       this.record({ ...base, ...outcome });
+      return;
+    }
+    const refused = this.responseUrlLimits.use(id);
+    if (refused) {
+      sendText(res, refused.status, refused.error);
+      this.record({ ...base, status: refused.status, error: refused.error });
       return;
     }
     sendJson(res, 200, { ok: true });

@@ -17,6 +17,7 @@ import type {
   ResolvedIdentity,
   TokenIdentity,
 } from './types.ts';
+import { TriggerClock } from './triggers.ts';
 
 /** Produces Slack-style message timestamps (`"1732760000.000100"`): unique and strictly increasing. */
 export class TsClock {
@@ -61,6 +62,8 @@ export class SlackStore {
   readonly files = new Map<string, EmulatedFile>();
   readonly views: EmulatedView[] = [];
   readonly usedTriggers = new Set<string>();
+  /** When each trigger_id was issued (they expire after three seconds). */
+  readonly triggers = new TriggerClock();
   readonly responses: RecordedResponse[] = [];
   readonly calls: RecordedCall[] = [];
   private fileSeq = 0;
@@ -73,6 +76,7 @@ export class SlackStore {
     this.files.clear();
     this.views.length = 0;
     this.usedTriggers.clear();
+    this.triggers.clear();
     this.responses.length = 0;
     this.calls.length = 0;
   }

@@ -119,8 +119,12 @@ export interface EmulatedFile {
 export interface EmulatedView {
   id: string;
   trigger_id: string;
-  /** The `view` argument, JSON-decoded. */
+  /** The `view` argument, JSON-decoded (the latest one after `views.update`). */
   view: Record<string, unknown>;
+  /** Current hash; `views.update` with another one answers `hash_conflict`. */
+  hash: string;
+  /** How many times `views.update` replaced it. */
+  updates?: number;
   team_id: string;
   app_id: string;
   bot_id: string;
@@ -173,6 +177,7 @@ export interface EmulatedChannel {
   is_private: boolean;
   /** When `false`, posting answers `not_in_channel`. Default `true`. */
   is_member: boolean;
+  is_archived?: boolean;
 }
 
 /** A user known to `users.info`. Extra fields are returned as given. */
