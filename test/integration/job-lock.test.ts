@@ -15,6 +15,7 @@ describe('the job lock', () => {
     const admin = new Redis(url);
     await admin.flushdb();
     const redis = new Redis(url, { maxRetriesPerRequest: null });
+    await redis.ping(); // the queue refuses to submit on a connection that is not ready yet
     const jobs = new BullJobQueue(redis);
     const lockKey = `${keyPrefix}:${QueueName.Jobs}:jlock000000001:lock`;
     let release!: () => void;
