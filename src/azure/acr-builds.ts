@@ -3,6 +3,7 @@ import type { TokenCredential } from '@azure/identity';
 import type { AcrBuilds, DockerBuildSpec, RunInfo } from '../core/build/acr-builds.ts';
 import { registryResourceId, type RegistryRef } from '../core/registry-ref.ts';
 import { toAzureOperationError } from './errors.ts';
+import type { AzureClientOptions } from './request-metrics.ts';
 
 export interface AzureAcrBuildsOptions {
   credential: TokenCredential;
@@ -10,6 +11,8 @@ export interface AzureAcrBuildsOptions {
   resourceManager: string;
   /** How often the SDK polls long-running operations it follows itself (cancel). */
   updateIntervalInMs?: number;
+  /** Pipeline options every client gets (the request metrics policy). */
+  clientOptions?: AzureClientOptions;
 }
 
 /**
@@ -36,6 +39,7 @@ export class AzureAcrBuilds implements AcrBuilds {
     if (!client) {
       // `endpoint` sets both the base URL and the token scope (`<endpoint>/.default`).
       client = new ContainerRegistryManagementClient(this.#options.credential, subscriptionId, {
+        ...this.#options.clientOptions,
         endpoint: this.#options.resourceManager,
         ...(!retries && { retryOptions: { maxRetries: 0 } }),
       });

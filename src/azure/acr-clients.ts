@@ -1,11 +1,14 @@
 import { ContainerRegistryManagementClient } from '@azure/arm-containerregistry';
 import { isRestError } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/identity';
+import type { AzureClientOptions } from './request-metrics.ts';
 
 export interface AcrClientsOptions {
   credential: TokenCredential;
   /** ARM endpoint; the token scope follows it (`<endpoint>/.default`). */
   resourceManager: string;
+  /** Pipeline options every client gets (the request metrics policy). */
+  clientOptions?: AzureClientOptions;
 }
 
 /** One `ContainerRegistryManagementClient` (v11) per subscription, created on first use. */
@@ -20,7 +23,7 @@ export class AcrClients {
   for(subscriptionId: string): ContainerRegistryManagementClient {
     let client = this.#clients.get(subscriptionId);
     if (!client) {
-      client = new ContainerRegistryManagementClient(this.#options.credential, subscriptionId, { endpoint: this.#options.resourceManager });
+      client = new ContainerRegistryManagementClient(this.#options.credential, subscriptionId, { ...this.#options.clientOptions, endpoint: this.#options.resourceManager });
       this.#clients.set(subscriptionId, client);
     }
     return client;

@@ -2,6 +2,7 @@ import { AuthenticationError, ClientSecretCredential } from '@azure/identity';
 import type { AzureEndpoints } from '../config/config.ts';
 import type { SecretVerifier } from '../core/credentials/ports.ts';
 import { toAzureOperationError } from './errors.ts';
+import type { AzureClientOptions } from './request-metrics.ts';
 
 /**
  * Proves a new client secret works by getting a token with it, exactly as its consumers will.
@@ -11,14 +12,17 @@ import { toAzureOperationError } from './errors.ts';
 export class EntraSecretVerifier implements SecretVerifier {
   readonly #tenantId: string;
   readonly #endpoints: AzureEndpoints;
+  readonly #clientOptions: AzureClientOptions;
 
-  constructor(tenantId: string, endpoints: AzureEndpoints) {
+  constructor(tenantId: string, endpoints: AzureEndpoints, clientOptions: AzureClientOptions = {}) {
     this.#tenantId = tenantId;
     this.#endpoints = endpoints;
+    this.#clientOptions = clientOptions;
   }
 
   async verify(appId: string, secret: string): Promise<'ok' | 'not-yet'> {
     const credential = new ClientSecretCredential(this.#tenantId, appId, secret, {
+      ...this.#clientOptions,
       authorityHost: this.#endpoints.authorityHost,
       disableInstanceDiscovery: !this.#endpoints.instanceDiscovery,
       // One attempt per look: the job waits between looks with durable delays.

@@ -2,7 +2,9 @@ import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import { createRedis } from '../queue/redis.ts';
+import type { ReadinessCheck } from './readiness.ts';
 
 /** What a role hands back to the composition root so it can shut everything down in order. */
 export interface RoleResources {
@@ -12,16 +14,24 @@ export interface RoleResources {
   workers: Worker[];
   /** Everything else, closed after the workers in the order listed. */
   closers: (() => Promise<unknown>)[];
+  metrics: Metrics;
+  /** What `/readyz` checks; a role (or a feature it starts) adds one with `readiness.push(check)`. */
+  readiness: ReadinessCheck[];
+  /** What `/healthz` checks: cheap, local facts (a loop that should run, runs). */
+  liveness: (() => { ok: boolean; detail?: string })[];
   redisFor(use: 'producer' | 'worker'): Redis;
 }
 
-export function createRoleResources(config: Config, logger: Logger): RoleResources {
+export function createRoleResources(config: Config, logger: Logger, metrics: Metrics): RoleResources {
   const closers: (() => Promise<unknown>)[] = [];
   return {
     config,
     logger,
     workers: [],
     closers,
+    metrics,
+    readiness: [],
+    liveness: [],
     redisFor(use) {
       const redis = createRedis(config.redisUrl, use);
       redis.on('error', (err) => logger.warn({ err: { message: err.message }, redis: use }, 'Redis connection problem'));
