@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { ApprovalState, Approvals, DecisionResult, NewApproval } from '../core/approval/approvals.ts';
-import { keyPrefix } from './names.ts';
+import { defaultKeyPrefix } from './names.ts';
 
 /** Approvals outlive the request by far, so `/ops job` and audits can still show who decided. */
 const ttlSeconds = 30 * 24 * 3600;
@@ -65,16 +65,18 @@ function parse(raw: string): ApprovalState {
 /** Approval requests in Redis, decided by Lua scripts (see {@link Approvals}). */
 export class RedisApprovals implements Approvals {
   readonly #redis: Redis;
-  constructor(redis: Redis) {
+  readonly #prefix: string;
+  constructor(redis: Redis, prefix = defaultKeyPrefix) {
     this.#redis = redis;
+    this.#prefix = prefix;
   }
 
   #key(jobId: string): string {
-    return `${keyPrefix}:approval:${jobId}`;
+    return `${this.#prefix}:approval:${jobId}`;
   }
 
   #pendingKey(): string {
-    return `${keyPrefix}:approvals-pending`;
+    return `${this.#prefix}:approvals-pending`;
   }
 
   async open(request: NewApproval, now = new Date()): Promise<ApprovalState> {

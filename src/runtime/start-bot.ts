@@ -2,7 +2,7 @@ import type { App } from '@slack/bolt';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { type FetchFunction, WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
-import { RedisAuditLog } from '../audit/redis-audit-log.ts';
+import { auditStreamKey, RedisAuditLog } from '../audit/redis-audit-log.ts';
 import type { Config } from '../config/config.ts';
 import { ConfigError } from '../config/load-config.ts';
 import { createAccessPolicy } from '../core/access/access-policy.ts';
@@ -29,11 +29,12 @@ export async function startBot(res: RoleResources, ops: OpsView): Promise<{ app:
   const { config, logger, closers, metrics } = res;
   const fetch = observedSlackFetch(metrics, config.slack.apiUrl);
   const producer = res.redisFor('producer');
+  const prefix = config.redis.prefix;
   // The producer fails fast instead of queueing commands offline, so it must be connected
   // before BullMQ's queues run their start-up checks on it.
   await ready(producer, logger);
-  const jobs = new BullJobQueue(producer);
-  const outbox = new OutboxStore(producer);
+  const jobs = new BullJobQueue(producer, { prefix });
+  const outbox = new OutboxStore(producer, prefix);
   closers.unshift(() => jobs.close(), () => outbox.close());
   // The connection's own listener logs Redis trouble; without one, BullMQ prints each error again as raw text on stderr.
   for (const queue of [jobs.queue, outbox.queue]) queue.on('error', () => {});
@@ -66,16 +67,16 @@ export async function startBot(res: RoleResources, ops: OpsView): Promise<{ app:
       groups,
     }),
     groups,
-    approvals: observeApprovalDecisions(new RedisApprovals(producer), metrics),
-    history: new RedisDeployHistory(producer),
+    approvals: observeApprovalDecisions(new RedisApprovals(producer, prefix), metrics),
+    history: new RedisDeployHistory(producer, prefix),
     ...(config.file.credentials && { credentials: config.file.credentials }),
-    audit: observeAudit(new RedisAuditLog({ redis: producer, logger }), metrics),
-    rateLimit: new RedisUserRateLimit(producer, { perMinute: config.access.rateLimit.perMinute }),
+    audit: observeAudit(new RedisAuditLog({ redis: producer, logger, key: auditStreamKey(prefix) }), metrics),
+    rateLimit: new RedisUserRateLimit(producer, { perMinute: config.access.rateLimit.perMinute, prefix }),
     perMinute: config.access.rateLimit.perMinute,
     portal: config.azure.endpoints.portal,
     jobs,
     outbox,
-    cancels: new RedisCancelRequests(producer),
+    cancels: new RedisCancelRequests(producer, prefix),
     logger,
     ops: { paths: opsPaths, serve: (req, resp) => serveOps(ops, req, resp) },
     fetch,

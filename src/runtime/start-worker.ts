@@ -13,7 +13,7 @@ import { AzureContainerGroups } from '../azure/aci/container-groups.ts';
 import { KeyVaultSecretReader } from '../azure/key-vault/secret-reader.ts';
 import { AzureRegistryTags } from '../azure/registry/registry-tags.ts';
 import { RedisApprovals } from '../queue/approvals.ts';
-import { RedisAuditLog } from '../audit/redis-audit-log.ts';
+import { auditStreamKey, RedisAuditLog } from '../audit/redis-audit-log.ts';
 import { RedisDeployHistory } from '../queue/deploy-history.ts';
 import { RedisGroupLocks } from '../queue/group-locks.ts';
 import { GraphApplications } from '../azure/graph/applications.ts';
@@ -28,7 +28,6 @@ import { ResponseUrlReplies } from '../slack/response-url-replies.ts';
 import { createOutboxSender } from '../slack/outbox-sender.ts';
 import { RequestMetricsMiddleware } from '../azure/graph/request-metrics-middleware.ts';
 import { observedAzureClient, observedAzureFetch } from '../azure/request-metrics.ts';
-import { keyPrefix } from '../queue/names.ts';
 import { observeJobs, observeOutboxDelivery, registerQueueGauges } from '../queue/queue-metrics.ts';
 import { observedSlackFetch } from '../slack/observed-fetch.ts';
 import { CredentialExpiryGauge, observeAudit, registerApprovalsGauge } from './observed-ports.ts';
@@ -39,18 +38,19 @@ import type { RoleResources } from './resources.ts';
 export async function startWorker(res: RoleResources): Promise<void> {
   const { config, logger, workers, closers, metrics } = res;
   const redis = res.redisFor('worker');
+  const prefix = config.redis.prefix;
   const resourceManager = config.azure.endpoints.resourceManager;
   const credential = createAzureCredential(config.azure.credential, config.azure.endpoints, observedAzureClient('entra-id', metrics));
   const acrOptions = { credential, resourceManager, clientOptions: observedAzureClient('arm-containerregistry', metrics) };
   const acr = new AzureAcrBuilds(acrOptions);
-  const store = new OutboxStore(redis);
-  const jobs = new BullJobQueue(redis);
+  const store = new OutboxStore(redis, prefix);
+  const jobs = new BullJobQueue(redis, { prefix });
   closers.unshift(() => store.close(), () => jobs.close());
   // The connection's own listener logs Redis trouble; without one, BullMQ prints each error again as raw text on stderr.
   for (const queue of [jobs.queue, store.queue]) queue.on('error', () => {});
   const vault = new KeyVaultSecretReader({ credential, clientOptions: observedAzureClient('keyvault', metrics) });
   const acrClients = new AcrClients(acrOptions);
-  const approvals = new RedisApprovals(redis);
+  const approvals = new RedisApprovals(redis, prefix);
   const expiry = new CredentialExpiryGauge(metrics.registry, config.file.credentials?.thresholdsDays ?? [30, 14, 7, 3, 1]);
   registerQueueGauges(metrics.registry, { jobs: jobs.queue, outbox: store.queue });
   registerApprovalsGauge(metrics.registry, approvals);
@@ -61,19 +61,20 @@ export async function startWorker(res: RoleResources): Promise<void> {
     logger,
     concurrency: config.worker.concurrency,
     lockDurationMs: config.worker.lockDurationMs,
+    prefix,
     handlers: createJobHandlers({
       acr,
       logs: new BlobLogReader(observedAzureFetch('storage', metrics)),
       reporter: new OutboxReporter(store),
-      cancels: new RedisCancelRequests(redis),
-      claims: new RedisRunClaims(redis),
+      cancels: new RedisCancelRequests(redis, prefix),
+      claims: new RedisRunClaims(redis, prefix),
       jobs,
       aci: new AzureContainerGroups({ credential, resourceManager, clientOptions: observedAzureClient('arm-containerinstance', metrics) }),
       secrets: vault,
       vault,
       applications: expiry.observeApplications(new GraphApplications({ credential, endpoint: config.azure.endpoints.graph, observer: new RequestMetricsMiddleware(metrics) })),
       verifier: new EntraSecretVerifier(config.file.credentials?.tenantId ?? config.azure.credential.tenantId ?? '', config.azure.endpoints, observedAzureClient('entra-id', metrics)),
-      ledger: new RedisAlertLedger(redis),
+      ledger: new RedisAlertLedger(redis, prefix),
       registryAdmin: new AzureRegistryAdmin(acrClients),
       acrTasks: new AzureAcrTasks(acrClients),
       registryTokens: expiry.observeRegistryTokens(new AzureRegistryTokens(acrClients)),
@@ -87,15 +88,15 @@ export async function startWorker(res: RoleResources): Promise<void> {
         dataClientOptions: observedAzureClient('acr-data', metrics),
       }),
       approvals,
-      locks: new RedisGroupLocks(redis),
-      history: new RedisDeployHistory(redis),
+      locks: new RedisGroupLocks(redis, prefix),
+      history: new RedisDeployHistory(redis, prefix),
       environments: config.environments,
-      audit: observeAudit(new RedisAuditLog({ redis, logger }), metrics),
+      audit: observeAudit(new RedisAuditLog({ redis, logger, key: auditStreamKey(prefix) }), metrics),
       portal: config.azure.endpoints.portal,
       pollIntervalMs: config.worker.pollIntervalMs,
     }),
   });
-  observeJobs(worker, metrics, redis, `${keyPrefix}:job-started`);
+  observeJobs(worker, metrics, redis, `${prefix}:job-started`);
   workers.push(worker);
   void worker.run();
   // The outbox sender runs beside the jobs, not in the bot: the bot's event loop is kept
@@ -112,6 +113,7 @@ export async function startWorker(res: RoleResources): Promise<void> {
     connection: redis,
     logger,
     lockDurationMs: config.worker.lockDurationMs,
+    prefix,
     flush: createOutboxSender({ client: slack, store, logger }),
   });
   observeOutboxDelivery(outboxWorker, metrics);

@@ -30,7 +30,7 @@ export interface StartOptions {
  * supervisor instead (see supervisor.ts).
  */
 export async function start(config: Config, logger: Logger, options: StartOptions = {}): Promise<Running> {
-  const res = createRoleResources(config, logger, createMetrics(config.role));
+  const res = await createRoleResources(config, logger, createMetrics(config.role));
   const { workers, closers } = res;
   const local = localOpsView(res);
   options.link?.answerWith(local, res.metrics.registry);
