@@ -1,4 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process';
+import { setPriority } from 'node:os';
 import type { Logger } from 'pino';
 import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { ReadinessResult } from './readiness.ts';
@@ -8,6 +9,9 @@ import { isChatopsMessage, Requests, type ChildAnswer, type MergedAnswer, type T
 export const CONFIG_ERROR_EXIT = 2;
 
 export type ChildRole = 'bot' | 'worker';
+
+/** The worker child's niceness (the bot child keeps the supervisor's). */
+const WORKER_NICENESS = 10;
 
 export interface SupervisorOptions {
   /** The script each child runs (`src/main.ts`, or `dist/src/main.js` in the image). */
@@ -106,6 +110,15 @@ export class Supervisor {
     });
     child.process = proc;
     child.startedAt = Date.now();
+    // On a busy machine the kernel should give the CPU to the acks first: job work can wait a
+    // few milliseconds, Slack's 3 s cannot. Raising a child's niceness needs no privilege.
+    if (child.role === 'worker' && proc.pid !== undefined) {
+      try {
+        setPriority(proc.pid, WORKER_NICENESS);
+      } catch (err) {
+        this.#options.logger.debug({ err: { message: (err as Error).message } }, 'supervisor: could not lower the worker’s priority');
+      }
+    }
     proc.on('message', (message: unknown) => this.#onMessage(child, message));
     proc.once('exit', (code, signal) => this.#onExit(child, proc, code, signal));
   }
