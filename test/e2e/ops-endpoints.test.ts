@@ -57,6 +57,8 @@ describe('GET /metrics', () => {
     expect(metricValue(after, 'chatops_queue_jobs', { queue: 'jobs', state: 'waiting' })).toBe(0);
     expect(metricValue(after, 'chatops_queue_oldest_waiting_seconds', { queue: 'jobs' })).toBe(0);
     expect(metricValue(after, 'chatops_approvals_pending')).toBe(0);
+    // The last thread replies leave the outbox a moment after the card.
+    await h.slack.waitFor(async () => metricValue((await scrape(base(h!))).text, 'chatops_outbox_backlog') === 0, 5000);
     // Small label sets: no job id, user or channel ever becomes a label value.
     expect(after).not.toContain(jobId);
     expect(after).not.toContain(ids.alice);
@@ -72,6 +74,10 @@ describe('GET /metrics', () => {
     expect(metricValue(text, 'chatops_azure_requests_total', { service: 'arm-containerregistry', status_class: '4xx' })).toBe(1);
     expect(metricValue(text, 'chatops_azure_retry_after_seconds_sum', { service: 'arm-containerregistry' })).toBe(2);
     await h.slack.waitFor(async () => (metricValue((await scrape(base(h!))).text, 'chatops_slack_requests_total', { method: 'chat.postMessage', error: 'channel_not_found' }) ?? 0) === 1, 10_000);
+    // Slack's 429 counts as `ratelimited`, whatever method hit it.
+    h.slack.rateLimit({ method: 'chat.postMessage', forMs: 1000, retryAfterSeconds: 1 });
+    await build(h, '-t web:v3 https://github.com/org/app.git#main');
+    await h.slack.waitFor(async () => (metricValue((await scrape(base(h!))).text, 'chatops_slack_requests_total', { method: 'chat.postMessage', error: 'ratelimited' }) ?? 0) >= 1, 10_000);
   });
 });
 

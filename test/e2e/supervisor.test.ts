@@ -71,4 +71,9 @@ describe('npm start: the supervisor with the bot and the worker as child process
     expect(alive(botPid)).toBe(false);
     expect(alive(sup.pidOf('worker'))).toBe(false);
   });
+
+  it('stops with status 2 instead of restarting when a child finds the configuration unusable (a revoked Slack token)', async () => {
+    const started = startHarness({ worker: 'supervised', env: { SLACK_BOT_TOKEN: 'xoxb-revoked-0000' } });
+    await expect(started).rejects.toThrow(/exited early with 2/);
+  });
 });
