@@ -169,6 +169,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     const proc = spawn(process.execPath, ['src/main.ts'], { env: { ...process.env, ...env, CHATOPS_ROLE: 'all', PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
     const pids = new Map<string, number>();
     const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+    // A test that times out never reaches stop(): do not leave a supervisor (and its workers) behind on the test Redis.
+    process.once('exit', () => proc.kill('SIGKILL'));
     await followLines(proc, logs, options.onLog, (line) => {
       const started = /"role":"(bot|worker)","pid":(\d+).*"msg":"(Slack app listening|job worker started)"/.exec(line);
       if (started) pids.set(started[1]!, Number(started[2]));
