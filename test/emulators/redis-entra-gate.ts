@@ -45,9 +45,24 @@ export function startRedisEntraGate(admin: Redis, identity: EntraIdentity, inter
     }
   };
   let running = Promise.resolve();
-  const timer = setInterval(() => {
+  const schedule = () => {
     running = running.then(sync).catch(() => {});
-  }, intervalMs);
-  void sync();
-  return { users: () => [...known.keys()], close: () => clearInterval(timer) };
+  };
+  // Azure accepts a token the moment Entra issued it: sync on every issue (the ACL change is sent
+  // before the token's HTTP answer leaves the emulator), and on a timer for expiries.
+  const issue = identity.issue.bind(identity);
+  identity.issue = (...args: Parameters<EntraIdentity['issue']>) => {
+    const token = issue(...args);
+    schedule();
+    return token;
+  };
+  const timer = setInterval(schedule, intervalMs);
+  schedule();
+  return {
+    users: () => [...known.keys()],
+    close: () => {
+      clearInterval(timer);
+      identity.issue = issue;
+    },
+  };
 }
