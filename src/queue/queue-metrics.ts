@@ -44,9 +44,12 @@ const states = ['waiting', 'delayed', 'active', 'failed'] as const;
  * Gauges read from Redis when Prometheus scrapes: jobs per queue and state, the age of the
  * oldest job ready to run but not taken, and the outbox backlog. Each read has a deadline; when
  * Redis does not answer the gauges keep their last values (and `/readyz` says why).
- * Every replica reports the same queue, so take `max` across instances, not `sum`.
+ * Every replica reports the same queue, so take `max` across instances, not `sum`. Bots report
+ * them too: when every worker is down, that is exactly when the oldest waiting job matters.
  */
 export function registerQueueGauges(registry: Registry, queues: { jobs: Queue; outbox: Queue }, options: { timeoutMs?: number; now?: () => number } = {}): void {
+  // Bot and worker both register them (so the figures survive every worker being down); once per process is enough.
+  if (registry.getSingleMetric('chatops_queue_jobs')) return;
   const timeoutMs = options.timeoutMs ?? 1000;
   const now = options.now ?? Date.now;
   const registers = [registry];

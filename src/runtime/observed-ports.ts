@@ -44,6 +44,7 @@ export function observeApprovalDecisions(approvals: Approvals, metrics: Metrics)
 
 /** `chatops_approvals_pending`, read from the approvals store at scrape time. */
 export function registerApprovalsGauge(registry: Registry, approvals: { countPending(now: Date): Promise<number> }): void {
+  if (registry.getSingleMetric('chatops_approvals_pending')) return;
   const gauge: Gauge = new Gauge({
     name: 'chatops_approvals_pending',
     help: 'Approval and confirmation requests waiting for a decision (not yet expired).',

@@ -16,7 +16,8 @@ import { createSlackApp } from '../slack/app.ts';
 import { SlackGroupMembers } from '../slack/usergroup-members.ts';
 import { observedSlackFetch } from '../slack/observed-fetch.ts';
 import { startHealthServer } from './health-server.ts';
-import { observeApprovalDecisions, observeAudit } from './observed-ports.ts';
+import { observeApprovalDecisions, observeAudit, registerApprovalsGauge } from './observed-ports.ts';
+import { registerQueueGauges } from '../queue/queue-metrics.ts';
 import { opsPaths, serveOps, type OpsView } from './ops-endpoints.ts';
 import { configCheck, redisCheck, slackTokenCheck } from './readiness-checks.ts';
 import { ready, type RoleResources } from './resources.ts';
@@ -38,6 +39,9 @@ export async function startBot(res: RoleResources, ops: OpsView): Promise<{ app:
   closers.unshift(() => jobs.close(), () => outbox.close());
   // The connection's own listener logs Redis trouble; without one, BullMQ prints each error again as raw text on stderr.
   for (const queue of [jobs.queue, outbox.queue]) queue.on('error', () => {});
+  const approvals = new RedisApprovals(producer, prefix);
+  registerQueueGauges(metrics.registry, { jobs: jobs.queue, outbox: outbox.queue });
+  registerApprovalsGauge(metrics.registry, approvals);
   const identity = await whoAmI(slackForStartup(config, fetch), logger);
   res.readiness.push(
     configCheck(config),
@@ -67,7 +71,7 @@ export async function startBot(res: RoleResources, ops: OpsView): Promise<{ app:
       groups,
     }),
     groups,
-    approvals: observeApprovalDecisions(new RedisApprovals(producer, prefix), metrics),
+    approvals: observeApprovalDecisions(approvals, metrics),
     history: new RedisDeployHistory(producer, prefix),
     ...(config.file.credentials && { credentials: config.file.credentials }),
     audit: observeAudit(new RedisAuditLog({ redis: producer, logger, key: auditStreamKey(prefix) }), metrics),

@@ -108,3 +108,17 @@ describe('GET /readyz and /healthz', () => {
     expect(res.body.checks.find((c) => c.name === 'slack')?.detail).toContain('token_revoked');
   });
 });
+
+describe('queue gauges when no worker runs', () => {
+  it('are reported by the bot: the job waiting for a worker and how long it has waited', async () => {
+    h = await startHarness({ worker: 'child' });
+    await h.killWorker();
+    await build(h, '-t web:v4 https://github.com/org/app.git#main');
+    await new Promise((r) => setTimeout(r, 1500));
+    const text = (await scrape(base(h))).text;
+    expect(metricValue(text, 'chatops_queue_jobs', { queue: 'jobs', state: 'waiting' })).toBe(1);
+    expect(metricValue(text, 'chatops_queue_jobs', { queue: 'jobs', state: 'active' })).toBe(0);
+    expect(metricValue(text, 'chatops_queue_oldest_waiting_seconds', { queue: 'jobs' })).toBeGreaterThanOrEqual(1.4);
+    expect(metricValue(text, 'chatops_queue_oldest_waiting_seconds', { queue: 'jobs' })).toBeLessThan(10);
+  });
+});
