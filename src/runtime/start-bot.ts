@@ -46,7 +46,7 @@ export async function startBot(res: RoleResources, ops: OpsView): Promise<{ app:
   res.readiness.push(
     configCheck(config),
     redisCheck(producer),
-    slackTokenCheck(new WebClient(config.slack.botToken, { ...(config.slack.apiUrl && { slackApiUrl: config.slack.apiUrl }), fetch, retryConfig: { retries: 0 }, timeout: 1500 })),
+    slackTokenCheck(config.slack, fetch),
   );
   const groups = new SlackGroupMembers({
     ttlMs: config.groupCacheMs,

@@ -126,7 +126,7 @@ export async function startWorker(res: RoleResources): Promise<void> {
   res.readiness.push(
     configCheck(config),
     redisCheck(redis),
-    slackTokenCheck(new WebClient(config.slack.botToken, { ...(config.slack.apiUrl && { slackApiUrl: config.slack.apiUrl }), fetch: slackFetch, retryConfig: { retries: 0 }, timeout: 1500 })),
+    slackTokenCheck(config.slack, slackFetch),
     azureTokenCheck(credential, resourceManager),
   );
   logger.info({ concurrency: config.worker.concurrency }, 'job worker started');
