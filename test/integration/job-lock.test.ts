@@ -14,7 +14,9 @@ describe('the job lock', () => {
     const url = process.env.TEST_REDIS_URL!.replace(/\/\d+$/, '/13');
     const admin = new Redis(url);
     await admin.flushdb();
-    const redis = new Redis(url, { maxRetriesPerRequest: null });
+    const redis = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true });
+    // As the roles do: the queue refuses a submit on a connection that is not ready yet.
+    await redis.connect();
     // An install prefix other than the default: the lock is renewed where this install keeps it.
     const prefix = '{lock-test}';
     const jobs = new BullJobQueue(redis, { prefix });
