@@ -16,12 +16,13 @@ import { RedisRotationClaims } from '../queue/rotation-claims.ts';
 import { RedisUserRateLimit } from '../queue/user-rate-limit.ts';
 import { createSlackApp } from '../slack/app.ts';
 import { SlackGroupMembers } from '../slack/usergroup-members.ts';
-import { configuredChannels, logChannelReachability } from '../slack/channel-checks.ts';
+import { channelReadinessCheck, configuredChannels, logChannelReachability } from '../slack/channel-checks.ts';
 import { observedSlackFetch } from '../slack/observed-fetch.ts';
 import { startHealthServer } from './health-server.ts';
 import { observeApprovalDecisions, observeAudit, registerApprovalsGauge } from './observed-ports.ts';
 import { registerQueueGauges } from '../queue/queue-metrics.ts';
 import { opsPaths, serveOps, type OpsView } from './ops-endpoints.ts';
+import { advisory } from './readiness.ts';
 import { configCheck, redisCheck, slackTokenCheck } from './readiness-checks.ts';
 import { ready, type RoleResources } from './resources.ts';
 
@@ -54,6 +55,8 @@ export async function startBot(res: RoleResources, ops: OpsView): Promise<{ app:
     configCheck(config),
     redisCheck(producer),
     slackTokenCheck(config.slack, fetch),
+    // Listed in /readyz, never a 503: one archived channel must not stop the bot taking commands everywhere else.
+    advisory(channelReadinessCheck({ client: slackForChecks(config, fetch), channels })),
   );
   const groups = new SlackGroupMembers({
     ttlMs: config.groupCacheMs,
@@ -122,6 +125,17 @@ function slackForStartup(config: Config, fetch: FetchFunction): WebClient {
     ...(config.slack.apiUrl && { slackApiUrl: config.slack.apiUrl }),
     fetch,
     retryConfig: { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 5000 },
+  });
+}
+
+/** For probes: one attempt, a short timeout, and a 429 reported rather than waited out. */
+function slackForChecks(config: Config, fetch: FetchFunction): WebClient {
+  return new WebClient(config.slack.botToken, {
+    ...(config.slack.apiUrl && { slackApiUrl: config.slack.apiUrl }),
+    fetch,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: 1500,
   });
 }
 

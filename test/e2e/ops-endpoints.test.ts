@@ -17,7 +17,7 @@ function base(harness: Harness): string {
   return harness.botUrl.replace(/\/slack\/events$/, '');
 }
 
-async function readyz(harness: Harness): Promise<{ status: number; body: { status: string; notReady: string[]; checks: { name: string; ok: boolean; detail?: string }[] } }> {
+async function readyz(harness: Harness): Promise<{ status: number; body: { status: string; notReady: string[]; warnings: string[]; checks: { name: string; ok: boolean; detail?: string; advisory?: boolean }[] } }> {
   const res = await fetch(`${base(harness)}/readyz`);
   return { status: res.status, body: (await res.json()) as never };
 }
@@ -88,7 +88,8 @@ describe('GET /readyz and /healthz', () => {
     const ok = await readyz(h);
     expect(ok.status).toBe(200);
     expect(ok.body.status).toBe('ready');
-    expect(ok.body.checks.map((c) => c.name).sort()).toEqual(['azure', 'config', 'redis', 'slack']);
+    expect(ok.body.checks.map((c) => c.name).sort()).toEqual(['azure', 'config', 'redis', 'slack', 'slack-channels']);
+    expect(ok.body.warnings).toEqual([]);
 
     await ownRedis.stop();
     const down = await readyz(h);
@@ -97,6 +98,18 @@ describe('GET /readyz and /healthz', () => {
     expect(down.body.checks.find((c) => c.name === 'redis')?.detail).toMatch(/PING/);
     const health = await fetch(`${base(h)}/healthz`);
     expect(health.status).toBe(200);
+  });
+
+  it('lists a configured channel the bot cannot post in, and stays ready: one archived channel must not stop every command', async () => {
+    h = await startHarness({ setup: (_azure, slack) => slack.addChannel(ids.prodChannel, { isArchived: true }) });
+    const res = await readyz(h);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'ready', notReady: [], warnings: ['slack-channels'] });
+    const channels = res.body.checks.find((c) => c.name === 'slack-channels');
+    expect(channels).toMatchObject({ ok: false, advisory: true });
+    expect(channels?.detail).toContain(`${ids.prodChannel} (environment prod): the channel is archived`);
+    // And the bot takes commands in the other channels.
+    expect((await h.command('whoami', { command: '/ops' })).status).toBe(200);
   });
 
   it('answers 503 naming the Slack token when auth.test says it is revoked', async () => {

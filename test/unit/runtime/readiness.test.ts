@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cachedCheck, readinessAnswer, runReadinessChecks, type ReadinessCheck } from '../../../src/runtime/readiness.ts';
+import { advisory, cachedCheck, readinessAnswer, runReadinessChecks, type ReadinessCheck } from '../../../src/runtime/readiness.ts';
 
 describe('readiness checks', () => {
   it('reports a check that throws or never answers as not ready, with why', async () => {
@@ -24,6 +24,23 @@ describe('readiness checks', () => {
   it('is not ready when nothing was checked (fail closed)', () => {
     expect(readinessAnswer([]).status).toBe(503);
     expect(readinessAnswer([{ name: 'redis', ok: true }]).status).toBe(200);
+  });
+
+  it('lists an advisory check that fails under warnings without answering 503, and still needs a real check to be ready', async () => {
+    const channels = advisory({ name: 'slack-channels', check: async () => ({ ok: false, detail: 'C0PROD (environment prod): the channel is archived' }) });
+    const results = await runReadinessChecks([{ name: 'redis', check: async () => ({ ok: true }) }, channels, advisory({ name: 'late', check: () => new Promise(() => {}) })], 50);
+    expect(results).toEqual([
+      { name: 'redis', ok: true },
+      { name: 'slack-channels', ok: false, detail: 'C0PROD (environment prod): the channel is archived', advisory: true },
+      { name: 'late', ok: false, detail: 'no answer within 50 ms', advisory: true },
+    ]);
+    const answer = readinessAnswer(results);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ status: 'ready', notReady: [], warnings: ['slack-channels', 'late'] });
+    // Advisory checks alone verify nothing the process needs: fail closed.
+    expect(readinessAnswer(results.slice(1)).status).toBe(503);
+    // A gating check still decides.
+    expect(readinessAnswer([{ name: 'redis', ok: false }, ...results.slice(1)]).body).toMatchObject({ notReady: ['redis'], warnings: ['slack-channels', 'late'] });
   });
 
   it('remembers an answer (a failure for less time) and shares one call between concurrent probes', async () => {
