@@ -89,7 +89,7 @@ export async function startWorker(res: RoleResources): Promise<void> {
       rotations: new RedisRotationClaims(redis, prefix),
       registryAdmin: new AzureRegistryAdmin(acrClients),
       acrTasks: new AzureAcrTasks(acrClients),
-      registryTokens: expiry.observeRegistryTokens(new AzureRegistryTokens(acrClients)),
+      registryTokens: expiry.observeRegistryTokens(new AzureRegistryTokens(acrClients, { fetch: observedAzureFetch('acr-data', metrics) })),
       replies: new ResponseUrlReplies(),
       answers: new SlackPrivateAnswers({ client: slack, store: new RedisAnswerStore(redis, prefix), logger }),
       credentials: config.file.credentials,
