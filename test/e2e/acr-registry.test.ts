@@ -61,10 +61,12 @@ describe('/acr runs, logs and cancel', () => {
     h = await startHarness({ azure: { queuedMs: 50, buildDurationMs: 300, logLineIntervalMs: 50 } });
     const runId = h.azure.acr.startRun('contosodev', { imageNames: ['web:v3'], logTemplate: 'acr/logs:{{.Run.ID}}' });
     await h.slack.waitFor(() => h!.azure.acr.run(runId)!.properties.status === 'Succeeded', 5000);
-    const logs = await run(h, `logs ${runId}`);
-    expect(await finished(h, logs)).toContain(`Run ${runId} is Succeeded`);
-    await h.slack.waitFor(() => h!.slack.files.some((f) => f.filename === `run-${runId}.log`), 5000);
-    expect(h.slack.files.find((f) => f.filename === `run-${runId}.log`)!.content).toContain(`Run ID: ${runId} was successful`);
+    // A lookup: the answer is private, and the log goes to the asker's DM as a file.
+    const logs = answerText(await privateAnswer(h, await run(h, `logs ${runId}`)));
+    expect(logs).toContain(`Run ${runId} is Succeeded`);
+    const file = await h.slack.waitFor(() => h!.slack.files.find((f) => f.filename === `run-${runId}.log`), 5000);
+    expect(file.channel).toBe(dmChannelOf(ids.alice));
+    expect(file.content).toContain(`Run ID: ${runId} was successful`);
     expect(h.azure.count('GET', /^\/acrlogartifacts\//)).toBe(1);
     expect(h.azure.count('*', /^\/acrlogs\//)).toBe(0); // not the append blob
   });
