@@ -20,6 +20,9 @@ COPY --chown=node:node package.json ./
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=20s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+# Without CHATOPS_ROLE this runs the supervisor, with the bot and the worker as child
+# processes (they inherit these flags: each has its own heap limit). PORT serves Slack,
+# /healthz, /readyz and /metrics.
 # A small young generation, and an explicit old-space limit: without one V8 sizes the heap
 # from the host's RAM and lets garbage pile up to match, so RSS followed the machine, not the
 # work. The processes hold little state (500 followed builds live in well under 128 MB; see

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { EMULATOR_TRUST_FLAG, writeTrustBundle } from '../test/emulators/azure/ca.ts';
 import { redisReachable, startOwnRedis } from '../test/helpers/redis-server.ts';
 import { ackLatencyBench } from './ack-latency.ts';
+import { ackUnderLoadBench } from './ack-under-load.ts';
 import { approvalLatencyBench } from './approval-latency.ts';
 import { expiryScanBench } from './expiry-scan.ts';
 import { buildsFollowedBench } from './builds-followed.ts';
@@ -29,6 +30,12 @@ if (process.env[EMULATOR_TRUST_FLAG] !== '1') {
     console.log('\nAck latency: 2,000 signed slash commands, 100 concurrent (after 200 warm-up)');
     for (const [name, r] of Object.entries(ack.results)) console.log(`  ${name.padEnd(18)} p50 ${fmt(r.p50)}  p99 ${fmt(r.p99)}  (${r.statuses})`);
     console.log(`  p99 ratio bot/bare: ${ack.ratioP99.toFixed(2)} (target ≤ 1.2); p50 ratio ${ack.ratioP50.toFixed(2)}; jobs durably queued: ${ack.jobsQueued}/${ack.total}`);
+  }
+  if (!only || only === 'ack-load') {
+    const r = await ackUnderLoadBench(url.toString(), { builds: Number(process.env.BENCH_LOAD_BUILDS ?? 500), total: 2000, concurrency: 100, warmup: 200 });
+    console.log(`\nAck under load: 2,000 signed slash commands, 100 concurrent (after 200 warm-up), against the all-in-one install (npm start) while it follows ${r.following} builds`);
+    for (const [name, f] of Object.entries(r.results)) console.log(`  ${name.padEnd(20)} p50 ${fmt(f.p50)}  p99 ${fmt(f.p99)}  (${f.statuses})`);
+    console.log(`  p99 ratio install/bare Bolt: ${r.ratioP99.toFixed(2)} (target ≤ 1.3); p50 ratio ${r.ratioP50.toFixed(2)}`);
   }
   if (!only || only === 'builds') {
     const b = await buildsFollowedBench(url.toString(), { builds: Number(process.env.BENCH_BUILDS ?? 500), buildSeconds: Number(process.env.BENCH_BUILD_SECONDS ?? 60) });

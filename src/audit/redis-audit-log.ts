@@ -1,13 +1,18 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { AuditWriteError, type AuditEvent, type AuditEventInput, type AuditFilter, type AuditLog, type AuditPage, type AuditPageRequest } from '../core/audit.ts';
-import { keyPrefix } from '../queue/names.ts';
+import { defaultKeyPrefix } from '../queue/names.ts';
 import { decodeAuditEntry } from './decode-audit-entry.ts';
 import { matchesAuditFilter } from './match-audit-filter.ts';
 import { sanitizeAuditEvent } from './sanitize-audit-event.ts';
 
 /** The stream every audit event goes to. */
-export const AUDIT_STREAM_KEY = `${keyPrefix}:audit`;
+export const AUDIT_STREAM_KEY = `${defaultKeyPrefix}:audit`;
+
+/** The audit stream of an install with Redis key prefix `prefix`. */
+export function auditStreamKey(prefix: string): string {
+  return `${prefix}:audit`;
+}
 /** Largest page a query returns. */
 export const MAX_AUDIT_PAGE_SIZE = 500;
 /** Stream ids as Redis issues them (`<ms>-<seq>`); also the shape of a cursor. */

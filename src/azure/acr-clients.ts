@@ -1,10 +1,13 @@
 import { ContainerRegistryManagementClient } from '@azure/arm-containerregistry';
 import type { TokenCredential } from '@azure/identity';
+import type { AzureClientOptions } from './request-metrics.ts';
 
 export interface AcrClientsOptions {
   credential: TokenCredential;
   /** ARM endpoint; the token scope follows it (`<endpoint>/.default`). */
   resourceManager: string;
+  /** Pipeline options every client gets (the request metrics policy). */
+  clientOptions?: AzureClientOptions;
 }
 
 /**
@@ -38,7 +41,7 @@ export class AcrClients {
     let client = cache.get(subscriptionId);
     if (!client) {
       // `endpoint` sets both the base URL and the token scope (`<endpoint>/.default`).
-      client = new ContainerRegistryManagementClient(this.#options.credential, subscriptionId, { endpoint: this.#options.resourceManager, ...extra });
+      client = new ContainerRegistryManagementClient(this.#options.credential, subscriptionId, { ...this.#options.clientOptions, endpoint: this.#options.resourceManager, ...extra });
       cache.set(subscriptionId, client);
     }
     return client;

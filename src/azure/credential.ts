@@ -1,5 +1,6 @@
 import { ClientSecretCredential, DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import type { AzureCredentialConfig, AzureEndpoints } from '../config/config.ts';
+import type { AzureClientOptions } from './request-metrics.ts';
 
 /**
  * A service principal when all three AZURE_* values are set, otherwise DefaultAzureCredential
@@ -7,8 +8,8 @@ import type { AzureCredentialConfig, AzureEndpoints } from '../config/config.ts'
  * hosts MSAL does not know (sovereign/private clouds, emulators) skip instance discovery,
  * which would otherwise go to the public cloud.
  */
-export function createAzureCredential(credential: AzureCredentialConfig, endpoints: AzureEndpoints): TokenCredential {
-  const common = { authorityHost: endpoints.authorityHost, disableInstanceDiscovery: !endpoints.instanceDiscovery };
+export function createAzureCredential(credential: AzureCredentialConfig, endpoints: AzureEndpoints, clientOptions: AzureClientOptions = {}): TokenCredential {
+  const common = { ...clientOptions, authorityHost: endpoints.authorityHost, disableInstanceDiscovery: !endpoints.instanceDiscovery };
   if (credential.tenantId && credential.clientId && credential.clientSecret) {
     return new ClientSecretCredential(credential.tenantId, credential.clientId, credential.clientSecret, common);
   }

@@ -2,6 +2,7 @@ import { ClientSecretCredential } from '@azure/identity';
 import type { AzureEndpoints } from '../config/config.ts';
 import { AzureOperationError } from '../core/azure-errors.ts';
 import type { SecretVerifier } from '../core/credentials/ports.ts';
+import type { AzureClientOptions } from './request-metrics.ts';
 
 /** Entra ID's answer, as MSAL words it: `invalid_client: Error(s): 7000215 - … Description: AADSTS7000215: …`. */
 interface EntraAnswer {
@@ -33,14 +34,17 @@ function entraAnswer(err: unknown): EntraAnswer | undefined {
 export class EntraSecretVerifier implements SecretVerifier {
   readonly #tenantId: string;
   readonly #endpoints: AzureEndpoints;
+  readonly #clientOptions: AzureClientOptions;
 
-  constructor(tenantId: string, endpoints: AzureEndpoints) {
+  constructor(tenantId: string, endpoints: AzureEndpoints, clientOptions: AzureClientOptions = {}) {
     this.#tenantId = tenantId;
     this.#endpoints = endpoints;
+    this.#clientOptions = clientOptions;
   }
 
   async verify(appId: string, secret: string): Promise<'ok' | 'not-yet'> {
     const credential = new ClientSecretCredential(this.#tenantId, appId, secret, {
+      ...this.#clientOptions,
       authorityHost: this.#endpoints.authorityHost,
       disableInstanceDiscovery: !this.#endpoints.instanceDiscovery,
       // One attempt per look: the job waits between looks with durable delays.

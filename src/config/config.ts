@@ -26,7 +26,14 @@ export interface Config {
   role: 'bot' | 'worker' | 'all';
   port: number;
   logLevel: string;
-  redisUrl: string;
+  redis: {
+    /** `redis://` or `rediss://` (TLS), with user name and password when the server wants them. */
+    url: string;
+    /** Every key of this install starts with `<prefix>:`. */
+    prefix: string;
+    /** Sign in with a Microsoft Entra token of the bot's Azure identity (Azure Cache for Redis, Azure Managed Redis). */
+    entraAuth: boolean;
+  };
   slack: {
     botToken: string;
     signingSecret?: string;

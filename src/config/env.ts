@@ -21,7 +21,17 @@ export const envSchema = z
     SLACK_APP_TOKEN: z.string().min(1).optional(),
     SLACK_API_URL: z.url().optional(),
     PORT: z.coerce.number({ message: 'must be a port number (0-65535)' }).int().min(0).max(65535).default(3000),
-    REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+    REDIS_URL: z
+      .url({ message: 'must be a URL: redis://[user:password@]host:port[/db], or rediss:// for TLS' })
+      .refine((u) => /^rediss?:\/\//.test(u), { message: 'must start with redis:// or rediss:// (TLS)' })
+      .default('redis://127.0.0.1:6379'),
+    /** Key prefix of this install in Redis; braces (`{chatops}`) keep every key in one Redis Cluster hash slot. */
+    CHATOPS_REDIS_PREFIX: z
+      .string()
+      .regex(/^(\{[A-Za-z0-9_-]{1,64}\}|[A-Za-z0-9_-]{1,64})$/, { message: 'must be letters, digits, - or _ (up to 64), optionally in braces for Redis Cluster: {chatops}' })
+      .default('chatops'),
+    /** Azure Cache for Redis / Azure Managed Redis with Microsoft Entra ID: the bot's Azure identity signs in to Redis. */
+    REDIS_ENTRA_AUTH: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
     CHATOPS_CONFIG: z.string().default('./chatops.yaml'),
     CHATOPS_ROLE: z.enum(['bot', 'worker', 'all']).default('all'),
     CHATOPS_POLL_INTERVAL_MS: positiveInt(5000),
@@ -78,6 +88,12 @@ export function crossCheckEnv(env: Record<string, string | undefined>): string[]
   const problems: string[] = [];
   if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
     problems.push('SLACK_SIGNING_SECRET: is required unless SLACK_APP_TOKEN is set for Socket Mode (find it under Basic Information → App Credentials)');
+  }
+  if (env.REDIS_ENTRA_AUTH === 'true' && env.REDIS_URL && /^redis:\/\//.test(env.REDIS_URL)) {
+    problems.push('REDIS_URL: Microsoft Entra authentication (REDIS_ENTRA_AUTH=true) needs TLS: use rediss://<name>.redis.cache.windows.net:6380 (or :10000 for Azure Managed Redis)');
+  }
+  if (env.REDIS_ENTRA_AUTH === 'true' && env.REDIS_URL && /^rediss?:\/\/[^@/]*:[^@/]*@/.test(env.REDIS_URL)) {
+    problems.push('REDIS_URL: carries a password, but REDIS_ENTRA_AUTH=true signs in with a Microsoft Entra token; remove the password (a user name, the identity\'s object id, may stay)');
   }
   if (env.AZURE_CLIENT_SECRET && !(env.AZURE_TENANT_ID && env.AZURE_CLIENT_ID)) {
     problems.push('AZURE_CLIENT_SECRET: needs AZURE_TENANT_ID and AZURE_CLIENT_ID too (or unset all three to use managed identity)');

@@ -64,7 +64,7 @@ export function loadConfig(
     role: e.CHATOPS_ROLE,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
-    redisUrl: e.REDIS_URL,
+    redis: { url: e.REDIS_URL, prefix: e.CHATOPS_REDIS_PREFIX, entraAuth: e.REDIS_ENTRA_AUTH === 'true' },
     slack: {
       botToken: e.SLACK_BOT_TOKEN,
       ...(e.SLACK_SIGNING_SECRET && { signingSecret: e.SLACK_SIGNING_SECRET }),

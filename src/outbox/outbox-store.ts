@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { CardTarget, JobCard, ThreadMessage } from '../core/card.ts';
-import { keyPrefix, QueueName } from '../queue/names.ts';
+import { defaultKeyPrefix, QueueName } from '../queue/names.ts';
 
 /** Per-job outbox state kept until the thread is quiet for this long. */
 const ttlSeconds = 14 * 24 * 3600;
@@ -46,13 +46,15 @@ export interface OutboxSnapshot {
 export class OutboxStore {
   readonly #redis: Redis;
   readonly queue: Queue;
+  readonly #prefix: string;
 
-  constructor(redis: Redis) {
+  constructor(redis: Redis, prefix = defaultKeyPrefix) {
     this.#redis = redis;
+    this.#prefix = prefix;
     if (!('chatopsOutboxOpen' in redis)) redis.defineCommand('chatopsOutboxOpen', { numberOfKeys: 2, lua: openScript });
     this.queue = new Queue(QueueName.SlackOutbox, {
       connection: redis,
-      prefix: keyPrefix,
+      prefix,
       skipWaitingForReady: true,
       defaultJobOptions: {
         // Slack being down for hours must not lose the final state: retry with a capped backoff.
@@ -65,7 +67,7 @@ export class OutboxStore {
   }
 
   #key(jobId: string, part: 'thread' | 'card' | 'msgs'): string {
-    return `${keyPrefix}:outbox:${jobId}:${part}`;
+    return `${this.#prefix}:outbox:${jobId}:${part}`;
   }
 
   /**

@@ -1,7 +1,7 @@
 import { type Job, RateLimitError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { keyPrefix, QueueName } from '../queue/names.ts';
+import { defaultKeyPrefix, QueueName } from '../queue/names.ts';
 import { RetryLaterError } from './retry-later.ts';
 
 /** Slack being down is retried every minute at most, for as long as the attempts last (~16 h). */
@@ -15,6 +15,8 @@ export interface OutboxWorkerOptions {
   concurrency?: number;
   /** How long a dead process's flush stays locked before another takes it over. */
   lockDurationMs?: number;
+  /** Redis key prefix of the install. @defaultValue `chatops` */
+  prefix?: string;
 }
 
 /**
@@ -39,7 +41,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): Worker {
     },
     {
       connection: options.connection,
-      prefix: keyPrefix,
+      prefix: options.prefix ?? defaultKeyPrefix,
       concurrency: options.concurrency ?? 8,
       autorun: false,
       // A flush that died with its process blocks its thread (one flush per thread at a time)

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { AnswerStore, StoredAnswer } from '../core/query-answer.ts';
-import { keyPrefix } from './names.ts';
+import { defaultKeyPrefix } from './names.ts';
 
 /**
  * How long an answer can be shared. Slack keeps an ephemeral message on screen until the
@@ -13,12 +13,14 @@ export const maxStoredTextChars = 1024 * 1024;
 /** {@link AnswerStore} in Redis: one JSON value per answer and a first-sharer key, both expiring. */
 export class RedisAnswerStore implements AnswerStore {
   readonly #redis: Redis;
-  constructor(redis: Redis) {
+  readonly #prefix: string;
+  constructor(redis: Redis, prefix = defaultKeyPrefix) {
     this.#redis = redis;
+    this.#prefix = prefix;
   }
 
   #key(answerId: string, part: 'answer' | 'shared'): string {
-    return `${keyPrefix}:answer:${answerId}:${part}`;
+    return `${this.#prefix}:answer:${answerId}:${part}`;
   }
 
   async put(answerId: string, stored: StoredAnswer): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { ApprovalState, Approvals, DecisionResult, NewApproval } from '../core/approval/approvals.ts';
-import { keyPrefix } from './names.ts';
+import { defaultKeyPrefix } from './names.ts';
 
 /** Approvals outlive the request by far, so `/ops job` and audits can still show who decided. */
 const ttlSeconds = 30 * 24 * 3600;
@@ -9,6 +9,13 @@ const ttlSeconds = 30 * 24 * 3600;
 // a double-click or a replayed payload are serialised by Redis, so each counts at most once and
 // a request leaves `pending` exactly once. cjson turns an empty array into `{}`; the
 // TypeScript side normalises that when it reads the state back.
+// KEYS[2] indexes the pending requests by expiry (for the pending-approvals gauge); every
+// script that moves a request out of `pending` removes it there in the same step.
+const OPEN = `
+if redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2], 'NX') then redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4]) end
+return redis.call('GET', KEYS[1])
+`;
+
 const DECIDE = `
 local raw = redis.call('GET', KEYS[1])
 if not raw then return {'missing'} end
@@ -16,13 +23,13 @@ local s = cjson.decode(raw)
 local user, nowMs, nowIso, verb = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4]
 if s.status ~= 'pending' then return {'closed', raw} end
 if nowMs >= s.expiresAtMs then
-  s.status = 'expired'; s.decidedAt = s.expiresAt
+  s.status = 'expired'; s.decidedAt = s.expiresAt; redis.call('ZREM', KEYS[2], s.jobId)
   local out = cjson.encode(s); redis.call('SET', KEYS[1], out, 'KEEPTTL'); return {'expired', out}
 end
 if s.mode == 'approval' and user == s.requesterId and verb == 'approve' then return {'forbidden', raw} end
 if s.mode == 'confirm' and user ~= s.requesterId then return {'forbidden', raw} end
 if verb == 'reject' then
-  s.status = 'rejected'; s.decidedAt = nowIso
+  s.status = 'rejected'; s.decidedAt = nowIso; redis.call('ZREM', KEYS[2], s.jobId)
   s.rejection = { userId = user, at = nowIso }
   if ARGV[5] ~= '' then s.rejection.reason = ARGV[5] end
   local out = cjson.encode(s); redis.call('SET', KEYS[1], out, 'KEEPTTL'); return {'rejected', out}
@@ -33,7 +40,7 @@ for _, a in ipairs(s.approvals) do
 end
 table.insert(s.approvals, { userId = user, at = nowIso })
 local outcome = 'recorded'
-if #s.approvals >= s.required then s.status = 'approved'; s.decidedAt = nowIso; outcome = 'approved' end
+if #s.approvals >= s.required then s.status = 'approved'; s.decidedAt = nowIso; outcome = 'approved'; redis.call('ZREM', KEYS[2], s.jobId) end
 local out = cjson.encode(s); redis.call('SET', KEYS[1], out, 'KEEPTTL'); return {outcome, out}
 `;
 
@@ -42,7 +49,7 @@ local raw = redis.call('GET', KEYS[1])
 if not raw then return nil end
 local s = cjson.decode(raw)
 if s.status == 'pending' and tonumber(ARGV[1]) >= s.expiresAtMs then
-  s.status = 'expired'; s.decidedAt = s.expiresAt
+  s.status = 'expired'; s.decidedAt = s.expiresAt; redis.call('ZREM', KEYS[2], s.jobId)
   raw = cjson.encode(s); redis.call('SET', KEYS[1], raw, 'KEEPTTL')
 end
 return raw
@@ -58,18 +65,33 @@ function parse(raw: string): ApprovalState {
 /** Approval requests in Redis, decided by Lua scripts (see {@link Approvals}). */
 export class RedisApprovals implements Approvals {
   readonly #redis: Redis;
-  constructor(redis: Redis) {
+  readonly #prefix: string;
+  constructor(redis: Redis, prefix = defaultKeyPrefix) {
     this.#redis = redis;
+    this.#prefix = prefix;
   }
 
   #key(jobId: string): string {
-    return `${keyPrefix}:approval:${jobId}`;
+    return `${this.#prefix}:approval:${jobId}`;
   }
 
-  async open(request: NewApproval): Promise<ApprovalState> {
-    const state: Stored = { ...request, status: 'pending', approvals: [], expiresAtMs: Date.parse(request.expiresAt) };
-    await this.#redis.set(this.#key(request.jobId), JSON.stringify(state), 'EX', ttlSeconds, 'NX');
-    return (await this.get(request.jobId))!;
+  #pendingKey(): string {
+    return `${this.#prefix}:approvals-pending`;
+  }
+
+  async open(request: NewApproval, now = new Date()): Promise<ApprovalState> {
+    const state: Stored = { ...request, status: 'pending', approvals: [], openedAt: now.toISOString(), expiresAtMs: Date.parse(request.expiresAt) };
+    const raw = (await this.#redis.eval(OPEN, 2, this.#key(request.jobId), this.#pendingKey(), JSON.stringify(state), ttlSeconds, state.expiresAtMs, request.jobId)) as string;
+    return parse(raw);
+  }
+
+  /** Requests still waiting for a decision and not yet expired (entries long past their expiry are pruned). */
+  async countPending(now: Date): Promise<number> {
+    const tx = this.#redis.multi();
+    tx.zremrangebyscore(this.#pendingKey(), '-inf', now.getTime() - 24 * 3600_000);
+    tx.zcount(this.#pendingKey(), now.getTime(), '+inf');
+    const results = await tx.exec();
+    return Number(results?.[1]?.[1] ?? 0);
   }
 
   async get(jobId: string): Promise<ApprovalState | undefined> {
@@ -86,13 +108,13 @@ export class RedisApprovals implements Approvals {
   }
 
   async #decide(jobId: string, userId: string, verb: 'approve' | 'reject', reason: string, now: Date): Promise<DecisionResult> {
-    const [outcome, raw] = (await this.#redis.eval(DECIDE, 1, this.#key(jobId), userId, String(now.getTime()), now.toISOString(), verb, reason)) as [DecisionResult['outcome'], string?];
+    const [outcome, raw] = (await this.#redis.eval(DECIDE, 2, this.#key(jobId), this.#pendingKey(), userId, String(now.getTime()), now.toISOString(), verb, reason)) as [DecisionResult['outcome'], string?];
     if (outcome === 'missing' || raw === undefined) return { outcome: 'missing' };
     return { outcome, state: parse(raw) } as DecisionResult;
   }
 
   async expireIfDue(jobId: string, now: Date): Promise<ApprovalState | undefined> {
-    const raw = (await this.#redis.eval(EXPIRE, 1, this.#key(jobId), String(now.getTime()))) as string | null;
+    const raw = (await this.#redis.eval(EXPIRE, 2, this.#key(jobId), this.#pendingKey(), String(now.getTime()))) as string | null;
     return raw === null ? undefined : parse(raw);
   }
 }

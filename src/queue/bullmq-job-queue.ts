@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { QueueUnavailableError, QueueUnconfirmedError } from '../core/errors.ts';
 import type { JobDataByKind, JobKind, JobQueue, JobState, StoredJob } from '../core/job-queue.ts';
-import { keyPrefix, QueueName } from './names.ts';
+import { defaultKeyPrefix, QueueName } from './names.ts';
 
 /** Retries for transient Azure errors; polling uses delays, which don't count as attempts. */
 export const jobAttempts = 5;
@@ -13,11 +13,11 @@ export class BullJobQueue implements JobQueue {
   readonly #timeoutMs: number;
   readonly #connection: Redis;
 
-  constructor(connection: Redis, options: { timeoutMs?: number } = {}) {
+  constructor(connection: Redis, options: { timeoutMs?: number; prefix?: string } = {}) {
     this.#connection = connection;
     this.queue = new Queue(QueueName.Jobs, {
       connection,
-      prefix: keyPrefix,
+      prefix: options.prefix ?? defaultKeyPrefix,
       skipWaitingForReady: true,
       defaultJobOptions: {
         attempts: jobAttempts,

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { ExpiringCredential } from '../core/credentials/expiry.ts';
-import { keyPrefix } from './names.ts';
+import { defaultKeyPrefix } from './names.ts';
 
 /** Long enough to outlive any secret's last threshold; a re-issued keyId is a new credential anyway. */
 const ttlSeconds = 400 * 86_400;
@@ -23,15 +23,17 @@ return out
 /** Which expiring credentials are news: thresholds already announced stay announced. */
 export class RedisAlertLedger {
   readonly #redis: Redis;
-  constructor(redis: Redis) {
+  readonly #prefix: string;
+  constructor(redis: Redis, prefix = defaultKeyPrefix) {
     this.#redis = redis;
+    this.#prefix = prefix;
   }
 
   async claimNew(credentials: readonly ExpiringCredential[]): Promise<ExpiringCredential[]> {
     const news: ExpiringCredential[] = [];
     for (let start = 0; start < credentials.length; start += 500) {
       const batch = credentials.slice(start, start + 500);
-      const keys = batch.map((c) => `${keyPrefix}:cred-alert:${c.appId}:${c.keyId}`);
+      const keys = batch.map((c) => `${this.#prefix}:cred-alert:${c.appId}:${c.keyId}`);
       const picked = (await this.#redis.eval(CLAIM, keys.length, ...keys, ...batch.map((c) => String(c.threshold)))) as number[];
       news.push(...picked.map((i) => batch[i - 1]!));
     }

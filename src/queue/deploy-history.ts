@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { ContainerGroupRef } from '../core/deploy/container-group.ts';
 import { groupKey, type DeployHistory, type DeployRecord } from '../core/deploy/deploy-job.ts';
-import { keyPrefix } from './names.ts';
+import { defaultKeyPrefix } from './names.ts';
 
 const RECORD = `
 local head = redis.call('LINDEX', KEYS[1], 0)
@@ -14,15 +14,17 @@ return 1
 /** The last 20 successful deploys of each container group, newest first. */
 export class RedisDeployHistory implements DeployHistory {
   readonly #redis: Redis;
-  constructor(redis: Redis) {
+  readonly #prefix: string;
+  constructor(redis: Redis, prefix = defaultKeyPrefix) {
     this.#redis = redis;
+    this.#prefix = prefix;
   }
   async record(target: ContainerGroupRef, entry: DeployRecord): Promise<void> {
     // A retried job must not record itself twice.
-    await this.#redis.eval(RECORD, 1, `${keyPrefix}:aci-deploys:${groupKey(target)}`, JSON.stringify(entry), entry.jobId);
+    await this.#redis.eval(RECORD, 1, `${this.#prefix}:aci-deploys:${groupKey(target)}`, JSON.stringify(entry), entry.jobId);
   }
   async list(target: ContainerGroupRef): Promise<DeployRecord[]> {
-    const raw = await this.#redis.lrange(`${keyPrefix}:aci-deploys:${groupKey(target)}`, 0, -1);
+    const raw = await this.#redis.lrange(`${this.#prefix}:aci-deploys:${groupKey(target)}`, 0, -1);
     return raw.map((r) => JSON.parse(r) as DeployRecord);
   }
 }

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { ContainerGroupRef } from '../core/deploy/container-group.ts';
 import { groupKey, type GroupLocks } from '../core/deploy/deploy-job.ts';
-import { keyPrefix } from './names.ts';
+import { defaultKeyPrefix } from './names.ts';
 
 const ACQUIRE = `
 local holder = redis.call('GET', KEYS[1])
@@ -19,14 +19,16 @@ const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call
  */
 export class RedisGroupLocks implements GroupLocks {
   readonly #redis: Redis;
-  constructor(redis: Redis) {
+  readonly #prefix: string;
+  constructor(redis: Redis, prefix = defaultKeyPrefix) {
     this.#redis = redis;
+    this.#prefix = prefix;
   }
   async acquire(target: ContainerGroupRef, jobId: string, ttlMs: number): Promise<{ acquired: true } | { acquired: false; holder: string }> {
-    const holder = (await this.#redis.eval(ACQUIRE, 1, `${keyPrefix}:aci-lock:${groupKey(target)}`, jobId, String(ttlMs))) as string;
+    const holder = (await this.#redis.eval(ACQUIRE, 1, `${this.#prefix}:aci-lock:${groupKey(target)}`, jobId, String(ttlMs))) as string;
     return holder === jobId ? { acquired: true } : { acquired: false, holder };
   }
   async release(target: ContainerGroupRef, jobId: string): Promise<void> {
-    await this.#redis.eval(RELEASE, 1, `${keyPrefix}:aci-lock:${groupKey(target)}`, jobId);
+    await this.#redis.eval(RELEASE, 1, `${this.#prefix}:aci-lock:${groupKey(target)}`, jobId);
   }
 }

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { JobLockLostError, type JobContext, type JobHandler } from '../core/job-context.ts';
 import type { JobKind } from '../core/job-queue.ts';
 import { jobAttempts } from './bullmq-job-queue.ts';
-import { keyPrefix, QueueName } from './names.ts';
+import { defaultKeyPrefix, QueueName } from './names.ts';
 
 export interface JobWorkerOptions {
   connection: Redis;
@@ -12,6 +12,8 @@ export interface JobWorkerOptions {
   logger: Logger;
   concurrency: number;
   lockDurationMs: number;
+  /** Redis key prefix of the install (CHATOPS_REDIS_PREFIX). @defaultValue `chatops` */
+  prefix?: string;
 }
 
 /**
@@ -54,7 +56,7 @@ export function createJobWorker(options: JobWorkerOptions): Worker {
     },
     {
       connection: options.connection,
-      prefix: keyPrefix,
+      prefix: options.prefix ?? defaultKeyPrefix,
       concurrency: options.concurrency,
       lockDuration: options.lockDurationMs,
       stalledInterval: options.lockDurationMs,

@@ -1,5 +1,10 @@
-/** Redis key prefix for every BullMQ queue and every key this app owns. */
-export const keyPrefix = 'chatops';
+/**
+ * The default Redis key prefix (CHATOPS_REDIS_PREFIX): every BullMQ queue and every key this
+ * app owns starts with `<prefix>:`. Two installs sharing one Redis use two prefixes; on Redis
+ * Cluster a prefix in braces (`{chatops}`) keeps every key of an install in one hash slot,
+ * which BullMQ's scripts and ours (several keys per call) need.
+ */
+export const defaultKeyPrefix = 'chatops';
 
 export const QueueName = {
   /** Azure work: builds, cancellations, and later deploys and rotations. */

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { RotationClaims } from '../core/credentials/rotation-claims.ts';
-import { keyPrefix } from './names.ts';
+import { defaultKeyPrefix } from './names.ts';
 
 // KEYS[1]: the claim. ARGV: job id, now (ms), holder to replace ('' for none), ttl (s).
 // The value is "<jobId> <claimedAtMs>"; the holder is returned in the same form.
@@ -28,8 +28,10 @@ const TTL_SECONDS = 90 * 86_400;
 /** Rotation claims as one Redis key per credential, changed only by these two scripts. */
 export class RedisRotationClaims implements RotationClaims {
   readonly #redis: Redis;
-  constructor(redis: Redis) {
+  readonly #prefix: string;
+  constructor(redis: Redis, prefix = defaultKeyPrefix) {
     this.#redis = redis;
+    this.#prefix = prefix;
   }
 
   async claim(credential: string, jobId: string, replacing = ''): Promise<{ jobId: string; claimedAt: number }> {
@@ -43,6 +45,6 @@ export class RedisRotationClaims implements RotationClaims {
   }
 
   #key(credential: string): string {
-    return `${keyPrefix}:rotation:${credential}`;
+    return `${this.#prefix}:rotation:${credential}`;
   }
 }

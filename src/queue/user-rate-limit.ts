@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { DEFAULT_COMMANDS_PER_MINUTE, type RateLimitResult, type UserRateLimit } from '../core/access/rate-limit.ts';
-import { keyPrefix } from './names.ts';
+import { defaultKeyPrefix } from './names.ts';
 
 /** Options of {@link RedisUserRateLimit}. */
 export interface RedisUserRateLimitOptions {
@@ -10,6 +10,8 @@ export interface RedisUserRateLimitOptions {
   windowMs?: number;
   /** Clock, in ms since the epoch. @defaultValue Date.now */
   now?: () => number;
+  /** Redis key prefix of the install. @defaultValue `chatops` */
+  prefix?: string;
 }
 
 /**
@@ -34,19 +36,21 @@ export class RedisUserRateLimit implements UserRateLimit {
   readonly #limit: number;
   readonly #windowMs: number;
   readonly #now: () => number;
+  readonly #prefix: string;
 
   constructor(redis: Redis, options: RedisUserRateLimitOptions = {}) {
     this.#redis = redis;
     this.#limit = options.perMinute ?? DEFAULT_COMMANDS_PER_MINUTE;
     this.#windowMs = options.windowMs ?? 60_000;
     this.#now = options.now ?? Date.now;
+    this.#prefix = options.prefix ?? defaultKeyPrefix;
     if (!('chatopsRateHit' in redis)) redis.defineCommand('chatopsRateHit', { numberOfKeys: 1, lua: hitScript });
   }
 
   async hit(userId: string): Promise<RateLimitResult> {
     const now = this.#now();
     const window = Math.floor(now / this.#windowMs);
-    const key = `${keyPrefix}:ratelimit:${userId}:${window}`;
+    const key = `${this.#prefix}:ratelimit:${userId}:${window}`;
     // One script call (EVALSHA) rather than a MULTI: this runs on the ack path for every command.
     const count = await (this.#redis as Redis & { chatopsRateHit: (key: string, ttlMs: number) => Promise<unknown> }).chatopsRateHit(key, this.#windowMs);
     if (typeof count === 'number' && count <= this.#limit) return { allowed: true, retryAfterSeconds: 0 };

@@ -1,7 +1,8 @@
 import type { App } from '@slack/bolt';
-import { WebClient } from '@slack/web-api';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { type FetchFunction, WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
-import { RedisAuditLog } from '../audit/redis-audit-log.ts';
+import { auditStreamKey, RedisAuditLog } from '../audit/redis-audit-log.ts';
 import type { Config } from '../config/config.ts';
 import { ConfigError } from '../config/load-config.ts';
 import { createAccessPolicy } from '../core/access/access-policy.ts';
@@ -15,28 +16,53 @@ import { RedisRotationClaims } from '../queue/rotation-claims.ts';
 import { RedisUserRateLimit } from '../queue/user-rate-limit.ts';
 import { createSlackApp } from '../slack/app.ts';
 import { SlackGroupMembers } from '../slack/usergroup-members.ts';
-import { configuredChannels, logChannelReachability } from '../slack/channel-checks.ts';
+import { channelReadinessCheck, configuredChannels, logChannelReachability } from '../slack/channel-checks.ts';
+import { observedSlackFetch } from '../slack/observed-fetch.ts';
 import { startHealthServer } from './health-server.ts';
-import { ping, ready, type RoleResources } from './resources.ts';
+import { observeApprovalDecisions, observeAudit, registerApprovalsGauge } from './observed-ports.ts';
+import { registerQueueGauges } from '../queue/queue-metrics.ts';
+import { opsPaths, serveOps, type OpsView } from './ops-endpoints.ts';
+import { advisory } from './readiness.ts';
+import { configCheck, redisCheck, slackTokenCheck } from './readiness-checks.ts';
+import { ready, type RoleResources } from './resources.ts';
 
-/** The bot role: Bolt on `POST /slack/events` (or Socket Mode), acking within Slack's 3 s. */
-export async function startBot(res: RoleResources): Promise<{ app: App; port: number }> {
-  const { config, logger, closers } = res;
+/**
+ * The bot role: Bolt on `POST /slack/events` (or Socket Mode), acking within Slack's 3 s. It
+ * serves the operations endpoints from `ops` on the same port.
+ */
+export async function startBot(res: RoleResources, ops: OpsView): Promise<{ app: App; port: number }> {
+  const { config, logger, closers, metrics } = res;
+  const fetch = observedSlackFetch(metrics, config.slack.apiUrl);
   const producer = res.redisFor('producer');
+  const prefix = config.redis.prefix;
   // The producer fails fast instead of queueing commands offline, so it must be connected
   // before BullMQ's queues run their start-up checks on it.
   await ready(producer, logger);
-  const jobs = new BullJobQueue(producer);
-  const outbox = new OutboxStore(producer);
+  const jobs = new BullJobQueue(producer, { prefix });
+  const outbox = new OutboxStore(producer, prefix);
   closers.unshift(() => jobs.close(), () => outbox.close());
-  const startupSlack = slackForStartup(config);
+  // The connection's own listener logs Redis trouble; without one, BullMQ prints each error again as raw text on stderr.
+  for (const queue of [jobs.queue, outbox.queue]) queue.on('error', () => {});
+  const approvals = new RedisApprovals(producer, prefix);
+  registerQueueGauges(metrics.registry, { jobs: jobs.queue, outbox: outbox.queue });
+  registerApprovalsGauge(metrics.registry, approvals);
+  const startupSlack = slackForStartup(config, fetch);
   const identity = await whoAmI(startupSlack, logger);
+  const channels = configuredChannels(config);
   // In the background: a channel the bot cannot post in is logged, never a reason not to start.
-  void logChannelReachability(startupSlack, configuredChannels(config), logger);
+  void logChannelReachability(startupSlack, channels, logger);
+  res.readiness.push(
+    configCheck(config),
+    redisCheck(producer),
+    slackTokenCheck(config.slack, fetch),
+    // Listed in /readyz, never a 503: one archived channel must not stop the bot taking commands everywhere else.
+    advisory(channelReadinessCheck({ client: slackForChecks(config, fetch), channels })),
+  );
   const groups = new SlackGroupMembers({
     ttlMs: config.groupCacheMs,
     client: new WebClient(config.slack.botToken, {
       ...(config.slack.apiUrl && { slackApiUrl: config.slack.apiUrl }),
+      fetch,
       rejectRateLimitedCalls: true,
       retryConfig: { retries: 1, factor: 1, minTimeout: 200, maxTimeout: 500 },
     }),
@@ -55,38 +81,61 @@ export async function startBot(res: RoleResources): Promise<{ app: App; port: nu
       groups,
     }),
     groups,
-    approvals: new RedisApprovals(producer),
-    history: new RedisDeployHistory(producer),
+    approvals: observeApprovalDecisions(approvals, metrics),
+    history: new RedisDeployHistory(producer, prefix),
     ...(config.file.credentials && { credentials: config.file.credentials }),
-    rotations: new RedisRotationClaims(producer),
-    audit: new RedisAuditLog({ redis: producer, logger }),
-    rateLimit: new RedisUserRateLimit(producer, { perMinute: config.access.rateLimit.perMinute }),
+    rotations: new RedisRotationClaims(producer, prefix),
+    audit: observeAudit(new RedisAuditLog({ redis: producer, logger, key: auditStreamKey(prefix) }), metrics),
+    rateLimit: new RedisUserRateLimit(producer, { perMinute: config.access.rateLimit.perMinute, prefix }),
     perMinute: config.access.rateLimit.perMinute,
     portal: config.azure.endpoints.portal,
     jobs,
     outbox,
-    answers: new RedisAnswerStore(producer),
-    cancels: new RedisCancelRequests(producer),
-    runOwners: new RedisRunClaims(producer),
+    answers: new RedisAnswerStore(producer, prefix),
+    cancels: new RedisCancelRequests(producer, prefix),
+    runOwners: new RedisRunClaims(producer, prefix),
     logger,
-    healthy: () => ping(producer),
+    ops: { paths: opsPaths, serve: (req, resp) => serveOps(ops, req, resp) },
+    fetch,
   });
-  const server = await app.start(config.port);
-  const address = (server as { address?: () => unknown })?.address?.();
-  const port = typeof address === 'object' && address && 'port' in address ? (address as { port: number }).port : config.port;
+  const server = (await app.start(config.port)) as Server | undefined;
+  const address = server?.address?.();
+  const port = typeof address === 'object' && address && 'port' in address ? address.port : config.port;
+  if (server && typeof server.on === 'function') observeAcks(server, metrics);
   if (config.slack.appToken) {
-    // Socket Mode has no HTTP receiver; probes still get /healthz.
-    const health = await startHealthServer(config.port, () => ping(producer));
+    // Socket Mode has no HTTP receiver; probes and Prometheus still get their endpoints.
+    const health = await startHealthServer(config.port, ops);
     closers.push(() => new Promise((r) => health.close(r)));
   }
   logger.info({ port, socketMode: Boolean(config.slack.appToken) }, 'Slack app listening');
   return { app, port };
 }
 
-function slackForStartup(config: Config): WebClient {
+/** Ack latency as Slack sees it, minus the network: a Slack request arrived → its answer was written. */
+function observeAcks(server: Server, metrics: RoleResources['metrics']): void {
+  server.on('request', (req: IncomingMessage, resp: ServerResponse) => {
+    if (req.method !== 'POST') return;
+    const end = metrics.ackDuration.startTimer();
+    resp.once('finish', () => end());
+  });
+}
+
+function slackForStartup(config: Config, fetch: FetchFunction): WebClient {
   return new WebClient(config.slack.botToken, {
     ...(config.slack.apiUrl && { slackApiUrl: config.slack.apiUrl }),
+    fetch,
     retryConfig: { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 5000 },
+  });
+}
+
+/** For probes: one attempt, a short timeout, and a 429 reported rather than waited out. */
+function slackForChecks(config: Config, fetch: FetchFunction): WebClient {
+  return new WebClient(config.slack.botToken, {
+    ...(config.slack.apiUrl && { slackApiUrl: config.slack.apiUrl }),
+    fetch,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: 1500,
   });
 }
 

@@ -13,7 +13,7 @@ import { AzureContainerGroups } from '../azure/aci/container-groups.ts';
 import { KeyVaultSecretReader } from '../azure/key-vault/secret-reader.ts';
 import { AzureRegistryTags } from '../azure/registry/registry-tags.ts';
 import { RedisApprovals } from '../queue/approvals.ts';
-import { RedisAuditLog } from '../audit/redis-audit-log.ts';
+import { auditStreamKey, RedisAuditLog } from '../audit/redis-audit-log.ts';
 import { RedisDeployHistory } from '../queue/deploy-history.ts';
 import { RedisGroupLocks } from '../queue/group-locks.ts';
 import { RedisRotationClaims } from '../queue/rotation-claims.ts';
@@ -29,23 +29,39 @@ import { ResponseUrlReplies } from '../slack/response-url-replies.ts';
 import { SlackPrivateAnswers } from '../slack/private-answers.ts';
 import { RedisAnswerStore } from '../queue/answer-store.ts';
 import { createOutboxSender } from '../slack/outbox-sender.ts';
-import { startHealthServer } from './health-server.ts';
-import { ping, type RoleResources } from './resources.ts';
+import { RequestMetricsMiddleware } from '../azure/graph/request-metrics-middleware.ts';
+import { observedAzureClient, observedAzureFetch } from '../azure/request-metrics.ts';
+import { observeJobs, observeOutboxDelivery, registerQueueGauges } from '../queue/queue-metrics.ts';
+import { observedSlackFetch } from '../slack/observed-fetch.ts';
+import { CredentialExpiryGauge, observeAudit, registerApprovalsGauge } from './observed-ports.ts';
+import { azureTokenCheck, configCheck, redisCheck, slackTokenCheck } from './readiness-checks.ts';
+import type { RoleResources } from './resources.ts';
 
 /** The worker role: Azure clients, the job handlers in `jobs/`, and the Slack outbox sender. */
 export async function startWorker(res: RoleResources): Promise<void> {
-  const { config, logger, workers, closers } = res;
+  const { config, logger, workers, closers, metrics } = res;
   const redis = res.redisFor('worker');
-  const credential = createAzureCredential(config.azure.credential, config.azure.endpoints);
-  const store = new OutboxStore(redis);
-  const jobs = new BullJobQueue(redis);
+  const prefix = config.redis.prefix;
+  const resourceManager = config.azure.endpoints.resourceManager;
+  const credential = createAzureCredential(config.azure.credential, config.azure.endpoints, observedAzureClient('entra-id', metrics));
+  const store = new OutboxStore(redis, prefix);
+  const jobs = new BullJobQueue(redis, { prefix });
   closers.unshift(() => store.close(), () => jobs.close());
-  const vault = new KeyVaultSecretReader({ credential });
-  const acrClients = new AcrClients({ credential, resourceManager: config.azure.endpoints.resourceManager });
+  // The connection's own listener logs Redis trouble; without one, BullMQ prints each error again as raw text on stderr.
+  for (const queue of [jobs.queue, store.queue]) queue.on('error', () => {});
+  const vault = new KeyVaultSecretReader({ credential, clientOptions: observedAzureClient('keyvault', metrics) });
+  const acrOptions = { credential, resourceManager, clientOptions: observedAzureClient('arm-containerregistry', metrics) };
+  const acrClients = new AcrClients(acrOptions);
   const acr = new AzureAcrBuilds(acrClients);
+  const approvals = new RedisApprovals(redis, prefix);
+  const expiry = new CredentialExpiryGauge(metrics.registry, config.file.credentials?.thresholdsDays ?? [30, 14, 7, 3, 1]);
+  registerQueueGauges(metrics.registry, { jobs: jobs.queue, outbox: store.queue });
+  registerApprovalsGauge(metrics.registry, approvals);
+  const slackFetch = observedSlackFetch(metrics, config.slack.apiUrl);
   await scheduleCredentialScans(jobs, config, logger);
   const slack = new WebClient(config.slack.botToken, {
     ...(config.slack.apiUrl && { slackApiUrl: config.slack.apiUrl }),
+    fetch: slackFetch,
     // 429s come back to the outbox (which pauses and retries durably) instead of being
     // slept on inside one process; 5xx get two quick retries, then the outbox's backoff.
     rejectRateLimitedCalls: true,
@@ -56,38 +72,44 @@ export async function startWorker(res: RoleResources): Promise<void> {
     logger,
     concurrency: config.worker.concurrency,
     lockDurationMs: config.worker.lockDurationMs,
+    prefix,
     handlers: createJobHandlers({
       acr,
-      logs: new BlobLogReader(),
+      logs: new BlobLogReader(observedAzureFetch('storage', metrics)),
       reporter: new OutboxReporter(store),
-      cancels: new RedisCancelRequests(redis),
-      claims: new RedisRunClaims(redis),
+      cancels: new RedisCancelRequests(redis, prefix),
+      claims: new RedisRunClaims(redis, prefix),
       jobs,
-      aci: new AzureContainerGroups({ credential, resourceManager: config.azure.endpoints.resourceManager }),
+      aci: new AzureContainerGroups({ credential, resourceManager, clientOptions: observedAzureClient('arm-containerinstance', metrics) }),
       secrets: vault,
       vault,
-      applications: new GraphApplications({ credential, endpoint: config.azure.endpoints.graph }),
-      verifier: new EntraSecretVerifier(config.file.credentials?.tenantId ?? config.azure.credential.tenantId ?? '', config.azure.endpoints),
-      ledger: new RedisAlertLedger(redis),
-      rotations: new RedisRotationClaims(redis),
+      applications: expiry.observeApplications(new GraphApplications({ credential, endpoint: config.azure.endpoints.graph, observer: new RequestMetricsMiddleware(metrics) })),
+      verifier: new EntraSecretVerifier(config.file.credentials?.tenantId ?? config.azure.credential.tenantId ?? '', config.azure.endpoints, observedAzureClient('entra-id', metrics)),
+      ledger: new RedisAlertLedger(redis, prefix),
+      rotations: new RedisRotationClaims(redis, prefix),
       registryAdmin: new AzureRegistryAdmin(acrClients),
       acrTasks: new AzureAcrTasks(acrClients),
-      registryTokens: new AzureRegistryTokens(acrClients),
+      registryTokens: expiry.observeRegistryTokens(new AzureRegistryTokens(acrClients, { fetch: observedAzureFetch('acr-data', metrics) })),
       replies: new ResponseUrlReplies(),
-      answers: new SlackPrivateAnswers({ client: slack, store: new RedisAnswerStore(redis), logger }),
+      answers: new SlackPrivateAnswers({ client: slack, store: new RedisAnswerStore(redis, prefix), logger }),
       credentials: config.file.credentials,
       ...(config.azure.credential.clientId && { botAppId: config.azure.credential.clientId.toLowerCase() }),
       teamId: config.access.team?.id ?? '',
-      registryTags: new AzureRegistryTags({ credential, resourceManager: config.azure.endpoints.resourceManager, audience: config.azure.endpoints.containerRegistryAudience }),
-      approvals: new RedisApprovals(redis),
-      locks: new RedisGroupLocks(redis),
-      history: new RedisDeployHistory(redis),
+      registryTags: new AzureRegistryTags({
+        ...acrOptions,
+        audience: config.azure.endpoints.containerRegistryAudience,
+        dataClientOptions: observedAzureClient('acr-data', metrics),
+      }),
+      approvals,
+      locks: new RedisGroupLocks(redis, prefix),
+      history: new RedisDeployHistory(redis, prefix),
       environments: config.environments,
-      audit: new RedisAuditLog({ redis, logger }),
+      audit: observeAudit(new RedisAuditLog({ redis, logger, key: auditStreamKey(prefix) }), metrics),
       portal: config.azure.endpoints.portal,
       pollIntervalMs: config.worker.pollIntervalMs,
     }),
   });
+  observeJobs(worker, metrics, redis, `${prefix}:job-started`);
   workers.push(worker);
   void worker.run();
   // The outbox sender runs beside the jobs, not in the bot: the bot's event loop is kept
@@ -96,13 +118,21 @@ export async function startWorker(res: RoleResources): Promise<void> {
     connection: redis,
     logger,
     lockDurationMs: config.worker.lockDurationMs,
+    prefix,
     flush: createOutboxSender({ client: slack, store, logger }),
   });
+  observeOutboxDelivery(outboxWorker, metrics);
   workers.push(outboxWorker);
   void outboxWorker.run();
+  res.liveness.push(
+    () => (worker.isRunning() ? { ok: true } : { ok: false, detail: 'the job worker is not running' }),
+    () => (outboxWorker.isRunning() ? { ok: true } : { ok: false, detail: 'the Slack outbox worker is not running' }),
+  );
+  res.readiness.push(
+    configCheck(config),
+    redisCheck(redis),
+    slackTokenCheck(config.slack, slackFetch),
+    azureTokenCheck(credential, resourceManager),
+  );
   logger.info({ concurrency: config.worker.concurrency }, 'job worker started');
-  if (config.role === 'worker') {
-    const health = await startHealthServer(config.port, async () => worker.isRunning() && (await ping(redis)));
-    closers.push(() => new Promise((r) => health.close(r)));
-  }
 }

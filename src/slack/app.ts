@@ -1,4 +1,5 @@
 import { App } from '@slack/bolt';
+import type { FetchFunction } from '@slack/web-api';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { AccessPolicy } from '../core/access/access-policy.ts';
@@ -53,13 +54,15 @@ export interface SlackAppOptions {
   credentials?: CredentialsConfig;
   rotations: RotationClaims;
   logger: Logger;
-  /** Answers GET /healthz: true when the app can take work (Redis reachable). */
-  healthy: () => Promise<boolean>;
+  /** Serves `GET /healthz`, `/readyz` and `/metrics` beside `POST /slack/events` (HTTP mode). */
+  ops?: { paths: readonly string[]; serve(req: IncomingMessage, res: ServerResponse): boolean };
+  /** The `fetch` Bolt's WebClients use (the composition root's, which counts Slack calls). */
+  fetch?: FetchFunction;
 }
 
 /**
  * The Slack-facing app: Bolt's HTTP receiver on `POST /slack/events` (commands and
- * interactivity, signatures checked by Bolt) plus `GET /healthz`.
+ * interactivity, signatures checked by Bolt) plus the operations endpoints.
  */
 export function createSlackApp(options: SlackAppOptions): App {
   const app = new App({
@@ -71,25 +74,17 @@ export function createSlackApp(options: SlackAppOptions): App {
       ? { socketMode: true, appToken: options.appToken }
       : {
           signingSecret: options.signingSecret!,
-          customRoutes: [
-            {
-              path: '/healthz',
-              method: ['GET'],
-              handler: (_req: IncomingMessage, res: ServerResponse) => {
-                options.healthy().then(
-                  (ok) => {
-                    res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
-                    res.end(JSON.stringify({ status: ok ? 'ok' : 'unavailable' }));
-                  },
-                  () => {
-                    res.writeHead(503).end();
-                  },
-                );
-              },
-            },
-          ],
+          customRoutes: options.ops
+            ? options.ops.paths.map((path) => ({
+                path,
+                method: ['GET'],
+                handler: (req: IncomingMessage, res: ServerResponse) => {
+                  if (!options.ops!.serve(req, res)) res.writeHead(404).end();
+                },
+              }))
+            : [],
         }),
-    ...(options.apiUrl && { clientOptions: { slackApiUrl: options.apiUrl } }),
+    clientOptions: { ...(options.apiUrl && { slackApiUrl: options.apiUrl }), ...(options.fetch && { fetch: options.fetch }) },
   });
   registerSlashCommands(app, {
     config: options.environments,

@@ -1,13 +1,9 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.ts';
+import type { ReadinessCheck } from '../runtime/readiness.ts';
 import { slackErrorOf } from './direct-message.ts';
 
-/** One readiness check, in the shape `GET /readyz` takes. */
-export interface ReadinessCheck {
-  name: string;
-  check(): Promise<{ ok: boolean; detail?: string }>;
-}
 
 /** What became of one channel the bot must post in. */
 export interface ChannelReport {
@@ -89,8 +85,9 @@ export interface ChannelReadinessOptions {
 }
 
 /**
- * The channel check as a readiness check (not ready while a configured channel cannot be posted
- * in). Results are cached, and concurrent probes share one round of Slack calls.
+ * The channel check as a readiness check (not ok while a configured channel cannot be posted
+ * in; the bot registers it as advisory, so it is reported without failing `/readyz`). Results
+ * are cached, and concurrent probes share one round of Slack calls.
  */
 export function channelReadinessCheck(options: ChannelReadinessOptions): ReadinessCheck {
   const cacheMs = options.cacheMs ?? 60_000;

@@ -61,8 +61,9 @@ describe('/acr runs, logs and cancel', () => {
     h = await startHarness({ azure: { queuedMs: 50, buildDurationMs: 300, logLineIntervalMs: 50 } });
     const runId = h.azure.acr.startRun('contosodev', { imageNames: ['web:v3'], logTemplate: 'acr/logs:{{.Run.ID}}' });
     await h.slack.waitFor(() => h!.azure.acr.run(runId)!.properties.status === 'Succeeded', 5000);
+    // A lookup: the answer is private, and the log goes to the asker's DM as a file.
     const logs = answerText(await privateAnswer(h, await run(h, `logs ${runId}`)));
-    expect(logs).toContain(`Run ${runId} is Succeeded.`);
+    expect(logs).toContain(`Run ${runId} is Succeeded`);
     const file = await h.slack.waitFor(() => h!.slack.files.find((f) => f.filename === `run-${runId}.log`), 5000);
     expect(file.channel).toBe(dmChannelOf(ids.alice));
     expect(file.content).toContain(`Run ID: ${runId} was successful`);

@@ -68,8 +68,11 @@ export interface HarnessOptions {
   /** Runs against the emulators before the product starts (registries, vaults, resource groups). */
   setup?: (azure: AzureEmulator, slack: SlackEmulator) => void;
   env?: Record<string, string>;
-  /** `child`: the worker runs as its own process (so it can be SIGKILLed); the bot stays here. */
-  worker?: 'inprocess' | 'child';
+  /**
+   * `child`: the worker runs as its own process (so it can be SIGKILLed); the bot stays here.
+   * `supervised`: `npm start` as shipped: a supervisor process with the bot and the worker as its children.
+   */
+  worker?: 'inprocess' | 'child' | 'supervised';
   azure?: Parameters<typeof startAzureEmulator>[0];
   /** Defaults to TEST_REDIS_URL; the database is emptied first. */
   redisUrl?: string;
@@ -93,6 +96,8 @@ export interface Harness {
   submitView(view: { callback_id?: string; private_metadata?: string }, userId: string, inputs: Record<string, string>): Promise<{ status: number; text: string }>;
   startWorker(): Promise<void>;
   killWorker(): Promise<void>;
+  /** `supervised` only: the supervisor process and the pids of its children as they last logged. */
+  supervisor?: { process: ChildProcess; pidOf(role: 'bot' | 'worker'): number | undefined; exited: Promise<number | null> };
   stop(): Promise<void>;
 }
 
@@ -157,8 +162,27 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
   });
   const mode = options.worker ?? 'inprocess';
-  const bot: Running = await start(loadConfig({ ...env, CHATOPS_ROLE: mode === 'child' ? 'bot' : 'all' }), createLogger('debug', sink));
-  const botUrl = `http://127.0.0.1:${bot.port}/slack/events`;
+  let bot: Running | undefined;
+  let botUrl: string;
+  let supervisor: Harness['supervisor'];
+  if (mode === 'supervised') {
+    const port = await freePort();
+    const proc = spawn(process.execPath, ['src/main.ts'], { env: { ...process.env, ...env, CHATOPS_ROLE: 'all', PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const pids = new Map<string, number>();
+    const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+    // A test that times out never reaches stop(): do not leave a supervisor (and its workers) behind on the test Redis.
+    process.once('exit', () => proc.kill('SIGKILL'));
+    await followLines(proc, logs, options.onLog, (line) => {
+      const started = /"role":"(bot|worker)","pid":(\d+).*"msg":"(Slack app listening|job worker started)"/.exec(line);
+      if (started) pids.set(started[1]!, Number(started[2]));
+      return pids.size === 2;
+    });
+    supervisor = { process: proc, pidOf: (role) => pids.get(role), exited };
+    botUrl = `http://127.0.0.1:${port}/slack/events`;
+  } else {
+    bot = await start(loadConfig({ ...env, CHATOPS_ROLE: mode === 'child' ? 'bot' : 'all' }), createLogger('debug', sink));
+    botUrl = `http://127.0.0.1:${bot.port}/slack/events`;
+  }
 
   let child: ChildProcess | undefined;
   const workerEnv = { ...process.env, ...env, CHATOPS_ROLE: 'worker', PORT: String(await freePort()) };
@@ -225,6 +249,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return postSigned(botUrl, body, { secret: signingSecret });
     },
     startWorker,
+    ...(supervisor && { supervisor }),
     async killWorker() {
       if (child && child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child!.once('exit', r));
@@ -238,10 +263,33 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         child.kill('SIGTERM');
         await exited;
       }
-      await bot.stop();
+      if (supervisor && supervisor.process.exitCode === null && supervisor.process.signalCode === null) {
+        supervisor.process.kill('SIGTERM');
+        await supervisor.exited;
+      }
+      await bot?.stop();
       await slack.close();
       await azure.close();
       redis.disconnect();
     },
   };
+}
+
+/** Collects a child's stdout lines into `logs` until `ready` says so; rejects if it exits first. */
+function followLines(proc: ChildProcess, logs: string[], onLog: ((line: string) => void) | undefined, ready: (line: string) => boolean): Promise<void> {
+  let buffered = '';
+  return new Promise<void>((resolve, reject) => {
+    proc.stdout!.on('data', (d: Buffer) => {
+      buffered += d.toString();
+      const lines = buffered.split('\n');
+      buffered = lines.pop()!;
+      for (const line of lines.filter(Boolean)) {
+        logs.push(line);
+        onLog?.(line);
+        if (ready(line)) resolve();
+      }
+    });
+    proc.stderr!.on('data', (d: Buffer) => logs.push(d.toString()));
+    proc.once('exit', (code) => reject(new Error(`exited early with ${code}:\n${logs.slice(-20).join('\n')}`)));
+  });
 }

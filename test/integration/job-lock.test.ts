@@ -6,7 +6,7 @@ import type { JobContext } from '../../src/core/job-context.ts';
 import { JobLockLostError } from '../../src/core/job-context.ts';
 import { BullJobQueue } from '../../src/queue/bullmq-job-queue.ts';
 import { createJobWorker } from '../../src/queue/job-worker.ts';
-import { keyPrefix, QueueName } from '../../src/queue/names.ts';
+import { QueueName } from '../../src/queue/names.ts';
 
 describe('the job lock', () => {
   it('is renewed by keepLock while this worker holds the job, and reported lost once another one does', async () => {
@@ -14,10 +14,13 @@ describe('the job lock', () => {
     const url = process.env.TEST_REDIS_URL!.replace(/\/\d+$/, '/13');
     const admin = new Redis(url);
     await admin.flushdb();
-    const redis = new Redis(url, { maxRetriesPerRequest: null });
-    await redis.ping(); // the queue refuses to submit on a connection that is not ready yet
-    const jobs = new BullJobQueue(redis);
-    const lockKey = `${keyPrefix}:${QueueName.Jobs}:jlock000000001:lock`;
+    const redis = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true });
+    // As the roles do: the queue refuses a submit on a connection that is not ready yet.
+    await redis.connect();
+    // An install prefix other than the default: the lock is renewed where this install keeps it.
+    const prefix = '{lock-test}';
+    const jobs = new BullJobQueue(redis, { prefix });
+    const lockKey = `${prefix}:${QueueName.Jobs}:jlock000000001:lock`;
     let release!: () => void;
     const taken = new Promise<void>((r) => (release = r));
     const outcomes: unknown[] = [];
@@ -27,7 +30,7 @@ describe('the job lock', () => {
       await taken;
       outcomes.push(await ctx.keepLock!().then(() => 'kept', (err: unknown) => err));
     };
-    const worker = createJobWorker({ connection: redis, logger: pino({ level: 'silent' }), concurrency: 1, lockDurationMs: 60_000, handlers: { deploy: handler as never } });
+    const worker = createJobWorker({ connection: redis, logger: pino({ level: 'silent' }), concurrency: 1, lockDurationMs: 60_000, prefix, handlers: { deploy: handler as never } });
     void worker.run();
     await jobs.submit('deploy', 'jlock000000001', {} as never);
     await waitFor(() => outcomes.length === 1);

@@ -24,10 +24,22 @@ function problems(fn: () => unknown): string[] {
 }
 
 describe('loadConfig', () => {
+  it('takes TLS and credentials in REDIS_URL, an install prefix, and Entra sign-in only over TLS without a password', () => {
+    const c = loadConfig({ ...env, REDIS_URL: 'rediss://ops:s3cret@cache.example:6380/2', CHATOPS_REDIS_PREFIX: '{acme}' }, () => yaml);
+    expect(c.redis).toEqual({ url: 'rediss://ops:s3cret@cache.example:6380/2', prefix: '{acme}', entraAuth: false });
+    expect(loadConfig({ ...env, REDIS_URL: 'rediss://cache.example:6380', REDIS_ENTRA_AUTH: 'true' }, () => yaml).redis.entraAuth).toBe(true);
+    const found = problems(() => loadConfig({ ...env, REDIS_URL: 'http://cache.example', CHATOPS_REDIS_PREFIX: 'a:b', REDIS_ENTRA_AUTH: 'yes' }, () => yaml));
+    expect(found.join('\n')).toMatch(/REDIS_URL: must start with redis:\/\/ or rediss:\/\//);
+    expect(found.join('\n')).toMatch(/CHATOPS_REDIS_PREFIX: must be letters, digits/);
+    expect(found.join('\n')).toMatch(/REDIS_ENTRA_AUTH: must be true or false/);
+    expect(problems(() => loadConfig({ ...env, REDIS_URL: 'redis://cache.example:6379', REDIS_ENTRA_AUTH: 'true' }, () => yaml)).join('\n')).toMatch(/needs TLS: use rediss:\/\//);
+    expect(problems(() => loadConfig({ ...env, REDIS_URL: 'rediss://u:pw@cache.example:6380', REDIS_ENTRA_AUTH: 'true' }, () => yaml)).join('\n')).toMatch(/remove the password/);
+  });
+
   it('applies the documented defaults', () => {
     const c = loadConfig(env, () => yaml);
     expect(c.port).toBe(3000);
-    expect(c.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(c.redis).toEqual({ url: 'redis://127.0.0.1:6379', prefix: 'chatops', entraAuth: false });
     expect(c.role).toBe('all');
     expect(c.worker.pollIntervalMs).toBe(5000);
     expect(c.azure.endpoints).toMatchObject({
@@ -80,10 +92,14 @@ environments:
   });
 
   it('refuses an unknown CHATOPS_ variable, suggesting the one meant, alongside the other problems', () => {
-    const found = problems(() => loadConfig({ ...env, CHATOPS_WORKER_CONCURENCY: '5', CHATOPS_CONFG: 'other.yaml', CHATOPS_WIBBLE: '1' }, () => `${yaml}    bogus: 1\n`));
+    const found = problems(() =>
+      loadConfig({ ...env, CHATOPS_WORKER_CONCURENCY: '5', CHATOPS_CONFG: 'other.yaml', CHATOPS_WIBBLE: '1', CHATOPS_REDIS_PREFX: '{team-a}' }, () => `${yaml}    bogus: 1\n`),
+    );
     expect(found).toContain('CHATOPS_WORKER_CONCURENCY: unknown variable; did you mean CHATOPS_WORKER_CONCURRENCY?');
     expect(found).toContain('CHATOPS_CONFG: unknown variable; did you mean CHATOPS_CONFIG?');
-    expect(found.join('\n')).toMatch(/CHATOPS_WIBBLE: unknown variable; the CHATOPS_ variables are CHATOPS_CONFIG, CHATOPS_ROLE, /);
+    // A misspelt prefix would otherwise put this install's keys among another install's.
+    expect(found).toContain('CHATOPS_REDIS_PREFX: unknown variable; did you mean CHATOPS_REDIS_PREFIX?');
+    expect(found.join('\n')).toMatch(/CHATOPS_WIBBLE: unknown variable; the CHATOPS_ variables are CHATOPS_REDIS_PREFIX, CHATOPS_CONFIG, CHATOPS_ROLE, /);
     expect(found.join('\n')).toMatch(/environments\.dev\.bogus: unknown key/);
   });
 

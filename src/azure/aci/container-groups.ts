@@ -2,6 +2,7 @@ import { ContainerInstanceManagementClient, type ContainerGroup } from '@azure/a
 import type { TokenCredential } from '@azure/identity';
 import type { ContainerGroupRef, ContainerGroups, ContainerGroupSpec, ContainerGroupView, DeployPoll, ResourceGroupRef } from '../../core/deploy/ports.ts';
 import { isNotFound, toAzureOperationError } from '../errors.ts';
+import type { AzureClientOptions } from '../request-metrics.ts';
 import { isLroCanceled, parseLroFailure } from './lro-failure.ts';
 import { toContainerGroup, toView } from './mapping.ts';
 import { decodeDeployToken, encodeDeployToken } from './resume-token.ts';
@@ -12,6 +13,8 @@ export interface AzureContainerGroupsOptions {
   resourceManager: string;
   /** Poll interval for the operations this adapter waits for itself (start, restart, delete). */
   updateIntervalInMs?: number;
+  /** Pipeline options every client gets (the request metrics policy). */
+  clientOptions?: AzureClientOptions;
 }
 
 /**
@@ -31,7 +34,7 @@ export class AzureContainerGroups implements ContainerGroups {
     let client = this.#clients.get(subscriptionId);
     if (!client) {
       // `endpoint` sets both the base URL and the token scope (`<endpoint>/.default`).
-      client = new ContainerInstanceManagementClient(this.#options.credential, subscriptionId, { endpoint: this.#options.resourceManager });
+      client = new ContainerInstanceManagementClient(this.#options.credential, subscriptionId, { ...this.#options.clientOptions, endpoint: this.#options.resourceManager });
       this.#clients.set(subscriptionId, client);
     }
     return client;

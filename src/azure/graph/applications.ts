@@ -1,4 +1,4 @@
-import { Client, GraphError, RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
+import { Client, GraphError, MiddlewareFactory, RetryHandlerOptions, type Middleware } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js';
 import type { TokenCredential } from '@azure/identity';
 import { AzureOperationError } from '../../core/azure-errors.ts';
@@ -8,6 +8,8 @@ export interface GraphApplicationsOptions {
   credential: TokenCredential;
   /** Graph endpoint per cloud (`https://graph.microsoft.com`); the token scope follows it. */
   endpoint: string;
+  /** Runs on every attempt, just before the HTTP handler (the request metrics). */
+  observer?: Middleware;
 }
 
 interface GraphApp {
@@ -36,8 +38,11 @@ export class GraphApplications implements Applications {
 
   constructor(options: GraphApplicationsOptions) {
     const endpoint = options.endpoint.replace(/\/+$/, '');
+    // The default chain (auth, retry honouring Retry-After, redirects, telemetry, HTTP), with the observer before HTTP.
+    const middleware = MiddlewareFactory.getDefaultMiddlewareChain(new TokenCredentialAuthenticationProvider(options.credential, { scopes: [`${endpoint}/.default`] }));
+    if (options.observer) middleware.splice(middleware.length - 1, 0, options.observer);
     this.#client = Client.initWithMiddleware({
-      authProvider: new TokenCredentialAuthenticationProvider(options.credential, { scopes: [`${endpoint}/.default`] }),
+      middleware,
       baseUrl: `${endpoint}/`,
       // The client only sends tokens to hosts it knows are Graph; a private cloud or emulator is
       // declared here, by host name without the port (that is how the client compares them).

@@ -5,10 +5,13 @@ import type { SecretVault } from '../../core/credentials/ports.ts';
 import type { SecretReader } from '../../core/deploy/ports.ts';
 import { SecretNotFoundError } from '../../core/deploy/secret-not-found.ts';
 import { toAzureOperationError } from '../errors.ts';
+import type { AzureClientOptions } from '../request-metrics.ts';
 import { isKnownVaultHost } from './vault-domains.ts';
 
 export interface KeyVaultSecretReaderOptions {
   credential: TokenCredential;
+  /** Pipeline options every client gets (the request metrics policy). */
+  clientOptions?: AzureClientOptions;
 }
 
 /**
@@ -18,16 +21,18 @@ export interface KeyVaultSecretReaderOptions {
  */
 export class KeyVaultSecretReader implements SecretReader, SecretVault {
   readonly #credential: TokenCredential;
+  readonly #clientOptions: AzureClientOptions;
   readonly #clients = new Map<string, SecretClient>();
 
   constructor(options: KeyVaultSecretReaderOptions) {
     this.#credential = options.credential;
+    this.#clientOptions = options.clientOptions ?? {};
   }
 
   #client(vaultUrl: string): SecretClient {
     let client = this.#clients.get(vaultUrl);
     if (!client) {
-      client = new SecretClient(vaultUrl, this.#credential, { disableChallengeResourceVerification: !isKnownVaultHost(vaultUrl) });
+      client = new SecretClient(vaultUrl, this.#credential, { ...this.#clientOptions, disableChallengeResourceVerification: !isKnownVaultHost(vaultUrl) });
       this.#clients.set(vaultUrl, client);
     }
     return client;

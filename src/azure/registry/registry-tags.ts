@@ -3,6 +3,7 @@ import { ContainerRegistryClient } from '@azure/container-registry';
 import type { TokenCredential } from '@azure/identity';
 import type { RegistryResourceRef, RegistryTags } from '../../core/deploy/ports.ts';
 import { toAzureOperationError } from '../errors.ts';
+import type { AzureClientOptions } from '../request-metrics.ts';
 
 /** The Entra audience ACR's token exchange expects in the public cloud. */
 export const publicCloudRegistryAudience = 'https://containerregistry.azure.net';
@@ -13,6 +14,10 @@ export interface AzureRegistryTagsOptions {
   resourceManager: string;
   /** Entra audience for ACR's data plane; differs per cloud. Default: public cloud. */
   audience?: string;
+  /** Pipeline options for the ARM client (the request metrics policy). */
+  clientOptions?: AzureClientOptions;
+  /** Pipeline options for the registry's data-plane client. */
+  dataClientOptions?: AzureClientOptions;
 }
 
 /**
@@ -91,7 +96,7 @@ export class AzureRegistryTags implements RegistryTags {
     let client = this.#arm.get(subscriptionId);
     if (!client) {
       // `endpoint` sets both the base URL and the token scope (`<endpoint>/.default`).
-      client = new ContainerRegistryManagementClient(this.#options.credential, subscriptionId, { endpoint: this.#options.resourceManager });
+      client = new ContainerRegistryManagementClient(this.#options.credential, subscriptionId, { ...this.#options.clientOptions, endpoint: this.#options.resourceManager });
       this.#arm.set(subscriptionId, client);
     }
     return client;
@@ -101,7 +106,7 @@ export class AzureRegistryTags implements RegistryTags {
   #dataClient(loginServer: string): ContainerRegistryClient {
     let client = this.#dataClients.get(loginServer);
     if (!client) {
-      client = new ContainerRegistryClient(`https://${loginServer}`, this.#options.credential, { audience: this.#options.audience ?? publicCloudRegistryAudience });
+      client = new ContainerRegistryClient(`https://${loginServer}`, this.#options.credential, { ...this.#options.dataClientOptions, audience: this.#options.audience ?? publicCloudRegistryAudience });
       this.#dataClients.set(loginServer, client);
     }
     return client;

@@ -27,6 +27,8 @@ export interface ApprovalState {
   rejection?: ApprovalDecision & { reason?: string };
   /** When the status left `pending`. */
   decidedAt?: string;
+  /** When the request was opened (absent on requests stored before it was recorded). */
+  openedAt?: string;
 }
 
 export interface NewApproval {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ids, type Harness } from '../../helpers/harness.ts';
+import { metricValue, scrape } from '../../helpers/metrics.ts';
 import { allSecrets, cardEnds, cardsIn, cardWith, cred, DAY, onlyFreshSecret, rotate, scanNow, startCredentialHarness, startTokenHarness, vaultState } from './setup.ts';
 
 let h: Harness | undefined;
@@ -250,6 +251,9 @@ describe('registry tokens', () => {
     // Dropping password1 sends what `az acr token credential delete --password1` sends (azure-cli, acr/token.py).
     const drops = h.azure.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith('/tokens/ci-pull'));
     expect(drops.map((r) => r.body)).toEqual([{ properties: { credentials: { passwords: [{ name: 'password2' }] } } }]);
+    // The sign-in check goes to the registry's data plane with plain fetch: counted there too.
+    const metrics = (await scrape(h.botUrl.replace(/\/slack\/events$/, ''))).text;
+    expect(metricValue(metrics, 'chatops_azure_requests_total', { service: 'acr-data', status_class: '2xx' })).toBeGreaterThanOrEqual(1);
 
     const refused = await h.command('token rotate --name ci-pull', { command: '/acr', userId: ids.alice, channelId: ids.devChannel });
     expect((refused.json as { text: string }).text).toContain('admin');
