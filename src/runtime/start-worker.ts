@@ -95,6 +95,24 @@ export async function startWorker(res: RoleResources): Promise<void> {
   });
   workers.push(outboxWorker);
   void outboxWorker.run();
+  if (config.admin) {
+    // Served by the worker, never the bot: its queries and page loads must not sit in front of Slack's acks.
+    // Loaded only when configured, so a worker without it carries no Express.
+    const { startAdminServer } = await import('./admin-server.ts');
+    const admin = await startAdminServer({
+      config: config.admin,
+      queues: [
+        { queue: jobs.queue, description: 'Azure work: builds, deploys, container changes, credential scans and rotations' },
+        { queue: store.queue, description: 'Slack writes: one flush per job thread' },
+      ],
+      audit: new RedisAuditLog({ redis, logger }),
+      logger,
+    });
+    closers.push(() => new Promise((r) => {
+      admin.close(r);
+      admin.closeAllConnections();
+    }));
+  }
   logger.info({ concurrency: config.worker.concurrency }, 'job worker started');
   if (config.role === 'worker') {
     const health = await startHealthServer(config.port, async () => worker.isRunning() && (await ping(redis)));
