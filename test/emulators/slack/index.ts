@@ -18,6 +18,7 @@ export type {
   EmulatedChannel,
   EmulatedEphemeral,
   EmulatedFile,
+  EmulatedHomeView,
   EmulatedMessage,
   EmulatedUser,
   EmulatedView,

@@ -9,6 +9,7 @@ import type {
   EmulatedChannel,
   EmulatedEphemeral,
   EmulatedFile,
+  EmulatedHomeView,
   EmulatedMessage,
   EmulatedUser,
   EmulatedView,
@@ -44,6 +45,7 @@ export function resolveIdentity(token: string, identity: TokenIdentity): Resolve
     teamDomain: identity.teamDomain ?? 'emulated',
     userName: identity.userName ?? 'bot',
     scopes: identity.scopes ?? [],
+    homeTabEnabled: identity.homeTabEnabled ?? true,
   };
 }
 
@@ -60,6 +62,10 @@ export class SlackStore {
   readonly ephemerals: EmulatedEphemeral[] = [];
   readonly files = new Map<string, EmulatedFile>();
   readonly views: EmulatedView[] = [];
+  /** The Home tab each user sees now (`views.publish`), by user id. */
+  readonly homeViews = new Map<string, EmulatedHomeView>();
+  /** Every Home tab published, oldest first. */
+  readonly homePublishes: EmulatedHomeView[] = [];
   readonly usedTriggers = new Set<string>();
   readonly responses: RecordedResponse[] = [];
   readonly calls: RecordedCall[] = [];
@@ -72,6 +78,8 @@ export class SlackStore {
     this.ephemerals.length = 0;
     this.files.clear();
     this.views.length = 0;
+    this.homeViews.clear();
+    this.homePublishes.length = 0;
     this.usedTriggers.clear();
     this.responses.length = 0;
     this.calls.length = 0;

@@ -4,6 +4,7 @@
 import { deleteMessage, getPermalink, postEphemeral, postMessage, update } from './chat.ts';
 import { completeUploadExternal, getUploadURLExternal } from './files.ts';
 import { authTest, conversationsInfo, usergroupsUsersList, usersInfo, viewsOpen } from './workspace.ts';
+import { viewsPublish } from './views-publish.ts';
 import type { MethodHandler } from './common.ts';
 
 export type { MethodContext, MethodHandler, MethodResult } from './common.ts';
@@ -22,4 +23,5 @@ export const METHODS: Readonly<Record<string, MethodHandler>> = {
   'usergroups.users.list': usergroupsUsersList,
   'conversations.info': conversationsInfo,
   'views.open': viewsOpen,
+  'views.publish': viewsPublish,
 };
