@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { ApprovalState, Approvals, DecisionResult, NewApproval } from '../core/approval/approvals.ts';
+import type { ApprovalState, Approvals, DecisionResult, NewApproval, PendingApprovals } from '../core/approval/approvals.ts';
 import { keyPrefix } from './names.ts';
 
 /** Approvals outlive the request by far, so `/ops job` and audits can still show who decided. */
@@ -17,12 +17,14 @@ local user, nowMs, nowIso, verb = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4]
 if s.status ~= 'pending' then return {'closed', raw} end
 if nowMs >= s.expiresAtMs then
   s.status = 'expired'; s.decidedAt = s.expiresAt
+  redis.call('ZREM', KEYS[2], s.jobId)
   local out = cjson.encode(s); redis.call('SET', KEYS[1], out, 'KEEPTTL'); return {'expired', out}
 end
 if s.mode == 'approval' and user == s.requesterId and verb == 'approve' then return {'forbidden', raw} end
 if s.mode == 'confirm' and user ~= s.requesterId then return {'forbidden', raw} end
 if verb == 'reject' then
   s.status = 'rejected'; s.decidedAt = nowIso
+  redis.call('ZREM', KEYS[2], s.jobId)
   s.rejection = { userId = user, at = nowIso }
   if ARGV[5] ~= '' then s.rejection.reason = ARGV[5] end
   local out = cjson.encode(s); redis.call('SET', KEYS[1], out, 'KEEPTTL'); return {'rejected', out}
@@ -33,7 +35,7 @@ for _, a in ipairs(s.approvals) do
 end
 table.insert(s.approvals, { userId = user, at = nowIso })
 local outcome = 'recorded'
-if #s.approvals >= s.required then s.status = 'approved'; s.decidedAt = nowIso; outcome = 'approved' end
+if #s.approvals >= s.required then s.status = 'approved'; s.decidedAt = nowIso; outcome = 'approved'; redis.call('ZREM', KEYS[2], s.jobId) end
 local out = cjson.encode(s); redis.call('SET', KEYS[1], out, 'KEEPTTL'); return {outcome, out}
 `;
 
@@ -43,9 +45,16 @@ if not raw then return nil end
 local s = cjson.decode(raw)
 if s.status == 'pending' and tonumber(ARGV[1]) >= s.expiresAtMs then
   s.status = 'expired'; s.decidedAt = s.expiresAt
+  redis.call('ZREM', KEYS[2], s.jobId)
   raw = cjson.encode(s); redis.call('SET', KEYS[1], raw, 'KEEPTTL')
 end
 return raw
+`;
+
+// Opens a request once and indexes it as pending (score: when it expires), for the App Home.
+const OPEN = `
+if redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2], 'NX') then redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4]) end
+return 1
 `;
 
 type Stored = ApprovalState & { expiresAtMs: number };
@@ -56,7 +65,7 @@ function parse(raw: string): ApprovalState {
 }
 
 /** Approval requests in Redis, decided by Lua scripts (see {@link Approvals}). */
-export class RedisApprovals implements Approvals {
+export class RedisApprovals implements Approvals, PendingApprovals {
   readonly #redis: Redis;
   constructor(redis: Redis) {
     this.#redis = redis;
@@ -66,10 +75,23 @@ export class RedisApprovals implements Approvals {
     return `${keyPrefix}:approval:${jobId}`;
   }
 
+  /** Pending requests by expiry time; every script that closes a request removes it. */
+  readonly #pendingKey = `${keyPrefix}:approvals:pending`;
+
   async open(request: NewApproval): Promise<ApprovalState> {
     const state: Stored = { ...request, status: 'pending', approvals: [], expiresAtMs: Date.parse(request.expiresAt) };
-    await this.#redis.set(this.#key(request.jobId), JSON.stringify(state), 'EX', ttlSeconds, 'NX');
+    await this.#redis.eval(OPEN, 2, this.#key(request.jobId), this.#pendingKey, JSON.stringify(state), ttlSeconds, state.expiresAtMs, request.jobId);
     return (await this.get(request.jobId))!;
+  }
+
+  /** Requests still pending and not yet expired at `now`, soonest expiry first. */
+  async listPending(now: Date): Promise<ApprovalState[]> {
+    // Requests whose time is up are no longer anyone's to decide; the job marks them expired when it next looks.
+    await this.#redis.zremrangebyscore(this.#pendingKey, '-inf', String(now.getTime()));
+    const ids = await this.#redis.zrange(this.#pendingKey, '0', '-1');
+    if (ids.length === 0) return [];
+    const raws = await this.#redis.mget(ids.map((id) => this.#key(id)));
+    return raws.flatMap((raw) => (raw === null ? [] : [parse(raw)])).filter((s) => s.status === 'pending');
   }
 
   async get(jobId: string): Promise<ApprovalState | undefined> {
@@ -86,13 +108,13 @@ export class RedisApprovals implements Approvals {
   }
 
   async #decide(jobId: string, userId: string, verb: 'approve' | 'reject', reason: string, now: Date): Promise<DecisionResult> {
-    const [outcome, raw] = (await this.#redis.eval(DECIDE, 1, this.#key(jobId), userId, String(now.getTime()), now.toISOString(), verb, reason)) as [DecisionResult['outcome'], string?];
+    const [outcome, raw] = (await this.#redis.eval(DECIDE, 2, this.#key(jobId), this.#pendingKey, userId, String(now.getTime()), now.toISOString(), verb, reason)) as [DecisionResult['outcome'], string?];
     if (outcome === 'missing' || raw === undefined) return { outcome: 'missing' };
     return { outcome, state: parse(raw) } as DecisionResult;
   }
 
   async expireIfDue(jobId: string, now: Date): Promise<ApprovalState | undefined> {
-    const raw = (await this.#redis.eval(EXPIRE, 1, this.#key(jobId), String(now.getTime()))) as string | null;
+    const raw = (await this.#redis.eval(EXPIRE, 2, this.#key(jobId), this.#pendingKey, String(now.getTime()))) as string | null;
     return raw === null ? undefined : parse(raw);
   }
 }

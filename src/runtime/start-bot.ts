@@ -11,6 +11,9 @@ import { RedisApprovals } from '../queue/approvals.ts';
 import { RedisCancelRequests } from '../queue/cancel-requests.ts';
 import { RedisDeployHistory } from '../queue/deploy-history.ts';
 import { RedisUserRateLimit } from '../queue/user-rate-limit.ts';
+import { refreshingApprovals } from '../core/home/refreshing.ts';
+import { OutboxHomeRefresh } from '../outbox/home-refresh-queue.ts';
+import { RedisHomeStore } from '../queue/home-store.ts';
 import { createSlackApp } from '../slack/app.ts';
 import { SlackGroupMembers } from '../slack/usergroup-members.ts';
 import { startHealthServer } from './health-server.ts';
@@ -27,6 +30,8 @@ export async function startBot(res: RoleResources): Promise<{ app: App; port: nu
   const outbox = new OutboxStore(producer);
   closers.unshift(() => jobs.close(), () => outbox.close());
   const identity = await whoAmI(slackForStartup(config), logger);
+  const homeStore = new RedisHomeStore(producer);
+  const homeRefresh = new OutboxHomeRefresh(outbox.queue);
   const groups = new SlackGroupMembers({
     ttlMs: config.groupCacheMs,
     client: new WebClient(config.slack.botToken, {
@@ -49,7 +54,8 @@ export async function startBot(res: RoleResources): Promise<{ app: App; port: nu
       groups,
     }),
     groups,
-    approvals: new RedisApprovals(producer),
+    // A decision changes what every approver's App Home lists.
+    approvals: refreshingApprovals(new RedisApprovals(producer), homeRefresh),
     history: new RedisDeployHistory(producer),
     ...(config.file.credentials && { credentials: config.file.credentials }),
     audit: new RedisAuditLog({ redis: producer, logger }),
@@ -61,6 +67,16 @@ export async function startBot(res: RoleResources): Promise<{ app: App; port: nu
     cancels: new RedisCancelRequests(producer),
     logger,
     healthy: () => ping(producer),
+    home: {
+      viewers: homeStore,
+      refresh: homeRefresh,
+      notifier: {
+        async notify(userId, text) {
+          await homeStore.setNotice(userId, text);
+          await homeRefresh.user(userId);
+        },
+      },
+    },
   });
   const server = await app.start(config.port);
   const address = (server as { address?: () => unknown })?.address?.();

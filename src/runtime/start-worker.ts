@@ -27,6 +27,14 @@ import { scheduleCredentialScans } from '../queue/schedules.ts';
 import { ResponseUrlReplies } from '../slack/response-url-replies.ts';
 import { createOutboxSender } from '../slack/outbox-sender.ts';
 import { startHealthServer } from './health-server.ts';
+import { createAccessPolicy } from '../core/access/access-policy.ts';
+import { refreshingApprovals, refreshingDeployHistory, refreshingReporter, refreshingSnapshots } from '../core/home/refreshing.ts';
+import { OutboxHomeRefresh } from '../outbox/home-refresh-queue.ts';
+import { outboxJobCards } from '../outbox/job-cards.ts';
+import { RedisExpirySnapshots } from '../queue/credential-snapshot.ts';
+import { RedisHomeStore } from '../queue/home-store.ts';
+import { createHomePublisher } from '../slack/home-publisher.ts';
+import { SlackGroupMembers } from '../slack/usergroup-members.ts';
 import { ping, type RoleResources } from './resources.ts';
 
 /** The worker role: Azure clients, the job handlers in `jobs/`, and the Slack outbox sender. */
@@ -41,6 +49,12 @@ export async function startWorker(res: RoleResources): Promise<void> {
   const vault = new KeyVaultSecretReader({ credential });
   const acrClients = new AcrClients({ credential, resourceManager: config.azure.endpoints.resourceManager });
   await scheduleCredentialScans(jobs, config, logger);
+  // The App Home follows what jobs change: their cards, approvals, deploys and credential scans.
+  const homeStore = new RedisHomeStore(redis);
+  const homeRefresh = new OutboxHomeRefresh(store.queue);
+  const approvals = new RedisApprovals(redis);
+  const history = new RedisDeployHistory(redis);
+  const snapshots = new RedisExpirySnapshots(redis);
   const worker = createJobWorker({
     connection: redis,
     logger,
@@ -49,7 +63,7 @@ export async function startWorker(res: RoleResources): Promise<void> {
     handlers: createJobHandlers({
       acr,
       logs: new BlobLogReader(),
-      reporter: new OutboxReporter(store),
+      reporter: refreshingReporter(new OutboxReporter(store), { jobs: homeStore, refresh: homeRefresh }),
       cancels: new RedisCancelRequests(redis),
       claims: new RedisRunClaims(redis),
       jobs,
@@ -67,9 +81,10 @@ export async function startWorker(res: RoleResources): Promise<void> {
       ...(config.azure.credential.clientId && { botAppId: config.azure.credential.clientId.toLowerCase() }),
       teamId: config.access.team?.id ?? '',
       registryTags: new AzureRegistryTags({ credential, resourceManager: config.azure.endpoints.resourceManager, audience: config.azure.endpoints.containerRegistryAudience }),
-      approvals: new RedisApprovals(redis),
+      approvals: refreshingApprovals(approvals, homeRefresh),
       locks: new RedisGroupLocks(redis),
-      history: new RedisDeployHistory(redis),
+      history: refreshingDeployHistory(history, homeRefresh),
+      snapshots: refreshingSnapshots(snapshots, homeRefresh),
       environments: config.environments,
       audit: new RedisAuditLog({ redis, logger }),
       portal: config.azure.endpoints.portal,
@@ -87,11 +102,29 @@ export async function startWorker(res: RoleResources): Promise<void> {
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2000 },
   });
+  const groups = new SlackGroupMembers({ ttlMs: config.groupCacheMs, client: slack });
   const outboxWorker = createOutboxWorker({
     connection: redis,
     logger,
     lockDurationMs: config.worker.lockDurationMs,
     flush: createOutboxSender({ client: slack, store, logger }),
+    home: createHomePublisher({
+      client: slack,
+      store: homeStore,
+      refresh: homeRefresh,
+      logger,
+      sources: {
+        policy: createAccessPolicy({ config: config.access, environments: Object.keys(config.environments), groups }),
+        groups,
+        environments: config.environments,
+        approvals,
+        cards: outboxJobCards(store),
+        userJobs: homeStore,
+        deploys: history,
+        notices: homeStore,
+        ...(config.file.credentials && { credentials: { snapshots, withinDays: config.file.credentials.thresholdsDays[0]! } }),
+      },
+    }),
   });
   workers.push(outboxWorker);
   void outboxWorker.run();

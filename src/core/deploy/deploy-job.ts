@@ -143,6 +143,8 @@ export interface DeployRecord {
   repository: string;
   digest: string;
   at: string;
+  /** Who asked for it (`system` for the bot's own redeploys). */
+  requesterId?: string;
   /** What was deployed, so the group can be redeployed as it is (a credential rotation's consumers). */
   environment?: string;
   target?: DeployTarget;

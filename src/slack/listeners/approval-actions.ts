@@ -1,9 +1,10 @@
-import type { App, BlockButtonAction, ViewSubmitAction } from '@slack/bolt';
+import type { App, BlockButtonAction, RespondFn, ViewSubmitAction } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { EnvironmentConfig } from '../../config/file.ts';
 import type { AccessPolicy } from '../../core/access/access-policy.ts';
 import type { GroupMembers } from '../../core/access/group-members.ts';
 import type { Approvals, DecisionResult } from '../../core/approval/approvals.ts';
+import { isApprover } from '../../core/approval/approvers.ts';
 import type { AuditLog } from '../../core/audit.ts';
 import type { AciActionJobData } from '../../core/deploy/aci-action-job.ts';
 import type { DeployJobData } from '../../core/deploy/deploy-job.ts';
@@ -13,8 +14,11 @@ import type { JobQueue } from '../../core/job-queue.ts';
 import { mention, mentionAny } from '../../core/mrkdwn.ts';
 import { ActionId, ViewId } from '../action-ids.ts';
 import { ephemeral, errorReply } from '../render/replies.ts';
+import { isHomeClick, type HomeNotifier } from './home-click.ts';
 
 export interface ApprovalActionDeps {
+  /** Answers clicks made on the App Home, which has no response_url: the answer shows on the Home. */
+  home?: HomeNotifier;
   jobs: JobQueue;
   approvals: Approvals;
   policy: AccessPolicy;
@@ -66,21 +70,12 @@ export function registerApprovalActions(app: App, deps: ApprovalActionDeps): voi
       return { reason: 'self_approval', text: 'You asked for this change, so you cannot approve it: someone else from the approvers has to.' };
     }
     const approvers = deps.environments[approval.environment]?.approval?.approvers ?? [];
-    if (!(await isApprover(userId, approvers))) {
+    // Resolved at click time (groups briefly cached); an unreadable group approves nobody.
+    if (!(await isApprover(userId, approvers, deps.groups))) {
       const who = approvers.map((a) => mentionAny(a).mrkdwn).join(', ') || 'nobody (no approvers are configured)';
       return { reason: 'not_approver', text: `Only approvers of ${approval.environment} can ${verb} this: ${who}.` };
     }
     return undefined;
-  }
-
-  async function isApprover(userId: string, approvers: readonly string[]): Promise<boolean> {
-    if (approvers.includes(userId)) return true;
-    for (const group of approvers.filter((a) => a.startsWith('S'))) {
-      // Resolved at click time (briefly cached); an unreadable group approves nobody.
-      const members = await deps.groups.membersOf(group).catch(() => new Set<string>());
-      if (members.has(userId)) return true;
-    }
-    return false;
   }
 
   function outcomeText(result: DecisionResult, verb: 'approve' | 'reject', jobId: string): string {
@@ -142,10 +137,10 @@ export function registerApprovalActions(app: App, deps: ApprovalActionDeps): voi
     app.action<BlockButtonAction>(actionId, async ({ ack, body, action, respond }) => {
       await ack();
       const userId = body.user.id;
-      const reply = (text: string) => respond({ ...ephemeral(text), replace_original: false });
+      const reply = replyTo(body, respond);
       const gated = await load(action.value ?? '');
       if (!gated?.data.approval) {
-        await respond({ ...errorReply('That request no longer exists.'), replace_original: false });
+        await reply(errorReply('That request no longer exists.').text);
         return;
       }
       const why = await refusal(userId, body.team?.id ?? body.user.team_id ?? '', body.api_app_id, gated, verb);
@@ -162,15 +157,16 @@ export function registerApprovalActions(app: App, deps: ApprovalActionDeps): voi
   app.action<BlockButtonAction>(ActionId.Reject, async ({ ack, body, action, respond, client }) => {
     await ack();
     const userId = body.user.id;
+    const reply = replyTo(body, respond);
     const gated = await load(action.value ?? '');
     if (!gated?.data.approval) {
-      await respond({ ...errorReply('That request no longer exists.'), replace_original: false });
+      await reply(errorReply('That request no longer exists.').text);
       return;
     }
     const why = await refusal(userId, body.team?.id ?? body.user.team_id ?? '', body.api_app_id, gated, 'reject');
     if (why) {
       await refuse(userId, gated, 'reject', why);
-      await respond({ ...ephemeral(why.text), replace_original: false });
+      await reply(why.text);
       return;
     }
     await client.views.open({
@@ -178,7 +174,7 @@ export function registerApprovalActions(app: App, deps: ApprovalActionDeps): voi
       view: {
         type: 'modal',
         callback_id: ViewId.RejectReason,
-        private_metadata: JSON.stringify({ jobId: gated.data.jobId, channelId: body.channel?.id ?? '', responseUrl: body.response_url }),
+        private_metadata: JSON.stringify({ jobId: gated.data.jobId, channelId: body.channel?.id ?? '', responseUrl: body.response_url, ...(isHomeClick(body) && { home: true }) }),
         title: { type: 'plain_text', text: 'Reject request' },
         submit: { type: 'plain_text', text: 'Reject' },
         close: { type: 'plain_text', text: 'Cancel' },
@@ -211,14 +207,21 @@ export function registerApprovalActions(app: App, deps: ApprovalActionDeps): voi
     }
     await ack();
     const text = await decide(userId, gated, 'reject', reason || undefined);
-    if (meta?.channelId) await client.chat.postEphemeral({ channel: meta.channelId, user: userId, text }).catch(() => {});
+    if (meta?.home) await deps.home?.notify(userId, { mrkdwn: text }).catch((err: unknown) => deps.logger.warn({ err }, 'could not show the decision on the App Home'));
+    else if (meta?.channelId) await client.chat.postEphemeral({ channel: meta.channelId, user: userId, text }).catch(() => {});
   });
+
+  /** Answers the person who clicked: on their Home for a Home click, else privately under the card. */
+  function replyTo(body: BlockButtonAction, respond: RespondFn | undefined): (text: string) => Promise<unknown> {
+    if (isHomeClick(body)) return (text) => deps.home?.notify(body.user.id, { mrkdwn: text }) ?? Promise.resolve();
+    return (text) => respond!({ ...ephemeral(text), replace_original: false });
+  }
 }
 
-function parseMeta(raw: string): { jobId: string; channelId: string } | undefined {
+function parseMeta(raw: string): { jobId: string; channelId: string; home: boolean } | undefined {
   try {
-    const parsed = JSON.parse(raw) as { jobId?: unknown; channelId?: unknown };
-    return typeof parsed.jobId === 'string' ? { jobId: parsed.jobId, channelId: typeof parsed.channelId === 'string' ? parsed.channelId : '' } : undefined;
+    const parsed = JSON.parse(raw) as { jobId?: unknown; channelId?: unknown; home?: unknown };
+    return typeof parsed.jobId === 'string' ? { jobId: parsed.jobId, channelId: typeof parsed.channelId === 'string' ? parsed.channelId : '', home: parsed.home === true } : undefined;
   } catch {
     return undefined;
   }
