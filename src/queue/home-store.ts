@@ -42,7 +42,8 @@ export class RedisHomeStore implements UserJobs, HomeViewers, HomeNotices {
   }
 
   async opened(viewer: HomeViewer): Promise<void> {
-    await this.#redis.hset(this.#key('viewers'), viewer.userId, JSON.stringify({ teamId: viewer.teamId, openedAt: viewer.openedAt }));
+    const { userId, ...rest } = viewer;
+    await this.#redis.hset(this.#key('viewers'), userId, JSON.stringify(rest));
   }
 
   async viewer(userId: string): Promise<HomeViewer | undefined> {

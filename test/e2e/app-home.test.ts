@@ -4,9 +4,9 @@
  * deciding a pending deploy through the same listener as the card's.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Harness } from '../helpers/harness.ts';
-import { ids } from '../helpers/harness.ts';
+import { ids, startHarness, type Harness } from '../helpers/harness.ts';
 import { aci, aciCommand, cardOf, deployed, prd, putsOf, stg, startAciHarness, waitForCard } from './aci/setup.ts';
+import { scanNow, startCredentialHarness } from './credentials/setup.ts';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -113,5 +113,37 @@ describe('App Home buttons', () => {
     await waitForCard(h, aci.prdChannel, pending, 'Rejected');
     expect(putsOf(h, 'web').filter((p) => p.subscriptionId === aci.prdSub && p.resourceGroup === 'rg-prd')).toHaveLength(0);
     await homeWhere(h, ids.carol, (b) => b.includes('Rejected: job') && !b.includes('"action_id":"approval.reject"'));
+  });
+});
+
+describe('App Home refreshes', () => {
+  it('follows a burst of builds with at most one publish every 3 s, ending on their final state', async () => {
+    h = await startHarness();
+    await h.openHome(ids.alice);
+    await homeWhere(h, ids.alice, (b) => b.includes('You have no jobs from the last week.'));
+    const jobs: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const res = await h.command(`build -t web:v${i} https://github.com/org/app.git#main`);
+      jobs.push(/`(j[0-9a-z]{12})`/.exec((res.json as { text: string }).text)![1]!);
+    }
+    const final = await homeWhere(h, ids.alice, (b) => jobs.every((j) => b.includes(j)) && !b.includes('jobs-running'), 60_000);
+    expect(final.match(/Succeeded/g)).toHaveLength(6);
+    const times = h.slack.homePublishes.filter((p) => p.userId === ids.alice).map((p) => p.time);
+    expect(times.length).toBeGreaterThan(1);
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(2900);
+  });
+
+  it('shows admins the credentials expiring within the first threshold once a scan ran, and nobody else', async () => {
+    h = await startCredentialHarness();
+    await h.openHome(ids.admin);
+    await h.openHome(ids.alice);
+    await homeWhere(h, ids.admin, (b) => b.includes('No scan has run yet'));
+    await scanNow(h, 'scan-home');
+    const admin = await homeWhere(h, ids.admin, (b) => b.includes('build-pipeline'));
+    expect(admin).toContain('Credentials expiring within 30 days');
+    expect(admin).toContain('5 days left');
+    await homeWhere(h, ids.alice, (b) => b.includes('deploys-dev'));
+    expect(home(h, ids.alice)).not.toContain('Credentials expiring');
+    expect(home(h, ids.alice)).not.toContain('build-pipeline');
   });
 });

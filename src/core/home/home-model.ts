@@ -89,12 +89,12 @@ export interface HomeSources {
 const listed = <T>(all: T[], limit: number): Listed<T> => ({ items: all.slice(0, limit), more: Math.max(0, all.length - limit) });
 
 /** Builds `userId`'s Home from stored state, as of `now`. */
-export async function buildHomeModel(sources: HomeSources, viewer: { userId: string; teamId: string }, now: Date): Promise<HomeModel> {
+export async function buildHomeModel(sources: HomeSources, viewer: { userId: string; teamId: string; apiAppId?: string }, now: Date): Promise<HomeModel> {
   const { userId } = viewer;
   const roles = await sources.policy.rolesOf(userId, viewer.teamId);
   const canView = (environment: string): boolean => (roles[environment]?.length ?? 0) > 0;
   // Credentials are tenant-wide: the same rule as `/sp expiring`.
-  const credentialAdmin = (await sources.policy.check({ userId, teamId: viewer.teamId, action: 'sp.expiring' })).allowed;
+  const credentialAdmin = (await sources.policy.check({ userId, teamId: viewer.teamId, ...(viewer.apiAppId && { apiAppId: viewer.apiAppId }), action: 'sp.expiring' })).allowed;
   // A job outside every environment (a credential rotation) is shown to whoever manages credentials.
   const mayView = (environment: string): boolean => (Object.hasOwn(sources.environments, environment) ? canView(environment) : credentialAdmin);
 

@@ -22,6 +22,8 @@ export interface UserJobs {
 export interface HomeViewer {
   userId: string;
   teamId: string;
+  /** The app the event came to (`api_app_id`), checked like every request's. */
+  apiAppId?: string;
   /** ISO time they last opened it. */
   openedAt: string;
 }

@@ -26,7 +26,7 @@ export function registerAppHome(app: App, deps: AppHomeDeps): void {
       deps.logger.info({ user: event.user, team: body.team_id, reason: decision.reason }, 'App Home opened from another workspace or app; ignored');
       return;
     }
-    await deps.viewers.opened({ userId: event.user, teamId: body.team_id, openedAt: now().toISOString() });
+    await deps.viewers.opened({ userId: event.user, teamId: body.team_id, apiAppId: body.api_app_id, openedAt: now().toISOString() });
     await deps.refresh.user(event.user);
   });
 }

@@ -70,6 +70,25 @@ describe('RedisApprovals', () => {
   });
 });
 
+describe('RedisApprovals.listPending (the App Home\'s list)', () => {
+  it('lists requests while they are pending and drops each once approved, rejected or expired', async () => {
+    await open('ja', { required: 1 });
+    await open('jb', { expiresAt: at(30_000).toISOString() });
+    await open('jc');
+    await open('jd', { required: 1, expiresAt: at(10_000).toISOString() });
+    // Soonest expiry first (ja and jc expire together: by id).
+    expect((await approvals.listPending(at(1))).map((a) => a.jobId)).toEqual(['jd', 'jb', 'ja', 'jc']);
+    await approvals.approve('ja', 'U0A', at(2));
+    await approvals.reject('jb', 'U0A', undefined, at(3));
+    await approvals.approve('jc', 'U0A', at(4)); // 1 of 2: still pending
+    expect((await approvals.listPending(at(5))).map((a) => a.jobId)).toEqual(['jd', 'jc']);
+    // Past its time a request is nobody's to decide, whether or not the job noticed yet.
+    expect((await approvals.listPending(at(10_000))).map((a) => a.jobId)).toEqual(['jc']);
+    await approvals.expireIfDue('jc', at(60_000));
+    expect(await approvals.listPending(at(59_000))).toEqual([]);
+  });
+});
+
 describe('RedisGroupLocks and RedisDeployHistory', () => {
   const group = { subscriptionId: 'S', resourceGroup: 'RG', name: 'Web' };
   it('holds one job per group, lets the holder refresh, and releases only for the holder', async () => {
