@@ -7,7 +7,7 @@ import { aciActionCard } from '../src/core/deploy/aci-action-card.ts';
 import { explainAciError } from '../src/core/deploy/explain-failure.ts';
 import { mutatingOps, type AciActionJobData } from '../src/core/deploy/aci-action-job.ts';
 import type { ContainerGroupView } from '../src/core/deploy/container-group.ts';
-import type { GroupLocks } from '../src/core/deploy/deploy-job.ts';
+import type { DeployHistory, GroupLocks } from '../src/core/deploy/deploy-job.ts';
 import type { ContainerGroups } from '../src/core/deploy/ports.ts';
 import type { JobContext, JobHandler } from '../src/core/job-context.ts';
 import { md, type Mrkdwn } from '../src/core/mrkdwn.ts';
@@ -22,6 +22,8 @@ export interface AciActionJobDeps {
   /** Changes happen only once their audit record is written. */
   audit: AuditLog;
   reporter: JobReporter;
+  /** Told when a group is deleted, so it no longer shows as deployed. */
+  history?: Pick<DeployHistory, 'removed'>;
   environments: Readonly<Record<string, EnvironmentConfig>>;
   portal: string;
   pollIntervalMs: number;
@@ -93,6 +95,7 @@ export function createAciActionJob(deps: AciActionJobDeps): JobHandler<AciAction
         return { detail: md`${target.name} was started.`, group: await deps.aci.get(target) };
       case 'delete':
         await deps.aci.delete(target);
+        await deps.history?.removed?.(target);
         ctx.log.info({ group: target.name }, 'container group deleted');
         return { detail: md`${target.name} was deleted.` };
     }

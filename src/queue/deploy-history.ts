@@ -24,7 +24,10 @@ export class RedisDeployHistory implements DeployHistory {
     // A retried job must not record itself twice.
     await this.#redis.eval(RECORD, 2, `${keyPrefix}:aci-deploys:${groupKey(target)}`, this.#latestKey, JSON.stringify(entry), entry.jobId, groupKey(target));
   }
-  /** The newest deploy of every container group deployed so far. */
+  async removed(target: ContainerGroupRef): Promise<void> {
+    await this.#redis.hdel(this.#latestKey, groupKey(target));
+  }
+  /** The newest deploy of every container group deployed so far (and not deleted since). */
   async latest(): Promise<DeployRecord[]> {
     return Object.values(await this.#redis.hgetall(this.#latestKey)).map((r) => JSON.parse(r) as DeployRecord);
   }

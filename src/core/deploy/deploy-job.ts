@@ -156,6 +156,8 @@ export interface DeployHistory {
   record(target: ContainerGroupRef, entry: DeployRecord): Promise<void>;
   /** Newest first. */
   list(target: ContainerGroupRef): Promise<DeployRecord[]>;
+  /** The group was deleted: it no longer counts as deployed (its history stays, for a rollback that recreates it). */
+  removed?(target: ContainerGroupRef): Promise<void>;
 }
 
 /** One change at a time per container group. */

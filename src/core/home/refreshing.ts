@@ -46,6 +46,9 @@ export function refreshingApprovals(inner: Approvals, refresh: HomeRefresh): App
   };
 }
 
+/** Jobs whose last status one process remembers. */
+const maxTracked = 10_000;
+
 /** Users are Slack ids; `system` (scheduled scans, the bot's own redeploys) has no Home. */
 const isPerson = (id: string): boolean => /^[UW][A-Z0-9]+$/.test(id);
 
@@ -60,7 +63,11 @@ export function refreshingReporter(inner: JobReporter, deps: { jobs: Pick<UserJo
   async function changed(card: JobCard): Promise<void> {
     if (lastStatus.get(card.jobId) === card.status) return;
     if (terminalStatuses.has(card.status)) lastStatus.delete(card.jobId);
-    else lastStatus.set(card.jobId, card.status);
+    else {
+      // Jobs another worker took over never finish here; forgetting them all now and then only costs a refresh.
+      if (lastStatus.size >= maxTracked) lastStatus.clear();
+      lastStatus.set(card.jobId, card.status);
+    }
     if (!isPerson(card.requesterId)) return;
     await quietly(deps.jobs.record(card.requesterId, card.jobId, card.queuedAt).then(() => deps.refresh.user(card.requesterId)));
   }
@@ -77,7 +84,7 @@ export function refreshingReporter(inner: JobReporter, deps: { jobs: Pick<UserJo
   };
 }
 
-/** A deploy history whose new entries refresh every Home (the last deploy of a group changed). */
+/** A deploy history whose new entries (and deleted groups) refresh every Home: the last deploy of a group changed. */
 export function refreshingDeployHistory(inner: DeployHistory, refresh: HomeRefresh): DeployHistory {
   return {
     async record(target, entry) {
@@ -85,6 +92,10 @@ export function refreshingDeployHistory(inner: DeployHistory, refresh: HomeRefre
       await quietly(refresh.everyone());
     },
     list: (target) => inner.list(target),
+    async removed(target) {
+      await inner.removed?.(target);
+      await quietly(refresh.everyone());
+    },
   };
 }
 

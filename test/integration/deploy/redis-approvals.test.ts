@@ -104,6 +104,19 @@ describe('RedisGroupLocks and RedisDeployHistory', () => {
     expect(await locks.acquire(group, 'jc', 10_000)).toEqual({ acquired: true }); // expired
   });
 
+  it('keeps each group\'s newest deploy for the App Home, and forgets a deleted group there but not its history', async () => {
+    const history = new RedisDeployHistory(redis);
+    const other = { ...group, name: 'api' };
+    const entry = (jobId: string, ms: number) => ({ jobId, image: `r/web@sha256:${jobId}`, loginServer: 'r', repository: 'web', digest: `sha256:${jobId}`, at: at(ms).toISOString() });
+    await history.record(group, entry('j1', 1));
+    await history.record(group, entry('j2', 2));
+    await history.record(other, entry('j3', 3));
+    expect((await history.latest()).map((r) => r.jobId).sort()).toEqual(['j2', 'j3']);
+    await history.removed(group);
+    expect((await history.latest()).map((r) => r.jobId)).toEqual(['j3']);
+    expect((await history.list(group)).map((r) => r.jobId)).toEqual(['j2', 'j1']);
+  });
+
   it('records each deploy once, newest first, at most 20', async () => {
     const history = new RedisDeployHistory(redis);
     for (let i = 0; i < 25; i++) {
