@@ -10,7 +10,7 @@ import { containerGroupResourceId } from '../src/core/deploy/deploy-job.ts';
 import { counted, failedAnswer, type PrivateAnswers, type QueryAnswer } from '../src/core/query-answer.ts';
 import { portalResourceUrl } from '../src/core/registry-ref.ts';
 import type { ContainerGroupView } from '../src/core/deploy/container-group.ts';
-import type { GroupLocks } from '../src/core/deploy/deploy-job.ts';
+import type { DeployHistory, GroupLocks } from '../src/core/deploy/deploy-job.ts';
 import type { ContainerGroups } from '../src/core/deploy/ports.ts';
 import type { JobContext, JobHandler } from '../src/core/job-context.ts';
 import { md, type Mrkdwn } from '../src/core/mrkdwn.ts';
@@ -27,6 +27,8 @@ export interface AciActionJobDeps {
   reporter: JobReporter;
   /** Where `show`, `logs` and `list` answers go: to the requester alone. */
   answers: PrivateAnswers;
+  /** Told when a group is deleted, so it no longer shows as deployed. */
+  history?: Pick<DeployHistory, 'removed'>;
   environments: Readonly<Record<string, EnvironmentConfig>>;
   portal: string;
   pollIntervalMs: number;
@@ -134,6 +136,7 @@ export function createAciActionJob(deps: AciActionJobDeps): JobHandler<AciAction
         return { detail: md`${target.name} was started.`, group: await deps.aci.get(target) };
       case 'delete':
         await deps.aci.delete(target);
+        await deps.history?.removed?.(target);
         ctx.log.info({ group: target.name }, 'container group deleted');
         return { detail: md`${target.name} was deleted.` };
       default:

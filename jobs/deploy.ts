@@ -241,7 +241,7 @@ export function createDeployJob(deps: DeployJobDeps): JobHandler<DeployJobData> 
       await save(ctx, data, { phase: 'done', outcome: 'failed', ...(group && { group }) });
     } else {
       const group = result.group!;
-      await deps.history.record(plan.target, { jobId: data.jobId, image: plan.image, loginServer: plan.loginServer, repository: plan.repository, digest: plan.digest, at: finishedAt, environment: data.environment, target: data.target, request: data.request });
+      await deps.history.record(plan.target, { jobId: data.jobId, image: plan.image, loginServer: plan.loginServer, repository: plan.repository, digest: plan.digest, at: finishedAt, requesterId: data.requesterId, environment: data.environment, target: data.target, request: data.request });
       const address = group.fqdn ?? group.ip;
       await card(data, 'succeeded', { detail: md`${plan.target.name} is ${group.state ?? group.provisioningState ?? 'deployed'}${address ? ` at ${address}` : ''}.`, group, finishedAt, ...approval });
       if (group.events.length > 0) await deps.reporter.post(data.jobId, { kind: 'log', text: describeEvents(group) });

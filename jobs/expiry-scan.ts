@@ -4,7 +4,7 @@ import type { JobReporter } from '../src/core/card.ts';
 import { credentialLine, expiryAlertCard, rotationCard } from '../src/core/credentials/cards.ts';
 import { daysLeft, describeDaysLeft, expiringCredentials, expiringTokenSlots, type ExpiringCredential } from '../src/core/credentials/expiry.ts';
 import type { ExpiryScanJobData, RotationJobData } from '../src/core/credentials/jobs.ts';
-import type { Applications, PrivateReplies, RegistryTokens } from '../src/core/credentials/ports.ts';
+import type { Applications, ExpirySnapshots, PrivateReplies, RegistryTokens } from '../src/core/credentials/ports.ts';
 import type { EnvironmentConfig } from '../src/config/file.ts';
 import type { JobContext, JobHandler } from '../src/core/job-context.ts';
 import { jobIdFromTrigger } from '../src/core/job-id.ts';
@@ -28,6 +28,8 @@ export interface ExpiryScanJobDeps {
   credentials: CredentialsConfig | undefined;
   /** The bot's own app id: reported, never rotated from under itself. */
   botAppId?: string;
+  /** Where each full scan leaves what it found within the first threshold (for the App Home). */
+  snapshots?: Pick<ExpirySnapshots, 'save'>;
   teamId: string;
   now?: () => Date;
 }
@@ -141,6 +143,8 @@ export function createExpiryScanJob(deps: ExpiryScanJobDeps): JobHandler<ExpiryS
     const problems: Mrkdwn[] = [];
     const expiring = [...expiringCredentials(apps, config.thresholdsDays, at, horizon), ...(await tokenSlots(config.thresholdsDays, at, horizon, problems))].sort((a, b) => a.daysLeft - b.daysLeft);
     ctx.log.info({ apps: apps.length, expiring: expiring.length }, 'credential expiry scan');
+    const first = config.thresholdsDays[0]!;
+    await deps.snapshots?.save({ scannedAt: at.toISOString(), withinDays: first, credentials: expiring.filter((c) => c.daysLeft <= first) });
 
     if (data.trigger === 'command') {
       const shown = expiring.filter((c) => c.daysLeft <= within);
@@ -156,7 +160,7 @@ export function createExpiryScanJob(deps: ExpiryScanJobDeps): JobHandler<ExpiryS
       return;
     }
 
-    const news = await deps.ledger.claimNew(expiring.filter((c) => c.daysLeft <= config.thresholdsDays[0]!));
+    const news = await deps.ledger.claimNew(expiring.filter((c) => c.daysLeft <= first));
     const notes = [...(await autoRotate(ctx.id, expiring, at)), ...problems];
     // The alert keeps what it listed: a Rotate click maps back to a credential from stored state.
     await ctx.save({ ...data, alerted: news, phase: 'done' });

@@ -21,6 +21,17 @@ export interface AzureCredentialConfig {
   clientSecret?: string;
 }
 
+/** Where and for whom the queue dashboard listens; only ever built with both credentials set. */
+export interface AdminConfig {
+  port: number;
+  /** 127.0.0.1 unless `CHATOPS_ADMIN_HOST` says otherwise. */
+  host: string;
+  user: string;
+  password: string;
+  /** Retry and clean allowed (`CHATOPS_ADMIN_WRITE=true`); otherwise read-only. */
+  write: boolean;
+}
+
 /** Everything the process needs, validated once at start-up and read-only afterwards. */
 export interface Config {
   role: 'bot' | 'worker' | 'all';
@@ -47,6 +58,8 @@ export interface Config {
     lockDurationMs: number;
     shutdownGraceMs: number;
   };
+  /** The queue dashboard (Bull Board) on its own port, when `CHATOPS_ADMIN_PORT` is set. */
+  admin?: AdminConfig;
   /** How long user-group membership is cached for role checks. */
   groupCacheMs: number;
   defaultEnvironment: string;

@@ -49,6 +49,13 @@ export const envSchema = z
     AZURE_RESOURCE_MANAGER_ENDPOINT: httpsUrl.optional(),
     AZURE_GRAPH_ENDPOINT: httpsUrl.optional(),
     AZURE_PORTAL_URL: httpsUrl.optional(),
+    /** The queue dashboard (Bull Board), served by the worker role; off unless set. */
+    // An empty value (a blank line in a .env file) means off, like an unset one.
+    CHATOPS_ADMIN_PORT: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number({ message: 'must be a port number (0-65535)' }).int().min(0).max(65535).optional()),
+    CHATOPS_ADMIN_HOST: z.string().min(1).default('127.0.0.1'),
+    CHATOPS_ADMIN_USER: z.string().min(1).optional(),
+    CHATOPS_ADMIN_PASSWORD: z.string().min(1).optional(),
+    CHATOPS_ADMIN_WRITE: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
   });
 
 /** The prefix this product owns: nothing else sets `CHATOPS_*`, so an unknown one is a typo. */
@@ -80,6 +87,9 @@ export function unknownOwnVariables(env: Record<string, string | undefined>): st
     });
 }
 
+/** Shortest dashboard password accepted: it guards retrying and cleaning jobs, over HTTP Basic. */
+export const minAdminPasswordLength = 12;
+
 /**
  * Rules across variables. Kept outside the schema so they are reported even when other
  * variables are invalid: start-up lists every problem at once.
@@ -97,6 +107,14 @@ export function crossCheckEnv(env: Record<string, string | undefined>): string[]
   }
   if (env.AZURE_CLIENT_SECRET && !(env.AZURE_TENANT_ID && env.AZURE_CLIENT_ID)) {
     problems.push('AZURE_CLIENT_SECRET: needs AZURE_TENANT_ID and AZURE_CLIENT_ID too (or unset all three to use managed identity)');
+  }
+  if (env.CHATOPS_ADMIN_PORT !== undefined && env.CHATOPS_ADMIN_PORT !== '') {
+    // Fail closed: a dashboard that can show (and with CHATOPS_ADMIN_WRITE retry) every job never opens without credentials.
+    if (!env.CHATOPS_ADMIN_USER || !env.CHATOPS_ADMIN_PASSWORD) {
+      problems.push('CHATOPS_ADMIN_PORT: the queue dashboard needs CHATOPS_ADMIN_USER and CHATOPS_ADMIN_PASSWORD (HTTP Basic); set both, or unset CHATOPS_ADMIN_PORT to keep it off');
+    } else if (env.CHATOPS_ADMIN_PASSWORD.length < minAdminPasswordLength) {
+      problems.push(`CHATOPS_ADMIN_PASSWORD: use at least ${minAdminPasswordLength} characters (e.g. \`openssl rand -base64 24\`)`);
+    }
   }
   return problems;
 }

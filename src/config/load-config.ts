@@ -93,6 +93,9 @@ export function loadConfig(
       lockDurationMs: e.CHATOPS_LOCK_DURATION_MS,
       shutdownGraceMs: e.CHATOPS_SHUTDOWN_GRACE_MS,
     },
+    ...(e.CHATOPS_ADMIN_PORT !== undefined && {
+      admin: { port: e.CHATOPS_ADMIN_PORT, host: e.CHATOPS_ADMIN_HOST, user: e.CHATOPS_ADMIN_USER!, password: e.CHATOPS_ADMIN_PASSWORD!, write: e.CHATOPS_ADMIN_WRITE === 'true' },
+    }),
     groupCacheMs: e.CHATOPS_GROUP_CACHE_MS,
     defaultEnvironment,
     environments: file.environments,

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { ApprovalState, Approvals, DecisionResult, NewApproval } from '../core/approval/approvals.ts';
+import type { ApprovalState, Approvals, DecisionResult, NewApproval, PendingApprovals } from '../core/approval/approvals.ts';
 import { defaultKeyPrefix } from './names.ts';
 
 /** Approvals outlive the request by far, so `/ops job` and audits can still show who decided. */
@@ -9,8 +9,9 @@ const ttlSeconds = 30 * 24 * 3600;
 // a double-click or a replayed payload are serialised by Redis, so each counts at most once and
 // a request leaves `pending` exactly once. cjson turns an empty array into `{}`; the
 // TypeScript side normalises that when it reads the state back.
-// KEYS[2] indexes the pending requests by expiry (for the pending-approvals gauge); every
-// script that moves a request out of `pending` removes it there in the same step.
+// KEYS[2] indexes the pending requests by expiry (for the pending-approvals gauge and the App
+// Home's list); every script that moves a request out of `pending` removes it there in the
+// same step.
 const OPEN = `
 if redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2], 'NX') then redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4]) end
 return redis.call('GET', KEYS[1])
@@ -63,7 +64,7 @@ function parse(raw: string): ApprovalState {
 }
 
 /** Approval requests in Redis, decided by Lua scripts (see {@link Approvals}). */
-export class RedisApprovals implements Approvals {
+export class RedisApprovals implements Approvals, PendingApprovals {
   readonly #redis: Redis;
   readonly #prefix: string;
   constructor(redis: Redis, prefix = defaultKeyPrefix) {
@@ -92,6 +93,15 @@ export class RedisApprovals implements Approvals {
     tx.zcount(this.#pendingKey(), now.getTime(), '+inf');
     const results = await tx.exec();
     return Number(results?.[1]?.[1] ?? 0);
+  }
+
+  /** Requests still pending and not yet expired at `now`, soonest expiry first. */
+  async listPending(now: Date): Promise<ApprovalState[]> {
+    // Past its time a request is nobody's to decide, whether or not its job has marked it expired yet.
+    const ids = await this.#redis.zrangebyscore(this.#pendingKey(), `(${now.getTime()}`, '+inf');
+    if (ids.length === 0) return [];
+    const raws = await this.#redis.mget(ids.map((id) => this.#key(id)));
+    return raws.flatMap((raw) => (raw === null ? [] : [parse(raw)])).filter((s) => s.status === 'pending');
   }
 
   async get(jobId: string): Promise<ApprovalState | undefined> {

@@ -14,6 +14,9 @@ import { RedisCancelRequests, RedisRunClaims } from '../queue/cancel-requests.ts
 import { RedisDeployHistory } from '../queue/deploy-history.ts';
 import { RedisRotationClaims } from '../queue/rotation-claims.ts';
 import { RedisUserRateLimit } from '../queue/user-rate-limit.ts';
+import { refreshingApprovals } from '../core/home/refreshing.ts';
+import { OutboxHomeRefresh } from '../outbox/home-refresh-queue.ts';
+import { RedisHomeStore } from '../queue/home-store.ts';
 import { createSlackApp } from '../slack/app.ts';
 import { SlackGroupMembers } from '../slack/usergroup-members.ts';
 import { channelReadinessCheck, configuredChannels, logChannelReachability } from '../slack/channel-checks.ts';
@@ -44,6 +47,8 @@ export async function startBot(res: RoleResources, ops: OpsView): Promise<{ app:
   // The connection's own listener logs Redis trouble; without one, BullMQ prints each error again as raw text on stderr.
   for (const queue of [jobs.queue, outbox.queue]) queue.on('error', () => {});
   const approvals = new RedisApprovals(producer, prefix);
+  const homeStore = new RedisHomeStore(producer, prefix);
+  const homeRefresh = new OutboxHomeRefresh(outbox.queue);
   registerQueueGauges(metrics.registry, { jobs: jobs.queue, outbox: outbox.queue });
   registerApprovalsGauge(metrics.registry, approvals);
   const startupSlack = slackForStartup(config, fetch);
@@ -81,7 +86,8 @@ export async function startBot(res: RoleResources, ops: OpsView): Promise<{ app:
       groups,
     }),
     groups,
-    approvals: observeApprovalDecisions(approvals, metrics),
+    // A decision changes what every approver's App Home lists.
+    approvals: observeApprovalDecisions(refreshingApprovals(approvals, homeRefresh), metrics),
     history: new RedisDeployHistory(producer, prefix),
     ...(config.file.credentials && { credentials: config.file.credentials }),
     rotations: new RedisRotationClaims(producer, prefix),
@@ -97,6 +103,16 @@ export async function startBot(res: RoleResources, ops: OpsView): Promise<{ app:
     logger,
     ops: { paths: opsPaths, serve: (req, resp) => serveOps(ops, req, resp) },
     fetch,
+    home: {
+      viewers: homeStore,
+      refresh: homeRefresh,
+      notifier: {
+        async notify(userId, text) {
+          await homeStore.setNotice(userId, text);
+          await homeRefresh.user(userId);
+        },
+      },
+    },
   });
   const server = (await app.start(config.port)) as Server | undefined;
   const address = server?.address?.();

@@ -36,6 +36,14 @@ import { observedSlackFetch } from '../slack/observed-fetch.ts';
 import { CredentialExpiryGauge, observeAudit, registerApprovalsGauge } from './observed-ports.ts';
 import { azureTokenCheck, configCheck, redisCheck, slackTokenCheck } from './readiness-checks.ts';
 import type { RoleResources } from './resources.ts';
+import { createAccessPolicy } from '../core/access/access-policy.ts';
+import { refreshingApprovals, refreshingDeployHistory, refreshingReporter, refreshingSnapshots } from '../core/home/refreshing.ts';
+import { OutboxHomeRefresh } from '../outbox/home-refresh-queue.ts';
+import { outboxJobCards } from '../outbox/job-cards.ts';
+import { RedisExpirySnapshots } from '../queue/credential-snapshot.ts';
+import { RedisHomeStore } from '../queue/home-store.ts';
+import { createHomePublisher } from '../slack/home-publisher.ts';
+import { SlackGroupMembers } from '../slack/usergroup-members.ts';
 
 /** The worker role: Azure clients, the job handlers in `jobs/`, and the Slack outbox sender. */
 export async function startWorker(res: RoleResources): Promise<void> {
@@ -59,6 +67,12 @@ export async function startWorker(res: RoleResources): Promise<void> {
   registerApprovalsGauge(metrics.registry, approvals);
   const slackFetch = observedSlackFetch(metrics, config.slack.apiUrl);
   await scheduleCredentialScans(jobs, config, logger);
+  // The App Home follows what jobs change: their cards, approvals, deploys and credential scans.
+  const homeStore = new RedisHomeStore(redis, prefix);
+  const homeRefresh = new OutboxHomeRefresh(store.queue);
+  const history = new RedisDeployHistory(redis, prefix);
+  const snapshots = new RedisExpirySnapshots(redis, prefix);
+  const audit = observeAudit(new RedisAuditLog({ redis, logger, key: auditStreamKey(prefix) }), metrics);
   const slack = new WebClient(config.slack.botToken, {
     ...(config.slack.apiUrl && { slackApiUrl: config.slack.apiUrl }),
     fetch: slackFetch,
@@ -76,7 +90,7 @@ export async function startWorker(res: RoleResources): Promise<void> {
     handlers: createJobHandlers({
       acr,
       logs: new BlobLogReader(observedAzureFetch('storage', metrics)),
-      reporter: new OutboxReporter(store),
+      reporter: refreshingReporter(new OutboxReporter(store), { jobs: homeStore, refresh: homeRefresh }),
       cancels: new RedisCancelRequests(redis, prefix),
       claims: new RedisRunClaims(redis, prefix),
       jobs,
@@ -100,11 +114,12 @@ export async function startWorker(res: RoleResources): Promise<void> {
         audience: config.azure.endpoints.containerRegistryAudience,
         dataClientOptions: observedAzureClient('acr-data', metrics),
       }),
-      approvals,
+      approvals: refreshingApprovals(approvals, homeRefresh),
       locks: new RedisGroupLocks(redis, prefix),
-      history: new RedisDeployHistory(redis, prefix),
+      history: refreshingDeployHistory(history, homeRefresh),
+      snapshots: refreshingSnapshots(snapshots, homeRefresh),
       environments: config.environments,
-      audit: observeAudit(new RedisAuditLog({ redis, logger, key: auditStreamKey(prefix) }), metrics),
+      audit,
       portal: config.azure.endpoints.portal,
       pollIntervalMs: config.worker.pollIntervalMs,
     }),
@@ -114,12 +129,30 @@ export async function startWorker(res: RoleResources): Promise<void> {
   void worker.run();
   // The outbox sender runs beside the jobs, not in the bot: the bot's event loop is kept
   // for acking Slack within 3 s, and the Slack writes come from the jobs anyway.
+  const groups = new SlackGroupMembers({ ttlMs: config.groupCacheMs, client: slack });
   const outboxWorker = createOutboxWorker({
     connection: redis,
     logger,
     lockDurationMs: config.worker.lockDurationMs,
     prefix,
     flush: createOutboxSender({ client: slack, store, logger }),
+    home: createHomePublisher({
+      client: slack,
+      store: homeStore,
+      refresh: homeRefresh,
+      logger,
+      sources: {
+        policy: createAccessPolicy({ config: config.access, environments: Object.keys(config.environments), groups }),
+        groups,
+        environments: config.environments,
+        approvals,
+        cards: outboxJobCards(store),
+        userJobs: homeStore,
+        deploys: history,
+        notices: homeStore,
+        ...(config.file.credentials && { credentials: { snapshots, withinDays: config.file.credentials.thresholdsDays[0]! } }),
+      },
+    }),
   });
   observeOutboxDelivery(outboxWorker, metrics);
   workers.push(outboxWorker);
@@ -134,5 +167,23 @@ export async function startWorker(res: RoleResources): Promise<void> {
     slackTokenCheck(config.slack, slackFetch),
     azureTokenCheck(credential, resourceManager),
   );
+  if (config.admin) {
+    // Served by the worker, never the bot: its queries and page loads must not sit in front of Slack's acks.
+    // Loaded only when configured, so a worker without it carries no Express.
+    const { startAdminServer } = await import('./admin-server.ts');
+    const admin = await startAdminServer({
+      config: config.admin,
+      queues: [
+        { queue: jobs.queue, description: 'Azure work: builds, deploys, container changes, credential scans and rotations' },
+        { queue: store.queue, description: 'Slack writes: one flush per job thread' },
+      ],
+      audit,
+      logger,
+    });
+    closers.push(() => new Promise((r) => {
+      admin.close(r);
+      admin.closeAllConnections();
+    }));
+  }
   logger.info({ concurrency: config.worker.concurrency }, 'job worker started');
 }

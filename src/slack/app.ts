@@ -23,6 +23,9 @@ import type { DeployHistory } from '../core/deploy/deploy-job.ts';
 import { registerShareAction } from './listeners/share-action.ts';
 import { registerSlashCommands } from './listeners/slash-commands.ts';
 import type { AnswerStore } from '../core/query-answer.ts';
+import { registerAppHome } from './listeners/app-home.ts';
+import type { HomeNotifier } from './listeners/home-click.ts';
+import type { HomeRefresh, HomeViewers } from '../core/home/ports.ts';
 
 export interface SlackAppOptions {
   botToken: string;
@@ -58,6 +61,8 @@ export interface SlackAppOptions {
   ops?: { paths: readonly string[]; serve(req: IncomingMessage, res: ServerResponse): boolean };
   /** The `fetch` Bolt's WebClients use (the composition root's, which counts Slack calls). */
   fetch?: FetchFunction;
+  /** The App Home: who opened it, how to ask for a refresh, how to answer a click made on it. */
+  home?: { viewers: Pick<HomeViewers, 'opened'>; refresh: HomeRefresh; notifier: HomeNotifier };
 }
 
 /**
@@ -104,7 +109,8 @@ export function createSlackApp(options: SlackAppOptions): App {
   });
   registerActions(app, { jobs: options.jobs, cancels: options.cancels, policy: options.policy, audit: options.audit, logger: options.logger });
   const environments = options.environments.environments;
-  registerApprovalActions(app, { jobs: options.jobs, approvals: options.approvals, policy: options.policy, groups: options.groups, audit: options.audit, environments, logger: options.logger });
+  registerApprovalActions(app, { jobs: options.jobs, approvals: options.approvals, policy: options.policy, groups: options.groups, audit: options.audit, environments, logger: options.logger, ...(options.home && { home: options.home.notifier }) });
+  if (options.home) registerAppHome(app, { policy: options.policy, viewers: options.home.viewers, refresh: options.home.refresh, logger: options.logger });
   const followUps = {
     jobs: options.jobs,
     history: options.history,

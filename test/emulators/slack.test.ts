@@ -12,6 +12,7 @@ import { startSlackEmulator } from './slack/index.ts';
 import type { SlackEmulator } from './slack/index.ts';
 import {
   blockActionsBody,
+  eventCallbackBody,
   postSigned,
   signBody,
   SLACK_DOC_BODY,
@@ -481,5 +482,64 @@ describe('a Bolt App on its HTTP receiver', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(slack.calls).toEqual([]);
     expect(slack.responses).toEqual([]);
+  });
+});
+
+describe('the Home tab: views.publish and app_home_opened', () => {
+  const SECRET = 'home-signing-secret';
+  const home = (blocks: unknown[]) => ({ type: 'home' as const, blocks: blocks as never[] });
+  const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });
+
+  it('publishes a Home view per user, keeps its id, changes its hash, and refuses a stale hash', async () => {
+    slack.reset();
+    const web = client();
+    const first = await web.views.publish({ user_id: 'U0ALICE', view: home([section('Hello')]) });
+    expect(first.view).toMatchObject({ type: 'home', blocks: [section('Hello')], team_id: TEAM });
+    const second = await web.views.publish({ user_id: 'U0ALICE', view: home([section('Again')]), hash: first.view!.hash! });
+    expect(second.view!.id).toBe(first.view!.id);
+    expect(second.view!.hash).not.toBe(first.view!.hash);
+    expect(slack.homeView('U0ALICE')!.view.blocks).toEqual([section('Again')]);
+    expect((await thrown<WebAPIPlatformError>(() => web.views.publish({ user_id: 'U0ALICE', view: home([section('Late')]), hash: first.view!.hash! }))).data.error).toBe('hash_conflict');
+    expect(slack.homePublishes.map((p) => p.userId)).toEqual(['U0ALICE', 'U0ALICE']);
+  });
+
+  it('refuses what Slack refuses: a bad user id, a non-Home view, more than 100 blocks, over-long text, a Home tab that is not enabled', async () => {
+    slack.reset();
+    const web = client();
+    const badUser = await thrown<WebAPIPlatformError>(() => web.views.publish({ user_id: 'alice', view: home([section('x')]) }));
+    expect(badUser.data).toMatchObject({ error: 'invalid_arguments', response_metadata: { messages: ['invalid `user_id`'] } });
+    expect((await thrown<WebAPIPlatformError>(() => web.views.publish({ user_id: 'U0ALICE', view: { type: 'modal', title: { type: 'plain_text', text: 'x' }, blocks: [] } as never }))).data.error).toBe('invalid_arguments');
+    const tooMany = await thrown<WebAPIPlatformError>(() => web.views.publish({ user_id: 'U0ALICE', view: home(Array.from({ length: 101 }, (_, i) => section(`${i}`))) }));
+    expect(tooMany.data.error).toBe('invalid_blocks');
+    const long = await thrown<WebAPIPlatformError>(() => web.views.publish({ user_id: 'U0ALICE', view: home([section('x'.repeat(3001))]) }));
+    expect(JSON.stringify(long.data)).toContain('/view/blocks/0/text/text');
+    const button = { type: 'actions', elements: [{ type: 'button', action_id: 'a', text: { type: 'plain_text', text: 'y'.repeat(76) } }] };
+    expect((await thrown<WebAPIPlatformError>(() => web.views.publish({ user_id: 'U0ALICE', view: home([button]) }))).data.error).toBe('invalid_blocks');
+    expect(slack.homeView('U0ALICE')).toBeUndefined();
+    await web.views.publish({ user_id: 'U0ALICE', view: home(Array.from({ length: 100 }, (_, i) => section(`${i}`))) });
+    slack.addToken('xoxb-no-home', { teamId: TEAM, botUserId: 'U0NOHOME', homeTabEnabled: false });
+    expect((await thrown<WebAPIPlatformError>(() => client({}, 'xoxb-no-home').views.publish({ user_id: 'U0ALICE', view: home([section('x')]) }))).data.error).toBe('not_enabled');
+  });
+
+  it('delivers a signed app_home_opened event that Bolt verifies, with the current view once one was published', async () => {
+    slack.reset();
+    const opened: { user: string; tab?: string; view?: { blocks: unknown[] } }[] = [];
+    const app = new App({ signingSecret: SECRET, token: TOKEN, clientOptions: { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } }, logLevel: LogLevel.ERROR });
+    app.event('app_home_opened', async ({ event }) => void opened.push(event as never));
+    const server = await app.start(0);
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
+    try {
+      const deliver = (event: Record<string, unknown>, secret = SECRET) => postSigned(url, eventCallbackBody({ teamId: TEAM, apiAppId: 'A0CHATOPS', event }), { secret, headers: { 'Content-Type': 'application/json' } });
+      expect((await deliver(slack.appHomeOpenedEvent('U0ALICE'))).status).toBe(200);
+      await client().views.publish({ user_id: 'U0ALICE', view: home([section('Mine')]) });
+      expect((await deliver(slack.appHomeOpenedEvent('U0ALICE'))).status).toBe(200);
+      expect((await deliver(slack.appHomeOpenedEvent('U0ALICE'), 'forged')).status).toBe(401);
+      await slack.waitFor(() => opened.length === 2);
+      expect(opened[0]).toMatchObject({ user: 'U0ALICE', tab: 'home' });
+      expect(opened[0]!.view).toBeUndefined();
+      expect(opened[1]!.view!.blocks).toEqual([section('Mine')]);
+    } finally {
+      await app.stop();
+    }
   });
 });

@@ -9,7 +9,7 @@ import { createLogger } from '../../src/core/logger.ts';
 import { start, type Running } from '../../src/runtime/start.ts';
 import { startAzureEmulator, type AzureEmulator } from '../emulators/azure/index.ts';
 import { startSlackEmulator, type SlackEmulator } from '../emulators/slack/index.ts';
-import { blockActionsBody, postSigned, slashCommandBody, viewSubmissionBody } from './slack-requests.ts';
+import { blockActionsBody, eventCallbackBody, homeBlockActionsBody, postSigned, slashCommandBody, viewSubmissionBody } from './slack-requests.ts';
 import { freePort } from './redis-server.ts';
 
 export const ids = {
@@ -92,6 +92,13 @@ export interface Harness {
   /** Sends a slash command; `responseUrl` overrides the fresh one it gets from the emulator (e.g. an expired one). */
   command(text: string, opts?: { command?: string; userId?: string; channelId?: string; triggerId?: string; tsSeconds?: number; responseUrl?: string }): Promise<{ status: number; text: string; json?: unknown; elapsedMs: number }>;
   click(actionId: string, value: string, opts: { userId?: string; channelId?: string; messageTs: string; triggerId?: string }): Promise<{ status: number }>;
+  /** `userId` opens the app's Home tab (or its Messages tab): a signed `app_home_opened` event. */
+  openHome(userId: string, tab?: 'home' | 'messages'): Promise<{ status: number }>;
+  /**
+   * `userId` clicks a button of the Home tab they see now; fails when no button with that
+   * action id and value is on it.
+   */
+  clickHome(actionId: string, value: string, userId: string): Promise<{ status: number }>;
   /** Submits a modal the product opened (`views.open`), as `userId`, with plain-text inputs. */
   submitView(view: { callback_id?: string; private_metadata?: string }, userId: string, inputs: Record<string, string>): Promise<{ status: number; text: string }>;
   startWorker(): Promise<void>;
@@ -241,6 +248,18 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         // Issued by the emulator, so views.open holds it to Slack's three seconds.
         triggerId: slack.issueTrigger(opts.triggerId),
       });
+      return postSigned(botUrl, body, { secret: signingSecret });
+    },
+    async openHome(userId, tab = 'home') {
+      const body = eventCallbackBody({ teamId: ids.team, apiAppId: ids.app, botUserId: ids.botUser, event: slack.appHomeOpenedEvent(userId, tab) });
+      return postSigned(botUrl, body, { secret: signingSecret, headers: { 'Content-Type': 'application/json' } });
+    },
+    async clickHome(actionId, value, userId) {
+      const home = slack.homeView(userId);
+      const blocks = (home?.view.blocks ?? []) as { block_id?: string; elements?: { action_id?: string; value?: string }[]; accessory?: { action_id?: string; value?: string } }[];
+      const block = blocks.find((b) => [...(b.elements ?? []), ...(b.accessory ? [b.accessory] : [])].some((e) => e.action_id === actionId && e.value === value));
+      if (!home || !block) throw new Error(`${userId}'s Home tab has no ${actionId} button for ${value}`);
+      const body = homeBlockActionsBody({ userId, teamId: ids.team, apiAppId: ids.app, view: home, actionId, value, ...(block.block_id && { blockId: block.block_id }), triggerId: slack.issueTrigger() });
       return postSigned(botUrl, body, { secret: signingSecret });
     },
     async submitView(view, userId, inputs) {

@@ -275,3 +275,80 @@ export function viewSubmissionBody(options: ViewSubmissionOptions): string {
   };
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
+
+/** Fields of an Events API delivery. */
+export interface EventCallbackOptions {
+  teamId: string;
+  apiAppId: string;
+  /** The inner event (e.g. `SlackEmulator.appHomeOpenedEvent(…)`). */
+  event: Record<string, unknown>;
+  /** The bot user the delivery is authorised for. */
+  botUserId?: string;
+}
+
+/**
+ * An Events API `event_callback` body, JSON as Slack POSTs it to the Request URL
+ * (https://docs.slack.dev/apis/events-api/#callback-field): token, team_id, api_app_id, event,
+ * type, event_id, event_time, authorizations, is_ext_shared_channel, event_context. Signed
+ * like any other request (`postSigned` with a JSON content type).
+ */
+export function eventCallbackBody(options: EventCallbackOptions): string {
+  return JSON.stringify({
+    token: randomBytes(12).toString('base64url').slice(0, 24),
+    team_id: options.teamId,
+    api_app_id: options.apiAppId,
+    event: options.event,
+    type: 'event_callback',
+    event_id: `Ev${randomBytes(5).toString('hex').toUpperCase()}`,
+    event_time: nowSeconds(),
+    authorizations: [{ enterprise_id: null, team_id: options.teamId, user_id: options.botUserId ?? 'U0BOT', is_bot: true, is_enterprise_install: false }],
+    is_ext_shared_channel: false,
+    event_context: `4-${randomBytes(16).toString('base64url')}`,
+  });
+}
+
+/** Fields of a button click on the app's Home tab. */
+export interface HomeBlockActionsOptions {
+  userId: string;
+  teamId: string;
+  apiAppId: string;
+  /** The Home view the button is on, as `views.publish` stored it (`SlackEmulator.homeView`). */
+  view: { id: string; hash: string; view: Record<string, unknown> };
+  actionId: string;
+  value: string;
+  blockId?: string;
+  triggerId?: string;
+}
+
+/**
+ * A `block_actions` body for a button on a Home tab
+ * (https://docs.slack.dev/reference/interaction-payloads/block_actions-payload): the container
+ * is the view (`{type:"view", view_id}`), the payload carries the `view`, and, unlike a click
+ * on a message, there is no `channel`, no `message` and no `response_url`.
+ */
+export function homeBlockActionsBody(options: HomeBlockActionsOptions): string {
+  const userName = options.userId.toLowerCase();
+  const payload = {
+    type: 'block_actions',
+    user: { id: options.userId, username: userName, name: userName, team_id: options.teamId },
+    api_app_id: options.apiAppId,
+    token: randomBytes(12).toString('base64url').slice(0, 24),
+    container: { type: 'view', view_id: options.view.id },
+    trigger_id: options.triggerId ?? randomTriggerId(),
+    team: { id: options.teamId, domain: 'testteam' },
+    enterprise: null,
+    is_enterprise_install: false,
+    view: { ...options.view.view, id: options.view.id, team_id: options.teamId, hash: options.view.hash, state: { values: {} }, root_view_id: options.view.id, app_id: options.apiAppId, bot_id: 'B0BOT' },
+    actions: [
+      {
+        type: 'button',
+        action_id: options.actionId,
+        block_id: options.blockId ?? 'home-actions',
+        text: { type: 'plain_text', text: options.actionId, emoji: true },
+        value: options.value,
+        action_ts: slackTs(),
+      },
+    ],
+  };
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}

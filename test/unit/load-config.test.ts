@@ -112,4 +112,23 @@ environments:
     expect(c.slack.appToken).toBe('xapp-1');
     expect(c.slack.signingSecret).toBeUndefined();
   });
+
+  it('keeps the queue dashboard off unless CHATOPS_ADMIN_PORT is set, and binds it to loopback, read-only, by default', () => {
+    expect(loadConfig(env, () => yaml).admin).toBeUndefined();
+    expect(loadConfig({ ...env, CHATOPS_ADMIN_PORT: '' }, () => yaml).admin).toBeUndefined();
+    const c = loadConfig({ ...env, CHATOPS_ADMIN_PORT: '9090', CHATOPS_ADMIN_USER: 'ops', CHATOPS_ADMIN_PASSWORD: 'a-long-enough-secret' }, () => yaml);
+    expect(c.admin).toEqual({ port: 9090, host: '127.0.0.1', user: 'ops', password: 'a-long-enough-secret', write: false });
+    const open = loadConfig({ ...env, CHATOPS_ADMIN_PORT: '9090', CHATOPS_ADMIN_HOST: '0.0.0.0', CHATOPS_ADMIN_USER: 'ops', CHATOPS_ADMIN_PASSWORD: 'a-long-enough-secret', CHATOPS_ADMIN_WRITE: 'true' }, () => yaml);
+    expect(open.admin).toMatchObject({ host: '0.0.0.0', write: true });
+  });
+
+  it('refuses a dashboard port without both credentials, or with a short password', () => {
+    for (const missing of [{}, { CHATOPS_ADMIN_USER: 'ops' }, { CHATOPS_ADMIN_PASSWORD: 'a-long-enough-secret' }]) {
+      expect(problems(() => loadConfig({ ...env, CHATOPS_ADMIN_PORT: '9090', ...missing }, () => yaml))).toEqual([expect.stringMatching(/^CHATOPS_ADMIN_PORT: .*CHATOPS_ADMIN_USER and CHATOPS_ADMIN_PASSWORD/)]);
+    }
+    expect(problems(() => loadConfig({ ...env, CHATOPS_ADMIN_PORT: '9090', CHATOPS_ADMIN_USER: 'ops', CHATOPS_ADMIN_PASSWORD: 'short' }, () => yaml))).toEqual([expect.stringMatching(/^CHATOPS_ADMIN_PASSWORD: use at least 12 characters/)]);
+    expect(problems(() => loadConfig({ ...env, CHATOPS_ADMIN_PORT: 'x', CHATOPS_ADMIN_USER: 'ops', CHATOPS_ADMIN_PASSWORD: 'a-long-enough-secret', CHATOPS_ADMIN_WRITE: 'yes' }, () => yaml))).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^CHATOPS_ADMIN_PORT: must be a port/), expect.stringMatching(/^CHATOPS_ADMIN_WRITE: must be true or false/)]),
+    );
+  });
 });

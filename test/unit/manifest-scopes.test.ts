@@ -25,6 +25,8 @@ const scopesOf: Record<string, string[]> = {
   'users.info': ['users:read'],
   'views.open': [],
   'views.update': [],
+  // The Home tab: no scope (slack-api-ref docs.slack.dev/methods/views.publish.json, "scopes": {}); the manifest enables the tab instead.
+  'views.publish': [],
 };
 /** Scopes for features rather than calls: slash commands, and posting in public channels the bot has not joined. */
 const featureScopes = ['commands', 'chat:write.public'];

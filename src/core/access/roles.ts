@@ -63,6 +63,8 @@ const role = (r: Role, what: string): RoleRequirement => ({ kind: 'role', role: 
 export const requiredRole: Readonly<Record<string, RoleRequirement>> = {
   'ops.help': anyone('see the commands'),
   'ops.whoami': anyone('see your roles'),
+  // The Home shows each person only what their roles let them see.
+  'home.view': anyone('see your App Home'),
   'ops.job': role('viewer', 'see jobs'),
   'ops.job.unscoped': role('admin', 'see jobs of no environment (rotations, expiry scans)'),
   'ops.audit': role('admin', 'read the audit log'),

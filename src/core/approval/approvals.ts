@@ -63,6 +63,12 @@ export interface Approvals {
   expireIfDue(jobId: string, now: Date): Promise<ApprovalState | undefined>;
 }
 
+/** The requests still waiting for a decision (the App Home lists those waiting for its viewer). */
+export interface PendingApprovals {
+  /** Pending and not yet expired at `now`, soonest expiry first. */
+  listPending(now: Date): Promise<ApprovalState[]>;
+}
+
 /** How long the requester has to confirm a removal in an environment without approvers. */
 export const CONFIRM_WINDOW_MS = 15 * 60_000;
 

@@ -76,3 +76,17 @@ export interface RegistryTokens {
   /** Whether `docker login` with this token and password would work yet. */
   verify(registry: import('../deploy/ports.ts').RegistryResourceRef, tokenName: string, password: string): Promise<'ok' | 'not-yet'>;
 }
+
+/** What the last full scan found within the first alert threshold (the App Home shows it to admins). */
+export interface ExpirySnapshot {
+  /** ISO time of the scan. */
+  scannedAt: string;
+  /** The first (largest) threshold, in days. */
+  withinDays: number;
+  credentials: import('./expiry.ts').ExpiringCredential[];
+}
+
+export interface ExpirySnapshots {
+  save(snapshot: ExpirySnapshot): Promise<void>;
+  latest(): Promise<ExpirySnapshot | undefined>;
+}

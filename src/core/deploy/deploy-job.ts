@@ -143,6 +143,8 @@ export interface DeployRecord {
   repository: string;
   digest: string;
   at: string;
+  /** Who asked for it (`system` for the bot's own redeploys). */
+  requesterId?: string;
   /** What was deployed, so the group can be redeployed as it is (a credential rotation's consumers). */
   environment?: string;
   target?: DeployTarget;
@@ -154,6 +156,8 @@ export interface DeployHistory {
   record(target: ContainerGroupRef, entry: DeployRecord): Promise<void>;
   /** Newest first. */
   list(target: ContainerGroupRef): Promise<DeployRecord[]>;
+  /** The group was deleted: it no longer counts as deployed (its history stays, for a rollback that recreates it). */
+  removed?(target: ContainerGroupRef): Promise<void>;
 }
 
 /** One change at a time per container group. */

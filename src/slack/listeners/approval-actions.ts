@@ -4,6 +4,7 @@ import type { EnvironmentConfig } from '../../config/file.ts';
 import type { AccessPolicy } from '../../core/access/access-policy.ts';
 import type { GroupMembers } from '../../core/access/group-members.ts';
 import type { Approvals, DecisionResult } from '../../core/approval/approvals.ts';
+import { isApprover } from '../../core/approval/approvers.ts';
 import type { AuditLog } from '../../core/audit.ts';
 import type { AciActionJobData } from '../../core/deploy/aci-action-job.ts';
 import type { DeployJobData } from '../../core/deploy/deploy-job.ts';
@@ -16,8 +17,11 @@ import { ephemeral, errorReply, failureReply, type EphemeralReply } from '../ren
 import { slackErrorOf } from '../direct-message.ts';
 import { postToResponseUrl } from '../response-url-replies.ts';
 import { answerEveryClick } from './answer-every-click.ts';
+import { clickReply, isHomeClick, type HomeNotifier } from './home-click.ts';
 
 export interface ApprovalActionDeps {
+  /** Answers clicks made on the App Home, which has no response_url: the answer shows on the Home. */
+  home?: HomeNotifier;
   jobs: JobQueue;
   approvals: Approvals;
   policy: AccessPolicy;
@@ -73,20 +77,12 @@ export function registerApprovalActions(app: App, deps: ApprovalActionDeps): voi
       return { reason: 'self_approval', text: 'You asked for this change, so you cannot approve it: someone else from the approvers has to.' };
     }
     const approvers = deps.environments[approval.environment]?.approval?.approvers ?? [];
-    if (!(await isApprover(userId, approvers))) {
+    // Resolved at click time (groups briefly cached); an unreadable group approves nobody.
+    if (!(await isApprover(userId, approvers, deps.groups))) {
       const who = approvers.map((a) => mentionAny(a).mrkdwn).join(', ') || 'nobody (no approvers are configured)';
       return { reason: 'not_approver', text: `Only approvers of ${approval.environment} can ${verb} this: ${who}.` };
     }
     return undefined;
-  }
-
-  async function isApprover(userId: string, approvers: readonly string[]): Promise<boolean> {
-    if (approvers.includes(userId)) return true;
-    // Resolved at click time (briefly cached), all groups at once so a slow Slack costs one
-    // look-up's time, not one per group; an unreadable group approves nobody.
-    const groups = approvers.filter((a) => a.startsWith('S'));
-    const members = await Promise.all(groups.map((group) => deps.groups.membersOf(group).catch(() => new Set<string>())));
-    return members.some((m) => m.has(userId));
   }
 
   function outcomeText(result: DecisionResult, verb: 'approve' | 'reject', jobId: string): string {
@@ -147,23 +143,29 @@ export function registerApprovalActions(app: App, deps: ApprovalActionDeps): voi
   ] as const) {
     app.action<BlockButtonAction>(
       actionId,
-      answerEveryClick(deps.logger, actionId, async ({ ack, body, action, respond }) => {
-        await ack();
-        const userId = body.user.id;
-        const reply = (text: string) => respond({ ...ephemeral(text), replace_original: false });
-        const gated = await load(action.value ?? '');
-        if (!gated?.data.approval) {
-          await respond({ ...errorReply('That request no longer exists.'), replace_original: false });
-          return;
-        }
-        const why = await refusal(userId, body.team?.id ?? body.user.team_id ?? '', body.api_app_id, gated, verb);
-        if (why) {
-          await refuse(userId, gated, verb, why);
-          await reply(why.text);
-          return;
-        }
-        await reply(await decide(userId, gated, verb, undefined));
-      }),
+      answerEveryClick(
+        deps.logger,
+        actionId,
+        async ({ ack, body, action, respond }) => {
+          await ack();
+          const userId = body.user.id;
+          // A click on the Home is answered there; one on a card, privately under it.
+          const reply = clickReply(body, respond, deps.home);
+          const gated = await load(action.value ?? '');
+          if (!gated?.data.approval) {
+            await reply(errorReply('That request no longer exists.'));
+            return;
+          }
+          const why = await refusal(userId, body.team?.id ?? body.user.team_id ?? '', body.api_app_id, gated, verb);
+          if (why) {
+            await refuse(userId, gated, verb, why);
+            await reply(ephemeral(why.text));
+            return;
+          }
+          await reply(ephemeral(await decide(userId, gated, verb, undefined)));
+        },
+        deps.home,
+      ),
     );
   }
 
@@ -172,30 +174,37 @@ export function registerApprovalActions(app: App, deps: ApprovalActionDeps): voi
   // decided when it is submitted.
   app.action<BlockButtonAction>(
     ActionId.Reject,
-    answerEveryClick(deps.logger, ActionId.Reject, async ({ ack, body, action, respond, client }) => {
-      await ack();
-      const userId = body.user.id;
-      const jobId = action.value ?? '';
-      let opened: Awaited<ReturnType<typeof client.views.open>>;
-      try {
-        opened = await client.views.open({ trigger_id: body.trigger_id, view: reasonModal({ jobId, channelId: body.channel?.id ?? '', responseUrl: body.response_url }) });
-      } catch (err) {
-        const slackError = slackErrorOf(err);
-        deps.logger.error({ err, slackError, action: ActionId.Reject, user: userId, jobId }, 'could not open the Reject modal');
-        await respond({ ...errorReply(`I couldn't open the rejection form (Slack said ${slackError}), so nothing was rejected.`, 'Click Reject again.'), replace_original: false });
-        return;
-      }
-      // Off the trigger's clock now: check at once, so someone who may not reject sees why in
-      // the modal instead of typing a reason first (this also warms the group caches for the submit).
-      const gated = await load(jobId);
-      const why = gated?.data.approval ? await refusal(userId, teamOf(body), body.api_app_id, gated, 'reject') : { reason: 'missing', text: 'That request no longer exists.' };
-      if (!why || !opened.view?.id) return;
-      if (gated) await refuse(userId, gated, 'reject', why);
-      await client.views
-        .update({ view_id: opened.view.id, ...(opened.view.hash && { hash: opened.view.hash }), view: refusedModal(why.text) })
-        // A submit that got there first is answered by the submit handler itself.
-        .catch((err: unknown) => deps.logger.debug({ err, jobId }, 'Reject modal changed before the refusal could be shown'));
-    }),
+    answerEveryClick(
+      deps.logger,
+      ActionId.Reject,
+      async ({ ack, body, action, respond, client }) => {
+        await ack();
+        const userId = body.user.id;
+        const jobId = action.value ?? '';
+        // A Home click has no response_url: its outcome goes back to the Home (see `confirm`).
+        const meta: RejectMeta = isHomeClick(body) ? { jobId, channelId: '', responseUrl: '', home: true } : { jobId, channelId: body.channel?.id ?? '', responseUrl: body.response_url };
+        let opened: Awaited<ReturnType<typeof client.views.open>>;
+        try {
+          opened = await client.views.open({ trigger_id: body.trigger_id, view: reasonModal(meta) });
+        } catch (err) {
+          const slackError = slackErrorOf(err);
+          deps.logger.error({ err, slackError, action: ActionId.Reject, user: userId, jobId }, 'could not open the Reject modal');
+          await clickReply(body, respond, deps.home)(errorReply(`I couldn't open the rejection form (Slack said ${slackError}), so nothing was rejected.`, 'Click Reject again.'));
+          return;
+        }
+        // Off the trigger's clock now: check at once, so someone who may not reject sees why in
+        // the modal instead of typing a reason first (this also warms the group caches for the submit).
+        const gated = await load(jobId);
+        const why = gated?.data.approval ? await refusal(userId, teamOf(body), body.api_app_id, gated, 'reject') : { reason: 'missing', text: 'That request no longer exists.' };
+        if (!why || !opened.view?.id) return;
+        if (gated) await refuse(userId, gated, 'reject', why);
+        await client.views
+          .update({ view_id: opened.view.id, ...(opened.view.hash && { hash: opened.view.hash }), view: refusedModal(why.text) })
+          // A submit that got there first is answered by the submit handler itself.
+          .catch((err: unknown) => deps.logger.debug({ err, jobId }, 'Reject modal changed before the refusal could be shown'));
+      },
+      deps.home,
+    ),
   );
 
   app.view<ViewSubmitAction>(ViewId.RejectReason, async ({ ack, body, view }) => {
@@ -223,11 +232,11 @@ export function registerApprovalActions(app: App, deps: ApprovalActionDeps): voi
       acked = true;
       await ack();
       const text = await decide(userId, checked.gated, 'reject', reason || undefined);
-      await confirm(meta!, ephemeral(text));
+      await confirm(meta!, userId, ephemeral(text));
     } catch (err) {
       deps.logger.error({ err, view: ViewId.RejectReason, user: userId }, 'rejection failed');
       if (!acked) await formError(failureReply(err, 'so nothing was rejected').text);
-      else if (meta) await confirm(meta, failureReply(err, 'so the rejection may not have been recorded'));
+      else if (meta) await confirm(meta, userId, failureReply(err, 'so the rejection may not have been recorded'));
     }
   });
 
@@ -240,8 +249,13 @@ export function registerApprovalActions(app: App, deps: ApprovalActionDeps): voi
     return why ? { refused: why, gated } : { gated };
   }
 
-  /** The outcome, on the response_url of the Reject click (not a best-effort ephemeral). */
-  async function confirm(meta: RejectMeta, reply: EphemeralReply): Promise<void> {
+  /** The outcome, on the response_url of the Reject click (not a best-effort ephemeral), or on the Home it was made on. */
+  async function confirm(meta: RejectMeta, userId: string, reply: EphemeralReply): Promise<void> {
+    if (meta.home) {
+      if (!deps.home) deps.logger.warn({ jobId: meta.jobId }, 'rejection outcome not shown: a Home click, but no App Home is wired in');
+      else await deps.home.notify(userId, { mrkdwn: reply.text }).catch((err: unknown) => deps.logger.warn({ err, jobId: meta.jobId }, 'could not show the rejection outcome on the App Home'));
+      return;
+    }
     if (!meta.responseUrl) {
       deps.logger.warn({ jobId: meta.jobId }, 'rejection outcome not sent: the modal carried no response_url');
       return;
@@ -260,6 +274,8 @@ interface RejectMeta {
   jobId: string;
   channelId: string;
   responseUrl: string;
+  /** Reject was clicked on the App Home: the outcome goes there. */
+  home?: true;
 }
 
 function reasonModal(meta: RejectMeta): View {
@@ -311,10 +327,10 @@ async function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T | 'ti
 
 function parseMeta(raw: string): RejectMeta | undefined {
   try {
-    const parsed = JSON.parse(raw) as { jobId?: unknown; channelId?: unknown; responseUrl?: unknown };
+    const parsed = JSON.parse(raw) as { jobId?: unknown; channelId?: unknown; responseUrl?: unknown; home?: unknown };
     if (typeof parsed.jobId !== 'string') return undefined;
     const text = (v: unknown) => (typeof v === 'string' ? v : '');
-    return { jobId: parsed.jobId, channelId: text(parsed.channelId), responseUrl: text(parsed.responseUrl) };
+    return { jobId: parsed.jobId, channelId: text(parsed.channelId), responseUrl: text(parsed.responseUrl), ...(parsed.home === true && { home: true as const }) };
   } catch {
     return undefined;
   }

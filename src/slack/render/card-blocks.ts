@@ -5,7 +5,8 @@ import type { CardAction, CardField, JobCard, JobStatus } from '../../core/card.
 import { escapeMrkdwn, mention } from '../../core/mrkdwn.ts';
 import { ActionId } from '../action-ids.ts';
 
-const statusLabel: Record<JobStatus, string> = {
+/** A status as cards (and the App Home) show it: an emoji and a word. */
+export const statusLabel: Record<JobStatus, string> = {
   queued: ':hourglass_flowing_sand: Queued',
   running: ':arrows_counterclockwise: Running',
   cancelling: ':double_vertical_bar: Cancelling',
@@ -122,8 +123,11 @@ type Button = {
 
 const plain = (text: string) => ({ type: 'plain_text' as const, text });
 
-/** A card button. Its value is only the job id: handlers re-check everything from stored state. */
-function actionButton(card: JobCard, action: CardAction): Button {
+/**
+ * A card button. Its value is only the job id: handlers re-check everything from stored state.
+ * The App Home offers the same buttons, so a decision there goes through the same listener.
+ */
+export function actionButton(card: JobCard, action: CardAction): Button {
   const subject = clip(card.actionSubject ?? card.title, 200);
   const button = (actionId: string, text: string, style?: 'primary' | 'danger', confirm?: [string, string, string, string]): Button => ({
     type: 'button',

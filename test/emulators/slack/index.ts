@@ -20,6 +20,7 @@ export type {
   EmulatedChannel,
   EmulatedEphemeral,
   EmulatedFile,
+  EmulatedHomeView,
   EmulatedMessage,
   EmulatedUser,
   EmulatedView,

@@ -24,6 +24,7 @@ import type {
   EmulatedChannel,
   EmulatedEphemeral,
   EmulatedFile,
+  EmulatedHomeView,
   EmulatedMessage,
   EmulatedUser,
   EmulatedView,
@@ -207,6 +208,53 @@ export class SlackEmulator {
     return structuredClone(this.store.views);
   }
 
+  /** The Home tab `userId` sees now (the last `views.publish` for them), if any. */
+  homeView(userId: string): EmulatedHomeView | undefined {
+    const view = this.store.homeViews.get(userId);
+    return view && structuredClone(view);
+  }
+
+  /** Every Home tab published, oldest first. */
+  get homePublishes(): EmulatedHomeView[] {
+    return structuredClone(this.store.homePublishes);
+  }
+
+  /**
+   * The `app_home_opened` event Slack sends when `userId` opens the app's Home (`tab: 'home'`)
+   * or its Messages tab, per docs.slack.dev/reference/events/app_home_opened: `user`, the DM
+   * `channel`, `tab`, `event_ts`, and the current Home `view` once one has been published.
+   * Wrap it with `eventCallbackBody` (test/helpers/slack-requests.ts) and sign it to deliver it.
+   */
+  appHomeOpenedEvent(userId: string, tab: 'home' | 'messages' = 'home'): Record<string, unknown> {
+    const home = this.store.homeViews.get(userId);
+    const identity = [...this.store.tokens.values()][0];
+    return {
+      type: 'app_home_opened',
+      user: userId,
+      channel: `D${userId.slice(1)}`,
+      tab,
+      event_ts: this.store.clock.next(),
+      ...(tab === 'home' && home && {
+        view: {
+          id: home.id,
+          team_id: identity?.teamId,
+          type: 'home',
+          blocks: structuredClone(home.view.blocks),
+          private_metadata: home.view.private_metadata ?? '',
+          callback_id: home.view.callback_id ?? '',
+          hash: home.hash,
+          clear_on_close: false,
+          notify_on_close: false,
+          root_view_id: home.id,
+          app_id: identity?.appId,
+          external_id: '',
+          app_installed_team_id: identity?.teamId,
+          bot_id: identity?.botId,
+        },
+      }),
+    };
+  }
+
   /** Every request answered, oldest first (rejected ones included, with their status). */
   get calls(): RecordedCall[] {
     return structuredClone(this.store.calls);
@@ -247,8 +295,8 @@ export class SlackEmulator {
   }
 
   /**
-   * Clears messages, ephemerals, files, views, responses, calls, faults, slow-downs and the
-   * issue times of triggers and response_urls.
+   * Clears messages, ephemerals, files, views (Home tabs too), responses, calls, faults,
+   * slow-downs and the issue times of triggers and response_urls.
    * Tokens, channels, users, usergroups and `strictChannels` are kept.
    */
   reset(): void {

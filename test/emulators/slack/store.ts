@@ -9,6 +9,7 @@ import type {
   EmulatedChannel,
   EmulatedEphemeral,
   EmulatedFile,
+  EmulatedHomeView,
   EmulatedMessage,
   EmulatedUser,
   EmulatedView,
@@ -45,6 +46,7 @@ export function resolveIdentity(token: string, identity: TokenIdentity): Resolve
     teamDomain: identity.teamDomain ?? 'emulated',
     userName: identity.userName ?? 'bot',
     scopes: identity.scopes ?? [],
+    homeTabEnabled: identity.homeTabEnabled ?? true,
   };
 }
 
@@ -61,6 +63,10 @@ export class SlackStore {
   readonly ephemerals: EmulatedEphemeral[] = [];
   readonly files = new Map<string, EmulatedFile>();
   readonly views: EmulatedView[] = [];
+  /** The Home tab each user sees now (`views.publish`), by user id. */
+  readonly homeViews = new Map<string, EmulatedHomeView>();
+  /** Every Home tab published, oldest first. */
+  readonly homePublishes: EmulatedHomeView[] = [];
   readonly usedTriggers = new Set<string>();
   /** When each trigger_id was issued (they expire after three seconds). */
   readonly triggers = new TriggerClock();
@@ -75,6 +81,8 @@ export class SlackStore {
     this.ephemerals.length = 0;
     this.files.clear();
     this.views.length = 0;
+    this.homeViews.clear();
+    this.homePublishes.length = 0;
     this.usedTriggers.clear();
     this.triggers.clear();
     this.responses.length = 0;

@@ -23,6 +23,8 @@ export interface TokenIdentity {
   userName?: string;
   /** Scopes sent back in the `x-oauth-scopes` header (WebClient exposes them as `response_metadata.scopes`). */
   scopes?: string[];
+  /** Whether the app has its Home tab enabled (`views.publish` answers `not_enabled` otherwise). Default `true`. */
+  homeTabEnabled?: boolean;
 }
 
 /** A token's identity with every default filled in. */
@@ -128,6 +130,18 @@ export interface EmulatedView {
   team_id: string;
   app_id: string;
   bot_id: string;
+  time: number;
+}
+
+/** A Home tab published with `views.publish`. */
+export interface EmulatedHomeView {
+  /** Stays the same for one user across publishes, as Slack's Home view id does. */
+  id: string;
+  userId: string;
+  /** Changes with every publish; `views.publish` with an older `hash` answers `hash_conflict`. */
+  hash: string;
+  /** The `view` argument, JSON-decoded. */
+  view: Record<string, unknown>;
   time: number;
 }
 

@@ -70,6 +70,25 @@ describe('RedisApprovals', () => {
   });
 });
 
+describe('RedisApprovals.listPending (the App Home\'s list)', () => {
+  it('lists requests while they are pending and drops each once approved, rejected or expired', async () => {
+    await open('ja', { required: 1 });
+    await open('jb', { expiresAt: at(30_000).toISOString() });
+    await open('jc');
+    await open('jd', { required: 1, expiresAt: at(10_000).toISOString() });
+    // Soonest expiry first (ja and jc expire together: by id).
+    expect((await approvals.listPending(at(1))).map((a) => a.jobId)).toEqual(['jd', 'jb', 'ja', 'jc']);
+    await approvals.approve('ja', 'U0A', at(2));
+    await approvals.reject('jb', 'U0A', undefined, at(3));
+    await approvals.approve('jc', 'U0A', at(4)); // 1 of 2: still pending
+    expect((await approvals.listPending(at(5))).map((a) => a.jobId)).toEqual(['jd', 'jc']);
+    // Past its time a request is nobody's to decide, whether or not the job noticed yet.
+    expect((await approvals.listPending(at(10_000))).map((a) => a.jobId)).toEqual(['jc']);
+    await approvals.expireIfDue('jc', at(60_000));
+    expect(await approvals.listPending(at(59_000))).toEqual([]);
+  });
+});
+
 describe('RedisGroupLocks and RedisDeployHistory', () => {
   const group = { subscriptionId: 'S', resourceGroup: 'RG', name: 'Web' };
   it('holds one job per group, lets the holder refresh, and releases only for the holder', async () => {
@@ -83,6 +102,19 @@ describe('RedisGroupLocks and RedisDeployHistory', () => {
     expect(await locks.acquire(group, 'jb', 50)).toEqual({ acquired: true });
     await new Promise((r) => setTimeout(r, 120));
     expect(await locks.acquire(group, 'jc', 10_000)).toEqual({ acquired: true }); // expired
+  });
+
+  it('keeps each group\'s newest deploy for the App Home, and forgets a deleted group there but not its history', async () => {
+    const history = new RedisDeployHistory(redis);
+    const other = { ...group, name: 'api' };
+    const entry = (jobId: string, ms: number) => ({ jobId, image: `r/web@sha256:${jobId}`, loginServer: 'r', repository: 'web', digest: `sha256:${jobId}`, at: at(ms).toISOString() });
+    await history.record(group, entry('j1', 1));
+    await history.record(group, entry('j2', 2));
+    await history.record(other, entry('j3', 3));
+    expect((await history.latest()).map((r) => r.jobId).sort()).toEqual(['j2', 'j3']);
+    await history.removed(group);
+    expect((await history.latest()).map((r) => r.jobId)).toEqual(['j3']);
+    expect((await history.list(group)).map((r) => r.jobId)).toEqual(['j2', 'j1']);
   });
 
   it('records each deploy once, newest first, at most 20', async () => {

@@ -4,6 +4,7 @@
 import { deleteMessage, getPermalink, postEphemeral, postMessage, update } from './chat.ts';
 import { completeUploadExternal, getUploadURLExternal } from './files.ts';
 import { authTest, conversationsInfo, conversationsOpen, usergroupsUsersList, usersInfo, viewsOpen, viewsUpdate } from './workspace.ts';
+import { viewsPublish } from './views-publish.ts';
 import type { MethodHandler } from './common.ts';
 
 export type { MethodContext, MethodHandler, MethodResult } from './common.ts';
@@ -24,4 +25,5 @@ export const METHODS: Readonly<Record<string, MethodHandler>> = {
   'conversations.open': conversationsOpen,
   'views.open': viewsOpen,
   'views.update': viewsUpdate,
+  'views.publish': viewsPublish,
 };

@@ -1,0 +1,33 @@
+import type { Queue } from 'bullmq';
+import type { HomeRefresh } from '../core/home/ports.ts';
+
+/** Outbox job names for the App Home (beside `flush`, one per job thread). */
+export const HomeJobName = {
+  /** Publish one person's Home (data: `{ userId }`). */
+  User: 'home',
+  /** Ask for every recent viewer's Home. */
+  Everyone: 'home-everyone',
+} as const;
+
+const options = {
+  // One job per person (or one fan-out) at a time, plus one follow-up when asked while it runs:
+  // any number of changes in between become one publish of the latest state.
+  attempts: 8,
+  backoff: { type: 'exponential' as const, delay: 1000 },
+  removeOnComplete: true,
+  removeOnFail: { age: 24 * 3600 },
+};
+
+/** {@link HomeRefresh} through the Slack outbox queue; the outbox worker publishes. */
+export class OutboxHomeRefresh implements HomeRefresh {
+  readonly #queue: Queue;
+  constructor(queue: Queue) {
+    this.#queue = queue;
+  }
+  async user(userId: string): Promise<void> {
+    await this.#queue.add(HomeJobName.User, { userId }, { ...options, deduplication: { id: `home-${userId}`, keepLastIfActive: true } });
+  }
+  async everyone(): Promise<void> {
+    await this.#queue.add(HomeJobName.Everyone, {}, { ...options, deduplication: { id: 'home-everyone', keepLastIfActive: true } });
+  }
+}

@@ -1,0 +1,12 @@
+import type { JobCards } from '../core/home/ports.ts';
+import type { OutboxStore } from './outbox-store.ts';
+
+/** A job's card and thread as the outbox holds them: the same card the channel shows. */
+export function outboxJobCards(store: OutboxStore): JobCards {
+  return {
+    async cardOf(jobId) {
+      const { card, thread } = await store.snapshot(jobId);
+      return { ...(card && { card }), ...(thread?.ts && { thread: { channelId: thread.channelId, ts: thread.ts } }) };
+    },
+  };
+}
