@@ -1,10 +1,11 @@
 /**
  * The App Home end to end: a signed app_home_opened event, the Home built by the worker and
- * published with views.publish through the outbox, per role; and its Approve / Reject buttons
+ * published with views.publish, per role; and its Approve / Reject buttons
  * deciding a pending deploy through the same listener as the card's.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { ids, startHarness, type Harness } from '../helpers/harness.ts';
+import { home, homeWhere } from '../helpers/home.ts';
 import { aci, aciCommand, cardOf, deployed, prd, putsOf, stg, startAciHarness, waitForCard } from './aci/setup.ts';
 import { scanNow, startCredentialHarness } from './credentials/setup.ts';
 
@@ -13,19 +14,6 @@ afterEach(async () => {
   await h?.stop();
   h = undefined;
 });
-
-/** What `userId`'s Home says now, as one string (blocks JSON). */
-function home(harness: Harness, userId: string): string {
-  return JSON.stringify(harness.slack.homeView(userId)?.view.blocks ?? []);
-}
-
-/** Waits until `userId`'s Home passes `check`, and returns it. */
-async function homeWhere(harness: Harness, userId: string, check: (blocks: string) => boolean, timeoutMs = 20_000): Promise<string> {
-  await harness.slack.waitFor(() => check(home(harness, userId)), timeoutMs).catch((err: unknown) => {
-    throw new Error(`${userId}'s Home never matched; it shows ${home(harness, userId)}`, { cause: err });
-  });
-  return home(harness, userId);
-}
 
 /** alice's staging deploy done, bob's prod deploy waiting for approval. Only sre (bob) and admins have a role in `locked`. */
 async function scenario(harness: Harness): Promise<{ pending: string; staging: string }> {

@@ -84,8 +84,8 @@ export function startCredentialHarness(options: CredentialOptions = {}): Promise
 }
 
 /** Runs a scan now, as a scheduler tick would. */
-export async function scanNow(h: Harness, id: string): Promise<void> {
-  const jobs = new BullJobQueue(h.redis);
+export async function scanNow(h: Harness, id: string, prefix?: string): Promise<void> {
+  const jobs = new BullJobQueue(h.redis, { ...(prefix && { prefix }) });
   await jobs.submit('expiry-scan', id, { jobId: id, trigger: 'schedule', phase: 'new' });
   await jobs.close();
 }
