@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ids, startHarness, type Harness } from '../helpers/harness.ts';
 import { home, homeWhere } from '../helpers/home.ts';
-import { aci, aciCommand, cardOf, deployed, prd, putsOf, stg, startAciHarness, waitForCard } from './aci/setup.ts';
+import { aci, aciCommand, cardOf, cardText, deployed, prd, putsOf, stg, startAciHarness, waitForCard } from './aci/setup.ts';
 import { scanNow, startCredentialHarness } from './credentials/setup.ts';
 
 let h: Harness | undefined;
@@ -21,6 +21,14 @@ async function scenario(harness: Harness): Promise<{ pending: string; staging: s
   const pending = await aciCommand(harness, 'create -n web --image web:v2', prd);
   await waitForCard(harness, aci.prdChannel, pending, 'approval.approve');
   return { pending, staging };
+}
+
+/** bob's prod deploy waiting for approval, listed on the Home of carol (a prod approver). */
+async function pendingOnCarolsHome(harness: Harness): Promise<string> {
+  const { pending } = await scenario(harness);
+  await harness.openHome(ids.carol);
+  await homeWhere(harness, ids.carol, (b) => b.includes(pending));
+  return pending;
 }
 
 describe('App Home per role', () => {
@@ -72,9 +80,7 @@ describe('App Home per role', () => {
 describe('App Home buttons', () => {
   it('approves a pending deploy from the Home through the card’s decision path, and the deploy runs once', async () => {
     h = await startAciHarness();
-    const { pending } = await scenario(h);
-    await h.openHome(ids.carol);
-    await homeWhere(h, ids.carol, (b) => b.includes(pending));
+    const pending = await pendingOnCarolsHome(h);
     expect((await h.clickHome('approval.approve', pending, ids.carol)).status).toBe(200);
 
     await waitForCard(h, aci.prdChannel, pending, 'Succeeded');
@@ -92,15 +98,42 @@ describe('App Home buttons', () => {
 
   it('rejects a pending deploy from the Home with a reason, through the card’s modal', async () => {
     h = await startAciHarness();
-    const { pending } = await scenario(h);
-    await h.openHome(ids.carol);
-    await homeWhere(h, ids.carol, (b) => b.includes(pending));
+    const pending = await pendingOnCarolsHome(h);
     await h.clickHome('approval.reject', pending, ids.carol);
     const modal = await h.slack.waitFor(() => h!.slack.views.find((v) => v.view.callback_id === 'approval.reject.reason'));
     expect((await h.submitView(modal.view as { callback_id: string; private_metadata: string }, ids.carol, { reason: 'not during the freeze' })).status).toBe(200);
     await waitForCard(h, aci.prdChannel, pending, 'Rejected');
     expect(putsOf(h, 'web').filter((p) => p.subscriptionId === aci.prdSub && p.resourceGroup === 'rg-prd')).toHaveLength(0);
     await homeWhere(h, ids.carol, (b) => b.includes('Rejected: job') && !b.includes('"action_id":"approval.reject"'));
+  });
+});
+
+describe('App Home clicks that fail', () => {
+  // A Home click has no response_url (Bolt gives it no respond): its answer must reach the Home.
+  it('answers a click whose handling fails on the clicker’s Home, and nothing is approved', async () => {
+    h = await startAciHarness();
+    const pending = await pendingOnCarolsHome(h);
+    // The stored job can no longer be read: loading it throws before any decision is made.
+    await h.redis.hset(`chatops:jobs:${pending}`, 'data', '{not json');
+    const responses = h.slack.responses.length;
+    expect((await h.clickHome('approval.approve', pending, ids.carol)).status).toBe(200);
+    const after = await homeWhere(h, ids.carol, (b) => b.includes('Something went wrong on my side'));
+    expect(after).toContain('may not have taken effect');
+    expect(h.logs.some((l) => l.includes('click failed') && l.includes('approval.approve'))).toBe(true);
+    expect(h.slack.responses.length).toBe(responses);
+    expect((await h.redis.get(`chatops:approval:${pending}`)) ?? '').toContain('"status":"pending"');
+  });
+
+  it('tells the clicker on their Home when Slack refuses to open the Reject form', async () => {
+    h = await startAciHarness();
+    const pending = await pendingOnCarolsHome(h);
+    h.slack.errorNext({ method: 'views.open', error: 'expired_trigger_id' });
+    await h.clickHome('approval.reject', pending, ids.carol);
+    const after = await homeWhere(h, ids.carol, (b) => b.includes('open the rejection form'));
+    expect(after).toContain('Click Reject again');
+    expect(after).toContain('"action_id":"approval.reject"');
+    // Nothing was rejected: the card still asks for a decision.
+    expect(cardText(h, aci.prdChannel, pending)).toContain('approval.reject');
   });
 });
 
