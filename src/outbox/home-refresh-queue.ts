@@ -1,7 +1,9 @@
-import type { Queue } from 'bullmq';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { HomeRefresh } from '../core/home/ports.ts';
+import { defaultKeyPrefix, QueueName } from '../queue/names.ts';
 
-/** Outbox job names for the App Home (beside `flush`, one per job thread). */
+/** Job names of the App Home queue. */
 export const HomeJobName = {
   /** Publish one person's Home (data: `{ userId }`). */
   User: 'home',
@@ -18,16 +20,19 @@ const options = {
   removeOnFail: { age: 24 * 3600 },
 };
 
-/** {@link HomeRefresh} through the Slack outbox queue; the outbox worker publishes. */
-export class OutboxHomeRefresh implements HomeRefresh {
-  readonly #queue: Queue;
-  constructor(queue: Queue) {
-    this.#queue = queue;
+/** {@link HomeRefresh} through the App Home queue; the worker role publishes (see home-worker.ts). */
+export class HomeRefreshQueue implements HomeRefresh {
+  readonly queue: Queue;
+  constructor(redis: Redis, prefix = defaultKeyPrefix) {
+    this.queue = new Queue(QueueName.SlackHome, { connection: redis, prefix, skipWaitingForReady: true });
   }
   async user(userId: string): Promise<void> {
-    await this.#queue.add(HomeJobName.User, { userId }, { ...options, deduplication: { id: `home-${userId}`, keepLastIfActive: true } });
+    await this.queue.add(HomeJobName.User, { userId }, { ...options, deduplication: { id: `home-${userId}`, keepLastIfActive: true } });
   }
   async everyone(): Promise<void> {
-    await this.#queue.add(HomeJobName.Everyone, {}, { ...options, deduplication: { id: 'home-everyone', keepLastIfActive: true } });
+    await this.queue.add(HomeJobName.Everyone, {}, { ...options, deduplication: { id: 'home-everyone', keepLastIfActive: true } });
+  }
+  close(): Promise<void> {
+    return this.queue.close();
   }
 }

@@ -1,8 +1,7 @@
-import { DelayedError, type Job, RateLimitError, Worker } from 'bullmq';
+import { type Job, RateLimitError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { defaultKeyPrefix, QueueName } from '../queue/names.ts';
-import { HomeJobName } from './home-refresh-queue.ts';
 import { RetryLaterError } from './retry-later.ts';
 
 /** Slack being down is retried every minute at most, for as long as the attempts last (~16 h). */
@@ -18,16 +17,6 @@ export interface OutboxWorkerOptions {
   lockDurationMs?: number;
   /** Redis key prefix of the install. @defaultValue `chatops` */
   prefix?: string;
-  /** Publishes App Homes (`home` jobs); without it those jobs are dropped. */
-  home?: HomeJobs;
-}
-
-/** What the outbox runs for the App Home. */
-export interface HomeJobs {
-  /** Publishes one person's Home now, or says how long to wait first (their last publish was too recent, or Slack said so). */
-  publish(userId: string): Promise<{ retryInMs?: number }>;
-  /** Asks for every recent viewer's Home. */
-  everyone(): Promise<void>;
 }
 
 /**
@@ -38,15 +27,7 @@ export interface HomeJobs {
 export function createOutboxWorker(options: OutboxWorkerOptions): Worker {
   const worker: Worker = new Worker(
     QueueName.SlackOutbox,
-    async (job: Job, token?: string) => {
-      if (job.name === HomeJobName.Everyone) return options.home?.everyone();
-      if (job.name === HomeJobName.User) {
-        const { retryInMs } = (await options.home?.publish((job.data as { userId: string }).userId)) ?? {};
-        if (retryInMs === undefined) return;
-        // The same job waits (keeping its de-duplication), so whatever changes meanwhile is published once, then.
-        await job.moveToDelayed(Date.now() + retryInMs, token);
-        throw new DelayedError();
-      }
+    async (job: Job<{ jobId: string }>) => {
       try {
         await options.flush(job.data.jobId);
       } catch (err) {
@@ -73,7 +54,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): Worker {
     },
   );
   worker.on('failed', (job, err) => {
-    options.logger.warn({ outboxJob: job?.data.jobId ?? job?.name, attemptsMade: job?.attemptsMade, err: { name: err.name, message: err.message } }, 'Slack outbox send failed; will retry');
+    options.logger.warn({ outboxJob: job?.data.jobId, attemptsMade: job?.attemptsMade, err: { name: err.name, message: err.message } }, 'Slack outbox send failed; will retry');
   });
   worker.on('error', (err) => options.logger.error({ err: { name: err.name, message: err.message } }, 'outbox worker error'));
   return worker;

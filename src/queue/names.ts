@@ -11,4 +11,10 @@ export const QueueName = {
   Jobs: 'jobs',
   /** Slack writes produced by jobs, sent by the bot side. */
   SlackOutbox: 'slack-outbox',
+  /**
+   * App Home publishes (`views.publish`). Apart from the outbox so that a refresh of every
+   * viewer's Home never queues in front of cards, and the outbox backlog and delivery lag
+   * measure cards and replies only.
+   */
+  SlackHome: 'slack-home',
 } as const;

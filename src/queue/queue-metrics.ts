@@ -47,13 +47,14 @@ const states = ['waiting', 'delayed', 'active', 'failed'] as const;
  * Every replica reports the same queue, so take `max` across instances, not `sum`. Bots report
  * them too: when every worker is down, that is exactly when the oldest waiting job matters.
  */
-export function registerQueueGauges(registry: Registry, queues: { jobs: Queue; outbox: Queue }, options: { timeoutMs?: number; now?: () => number } = {}): void {
+export function registerQueueGauges(registry: Registry, queues: { jobs: Queue; outbox: Queue; home: Queue }, options: { timeoutMs?: number; now?: () => number } = {}): void {
   // Bot and worker both register them (so the figures survive every worker being down); once per process is enough.
   if (registry.getSingleMetric('chatops_queue_jobs')) return;
   const timeoutMs = options.timeoutMs ?? 1000;
   const now = options.now ?? Date.now;
   const registers = [registry];
-  const byName = [queues.jobs, queues.outbox];
+  // App Home publishes have a queue of their own: listed here, never in the outbox backlog.
+  const byName = [queues.jobs, queues.outbox, queues.home];
   const depth = new Gauge({
     name: 'chatops_queue_jobs',
     help: 'Jobs per queue and state (waiting: ready, not taken; delayed: waiting for a time, e.g. a followed build between looks).',

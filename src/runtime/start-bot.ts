@@ -15,7 +15,7 @@ import { RedisDeployHistory } from '../queue/deploy-history.ts';
 import { RedisRotationClaims } from '../queue/rotation-claims.ts';
 import { RedisUserRateLimit } from '../queue/user-rate-limit.ts';
 import { refreshingApprovals } from '../core/home/refreshing.ts';
-import { OutboxHomeRefresh } from '../outbox/home-refresh-queue.ts';
+import { HomeRefreshQueue } from '../outbox/home-refresh-queue.ts';
 import { RedisHomeStore } from '../queue/home-store.ts';
 import { createSlackApp } from '../slack/app.ts';
 import { SlackGroupMembers } from '../slack/usergroup-members.ts';
@@ -43,13 +43,13 @@ export async function startBot(res: RoleResources, ops: OpsView): Promise<{ app:
   await ready(producer, logger);
   const jobs = new BullJobQueue(producer, { prefix });
   const outbox = new OutboxStore(producer, prefix);
-  closers.unshift(() => jobs.close(), () => outbox.close());
+  const homeRefresh = new HomeRefreshQueue(producer, prefix);
+  closers.unshift(() => jobs.close(), () => outbox.close(), () => homeRefresh.close());
   // The connection's own listener logs Redis trouble; without one, BullMQ prints each error again as raw text on stderr.
-  for (const queue of [jobs.queue, outbox.queue]) queue.on('error', () => {});
+  for (const queue of [jobs.queue, outbox.queue, homeRefresh.queue]) queue.on('error', () => {});
   const approvals = new RedisApprovals(producer, prefix);
   const homeStore = new RedisHomeStore(producer, prefix);
-  const homeRefresh = new OutboxHomeRefresh(outbox.queue);
-  registerQueueGauges(metrics.registry, { jobs: jobs.queue, outbox: outbox.queue });
+  registerQueueGauges(metrics.registry, { jobs: jobs.queue, outbox: outbox.queue, home: homeRefresh.queue });
   registerApprovalsGauge(metrics.registry, approvals);
   const startupSlack = slackForStartup(config, fetch);
   const identity = await whoAmI(startupSlack, logger);

@@ -38,14 +38,15 @@ import { azureTokenCheck, configCheck, redisCheck, slackTokenCheck } from './rea
 import type { RoleResources } from './resources.ts';
 import { createAccessPolicy } from '../core/access/access-policy.ts';
 import { refreshingApprovals, refreshingDeployHistory, refreshingReporter, refreshingSnapshots } from '../core/home/refreshing.ts';
-import { OutboxHomeRefresh } from '../outbox/home-refresh-queue.ts';
+import { HomeRefreshQueue } from '../outbox/home-refresh-queue.ts';
+import { createHomeWorker } from '../outbox/home-worker.ts';
 import { outboxJobCards } from '../outbox/job-cards.ts';
 import { RedisExpirySnapshots } from '../queue/credential-snapshot.ts';
 import { RedisHomeStore } from '../queue/home-store.ts';
 import { createHomePublisher } from '../slack/home-publisher.ts';
 import { SlackGroupMembers } from '../slack/usergroup-members.ts';
 
-/** The worker role: Azure clients, the job handlers in `jobs/`, and the Slack outbox sender. */
+/** The worker role: Azure clients, the job handlers in `jobs/`, the Slack outbox sender and the App Home publisher. */
 export async function startWorker(res: RoleResources): Promise<void> {
   const { config, logger, workers, closers, metrics } = res;
   const redis = res.redisFor('worker');
@@ -54,22 +55,22 @@ export async function startWorker(res: RoleResources): Promise<void> {
   const credential = createAzureCredential(config.azure.credential, config.azure.endpoints, observedAzureClient('entra-id', metrics));
   const store = new OutboxStore(redis, prefix);
   const jobs = new BullJobQueue(redis, { prefix });
-  closers.unshift(() => store.close(), () => jobs.close());
+  // The App Home follows what jobs change: their cards, approvals, deploys and credential scans.
+  const homeRefresh = new HomeRefreshQueue(redis, prefix);
+  closers.unshift(() => store.close(), () => jobs.close(), () => homeRefresh.close());
   // The connection's own listener logs Redis trouble; without one, BullMQ prints each error again as raw text on stderr.
-  for (const queue of [jobs.queue, store.queue]) queue.on('error', () => {});
+  for (const queue of [jobs.queue, store.queue, homeRefresh.queue]) queue.on('error', () => {});
   const vault = new KeyVaultSecretReader({ credential, clientOptions: observedAzureClient('keyvault', metrics) });
   const acrOptions = { credential, resourceManager, clientOptions: observedAzureClient('arm-containerregistry', metrics) };
   const acrClients = new AcrClients(acrOptions);
   const acr = new AzureAcrBuilds(acrClients);
   const approvals = new RedisApprovals(redis, prefix);
   const expiry = new CredentialExpiryGauge(metrics.registry, config.file.credentials?.thresholdsDays ?? [30, 14, 7, 3, 1]);
-  registerQueueGauges(metrics.registry, { jobs: jobs.queue, outbox: store.queue });
+  registerQueueGauges(metrics.registry, { jobs: jobs.queue, outbox: store.queue, home: homeRefresh.queue });
   registerApprovalsGauge(metrics.registry, approvals);
   const slackFetch = observedSlackFetch(metrics, config.slack.apiUrl);
   await scheduleCredentialScans(jobs, config, logger);
-  // The App Home follows what jobs change: their cards, approvals, deploys and credential scans.
   const homeStore = new RedisHomeStore(redis, prefix);
-  const homeRefresh = new OutboxHomeRefresh(store.queue);
   const history = new RedisDeployHistory(redis, prefix);
   const snapshots = new RedisExpirySnapshots(redis, prefix);
   const audit = observeAudit(new RedisAuditLog({ redis, logger, key: auditStreamKey(prefix) }), metrics);
@@ -129,13 +130,23 @@ export async function startWorker(res: RoleResources): Promise<void> {
   void worker.run();
   // The outbox sender runs beside the jobs, not in the bot: the bot's event loop is kept
   // for acking Slack within 3 s, and the Slack writes come from the jobs anyway.
-  const groups = new SlackGroupMembers({ ttlMs: config.groupCacheMs, client: slack });
   const outboxWorker = createOutboxWorker({
     connection: redis,
     logger,
     lockDurationMs: config.worker.lockDurationMs,
     prefix,
     flush: createOutboxSender({ client: slack, store, logger }),
+  });
+  observeOutboxDelivery(outboxWorker, metrics);
+  workers.push(outboxWorker);
+  void outboxWorker.run();
+  // App Homes are built from stored state only (never Azure) and published by their own worker.
+  const groups = new SlackGroupMembers({ ttlMs: config.groupCacheMs, client: slack });
+  const homeWorker = createHomeWorker({
+    connection: redis,
+    logger,
+    lockDurationMs: config.worker.lockDurationMs,
+    prefix,
     home: createHomePublisher({
       client: slack,
       store: homeStore,
@@ -154,12 +165,12 @@ export async function startWorker(res: RoleResources): Promise<void> {
       },
     }),
   });
-  observeOutboxDelivery(outboxWorker, metrics);
-  workers.push(outboxWorker);
-  void outboxWorker.run();
+  workers.push(homeWorker);
+  void homeWorker.run();
   res.liveness.push(
     () => (worker.isRunning() ? { ok: true } : { ok: false, detail: 'the job worker is not running' }),
     () => (outboxWorker.isRunning() ? { ok: true } : { ok: false, detail: 'the Slack outbox worker is not running' }),
+    () => (homeWorker.isRunning() ? { ok: true } : { ok: false, detail: 'the App Home worker is not running' }),
   );
   res.readiness.push(
     configCheck(config),
@@ -176,6 +187,7 @@ export async function startWorker(res: RoleResources): Promise<void> {
       queues: [
         { queue: jobs.queue, description: 'Azure work: builds, deploys, container changes, credential scans and rotations' },
         { queue: store.queue, description: 'Slack writes: one flush per job thread' },
+        { queue: homeRefresh.queue, description: 'App Home publishes: one per person who opened the Home, at most every few seconds' },
       ],
       audit,
       logger,

@@ -3,7 +3,7 @@ import { ErrorCode, type WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import { buildHomeModel, type HomeSources } from '../core/home/home-model.ts';
 import type { HomeRefresh, HomeViewers } from '../core/home/ports.ts';
-import type { HomeJobs } from '../outbox/outbox-worker.ts';
+import type { HomeJobs } from '../outbox/home-worker.ts';
 import type { RedisHomeStore } from '../queue/home-store.ts';
 import { renderHome } from './render/home-blocks.ts';
 

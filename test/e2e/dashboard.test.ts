@@ -48,6 +48,7 @@ describe.skipIf(!chromiumPath)('queue dashboard in a browser', () => {
     const home = await page.goto(url);
     expect(home?.status()).toBe(200);
     await page.getByText('slack-outbox').first().waitFor({ timeout: 20_000 });
+    await page.getByText('slack-home').first().waitFor();
     await page.getByText('jobs', { exact: true }).first().waitFor();
     await page.goto(`${url}/queue/jobs?status=completed`);
     await page.getByText(jobId).first().waitFor({ timeout: 20_000 });

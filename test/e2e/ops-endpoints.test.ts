@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ids, startHarness, type Harness } from '../helpers/harness.ts';
 import { startOwnRedis, type OwnRedis } from '../helpers/redis-server.ts';
+import { homeWhere } from '../helpers/home.ts';
 import { metricValue, scrape } from '../helpers/metrics.ts';
 
 let h: Harness | undefined;
@@ -78,6 +79,31 @@ describe('GET /metrics', () => {
     h.slack.rateLimit({ method: 'chat.postMessage', forMs: 1000, retryAfterSeconds: 1 });
     await build(h, '-t web:v3 https://github.com/org/app.git#main');
     await h.slack.waitFor(async () => (metricValue((await scrape(base(h!))).text, 'chatops_slack_requests_total', { method: 'chat.postMessage', error: 'ratelimited' }) ?? 0) >= 1, 10_000);
+  });
+});
+
+describe('App Home publishes in /metrics', () => {
+  it('count as views.publish calls, never as outbox deliveries: the outbox figures are about cards and replies', async () => {
+    h = await startHarness();
+    expect((await h.openHome(ids.alice)).status).toBe(200);
+    await homeWhere(h, ids.alice, (b) => b.includes('You have no jobs from the last week.'));
+    await h.slack.waitFor(async () => (metricValue((await scrape(base(h!))).text, 'chatops_slack_requests_total', { method: 'views.publish', error: 'ok' }) ?? 0) >= 1, 5000);
+    const text = (await scrape(base(h))).text;
+    expect(metricValue(text, 'chatops_outbox_delivery_lag_seconds_count') ?? 0).toBe(0);
+    expect(metricValue(text, 'chatops_queue_jobs', { queue: 'slack-home', state: 'waiting' })).toBe(0);
+  });
+
+  it('wait in a queue of their own while no worker runs, outside the outbox backlog, and go out when one starts', async () => {
+    h = await startHarness({ worker: 'child' });
+    await h.killWorker();
+    expect((await h.openHome(ids.alice)).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 500));
+    const text = (await scrape(base(h))).text;
+    expect(metricValue(text, 'chatops_outbox_backlog')).toBe(0);
+    expect(metricValue(text, 'chatops_queue_jobs', { queue: 'slack-outbox', state: 'waiting' })).toBe(0);
+    expect(metricValue(text, 'chatops_queue_jobs', { queue: 'slack-home', state: 'waiting' })).toBe(1);
+    await h.startWorker();
+    await homeWhere(h, ids.alice, (b) => b.includes('You have no jobs from the last week.'));
   });
 });
 

@@ -38,7 +38,7 @@ describe('CHATOPS_REDIS_PREFIX', () => {
 
     const keys = [...new Set([...whilePending, ...(await h.redis.keys('*'))])];
     const kinds = new Set(keys.map((k) => k.split(':')[1]));
-    for (const kind of ['jobs', 'slack-outbox', 'outbox', 'audit', 'ratelimit', 'approval', 'approvals-pending', 'aci-deploys', 'job-started', 'home']) {
+    for (const kind of ['jobs', 'slack-outbox', 'outbox', 'audit', 'ratelimit', 'approval', 'approvals-pending', 'aci-deploys', 'job-started', 'home', 'slack-home']) {
       expect(kinds, `no ${kind} key among ${[...kinds].join(', ')}`).toContain(kind);
     }
     for (const key of ['{acme}:aci-deploys:latest', '{acme}:home:viewers', `{acme}:home:notice:${ids.carol}`, `{acme}:home:jobs:${ids.bob}`]) expect(keys).toContain(key);

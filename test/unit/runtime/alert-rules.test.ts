@@ -12,7 +12,7 @@ import { Supervisor } from '../../../src/runtime/supervisor.ts';
 async function exposedNames(): Promise<Set<string>> {
   const metrics = createMetrics('worker');
   const idle = { name: 'q', getJobCounts: async () => ({}), getJobs: async () => [] } as never;
-  registerQueueGauges(metrics.registry, { jobs: idle, outbox: idle });
+  registerQueueGauges(metrics.registry, { jobs: idle, outbox: idle, home: idle });
   registerApprovalsGauge(metrics.registry, { countPending: async () => 0 });
   new CredentialExpiryGauge(metrics.registry, [30]);
   const supervisor = await new Supervisor({ entry: 'unused', logger: pino({ level: 'silent' }), shutdownGraceMs: 0 }).merged('metrics');
