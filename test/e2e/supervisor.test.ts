@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ids, startHarness, type Harness } from '../helpers/harness.ts';
 import { metricValue, scrape } from '../helpers/metrics.ts';
+import { freePort } from '../helpers/redis-server.ts';
 
 let h: Harness | undefined;
 
@@ -72,6 +73,19 @@ describe('npm start: the supervisor with the bot and the worker as child process
     expect(await sup.exited).toBe(0);
     expect(alive(botPid)).toBe(false);
     expect(alive(sup.pidOf('worker'))).toBe(false);
+  });
+
+  it('runs the queue dashboard in the worker child from CHATOPS_ADMIN_*, never in the bot child', async () => {
+    const port = await freePort();
+    const admin = { user: 'ops', password: 'dashboard-password-for-tests' };
+    h = await startHarness({ worker: 'supervised', env: { CHATOPS_ADMIN_PORT: String(port), CHATOPS_ADMIN_USER: admin.user, CHATOPS_ADMIN_PASSWORD: admin.password } });
+    const url = `http://127.0.0.1:${port}/api/queues`;
+    expect((await fetch(url)).status).toBe(401);
+    const res = await fetch(url, { headers: { authorization: `Basic ${Buffer.from(`${admin.user}:${admin.password}`).toString('base64')}` } });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { queues: { name: string }[] }).queues.map((q) => q.name).sort()).toEqual(['jobs', 'slack-home', 'slack-outbox']);
+    const listening = h.logs.filter((l) => l.includes('queue dashboard listening')).map((l) => JSON.parse(l) as { role: string; pid: number });
+    expect(listening).toEqual([expect.objectContaining({ role: 'worker', pid: h.supervisor!.pidOf('worker') })]);
   });
 
   it('stops with status 2 instead of restarting when a child finds the configuration unusable (a revoked Slack token)', async () => {
