@@ -12,7 +12,7 @@ import type { ClientSecretCredential } from '@azure/identity';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AzureEmulator } from './azure/index.ts';
 import { CONTEXT_DOWNLOAD_ERROR } from './azure/acr/private-repos.ts';
-import { rejection, startEmulator, subscription } from '../integration/azure-adapters/setup.ts';
+import { finishedRun, rejection, startEmulator, subscription } from '../integration/azure-adapters/setup.ts';
 
 const rg = 'rg-acr-tasks';
 const registry = 'contosotasks';
@@ -82,14 +82,8 @@ async function armFetch(method: string, path: string, body?: unknown): Promise<R
 }
 
 /** Polls `runs.get` until the run is over. */
-async function finished(runId: string): Promise<Run> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const run = await client.runs.get(rg, registry, runId);
-    if (['Succeeded', 'Failed', 'Canceled', 'Error', 'Timeout'].includes(run.status!)) return run;
-    if (Date.now() > deadline) throw new Error(`run ${runId} still ${run.status}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+function finished(runId: string): Promise<Run> {
+  return finishedRun(client, rg, registry, runId);
 }
 
 describe('ACR tasks: create, get, getDetails', () => {
@@ -288,9 +282,9 @@ describe('ACR tasks: runs', () => {
     for await (const run of client.runs.list(rg, registry, { onResponse: (r) => { raw += r.bodyAsText ?? ''; } })) listed.push(run);
     const run = listed.find((r) => r.runId === runId)!;
     expect(run).toMatchObject({ runType: 'AutoBuild', task: 'web-ci', status: 'Queued' });
-    expect(run.sourceTrigger).toEqual({ id: expect.any(String), eventType: 'commit', commitId: '3f2a9c1e', repositoryUrl: repoUrl, branchName: 'main', providerType: 'github' });
+    expect(run.sourceTrigger).toEqual({ id: expect.any(String), eventType: 'Commit', commitId: '3f2a9c1e', repositoryUrl: repoUrl, branchName: 'main', providerType: 'Github' });
     const wire = (JSON.parse(raw) as { value: { properties: Record<string, unknown> }[] }).value.find((r) => r.properties.runId === runId)!;
-    expect(wire.properties).toMatchObject({ runType: 'AutoBuild', task: 'web-ci', sourceTrigger: { eventType: 'commit', commitId: '3f2a9c1e', providerType: 'github' } });
+    expect(wire.properties).toMatchObject({ runType: 'AutoBuild', task: 'web-ci', sourceTrigger: { eventType: 'Commit', commitId: '3f2a9c1e', providerType: 'Github' } });
 
     const done = await finished(runId);
     expect(done).toMatchObject({ status: 'Succeeded', runType: 'AutoBuild', sourceTrigger: { commitId: '3f2a9c1e' } });

@@ -1,4 +1,5 @@
 /** Shared emulator setup for the adapter tests: one Entra client, a real ClientSecretCredential. */
+import type { ContainerRegistryManagementClient, Run } from '@azure/arm-containerregistry';
 import { ClientSecretCredential } from '@azure/identity';
 import { startAzureEmulator } from '../../emulators/azure/index.ts';
 import type { AzureEmulator } from '../../emulators/azure/index.ts';
@@ -20,4 +21,15 @@ export async function rejection(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(() => {
     throw new Error('expected a rejection');
   }, (error: unknown) => error);
+}
+
+/** Polls `runs.get` until the run is over (Succeeded, Failed, Canceled, Error or Timeout). */
+export async function finishedRun(client: ContainerRegistryManagementClient, resourceGroup: string, registry: string, runId: string, timeoutMs = 10_000): Promise<Run> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const run = await client.runs.get(resourceGroup, registry, runId);
+    if (['Succeeded', 'Failed', 'Canceled', 'Error', 'Timeout'].includes(run.status!)) return run;
+    if (Date.now() > deadline) throw new Error(`run ${runId} still ${run.status}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }

@@ -1,12 +1,15 @@
 /**
  * Test controls of the emulated Azure Container Registry (`emulator.acr`): declare registries,
  * script how runs end, force completions, read runs and logs; declare repository-scoped tokens
- * and check their passwords; inspect ACR Tasks and fire their commit triggers; declare and inspect
- * scope maps and geo-replicas, and read a registry's sku and admin-user setting.
+ * and check their passwords; inspect ACR Tasks and fire their triggers (a commit push, a base-image
+ * update, a timer) or run them from the "portal"; declare and inspect scope maps and
+ * geo-replicas, and read a registry's sku and admin-user setting.
  */
 import { checkTokenPassword, newTokenPassword, provisioningState, TOKEN_SLOTS, validTokenName } from './tokens.ts';
 import type { TokenPasswordState, TokenSlot, TokenStatus } from './tokens.ts';
-import { triggerCommit } from './tasks.ts';
+import { startManualRun, triggerBaseImageUpdate, triggerCommit, triggerTimer } from './triggers.ts';
+import type { CommitEvent } from './triggers.ts';
+import { digestOf } from '../ids.ts';
 import type { EmulatedTask, SourceControlType, StepType, TaskStatus as AcrTaskStatus } from './tasks.ts';
 import { endRun, runJson } from './run.ts';
 import type { DockerBuildRequest, RunJson, RunOutcome, RunScenario } from './run.ts';
@@ -23,8 +26,9 @@ export type { ScopeMapSnapshot, ScopeMapType } from './scope-maps.ts';
 export type { RunJson, RunOutcome, RunScenario, RunStatus } from './run.ts';
 export type { AcrTiming } from './store.ts';
 export type { TokenSlot, TokenStatus } from './tokens.ts';
-export type { CommitEvent, SourceControlType, StepType, TaskStatus as AcrTaskStatus } from './tasks.ts';
-export type { RunType, SourceTriggerDescriptor } from './run.ts';
+export type { SourceControlType, StepType, TaskStatus as AcrTaskStatus } from './tasks.ts';
+export type { BaseImageUpdate, CommitEvent } from './triggers.ts';
+export type { ImageDescriptor, ImageUpdateTrigger, RunType, SourceTriggerDescriptor, TimerTriggerDescriptor } from './run.ts';
 
 /** Options of {@link AcrEmulator.addToken}. */
 export interface AddTokenOptions {
@@ -385,21 +389,65 @@ export class AcrEmulator {
     return trigger?.sourceRepository.sourceControlAuthProperties?.token;
   }
 
-  /**
-   * Does what the repository webhook makes ACR do on a push: queues a run of the task with
-   * `runType: AutoBuild` (`AutoRun` for a multi-step task) and a `sourceTrigger`
-   * `{id, eventType: 'commit', commitId, repositoryUrl, branchName, providerType: 'github'|'vsts'}`;
-   * images from the step's `imageNames` with `{{.Run.ID}}` (and `{{.Run.Commit}}`, `{{.Run.Branch}}`)
-   * substituted. The run follows the same timing and scenarios as any other. Returns the run id.
-   * Throws for an undeclared registry or unknown task, a disabled task, or when no enabled commit
-   * trigger (matching `branch` and `trigger`, when given) exists.
-   */
-  triggerCommit(registryName: string, taskName: string, event: { commitId: string; branch?: string; trigger?: string }): string {
+  /** The declared registry and its task, or an error naming what is missing. */
+  #task(registryName: string, taskName: string): { registry: EmulatedRegistry; task: EmulatedTask } {
     const registry = this.#store.registries.get(registryName.toLowerCase());
     if (!registry) throw new Error(`Registry '${registryName}' is not declared.`);
     const task = this.#store.tasks.of(registry.name).get(taskName.toLowerCase());
     if (!task) throw new Error(`No task '${taskName}' in registry '${registry.name}'.`);
+    return { registry, task };
+  }
+
+  /**
+   * Does what the repository webhook makes ACR do on a push: queues a run of the task with
+   * `runType: AutoBuild` (`AutoRun` for a multi-step task) and a `sourceTrigger`
+   * `{id, eventType: 'Commit', commitId, repositoryUrl, branchName, providerType}` (`providerType`:
+   * the trigger's `Github` / `VisualStudioTeamService`); images from the step's `imageNames` with
+   * `{{.Run.ID}}` (and `{{.Run.Commit}}`, `{{.Run.Branch}}`) substituted. ACR reports no commit
+   * message. The run follows the same timing and scenarios as any other. Returns the run id.
+   * Throws for an undeclared registry or unknown task, a disabled task, or when no enabled commit
+   * trigger (matching `branch` and `trigger`, when given) exists.
+   */
+  triggerCommit(registryName: string, taskName: string, event: CommitEvent): string {
+    const { registry, task } = this.#task(registryName, taskName);
     return triggerCommit(this.#store, registry, task, event, this.#clock()).runId;
+  }
+
+  /**
+   * Does what ACR does when a task's base image gets a new digest: queues an `AutoBuild`
+   * (`AutoRun`) run with `imageUpdateTrigger {id, timestamp, images: [{registry, repository, tag,
+   * digest}]}`. `digest` defaults to a new one; when `registry` is the login server of a declared
+   * registry, the base image's tag also moves there, as the push that caused the update would.
+   * Returns the run id. Throws for an unknown task, a disabled task or base image trigger.
+   */
+  triggerBaseImageUpdate(registryName: string, taskName: string, baseImage: { registry: string; repository: string; tag: string; digest?: string }): string {
+    const { registry, task } = this.#task(registryName, taskName);
+    const now = this.#clock();
+    const digest = baseImage.digest ?? digestOf(`${baseImage.registry}/${baseImage.repository}:${baseImage.tag}@${now}`);
+    const run = triggerBaseImageUpdate(this.#store, registry, task, { ...baseImage, digest }, now);
+    const home = this.#store.byLoginServer(baseImage.registry);
+    if (home) this.#store.onImagePushed(home.name, { repository: baseImage.repository, tag: baseImage.tag, digest }, now);
+    return run.runId;
+  }
+
+  /**
+   * Fires one occurrence of a task's timer trigger (`timer`, else its first enabled one; `at`,
+   * default now): an `AutoBuild` (`AutoRun`) run with `timerTrigger {timerTriggerName,
+   * scheduleOccurrence}`. The emulator never fires timers by itself. Returns the run id.
+   */
+  triggerTimer(registryName: string, taskName: string, options: { timer?: string; at?: Date } = {}): string {
+    const { registry, task } = this.#task(registryName, taskName);
+    const now = this.#clock();
+    return triggerTimer(this.#store, registry, task, options.timer, options.at?.getTime() ?? now, now).runId;
+  }
+
+  /**
+   * Starts a run of the task as someone pressing Run in the portal would: `runType: QuickRun`, no
+   * trigger (az lists it as `Manual`). Returns the run id. Throws for a disabled task.
+   */
+  startManualRun(registryName: string, taskName: string): string {
+    const { registry, task } = this.#task(registryName, taskName);
+    return startManualRun(this.#store, registry, task, this.#clock()).runId;
   }
 
   /**

@@ -17,7 +17,10 @@ export type RunStatus = 'Queued' | 'Started' | 'Running' | 'Succeeded' | 'Failed
 /** How a run came about (2019-06-01-preview `RunType`): `az acr build`, `az acr run` / a manual task run, a triggered Docker task, a triggered multi-step task. */
 export type RunType = 'QuickBuild' | 'QuickRun' | 'AutoBuild' | 'AutoRun';
 
-/** What triggered a run from a source (git) event (`SourceTriggerDescriptor`). */
+/**
+ * What triggered a run from a source (git) event (`SourceTriggerDescriptor`, containerregistry_build.json).
+ * It has no commit message: ACR does not report one.
+ */
 export interface SourceTriggerDescriptor {
   id?: string;
   eventType?: string;
@@ -28,12 +31,38 @@ export interface SourceTriggerDescriptor {
   providerType?: string;
 }
 
+/** A registry image as ACR reports it (`ImageDescriptor`). */
+export interface ImageDescriptor {
+  registry: string;
+  repository: string;
+  tag?: string;
+  digest?: string;
+}
+
+/** The base-image update that triggered a run (`ImageUpdateTrigger`; RunsGet.json / RunsList.json examples). */
+export interface ImageUpdateTrigger {
+  id: string;
+  /** ISO 8601: when the base image was updated. */
+  timestamp: string;
+  images: ImageDescriptor[];
+}
+
+/** The timer occurrence that triggered a run (`TimerTriggerDescriptor`). */
+export interface TimerTriggerDescriptor {
+  timerTriggerName: string;
+  /** ISO 8601 (the format is assumed: the spec says only "the occurrence that triggered the run"). */
+  scheduleOccurrence: string;
+}
+
 /** Where a run comes from, besides its request: quick builds have none of this. */
 export interface RunOrigin {
   runType: RunType;
   /** The task's name, for task runs. */
   task?: string;
+  /** At most one trigger: none for quick builds and manual task runs (az shows them as `Manual`). */
   sourceTrigger?: SourceTriggerDescriptor;
+  imageUpdateTrigger?: ImageUpdateTrigger;
+  timerTrigger?: TimerTriggerDescriptor;
 }
 
 /** How a run ends when nobody cancels it. */
@@ -324,6 +353,10 @@ export interface RunJson {
     task?: string;
     /** For runs a source (git) event triggered. */
     sourceTrigger?: SourceTriggerDescriptor;
+    /** For runs a base-image update triggered. */
+    imageUpdateTrigger?: ImageUpdateTrigger;
+    /** For runs a timer triggered. */
+    timerTrigger?: TimerTriggerDescriptor;
     platform: DockerBuildRequest['platform'];
     agentConfiguration: { cpu: number };
     agentPoolName?: string;
@@ -349,6 +382,8 @@ export function runJson(run: EmulatedRun): RunJson {
     }),
     ...(run.origin.task !== undefined && { task: run.origin.task }),
     ...(run.origin.sourceTrigger && { sourceTrigger: run.origin.sourceTrigger }),
+    ...(run.origin.imageUpdateTrigger && { imageUpdateTrigger: run.origin.imageUpdateTrigger }),
+    ...(run.origin.timerTrigger && { timerTrigger: run.origin.timerTrigger }),
     platform: run.request.platform,
     agentConfiguration: { cpu: run.request.agentConfiguration?.cpu ?? 2 },
     ...(run.request.agentPoolName && { agentPoolName: run.request.agentPoolName }),

@@ -105,6 +105,11 @@ export class AcrStore {
     return registry;
   }
 
+  /** The declared registry whose login server is `loginServer` (any case), if any. */
+  byLoginServer(loginServer: string): EmulatedRegistry | undefined {
+    return [...this.registries.values()].find((r) => r.loginServer.toLowerCase() === loginServer.toLowerCase());
+  }
+
   /** A run of `registry`, brought up to date, or ARM's 404. */
   resolveRun(registry: EmulatedRegistry, runId: string, now: number): EmulatedRun | Reply {
     const run = registry.runs.get(runId.toLowerCase());

@@ -39,17 +39,16 @@
  * recording_tasks_create_test.json; azure-cli's DEFAULT_TIMEOUT_IN_SEC too), `agentConfiguration.cpu: 2` (azure-cli
  * DEFAULT_CPU; the service default assumed), `isPushEnabled: true`, `noCache: false`,
  * `isSystemTask: false` (spec property defaults). A task run's git context is cloned with the
- * step's `contextAccessToken` (private-repos.ts). Runs a commit would trigger come from
- * `AcrEmulator.triggerCommit` (see `runTask`; `AutoBuild`/`AutoRun` from the spec's RunType enum,
- * `sourceTrigger` shape from the spec's SourceTriggerDescriptor).
+ * step's `contextAccessToken` (private-repos.ts). Runs that commits, base-image updates and timers
+ * trigger, and manual runs from the portal: see triggers.ts (they all go through `runTask`).
  */
 import { badRequest, resourceNotFound } from '../arm-errors.ts';
 import { empty, json } from '../http.ts';
 import type { Reply } from '../http.ts';
-import { guid, stableGuid } from '../ids.ts';
+import { stableGuid } from '../ids.ts';
 import type { Route, RouteContext } from '../router.ts';
 import type { EmulatedRegistry } from './registry.ts';
-import type { DockerBuildRequest, EmulatedRun, RunOrigin, SourceTriggerDescriptor } from './run.ts';
+import type { DockerBuildRequest, EmulatedRun, RunOrigin } from './run.ts';
 import type { AcrStore } from './store.ts';
 
 export type TaskStatus = 'Enabled' | 'Disabled';
@@ -572,43 +571,6 @@ export function runTask(store: AcrStore, registry: EmulatedRegistry, task: Emula
     ...(step.contextAccessToken !== undefined && { contextAccessToken: step.contextAccessToken }),
   };
   return store.schedule(registry, request, now, origin);
-}
-
-/** What `AcrEmulator.triggerCommit` asks for. */
-export interface CommitEvent {
-  commitId: string;
-  /** Default: the trigger's branch (or `main` when the trigger names none). */
-  branch?: string;
-  /** The source trigger to fire (default: the first enabled commit trigger that matches the branch). */
-  trigger?: string;
-}
-
-/**
- * Runs `task` as ACR does when the repository webhook reports a commit: `runType: AutoBuild`
- * (`AutoRun` for a multi-step task), `sourceTrigger` describing the commit. Throws when the task
- * (or every matching trigger) is disabled, or no commit trigger matches the branch.
- */
-export function triggerCommit(store: AcrStore, registry: EmulatedRegistry, task: EmulatedTask, event: CommitEvent, now: number): EmulatedRun {
-  const where = `task '${task.name}' of registry '${registry.name}'`;
-  if (task.properties.status !== 'Enabled') throw new Error(`The ${where} is disabled: a commit does not run it.`);
-  const candidates = (task.properties.trigger?.sourceTriggers ?? []).filter((t) => t.status === 'Enabled' && t.sourceTriggerEvents.includes('commit'));
-  const named = event.trigger ? candidates.filter((t) => t.name.toLowerCase() === event.trigger!.toLowerCase()) : candidates;
-  const trigger = named.find((t) => event.branch === undefined || t.sourceRepository.branch === undefined || t.sourceRepository.branch === event.branch);
-  if (!trigger) {
-    const why = candidates.length === 0 ? 'has no enabled commit trigger' : `has no enabled commit trigger${event.trigger ? ` named '${event.trigger}'` : ''} for branch '${event.branch ?? ''}'`;
-    throw new Error(`The ${where} ${why}.`);
-  }
-  const repo = trigger.sourceRepository;
-  const sourceTrigger: SourceTriggerDescriptor = {
-    id: guid(),
-    eventType: 'commit',
-    commitId: event.commitId,
-    repositoryUrl: repo.repositoryUrl,
-    branchName: event.branch ?? repo.branch ?? 'main',
-    providerType: repo.sourceControlType === 'Github' ? 'github' : 'vsts',
-  };
-  const runType = task.properties.step.type === 'Docker' ? 'AutoBuild' : 'AutoRun';
-  return runTask(store, registry, task, { runType, task: task.name, sourceTrigger }, now);
 }
 
 /**
