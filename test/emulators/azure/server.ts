@@ -107,7 +107,7 @@ export class AzureEmulator {
     const arm = armFamily(this.identity, scopes, this.url);
     this.#resetArm = arm.resetBudgets;
     const store = new AcrStore(scopes, timing);
-    this.acr = new AcrEmulator(store, () => this.#clock());
+    this.acr = new AcrEmulator(store, () => this.#clock(), () => this.requests);
     const blob = storageFamily(LOG_BLOB_PATHS);
     arm.router.add(...acrRoutes(store));
     const aci = createAci(scopes, () => this.#clock());
@@ -119,7 +119,19 @@ export class AzureEmulator {
     this.registryData.basicAuth = (registry, username, password) => this.acr.checkTokenPassword(registry, username, password);
     // One registry seen from both sides: what a build pushes is what the data plane then serves.
     store.onImagePushed = (registry, image, at) => this.registryData.recordPush(registry, image.repository, image.tag, image.digest, at);
-    this.registryData.catchUp = (registry) => store.advanceRuns(registry, this.#clock());
+    const catchUp = (registry: string): void => {
+      store.advanceRuns(registry, this.#clock());
+      store.imports.settle(this.#clock(), registry);
+    };
+    this.registryData.catchUp = catchUp;
+    // Imports read and write the same data plane: an imported image is pulled where builds push.
+    store.imports.images = {
+      catchUp,
+      tagDigest: (registry, repo, tag) => this.registryData.digestOf(registry, repo, tag),
+      hasManifest: (registry, repo, digest) => this.registryData.hasManifest(registry, repo, digest),
+      putTag: (registry, repo, tag, digest, at) => void this.registryData.recordPush(registry, repo, tag, digest, at),
+      putManifest: (registry, repo, digest, at) => this.registryData.recordManifest(registry, repo, digest, at),
+    };
     this.graph = new GraphEmulator(this.identity, () => this.#clock(), (options) => this.#faults.add(options));
     this.#families = [identityFamily(this.identity), arm, blob, this.keyVault.family, this.registryData.family, this.graph.family];
   }

@@ -2,13 +2,16 @@
  * Test controls of the emulated Azure Container Registry (`emulator.acr`): declare registries,
  * script how runs end, force completions, read runs and logs; declare repository-scoped tokens
  * and check their passwords; inspect ACR Tasks and fire their triggers (a commit push, a base-image
- * update, a timer) or run them from the "portal"; declare and inspect scope maps and
- * geo-replicas, and read a registry's sku and admin-user setting.
+ * update, a timer) or run them from the "portal"; shape `importImage` (slow, failing, pull denied
+ * on a source, public images) and read its operations; declare and inspect scope maps and
+ * geo-replicas, read a registry's sku and admin-user setting, and count ARM calls per registry.
  */
 import { checkTokenPassword, newTokenPassword, provisioningState, TOKEN_SLOTS, validTokenName } from './tokens.ts';
 import type { TokenPasswordState, TokenSlot, TokenStatus } from './tokens.ts';
 import { startManualRun, triggerBaseImageUpdate, triggerCommit, triggerTimer } from './triggers.ts';
 import type { CommitEvent } from './triggers.ts';
+import type { ImportFailure, ImportSnapshot } from './import-image.ts';
+import type { RecordedRequest } from '../http.ts';
 import { digestOf } from '../ids.ts';
 import type { EmulatedTask, SourceControlType, StepType, TaskStatus as AcrTaskStatus } from './tasks.ts';
 import { endRun, runJson } from './run.ts';
@@ -28,6 +31,7 @@ export type { AcrTiming } from './store.ts';
 export type { TokenSlot, TokenStatus } from './tokens.ts';
 export type { SourceControlType, StepType, TaskStatus as AcrTaskStatus } from './tasks.ts';
 export type { BaseImageUpdate, CommitEvent } from './triggers.ts';
+export type { ImportFailure, ImportMode, ImportSnapshot } from './import-image.ts';
 export type { ImageDescriptor, ImageUpdateTrigger, RunType, SourceTriggerDescriptor, TimerTriggerDescriptor } from './run.ts';
 
 /** Options of {@link AcrEmulator.addToken}. */
@@ -165,11 +169,13 @@ function registryInfo(r: EmulatedRegistry): RegistryInfo {
 export class AcrEmulator {
   readonly #store: AcrStore;
   readonly #clock: () => number;
+  readonly #requests: () => readonly RecordedRequest[];
 
   /** @internal Created by the emulator. */
-  constructor(store: AcrStore, clock: () => number) {
+  constructor(store: AcrStore, clock: () => number, requests: () => readonly RecordedRequest[]) {
     this.#store = store;
     this.#clock = clock;
+    this.#requests = requests;
   }
 
   /** Run timing defaults; change fields to affect runs scheduled afterwards. */
@@ -448,6 +454,78 @@ export class AcrEmulator {
   startManualRun(registryName: string, taskName: string): string {
     const { registry, task } = this.#task(registryName, taskName);
     return startManualRun(this.#store, registry, task, this.#clock()).runId;
+  }
+
+  /**
+   * How long an `importImage` operation copies before its image lands in the target registry
+   * (default 0: at the first poll). Meanwhile the Location answers 202, and a worker that stops
+   * polling can resume from the SDK's saved poller state.
+   */
+  get importOperationMs(): number {
+    return this.#store.imports.operationMs;
+  }
+  set importOperationMs(ms: number) {
+    this.#store.imports.operationMs = ms;
+  }
+
+  /**
+   * Makes the next accepted `importImage` operation end in failure (reported at its Location, as
+   * the SDK's poller sees it); queued ones apply in order. Default: 400 `InvalidParameters`
+   * "Error copying blobs".
+   */
+  failNextImport(failure: ImportFailure = {}): void {
+    this.#store.imports.scriptFailure(failure);
+  }
+
+  /**
+   * Takes `Microsoft.ContainerRegistry/registries/pull/read` on a registry away from one client id
+   * (default: from everyone): an `importImage` naming it by `resourceId` gets ARM's 403
+   * `LinkedAuthorizationFailed`.
+   */
+  denyPull(registryName: string, clientId?: string): void {
+    const registry = this.#store.registries.get(registryName.toLowerCase());
+    if (!registry) throw new Error(`Registry '${registryName}' is not declared.`);
+    this.#store.imports.denyPull(registry.name, clientId);
+  }
+
+  /** Gives pull rights back (to one client id, or lifts every denial on the registry). */
+  allowPull(registryName: string, clientId?: string): void {
+    this.#store.imports.allowPull(registryName, clientId);
+  }
+
+  /**
+   * Declares an image of a registry outside the emulator (`registry.hub.docker.com`,
+   * `mcr.microsoft.com`, …) that `importImage` can copy with `source.registryUri`. `image` is
+   * `repo:tag`; returns its digest (default: derived from the name).
+   */
+  addPublicImage(registryUri: string, image: string, digest?: string): string {
+    const colon = image.lastIndexOf(':');
+    if (colon <= 0 || image.slice(colon).includes('/')) throw new Error(`Give the public image as repository:tag, not '${image}'.`);
+    const value = digest ?? digestOf(`${registryUri}/${image}`);
+    this.#store.imports.addPublicImage(registryUri, image.slice(0, colon), image.slice(colon + 1), value);
+    return value;
+  }
+
+  /** `importImage` operations (into one registry, or all), oldest first, with their state now. */
+  imports(registryName?: string): ImportSnapshot[] {
+    return this.#store.imports.snapshots(this.#clock(), registryName);
+  }
+
+  /**
+   * The ARM requests that concerned a registry, oldest first, optionally within `since`..`until`:
+   * every path under its resource id, and the operation URLs ACR hands out for it elsewhere (an
+   * import's or a cancellation's Location). `azure.count()` matches paths only, so it misses those.
+   */
+  armRequests(registryName: string, window: { since?: Date; until?: Date } = {}): RecordedRequest[] {
+    const name = registryName.toLowerCase();
+    const since = window.since?.getTime() ?? -Infinity;
+    const until = window.until?.getTime() ?? Infinity;
+    return this.#requests().filter((r) => {
+      if (r.kind !== 'arm' || r.at.getTime() < since || r.at.getTime() > until) return false;
+      const segments = r.path.toLowerCase().split('/');
+      const named = segments.some((s, i) => s === 'registries' && segments[i - 1] === 'microsoft.containerregistry' && decodeURIComponent(segments[i + 1] ?? '') === name);
+      return named || this.#store.registryOfOperation(decodeURIComponent(segments.at(-1) ?? ''))?.name.toLowerCase() === name;
+    });
   }
 
   /**

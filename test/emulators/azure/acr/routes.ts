@@ -32,7 +32,8 @@ import { advance, endRun, isTerminal, runJson } from './run.ts';
 import type { DockerBuildRequest, EmulatedRun } from './run.ts';
 import type { AcrStore } from './store.ts';
 import { scheduleTaskRun, taskRoutes } from './tasks.ts';
-import { tokenRoutes } from './tokens.ts';
+import { importRoutes } from './import-image.ts';
+import { checkTokenPassword, tokenRoutes } from './tokens.ts';
 
 const REGISTRY = '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.ContainerRegistry/registries/{registryName}';
 // The version @azure/arm-containerregistry 11 sends for runs and tasks (its operation specs).
@@ -177,6 +178,11 @@ export function acrRoutes(store: AcrStore): Route[] {
     ...replicationRoutes(REGISTRY, store.replications, store.operations, withRegistry, CORE_VERSIONS),
     ...registryAdminRoutes(REGISTRY, store.operations, withRegistry, CORE_VERSIONS, (registry, now) => store.replications.of(registry.name, now).size > 0),
     ...taskRoutes(REGISTRY, store.tasks, withRegistry, RUN_VERSIONS),
+    ...importRoutes(REGISTRY, store.imports, {
+      find: (name) => store.registries.get(name.toLowerCase()),
+      byLoginServer: (loginServer) => store.byLoginServer(loginServer),
+      checkTokenPassword: (registry, username, password, now) => checkTokenPassword(store.tokens, registry, username, password, now),
+    }, withRegistry, CORE_VERSIONS),
     { method: 'GET', pattern: REGISTRY, apiVersions: CORE_VERSIONS, handler: withRegistry((registry) => json(200, registryJson(registry))) },
     {
       method: 'POST',

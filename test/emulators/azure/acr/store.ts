@@ -14,6 +14,7 @@ import { advance, createRun } from './run.ts';
 import type { DockerBuildRequest, EmulatedRun, RunOrigin, RunScenario } from './run.ts';
 import { TaskStore } from './tasks.ts';
 import { PrivateRepositories } from './private-repos.ts';
+import { ImportStore } from './import-image.ts';
 
 /** Run timing defaults (milliseconds). */
 export interface AcrTiming {
@@ -71,6 +72,8 @@ export class AcrStore {
   readonly tasks = new TaskStore();
   /** Git repositories a run can only clone with a task's token (see private-repos.ts). */
   readonly privateRepositories = new PrivateRepositories();
+  /** `importImage` operations, denied pulls, public images (see import-image.ts). */
+  readonly imports = new ImportStore();
   /** Pending 202 cancellations: operation id → run. */
   readonly cancelOperations = new Map<string, EmulatedRun>();
   readonly scenarios: RunScenario[] = [];
@@ -108,6 +111,14 @@ export class AcrStore {
   /** The declared registry whose login server is `loginServer` (any case), if any. */
   byLoginServer(loginServer: string): EmulatedRegistry | undefined {
     return [...this.registries.values()].find((r) => r.loginServer.toLowerCase() === loginServer.toLowerCase());
+  }
+
+  /**
+   * The registry an operation id belongs to, for operation URLs that do not name it (a 202
+   * cancellation's, an import's); `undefined` for other ids.
+   */
+  registryOfOperation(operationId: string): EmulatedRegistry | undefined {
+    return this.imports.get(operationId)?.target ?? this.cancelOperations.get(operationId)?.registry;
   }
 
   /** A run of `registry`, brought up to date, or ARM's 404. */

@@ -200,17 +200,20 @@ function routes(store: RegistryDataStore, identity: EntraIdentity): Route[] {
       handler(ctx) {
         const repo = repoOr404(ctx);
         if (!(repo instanceof Map)) return repo;
-        const tags = [...repo.values()].filter((t) => t.digest === ctx.params.digest);
-        const first = tags[0];
-        if (!first) return acrError(404, 'MANIFEST_UNKNOWN', 'manifest unknown', { Digest: ctx.params.digest });
+        const digest = ctx.params.digest!;
+        const tags = [...repo.values()].filter((t) => t.digest === digest);
+        // A manifest copied without a tag is served by digest with `tags: []`.
+        const untagged = registryOf(ctx).untagged.get(ctx.params.repo!)?.get(digest);
+        const times = [...tags, ...(untagged ? [untagged] : [])];
+        if (times.length === 0) return acrError(404, 'MANIFEST_UNKNOWN', 'manifest unknown', { Digest: digest });
         return json(200, {
           registry: registryOf(ctx).loginServer,
           imageName: ctx.params.repo,
           manifest: {
-            digest: first.digest,
+            digest,
             imageSize: 0,
-            createdTime: iso(Math.min(...tags.map((t) => t.created))),
-            lastUpdateTime: iso(Math.max(...tags.map((t) => t.updated))),
+            createdTime: iso(Math.min(...times.map((t) => t.created))),
+            lastUpdateTime: iso(Math.max(...times.map((t) => t.updated))),
             architecture: 'amd64',
             os: 'linux',
             mediaType: 'application/vnd.docker.distribution.manifest.v2+json',

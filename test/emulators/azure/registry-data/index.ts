@@ -76,6 +76,26 @@ export class RegistryDataEmulator {
     return digest;
   }
 
+  /**
+   * @internal A manifest copied into `repo` without a tag at time `at` (`importImage`'s
+   * `untaggedTargetRepositories`): pullable by digest, listed with no tags.
+   */
+  recordManifest(loginServerOrName: string, repo: string, digest: string, at: number): void {
+    const registry = this.#store.registry(loginServerOrName);
+    if (!registry.repos.has(repo)) registry.repos.set(repo, new Map());
+    const manifests = registry.untagged.get(repo) ?? new Map<string, { created: number; updated: number }>();
+    registry.untagged.set(repo, manifests);
+    const now = Math.floor(at / 1000);
+    manifests.set(digest, { created: manifests.get(digest)?.created ?? now, updated: now });
+  }
+
+  /** Whether `repo@digest` is in the registry, tagged or not. */
+  hasManifest(loginServerOrName: string, repo: string, digest: string): boolean {
+    const registry = this.#store.registry(loginServerOrName);
+    const tagged = [...(registry.repos.get(repo)?.values() ?? [])].some((t) => t.digest === digest);
+    return tagged || registry.untagged.get(repo)?.has(digest) === true;
+  }
+
   /** Re-points an existing tag (e.g. "tag moved between approval and deploy"); returns the new digest. */
   moveTag(loginServerOrName: string, repo: string, tag: string, digest?: string): string {
     if (this.digestOf(loginServerOrName, repo, tag) === undefined) throw new Error(`No tag '${repo}:${tag}' in registry '${loginServerOrName}'.`);

@@ -14,6 +14,11 @@ export interface DataRegistry {
   loginServer: string;
   /** repository → tag → state (insertion order; listings sort by name) */
   repos: Map<string, Map<string, TagState>>;
+  /**
+   * repository → digest → when it arrived, for manifests copied without a tag (`importImage`'s
+   * `untaggedTargetRepositories`). A repository here is also in `repos`, maybe with no tags.
+   */
+  untagged: Map<string, Map<string, { created: number; updated: number }>>;
 }
 
 /** An ACR refresh or access token the emulator issued. */
@@ -41,7 +46,7 @@ export class RegistryDataStore {
     const name = loginServerOrName.replace(/^https?:\/\//i, '').split(/[./:]/)[0]!.toLowerCase();
     const existing = this.registries.get(name);
     if (existing) return existing;
-    const created: DataRegistry = { name, loginServer: `${name}.azurecr.io`, repos: new Map() };
+    const created: DataRegistry = { name, loginServer: `${name}.azurecr.io`, repos: new Map(), untagged: new Map() };
     this.registries.set(name, created);
     return created;
   }
