@@ -188,7 +188,7 @@ export class AzureEmulator {
     this.#faults.add(options);
   }
 
-  /** Forgets recorded requests, pending faults and queued run scenarios; registries, clients and runs stay. */
+  /** Forgets recorded requests, pending faults, queued run scenarios and scripted import failures; registries, clients and runs stay. */
   reset(): void {
     this.requests.length = 0;
     this.#faults.clear();

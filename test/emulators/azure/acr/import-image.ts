@@ -30,7 +30,7 @@
  *   all, a bad `mode`: 400 `InvalidParameter` (assumed).
  * - through the operation (the Location answers 400 with ARM's envelope once the copy time is up):
  *   an existing target tag under `NoForce` ("Tag web:v1 already exists in target registry.", as
- *   az relays it in Azure/azure-cli#10938); a source image that does not exist; a registryUri
+ *   az relays it in Azure/azure-cli#10938); a source image that does not exist (wording assumed); a registryUri
  *   source that refuses the credentials (Azure/acr#449 quotes ACR's wording); a failure a test
  *   scripts (`failNextImport`, by default `InvalidParameters` "Error copying blobs", Azure/acr#632).
  *   The code `InvalidParameters` (Azure/acr#632) for every one of them and the 400 status: assumed.
@@ -166,6 +166,10 @@ export class ImportStore {
 
   takeScriptedFailure(): Required<ImportFailure> | undefined {
     return this.#scriptedFailures.shift();
+  }
+
+  clearScriptedFailures(): void {
+    this.#scriptedFailures.length = 0;
   }
 
   add(op: ImportOperation): void {

@@ -570,9 +570,10 @@ export class AcrEmulator {
     this.#store.scenarios.push(...scenarios);
   }
 
-  /** Drops queued scenarios. */
+  /** Drops queued run scenarios and scripted import failures. */
   clearScenarios(): void {
     this.#store.scenarios.length = 0;
+    this.#store.imports.clearScriptedFailures();
   }
 
   /**

@@ -8,14 +8,15 @@
  * |---|---|
  * | `GET ` (the registry) | 200 Registry |
  * | `POST /scheduleRun` | 200 Run, Queued; no polling headers, so the SDK's LRO ends on this answer. `DockerBuildRequest` (a quick build) or `TaskRunRequest` (a run of a task, see tasks.ts); 400 `TasksOperationsNotAllowed` in a subscription without ACR Tasks |
- * | `GET /runs` | 200 `{value, nextLink?}`, newest first; `$filter`, `$top` |
+ * | `GET /runs` | 200 `{value, nextLink?}`, newest first; `$filter` (the spec's RunFilter, see filter.ts; 400 `InvalidFilter` otherwise, code assumed), `$top` |
  * | `GET /runs/{id}` | 200 Run |
  * | `PATCH /runs/{id}` | 200 Run (`isArchiveEnabled`) |
  * | `POST /runs/{id}/listLogSasUrl` | 200 `{logLink}`, plus `logArtifactLink` for a run with a `logTemplate` |
  * | `POST /runs/{id}/cancel` | 200, or 202 + `Location` when `cancelDelayMs` > 0 |
  *
  * Tokens and `generateCredentials`: see tokens.ts. Scope maps: scope-maps.ts. Geo-replicas:
- * replications.ts. Registry `PATCH`, `listCredentials`, `regenerateCredential`: registry.ts. Tasks: see tasks.ts.
+ * replications.ts. Registry `PATCH`, `listCredentials`, `regenerateCredential`: registry.ts. Tasks: see tasks.ts;
+ * runs their triggers start: triggers.ts. `POST /importImage` and its Location: import-image.ts.
  */
 import { badRequest } from '../arm-errors.ts';
 import { empty, json } from '../http.ts';

@@ -19,7 +19,8 @@
  * credentials or to any ACR access token of the registry. Scope maps are not enforced.
  *
  * Routes: `GET /acr/v1/_catalog`, `/acr/v1/{repo}/_tags` (paged via `Link: <…>; rel="next"`),
- * `/acr/v1/{repo}/_tags/{tag}`, `/acr/v1/{repo}/_manifests/{digest}`. Errors use the registry
+ * `/acr/v1/{repo}/_tags/{tag}`, `/acr/v1/{repo}/_manifests/{digest}` (also for a manifest imported
+ * without a tag, then with `tags: []`, assumed). Errors use the registry
  * envelope `{"errors":[{"code","message","detail"}]}`.
  *
  * Sources: the challenge, exchange and token flow, the error envelope and claim sets: Azure/acr
