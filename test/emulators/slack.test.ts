@@ -210,10 +210,11 @@ describe('Web API emulator with the real WebClient', () => {
     expect(slack.messages(CHANNEL)).toHaveLength(1);
 
     const view = { type: 'modal' as const, title: { type: 'plain_text' as const, text: 'Approve' }, blocks: [] };
-    const opened = await web.views.open({ trigger_id: '123.456.abc', view });
+    const trigger = slack.issueTriggerId();
+    const opened = await web.views.open({ trigger_id: trigger, view });
     expect(opened.view?.id).toMatch(/^V/);
-    expect(slack.views).toMatchObject([{ trigger_id: '123.456.abc', view: { type: 'modal' } }]);
-    expect((await thrown<WebAPIPlatformError>(() => web.views.open({ trigger_id: '123.456.abc', view }))).data.error).toBe('exchanged_trigger_id');
+    expect(slack.views).toMatchObject([{ trigger_id: trigger, view: { type: 'modal' } }]);
+    expect((await thrown<WebAPIPlatformError>(() => web.views.open({ trigger_id: trigger, view }))).data.error).toBe('exchanged_trigger_id');
   });
 
   it('receives filesUploadV2 as a file shared into the thread', async () => {

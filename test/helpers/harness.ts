@@ -199,7 +199,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         apiAppId: ids.app,
         teamDomain: 'contoso',
         responseUrl: slack.responseUrl(`cmd-${++counter}`),
-        ...(opts.triggerId && { triggerId: opts.triggerId }),
+        triggerId: opts.triggerId ?? slack.issueTriggerId(),
       });
       return postSigned(botUrl, body, { secret: signingSecret, ...(opts.tsSeconds !== undefined && { tsSeconds: opts.tsSeconds }) });
     },
@@ -213,7 +213,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         actionId,
         value,
         responseUrl: slack.responseUrl(`act-${++counter}`),
-        ...(opts.triggerId && { triggerId: opts.triggerId }),
+        triggerId: opts.triggerId ?? slack.issueTriggerId(),
       });
       return postSigned(botUrl, body, { secret: signingSecret });
     },

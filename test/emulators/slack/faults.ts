@@ -15,6 +15,11 @@ export interface RateLimitOptions {
   forMs: number;
   /** Value of the `Retry-After` header, in seconds. */
   retryAfterSeconds: number;
+  /**
+   * Answer HTTP 200 `{ok:false,error:"ratelimited"}` without `Retry-After` instead of a 429: the
+   * Web API's OpenAPI spec (slackapi/slack-api-specs) lists `ratelimited` as a platform error too.
+   */
+  inBody?: boolean;
 }
 
 /** Options of {@link SlackEmulator.failNext}. */
@@ -37,7 +42,7 @@ export interface ErrorNextOptions {
 
 /** What a fault decided for one call. */
 export type FaultDecision =
-  | { kind: 'ratelimited'; retryAfterSeconds: number }
+  | { kind: 'ratelimited'; retryAfterSeconds: number; inBody?: boolean }
   | { kind: 'http_error'; status: number }
   | { kind: 'platform_error'; error: string };
 
@@ -45,6 +50,7 @@ interface RateWindow {
   method?: string;
   until: number;
   retryAfterSeconds: number;
+  inBody: boolean;
 }
 interface Counted<T> {
   method?: string;
@@ -71,6 +77,7 @@ export class Faults {
       ...(options.method !== undefined ? { method: options.method } : {}),
       until: Date.now() + options.forMs,
       retryAfterSeconds: options.retryAfterSeconds,
+      inBody: options.inBody ?? false,
     });
   }
 
@@ -107,7 +114,7 @@ export class Faults {
     const now = Date.now();
     this.windows = this.windows.filter((w) => w.until > now);
     const window = this.windows.find((w) => matches(w.method, method));
-    if (window) return { kind: 'ratelimited', retryAfterSeconds: window.retryAfterSeconds };
+    if (window) return { kind: 'ratelimited', retryAfterSeconds: window.retryAfterSeconds, ...(window.inBody && { inBody: true }) };
 
     const failure = this.failures.find((f) => f.remaining > 0 && matches(f.method, method));
     if (failure) {

@@ -9,11 +9,13 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { parseApiRequest, parseResponseUrlBody, parseUploadBody, readRaw } from './body.ts';
 import { Faults } from './faults.ts';
 import type { ErrorNextOptions, FailNextOptions, FaultDecision, RateLimitOptions } from './faults.ts';
 import { receiveUpload, UPLOAD_PATH } from './files.ts';
+import { RateLimits, type SlackLimitsOptions } from './limits.ts';
+import { resolveChannel } from './methods/common.ts';
 import { METHODS } from './methods/index.ts';
 import type { MethodResult } from './methods/index.ts';
 import { resolveIdentity, SlackStore } from './store.ts';
@@ -36,7 +38,17 @@ export interface SlackEmulatorOptions {
   port?: number;
   /** Initial value of {@link SlackEmulator.strictChannels}. Default `false`. */
   strictChannels?: boolean;
+  /** Slack's rate limits (posts per channel, per-method tiers); on by default, `false` turns them off. */
+  limits?: SlackLimitsOptions | false;
 }
+
+/**
+ * `response_url`: "These responses can be sent up to 5 times within 30 minutes of receiving the
+ * payload" (handling-user-interaction, "Message responses"). What Slack answers past that is not
+ * documented: HTTP 404 with `{ok:false,error:"expired_url"|"used_url"}` is assumed.
+ */
+export const RESPONSE_URL_TTL_MS = 30 * 60_000;
+export const RESPONSE_URL_MAX_USES = 5;
 
 const API_PATH = '/api/';
 const RESPONSE_PATH = '/response/';
@@ -84,14 +96,16 @@ export class SlackEmulator {
 
   private readonly store = new SlackStore();
   private readonly faults = new Faults();
+  private readonly limits: RateLimits;
   private readonly server: Server;
 
-  private constructor(server: Server, port: number, strictChannels: boolean) {
+  private constructor(server: Server, port: number, options: SlackEmulatorOptions) {
     this.server = server;
     this.port = port;
     this.baseUrl = `http://127.0.0.1:${port}`;
     this.apiUrl = `${this.baseUrl}${API_PATH}`;
-    this.strictChannels = strictChannels;
+    this.strictChannels = options.strictChannels ?? false;
+    this.limits = new RateLimits(options.limits ?? {});
   }
 
   /** Starts a server; prefer {@link startSlackEmulator}. */
@@ -117,7 +131,7 @@ export class SlackEmulator {
       });
     });
     const { port } = server.address() as AddressInfo;
-    emulator = new SlackEmulator(server, port, options.strictChannels ?? false);
+    emulator = new SlackEmulator(server, port, options);
     return emulator;
   }
 
@@ -132,15 +146,61 @@ export class SlackEmulator {
     }
   }
 
-  /** Registers a channel. `isMember: false` makes posting answer `not_in_channel`. */
-  addChannel(id: string, options: { name?: string; isPrivate?: boolean; isMember?: boolean } = {}): void {
+  /**
+   * Registers a channel. `isMember: false`: the bot never joined (public: it can still post with
+   * `chat:write.public`, not upload; private: it cannot see the channel). `isArchived: true`:
+   * every write answers `is_archived`.
+   */
+  addChannel(id: string, options: { name?: string; isPrivate?: boolean; isMember?: boolean; isArchived?: boolean } = {}): void {
     const channel: EmulatedChannel = {
       id,
       name: options.name ?? id.toLowerCase(),
       is_private: options.isPrivate ?? false,
       is_member: options.isMember ?? true,
+      is_archived: options.isArchived ?? false,
     };
     this.store.channels.set(id, channel);
+  }
+
+  /** Changes a registered channel as people would: remove the bot (`isMember: false`), archive it, bring it back. */
+  setChannel(id: string, change: { isMember?: boolean; isArchived?: boolean }): void {
+    const channel = this.store.channels.get(id);
+    if (!channel) throw new Error(`unknown channel ${id}: addChannel it first`);
+    if (change.isMember !== undefined) channel.is_member = change.isMember;
+    if (change.isArchived !== undefined) channel.is_archived = change.isArchived;
+  }
+
+  /**
+   * Deletes a message as a person in the channel would (an admin deleting the bot's card). A
+   * parent with replies stays as a tombstone so its thread lives on; `chat.update` of it then
+   * answers `message_not_found`.
+   */
+  deleteMessage(channel: string, ts: string): void {
+    if (!this.store.deleteMessage(resolveChannel(channel), ts)) throw new Error(`no message ${ts} in ${channel}`);
+  }
+
+  /**
+   * Makes every call with `token` answer `error` (HTTP 200, `ok:false`) until {@link restoreToken}:
+   * `token_revoked` (uninstalled app, revoked token), `invalid_auth`, `account_inactive`.
+   */
+  breakToken(token: string, error: 'token_revoked' | 'invalid_auth' | 'account_inactive' = 'token_revoked'): void {
+    this.store.brokenTokens.set(token, error);
+  }
+
+  /** The token works again (a reinstall, an admin restoring the account). */
+  restoreToken(token: string): void {
+    this.store.brokenTokens.delete(token);
+  }
+
+  /**
+   * A `trigger_id` as Slack puts in a command or click payload (`398738663015.47445629121.<32 hex>`),
+   * good for `views.open` for 3 seconds from now.
+   */
+  issueTriggerId(): string {
+    const digits = (n: number) => Array.from({ length: n }, () => Math.floor(Math.random() * 10)).join('');
+    const id = `${digits(12)}.${digits(11)}.${randomBytes(16).toString('hex')}`;
+    this.store.issuedTriggers.set(id, Date.now());
+    return id;
   }
 
   /** Registers (or replaces) a user for `users.info`. */
@@ -214,9 +274,21 @@ export class SlackEmulator {
     return structuredClone(this.store.calls.filter((c) => c.method === method));
   }
 
-  /** A `response_url` on this emulator: `http://127.0.0.1:PORT/response/<id>` (random id when omitted). */
+  /**
+   * A `response_url` on this emulator: `http://127.0.0.1:PORT/response/<id>` (random id when
+   * omitted), good for 5 posts within 30 minutes from its first issue.
+   */
   responseUrl(id: string = randomUUID()): string {
+    if (!this.store.responseUrls.has(id)) this.store.responseUrls.set(id, { issuedAt: Date.now(), uses: 0 });
     return `${this.baseUrl}${RESPONSE_PATH}${encodeURIComponent(id)}`;
+  }
+
+  /** Ages a `response_url` past its 30 minutes, as if the job had run that long. */
+  expireResponseUrl(url: string): void {
+    const id = decodeURIComponent(url.slice(url.lastIndexOf('/') + 1));
+    const entry = this.store.responseUrls.get(id);
+    if (!entry) throw new Error(`no response_url ${id}`);
+    entry.issuedAt = Date.now() - RESPONSE_URL_TTL_MS - 1000;
   }
 
   /**
@@ -226,6 +298,7 @@ export class SlackEmulator {
   reset(): void {
     this.store.clearTraffic();
     this.faults.clear();
+    this.limits.clear();
   }
 
   /**
@@ -298,6 +371,10 @@ export class SlackEmulator {
   private sendFault(res: ServerResponse, fault: FaultDecision): Pick<RecordedCall, 'status' | 'ok' | 'error' | 'fault'> {
     switch (fault.kind) {
       case 'ratelimited':
+        if (fault.inBody) {
+          sendJson(res, 200, { ok: false, error: 'ratelimited' });
+          return { status: 200, ok: false, error: 'ratelimited', fault: 'ratelimited' };
+        }
         sendJson(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(fault.retryAfterSeconds) });
         return { status: 429, ok: false, error: 'ratelimited', fault: 'ratelimited' };
       case 'http_error':
@@ -338,17 +415,47 @@ export class SlackEmulator {
       result = { ok: false, error: 'unknown_method', req_method: method };
     } else if (parsed.token === undefined) {
       result = { ok: false, error: 'not_authed' };
+    } else if (this.store.brokenTokens.has(parsed.token)) {
+      result = { ok: false, error: this.store.brokenTokens.get(parsed.token)! };
     } else {
       const identity = this.store.tokens.get(parsed.token);
       if (!identity) {
         result = { ok: false, error: 'invalid_auth' };
       } else {
+        const limited = this.takeLimit(method, parsed.args);
+        if (limited) {
+          sendJson(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(limited.retryAfterSeconds) });
+          this.record({ ...base, status: 429, ok: false, error: 'ratelimited' });
+          return;
+        }
         if (identity.scopes.length > 0) headers['x-oauth-scopes'] = identity.scopes.join(',');
         result = handler({ args: parsed.args, identity, store: this.store, strictChannels: this.strictChannels, baseUrl: this.baseUrl });
+        // Only a message that was posted uses up the channel's allowance.
+        if (!result.ok) this.refundLimit(method, parsed.args);
       }
     }
     sendJson(res, 200, result, headers);
     this.record({ ...base, status: 200, ok: result.ok, ...(result.ok ? {} : { error: result.error }) });
+  }
+
+  /** The channel a call posts a message into, for the per-channel posting limit. */
+  private postChannel(method: string, args: Record<string, unknown>): string | undefined {
+    const channel = method === 'chat.postMessage' ? args.channel : method === 'files.completeUploadExternal' ? args.channel_id : undefined;
+    return typeof channel === 'string' && channel !== '' ? resolveChannel(channel) : undefined;
+  }
+
+  /** Takes the call's rate-limit tokens; a wait in seconds when Slack would answer 429, `null` when under the limits. */
+  private takeLimit(method: string, args: Record<string, unknown>): { retryAfterSeconds: number } | null {
+    const byMethod = this.limits.takeMethod(method);
+    if (byMethod !== undefined) return { retryAfterSeconds: byMethod };
+    const channel = this.postChannel(method, args);
+    const byChannel = channel === undefined ? undefined : this.limits.takePost(channel);
+    return byChannel === undefined ? null : { retryAfterSeconds: byChannel };
+  }
+
+  private refundLimit(method: string, args: Record<string, unknown>): void {
+    const channel = this.postChannel(method, args);
+    if (channel !== undefined) this.limits.refundPost(channel);
   }
 
   private async handleUpload(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -394,6 +501,14 @@ export class SlackEmulator {
       this.record({ ...base, ...outcome });
       return;
     }
+    const issued = this.store.responseUrls.get(id);
+    const refusal = !issued ? 'invalid_url' : Date.now() - issued.issuedAt > RESPONSE_URL_TTL_MS ? 'expired_url' : issued.uses >= RESPONSE_URL_MAX_USES ? 'used_url' : undefined;
+    if (refusal) {
+      sendJson(res, 404, { ok: false, error: refusal });
+      this.record({ ...base, status: 404, ok: false, error: refusal });
+      return;
+    }
+    issued!.uses += 1;
     sendJson(res, 200, { ok: true });
     this.store.responses.push({ id, body, contentType, status: 200, time });
     this.record({ ...base, status: 200, ok: true });

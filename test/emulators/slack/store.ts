@@ -61,6 +61,12 @@ export class SlackStore {
   readonly files = new Map<string, EmulatedFile>();
   readonly views: EmulatedView[] = [];
   readonly usedTriggers = new Set<string>();
+  /** Trigger ids the emulator handed out, with when (ms): `views.open` takes them for 3 seconds. */
+  readonly issuedTriggers = new Map<string, number>();
+  /** `response_url`s handed out: when, and how many posts they took. */
+  readonly responseUrls = new Map<string, { issuedAt: number; uses: number }>();
+  /** Tokens that stopped working, with the error every call answers (`token_revoked`, `account_inactive`, …). */
+  readonly brokenTokens = new Map<string, string>();
   readonly responses: RecordedResponse[] = [];
   readonly calls: RecordedCall[] = [];
   private fileSeq = 0;
@@ -73,6 +79,9 @@ export class SlackStore {
     this.files.clear();
     this.views.length = 0;
     this.usedTriggers.clear();
+    this.issuedTriggers.clear();
+    this.responseUrls.clear();
+    this.brokenTokens.clear();
     this.responses.length = 0;
     this.calls.length = 0;
   }
@@ -118,6 +127,31 @@ export class SlackStore {
       }
     }
     list.push(message);
+  }
+
+  /**
+   * Deletes a message. A parent with replies becomes a tombstone ("This message was deleted.",
+   * `subtype: tombstone`, as conversations.replies shows it) so its thread lives on; anything
+   * else is removed. A reply's parent loses one from `reply_count`.
+   */
+  deleteMessage(channel: string, ts: string): boolean {
+    const list = this.channelMessages(channel);
+    const found = list.find((m) => m.ts === ts);
+    if (!found || found.subtype === 'tombstone') return false;
+    if (!SlackStore.isReply(found) && (found.reply_count ?? 0) > 0) {
+      found.subtype = 'tombstone';
+      found.text = 'This message was deleted.';
+      found.blocks = [];
+      delete found.metadata;
+      delete found.attachments;
+      return true;
+    }
+    list.splice(list.indexOf(found), 1);
+    if (SlackStore.isReply(found) && found.thread_ts !== undefined) {
+      const parent = this.findMessage(channel, found.thread_ts);
+      if (parent?.reply_count !== undefined) parent.reply_count = Math.max(0, parent.reply_count - 1);
+    }
+    return true;
   }
 
   /** Whether a message is a reply (has a `thread_ts` different from its own `ts`). */

@@ -70,6 +70,10 @@ export interface EmulatedMessage {
   reply_count?: number;
   /** Previous versions, oldest first; empty until `chat.update` changes the message. */
   history: MessageVersion[];
+  /** Message metadata (`event_type`, `event_payload`) as posted; returned only with `include_all_metadata`. */
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
+  /** Set when the message was deleted while it had replies: Slack keeps a tombstone so the thread survives. */
+  subtype?: 'tombstone';
 }
 
 /** An ephemeral message (`chat.postEphemeral`). Not visible in {@link SlackEmulator.messages}. */
@@ -171,8 +175,14 @@ export interface EmulatedChannel {
   id: string;
   name: string;
   is_private: boolean;
-  /** When `false`, posting answers `not_in_channel`. Default `true`. */
+  /**
+   * Whether the bot is in the channel. Not a member of a public channel: `chat:write.public`
+   * still posts, but uploads and ephemerals answer `not_in_channel`. Not a member of a private
+   * channel: the channel is invisible (`channel_not_found`). Default `true`.
+   */
   is_member: boolean;
+  /** Archived channels refuse every write with `is_archived`. */
+  is_archived: boolean;
 }
 
 /** A user known to `users.info`. Extra fields are returned as given. */

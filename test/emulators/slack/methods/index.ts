@@ -3,7 +3,7 @@
  */
 import { deleteMessage, getPermalink, postEphemeral, postMessage, update } from './chat.ts';
 import { completeUploadExternal, getUploadURLExternal } from './files.ts';
-import { authTest, conversationsInfo, usergroupsUsersList, usersInfo, viewsOpen } from './workspace.ts';
+import { authTest, conversationsHistory, conversationsInfo, conversationsReplies, usergroupsUsersList, usersInfo, viewsOpen } from './workspace.ts';
 import type { MethodHandler } from './common.ts';
 
 export type { MethodContext, MethodHandler, MethodResult } from './common.ts';
@@ -21,5 +21,7 @@ export const METHODS: Readonly<Record<string, MethodHandler>> = {
   'users.info': usersInfo,
   'usergroups.users.list': usergroupsUsersList,
   'conversations.info': conversationsInfo,
+  'conversations.history': conversationsHistory,
+  'conversations.replies': conversationsReplies,
   'views.open': viewsOpen,
 };

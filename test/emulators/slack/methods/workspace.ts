@@ -2,8 +2,13 @@
  * Workspace look-ups and views: `auth.test`, `users.info`, `usergroups.users.list`,
  * `conversations.info`, `views.open`.
  */
-import { botProfile, fail, invalidArguments, str } from './common.ts';
-import type { MethodHandler } from './common.ts';
+import { SlackStore } from '../store.ts';
+import type { EmulatedMessage } from '../types.ts';
+import { botProfile, fail, hasScope, invalidArguments, missingScope, resolveChannel, str, wireMessage } from './common.ts';
+import type { MethodContext, MethodHandler, MethodResult } from './common.ts';
+
+/** How long a `trigger_id` may open a view: "expire in three seconds" (handling-user-interaction, "Modal responses"). */
+export const TRIGGER_TTL_MS = 3000;
 
 /** `auth.test`: identity of the calling token. */
 export const authTest: MethodHandler = ({ identity }) => ({
@@ -58,6 +63,8 @@ export const conversationsInfo: MethodHandler = ({ args, store, strictChannels }
   if (id === undefined) return fail('channel_not_found');
   const known = store.channels.get(id);
   if (!known && strictChannels) return fail('channel_not_found');
+  // A private channel the bot is not in is invisible to it.
+  if (known && !known.is_member && known.is_private) return fail('channel_not_found');
   const isIm = id.startsWith('D');
   const isPrivate = known?.is_private ?? id.startsWith('G');
   return {
@@ -70,7 +77,7 @@ export const conversationsInfo: MethodHandler = ({ args, store, strictChannels }
       is_im: isIm,
       is_mpim: false,
       is_private: isPrivate,
-      is_archived: false,
+      is_archived: known?.is_archived ?? false,
       is_general: false,
       is_member: known?.is_member ?? true,
       created: 1700000000,
@@ -79,8 +86,10 @@ export const conversationsInfo: MethodHandler = ({ args, store, strictChannels }
 };
 
 /**
- * `views.open`: records the view. `trigger_id` may be used once (`exchanged_trigger_id` after);
- * the `view` argument must be an object with a `type`.
+ * `views.open`: records the view. A `trigger_id` must be one the emulator handed out
+ * (`invalid_trigger_id` otherwise), is good for {@link TRIGGER_TTL_MS} (`expired_trigger_id`) and
+ * may be used once (`exchanged_trigger_id`): views.open error list. The `view` argument must be an
+ * object with a `type`.
  */
 export const viewsOpen: MethodHandler = ({ args, store, identity }) => {
   const triggerId = str(args, 'trigger_id');
@@ -92,6 +101,9 @@ export const viewsOpen: MethodHandler = ({ args, store, identity }) => {
     return invalidArguments('missing required field: view');
   }
   if (store.usedTriggers.has(trigger)) return fail('exchanged_trigger_id');
+  const issuedAt = store.issuedTriggers.get(trigger);
+  if (issuedAt === undefined) return fail('invalid_trigger_id');
+  if (Date.now() - issuedAt > TRIGGER_TTL_MS) return fail('expired_trigger_id');
   store.usedTriggers.add(trigger);
   const id = store.nextViewId();
   const recorded = {
@@ -126,4 +138,72 @@ export const viewsOpen: MethodHandler = ({ args, store, identity }) => {
     },
     bot_profile: botProfile(identity),
   };
+};
+
+/** `conversations.history` / `.replies` need `channels:history`, `groups:history` or `im:history` by conversation kind (method pages, "Required scopes"). */
+function historyScope(ctx: MethodContext, channel: string): MethodResult | undefined {
+  const scope = channel.startsWith('D') ? 'im:history' : ctx.store.channels.get(channel)?.is_private ? 'groups:history' : 'channels:history';
+  return hasScope(ctx, scope) ? undefined : missingScope(ctx, scope);
+}
+
+/** Channel members only: a bot reads the history of conversations it is in (`not_in_channel`, assumed for public channels it never joined). */
+function readable(ctx: MethodContext, channel: string): MethodResult | undefined {
+  if (channel.startsWith('D')) return undefined;
+  const known = ctx.store.channels.get(channel);
+  if (!known) return ctx.strictChannels ? fail('channel_not_found') : undefined;
+  if (known.is_member) return undefined;
+  return fail(known.is_private ? 'channel_not_found' : 'not_in_channel');
+}
+
+/** A page of messages, newest first, with Slack's cursor paging (`response_metadata.next_cursor`). */
+function page(ctx: MethodContext, messages: EmulatedMessage[], newestFirst: boolean): MethodResult {
+  const limit = Math.min(999, Math.max(1, Number(str(ctx.args, 'limit') ?? 100)));
+  const start = Number(str(ctx.args, 'cursor') ? Buffer.from(str(ctx.args, 'cursor')!, 'base64').toString() : 0) || 0;
+  const ordered = newestFirst ? [...messages].reverse() : messages;
+  const slice = ordered.slice(start, start + limit);
+  const withMetadata = ctx.args.include_all_metadata === true || ctx.args.include_all_metadata === 'true';
+  const more = start + limit < ordered.length;
+  return {
+    ok: true,
+    messages: slice.map((m) => ({ ...wireMessage(m, ctx.identity), ...(withMetadata && m.metadata ? { metadata: structuredClone(m.metadata) } : {}) })),
+    has_more: more,
+    response_metadata: { next_cursor: more ? Buffer.from(String(start + limit)).toString('base64') : '' },
+  };
+}
+
+const tsInRange = (ts: string, oldest?: string, latest?: string) => (oldest === undefined || Number(ts) > Number(oldest)) && (latest === undefined || Number(ts) < Number(latest));
+
+/**
+ * `conversations.history`: top-level messages (and broadcast replies), newest first, between
+ * `oldest` and `latest` (exclusive), `limit` per page; `metadata` only with `include_all_metadata`
+ * (docs.slack.dev/messaging/message-metadata, "Retrieving metadata").
+ */
+export const conversationsHistory: MethodHandler = (ctx) => {
+  const given = str(ctx.args, 'channel');
+  if (given === undefined) return fail('channel_not_found');
+  const channel = resolveChannel(given);
+  const refused = historyScope(ctx, channel) ?? readable(ctx, channel);
+  if (refused) return refused;
+  const oldest = str(ctx.args, 'oldest');
+  const latest = str(ctx.args, 'latest');
+  const list = (ctx.store.messagesByChannel.get(channel) ?? []).filter((m) => (!SlackStore.isReply(m) || m.reply_broadcast === true) && tsInRange(m.ts, oldest, latest));
+  return page(ctx, list, true);
+};
+
+/**
+ * `conversations.replies`: the parent (a tombstone once deleted) and its replies, oldest first;
+ * `thread_not_found` when no such thread exists (method page error list).
+ */
+export const conversationsReplies: MethodHandler = (ctx) => {
+  const given = str(ctx.args, 'channel');
+  if (given === undefined) return fail('channel_not_found');
+  const channel = resolveChannel(given);
+  const refused = historyScope(ctx, channel) ?? readable(ctx, channel);
+  if (refused) return refused;
+  const ts = str(ctx.args, 'ts');
+  if (ts === undefined) return invalidArguments('missing required field: ts');
+  const parent = ctx.store.findMessage(channel, ts);
+  if (!parent || SlackStore.isReply(parent)) return fail('thread_not_found');
+  const replies = (ctx.store.messagesByChannel.get(channel) ?? []).filter((m) => SlackStore.isReply(m) && m.thread_ts === ts);
+  return page(ctx, [parent, ...replies], false);
 };
