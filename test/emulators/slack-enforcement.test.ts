@@ -15,7 +15,7 @@ function client(token = TOKEN): WebClient {
   return new WebClient(token, { slackApiUrl: slack.apiUrl, logLevel: LogLevel.ERROR, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } });
 }
 
-async function slackError(fn: () => Promise<unknown>): Promise<WebAPIPlatformError['data']> {
+async function slackError(fn: () => Promise<unknown>): Promise<WebAPIPlatformError['data'] & { errors?: string[] }> {
   try {
     await fn();
   } catch (err) {
@@ -90,7 +90,7 @@ describe('deleted messages', () => {
     expect((await slackError(() => web.chat.update({ channel: 'C1', ts: card.ts!, text: 'x' }))).error).toBe('message_not_found');
     // The thread of the card that had a reply lives on; the other one is gone.
     const thread = await web.conversations.replies({ channel: 'C1', ts: card.ts! });
-    expect(thread.messages?.map((m) => m.subtype ?? m.text)).toEqual(['tombstone', 'reply']);
+    expect(thread.messages?.map((m) => (m as { subtype?: string }).subtype ?? m.text)).toEqual(['tombstone', 'reply']);
     expect((await slackError(() => web.conversations.replies({ channel: 'C1', ts: lone.ts! }))).error).toBe('thread_not_found');
   });
 });
@@ -162,6 +162,15 @@ describe('response_url and trigger_id lifetimes', () => {
     const stale = slack.issueTriggerId();
     await new Promise((r) => setTimeout(r, 3100));
     expect((await slackError(() => web.views.open({ trigger_id: stale, view: view as never }))).error).toBe('expired_trigger_id');
+  });
+});
+
+describe('lost answers', () => {
+  it('carries out a call whose answer is lost, so the caller cannot tell it worked', async () => {
+    slack.loseAnswer({ method: 'chat.postMessage' });
+    const failed = await client().chat.postMessage({ channel: 'C1', text: 'card' }).then(() => undefined, (err: Error & { code?: string }) => err.code);
+    expect(failed).toBe(ErrorCode.HTTPError);
+    expect(slack.messages('C1').map((m) => m.text)).toEqual(['card']);
   });
 });
 

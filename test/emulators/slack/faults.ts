@@ -40,6 +40,14 @@ export interface ErrorNextOptions {
   times?: number;
 }
 
+/** Options of {@link SlackEmulator.loseAnswer}. */
+export interface LoseAnswerOptions {
+  method: string;
+  /** Answer after this long (the caller may be gone by then); without it, answer 503 at once. */
+  holdMs?: number;
+  times?: number;
+}
+
 /** What a fault decided for one call. */
 export type FaultDecision =
   | { kind: 'ratelimited'; retryAfterSeconds: number; inBody?: boolean }
@@ -70,6 +78,25 @@ export class Faults {
   private windows: RateWindow[] = [];
   private failures: Counted<number>[] = [];
   private errors: Counted<string>[] = [];
+  private lost: Counted<{ holdMs?: number }>[] = [];
+
+  /**
+   * The next matching calls are carried out, but their answer is lost: a 503 instead of the
+   * result, or the result only after `holdMs`. This is what a caller sees when the network drops
+   * the response, or when its process dies between the call and reading the answer.
+   */
+  loseAnswer(options: LoseAnswerOptions): void {
+    this.lost.push({ method: options.method, remaining: options.times ?? 1, value: options.holdMs !== undefined ? { holdMs: options.holdMs } : {} });
+  }
+
+  /** Consumes a lost-answer fault for `method`, if one is queued. */
+  takeLost(method: string): { holdMs?: number } | undefined {
+    const lost = this.lost.find((l) => l.remaining > 0 && l.method === method);
+    if (!lost) return undefined;
+    lost.remaining -= 1;
+    this.lost = this.lost.filter((l) => l.remaining > 0);
+    return lost.value;
+  }
 
   /** Opens a rate-limit window. */
   rateLimit(options: RateLimitOptions): void {
@@ -104,6 +131,7 @@ export class Faults {
     this.windows = [];
     this.failures = [];
     this.errors = [];
+    this.lost = [];
   }
 
   /**

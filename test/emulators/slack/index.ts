@@ -12,7 +12,7 @@
  */
 export { SlackEmulator, startSlackEmulator } from './server.ts';
 export type { SlackEmulatorOptions } from './server.ts';
-export type { ErrorNextOptions, FailNextOptions, RateLimitOptions } from './faults.ts';
+export type { ErrorNextOptions, FailNextOptions, LoseAnswerOptions, RateLimitOptions } from './faults.ts';
 export type { BucketSpec, SlackLimitsOptions } from './limits.ts';
 export { BLOCK_TEXT_BUDGET, MAX_BLOCKS, MAX_TEXT_CHARS, PER_BLOCK_CHARGE } from './block-kit.ts';
 export { RESPONSE_URL_MAX_USES, RESPONSE_URL_TTL_MS } from './server.ts';

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { parseApiRequest, parseResponseUrlBody, parseUploadBody, readRaw } from './body.ts';
 import { Faults } from './faults.ts';
-import type { ErrorNextOptions, FailNextOptions, FaultDecision, RateLimitOptions } from './faults.ts';
+import type { ErrorNextOptions, FailNextOptions, FaultDecision, LoseAnswerOptions, RateLimitOptions } from './faults.ts';
 import { receiveUpload, UPLOAD_PATH } from './files.ts';
 import { RateLimits, type SlackLimitsOptions } from './limits.ts';
 import { resolveChannel } from './methods/common.ts';
@@ -341,6 +341,11 @@ export class SlackEmulator {
     this.faults.errorNext(options);
   }
 
+  /** Carries out the next matching call but loses its answer (see {@link Faults.loseAnswer}). */
+  loseAnswer(options: LoseAnswerOptions): void {
+    this.faults.loseAnswer(options);
+  }
+
   /** Removes all injected faults. */
   clearFaults(): void {
     this.faults.clear();
@@ -433,6 +438,18 @@ export class SlackEmulator {
         // Only a message that was posted uses up the channel's allowance.
         if (!result.ok) this.refundLimit(method, parsed.args);
       }
+    }
+    const lost = this.faults.takeLost(method);
+    if (lost?.holdMs !== undefined) {
+      await new Promise((resolve) => setTimeout(resolve, lost.holdMs));
+    } else if (lost) {
+      sendText(res, 503, STATUS_TEXT[503]!);
+      this.record({ ...base, status: 503, ok: result.ok, fault: 'lost_answer' });
+      return;
+    }
+    if (res.destroyed) {
+      this.record({ ...base, status: 0, ok: result.ok, fault: 'lost_answer' });
+      return;
     }
     sendJson(res, 200, result, headers);
     this.record({ ...base, status: 200, ok: result.ok, ...(result.ok ? {} : { error: result.error }) });

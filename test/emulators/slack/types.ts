@@ -163,7 +163,7 @@ export interface RecordedCall {
   /** `error` of an `ok:false` answer. */
   error?: string;
   /** Which injected fault answered, if one did. */
-  fault?: 'ratelimited' | 'http_error' | 'platform_error';
+  fault?: 'ratelimited' | 'http_error' | 'platform_error' | 'lost_answer';
   /** Request content type as sent. */
   contentType: string;
   /** Emulator time (ms since epoch) the request was received. */
