@@ -73,7 +73,7 @@ export function createAciActionJob(deps: AciActionJobDeps): JobHandler<AciAction
         const text = (await deps.aci.logs(target, container, tail)).replace(/\r\n?/g, '\n');
         if (text.trim() === '') await deps.reporter.post(data.jobId, { kind: 'note', text: md`Container ${container} has written no log yet.` });
         else if (text.length <= maxInlineLogChars) await deps.reporter.post(data.jobId, { kind: 'log', text: text.trimEnd() });
-        else await deps.reporter.post(data.jobId, { kind: 'file', filename: `${target.name}-${container}.log`, title: `Last ${tail} lines of ${container}`, content: text });
+        else await deps.reporter.post(data.jobId, { kind: 'file', filename: `${target.name}-${container}.log`, title: `Last ${tail} lines of ${container}`, content: text, fullLog: md`\`az container logs -g ${target.resourceGroup} -n ${target.name} --container-name ${container}\`` });
         return { detail: md`Last ${tail} lines of container ${container} are in the thread.`, group };
       }
       case 'list': {

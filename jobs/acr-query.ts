@@ -9,6 +9,7 @@ import type { TaskView } from '../src/core/build/task.ts';
 import type { AcrTasks, RegistryAdmin } from '../src/core/registry/ports.ts';
 import type { JobHandler } from '../src/core/job-context.ts';
 import { md, type Mrkdwn } from '../src/core/mrkdwn.ts';
+import { portalResourceUrl, registryResourceId } from '../src/core/registry-ref.ts';
 import { retryIfItMayPass } from './job-failures.ts';
 
 export interface AcrQueryJobDeps {
@@ -66,7 +67,8 @@ export function createAcrQueryJob(deps: AcrQueryJobDeps): JobHandler<AcrQueryJob
       case 'logs': {
         const run = await deps.acr.getRun(target, data.runId!);
         const { text, truncatedBytes } = await deps.logs.readAll(await deps.acr.getLogUrl(target, data.runId!), maxLogBytes);
-        await deps.reporter.post(data.jobId, { kind: 'file', filename: `run-${data.runId}.log`, title: `Log of run ${data.runId}${truncatedBytes ? ' (first part cut)' : ''}`, content: text || '(the run wrote no log)' });
+        const portal: Mrkdwn = { mrkdwn: `<${portalResourceUrl(deps.portal, registryResourceId(target))}/runs|the run in the Azure portal>` };
+        await deps.reporter.post(data.jobId, { kind: 'file', filename: `run-${data.runId}.log`, title: `Log of run ${data.runId}${truncatedBytes ? ' (first part cut)' : ''}`, content: text || '(the run wrote no log)', fullLog: portal });
         return md`Run ${data.runId} is ${run.status}; its log is attached in the thread.`;
       }
       case 'cancel': {

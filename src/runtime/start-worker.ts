@@ -82,16 +82,17 @@ export async function startWorker(res: RoleResources): Promise<void> {
   // for acking Slack within 3 s, and the Slack writes come from the jobs anyway.
   const slack = new WebClient(config.slack.botToken, {
     ...(config.slack.apiUrl && { slackApiUrl: config.slack.apiUrl }),
-    // 429s come back to the outbox (which pauses and retries durably) instead of being
-    // slept on inside one process; 5xx get two quick retries, then the outbox's backoff.
+    // 429s come back to the outbox, which paces the channel and waits durably, instead of being
+    // slept on inside one process. No retries here: a post whose answer was lost may have gone
+    // through, and the outbox looks the card up before it posts again.
     rejectRateLimitedCalls: true,
-    retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2000 },
+    retryConfig: { retries: 0 },
   });
   const outboxWorker = createOutboxWorker({
     connection: redis,
     logger,
     lockDurationMs: config.worker.lockDurationMs,
-    flush: createOutboxSender({ client: slack, store, logger }),
+    flush: createOutboxSender({ client: slack, store, redis, logger, admins: config.admins, haltProbeMs: config.slack.haltProbeMs }),
   });
   workers.push(outboxWorker);
   void outboxWorker.run();
