@@ -21,7 +21,7 @@ export interface OutboxRig {
   stop(): Promise<void>;
 }
 
-export async function startOutboxRig(options: { limits?: SlackLimitsOptions; admins?: string[]; workers?: number } = {}): Promise<OutboxRig> {
+export async function startOutboxRig(options: { limits?: SlackLimitsOptions; admins?: string[]; workers?: number; haltProbeMs?: number } = {}): Promise<OutboxRig> {
   const token = 'xoxb-outbox-rig';
   const slack = await startSlackEmulator(options.limits ? { limits: options.limits } : {});
   slack.addToken(token, { teamId: 'T0', botUserId: 'U0BOT' });
@@ -33,7 +33,7 @@ export async function startOutboxRig(options: { limits?: SlackLimitsOptions; adm
   // Each worker has its own WebClient, as separate processes would: pacing must hold across them.
   const workers: Worker[] = Array.from({ length: options.workers ?? 1 }, () => {
     const client = new WebClient(token, { slackApiUrl: slack.apiUrl, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } });
-    const worker = createOutboxWorker({ connection: redis, logger, flush: createOutboxSender({ client, store, logger, redis, admins: options.admins ?? ['U0ADMIN'], haltProbeMs: 500 }) });
+    const worker = createOutboxWorker({ connection: redis, logger, flush: createOutboxSender({ client, store, logger, redis, admins: options.admins ?? ['U0ADMIN'], haltProbeMs: options.haltProbeMs ?? 500 }) });
     void worker.run();
     return worker;
   });

@@ -200,7 +200,7 @@ describe('reroute', () => {
     await store.requestFlush('a1');
     await slack.waitFor(() => slack.messages('D0ADMIN').length === 1 && slack.messages('D0ADMIN2').length === 1, 10_000);
     expect(JSON.stringify(slack.messages('D0ADMIN')[0]!.blocks)).toContain('secrets expiring');
-    expect(logs.some((l) => l.includes('"level":50') && l.includes('CALERTS'))).toBe(true);
+    await slack.waitFor(() => logs.some((l) => l.includes('"level":50') && l.includes('CALERTS')), 2000);
   });
 });
 
@@ -219,7 +219,7 @@ describe('halt', () => {
       await store.putCard(card('h1', 'succeeded', 'final state'));
       await slack.waitFor(async () => !(await check.check()).ok, 5000);
       expect((await check.check()).detail).toContain(error);
-      expect(logs.some((l) => l.includes('"level":50') && l.includes(error))).toBe(true);
+      await slack.waitFor(() => logs.some((l) => l.includes('"level":50') && l.includes(error)), 2000);
       const haltedAt = Date.now();
       await new Promise((r) => setTimeout(r, 2500));
       // While halted only the probe calls Slack (auth.test), at its interval.

@@ -37,10 +37,16 @@ export class SlackHaltState {
     return { reason: h.reason, since: Number(h.since), ...(h.needed && { needed: h.needed }) };
   }
 
-  /** Records the halt; true when this call started it (so it is logged once). */
-  async halt(reason: string, needed?: string): Promise<boolean> {
+  /**
+   * Records the halt; true when this call started it (so it is logged once). The first probe
+   * comes a full interval later: the token that was just refused is not asked about at once.
+   */
+  async halt(reason: string, probeAfterMs: number, needed?: string): Promise<boolean> {
     const started = await this.#redis.hsetnx(haltKey, 'reason', reason);
-    if (started) await this.#redis.hset(haltKey, { since: Date.now(), ...(needed && { needed }) });
+    if (started) {
+      await this.#redis.hset(haltKey, { since: Date.now(), ...(needed && { needed }) });
+      await this.#redis.set(probeKey, '1', 'PX', probeAfterMs);
+    }
     return started === 1;
   }
 

@@ -332,7 +332,7 @@ export function createThreadFlush(deps: ThreadFlushDeps): (outboxId: string) => 
         if (failure.code === 'ratelimited') await pacer.block(paced.scope, paced.pace, 1000);
         return strike(id, 1000);
       case 'halt':
-        if (await deps.halt.halt(failure.code, failure.needed)) {
+        if (await deps.halt.halt(failure.code, deps.haltProbeMs, failure.needed)) {
           logger.error({ ...log, needed: failure.needed }, `Slack refused the bot token (${failure.code}): nothing is sent until it works again; everything stays queued`);
         }
         throw new PauseOutboxError(deps.haltProbeMs);
