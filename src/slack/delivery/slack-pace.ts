@@ -8,8 +8,8 @@ import type { Pace } from '../../outbox/pacer.ts';
 export const slackPace = {
   /** chat.postMessage: "one message per second per channel", "short bursts >1 allowed". */
   postPerChannel: { intervalMs: 1000, burst: 10 },
-  /** chat.update is Tier 3 (50+ per minute) for the whole workspace. */
-  update: { intervalMs: 1200, burst: 20 },
+  /** chat.update is Tier 3 for the whole workspace: "50+ per minute … Sporadic bursts are welcome". */
+  update: { intervalMs: 1200, burst: 50 },
   /** conversations.history / .replies: Tier 3 as well. */
   history: { intervalMs: 1200, burst: 10 },
 } as const satisfies Record<string, Pace>;
