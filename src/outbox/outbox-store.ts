@@ -285,16 +285,12 @@ export class OutboxStore {
 
   /** Removes the first `count` pending messages (the ones just sent). */
   async dropMessages(jobId: string, count = 1): Promise<void> {
-    await this.#redis.lpop(this.#key(jobId, 'msgs'), count);
+    if (count > 0) await this.#redis.lpop(this.#key(jobId, 'msgs'), count);
   }
 
-  /** Takes every pending message out, serialised, in one step (to pass them on to other threads). */
-  async takeMessages(jobId: string): Promise<string[]> {
-    const tx = this.#redis.multi();
-    tx.lrange(this.#key(jobId, 'msgs'), 0, -1);
-    tx.del(this.#key(jobId, 'msgs'));
-    const [[, json]] = (await tx.exec()) as [[Error | null, string[]], [Error | null, number]];
-    return json;
+  /** Every pending message, serialised (to pass them on to other threads; see {@link appendMessages}). */
+  async pendingJson(jobId: string): Promise<string[]> {
+    return this.#redis.lrange(this.#key(jobId, 'msgs'), 0, -1);
   }
 
   async pendingMessages(jobId: string): Promise<number> {

@@ -1,18 +1,17 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import { terminalStatuses, type JobCard, type ThreadMessage } from '../../core/card.ts';
-import { escapeMrkdwn } from '../../core/mrkdwn.ts';
 import { redactDeep, redactText } from '../../core/redact.ts';
 import type { OutboxMessage, OutboxSnapshot, OutboxStore, ThreadRef } from '../../outbox/outbox-store.ts';
 import type { Pace, Pacer } from '../../outbox/pacer.ts';
 import { PauseOutboxError, RetryLaterError } from '../../outbox/retry-later.ts';
 import { renderCard, type CardLevel, type RenderedCard } from '../render/card-blocks.ts';
-import { clipMrkdwn, messageBudget } from '../render/message-budget.ts';
 import { renderFileFallback, renderThreadMessage, type RenderedReply } from '../render/thread-message.ts';
-import { responseUrlUsable, type ResponseUrlReplies } from '../response-url-replies.ts';
+import type { ResponseUrlReplies } from '../response-url-replies.ts';
 import { cardMetadata, findPostedCard, threadExists } from './card-lookup.ts';
+import { degradedReply, isLiveLog, nextMessage } from './pending-messages.ts';
 import type { SlackHaltState } from './delivery-health.ts';
-import { channelRefusal, rerouteNote, rerouteTargets } from './reroute.ts';
+import { createRerouter } from './reroute.ts';
 import { classifySlackFailure, type SlackFailure } from './slack-error-policy.ts';
 import { lowPriorityShare, paceScope, slackPace } from './slack-pace.ts';
 
@@ -36,8 +35,6 @@ const maxCallsPerFlush = 20;
 const immediateRetries = 3;
 /** Fresh cards posted for one job at most: someone deleting every card means it. */
 const maxReposts = 3;
-/** This many log batches waiting means the channel is far behind: they go as one, middle dropped. */
-const farBehindBatches = 10;
 /** Messages looked at per step. */
 const peekCount = 200;
 
@@ -48,8 +45,6 @@ interface Paced {
   scope: string;
   pace: Pace;
 }
-
-const isLiveLog = (m: OutboxMessage): m is Extract<ThreadMessage, { kind: 'log' }> & { live: object } => m.kind === 'log' && m.live !== undefined;
 
 function backoffMs(strikes: number): number {
   return Math.min(60_000, 1000 * 2 ** Math.max(0, strikes - 1)) * (0.8 + Math.random() * 0.4);
@@ -77,6 +72,7 @@ function redactReply(reply: RenderedReply): RenderedReply {
  */
 export function createThreadFlush(deps: ThreadFlushDeps): (outboxId: string) => Promise<void> {
   const { client, store, pacer, logger } = deps;
+  const { reroute, relay } = createRerouter(deps);
 
   /** Stops here while Slack refuses the token; one worker per interval asks whether it works again. */
   async function haltGate(): Promise<void> {
@@ -179,7 +175,7 @@ export function createThreadFlush(deps: ThreadFlushDeps): (outboxId: string) => 
     ];
   }
 
-  /** Edits the card to its latest version; false when a free slot is not there (it waits its turn). */
+  /** Edits the card to its latest version; resolves to how far behind card edits are when an intermediate state has to wait. */
   async function updateCard(id: string, s: OutboxSnapshot): Promise<number> {
     const t = s.thread!;
     const final = terminalStatuses.has(s.card!.status);
@@ -189,36 +185,6 @@ export function createThreadFlush(deps: ThreadFlushDeps): (outboxId: string) => 
     await client.chat.update({ channel: t.channelId, ts: t.ts!, text: rendered.text, blocks: rendered.blocks });
     await store.markCardSent(id, s.cardVersion);
     return 0;
-  }
-
-  /** The next message to send and how many pending ones it covers (log batches merge). */
-  function nextMessage(head: OutboxMessage[], t: ThreadRef): { message: OutboxMessage; count: number } {
-    const first = head[0]!;
-    if (!isLiveLog(first) || t.headLevel > 0) return { message: first, count: 1 };
-    let run = 0;
-    while (run < head.length && isLiveLog(head[run]!)) run++;
-    const farBehind = run >= farBehindBatches;
-    const texts: string[] = [];
-    let size = 0;
-    let count = 0;
-    for (const m of head.slice(0, run) as (typeof first)[]) {
-      const escaped = escapeMrkdwn(m.text).length + 1;
-      // Close to the channel's pace, batches merge as long as they fit one message; far behind, all of them go as one.
-      if (!farBehind && count > 0 && size + escaped > messageBudget.text - 200) break;
-      texts.push(m.text);
-      size += escaped;
-      count++;
-    }
-    const last = head[count - 1] as typeof first;
-    return { message: { kind: 'log', text: texts.join('\n'), ...(first.skippedBytes && { skippedBytes: first.skippedBytes }), live: last.live }, count };
-  }
-
-  /** A message drawn more simply after Slack refused it `level` times. */
-  function degraded(message: OutboxMessage, level: number, jobId: string): RenderedReply {
-    const text = message.kind === 'page' ? message.text : message.kind === 'file' ? `${message.title}\n${message.comment ?? ''}` : (renderThreadMessage(message) as { text?: string }).text ?? '';
-    if (level === 1) return { type: 'message', text: clipMrkdwn(text.replace(/[<>]/g, ''), messageBudget.text), mrkdwn: false };
-    if (level === 2 && message.kind !== 'file') return { type: 'file', filename: 'message.txt', title: 'A message Slack would not show', content: text, comment: '' };
-    return { type: 'message', text: `A message of this job could not be shown here; \`/ops job ${jobId}\` shows the job.`, mrkdwn: true };
   }
 
   async function sendReply(t: ThreadRef, reply: RenderedReply): Promise<void> {
@@ -238,9 +204,10 @@ export function createThreadFlush(deps: ThreadFlushDeps): (outboxId: string) => 
     const urgent = terminalStatuses.has(s.card!.status) || head.some((m) => !isLiveLog(m));
     const behind = await slot(id, t, pacedBy('messages', t), urgent);
     if (behind > 0) return behind;
-    const { message, count } = nextMessage(head, t);
+    // A message Slack refused goes alone, drawn more simply.
+    const { message, count } = t.headLevel > 0 ? { message: head[0]!, count: 1 } : nextMessage(head);
     const jobId = s.card!.jobId;
-    if (t.headLevel > 0) await sendReply(t, redactReply(degraded(message, t.headLevel, jobId)));
+    if (t.headLevel > 0) await sendReply(t, redactReply(degradedReply(message, t.headLevel, jobId)));
     else if (message.kind === 'page') {
       await client.chat.postMessage({ channel: t.channelId, thread_ts: t.threadTs!, text: message.text, blocks: message.blocks as never, unfurl_links: false, unfurl_media: false });
     } else if (message.kind === 'file') await sendFile(t, message, jobId);
@@ -260,50 +227,6 @@ export function createThreadFlush(deps: ThreadFlushDeps): (outboxId: string) => 
       logger.warn({ channel: t.channelId, slackError: failure.code, file: message.filename }, 'Slack refused an attachment; posting its last lines instead');
       await sendReply(t, redactReply(renderFileFallback(redactDeep(message) as typeof message, `\`/ops job ${jobId}\``)));
     }
-  }
-
-  /** The channel refused the bot: tell the requester now, and carry the thread on in direct messages. */
-  async function reroute(id: string, s: OutboxSnapshot, code: string): Promise<void> {
-    const t = s.thread!;
-    const card = s.card!;
-    await store.cardSettled(id, t.channelId);
-    if (t.direct) {
-      await store.update(id, { gaveUp: code });
-      logger.error({ outboxId: id, jobId: card.jobId, slackError: code }, 'Slack refused the direct message too; this job\'s card is not shown anywhere');
-      return;
-    }
-    const { people, requested } = rerouteTargets(t.requesterId, deps.admins);
-    if (people.length === 0) {
-      await store.update(id, { gaveUp: code, rerouted: code });
-      logger.error({ jobId: card.jobId, channel: t.channelId, slackError: code }, 'the channel refused the card and there is nobody to send it to (set access.admins)');
-      return;
-    }
-    const targets = people.map((userId) => ({ outboxId: `${id}.dm.${userId}`, userId, note: rerouteNote(code, t.channelId, requested) }));
-    await store.forward(id, code, targets, card, t.teamId);
-    await store.cardSettled(id, t.channelId);
-    if (requested && t.responseUrl && responseUrlUsable(t.openedAt, t.responseUrlUses, deps.now())) {
-      await store.increment(id, 'responseUrlUses');
-      const rendered = renderCard(redactedCard(card));
-      const why = `${channelRefusal(code, t.channelId)} This job's card and replies come to you in a direct message.`;
-      await deps.responseUrls
-        .post(t.responseUrl, { text: why, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: why } }, ...rendered.blocks].slice(0, messageBudget.blocks) })
-        .catch((err: unknown) => logger.warn({ jobId: card.jobId, err: { message: (err as Error).message } }, 'could not tell the requester through response_url'));
-    }
-    const log = { jobId: card.jobId, channel: t.channelId, slackError: code, sentTo: people };
-    if (requested) logger.warn(log, 'the channel refused the card; it goes to the requester directly');
-    else logger.error(log, 'the channel refused a scheduled card (an expiry alert?); it goes to the admins directly and is posted there again by the next run once the channel works');
-  }
-
-  /** Passes what reaches a rerouted job on to its direct-message threads. */
-  async function relay(id: string, s: OutboxSnapshot): Promise<void> {
-    const t = s.thread!;
-    const messages = await store.takeMessages(id);
-    for (const target of t.forward!) {
-      if (s.card && s.cardVersion > t.relayedVersion) await store.relayCard(target, s.card);
-      await store.appendMessages(target, messages);
-    }
-    if (s.cardVersion > t.relayedVersion) await store.update(id, { relayedVersion: s.cardVersion });
-    for (const target of t.forward!) await store.requestFlush(target);
   }
 
   /** Counts a failed call; past a few in a row, the thread waits longer and longer before the next. */
