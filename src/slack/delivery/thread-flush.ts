@@ -50,9 +50,9 @@ function backoffMs(strikes: number): number {
   return Math.min(60_000, 1000 * 2 ** Math.max(0, strikes - 1)) * (0.8 + Math.random() * 0.4);
 }
 
-/** A wait with some spread, so threads that were told the same thing do not wake together. */
+/** A wait with some spread (up to half again, at most 2 s), so threads told the same thing do not wake together. */
 function spread(ms: number): number {
-  return Math.ceil(ms + Math.random() * Math.min(ms, 5000));
+  return Math.ceil(ms + Math.random() * Math.min(ms / 2, 2000));
 }
 
 function redactedCard(card: JobCard): JobCard {
