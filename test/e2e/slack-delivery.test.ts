@@ -30,6 +30,11 @@ function finalCard(harness: Harness, channel: string, jobId: string, status: str
   return cardsOf(harness, channel, jobId).find((m) => JSON.stringify(m.blocks).includes(status));
 }
 
+async function readyz(harness: Harness): Promise<{ status: number; body: { notReady: string[]; checks: { name: string; ok: boolean; detail?: string }[] } }> {
+  const res = await fetch(`${harness.botUrl.replace(/\/slack\/events$/, '')}/readyz`);
+  return { status: res.status, body: (await res.json()) as never };
+}
+
 /** When the emulator's run that pushed `tag` finished (ms). */
 function runEnd(harness: Harness, tag: string): number {
   const run = harness.azure.acr.runs().find((r) => r.properties.outputImages?.some((i) => i.tag === tag))!;
@@ -90,11 +95,17 @@ describe('Slack delivery end to end', () => {
     const during = h.slack.calls.filter((c) => c.time >= revokedAt);
     expect(during.filter((c) => c.method !== 'auth.test').length).toBeLessThanOrEqual(2);
     expect(h.logs.some((l) => l.includes('"level":50') && l.includes('token_revoked'))).toBe(true);
+    // A halted outbox is not ready, and says why and what to do.
+    const halted = await readyz(h);
+    expect(halted.status).toBe(503);
+    expect(halted.body.notReady).toContain('slack-delivery');
+    expect(halted.body.checks.find((c) => c.name === 'slack-delivery')?.detail).toMatch(/token_revoked.*everything stays queued/);
 
     h.slack.restoreToken(h.botToken);
     await h.slack.waitFor(() => finalCard(h!, ids.devChannel, jobId, 'Succeeded'), 20_000);
     const card = cardsOf(h, ids.devChannel, jobId)[0]!;
     await h.slack.waitFor(() => h!.slack.thread(ids.devChannel, card.ts).map((m) => m.text).join('\n').includes('successful'), 10_000);
+    expect((await readyz(h)).body.checks.find((c) => c.name === 'slack-delivery')?.ok).toBe(true);
   });
 
   it('one card per job when the worker dies right after posting it', async () => {

@@ -67,6 +67,8 @@ export function slackDeliveryCheck(redis: Redis, prefix = defaultKeyPrefix): Rea
   return {
     name: 'slack-delivery',
     async check() {
+      // Not known while Redis is away; said at once rather than after the probe's deadline.
+      if (redis.status !== 'ready') return { ok: false, detail: `unknown: the halt state is in Redis, which is not connected (${redis.status})` };
       const halt = await state.current();
       if (!halt) return { ok: true };
       const fix = halt.reason === 'missing_scope'
