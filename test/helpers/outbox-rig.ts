@@ -18,6 +18,8 @@ export interface OutboxRig {
   token: string;
   /** Every log line the outbox wrote (JSON). */
   logs: string[];
+  /** The outbox workers (one per simulated process). */
+  workers: Worker[];
   stop(): Promise<void>;
 }
 
@@ -43,6 +45,7 @@ export async function startOutboxRig(options: { limits?: SlackLimitsOptions; adm
     store,
     token,
     logs,
+    workers,
     async stop() {
       await Promise.all(workers.map((w) => w.close()));
       await store.close();
