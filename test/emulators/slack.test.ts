@@ -387,6 +387,18 @@ describe('interaction limits', () => {
     expect(slack.responses).toHaveLength(5);
   });
 
+  it('a response_url refuses a message Slack would refuse anywhere, without counting it as a use', async () => {
+    const url = slack.responseUrl('limits-3');
+    const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });
+    const send = (body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const tooLong = await send({ text: 'x', blocks: Array.from({ length: 6 }, () => section('y'.repeat(2900))) });
+    expect([tooLong.status, await tooLong.text()]).toEqual([400, 'msg_blocks_too_long']);
+    const invalid = await send({ text: 'x', blocks: [section('z'.repeat(3001))] });
+    expect([invalid.status, await invalid.text()]).toEqual([400, 'invalid_blocks']);
+    expect(slack.responses).toHaveLength(0);
+    for (let i = 0; i < 5; i++) expect((await send({ text: 'fine' })).status).toBe(200);
+  });
+
   it('slows down the answers of one method', async () => {
     slack.setUsergroup('S0SLOW', ['U0ALICE']);
     slack.slowDown({ method: 'usergroups.users.list', ms: 400, times: 1 });

@@ -11,6 +11,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { parseApiRequest, parseResponseUrlBody, parseUploadBody, readRaw } from './body.ts';
+import { checkMessage } from './block-kit.ts';
 import { Faults } from './faults.ts';
 import type { ErrorNextOptions, FailNextOptions, FaultDecision, LoseAnswerOptions, RateLimitOptions } from './faults.ts';
 import { receiveUpload, UPLOAD_PATH } from './files.ts';
@@ -573,6 +574,15 @@ export class SlackEmulator {
     if (fault) {
       const outcome = this.sendFault(res, fault);
       this.record({ ...base, ...outcome });
+      return;
+    }
+    // A message sent to a response_url is checked like any other (assumed: the same limits as
+    // chat.postMessage, the refusal as a plain-text 400 like incoming webhooks' `invalid_payload`).
+    const message = typeof body === 'object' && body !== null ? (body as { text?: unknown; blocks?: unknown }) : {};
+    const invalid = checkMessage(Array.isArray(message.blocks) ? message.blocks : undefined, typeof message.text === 'string' ? message.text : undefined);
+    if (invalid) {
+      sendText(res, 400, invalid.error);
+      this.record({ ...base, status: 400, error: invalid.error });
       return;
     }
     const refused = this.responseUrlLimits.use(id);
