@@ -580,7 +580,7 @@ export class SlackEmulator {
     // chat.postMessage, the refusal as a plain-text 400 like incoming webhooks' `invalid_payload`).
     const message = typeof body === 'object' && body !== null ? (body as { text?: unknown; blocks?: unknown }) : {};
     const invalid = checkMessage(Array.isArray(message.blocks) ? message.blocks : undefined, typeof message.text === 'string' ? message.text : undefined);
-    if (invalid) {
+    if (invalid && !invalid.ok) {
       sendText(res, 400, invalid.error);
       this.record({ ...base, status: 400, error: invalid.error });
       return;
