@@ -38,7 +38,7 @@ export async function expiryScanBench(redisUrl: string, opts: { apps: number }) 
     registryTokens: { list: async () => [], generate: async () => ({ value: '' }), keepOnly: async () => {}, verify: async () => 'ok' },
     environments: {},
     ledger: new RedisAlertLedger(redis),
-    reporter: { openCard: async (c) => void cards.push(c), updateCard: async () => {}, post: async () => {} },
+    reporter: { openCard: async (c) => void cards.push(c), updateCard: async () => {}, post: async () => {}, deliveryOf: async () => 'delivered' },
     replies: { reply: async () => {} },
     jobs: { submit: async () => {}, get: async () => undefined, wake: async () => {} },
     rotations: new RedisRotationClaims(redis),

@@ -12,6 +12,7 @@ import { approvalLatencyBench } from './approval-latency.ts';
 import { expiryScanBench } from './expiry-scan.ts';
 import { buildsFollowedBench } from './builds-followed.ts';
 import { redactionBench } from './redaction.ts';
+import { busyChannelBench, stormBench } from './slack-delivery.ts';
 
 const root = resolve(import.meta.dirname, '..');
 if (process.env[EMULATOR_TRUST_FLAG] !== '1') {
@@ -44,6 +45,17 @@ if (process.env[EMULATOR_TRUST_FLAG] !== '1') {
     console.log(`  ARM requests: ${b.armRequests} over ${b.buildMinutes.toFixed(1)} build-minutes = ${b.armPerBuildMinute.toFixed(2)} per build-minute (target ≤ 2); by operation: ${b.armByOp}`);
     console.log(`  Slack calls per build: ${b.slackPerBuild.toFixed(2)} vs state changes + log batches ${b.budgetPerBuild.toFixed(2)} (target: ≤)`);
     console.log(`  all builds finished: ${b.finished}/${b.builds} in ${b.wallSeconds.toFixed(0)} s`);
+  }
+  if (!only || only === 'slack') {
+    const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+    const b = await busyChannelBench(url.toString(), { builds: Number(process.env.BENCH_BUSY_BUILDS ?? 40), buildSeconds: 10 });
+    console.log(`\nBusy channel: ${b.builds} ten-second builds started at once in one channel, Slack's limits emulated (1 post/s per channel after a burst of 10, chat.update 50/min)`);
+    console.log(`  final card shown after the run ended: p50 ${sec(b.p50)}  p99 ${sec(b.p99)}  max ${sec(b.max)} (goal p99 ≤ 10 s)${b.delivered ? '' : ' — NOT ALL DELIVERED'}`);
+    console.log(`  Slack calls per build: ${b.callsPerBuild.toFixed(2)} (${b.byMethod}); 429 answers: ${b.rejected429}`);
+    const s = await stormBench(url.toString(), { builds: Number(process.env.BENCH_STORM_BUILDS ?? 200), channels: 10, buildSeconds: 15, windowMs: 20_000 });
+    console.log(`\nStorm: ${s.builds} builds in ${s.channels} channels; every post and edit answers 429 for 20 s while ${s.deleted} cards are deleted at random`);
+    console.log(`  every final state shown ${s.afterWindowSeconds.toFixed(1)} s after the 429 window ended${s.delivered ? '' : ' — NOT ALL DELIVERED'}`);
+    console.log(`  Slack calls per build: ${s.callsPerBuild.toFixed(2)} (${s.byMethod}); 429 answers: ${s.rejected429}; message_not_found: ${s.messageNotFound}`);
   }
   if (!only || only === 'approvals') {
     const a = await approvalLatencyBench(url.toString(), { deploys: Number(process.env.BENCH_APPROVALS ?? 50) });

@@ -163,9 +163,10 @@ export function createAcrQueryJob(deps: AcrQueryJobDeps): JobHandler<AcrQueryJob
   async function cancel(ctx: JobContext<AcrQueryJobData>, data: AcrQueryJobData): Promise<void> {
     try {
       const run = await deps.acr.getRun(data.target, data.runId!);
-      const over = verdictOfRun(run.status) !== undefined;
-      const detail = over ? md`Run ${data.runId} has already finished (${run.status}); nothing to cancel.` : md`Run ${data.runId} was canceled.`;
-      if (!over) await deps.acr.cancelRun(data.target, data.runId!);
+      const verdict = verdictOfRun(run.status);
+      // The command also flags the bot's build that follows the run, which may cancel it first: the request was carried out either way.
+      const detail = verdict === undefined || verdict === 'canceled' ? md`Run ${data.runId} was canceled.` : md`Run ${data.runId} has already finished (${run.status}); nothing to cancel.`;
+      if (verdict === undefined) await deps.acr.cancelRun(data.target, data.runId!);
       await deps.reporter.updateCard(acrQueryCard(data, 'succeeded', deps.portal, detail, now().toISOString()));
     } catch (err) {
       await retryIfItMayPass(ctx, err);

@@ -10,6 +10,7 @@ import type { JobContext, JobHandler } from '../src/core/job-context.ts';
 import type { CancelRequests } from '../src/core/job-queue.ts';
 import { describeAzureError, isTransientAzureError, retryAfterOf } from '../src/core/azure-errors.ts';
 import { md, mention, type Mrkdwn } from '../src/core/mrkdwn.ts';
+import { portalResourceUrl, registryResourceId } from '../src/core/registry-ref.ts';
 import { JobStop } from './job-failures.ts';
 import { schedulePrivateBuild, type PrivateBuildDeps } from './private-build.ts';
 
@@ -57,6 +58,12 @@ export function createBuildJob(deps: BuildJobDeps): JobHandler<BuildJobData> {
 
   function card(data: BuildJobData, status: JobStatus, extra: { detail?: Mrkdwn; images?: RunImage[]; startedAt?: string; finishedAt?: string } = {}) {
     return deps.reporter.updateCard(buildCard(data, { status, portal: deps.portal, ...extra }));
+  }
+
+  /** Where the whole log of a run is, for a thread that shows only part of it. */
+  function fullLog(data: BuildJobData, runId: string): Mrkdwn {
+    const portal: Mrkdwn = { mrkdwn: `<${portalResourceUrl(deps.portal, registryResourceId(data.target))}/runs|the run in the Azure portal>` };
+    return md`\`/acr logs ${runId} --env ${data.environment}\` or ${portal}`;
   }
 
   async function save(ctx: JobContext<BuildJobData>, data: BuildJobData, progress: Partial<BuildProgress>): Promise<BuildJobData> {
@@ -158,6 +165,7 @@ export function createBuildJob(deps: BuildJobDeps): JobHandler<BuildJobData> {
         title: `Log of ACR run ${runId}${truncatedBytes ? ' (first part cut)' : ''}`,
         content: text || '(the run wrote no log)',
         comment: `${why.text}\n${why.hint}`,
+        fullLog: fullLog(data, runId),
       });
     }
     await card(data, verdict, { images: run?.outputImages ?? [], detail: detailByVerdict[verdict], finishedAt, ...(startedAt && { startedAt }) });
@@ -179,7 +187,7 @@ export function createBuildJob(deps: BuildJobDeps): JobHandler<BuildJobData> {
     }
     const { text, truncatedBytes } = await deps.logs.readAll(link, maxLogBatchChars);
     const lines = text.replace(/\r\n?/g, '\n').trimEnd();
-    if (lines) await deps.reporter.post(data.jobId, { kind: 'log', text: lines, ...(truncatedBytes > 0 && { skippedBytes: truncatedBytes }) });
+    if (lines) await deps.reporter.post(data.jobId, { kind: 'log', text: lines, ...(truncatedBytes > 0 && { skippedBytes: truncatedBytes }), live: { fullLog: fullLog(data, data.progress.runId!) } });
     return finish(ctx, data, verdict, run);
   }
 
@@ -213,7 +221,7 @@ export function createBuildJob(deps: BuildJobDeps): JobHandler<BuildJobData> {
     }
     if (lines.trim().length > 0) {
       const skipped = Math.max(0, lines.length - maxLogBatchChars);
-      await deps.reporter.post(data.jobId, { kind: 'log', text: lines.slice(skipped).trimEnd(), ...(skipped > 0 && { skippedBytes: skipped }) });
+      await deps.reporter.post(data.jobId, { kind: 'log', text: lines.slice(skipped).trimEnd(), ...(skipped > 0 && { skippedBytes: skipped }), live: { fullLog: fullLog(data, runId) } });
     }
     if (chunk.complete) {
       data = await save(ctx, data, progress);

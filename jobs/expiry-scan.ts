@@ -4,7 +4,7 @@ import type { JobReporter } from '../src/core/card.ts';
 import { credentialLine, expiryAlertCard, rotationCard } from '../src/core/credentials/cards.ts';
 import { daysLeft, describeDaysLeft, expiringCredentials, expiringTokenSlots, type ExpiringCredential } from '../src/core/credentials/expiry.ts';
 import type { ExpiryScanJobData, RotationJobData } from '../src/core/credentials/jobs.ts';
-import type { Applications, ExpirySnapshots, PrivateReplies, RegistryTokens } from '../src/core/credentials/ports.ts';
+import type { AlertLedger, Applications, ExpirySnapshots, PrivateReplies, RegistryTokens } from '../src/core/credentials/ports.ts';
 import type { EnvironmentConfig } from '../src/config/file.ts';
 import type { JobContext, JobHandler } from '../src/core/job-context.ts';
 import { jobIdFromTrigger } from '../src/core/job-id.ts';
@@ -19,7 +19,7 @@ export interface ExpiryScanJobDeps {
   registryTokens: RegistryTokens;
   environments: Readonly<Record<string, EnvironmentConfig>>;
   /** Which thresholds were already announced per credential. */
-  ledger: { claimNew(credentials: readonly ExpiringCredential[]): Promise<ExpiringCredential[]> };
+  ledger: AlertLedger;
   reporter: JobReporter;
   replies: PrivateReplies;
   jobs: JobQueue;
@@ -36,6 +36,8 @@ export interface ExpiryScanJobDeps {
 
 /** Most lines an on-demand answer lists (it is a private message, not a file). */
 const maxReplyLines = 40;
+/** How long a scan waits for Slack to take its alert before leaving it to the next scan. */
+const maxDeliveryWaitMs = 6 * 3600_000;
 
 /**
  * The `expiry-scan` job: reads every app registration in scope, flags secrets within the
@@ -160,19 +162,52 @@ export function createExpiryScanJob(deps: ExpiryScanJobDeps): JobHandler<ExpiryS
       return;
     }
 
-    const news = await deps.ledger.claimNew(expiring.filter((c) => c.daysLeft <= first));
+    const news = await deps.ledger.claimNew(expiring.filter((c) => c.daysLeft <= first), ctx.id);
     const notes = [...(await autoRotate(ctx.id, expiring, at)), ...problems];
-    // The alert keeps what it listed: a Rotate click maps back to a credential from stored state.
-    await ctx.save({ ...data, alerted: news, phase: 'done' });
-    if (news.length > 0 || notes.length > 0) {
-      await deps.reporter.openCard(expiryAlertCard(ctx.id, news, at, notes), { channelId: config.alertChannel, teamId: deps.teamId });
+    if (news.length === 0 && notes.length === 0) {
+      await ctx.save({ ...data, phase: 'done' });
+      return;
     }
+    // The alert keeps what it listed: a Rotate click maps back to a credential from stored state.
+    const alertCard = expiryAlertCard(ctx.id, news, at, notes);
+    await ctx.save({ ...data, alerted: news, alertCard, phase: 'delivering', deliveringSince: at.toISOString(), deliveryChecks: 0 });
+    await deps.reporter.openCard(alertCard, { channelId: config.alertChannel, teamId: deps.teamId });
+    return ctx.wakeAfter(1000);
+  }
+
+  /**
+   * Thresholds count as announced only once Slack took the alert in the alert channel. One it
+   * refused went to the admins directly (the outbox saw to that) and is said again by the next scan.
+   */
+  async function awaitDelivery(ctx: JobContext<ExpiryScanJobData>, data: ExpiryScanJobData): Promise<void> {
+    const alerted = data.alerted ?? [];
+    const delivery = await deps.reporter.deliveryOf(ctx.id);
+    if (delivery === 'delivered') {
+      await deps.ledger.confirm(alerted, ctx.id);
+      await ctx.save({ ...data, phase: 'done' });
+      return;
+    }
+    const waited = now().getTime() - Date.parse(data.deliveringSince ?? now().toISOString());
+    if (delivery === 'rerouted' || waited > maxDeliveryWaitMs) {
+      await deps.ledger.release(alerted, ctx.id);
+      await ctx.save({ ...data, phase: 'done' });
+      ctx.log.error({ alertChannel: deps.credentials?.alertChannel, delivery, secrets: alerted.length }, delivery === 'rerouted'
+        ? 'the expiry alert could not be posted in the alert channel; the admins got it directly, and the next scan posts it again'
+        : 'the expiry alert did not reach Slack in time; the next scan posts it again');
+      return;
+    }
+    // Still on its way (Slack busy, or the token halted): look again later, and make sure it is queued.
+    if (data.alertCard && deps.credentials) await deps.reporter.openCard(data.alertCard, { channelId: deps.credentials.alertChannel, teamId: deps.teamId });
+    const checks = (data.deliveryChecks ?? 0) + 1;
+    await ctx.save({ ...data, deliveryChecks: checks });
+    return ctx.wakeAfter(Math.min(60_000, 1000 * 2 ** Math.min(checks, 6)));
   }
 
   return async function runExpiryScan(ctx) {
     const data = ctx.data;
     try {
       if (data.phase === 'done') return;
+      if (data.phase === 'delivering') return await awaitDelivery(ctx, data);
       await scan(ctx, data);
     } catch (err) {
       await retryIfItMayPass(ctx, err);

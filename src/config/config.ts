@@ -50,6 +50,8 @@ export interface Config {
     signingSecret?: string;
     appToken?: string;
     apiUrl?: string;
+    /** While Slack refuses the bot token, how often the outbox checks it again. */
+    haltProbeMs: number;
   };
   azure: { endpoints: AzureEndpoints; credential: AzureCredentialConfig };
   worker: {

@@ -40,6 +40,8 @@ export const envSchema = z
     CHATOPS_SHUTDOWN_GRACE_MS: positiveInt(25_000),
     /** How long Slack user-group members are cached before role checks ask Slack again. */
     CHATOPS_GROUP_CACHE_MS: positiveInt(60_000),
+    /** While Slack refuses the bot token, how often the outbox asks whether it works again. */
+    CHATOPS_SLACK_PROBE_MS: positiveInt(30_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     AZURE_CLOUD: z.enum(Object.keys(azureClouds) as [AzureCloudName, ...AzureCloudName[]]).default('AzurePublicCloud'),
     AZURE_TENANT_ID: z.string().min(1).optional(),

@@ -70,6 +70,7 @@ export function loadConfig(
       ...(e.SLACK_SIGNING_SECRET && { signingSecret: e.SLACK_SIGNING_SECRET }),
       ...(e.SLACK_APP_TOKEN && { appToken: e.SLACK_APP_TOKEN }),
       ...(e.SLACK_API_URL && { apiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/` }),
+      haltProbeMs: e.CHATOPS_SLACK_PROBE_MS,
     },
     azure: {
       endpoints: {

@@ -79,12 +79,20 @@ export interface JobCard {
 /**
  * A reply in the job's thread: milestones, log batches, errors, attached files. Plain
  * strings are shown as text (escaped by the Slack layer); `Mrkdwn` may carry mentions.
+ *
+ * A `log` is either a whole answer (a listing: attached as a file when too long for a message)
+ * or, with `live`, one batch of a log that keeps coming: batches may be merged while Slack is
+ * busy, and their middle dropped when too long, with `fullLog` saying where the whole log is.
+ * A `file` names `fullLog` too, for when Slack refuses the upload and only its tail is shown.
  */
 export type ThreadMessage =
   | { kind: 'note'; text: Mrkdwn }
   | { kind: 'error'; text: string; hint?: string }
-  | { kind: 'log'; text: string; skippedBytes?: number }
-  | { kind: 'file'; filename: string; title: string; content: string; comment?: string };
+  | { kind: 'log'; text: string; skippedBytes?: number; live?: { fullLog: Mrkdwn } }
+  | { kind: 'file'; filename: string; title: string; content: string; comment?: string; fullLog?: Mrkdwn };
+
+/** Whether Slack has the job's card where it was asked to go (expiry alerts are marked sent only then). */
+export type CardDelivery = 'pending' | 'delivered' | 'rerouted';
 
 /** Where a job's card lives and who to tell if posting it fails. */
 export interface CardTarget {
@@ -103,4 +111,9 @@ export interface JobReporter {
   updateCard(card: JobCard): Promise<void>;
   /** Appends a reply to the job's thread, in order. */
   post(jobId: string, message: ThreadMessage): Promise<void>;
+  /**
+   * Whether the card reached its channel: `delivered` once Slack accepted it there,
+   * `rerouted` when the channel refused it and it went to people directly instead.
+   */
+  deliveryOf(jobId: string): Promise<CardDelivery>;
 }

@@ -1,4 +1,4 @@
-import type { CardTarget, JobCard, JobReporter, ThreadMessage } from '../core/card.ts';
+import type { CardDelivery, CardTarget, JobCard, JobReporter, ThreadMessage } from '../core/card.ts';
 import type { OutboxStore } from './outbox-store.ts';
 
 /** The JobReporter jobs use: everything goes through the durable outbox, nothing to Slack directly. */
@@ -16,5 +16,8 @@ export class OutboxReporter implements JobReporter {
   }
   post(jobId: string, message: ThreadMessage): Promise<void> {
     return this.#store.pushMessage(jobId, message);
+  }
+  deliveryOf(jobId: string): Promise<CardDelivery> {
+    return this.#store.deliveryOf(jobId);
   }
 }

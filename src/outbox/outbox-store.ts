@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { CardTarget, JobCard, ThreadMessage } from '../core/card.ts';
+import type { CardDelivery, CardTarget, JobCard, ThreadMessage } from '../core/card.ts';
 import { defaultKeyPrefix, QueueName } from '../queue/names.ts';
 
 /** Per-job outbox state kept until the thread is quiet for this long. */
@@ -8,26 +8,76 @@ const ttlSeconds = 14 * 24 * 3600;
 /** A thread reply bigger than this is cut (a whole build log attached as a file, at most). */
 const maxMessageBytes = 8 * 1024 * 1024;
 
-/** KEYS: thread, card. ARGV: channelId, teamId, responseUrl, card JSON, ttl seconds. */
+/**
+ * What the outbox itself queues besides a job's own replies: the continuation pages of a card
+ * too long for one message, already drawn as Block Kit by the Slack layer.
+ */
+export type OutboxMessage = ThreadMessage | { kind: 'page'; text: string; blocks: unknown[] };
+
+/**
+ * How long a card not yet posted holds back its channel's log batches (see {@link cardsWaiting}):
+ * long enough for any queue of cards to drain, short enough that a card that never posts
+ * (a crash, a refusal) does not hold them back for good.
+ */
+const cardWaitMs = 10 * 60_000;
+
+/** KEYS: thread, card, the channel's waiting cards. ARGV: channelId, teamId, responseUrl, card JSON, ttl seconds, requesterId, now ms, job id. */
 const openScript = `
-redis.call('HSETNX', KEYS[1], 'channelId', ARGV[1])
+if redis.call('HSETNX', KEYS[1], 'channelId', ARGV[1]) == 1 then
+  redis.call('ZADD', KEYS[3], ARGV[7], ARGV[8])
+  redis.call('PEXPIRE', KEYS[3], ${cardWaitMs})
+end
 redis.call('HSETNX', KEYS[1], 'teamId', ARGV[2])
 if ARGV[3] ~= '' then redis.call('HSETNX', KEYS[1], 'responseUrl', ARGV[3]) end
+redis.call('HSETNX', KEYS[1], 'requesterId', ARGV[6])
+redis.call('HSETNX', KEYS[1], 'openedAt', ARGV[7])
 redis.call('EXPIRE', KEYS[1], ARGV[5])
 redis.call('HSETNX', KEYS[2], 'card', ARGV[4])
 redis.call('HSETNX', KEYS[2], 'version', 1)
 redis.call('EXPIRE', KEYS[2], ARGV[5])
 return 1`;
 
+/** Where one outbox thread stands with Slack. Times are epoch milliseconds. */
 export interface ThreadRef {
   channelId: string;
   teamId: string;
-  /** The card's message ts: the thread everything else replies in. */
-  ts?: string;
-  /** Set when posting the card failed for good (e.g. the bot is not in the channel). */
-  broken?: string;
+  /** Who asked: where the card goes when its channel refuses it (`system` for scheduled jobs). */
+  requesterId?: string;
   /** The command's response_url: the way to reach the requester if the channel refuses the bot. */
   responseUrl?: string;
+  /** When the command or click arrived: a response_url works for 30 minutes from then. */
+  openedAt?: number;
+  /** Posts the bot made through {@link responseUrl} (Slack allows 5). */
+  responseUrlUses: number;
+  /** The card's message ts. */
+  ts?: string;
+  /** Where replies go: the card's ts, or the thread of a card that was deleted and posted again. */
+  threadTs?: string;
+  /** Set just before the card is posted, cleared once its ts is saved: if found, the outcome is unknown. */
+  postingSince?: number;
+  /** Fresh cards posted because the old one was deleted or could not be edited. */
+  reposts: number;
+  /** How simply the card is drawn after Slack refused it (0 = the full card). */
+  level: number;
+  /** How simply the first pending reply is drawn after Slack refused it. */
+  headLevel: number;
+  /** Failed Slack calls in a row: each one waits longer before the next. */
+  strikes: number;
+  /** No Slack call for this thread before this time. */
+  retryAt?: number;
+  /** A slot reserved in the pace of `slotScope` (a channel's posts, a method): the call goes then. */
+  slotAt?: number;
+  slotScope?: string;
+  /** Why the channel refused the card; the thread then continues in {@link forward}. */
+  rerouted?: string;
+  /** Outbox ids of the direct-message threads that carry this job's card and replies instead. */
+  forward?: string[];
+  /** Card version already passed on to {@link forward}. */
+  relayedVersion: number;
+  /** A direct-message thread made by a reroute (it is never rerouted again). */
+  direct?: boolean;
+  /** Why sending stopped for good (logged); nothing more is sent for this thread. */
+  gaveUp?: string;
 }
 
 export interface OutboxSnapshot {
@@ -37,11 +87,45 @@ export interface OutboxSnapshot {
   sentVersion: number;
 }
 
+/** Fields of the thread record the sender changes; `undefined` removes one. */
+export type ThreadChange = { [K in Exclude<keyof ThreadRef, 'forward'>]?: ThreadRef[K] | undefined } & { forward?: string[] };
+
+const numberFields = new Set(['openedAt', 'responseUrlUses', 'postingSince', 'reposts', 'level', 'headLevel', 'strikes', 'retryAt', 'slotAt', 'relayedVersion']);
+
+function parseThread(h: Record<string, string>): ThreadRef | undefined {
+  if (!h.channelId) return undefined;
+  const num = (k: string) => (h[k] !== undefined ? Number(h[k]) : undefined);
+  return {
+    channelId: h.channelId,
+    teamId: h.teamId ?? '',
+    ...(h.requesterId && { requesterId: h.requesterId }),
+    ...(h.responseUrl && { responseUrl: h.responseUrl }),
+    ...(h.openedAt && { openedAt: num('openedAt')! }),
+    responseUrlUses: num('responseUrlUses') ?? 0,
+    ...(h.ts && { ts: h.ts }),
+    ...((h.threadTs ?? h.ts) && { threadTs: h.threadTs ?? h.ts! }),
+    ...(h.postingSince && { postingSince: num('postingSince')! }),
+    reposts: num('reposts') ?? 0,
+    level: num('level') ?? 0,
+    headLevel: num('headLevel') ?? 0,
+    strikes: num('strikes') ?? 0,
+    ...(h.retryAt && { retryAt: num('retryAt')! }),
+    ...(h.slotAt && { slotAt: num('slotAt')! }),
+    ...(h.slotScope && { slotScope: h.slotScope }),
+    ...(h.rerouted && { rerouted: h.rerouted }),
+    ...(h.forward && { forward: JSON.parse(h.forward) as string[] }),
+    relayedVersion: num('relayedVersion') ?? 0,
+    ...(h.direct === '1' && { direct: true }),
+    ...(h.gaveUp && { gaveUp: h.gaveUp }),
+  };
+}
+
 /**
  * Durable, per-job outbox in Redis. Cards are stored as "latest version wins" (so ten
- * updates while Slack is rate-limiting become one `chat.update`), thread replies as an
- * ordered list. A flush job per job id (BullMQ deduplication with keepLastIfActive) sends
- * them: one sender per thread at a time, so replies keep their order.
+ * updates while Slack is busy become one `chat.update`), thread replies as an ordered list. A
+ * flush job per job id (BullMQ deduplication with keepLastIfActive) sends them: one sender per
+ * thread at a time, so replies keep their order. The thread record says where the thread stands
+ * with Slack, so any worker can pick it up after a crash.
  */
 export class OutboxStore {
   readonly #redis: Redis;
@@ -51,7 +135,7 @@ export class OutboxStore {
   constructor(redis: Redis, prefix = defaultKeyPrefix) {
     this.#redis = redis;
     this.#prefix = prefix;
-    if (!('chatopsOutboxOpen' in redis)) redis.defineCommand('chatopsOutboxOpen', { numberOfKeys: 2, lua: openScript });
+    if (!('chatopsOutboxOpen' in redis)) redis.defineCommand('chatopsOutboxOpen', { numberOfKeys: 3, lua: openScript });
     this.queue = new Queue(QueueName.SlackOutbox, {
       connection: redis,
       prefix,
@@ -70,6 +154,10 @@ export class OutboxStore {
     return `${this.#prefix}:outbox:${jobId}:${part}`;
   }
 
+  #waitingCards(channelId: string): string {
+    return `${this.#prefix}:outbox:channel:${channelId}:waiting-cards`;
+  }
+
   /**
    * Records where the job's card goes and its first version, in one round trip. Only
    * HSETNX, so a resent Slack request cannot reset a card the job has already moved on.
@@ -80,55 +168,83 @@ export class OutboxStore {
     await (this.#redis as Redis & { chatopsOutboxOpen: (...args: (string | number)[]) => Promise<unknown> }).chatopsOutboxOpen(
       this.#key(jobId, 'thread'),
       this.#key(jobId, 'card'),
+      this.#waitingCards(target.channelId),
       target.channelId,
       target.teamId,
       target.responseUrl ?? '',
       JSON.stringify(card),
       ttlSeconds,
+      card.requesterId,
+      Date.now(),
+      jobId,
     );
   }
 
+  /**
+   * Cards opened in `channelId` and not yet posted there (from the last few minutes): while there
+   * are any, the channel's log batches wait, so new cards go first.
+   */
+  async cardsWaiting(channelId: string): Promise<number> {
+    return this.#redis.zcount(this.#waitingCards(channelId), Date.now() - cardWaitMs, '+inf');
+  }
+
+  /** The card no longer waits in `channelIds` (it was posted, or went elsewhere). */
+  async cardSettled(jobId: string, ...channelIds: string[]): Promise<void> {
+    const tx = this.#redis.multi();
+    for (const c of new Set(channelIds)) tx.zrem(this.#waitingCards(c), jobId);
+    await tx.exec();
+  }
+
   async putCard(card: JobCard): Promise<void> {
-    const key = this.#key(card.jobId, 'card');
+    await this.#writeCard(card.jobId, card);
+    await this.requestFlush(card.jobId, { urgent: true });
+  }
+
+  async #writeCard(jobId: string, card: JobCard): Promise<void> {
+    const key = this.#key(jobId, 'card');
     const tx = this.#redis.multi();
     tx.hincrby(key, 'version', 1);
     tx.hset(key, 'card', JSON.stringify(card));
     tx.expire(key, ttlSeconds);
     await tx.exec();
-    await this.requestFlush(card.jobId);
   }
 
   async pushMessage(jobId: string, message: ThreadMessage): Promise<void> {
-    let json = JSON.stringify(message);
-    if (json.length > maxMessageBytes && message.kind === 'file') {
-      json = JSON.stringify({ ...message, content: `${message.content.slice(-(maxMessageBytes - 1024))}` });
-    }
-    const tx = this.#redis.multi();
-    tx.rpush(this.#key(jobId, 'msgs'), json);
-    tx.expire(this.#key(jobId, 'msgs'), ttlSeconds);
-    await tx.exec();
-    await this.requestFlush(jobId);
+    await this.appendMessages(jobId, [serialize(message)]);
+    // A log batch can wait for a quiet moment in the channel; anything else is sent as soon as it may.
+    await this.requestFlush(jobId, { urgent: !(message.kind === 'log' && message.live) });
   }
 
-  async requestFlush(jobId: string): Promise<void> {
-    await this.queue.add('flush', { jobId }, { deduplication: { id: jobId, keepLastIfActive: true } });
+  /** Appends already serialised messages (see {@link takeMessages}). */
+  async appendMessages(jobId: string, json: readonly string[]): Promise<void> {
+    if (json.length === 0) return;
+    const tx = this.#redis.multi();
+    tx.rpush(this.#key(jobId, 'msgs'), ...json);
+    tx.expire(this.#key(jobId, 'msgs'), ttlSeconds);
+    await tx.exec();
+  }
+
+  /** Puts messages in front of the pending ones (a card's continuation pages go first). */
+  async prependMessages(jobId: string, messages: readonly OutboxMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    const tx = this.#redis.multi();
+    tx.lpush(this.#key(jobId, 'msgs'), ...messages.map(serialize).reverse());
+    tx.expire(this.#key(jobId, 'msgs'), ttlSeconds);
+    await tx.exec();
+  }
+
+  /**
+   * Asks for a flush of the job's thread. `urgent` (cards, milestones, errors) also wakes a flush
+   * that is waiting for its turn in a busy channel; a log batch does not.
+   */
+  async requestFlush(jobId: string, options: { urgent?: boolean } = { urgent: true }): Promise<void> {
+    await this.queue.add('flush', { jobId }, { deduplication: { id: jobId, keepLastIfActive: true, ...(options.urgent && { reschedule: true }) } });
   }
 
   async snapshot(jobId: string): Promise<OutboxSnapshot> {
-    const [thread, card] = await Promise.all([
-      this.#redis.hgetall(this.#key(jobId, 'thread')),
-      this.#redis.hgetall(this.#key(jobId, 'card')),
-    ]);
+    const [thread, card] = await Promise.all([this.#redis.hgetall(this.#key(jobId, 'thread')), this.#redis.hgetall(this.#key(jobId, 'card'))]);
     return {
-      thread: thread.channelId
-        ? {
-            channelId: thread.channelId,
-            teamId: thread.teamId ?? '',
-            ...(thread.ts && { ts: thread.ts }),
-            ...(thread.broken && { broken: thread.broken }),
-            ...(thread.responseUrl && { responseUrl: thread.responseUrl }),
-          }
-        : undefined,
+      thread: parseThread(thread),
       card: card.card ? (JSON.parse(card.card) as JobCard) : undefined,
       cardVersion: Number(card.version ?? 0),
       sentVersion: Number(card.sent ?? 0),
@@ -136,35 +252,85 @@ export class OutboxStore {
   }
 
   async thread(jobId: string): Promise<ThreadRef | undefined> {
-    return (await this.snapshot(jobId)).thread;
+    return parseThread(await this.#redis.hgetall(this.#key(jobId, 'thread')));
   }
 
-  async setThreadTs(jobId: string, ts: string): Promise<void> {
-    await this.#redis.hset(this.#key(jobId, 'thread'), 'ts', ts);
+  /** Changes the thread record: set fields, remove the ones given as `undefined`. */
+  async update(jobId: string, change: ThreadChange): Promise<void> {
+    const set: Record<string, string> = {};
+    const del: string[] = [];
+    for (const [k, v] of Object.entries(change)) {
+      if (v === undefined) del.push(k);
+      else set[k] = k === 'forward' ? JSON.stringify(v) : typeof v === 'boolean' ? (v ? '1' : '0') : String(v);
+    }
+    const tx = this.#redis.multi();
+    if (Object.keys(set).length > 0) tx.hset(this.#key(jobId, 'thread'), set);
+    if (del.length > 0) tx.hdel(this.#key(jobId, 'thread'), ...del);
+    await tx.exec();
   }
 
-  async markBroken(jobId: string, reason: string): Promise<void> {
-    await this.#redis.hset(this.#key(jobId, 'thread'), 'broken', reason);
+  /** Adds to counters of the thread record (strikes, reposts, response_url uses). */
+  async increment(jobId: string, field: 'strikes' | 'reposts' | 'responseUrlUses' | 'level' | 'headLevel', by = 1): Promise<number> {
+    if (!numberFields.has(field)) throw new RangeError(field);
+    return this.#redis.hincrby(this.#key(jobId, 'thread'), field, by);
   }
 
   async markCardSent(jobId: string, version: number): Promise<void> {
     await this.#redis.hset(this.#key(jobId, 'card'), 'sent', version);
   }
 
-  async peekMessage(jobId: string): Promise<ThreadMessage | undefined> {
-    const json = await this.#redis.lindex(this.#key(jobId, 'msgs'), 0);
-    return json ? (JSON.parse(json) as ThreadMessage) : undefined;
+  /** The first `count` pending messages, oldest first. */
+  async peekMessages(jobId: string, count: number): Promise<OutboxMessage[]> {
+    const json = await this.#redis.lrange(this.#key(jobId, 'msgs'), 0, count - 1);
+    return json.map((j) => JSON.parse(j) as OutboxMessage);
   }
 
-  async dropMessage(jobId: string): Promise<void> {
-    await this.#redis.lpop(this.#key(jobId, 'msgs'));
+  /** Removes the first `count` pending messages (the ones just sent). */
+  async dropMessages(jobId: string, count = 1): Promise<void> {
+    if (count > 0) await this.#redis.lpop(this.#key(jobId, 'msgs'), count);
+  }
+
+  /** Every pending message, serialised (to pass them on to other threads; see {@link appendMessages}). */
+  async pendingJson(jobId: string): Promise<string[]> {
+    return this.#redis.lrange(this.#key(jobId, 'msgs'), 0, -1);
   }
 
   async pendingMessages(jobId: string): Promise<number> {
     return this.#redis.llen(this.#key(jobId, 'msgs'));
   }
 
+  /**
+   * Opens the direct-message threads that carry a job on when its channel refused it, and
+   * records them on the job's thread: from now on its card and replies are passed on to them.
+   */
+  async forward(jobId: string, reason: string, targets: readonly { outboxId: string; userId: string; note: ThreadMessage }[], card: JobCard, teamId: string): Promise<void> {
+    for (const t of targets) {
+      await this.open(t.outboxId, { channelId: t.userId, teamId }, card);
+      await this.update(t.outboxId, { direct: true, requesterId: t.userId });
+      await this.appendMessages(t.outboxId, [serialize(t.note)]);
+    }
+    await this.update(jobId, { rerouted: reason, forward: targets.map((t) => t.outboxId) });
+  }
+
+  /** Passes a card version on to a forwarded thread. */
+  async relayCard(jobId: string, card: JobCard): Promise<void> {
+    await this.#writeCard(jobId, card);
+  }
+
+  /** Where the job's card stands with Slack (see {@link CardDelivery}). */
+  async deliveryOf(jobId: string): Promise<CardDelivery> {
+    const [ts, rerouted] = await this.#redis.hmget(this.#key(jobId, 'thread'), 'ts', 'rerouted');
+    return rerouted ? 'rerouted' : ts ? 'delivered' : 'pending';
+  }
+
   close(): Promise<void> {
     return this.queue.close();
   }
+}
+
+/** A message as stored; a file bigger than the outbox holds keeps its end (where a log says how it finished). */
+function serialize(message: OutboxMessage): string {
+  const json = JSON.stringify(message);
+  if (json.length > maxMessageBytes && message.kind === 'file') return JSON.stringify({ ...message, content: message.content.slice(-(maxMessageBytes - 1024)) });
+  return json;
 }

@@ -1,15 +1,15 @@
-import { type Job, RateLimitError, Worker } from 'bullmq';
+import { DelayedError, type Job, RateLimitError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { defaultKeyPrefix, QueueName } from '../queue/names.ts';
-import { RetryLaterError } from './retry-later.ts';
+import { PauseOutboxError, RetryLaterError } from './retry-later.ts';
 
 /** Slack being down is retried every minute at most, for as long as the attempts last (~16 h). */
 const maxBackoffMs = 60_000;
 
 export interface OutboxWorkerOptions {
   connection: Redis;
-  /** Sends everything pending for one job's thread; throws RetryLaterError on rate limits. */
+  /** Sends what is pending for one outbox thread; throws RetryLaterError / PauseOutboxError to wait. */
   flush: (jobId: string) => Promise<void>;
   logger: Logger;
   concurrency?: number;
@@ -20,20 +20,24 @@ export interface OutboxWorkerOptions {
 }
 
 /**
- * Runs outbox flushes. A 429 from Slack pauses the whole outbox for `Retry-After` (Slack's
- * limits are per method and workspace, so other threads would hit it too); other failures
- * back off exponentially up to a minute and keep trying, so the final state always arrives.
+ * Runs outbox flushes. A thread that must wait (a busy channel, Slack's Retry-After, a backoff)
+ * moves to BullMQ's delayed set without holding a slot; a dead token pauses the whole outbox
+ * for every worker. Unexpected failures back off up to a minute and keep trying, so the final
+ * state always arrives.
  */
 export function createOutboxWorker(options: OutboxWorkerOptions): Worker {
   const worker: Worker = new Worker(
     QueueName.SlackOutbox,
-    async (job: Job<{ jobId: string }>) => {
+    async (job: Job<{ jobId: string }>, token?: string) => {
       try {
         await options.flush(job.data.jobId);
       } catch (err) {
         if (err instanceof RetryLaterError) {
-          options.logger.warn({ retryAfterMs: err.retryAfterMs }, 'Slack rate limit: pausing the outbox');
-          await worker.rateLimit(err.retryAfterMs);
+          await job.moveToDelayed(Date.now() + err.retryAfterMs, token);
+          throw new DelayedError();
+        }
+        if (err instanceof PauseOutboxError) {
+          await worker.rateLimit(err.pauseMs);
           throw new RateLimitError();
         }
         throw err;

@@ -31,7 +31,12 @@ export function observeJobs(worker: Worker, metrics: Metrics, redis: Redis, mark
   });
 }
 
-/** Outbox delivery lag: a flush job is requested when something is put in the outbox, and completes when Slack has it. */
+/**
+ * Outbox delivery lag: a flush job is requested when something is put in the outbox, and
+ * completes when Slack has it. A flush that has to wait (its channel's turn, Slack's
+ * Retry-After, a halt on a dead token) waits as that same job, delayed or paused, so the wait
+ * counts: the figure is how late Slack output is.
+ */
 export function observeOutboxDelivery(worker: Worker, metrics: Metrics): void {
   worker.on('completed', (job: Job) => {
     if (job.finishedOn) metrics.outboxDeliveryLag.observe(Math.max(0, (job.finishedOn - job.timestamp) / 1000));

@@ -29,6 +29,7 @@ import { ResponseUrlReplies } from '../slack/response-url-replies.ts';
 import { SlackPrivateAnswers } from '../slack/private-answers.ts';
 import { RedisAnswerStore } from '../queue/answer-store.ts';
 import { createOutboxSender } from '../slack/outbox-sender.ts';
+import { slackDeliveryCheck } from '../slack/delivery/delivery-health.ts';
 import { RequestMetricsMiddleware } from '../azure/graph/request-metrics-middleware.ts';
 import { observedAzureClient, observedAzureFetch } from '../azure/request-metrics.ts';
 import { observeJobs, observeOutboxDelivery, registerQueueGauges } from '../queue/queue-metrics.ts';
@@ -74,13 +75,25 @@ export async function startWorker(res: RoleResources): Promise<void> {
   const history = new RedisDeployHistory(redis, prefix);
   const snapshots = new RedisExpirySnapshots(redis, prefix);
   const audit = observeAudit(new RedisAuditLog({ redis, logger, key: auditStreamKey(prefix) }), metrics);
+  // The jobs' private answers, App Homes and group look-ups: a 5xx gets two quick retries (a
+  // private answer shown twice after a lost answer is harmless; a second card is not, hence the
+  // outbox's own client below).
   const slack = new WebClient(config.slack.botToken, {
     ...(config.slack.apiUrl && { slackApiUrl: config.slack.apiUrl }),
     fetch: slackFetch,
-    // 429s come back to the outbox (which pauses and retries durably) instead of being
-    // slept on inside one process; 5xx get two quick retries, then the outbox's backoff.
+    // 429s come back to the caller (the Home worker waits durably) instead of being slept on inside one process.
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2000 },
+  });
+  // The outbox's own client, counted in the metrics like every other (Slack calls by method and
+  // error code, 429s). 429s come back to the outbox, which paces the channel and waits durably,
+  // instead of being slept on inside one process. No retries here: a post whose answer was lost
+  // may have gone through, and the outbox looks the card up before it posts again.
+  const outboxSlack = new WebClient(config.slack.botToken, {
+    ...(config.slack.apiUrl && { slackApiUrl: config.slack.apiUrl }),
+    fetch: slackFetch,
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 0 },
   });
   const worker = createJobWorker({
     connection: redis,
@@ -135,7 +148,7 @@ export async function startWorker(res: RoleResources): Promise<void> {
     logger,
     lockDurationMs: config.worker.lockDurationMs,
     prefix,
-    flush: createOutboxSender({ client: slack, store, logger }),
+    flush: createOutboxSender({ client: outboxSlack, store, redis, prefix, logger, admins: config.admins, haltProbeMs: config.slack.haltProbeMs }),
   });
   observeOutboxDelivery(outboxWorker, metrics);
   workers.push(outboxWorker);
@@ -176,6 +189,8 @@ export async function startWorker(res: RoleResources): Promise<void> {
     configCheck(config),
     redisCheck(redis),
     slackTokenCheck(config.slack, slackFetch),
+    // Blocking: while Slack refuses the token the outbox sends nothing (everything stays queued).
+    slackDeliveryCheck(redis, prefix),
     azureTokenCheck(credential, resourceManager),
   );
   if (config.admin) {

@@ -4,7 +4,7 @@ import type { AnswerStore, Asker, PrivateAnswers, QueryAnswer } from '../core/qu
 import { redactDeep, redactText } from '../core/redact.ts';
 import { openDirectMessage, slackErrorOf } from './direct-message.ts';
 import { answerAsText, fitsInline, renderAnswer, type TextPlacement } from './render/answer-blocks.ts';
-import { postToResponseUrl } from './response-url-replies.ts';
+import { ResponseUrlReplies } from './response-url-replies.ts';
 
 export interface SlackPrivateAnswersOptions {
   /** For the DM a long text goes to, and the DM fallback. */
@@ -29,14 +29,14 @@ export class SlackPrivateAnswers implements PrivateAnswers {
   readonly #client: WebClient;
   readonly #store: AnswerStore;
   readonly #logger: Logger;
-  readonly #fetch: typeof fetch;
+  readonly #responseUrls: ResponseUrlReplies;
   readonly #now: () => Date;
 
   constructor(options: SlackPrivateAnswersOptions) {
     this.#client = options.client;
     this.#store = options.store;
     this.#logger = options.logger;
-    this.#fetch = options.fetch ?? fetch;
+    this.#responseUrls = new ResponseUrlReplies(options.fetch);
     this.#now = options.now ?? (() => new Date());
   }
 
@@ -68,7 +68,7 @@ export class SlackPrivateAnswers implements PrivateAnswers {
     if (to.responseUrl) {
       const message = renderAnswer(answer, { placement, footer: `Only you can see this · job \`${answerId}\``, ...(shareable && { shareId: answerId }) });
       try {
-        await postToResponseUrl(to.responseUrl, { response_type: 'ephemeral', replace_original: false, ...message }, this.#fetch);
+        await this.#responseUrls.post(to.responseUrl, message);
         return;
       } catch (err) {
         // Expired (30 minutes), used up (5 posts) or refused: the DM still reaches them.

@@ -114,14 +114,16 @@ describe('GET /readyz and /healthz', () => {
     const ok = await readyz(h);
     expect(ok.status).toBe(200);
     expect(ok.body.status).toBe('ready');
-    expect(ok.body.checks.map((c) => c.name).sort()).toEqual(['azure', 'config', 'redis', 'slack', 'slack-channels']);
+    expect(ok.body.checks.map((c) => c.name).sort()).toEqual(['azure', 'config', 'redis', 'slack', 'slack-channels', 'slack-delivery']);
     expect(ok.body.warnings).toEqual([]);
 
     await ownRedis.stop();
     const down = await readyz(h);
     expect(down.status).toBe(503);
-    expect(down.body.notReady).toEqual(['redis']);
+    // Whether Slack delivery is halted is kept in Redis too: not known, and said so.
+    expect(down.body.notReady).toEqual(['redis', 'slack-delivery']);
     expect(down.body.checks.find((c) => c.name === 'redis')?.detail).toMatch(/PING/);
+    expect(down.body.checks.find((c) => c.name === 'slack-delivery')?.detail).toMatch(/Redis, which is not connected/);
     const health = await fetch(`${base(h)}/healthz`);
     expect(health.status).toBe(200);
   });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { answerText, ask, privateAnswer, shareButtonOf } from '../helpers/answers.ts';
-import { ids, type Harness } from '../helpers/harness.ts';
+import { ids, startHarness, type Harness } from '../helpers/harness.ts';
 import { homeWhere } from '../helpers/home.ts';
 import { metricValue, scrape } from '../helpers/metrics.ts';
 import { aci, aciCommand, startAciHarness, waitForCard } from './aci/setup.ts';
@@ -85,6 +85,51 @@ describe('CHATOPS_REDIS_PREFIX', () => {
       expect(kinds, `no ${kind} key among ${[...kinds].join(', ')}`).toContain(kind);
     }
     expect(keys.filter((k) => k.split(':')[1] === 'answer').some((k) => k.endsWith(':shared'))).toBe(true);
+    expect(keys.filter((k) => !k.startsWith('{acme}:'))).toEqual([]);
+  });
+
+  it('keeps Slack delivery’s keys under the prefix too: the channel paces, cards waiting their turn, a halt on a dead token, a reposted card, a card rerouted to a DM', async () => {
+    h = await startHarness({
+      env: { CHATOPS_REDIS_PREFIX: '{acme}', CHATOPS_SLACK_PROBE_MS: '500' },
+      azure: { queuedMs: 200, buildDurationMs: 4000, logLineIntervalMs: 200 },
+      // A private channel the bot is not in: its card goes to the requester's DM instead.
+      setup: (_azure, slack) => slack.addChannel(ids.otherChannel, { isPrivate: true, isMember: false }),
+    });
+    const harness = h;
+    // Keys can live for a moment only (a card waiting its turn, a halt): sampled all along.
+    const seen = new Set<string>();
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        (await harness.redis.keys('*')).forEach((k) => seen.add(k));
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    })();
+    const card = (jobId: string) => harness.slack.allMessages(ids.devChannel).find((m) => m.subtype !== 'tombstone' && JSON.stringify(m.blocks ?? []).includes(jobId));
+    const jobOf = (text: unknown) => /`(j[0-9a-z]{12})`/.exec((text as { text: string }).text)![1]!;
+
+    const jobId = jobOf((await h.command('build -t web:v1 https://github.com/org/app.git#main')).json);
+    const rerouted = jobOf((await h.command('build -t web:v2 https://github.com/org/app.git#main', { channelId: ids.otherChannel })).json);
+    await h.slack.waitFor(() => card(jobId) && h!.slack.thread(ids.devChannel, card(jobId)!.ts).length > 0, 20_000);
+    // Someone deletes the card: a fresh one is posted in its thread.
+    const first = card(jobId)!.ts;
+    h.slack.deleteMessage(ids.devChannel, first);
+    await h.slack.waitFor(() => card(jobId) && card(jobId)!.ts !== first, 20_000);
+    // The token dies: the outbox halts until it works again.
+    h.slack.breakToken(h.botToken, 'token_revoked');
+    await h.slack.waitFor(() => seen.has('{acme}:slack:halt'), 10_000);
+    h.slack.restoreToken(h.botToken);
+    await h.slack.waitFor(() => JSON.stringify(card(jobId)?.blocks ?? []).includes('Succeeded'), 30_000);
+    await h.slack.waitFor(() => h!.slack.allMessages(`D${ids.alice.slice(1)}`).some((m) => JSON.stringify(m.blocks ?? []).includes(rerouted)), 20_000);
+    sampling = false;
+    await sampler;
+
+    const keys = [...seen];
+    for (const key of ['{acme}:slack:halt', `{acme}:pace:post:${ids.devChannel}`, '{acme}:pace:method:chat.update', `{acme}:outbox:${jobId}:thread`, `{acme}:outbox:${rerouted}.dm.${ids.alice}:thread`]) {
+      expect(keys, `no ${key}`).toContain(key);
+    }
+    expect(keys.some((k) => k.startsWith('{acme}:outbox:channel:') && k.endsWith(':waiting-cards')), 'no card waited for its channel').toBe(true);
+    expect(await h.redis.hget(`{acme}:outbox:${jobId}:thread`, 'reposts')).toBe('1');
     expect(keys.filter((k) => !k.startsWith('{acme}:'))).toEqual([]);
   });
 });

@@ -45,7 +45,7 @@ describe('npm start: the supervisor with the bot and the worker as child process
     expect(ready.checks.filter((c) => c.role === 'bot').map((c) => c.name).sort()).toEqual(['config', 'redis', 'slack', 'slack-channels']);
     // Advisory survives the trip through the supervisor, so a child's channel warning never turns the merged answer into a 503.
     expect(ready.checks.find((c) => c.name === 'slack-channels')).toMatchObject({ role: 'bot', advisory: true });
-    expect(ready.checks.filter((c) => c.role === 'worker').map((c) => c.name).sort()).toEqual(['azure', 'config', 'redis', 'slack']);
+    expect(ready.checks.filter((c) => c.role === 'worker').map((c) => c.name).sort()).toEqual(['azure', 'config', 'redis', 'slack', 'slack-delivery']);
 
     await buildSucceeds(h, 'web:v1');
     await h.slack.waitFor(async () => metricValue((await scrape(base(h!))).text, 'chatops_jobs_finished_total', { kind: 'build', outcome: 'completed', role: 'worker' }) === 1, 5000);

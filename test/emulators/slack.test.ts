@@ -211,10 +211,11 @@ describe('Web API emulator with the real WebClient', () => {
     expect(slack.messages(CHANNEL)).toHaveLength(1);
 
     const view = { type: 'modal' as const, title: { type: 'plain_text' as const, text: 'Approve' }, blocks: [] };
-    const opened = await web.views.open({ trigger_id: '123.456.abc', view });
+    const trigger = slack.issueTrigger();
+    const opened = await web.views.open({ trigger_id: trigger, view });
     expect(opened.view?.id).toMatch(/^V/);
-    expect(slack.views).toMatchObject([{ trigger_id: '123.456.abc', view: { type: 'modal' } }]);
-    expect((await thrown<WebAPIPlatformError>(() => web.views.open({ trigger_id: '123.456.abc', view }))).data.error).toBe('exchanged_trigger_id');
+    expect(slack.views).toMatchObject([{ trigger_id: trigger, view: { type: 'modal' } }]);
+    expect((await thrown<WebAPIPlatformError>(() => web.views.open({ trigger_id: trigger, view }))).data.error).toBe('exchanged_trigger_id');
   });
 
   it('conversations.info hides private channels the bot is not in; conversations.open gives one DM per user', async () => {
@@ -350,8 +351,9 @@ describe('interaction limits', () => {
   const post = (url: string) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'hi' }) });
   const view = { type: 'modal' as const, title: { type: 'plain_text' as const, text: 'Why?' }, blocks: [] };
 
-  it('a trigger opens a view within three seconds, once', async () => {
+  it('a trigger opens a view only when the emulator issued it, within three seconds, once', async () => {
     const web = client();
+    expect((await thrown<WebAPIPlatformError>(() => web.views.open({ trigger_id: '1.2.made-up', view }))).data.error).toBe('invalid_trigger_id');
     const fresh = slack.issueTrigger();
     await web.views.open({ trigger_id: fresh, view });
     expect((await thrown<WebAPIPlatformError>(() => web.views.open({ trigger_id: fresh, view }))).data.error).toBe('exchanged_trigger_id');
@@ -371,7 +373,7 @@ describe('interaction limits', () => {
     expect((await thrown<WebAPIPlatformError>(() => web.views.update({ view_id: 'V0NOPE', view }))).data.error).toBe('not_found');
   });
 
-  it('a response_url takes five posts within thirty minutes', async () => {
+  it('a response_url takes five posts within thirty minutes, and only if the emulator issued it', async () => {
     const url = slack.responseUrl('limits-1');
     for (let i = 0; i < 5; i++) expect((await post(url)).status).toBe(200);
     const sixth = await post(url);
@@ -380,7 +382,21 @@ describe('interaction limits', () => {
     slack.ageResponseUrl(late, 30 * 60_000 + 1);
     const expired = await post(late);
     expect([expired.status, await expired.text()]).toEqual([404, 'expired_url']);
+    const made = await post(`${slack.baseUrl}/response/never-issued`);
+    expect([made.status, await made.text()]).toEqual([404, 'invalid_url']);
     expect(slack.responses).toHaveLength(5);
+  });
+
+  it('a response_url refuses a message Slack would refuse anywhere, without counting it as a use', async () => {
+    const url = slack.responseUrl('limits-3');
+    const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });
+    const send = (body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const tooLong = await send({ text: 'x', blocks: Array.from({ length: 6 }, () => section('y'.repeat(2900))) });
+    expect([tooLong.status, await tooLong.text()]).toEqual([400, 'msg_blocks_too_long']);
+    const invalid = await send({ text: 'x', blocks: [section('z'.repeat(3001))] });
+    expect([invalid.status, await invalid.text()]).toEqual([400, 'invalid_blocks']);
+    expect(slack.responses).toHaveLength(0);
+    for (let i = 0; i < 5; i++) expect((await send({ text: 'fine' })).status).toBe(200);
   });
 
   it('slows down the answers of one method', async () => {

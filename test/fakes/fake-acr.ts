@@ -1,5 +1,5 @@
 import type { AcrBuilds, DockerBuildSpec, LogChunk, LogLink, LogReader, RunClaims, RunInfo } from '../../src/core/build/acr-builds.ts';
-import type { JobCard, JobReporter, ThreadMessage } from '../../src/core/card.ts';
+import type { CardDelivery, JobCard, JobReporter, ThreadMessage } from '../../src/core/card.ts';
 import type { JobContext } from '../../src/core/job-context.ts';
 import type { CancelRequests } from '../../src/core/job-queue.ts';
 import type { RegistryRef } from '../../src/core/registry-ref.ts';
@@ -101,6 +101,11 @@ export class FakeReporter implements JobReporter {
   }
   async post(_jobId: string, message: ThreadMessage): Promise<void> {
     this.messages.push(message);
+  }
+  /** What `deliveryOf` answers, per job (default: delivered). */
+  delivery = new Map<string, CardDelivery>();
+  async deliveryOf(jobId: string): Promise<CardDelivery> {
+    return this.delivery.get(jobId) ?? 'delivered';
   }
   get last(): JobCard | undefined {
     return this.cards.at(-1);

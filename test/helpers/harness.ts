@@ -231,7 +231,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         apiAppId: ids.app,
         teamDomain: 'contoso',
         responseUrl: opts.responseUrl ?? slack.responseUrl(`cmd-${++counter}`),
-        ...(opts.triggerId && { triggerId: opts.triggerId }),
+        // Issued by the emulator, so views.open takes it (for Slack's three seconds).
+        triggerId: slack.issueTrigger(opts.triggerId),
       });
       return postSigned(botUrl, body, { secret: signingSecret, ...(opts.tsSeconds !== undefined && { tsSeconds: opts.tsSeconds }) });
     },

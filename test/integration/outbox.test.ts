@@ -1,43 +1,26 @@
-import { WebClient } from '@slack/web-api';
-import type { Worker } from 'bullmq';
-import { Redis } from 'ioredis';
-import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JobCard } from '../../src/core/card.ts';
 import { md } from '../../src/core/mrkdwn.ts';
 import { OutboxReporter } from '../../src/outbox/outbox-reporter.ts';
-import { OutboxStore } from '../../src/outbox/outbox-store.ts';
-import { createOutboxWorker } from '../../src/outbox/outbox-worker.ts';
-import { createOutboxSender } from '../../src/slack/outbox-sender.ts';
-import { startSlackEmulator, type SlackEmulator } from '../emulators/slack/index.ts';
+import type { OutboxStore } from '../../src/outbox/outbox-store.ts';
+import type { SlackEmulator } from '../emulators/slack/index.ts';
+import { startOutboxRig, type OutboxRig } from '../helpers/outbox-rig.ts';
 
-const token = 'xoxb-outbox-test';
+let rig: OutboxRig;
 let slack: SlackEmulator;
-let redis: Redis;
 let store: OutboxStore;
-let worker: Worker;
 
 function card(jobId: string, status: JobCard['status'], detail: string): JobCard {
   return { jobId, title: 'Build web:v1', requesterId: 'U0ALICE', environment: 'dev', status, detail: md`${detail}`, fields: [], links: [], actions: status === 'running' ? ['cancel'] : [], queuedAt: new Date().toISOString() };
 }
 
 beforeEach(async () => {
-  slack = await startSlackEmulator();
-  slack.addToken(token, { teamId: 'T0', botUserId: 'U0BOT' });
-  redis = new Redis(process.env.TEST_REDIS_URL!, { maxRetriesPerRequest: null });
-  await redis.flushdb();
-  store = new OutboxStore(redis);
-  const client = new WebClient(token, { slackApiUrl: slack.apiUrl, rejectRateLimitedCalls: true, retryConfig: { retries: 1, factor: 1, minTimeout: 10, maxTimeout: 20 } });
-  const logger = pino({ level: 'silent' });
-  worker = createOutboxWorker({ connection: redis, logger, flush: createOutboxSender({ client, store, logger }) });
-  void worker.run();
+  rig = await startOutboxRig();
+  ({ slack, store } = rig);
 });
 
 afterEach(async () => {
-  await worker.close();
-  await store.close();
-  redis.disconnect();
-  await slack.close();
+  await rig.stop();
 });
 
 describe('the Slack outbox', () => {
@@ -87,10 +70,11 @@ describe('the Slack outbox', () => {
     slack.addChannel('CPRIV', { isPrivate: true, isMember: false });
     const responseUrl = slack.responseUrl('priv');
     await store.open('j4', { channelId: 'CPRIV', teamId: 'T0', responseUrl }, card('j4', 'queued', 'x'));
-    await store.pushMessage('j4', { kind: 'note', text: md`never sent` });
+    await store.pushMessage('j4', { kind: 'note', text: md`sent by direct message` });
     await slack.waitFor(() => slack.responses.length > 0, 10_000);
     expect(JSON.stringify(slack.responses[0]!.body)).toMatch(/\/invite/);
-    expect((await store.thread('j4'))?.broken).toBe('not_in_channel');
+    expect((await store.thread('j4'))?.rerouted).toBe('channel_not_found');
+    expect(await store.deliveryOf('j4')).toBe('rerouted');
   });
 
   it('escapes text from users and Azure so it cannot mention or link', async () => {

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { md } from '../../src/core/mrkdwn.ts';
 import type { QueryAnswer } from '../../src/core/query-answer.ts';
 import { answerAsText, defaultPlacement, fitsInline, renderAnswer } from '../../src/slack/render/answer-blocks.ts';
+import { fitsMessage } from '../../src/slack/render/message-budget.ts';
+import { checkMessage } from '../emulators/slack/block-kit.ts';
 
 const base: QueryAnswer = { title: 'Runs of contosodev', environment: 'dev', summary: md`The 2 most recent runs:` };
 const table = (lines: number, width = 60) => Array.from({ length: lines }, (_, i) => `${String(i).padStart(4, '0')} ${'x'.repeat(width)}`).join('\n');
@@ -65,6 +67,22 @@ describe('renderAnswer', () => {
     const amp = { filename: 'a.txt', title: 'a', content: '&'.repeat(1000) };
     expect(fitsInline(amp)).toBe(false);
     withinLimits(renderAnswer({ ...base, text: amp }, { placement: defaultPlacement(amp, 'n'), footer: 'x' }).blocks);
+  });
+
+  it('stays within the message budget Slack enforces, however long its summary, fields, text and footer', () => {
+    const long = (n: number) => `${'rg-payments-settlement-'.repeat(Math.ceil(n / 23))}`.slice(0, n);
+    const answer: QueryAnswer = {
+      ...base,
+      summary: { mrkdwn: long(5000) },
+      fields: Array.from({ length: 12 }, (_, i) => ({ label: `Field ${i}`, value: long(2500), code: i % 2 === 0 })),
+      text: { filename: 'x.txt', title: 'x', content: table(400), keep: 'tail' },
+      links: [{ label: 'Registry in Azure portal', url: 'https://portal.azure.com/#x' }],
+    };
+    const r = renderAnswer(answer, { placement: defaultPlacement(answer.text, 'n'), footer: `Only you can see this · ${long(4000)}`, shareId: 'j0123456789ab' });
+    expect(fitsMessage(r)).toBe(true);
+    expect(checkMessage(r.blocks, r.text)).toBeUndefined();
+    expect(texts(r)).toContain('"action_id":"answer.share"');
+    expect((r.blocks.find((b) => b.block_id === 'fields') as { fields: unknown[] }).fields).toHaveLength(10);
   });
 
   it('writes the answer as one text for a file comment, fields as lines', () => {

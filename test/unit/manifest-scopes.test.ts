@@ -22,6 +22,9 @@ const scopesOf: Record<string, string[]> = {
   // Public channels need channels:read, private ones groups:read.
   'conversations.info': ['channels:read', 'groups:read'],
   'conversations.open': ['im:write'],
+  // Looking up a card whose post may have gone through, in a channel, private channel or DM.
+  'conversations.history': ['channels:history', 'groups:history', 'im:history'],
+  'conversations.replies': ['channels:history', 'groups:history', 'im:history'],
   'users.info': ['users:read'],
   'views.open': [],
   'views.update': [],

@@ -1,3 +1,4 @@
+import type { JobCard } from '../card.ts';
 import type { ExpiringCredential } from './expiry.ts';
 
 /** Data of an `expiry-scan` job: scheduled (one per cron tick) or `/sp expiring` on demand. */
@@ -15,7 +16,13 @@ export interface ExpiryScanJobData {
   responseUrl?: string;
   /** What the alert listed, saved so a Rotate button maps back to a credential from stored state. */
   alerted?: ExpiringCredential[];
-  phase: 'new' | 'done';
+  /** The alert as posted, so a resumed scan can post the same one. */
+  alertCard?: JobCard;
+  /** When the alert went to the outbox (ISO), and how often the scan looked whether Slack took it. */
+  deliveringSince?: string;
+  deliveryChecks?: number;
+  /** `delivering`: the alert is on its way; its thresholds count as announced once Slack took it. */
+  phase: 'new' | 'delivering' | 'done';
 }
 
 export type RotationPhase =

@@ -47,6 +47,18 @@ export interface SecretVerifier {
   verify(appId: string, secret: string): Promise<'ok' | 'not-yet'>;
 }
 
+/**
+ * Which expiry thresholds were announced per credential. A threshold counts as announced only
+ * once Slack took the alert: a scan claims what is news, then confirms it (delivered) or
+ * releases it (the channel refused the alert), so the next scan says it again.
+ */
+export interface AlertLedger {
+  /** What is news (a lower threshold than last announced, not being announced by another scan), held for `scanId`. */
+  claimNew(credentials: readonly import('./expiry.ts').ExpiringCredential[], scanId: string): Promise<import('./expiry.ts').ExpiringCredential[]>;
+  confirm(credentials: readonly import('./expiry.ts').ExpiringCredential[], scanId: string): Promise<void>;
+  release(credentials: readonly import('./expiry.ts').ExpiringCredential[], scanId: string): Promise<void>;
+}
+
 /** Answers a person privately (the slash command's response_url). */
 export interface PrivateReplies {
   reply(responseUrl: string, text: import('../mrkdwn.ts').Mrkdwn): Promise<void>;

@@ -81,6 +81,7 @@ export function refreshingReporter(inner: JobReporter, deps: { jobs: Pick<UserJo
       await changed(card);
     },
     post: (jobId, message) => inner.post(jobId, message),
+    deliveryOf: (jobId) => inner.deliveryOf(jobId),
   };
 }
 

@@ -28,7 +28,7 @@ export async function opsJob(ctx: CommandContext, parsed: OpsJobCommand): Promis
     data.requesterId ? `Requested by ${mention(data.requesterId).mrkdwn}` : '',
     data.progress?.outcome ? `Outcome: *${escapeMrkdwn(data.progress.outcome)}*` : '',
     data.progress?.runId ? `ACR run: \`${escapeMrkdwn(data.progress.runId)}\`` : '',
-    thread?.ts ? `Thread: ${threadLink(command.team_domain, thread.channelId, thread.ts)}` : '',
+    thread?.threadTs ? `Thread: ${threadLink(command.team_domain, thread.channelId, thread.threadTs)}` : '',
     job.failedReason ? `Last error: ${escapeMrkdwn(job.failedReason)}` : '',
   ];
   const answer: QueryAnswer = { title: `Job ${jobId}`, environment, summary: { mrkdwn: lines.filter(Boolean).join('\n') } };

@@ -15,7 +15,7 @@ import { mention, mentionAny } from '../../core/mrkdwn.ts';
 import { ActionId, ViewId } from '../action-ids.ts';
 import { ephemeral, errorReply, failureReply, type EphemeralReply } from '../render/replies.ts';
 import { slackErrorOf } from '../direct-message.ts';
-import { postToResponseUrl } from '../response-url-replies.ts';
+import { ResponseUrlReplies } from '../response-url-replies.ts';
 import { answerEveryClick } from './answer-every-click.ts';
 import { clickReply, isHomeClick, type HomeNotifier } from './home-click.ts';
 
@@ -53,6 +53,7 @@ type Gated = { kind: 'deploy'; data: DeployJobData } | { kind: 'aci-action'; dat
  * approval and the environment's current approvers. The store makes each decision count once.
  */
 export function registerApprovalActions(app: App, deps: ApprovalActionDeps): void {
+  const responseUrls = new ResponseUrlReplies(deps.fetch);
   const now = deps.now ?? (() => new Date());
 
   async function load(jobId: string): Promise<Gated | undefined> {
@@ -260,7 +261,7 @@ export function registerApprovalActions(app: App, deps: ApprovalActionDeps): voi
       deps.logger.warn({ jobId: meta.jobId }, 'rejection outcome not sent: the modal carried no response_url');
       return;
     }
-    await postToResponseUrl(meta.responseUrl, { ...reply, replace_original: false }, deps.fetch).catch((err: unknown) =>
+    await responseUrls.post(meta.responseUrl, { text: reply.text, ...(reply.blocks && { blocks: reply.blocks }) }).catch((err: unknown) =>
       // It expires 30 minutes after the click; the card shows the outcome anyway.
       deps.logger.warn({ err, jobId: meta.jobId }, 'could not send the rejection outcome to the approver'),
     );

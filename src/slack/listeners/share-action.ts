@@ -10,7 +10,7 @@ import { ActionId } from '../action-ids.ts';
 import { slackErrorOf } from '../direct-message.ts';
 import { answerAsText, defaultPlacement, fitsInline, renderAnswer, type TextPlacement } from '../render/answer-blocks.ts';
 import { ephemeral, errorReply } from '../render/replies.ts';
-import { postToResponseUrl, type ResponseUrlMessage } from '../response-url-replies.ts';
+import { ResponseUrlReplies, type ResponseUrlMessage } from '../response-url-replies.ts';
 import { answerEveryClick } from './answer-every-click.ts';
 
 export interface ShareActionDeps {
@@ -27,6 +27,7 @@ export interface ShareActionDeps {
  * once however many clicks arrive.
  */
 export function registerShareAction(app: App, deps: ShareActionDeps): void {
+  const responseUrls = new ResponseUrlReplies();
   app.action<BlockButtonAction>(
     ActionId.ShareAnswer,
     answerEveryClick(deps.logger, ActionId.ShareAnswer, async ({ ack, body, action, respond, client }) => {
@@ -59,8 +60,8 @@ export function registerShareAction(app: App, deps: ShareActionDeps): void {
         await reply(`${claim.by === userId ? 'You' : mention(claim.by).mrkdwn} already shared this answer in the channel.`);
         return;
       }
-      // Through postToResponseUrl rather than respond(): it redacts blocks as well as text.
-      const send = (message: ResponseUrlMessage) => postToResponseUrl(body.response_url, message);
+      // Through the response_url helper rather than respond(): it redacts blocks as well as text.
+      const send = (message: ResponseUrlMessage) => responseUrls.post(body.response_url, message);
       let problem: string | undefined;
       try {
         problem = await postPublicly(stored, userId, channelId, send, client);
@@ -71,7 +72,7 @@ export function registerShareAction(app: App, deps: ShareActionDeps): void {
       await recordOrLog(deps.audit, { ...audit, outcome: 'succeeded', details: { channel: channelId } }, deps.logger);
       // The private copy loses its button, so it cannot be shared twice from there.
       const privateCopy = renderAnswer(stored.answer, { placement: defaultPlacement(stored.answer.text, 'The rest is in the copy shared in the channel.'), footer: 'You shared this in the channel.' });
-      await send({ response_type: 'ephemeral', replace_original: true, ...privateCopy });
+      await send({ ...privateCopy, replaceOriginal: true });
       if (problem) await reply(problem);
     }),
   );
@@ -105,6 +106,6 @@ async function postPublicly(stored: StoredAnswer, userId: string, channelId: str
     }
   }
   const message = renderAnswer(answer, { placement, footer });
-  await send({ response_type: 'in_channel', replace_original: false, ...message });
+  await send({ ...message, responseType: 'in_channel' });
   return problem;
 }

@@ -2,7 +2,8 @@ import type { types } from '@slack/bolt';
 import { escapeMrkdwn } from '../../core/mrkdwn.ts';
 import type { AnswerText, QueryAnswer } from '../../core/query-answer.ts';
 import { ActionId } from '../action-ids.ts';
-import { clip, fieldText } from './card-blocks.ts';
+import { fieldText } from './card-blocks.ts';
+import { clipMrkdwn, messageBudget, messageCost } from './message-budget.ts';
 import { codeBlock } from './thread-message.ts';
 
 type KnownBlock = types.KnownBlock;
@@ -24,14 +25,12 @@ export interface AnswerLayout {
   shareId?: string;
 }
 
-/** Slack's limit for a section's text; the code fences count too. */
-const sectionChars = 3000;
-/** What a clipped text may use, leaving room for the fences and the "more lines" line. */
-const clippedChars = 2700;
+/** What a clipped text may use of its section, leaving room for the fences. */
+const clippedChars = messageBudget.sectionText - 300;
 
 /** Whether `text` fits in one section of the message (escaped, in a code block). */
 export function fitsInline(text: AnswerText): boolean {
-  return codeBlock(text.content).length <= sectionChars;
+  return codeBlock(text.content).length <= messageBudget.sectionText;
 }
 
 /** The placement a text gets when nothing else is arranged: in the message if it fits, else its most useful part. */
@@ -39,22 +38,30 @@ export function defaultPlacement(text: AnswerText | undefined, tooLong: string):
   return !text || fitsInline(text) ? { kind: 'inline' } : { kind: 'clipped', note: tooLong };
 }
 
-/** An answer as a Slack message: `text` is the notification fallback, `blocks` the layout. */
+/**
+ * An answer as a Slack message: `text` is the notification fallback, `blocks` the layout. Sized
+ * by the message budget: the fields share what the other blocks leave of it.
+ */
 export function renderAnswer(answer: QueryAnswer, layout: AnswerLayout): { text: string; blocks: KnownBlock[] } {
   const heading = `${answer.failure ? ':warning: ' : ''}*${escapeMrkdwn(answer.title)}* · ${escapeMrkdwn(answer.environment)}`;
   const hint = answer.failure ? `\n${escapeMrkdwn(answer.failure.hint)}` : '';
-  const blocks: KnownBlock[] = [{ type: 'section', block_id: 'answer', text: { type: 'mrkdwn', text: clip(`${heading}\n${answer.summary.mrkdwn}${hint}`, sectionChars) } }];
-  if (answer.fields?.length) {
-    blocks.push({ type: 'section', block_id: 'fields', fields: answer.fields.slice(0, 10).map((f) => ({ type: 'mrkdwn' as const, text: clip(fieldText(f), 2000) })) });
-  }
-  if (answer.text) blocks.push(...textBlocks(answer.text, layout.placement));
-  blocks.push({ type: 'context', block_id: 'footer', elements: [{ type: 'mrkdwn', text: layout.footer }] });
+  const head: KnownBlock = { type: 'section', block_id: 'answer', text: { type: 'mrkdwn', text: clipMrkdwn(`${heading}\n${answer.summary.mrkdwn}${hint}`, messageBudget.sectionText) } };
+  const rest: KnownBlock[] = [...(answer.text ? textBlocks(answer.text, layout.placement) : [])];
+  rest.push({ type: 'context', block_id: 'footer', elements: [{ type: 'mrkdwn', text: clipMrkdwn(layout.footer, messageBudget.sectionText) }] });
   const buttons = [
     ...(layout.shareId ? [{ type: 'button' as const, action_id: ActionId.ShareAnswer, text: { type: 'plain_text' as const, text: 'Share in channel' }, value: layout.shareId }] : []),
-    ...(answer.links ?? []).slice(0, 3).map((l, i) => ({ type: 'button' as const, action_id: `${ActionId.Link}-${i}`, text: { type: 'plain_text' as const, text: clip(l.label, 75) }, url: l.url })),
+    ...(answer.links ?? []).slice(0, 3).map((l, i) => ({ type: 'button' as const, action_id: `${ActionId.Link}-${i}`, text: { type: 'plain_text' as const, text: clipMrkdwn(l.label, 75) }, url: l.url })),
   ];
-  if (buttons.length > 0) blocks.push({ type: 'actions', block_id: 'answer-actions', elements: buttons });
-  return { text: clip(`${escapeMrkdwn(answer.title)}: ${answer.summary.mrkdwn}`, sectionChars), blocks };
+  if (buttons.length > 0) rest.push({ type: 'actions', block_id: 'answer-actions', elements: buttons });
+  const fields = (answer.fields ?? []).slice(0, 10);
+  const blocks: KnownBlock[] = [head];
+  if (fields.length > 0) {
+    const left = messageBudget.blockText - messageCost([head, ...rest]) - messageBudget.perBlock;
+    const max = Math.min(messageBudget.field, Math.floor(left / fields.length));
+    blocks.push({ type: 'section', block_id: 'fields', fields: fields.map((f) => ({ type: 'mrkdwn' as const, text: fieldText(f, max) })) });
+  }
+  blocks.push(...rest);
+  return { text: clipMrkdwn(`${escapeMrkdwn(answer.title)}: ${answer.summary.mrkdwn}`, messageBudget.text), blocks };
 }
 
 /**
@@ -62,8 +69,8 @@ export function renderAnswer(answer: QueryAnswer, layout: AnswerLayout): { text:
  * finding, fields as lines, footer.
  */
 export function answerAsText(answer: QueryAnswer, footer: string): string {
-  const lines = [`*${escapeMrkdwn(answer.title)}* · ${escapeMrkdwn(answer.environment)}`, answer.summary.mrkdwn, ...(answer.fields ?? []).slice(0, 10).map((f) => `• ${fieldText(f).replace('\n', ': ').replace(/\n/g, ', ')}`), footer];
-  return clip(lines.join('\n'), sectionChars);
+  const lines = [`*${escapeMrkdwn(answer.title)}* · ${escapeMrkdwn(answer.environment)}`, answer.summary.mrkdwn, ...(answer.fields ?? []).slice(0, 10).map((f) => `• ${fieldText(f, messageBudget.field).replace('\n', ': ').replace(/\n/g, ', ')}`), footer];
+  return clipMrkdwn(lines.join('\n'), messageBudget.sectionText);
 }
 
 function textBlocks(text: AnswerText, placement: TextPlacement): KnownBlock[] {
@@ -96,11 +103,13 @@ function clipLines(content: string, keep: 'head' | 'tail'): { shown: string; hid
   return { shown: (keep === 'tail' ? kept.reverse() : kept).join('\n'), hidden: lines.length - kept.length };
 }
 
-/** The longest beginning of `line` whose escaped form fits in `budget` characters. */
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+
+/** The longest beginning of `line` whose escaped form fits in `budget` characters, cut between graphemes. */
 function prefixWithin(line: string, budget: number): string {
   let used = 0;
   let end = 0;
-  for (const ch of line) {
+  for (const { segment: ch } of graphemes.segment(line)) {
     used += escapeMrkdwn(ch).length;
     if (used > budget) break;
     end += ch.length;

@@ -5,13 +5,12 @@ import type { HomeApproval, HomeJob, HomeModel, Listed } from '../../core/home/h
 import type { ThreadLocation } from '../../core/home/ports.ts';
 import { escapeMrkdwn, mention } from '../../core/mrkdwn.ts';
 import { actionButton, statusLabel } from './card-blocks.ts';
+import { clipMrkdwn, homeViewBudget } from './message-budget.ts';
 
 type KnownBlock = types.KnownBlock;
 
-/** A Home tab holds at most 100 blocks (docs.slack.dev/reference/views/home-tab-views). */
-const maxBlocks = 100;
-/** Section text is at most 3,000 characters; lists are cut below that, at a line. */
-const maxSectionText = 2900;
+/** Lists are cut at a line, below a section's limit. */
+const maxSectionText = homeViewBudget.sectionText - 100;
 
 export interface HomeRenderOptions {
   /** The workspace's URL (auth.test `url`), for links to job threads; without it jobs are named by id. */
@@ -29,7 +28,7 @@ export function renderHome(model: HomeModel, options: HomeRenderOptions = {}): t
     { type: 'header', block_id: 'title', text: { type: 'plain_text', text: 'azure-chatops' } },
     context('intro', `What is waiting for ${mention(model.userId).mrkdwn}, your jobs, and the last deploys where you have a role. \`/ops help\` lists your commands.`),
   ];
-  if (model.notice) blocks.push({ type: 'section', block_id: 'notice', text: { type: 'mrkdwn', text: clip(model.notice.mrkdwn, 3000) } });
+  if (model.notice) blocks.push({ type: 'section', block_id: 'notice', text: { type: 'mrkdwn', text: clipMrkdwn(model.notice.mrkdwn, homeViewBudget.sectionText) } });
 
   blocks.push(header('approvals', 'Waiting for your decision'));
   if (model.approvals.items.length === 0) blocks.push(context('approvals-none', 'Nothing is waiting for you.'));
@@ -83,17 +82,17 @@ function approvalBlocks(item: HomeApproval, link: (title: string, thread: Thread
   const decision: CardAction[] = approval.mode === 'confirm' ? ['confirm', 'dismiss'] : ['approve', 'reject'];
   const asCard: JobCard = { ...card, actions: decision };
   return [
-    { type: 'section', block_id: `approval-${id}`, text: { type: 'mrkdwn', text: clip(text, 3000) } },
+    { type: 'section', block_id: `approval-${id}`, text: { type: 'mrkdwn', text: clipMrkdwn(text, homeViewBudget.sectionText) } },
     { type: 'actions', block_id: `approval-actions-${id}`, elements: decision.map((a) => actionButton(asCard, a)) },
   ];
 }
 
 function header(id: string, text: string): KnownBlock {
-  return { type: 'header', block_id: id, text: { type: 'plain_text', text: clip(text, 150) } };
+  return { type: 'header', block_id: id, text: { type: 'plain_text', text: clipMrkdwn(text, homeViewBudget.header) } };
 }
 
 function context(id: string, mrkdwn: string): KnownBlock {
-  return { type: 'context', block_id: id, elements: [{ type: 'mrkdwn', text: clip(mrkdwn, 3000) }] };
+  return { type: 'context', block_id: id, elements: [{ type: 'mrkdwn', text: clipMrkdwn(mrkdwn, homeViewBudget.sectionText) }] };
 }
 
 /** A titled list in one section block, cut at a line before Slack's limit, saying how many more there are. */
@@ -103,7 +102,7 @@ function section<T>(id: string, title: string, list: Listed<T>, line: (item: T) 
   let shown = 0;
   for (const item of list.items) {
     const text = line(item);
-    if (length + text.length + 1 > maxSectionText - 60) break;
+    if (length + text.length + 1 > maxSectionText) break;
     lines.push(text);
     length += text.length + 1;
     shown++;
@@ -115,11 +114,9 @@ function section<T>(id: string, title: string, list: Listed<T>, line: (item: T) 
 
 /** Never more blocks than a Home tab holds; the limits in the model keep this from cutting anything. */
 function fit(blocks: KnownBlock[]): KnownBlock[] {
-  if (blocks.length <= maxBlocks) return blocks;
-  return [...blocks.slice(0, maxBlocks - 1), context('more', '…more than the Home can show; the commands list everything.')];
+  if (blocks.length <= homeViewBudget.blocks) return blocks;
+  return [...blocks.slice(0, homeViewBudget.blocks - 1), context('more', '…more than the Home can show; the commands list everything.')];
 }
-
-const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 function when(iso: string): string {
   const ts = Math.floor(Date.parse(iso) / 1000);

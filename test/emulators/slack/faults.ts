@@ -15,6 +15,11 @@ export interface RateLimitOptions {
   forMs: number;
   /** Value of the `Retry-After` header, in seconds. */
   retryAfterSeconds: number;
+  /**
+   * Answer HTTP 200 `{ok:false,error:"ratelimited"}` without `Retry-After` instead of a 429: the
+   * Web API's OpenAPI spec (slackapi/slack-api-specs) lists `ratelimited` as a platform error too.
+   */
+  inBody?: boolean;
 }
 
 /** Options of {@link SlackEmulator.failNext}. */
@@ -35,9 +40,17 @@ export interface ErrorNextOptions {
   times?: number;
 }
 
+/** Options of {@link SlackEmulator.loseAnswer}. */
+export interface LoseAnswerOptions {
+  method: string;
+  /** Answer after this long (the caller may be gone by then); without it, answer 503 at once. */
+  holdMs?: number;
+  times?: number;
+}
+
 /** What a fault decided for one call. */
 export type FaultDecision =
-  | { kind: 'ratelimited'; retryAfterSeconds: number }
+  | { kind: 'ratelimited'; retryAfterSeconds: number; inBody?: boolean }
   | { kind: 'http_error'; status: number }
   | { kind: 'platform_error'; error: string };
 
@@ -45,6 +58,7 @@ interface RateWindow {
   method?: string;
   until: number;
   retryAfterSeconds: number;
+  inBody: boolean;
 }
 interface Counted<T> {
   method?: string;
@@ -64,6 +78,25 @@ export class Faults {
   private windows: RateWindow[] = [];
   private failures: Counted<number>[] = [];
   private errors: Counted<string>[] = [];
+  private lost: Counted<{ holdMs?: number }>[] = [];
+
+  /**
+   * The next matching calls are carried out, but their answer is lost: a 503 instead of the
+   * result, or the result only after `holdMs`. This is what a caller sees when the network drops
+   * the response, or when its process dies between the call and reading the answer.
+   */
+  loseAnswer(options: LoseAnswerOptions): void {
+    this.lost.push({ method: options.method, remaining: options.times ?? 1, value: options.holdMs !== undefined ? { holdMs: options.holdMs } : {} });
+  }
+
+  /** Consumes a lost-answer fault for `method`, if one is queued. */
+  takeLost(method: string): { holdMs?: number } | undefined {
+    const lost = this.lost.find((l) => l.remaining > 0 && l.method === method);
+    if (!lost) return undefined;
+    lost.remaining -= 1;
+    this.lost = this.lost.filter((l) => l.remaining > 0);
+    return lost.value;
+  }
 
   /** Opens a rate-limit window. */
   rateLimit(options: RateLimitOptions): void {
@@ -71,6 +104,7 @@ export class Faults {
       ...(options.method !== undefined ? { method: options.method } : {}),
       until: Date.now() + options.forMs,
       retryAfterSeconds: options.retryAfterSeconds,
+      inBody: options.inBody ?? false,
     });
   }
 
@@ -97,6 +131,7 @@ export class Faults {
     this.windows = [];
     this.failures = [];
     this.errors = [];
+    this.lost = [];
   }
 
   /**
@@ -107,7 +142,7 @@ export class Faults {
     const now = Date.now();
     this.windows = this.windows.filter((w) => w.until > now);
     const window = this.windows.find((w) => matches(w.method, method));
-    if (window) return { kind: 'ratelimited', retryAfterSeconds: window.retryAfterSeconds };
+    if (window) return { kind: 'ratelimited', retryAfterSeconds: window.retryAfterSeconds, ...(window.inBody && { inBody: true }) };
 
     const failure = this.failures.find((f) => f.remaining > 0 && matches(f.method, method));
     if (failure) {

@@ -12,10 +12,14 @@
  */
 export { SlackEmulator, startSlackEmulator } from './server.ts';
 export type { SlackEmulatorOptions } from './server.ts';
-export type { ErrorNextOptions, FailNextOptions, RateLimitOptions } from './faults.ts';
+export type { ErrorNextOptions, FailNextOptions, LoseAnswerOptions, RateLimitOptions } from './faults.ts';
 export type { SlowDownOptions } from './latency.ts';
+export type { BucketSpec, SlackLimitsOptions } from './limits.ts';
+export { BLOCK_TEXT_BUDGET, MAX_BLOCKS, MAX_TEXT_CHARS, PER_BLOCK_CHARGE } from './block-kit.ts';
+export { RESPONSE_URL_MAX_USES, RESPONSE_URL_TTL_MS } from './response-urls.ts';
+export { TRIGGER_TTL_MS } from './triggers.ts';
 export { RESPONSE_URL_METHOD, UPLOAD_METHOD } from './types.ts';
-export { dmChannelOf } from './methods/workspace.ts';
+export { dmChannelOf } from './methods/common.ts';
 export type {
   EmulatedChannel,
   EmulatedEphemeral,

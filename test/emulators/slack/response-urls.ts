@@ -2,7 +2,10 @@
  * `response_url` limits: "These responses can be sent up to 5 times within 30 minutes of
  * receiving the payload" (docs.slack.dev/interactivity/handling-user-interaction, "Message
  * responses"). What Slack answers past them is not documented: HTTP 404 with `expired_url` /
- * `used_url` as the body is assumed.
+ * `used_url` as a plain-text body is assumed (incoming webhooks, served from the same
+ * hooks.slack.com, answer their errors as plain text with an HTTP status: docs.slack.dev/messaging/
+ * sending-messages-using-incoming-webhooks, "Handling errors"); a URL Slack never issued answers
+ * 404 `invalid_url` (assumed).
  */
 
 /** How long a response_url accepts posts, in ms (docs: 30 minutes). */
@@ -25,13 +28,10 @@ export class ResponseUrlLimits {
     if (url) url.issuedAt -= ms;
   }
 
-  /**
-   * Counts one post to `id`; returns the refusal when it is past its limits. Ids the emulator
-   * never issued are not limited (assumed, so hand-built URLs in tests keep working).
-   */
+  /** Counts one post to `id`; returns the refusal when it was never issued or is past its limits. */
   use(id: string, now: number = Date.now()): { status: number; error: string } | undefined {
     const url = this.urls.get(id);
-    if (!url) return undefined;
+    if (!url) return { status: 404, error: 'invalid_url' };
     if (now - url.issuedAt > RESPONSE_URL_TTL_MS) return { status: 404, error: 'expired_url' };
     if (url.uses >= RESPONSE_URL_MAX_USES) return { status: 404, error: 'used_url' };
     url.uses += 1;

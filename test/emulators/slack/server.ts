@@ -11,10 +11,13 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { parseApiRequest, parseResponseUrlBody, parseUploadBody, readRaw } from './body.ts';
+import { checkMessage } from './block-kit.ts';
 import { Faults } from './faults.ts';
-import type { ErrorNextOptions, FailNextOptions, FaultDecision, RateLimitOptions } from './faults.ts';
+import type { ErrorNextOptions, FailNextOptions, FaultDecision, LoseAnswerOptions, RateLimitOptions } from './faults.ts';
 import { receiveUpload, UPLOAD_PATH } from './files.ts';
 import { Latency, type SlowDownOptions } from './latency.ts';
+import { RateLimits, type SlackLimitsOptions } from './limits.ts';
+import { resolveChannel } from './methods/common.ts';
 import { ResponseUrlLimits } from './response-urls.ts';
 import { METHODS } from './methods/index.ts';
 import type { MethodResult } from './methods/index.ts';
@@ -39,6 +42,8 @@ export interface SlackEmulatorOptions {
   port?: number;
   /** Initial value of {@link SlackEmulator.strictChannels}. Default `false`. */
   strictChannels?: boolean;
+  /** Slack's rate limits (posts per channel, per-method tiers); on by default, `false` turns them off. */
+  limits?: SlackLimitsOptions | false;
 }
 
 const API_PATH = '/api/';
@@ -89,14 +94,16 @@ export class SlackEmulator {
   private readonly faults = new Faults();
   private readonly latency = new Latency();
   private readonly responseUrlLimits = new ResponseUrlLimits();
+  private readonly limits: RateLimits;
   private readonly server: Server;
 
-  private constructor(server: Server, port: number, strictChannels: boolean) {
+  private constructor(server: Server, port: number, options: SlackEmulatorOptions) {
     this.server = server;
     this.port = port;
     this.baseUrl = `http://127.0.0.1:${port}`;
     this.apiUrl = `${this.baseUrl}${API_PATH}`;
-    this.strictChannels = strictChannels;
+    this.strictChannels = options.strictChannels ?? false;
+    this.limits = new RateLimits(options.limits ?? {});
   }
 
   /** Starts a server; prefer {@link startSlackEmulator}. */
@@ -122,7 +129,7 @@ export class SlackEmulator {
       });
     });
     const { port } = server.address() as AddressInfo;
-    emulator = new SlackEmulator(server, port, options.strictChannels ?? false);
+    emulator = new SlackEmulator(server, port, options);
     return emulator;
   }
 
@@ -138,8 +145,10 @@ export class SlackEmulator {
   }
 
   /**
-   * Registers a channel. `isMember: false` makes posting answer `not_in_channel`, and hides a
-   * private channel from `conversations.info`; `isArchived` shows in `conversations.info`.
+   * Registers a channel. `isMember: false`: the bot never joined (public: it can still post with
+   * `chat:write.public`, not upload or post ephemerals; private: it cannot see the channel, not even
+   * in `conversations.info`). `isArchived: true`: every write answers `is_archived`, and
+   * `conversations.info` shows it.
    */
   addChannel(id: string, options: { name?: string; isPrivate?: boolean; isMember?: boolean; isArchived?: boolean } = {}): void {
     const channel: EmulatedChannel = {
@@ -147,9 +156,39 @@ export class SlackEmulator {
       name: options.name ?? id.toLowerCase(),
       is_private: options.isPrivate ?? false,
       is_member: options.isMember ?? true,
-      ...(options.isArchived && { is_archived: true }),
+      is_archived: options.isArchived ?? false,
     };
     this.store.channels.set(id, channel);
+  }
+
+  /** Changes a registered channel as people would: remove the bot (`isMember: false`), archive it, bring it back. */
+  setChannel(id: string, change: { isMember?: boolean; isArchived?: boolean }): void {
+    const channel = this.store.channels.get(id);
+    if (!channel) throw new Error(`unknown channel ${id}: addChannel it first`);
+    if (change.isMember !== undefined) channel.is_member = change.isMember;
+    if (change.isArchived !== undefined) channel.is_archived = change.isArchived;
+  }
+
+  /**
+   * Deletes a message as a person in the channel would (an admin deleting the bot's card). A
+   * parent with replies stays as a tombstone so its thread lives on; `chat.update` of it then
+   * answers `message_not_found`.
+   */
+  deleteMessage(channel: string, ts: string): void {
+    if (!this.store.deleteMessage(resolveChannel(channel), ts)) throw new Error(`no message ${ts} in ${channel}`);
+  }
+
+  /**
+   * Makes every call with `token` answer `error` (HTTP 200, `ok:false`) until {@link restoreToken}:
+   * `token_revoked` (uninstalled app, revoked token), `invalid_auth`, `account_inactive`.
+   */
+  breakToken(token: string, error: 'token_revoked' | 'invalid_auth' | 'account_inactive' = 'token_revoked'): void {
+    this.store.brokenTokens.set(token, error);
+  }
+
+  /** The token works again (a reinstall, an admin restoring the account). */
+  restoreToken(token: string): void {
+    this.store.brokenTokens.delete(token);
   }
 
   /** Registers (or replaces) a user for `users.info`. */
@@ -272,19 +311,24 @@ export class SlackEmulator {
 
   /**
    * A `response_url` on this emulator: `http://127.0.0.1:PORT/response/<id>` (random id when
-   * omitted). It accepts 5 posts within 30 minutes of this call (see `response-urls.ts`).
+   * omitted). It accepts 5 posts within 30 minutes of this call (see `response-urls.ts`); a
+   * URL the emulator did not hand out is refused.
    */
   responseUrl(id: string = randomUUID()): string {
     this.responseUrlLimits.issue(id);
     return `${this.baseUrl}${RESPONSE_PATH}${encodeURIComponent(id)}`;
   }
 
-  /** Makes a response_url (its URL or id) as old as if it had been issued `ms` earlier. */
+  /** Makes a response_url (its URL or id) as old as if it had been issued `ms` earlier (a job that ran that long). */
   ageResponseUrl(urlOrId: string, ms: number): void {
     this.responseUrlLimits.age(decodeURIComponent(urlOrId.slice(urlOrId.lastIndexOf('/') + 1)), ms);
   }
 
-  /** A `trigger_id` for an interaction payload, issued now: `views.open` takes it for 3 s (see `triggers.ts`). */
+  /**
+   * A `trigger_id` as Slack puts in a command or click payload (`398738663015.47445629121.<32 hex>`
+   * unless `id` is given), issued now: `views.open` takes it for 3 s, once, and refuses triggers
+   * the emulator did not issue (see `triggers.ts`).
+   */
   issueTrigger(id?: string): string {
     return this.store.triggers.issue(id);
   }
@@ -296,7 +340,7 @@ export class SlackEmulator {
 
   /**
    * Clears messages, ephemerals, files, views (Home tabs too), responses, calls, faults,
-   * slow-downs and the issue times of triggers and response_urls.
+   * slow-downs, broken tokens, rate-limit buckets and the issue times of triggers and response_urls.
    * Tokens, channels, users, usergroups and `strictChannels` are kept.
    */
   reset(): void {
@@ -304,6 +348,7 @@ export class SlackEmulator {
     this.faults.clear();
     this.latency.clear();
     this.responseUrlLimits.clear();
+    this.limits.clear();
   }
 
   /**
@@ -351,6 +396,11 @@ export class SlackEmulator {
     this.latency.add(options);
   }
 
+  /** Carries out the next matching call but loses its answer (see {@link Faults.loseAnswer}). */
+  loseAnswer(options: LoseAnswerOptions): void {
+    this.faults.loseAnswer(options);
+  }
+
   /** Removes all injected faults and slow-downs. */
   clearFaults(): void {
     this.faults.clear();
@@ -382,6 +432,10 @@ export class SlackEmulator {
   private sendFault(res: ServerResponse, fault: FaultDecision): Pick<RecordedCall, 'status' | 'ok' | 'error' | 'fault'> {
     switch (fault.kind) {
       case 'ratelimited':
+        if (fault.inBody) {
+          sendJson(res, 200, { ok: false, error: 'ratelimited' });
+          return { status: 200, ok: false, error: 'ratelimited', fault: 'ratelimited' };
+        }
         sendJson(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(fault.retryAfterSeconds) });
         return { status: 429, ok: false, error: 'ratelimited', fault: 'ratelimited' };
       case 'http_error':
@@ -424,17 +478,59 @@ export class SlackEmulator {
       result = { ok: false, error: 'unknown_method', req_method: method };
     } else if (parsed.token === undefined) {
       result = { ok: false, error: 'not_authed' };
+    } else if (this.store.brokenTokens.has(parsed.token)) {
+      result = { ok: false, error: this.store.brokenTokens.get(parsed.token)! };
     } else {
       const identity = this.store.tokens.get(parsed.token);
       if (!identity) {
         result = { ok: false, error: 'invalid_auth' };
       } else {
+        const limited = this.takeLimit(method, parsed.args);
+        if (limited) {
+          sendJson(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(limited.retryAfterSeconds) });
+          this.record({ ...base, status: 429, ok: false, error: 'ratelimited' });
+          return;
+        }
         if (identity.scopes.length > 0) headers['x-oauth-scopes'] = identity.scopes.join(',');
         result = handler({ args: parsed.args, identity, store: this.store, strictChannels: this.strictChannels, baseUrl: this.baseUrl });
+        // Only a message that was posted uses up the channel's allowance.
+        if (!result.ok) this.refundLimit(method, parsed.args);
       }
+    }
+    const lost = this.faults.takeLost(method);
+    if (lost?.holdMs !== undefined) {
+      await new Promise((resolve) => setTimeout(resolve, lost.holdMs));
+    } else if (lost) {
+      sendText(res, 503, STATUS_TEXT[503]!);
+      this.record({ ...base, status: 503, ok: result.ok, fault: 'lost_answer' });
+      return;
+    }
+    if (res.destroyed) {
+      this.record({ ...base, status: 0, ok: result.ok, fault: 'lost_answer' });
+      return;
     }
     sendJson(res, 200, result, headers);
     this.record({ ...base, status: 200, ok: result.ok, ...(result.ok ? {} : { error: result.error }) });
+  }
+
+  /** The channel a call posts a message into, for the per-channel posting limit. */
+  private postChannel(method: string, args: Record<string, unknown>): string | undefined {
+    const channel = method === 'chat.postMessage' ? args.channel : method === 'files.completeUploadExternal' ? args.channel_id : undefined;
+    return typeof channel === 'string' && channel !== '' ? resolveChannel(channel) : undefined;
+  }
+
+  /** Takes the call's rate-limit tokens; a wait in seconds when Slack would answer 429, `null` when under the limits. */
+  private takeLimit(method: string, args: Record<string, unknown>): { retryAfterSeconds: number } | null {
+    const byMethod = this.limits.takeMethod(method);
+    if (byMethod !== undefined) return { retryAfterSeconds: byMethod };
+    const channel = this.postChannel(method, args);
+    const byChannel = channel === undefined ? undefined : this.limits.takePost(channel);
+    return byChannel === undefined ? null : { retryAfterSeconds: byChannel };
+  }
+
+  private refundLimit(method: string, args: Record<string, unknown>): void {
+    const channel = this.postChannel(method, args);
+    if (channel !== undefined) this.limits.refundPost(channel);
   }
 
   private async handleUpload(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -478,6 +574,15 @@ export class SlackEmulator {
     if (fault) {
       const outcome = this.sendFault(res, fault);
       this.record({ ...base, ...outcome });
+      return;
+    }
+    // A message sent to a response_url is checked like any other (assumed: the same limits as
+    // chat.postMessage, the refusal as a plain-text 400 like incoming webhooks' `invalid_payload`).
+    const message = typeof body === 'object' && body !== null ? (body as { text?: unknown; blocks?: unknown }) : {};
+    const invalid = checkMessage(Array.isArray(message.blocks) ? message.blocks : undefined, typeof message.text === 'string' ? message.text : undefined);
+    if (invalid && !invalid.ok) {
+      sendText(res, 400, invalid.error);
+      this.record({ ...base, status: 400, error: invalid.error });
       return;
     }
     const refused = this.responseUrlLimits.use(id);

@@ -68,8 +68,10 @@ export class SlackStore {
   /** Every Home tab published, oldest first. */
   readonly homePublishes: EmulatedHomeView[] = [];
   readonly usedTriggers = new Set<string>();
-  /** When each trigger_id was issued (they expire after three seconds). */
+  /** When each trigger_id was issued: `views.open` takes only these, for three seconds. */
   readonly triggers = new TriggerClock();
+  /** Tokens that stopped working, with the error every call answers (`token_revoked`, `account_inactive`, …). */
+  readonly brokenTokens = new Map<string, string>();
   readonly responses: RecordedResponse[] = [];
   readonly calls: RecordedCall[] = [];
   private fileSeq = 0;
@@ -85,6 +87,7 @@ export class SlackStore {
     this.homePublishes.length = 0;
     this.usedTriggers.clear();
     this.triggers.clear();
+    this.brokenTokens.clear();
     this.responses.length = 0;
     this.calls.length = 0;
   }
@@ -130,6 +133,31 @@ export class SlackStore {
       }
     }
     list.push(message);
+  }
+
+  /**
+   * Deletes a message. A parent with replies becomes a tombstone ("This message was deleted.",
+   * `subtype: tombstone`, as conversations.replies shows it) so its thread lives on; anything
+   * else is removed. A reply's parent loses one from `reply_count`.
+   */
+  deleteMessage(channel: string, ts: string): boolean {
+    const list = this.channelMessages(channel);
+    const found = list.find((m) => m.ts === ts);
+    if (!found || found.subtype === 'tombstone') return false;
+    if (!SlackStore.isReply(found) && (found.reply_count ?? 0) > 0) {
+      found.subtype = 'tombstone';
+      found.text = 'This message was deleted.';
+      found.blocks = [];
+      delete found.metadata;
+      delete found.attachments;
+      return true;
+    }
+    list.splice(list.indexOf(found), 1);
+    if (SlackStore.isReply(found) && found.thread_ts !== undefined) {
+      const parent = this.findMessage(channel, found.thread_ts);
+      if (parent?.reply_count !== undefined) parent.reply_count = Math.max(0, parent.reply_count - 1);
+    }
+    return true;
   }
 
   /** Whether a message is a reply (has a `thread_ts` different from its own `ts`). */

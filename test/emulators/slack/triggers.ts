@@ -2,8 +2,9 @@
  * `trigger_id` lifetimes. Slack issues a trigger with every interaction payload; it "expire[s]
  * in three seconds" and "may only be used once"
  * (docs.slack.dev/interactivity/handling-user-interaction, "Modal responses"); `views.open`
- * then answers `expired_trigger_id` / `exchanged_trigger_id`
- * (slack-ruby/slack-api-ref docs.slack.dev/methods/views.open.json, errors).
+ * then answers `expired_trigger_id` / `exchanged_trigger_id`, and `invalid_trigger_id` for one
+ * Slack never issued (slack-ruby/slack-api-ref docs.slack.dev/methods/views.open.json, errors).
+ * Tests get triggers from {@link TriggerClock.issue} (`SlackEmulator.issueTrigger`).
  */
 import { randomBytes, randomInt } from 'node:crypto';
 
@@ -32,13 +33,11 @@ export class TriggerClock {
     if (at !== undefined) this.issuedAt.set(id, at - ms);
   }
 
-  /**
-   * Whether `id` is past its three seconds. A trigger the emulator never issued (a test built
-   * the payload itself) is taken as fresh: assumed, to keep such tests working.
-   */
-  expired(id: string, now: number = Date.now()): boolean {
+  /** What `views.open` answers for `id` now: `invalid_trigger_id` (never issued), `expired_trigger_id`, or nothing (fresh). */
+  refusal(id: string, now: number = Date.now()): 'invalid_trigger_id' | 'expired_trigger_id' | undefined {
     const at = this.issuedAt.get(id);
-    return at !== undefined && now - at > TRIGGER_TTL_MS;
+    if (at === undefined) return 'invalid_trigger_id';
+    return now - at > TRIGGER_TTL_MS ? 'expired_trigger_id' : undefined;
   }
 
   clear(): void {

@@ -72,6 +72,10 @@ export interface EmulatedMessage {
   reply_count?: number;
   /** Previous versions, oldest first; empty until `chat.update` changes the message. */
   history: MessageVersion[];
+  /** Message metadata (`event_type`, `event_payload`) as posted; returned only with `include_all_metadata`. */
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
+  /** Set when the message was deleted while it had replies: Slack keeps a tombstone so the thread survives. */
+  subtype?: 'tombstone';
 }
 
 /** An ephemeral message (`chat.postEphemeral`). Not visible in {@link SlackEmulator.messages}. */
@@ -177,7 +181,7 @@ export interface RecordedCall {
   /** `error` of an `ok:false` answer. */
   error?: string;
   /** Which injected fault answered, if one did. */
-  fault?: 'ratelimited' | 'http_error' | 'platform_error';
+  fault?: 'ratelimited' | 'http_error' | 'platform_error' | 'lost_answer';
   /** Request content type as sent. */
   contentType: string;
   /** Emulator time (ms since epoch) the request was received. */
@@ -189,9 +193,14 @@ export interface EmulatedChannel {
   id: string;
   name: string;
   is_private: boolean;
-  /** When `false`, posting answers `not_in_channel`. Default `true`. */
+  /**
+   * Whether the bot is in the channel. Not a member of a public channel: `chat:write.public`
+   * still posts, but uploads and ephemerals answer `not_in_channel`. Not a member of a private
+   * channel: the channel is invisible (`channel_not_found`). Default `true`.
+   */
   is_member: boolean;
-  is_archived?: boolean;
+  /** Archived channels refuse every write with `is_archived`. */
+  is_archived: boolean;
 }
 
 /** A user known to `users.info`. Extra fields are returned as given. */

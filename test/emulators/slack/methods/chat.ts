@@ -1,28 +1,47 @@
 /**
  * `chat.*` methods: postMessage, update, delete, postEphemeral, getPermalink.
  */
+import { checkMessage } from '../block-kit.ts';
 import { SlackStore } from '../store.ts';
 import type { EmulatedMessage } from '../types.ts';
-import { attachmentsArg, blocksArg, checkChannel, fail, invalidArguments, str, wireMessage } from './common.ts';
+import { attachmentsArg, blocksArg, checkChannel, fail, invalidArguments, resolveChannel, str, wireMessage } from './common.ts';
 import type { MethodContext, MethodHandler, MethodResult } from './common.ts';
 
 function textArg(args: Record<string, unknown>): string | undefined {
   return str(args, 'text') ?? str(args, 'markdown_text');
 }
 
-/** `chat.postMessage`: posts to a channel or, with `thread_ts`, into a thread. */
+/**
+ * `metadata`: `{event_type, event_payload}` (docs.slack.dev/messaging/message-metadata); a
+ * malformed one answers `invalid_metadata_format` (chat.postMessage error list).
+ */
+function metadataArg(args: Record<string, unknown>): { metadata?: EmulatedMessage['metadata']; error?: ReturnType<typeof fail> } {
+  const value = args.metadata;
+  if (value === undefined || value === '') return {};
+  if (typeof value !== 'object' || value === null) return { error: fail('invalid_metadata_format') };
+  const { event_type: type, event_payload: payload } = value as Record<string, unknown>;
+  if (typeof type !== 'string' || typeof payload !== 'object' || payload === null || Array.isArray(payload)) return { error: fail('invalid_metadata_format') };
+  return { metadata: { event_type: type, event_payload: structuredClone(payload as Record<string, unknown>) } };
+}
+
+/** `chat.postMessage`: posts to a channel (or a user's DM) or, with `thread_ts`, into a thread. */
 export const postMessage: MethodHandler = (ctx) => {
   const { args, identity, store } = ctx;
-  const channel = str(args, 'channel');
-  if (channel === undefined) return fail('channel_not_found');
+  const given = str(args, 'channel');
+  if (given === undefined) return fail('channel_not_found');
+  const channel = resolveChannel(given);
   const channelError = checkChannel(ctx, channel);
   if (channelError) return channelError;
   const { blocks, error: blocksError } = blocksArg(args);
   if (blocksError) return blocksError;
   const { attachments, error: attachmentsError } = attachmentsArg(args);
   if (attachmentsError) return attachmentsError;
+  const { metadata, error: metadataError } = metadataArg(args);
+  if (metadataError) return metadataError;
   const text = textArg(args);
   if (text === undefined && (blocks === undefined || blocks.length === 0) && attachments === undefined) return fail('no_text');
+  const refused = checkMessage(blocks, text);
+  if (refused) return refused;
   const threadTs = str(args, 'thread_ts');
 
   const message: EmulatedMessage = {
@@ -38,6 +57,7 @@ export const postMessage: MethodHandler = (ctx) => {
     team: identity.teamId,
     ...(threadTs !== undefined ? { thread_ts: threadTs } : {}),
     ...(threadTs !== undefined && args.reply_broadcast === true ? { reply_broadcast: true } : {}),
+    ...(metadata !== undefined ? { metadata } : {}),
     history: [],
   };
   store.addMessage(message);
@@ -47,7 +67,8 @@ export const postMessage: MethodHandler = (ctx) => {
 function findOwn(ctx: MethodContext, channel: string, ts: string | undefined, notOwnError: string): EmulatedMessage | MethodResult {
   if (ts === undefined) return fail('message_not_found');
   const message = ctx.store.findMessage(channel, ts);
-  if (!message) return fail('message_not_found');
+  // A deleted message that had replies stays as a tombstone, which is nobody's to edit.
+  if (!message || message.subtype === 'tombstone') return fail('message_not_found');
   if (message.user !== ctx.identity.botUserId) return fail(notOwnError);
   return message;
 }
@@ -56,19 +77,26 @@ function isResult(value: EmulatedMessage | MethodResult): value is MethodResult 
   return 'ok' in value;
 }
 
-/** `chat.update`: replaces text / blocks / attachments of one of the caller's own messages. */
+/** `chat.update`: replaces text / blocks / attachments / metadata of one of the caller's own messages. */
 export const update: MethodHandler = (ctx) => {
   const { args, identity } = ctx;
-  const channel = str(args, 'channel');
-  if (channel === undefined) return fail('channel_not_found');
+  const given = str(args, 'channel');
+  if (given === undefined) return fail('channel_not_found');
+  const channel = resolveChannel(given);
+  const channelError = checkChannel(ctx, channel, 'edit');
+  if (channelError) return channelError;
   const found = findOwn(ctx, channel, str(args, 'ts'), 'cant_update_message');
   if (isResult(found)) return found;
   const { blocks, error: blocksError } = blocksArg(args);
   if (blocksError) return blocksError;
   const { attachments, error: attachmentsError } = attachmentsArg(args);
   if (attachmentsError) return attachmentsError;
+  const { metadata, error: metadataError } = metadataArg(args);
+  if (metadataError) return metadataError;
   const text = textArg(args);
   if (text === undefined && blocks === undefined && attachments === undefined) return fail('no_text');
+  const refused = checkMessage(blocks, text);
+  if (refused) return refused;
 
   found.history.push({
     text: found.text,
@@ -79,23 +107,20 @@ export const update: MethodHandler = (ctx) => {
   if (text !== undefined) found.text = text;
   if (blocks !== undefined) found.blocks = blocks;
   if (attachments !== undefined) found.attachments = attachments;
+  if (metadata !== undefined) found.metadata = metadata;
   const message = wireMessage(found, identity);
   delete message.ts;
   return { ok: true, channel, ts: found.ts, text: found.text, message };
 };
 
-/** `chat.delete`: removes one of the caller's own messages. */
+/** `chat.delete`: removes one of the caller's own messages (see {@link SlackStore.deleteMessage}). */
 export const deleteMessage: MethodHandler = (ctx) => {
-  const channel = str(ctx.args, 'channel');
-  if (channel === undefined) return fail('channel_not_found');
+  const given = str(ctx.args, 'channel');
+  if (given === undefined) return fail('channel_not_found');
+  const channel = resolveChannel(given);
   const found = findOwn(ctx, channel, str(ctx.args, 'ts'), 'cant_delete_message');
   if (isResult(found)) return found;
-  const list = ctx.store.channelMessages(channel);
-  list.splice(list.indexOf(found), 1);
-  if (SlackStore.isReply(found) && found.thread_ts !== undefined) {
-    const parent = ctx.store.findMessage(channel, found.thread_ts);
-    if (parent?.reply_count !== undefined) parent.reply_count = Math.max(0, parent.reply_count - 1);
-  }
+  ctx.store.deleteMessage(channel, found.ts);
   return { ok: true, channel, ts: found.ts };
 };
 
@@ -106,7 +131,8 @@ export const postEphemeral: MethodHandler = (ctx) => {
   if (channel === undefined) return fail('channel_not_found');
   const user = str(args, 'user');
   if (user === undefined) return invalidArguments('missing required field: user');
-  const channelError = checkChannel(ctx, channel);
+  // An ephemeral needs the bot in the channel: `chat:write.public` does not cover it.
+  const channelError = checkChannel(ctx, channel, 'member');
   if (channelError) return channelError;
   const { blocks, error: blocksError } = blocksArg(args);
   if (blocksError) return blocksError;

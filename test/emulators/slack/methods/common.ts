@@ -40,14 +40,51 @@ export function str(args: Record<string, unknown>, key: string): string | undefi
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
+/** Whether the token has `scope`; a token registered without scopes is taken to hold every scope. */
+export function hasScope(ctx: MethodContext, scope: string): boolean {
+  return ctx.identity.scopes.length === 0 || ctx.identity.scopes.includes(scope);
+}
+
+/** Slack's answer to a call the token's scopes do not cover (`needed` / `provided`, as in every method page). */
+export function missingScope(ctx: MethodContext, needed: string): MethodResult {
+  return fail('missing_scope', { needed, provided: ctx.identity.scopes.join(',') });
+}
+
 /**
- * Checks that the caller may post into `channel`: registered channels must have the bot as a
- * member (`not_in_channel`); unregistered ones are accepted unless `strictChannels` is on.
+ * A user id (`U…`/`W…`) given as `channel` means the bot's direct message with that user: the
+ * chat.postMessage page, "Post to a user's DM: pass the user's ID as channel". The emulator names
+ * that conversation `D` + the user id's tail.
  */
-export function checkChannel(ctx: MethodContext, channel: string): MethodResult | undefined {
+export function resolveChannel(channel: string): string {
+  return /^[UW][A-Z0-9]+$/.test(channel) ? dmChannelOf(channel) : channel;
+}
+
+/** The emulator's DM channel id for a user (`U0ALICE` → `D0ALICE`): assumed, Slack's ids are opaque. */
+export function dmChannelOf(userId: string): string {
+  return `D${userId.slice(1)}`;
+}
+
+/** How a write reaches a channel: a message post, or something that needs membership (uploads, ephemerals). */
+export type ChannelAccess = 'post' | 'member' | 'edit';
+
+/**
+ * Checks that the caller may write into `channel`:
+ * - archived → `is_archived` (chat.postMessage / chat.update / files.completeUploadExternal error lists);
+ * - a private channel the bot is not in is invisible → `channel_not_found` (assumed, widely reported);
+ * - a public channel the bot never joined: `chat:write.public` lets chat.postMessage post
+ *   (docs: scope page "Send messages to channels @your_slack_app isn't a member of"), but uploads and
+ *   ephemerals answer `not_in_channel` (real-behaviour notes: getnao/nao#1372);
+ * - unregistered channels are accepted unless `strictChannels` is on.
+ */
+export function checkChannel(ctx: MethodContext, channel: string, access: ChannelAccess = 'post'): MethodResult | undefined {
+  if (channel.startsWith('D')) return undefined;
   const known = ctx.store.channels.get(channel);
-  if (known) return known.is_member ? undefined : fail('not_in_channel');
-  return ctx.strictChannels ? fail('channel_not_found') : undefined;
+  if (!known) return ctx.strictChannels ? fail('channel_not_found') : undefined;
+  if (!known.is_member && known.is_private) return fail('channel_not_found');
+  if (known.is_archived) return fail('is_archived');
+  if (known.is_member) return undefined;
+  if (access === 'member') return fail('not_in_channel');
+  return hasScope(ctx, 'chat:write.public') ? undefined : fail('not_in_channel');
 }
 
 /** Reads `blocks`: absent → `undefined`; a non-array → an `invalid_blocks_format` result. */
@@ -87,6 +124,7 @@ export function wireMessage(message: EmulatedMessage, identity?: ResolvedIdentit
   if (message.attachments !== undefined) out.attachments = structuredClone(message.attachments);
   if (message.files !== undefined) out.files = structuredClone(message.files);
   if (message.reply_count !== undefined) out.reply_count = message.reply_count;
+  if (message.subtype !== undefined) out.subtype = message.subtype;
   if (identity !== undefined && message.bot_id === identity.botId) out.bot_profile = botProfile(identity);
   return out;
 }

@@ -3,7 +3,7 @@
  */
 import { uploadUrl, wireFile } from '../files.ts';
 import type { EmulatedFile, MessageFileRef } from '../types.ts';
-import { blocksArg, checkChannel, fail, invalidArguments, str } from './common.ts';
+import { blocksArg, checkChannel, fail, invalidArguments, resolveChannel, str } from './common.ts';
 import type { MethodHandler } from './common.ts';
 
 /**
@@ -65,9 +65,12 @@ export const completeUploadExternal: MethodHandler = (ctx) => {
   if (channels !== undefined && channels.length > 1 && str(args, 'thread_ts') !== undefined) {
     return invalidArguments('thread_ts requires a single channel');
   }
-  const channel = str(args, 'channel_id') ?? channels?.[0];
+  const given = str(args, 'channel_id') ?? channels?.[0];
+  const channel = given === undefined ? undefined : resolveChannel(given);
   if (channel !== undefined) {
-    const channelError = checkChannel(ctx, channel);
+    // Sharing a file needs the bot in the channel: `chat:write.public` does not cover uploads
+    // (files.completeUploadExternal errors: not_in_channel; getnao/nao#1372).
+    const channelError = checkChannel(ctx, channel, 'member');
     if (channelError) return channelError;
   }
   const { blocks, error: blocksError } = blocksArg(args);

@@ -3,7 +3,7 @@
  */
 import { deleteMessage, getPermalink, postEphemeral, postMessage, update } from './chat.ts';
 import { completeUploadExternal, getUploadURLExternal } from './files.ts';
-import { authTest, conversationsInfo, conversationsOpen, usergroupsUsersList, usersInfo, viewsOpen, viewsUpdate } from './workspace.ts';
+import { authTest, conversationsHistory, conversationsInfo, conversationsOpen, conversationsReplies, usergroupsUsersList, usersInfo, viewsOpen, viewsUpdate } from './workspace.ts';
 import { viewsPublish } from './views-publish.ts';
 import type { MethodHandler } from './common.ts';
 
@@ -23,6 +23,8 @@ export const METHODS: Readonly<Record<string, MethodHandler>> = {
   'usergroups.users.list': usergroupsUsersList,
   'conversations.info': conversationsInfo,
   'conversations.open': conversationsOpen,
+  'conversations.history': conversationsHistory,
+  'conversations.replies': conversationsReplies,
   'views.open': viewsOpen,
   'views.update': viewsUpdate,
   'views.publish': viewsPublish,

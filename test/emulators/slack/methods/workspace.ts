@@ -1,9 +1,11 @@
 /**
  * Workspace look-ups and views: `auth.test`, `users.info`, `usergroups.users.list`,
- * `conversations.info`, `views.open`.
+ * `conversations.info` / `.open` / `.history` / `.replies`, `views.open` / `.update`.
  */
-import { botProfile, fail, invalidArguments, str } from './common.ts';
-import type { MethodHandler } from './common.ts';
+import { SlackStore } from '../store.ts';
+import type { EmulatedMessage } from '../types.ts';
+import { botProfile, dmChannelOf, fail, hasScope, invalidArguments, missingScope, resolveChannel, str, wireMessage } from './common.ts';
+import type { MethodContext, MethodHandler, MethodResult } from './common.ts';
 
 /** `auth.test`: identity of the calling token. */
 export const authTest: MethodHandler = ({ identity }) => ({
@@ -84,9 +86,10 @@ export const conversationsInfo: MethodHandler = ({ args, store, strictChannels }
 };
 
 /**
- * `views.open`: records the view. `trigger_id` may be used once (`exchanged_trigger_id` after)
- * and within three seconds of its payload (`expired_trigger_id`, see `triggers.ts`);
- * the `view` argument must be an object with a `type`.
+ * `views.open`: records the view. A `trigger_id` must be one the emulator handed out
+ * (`invalid_trigger_id` otherwise), within three seconds of its payload (`expired_trigger_id`),
+ * and may be used once (`exchanged_trigger_id`): see `triggers.ts`. The `view` argument must be
+ * an object with a `type`.
  */
 export const viewsOpen: MethodHandler = ({ args, store, identity }) => {
   const triggerId = str(args, 'trigger_id');
@@ -97,7 +100,8 @@ export const viewsOpen: MethodHandler = ({ args, store, identity }) => {
   if (view === null || typeof view !== 'object' || Array.isArray(view) || typeof (view as { type?: unknown }).type !== 'string') {
     return invalidArguments('missing required field: view');
   }
-  if (store.triggers.expired(trigger)) return fail('expired_trigger_id');
+  const refusal = store.triggers.refusal(trigger);
+  if (refusal) return fail(refusal);
   if (store.usedTriggers.has(trigger)) return fail('exchanged_trigger_id');
   store.usedTriggers.add(trigger);
   const id = store.nextViewId();
@@ -173,7 +177,70 @@ export const conversationsOpen: MethodHandler = ({ args }) => {
   return { ok: true, channel: { id: dmChannelOf(user) } };
 };
 
-/** The emulator's DM channel id for a user: `U0ALICE` → `D0ALICE`. */
-export function dmChannelOf(userId: string): string {
-  return `D${userId.slice(1)}`;
+/** `conversations.history` / `.replies` need `channels:history`, `groups:history` or `im:history` by conversation kind (method pages, "Required scopes"). */
+function historyScope(ctx: MethodContext, channel: string): MethodResult | undefined {
+  const scope = channel.startsWith('D') ? 'im:history' : ctx.store.channels.get(channel)?.is_private ? 'groups:history' : 'channels:history';
+  return hasScope(ctx, scope) ? undefined : missingScope(ctx, scope);
 }
+
+/** Channel members only: a bot reads the history of conversations it is in (`not_in_channel`, assumed for public channels it never joined). */
+function readable(ctx: MethodContext, channel: string): MethodResult | undefined {
+  if (channel.startsWith('D')) return undefined;
+  const known = ctx.store.channels.get(channel);
+  if (!known) return ctx.strictChannels ? fail('channel_not_found') : undefined;
+  if (known.is_member) return undefined;
+  return fail(known.is_private ? 'channel_not_found' : 'not_in_channel');
+}
+
+/** A page of messages, newest first, with Slack's cursor paging (`response_metadata.next_cursor`). */
+function page(ctx: MethodContext, messages: EmulatedMessage[], newestFirst: boolean): MethodResult {
+  const limit = Math.min(999, Math.max(1, Number(str(ctx.args, 'limit') ?? 100)));
+  const start = Number(str(ctx.args, 'cursor') ? Buffer.from(str(ctx.args, 'cursor')!, 'base64').toString() : 0) || 0;
+  const ordered = newestFirst ? [...messages].reverse() : messages;
+  const slice = ordered.slice(start, start + limit);
+  const withMetadata = ctx.args.include_all_metadata === true || ctx.args.include_all_metadata === 'true';
+  const more = start + limit < ordered.length;
+  return {
+    ok: true,
+    messages: slice.map((m) => ({ ...wireMessage(m, ctx.identity), ...(withMetadata && m.metadata ? { metadata: structuredClone(m.metadata) } : {}) })),
+    has_more: more,
+    response_metadata: { next_cursor: more ? Buffer.from(String(start + limit)).toString('base64') : '' },
+  };
+}
+
+const tsInRange = (ts: string, oldest?: string, latest?: string) => (oldest === undefined || Number(ts) > Number(oldest)) && (latest === undefined || Number(ts) < Number(latest));
+
+/**
+ * `conversations.history`: top-level messages (and broadcast replies), newest first, between
+ * `oldest` and `latest` (exclusive), `limit` per page; `metadata` only with `include_all_metadata`
+ * (docs.slack.dev/messaging/message-metadata, "Retrieving metadata").
+ */
+export const conversationsHistory: MethodHandler = (ctx) => {
+  const given = str(ctx.args, 'channel');
+  if (given === undefined) return fail('channel_not_found');
+  const channel = resolveChannel(given);
+  const refused = historyScope(ctx, channel) ?? readable(ctx, channel);
+  if (refused) return refused;
+  const oldest = str(ctx.args, 'oldest');
+  const latest = str(ctx.args, 'latest');
+  const list = (ctx.store.messagesByChannel.get(channel) ?? []).filter((m) => (!SlackStore.isReply(m) || m.reply_broadcast === true) && tsInRange(m.ts, oldest, latest));
+  return page(ctx, list, true);
+};
+
+/**
+ * `conversations.replies`: the parent (a tombstone once deleted) and its replies, oldest first;
+ * `thread_not_found` when no such thread exists (method page error list).
+ */
+export const conversationsReplies: MethodHandler = (ctx) => {
+  const given = str(ctx.args, 'channel');
+  if (given === undefined) return fail('channel_not_found');
+  const channel = resolveChannel(given);
+  const refused = historyScope(ctx, channel) ?? readable(ctx, channel);
+  if (refused) return refused;
+  const ts = str(ctx.args, 'ts');
+  if (ts === undefined) return invalidArguments('missing required field: ts');
+  const parent = ctx.store.findMessage(channel, ts);
+  if (!parent || SlackStore.isReply(parent)) return fail('thread_not_found');
+  const replies = (ctx.store.messagesByChannel.get(channel) ?? []).filter((m) => SlackStore.isReply(m) && m.thread_ts === ts);
+  return page(ctx, [parent, ...replies], false);
+};
