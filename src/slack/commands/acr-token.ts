@@ -2,12 +2,12 @@ import type { AcrTokenRotateCommand } from '../../core/commands/acr-token.ts';
 import { tokenRotationCard } from '../../core/credentials/cards.ts';
 import type { TokenRotationJobData } from '../../core/credentials/jobs.ts';
 import { resolveEnvironment } from '../../core/environments.ts';
-import { ErrorCode, UserFacingError } from '../../core/errors.ts';
+import { ErrorCode, Refused, UserFacingError } from '../../core/errors.ts';
 import { jobIdFromTrigger } from '../../core/job-id.ts';
 import { escapeMrkdwn } from '../../core/mrkdwn.ts';
 import { ephemeral, type EphemeralReply } from '../render/replies.ts';
 import { registryTokenCredential } from '../../core/credentials/rotation-claims.ts';
-import { authorize, Refused, type CommandContext } from './context.ts';
+import { authorize, type CommandContext } from './context.ts';
 import { queueJob } from './queue-job.ts';
 import { claimBeforeQueueing, queueClaimed } from './rotation-claim.ts';
 

@@ -1,9 +1,8 @@
 import type { App } from '@slack/bolt';
 import type { UserRateLimit } from '../../core/access/rate-limit.ts';
 import { rateLimitMessage } from '../../core/access/rate-limit.ts';
-import { AuditWriteError } from '../../core/audit.ts';
-import { parseCommand, UsageError, type ParsedCommand } from '../../core/commands/index.ts';
-import { QueueUnavailableError, UserFacingError } from '../../core/errors.ts';
+import { parseCommand, type ParsedCommand } from '../../core/commands/index.ts';
+import { ErrorCode, isUserVisibleError, QueueUnavailableError } from '../../core/errors.ts';
 import { redactText } from '../../core/redact.ts';
 import { aciCreate } from '../commands/aci-create.ts';
 import { aciLifecycle } from '../commands/aci-lifecycle.ts';
@@ -13,12 +12,13 @@ import { acrTokenRotate } from '../commands/acr-token.ts';
 import { acrRegistry } from '../commands/acr-registry.ts';
 import { acrChange } from '../commands/acr-change.ts';
 import { acrTaskRun } from '../commands/acr-task-run.ts';
-import { Refused, type CommandContext, type CommandDeps } from '../commands/context.ts';
+import type { CommandContext, CommandDeps } from '../commands/context.ts';
+import { commandRequester, requestContext } from './request-context.ts';
 import { help } from '../commands/help.ts';
 import { opsAudit } from '../commands/ops-audit.ts';
 import { opsJob } from '../commands/ops-job.ts';
 import { opsWhoami } from '../commands/ops-whoami.ts';
-import { ephemeral, failureReply, usageReply, type EphemeralReply } from '../render/replies.ts';
+import { ephemeral, failureReply, type EphemeralReply } from '../render/replies.ts';
 
 export interface SlashCommandDeps extends Omit<CommandDeps, 'now'> {
   rateLimit: UserRateLimit;
@@ -37,7 +37,7 @@ export function registerSlashCommands(app: App, deps: SlashCommandDeps): void {
   const base: CommandDeps = { ...deps, now: deps.now ?? (() => new Date()) };
   for (const name of slashCommands) {
     app.command(name, async ({ command, ack, client }) => {
-      const ctx: CommandContext = { ...base, command };
+      const ctx: CommandContext = { ...base, command, request: requestContext(deps, commandRequester(command)) };
       const log = deps.logger.child({ command: name, user: command.user_id, channel: command.channel_id });
       let reply: EphemeralReply;
       let after: (() => Promise<void>) | undefined;
@@ -56,9 +56,7 @@ export function registerSlashCommands(app: App, deps: SlashCommandDeps): void {
         }
       } catch (err) {
         reply = toReply(err, ctx, name);
-        if (!(err instanceof UsageError || err instanceof Refused || err instanceof UserFacingError || err instanceof AuditWriteError)) {
-          log.error({ err }, 'command failed');
-        }
+        if (!isUserVisibleError(err)) log.error({ err }, 'command failed');
       }
       await ack(reply);
       if (after) await after().catch((err: unknown) => log.error({ err }, 'follow-up after ack failed'));
@@ -119,16 +117,10 @@ async function dispatch(ctx: CommandContext, parsed: ParsedCommand, client: Para
 }
 
 function toReply(err: unknown, ctx: CommandContext, name: string): EphemeralReply {
-  if (err instanceof UsageError) {
-    // Parsers never echo a value after `=` or a secret flag; this catches a credential-shaped
-    // word echoed anywhere else before it reaches Slack or the 90-day audit log.
-    const message = redactText(err.message);
+  const reply = failureReply(err, 'so nothing was started');
+  if (isUserVisibleError(err) && err.code === ErrorCode.Usage && err.usage !== undefined) {
     // Wrong input is recorded too (every command, accepted or refused), without blocking the answer.
-    void ctx.audit
-      .record({ actor: ctx.command.user_id, action: `command.${name.slice(1)}`, outcome: 'refused', reason: 'usage', details: { error: message } })
-      .catch(() => {});
-    return usageReply(message, err.usage);
+    void ctx.request.note({ action: `command.${name.slice(1)}`, outcome: 'refused', reason: 'usage', details: { error: redactText(err.message) } });
   }
-  if (err instanceof Refused) return ephemeral(err.reply.mrkdwn);
-  return failureReply(err, 'so nothing was started');
+  return reply;
 }
