@@ -1,5 +1,5 @@
 import type { AcrBuilds, LogReader } from '../src/core/build/acr-builds.ts';
-import { acrQueryActions, acrQueryCard, acrQueryTitle, type AcrQueryJobData } from '../src/core/build/acr-query.ts';
+import { acrQueryAction, acrQueryCard, acrQueryTitle, type AcrQueryJobData } from '../src/core/build/acr-query.ts';
 import { verdictOfRun } from '../src/core/build/run-status.ts';
 import type { TaskView } from '../src/core/build/task.ts';
 import { describeAzureError } from '../src/core/azure-errors.ts';
@@ -154,8 +154,19 @@ export function createAcrQueryJob(deps: AcrQueryJobDeps): JobHandler<AcrQueryJob
         if (task.createdAt) fields.push({ label: 'Created', value: when(task.createdAt) });
         return { ...base, summary: md`\`/acr task run --name ${task.name}\` runs it now.`, fields };
       }
+      case 'declared':
+        return declaredAnswer(data, base);
       case 'cancel':
         throw new TypeError('cancel is not a query');
+    }
+  }
+
+  /** The lookups their command specs declare (`CommandSpec.query`), by `query`. */
+  async function declaredAnswer(data: AcrQueryJobData, _base: Omit<QueryAnswer, 'summary'>): Promise<QueryAnswer> {
+    const { query } = data.declared!;
+    switch (query) {
+      default:
+        throw new TypeError(`no acr-query answers ${query}`);
     }
   }
 
@@ -189,7 +200,7 @@ export function createAcrQueryJob(deps: AcrQueryJobDeps): JobHandler<AcrQueryJob
       result = failedAnswer(acrQueryTitle(data), data.environment, describeAzureError(err));
     }
     // A delivery that fails (Slack down) fails the attempt: the retry asks Azure again, which only reads.
-    await deps.answers.deliver(data.jobId, { userId: data.requesterId, teamId: data.teamId, channelId: data.channelId, ...(data.responseUrl && { responseUrl: data.responseUrl }), action: acrQueryActions[data.op] }, result);
+    await deps.answers.deliver(data.jobId, { userId: data.requesterId, teamId: data.teamId, channelId: data.channelId, ...(data.responseUrl && { responseUrl: data.responseUrl }), action: acrQueryAction(data) }, result);
     await ctx.save({ ...data, phase: 'done' });
   };
 }

@@ -2,6 +2,9 @@ import { optionalEnvironment } from './acr-names.ts';
 import { UsageError } from './errors.ts';
 import { parseFlags, type FlagSpec } from './flags.ts';
 import { quoted } from './quoted.ts';
+import { role, type RoleRequirement } from '../access/requirement.ts';
+import { defineCommand } from './spec.ts';
+import { HELP_LINES } from './help-lines.ts';
 
 /** `/acr show`, `/acr update`, `/acr replication …`: the registry resource itself, as `az acr show|update|replication`. */
 export type AcrAdminCommand =
@@ -73,8 +76,23 @@ export function parseAcrReplication(tokens: string[]): AcrAdminCommand {
   return { kind: `acr.replication.${action}`, location: parseLocation(values.location, usage), ...optionalEnvironment(values.env, usage) };
 }
 
-export const ACR_ADMIN_SUBCOMMANDS = [
-  { name: 'show', usage: ACR_SHOW_USAGE, flags: SHOW_FLAGS, parse: parseAcrShow, runsBare: true },
-  { name: 'update', usage: ACR_UPDATE_USAGE, flags: UPDATE_FLAGS, parse: parseAcrUpdate },
-  { name: 'replication', usage: ACR_REPLICATION_USAGE, flags: REPLICATION_FLAGS, parse: parseAcrReplication },
-] as const;
+const replicationVerb = <V extends 'create' | 'list' | 'delete'>(verb: V, requires: RoleRequirement) =>
+  defineCommand({
+    command: '/acr',
+    words: ['replication', verb],
+    flags: REPLICATION_FLAGS,
+    usage: ACR_REPLICATION_USAGE,
+    help: verb === 'list' ? HELP_LINES.registryLook : HELP_LINES.registryChange,
+    action: `acr.replication.${verb}`,
+    requires,
+    parse: (tokens) => parseAcrReplication([verb, ...tokens]),
+  });
+
+/** `/acr show|update|replication …`, declared once each. */
+export const ACR_ADMIN_SPECS = [
+  defineCommand({ command: '/acr', words: ['show'], flags: SHOW_FLAGS, usage: ACR_SHOW_USAGE, help: HELP_LINES.registryLook, action: 'acr.show', requires: role('viewer', 'see the registry'), runsBare: true, parse: parseAcrShow }),
+  defineCommand({ command: '/acr', words: ['update'], flags: UPDATE_FLAGS, usage: ACR_UPDATE_USAGE, help: HELP_LINES.registryChange, action: 'acr.update', requires: role('admin', 'change registry settings'), parse: parseAcrUpdate }),
+  replicationVerb('create', role('admin', 'create registry replications')),
+  replicationVerb('list', role('viewer', 'list registry replications')),
+  replicationVerb('delete', role('admin', 'delete registry replications')),
+];

@@ -6,6 +6,9 @@ import { parseFlags, type FlagSpec } from './flags.ts';
 import { parseGitSource, parseGitTokenReference } from './git-source.ts';
 import { DEFAULT_PLATFORM, parsePlatform } from './platform.ts';
 import { quoted } from './quoted.ts';
+import { role, type RoleRequirement } from '../access/requirement.ts';
+import { defineCommand } from './spec.ts';
+import { HELP_LINES } from './help-lines.ts';
 
 /** `/acr task create|list|show|run|delete`, as `az acr task …`. */
 export type AcrTaskCommand =
@@ -125,3 +128,15 @@ export function parseAcrTask(tokens: string[]): AcrTaskCommand {
   }
   throw new UsageError(`${verb === undefined ? 'Say what to do' : `Unknown ${quoted(verb)}`}: /acr task create, list, show, run or delete.`, usage);
 }
+
+const taskVerb = <V extends 'list' | 'show' | 'run' | 'delete'>(verb: V, flags: readonly FlagSpec[], requires: RoleRequirement) =>
+  defineCommand({ command: '/acr', words: ['task', verb], flags, usage: ACR_TASK_USAGE, help: verb === 'list' || verb === 'show' ? HELP_LINES.registryLook : HELP_LINES.tasks, action: `acr.task.${verb}`, requires, parse: (tokens) => parseAcrTask([verb, ...tokens]) });
+
+/** `/acr task create|list|show|run|delete`, declared once each. */
+export const ACR_TASK_SPECS = [
+  defineCommand({ command: '/acr', words: ['task', 'create'], flags: ACR_TASK_FLAGS, usage: ACR_TASK_USAGE, help: HELP_LINES.tasks, action: 'acr.task.create', requires: role('builder', 'create ACR tasks'), parse: parseAcrTaskCreate }),
+  taskVerb('list', [ENV_FLAG], role('viewer', 'list ACR tasks')),
+  taskVerb('show', NAME_FLAGS, role('viewer', 'see ACR tasks')),
+  taskVerb('run', NAME_FLAGS, role('builder', 'run ACR tasks')),
+  taskVerb('delete', NAME_FLAGS, role('builder', 'delete ACR tasks')),
+];

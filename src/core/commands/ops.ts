@@ -2,7 +2,9 @@ import { parseEnvironmentName } from './acr-names.ts';
 import { UsageError } from './errors.ts';
 import { parseFlags, type FlagSpec } from './flags.ts';
 import { quoted } from './quoted.ts';
-import type { Subcommand } from './subcommand.ts';
+import { anyone, role } from '../access/requirement.ts';
+import { defineCommand } from './spec.ts';
+import { HELP_LINES } from './help-lines.ts';
 import { OPS_AUDIT_USAGE, OPS_JOB_USAGE, OPS_WHOAMI_USAGE } from './usage.ts';
 
 /** A parsed `/ops job <id>`: show one job's state. */
@@ -151,18 +153,19 @@ export function parseOpsWhoami(tokens: string[]): OpsWhoamiCommand {
   return { kind: 'ops.whoami' };
 }
 
-/**
- * An `/ops` subcommand. `runsBare` ones do something with nothing after them (`/ops whoami`,
- * `/ops audit`) instead of showing their help.
- */
-export interface OpsSubcommand extends Subcommand<OpsCommand> {
-  /** @defaultValue false */
-  readonly runsBare?: boolean;
-}
-
 /** Subcommands of `/ops`. `help` is handled for every command by `parseCommand`. */
-export const OPS_SUBCOMMANDS: readonly OpsSubcommand[] = [
-  { name: 'job', usage: OPS_JOB_USAGE, flags: [], parse: parseOpsJob },
-  { name: 'audit', usage: OPS_AUDIT_USAGE, flags: OPS_AUDIT_FLAGS, parse: parseOpsAudit, runsBare: true },
-  { name: 'whoami', usage: OPS_WHOAMI_USAGE, flags: [], parse: parseOpsWhoami, runsBare: true },
+export const OPS_SPECS = [
+  defineCommand({ command: '/ops', words: ['job'], flags: [], usage: OPS_JOB_USAGE, help: HELP_LINES.opsJob, action: 'ops.job', requires: role('viewer', 'see jobs'), parse: parseOpsJob }),
+  defineCommand({
+    command: '/ops',
+    words: ['audit'],
+    flags: OPS_AUDIT_FLAGS,
+    usage: OPS_AUDIT_USAGE,
+    help: HELP_LINES.opsAudit,
+    action: 'ops.audit',
+    requires: role('admin', 'read the audit log'),
+    runsBare: true,
+    parse: parseOpsAudit,
+  }),
+  defineCommand({ command: '/ops', words: ['whoami'], flags: [], usage: OPS_WHOAMI_USAGE, help: HELP_LINES.opsWhoami, action: 'ops.whoami', requires: anyone('see your roles'), runsBare: true, parse: parseOpsWhoami }),
 ];
