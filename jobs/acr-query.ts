@@ -162,9 +162,21 @@ export function createAcrQueryJob(deps: AcrQueryJobDeps): JobHandler<AcrQueryJob
   }
 
   /** The lookups their command specs declare (`CommandSpec.query`), by `query`. */
-  async function declaredAnswer(data: AcrQueryJobData, _base: Omit<QueryAnswer, 'summary'>): Promise<QueryAnswer> {
+  async function declaredAnswer(data: AcrQueryJobData, base: Omit<QueryAnswer, 'summary'>): Promise<QueryAnswer> {
     const { query } = data.declared!;
     switch (query) {
+      case 'replication': {
+        const location = String(data.declared!.params.location);
+        const replica = await deps.registryAdmin.getReplication(data.target, location);
+        if (!replica) return { ...base, summary: md`${data.target.registry} has no replication named ${location}; \`/acr replication list\` shows where it is.` };
+        const fields: CardField[] = [
+          { label: 'Location', value: replica.location },
+          { label: 'Provisioning', value: replica.provisioningState ?? '–' },
+          { label: 'Status', value: replica.status ?? '–' },
+          { label: 'Zone redundancy', value: replica.zoneRedundancy ?? 'Disabled' },
+        ];
+        return { ...base, summary: md`Replication ${replica.name} of ${data.target.registry} is ${replica.status ?? replica.provisioningState ?? 'in an unknown state'}.`, fields };
+      }
       default:
         throw new TypeError(`no acr-query answers ${query}`);
     }

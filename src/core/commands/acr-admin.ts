@@ -12,7 +12,8 @@ export type AcrAdminCommand =
   | { kind: 'acr.update'; adminEnabled: boolean; environment?: string }
   | { kind: 'acr.replication.create'; location: string; environment?: string }
   | { kind: 'acr.replication.list'; environment?: string }
-  | { kind: 'acr.replication.delete'; location: string; environment?: string };
+  | { kind: 'acr.replication.delete'; location: string; environment?: string }
+  | { kind: 'acr.replication.show'; location: string; environment?: string };
 
 export const ACR_SHOW_USAGE = 'Usage: `/acr show [--env ENVIRONMENT]` shows the registry: SKU, login server, admin user, replications, zone redundancy.';
 export const ACR_UPDATE_USAGE = [
@@ -20,7 +21,7 @@ export const ACR_UPDATE_USAGE = [
   'The admin user is one shared account for the whole registry: keep it off and use managed identities or repository-scoped tokens (`/acr token create`). Its password is never shown in Slack.',
 ].join('\n');
 export const ACR_REPLICATION_USAGE = [
-  'Usage: `/acr replication create --location LOCATION`, `/acr replication list`, `/acr replication delete --location LOCATION` (each with optional `--env ENVIRONMENT`).',
+  'Usage: `/acr replication create --location LOCATION`, `/acr replication list`, `/acr replication show --location LOCATION`, `/acr replication delete --location LOCATION` (each with optional `--env ENVIRONMENT`).',
   'Geo-replicas need a Premium registry; create and delete are for admins, and delete asks for confirmation.',
   'Example: `/acr replication create --location japaneast`',
 ].join('\n');
@@ -89,10 +90,31 @@ const replicationVerb = <V extends 'create' | 'list' | 'delete'>(verb: V, requir
   });
 
 /** `/acr show|update|replication …`, declared once each. */
+/** `/acr replication show --location L`: one geo-replica, as `az acr replication show`. */
+export function parseAcrReplicationShow(tokens: string[]): Extract<AcrAdminCommand, { kind: 'acr.replication.show' }> {
+  const usage = ACR_REPLICATION_USAGE;
+  const { values, positionals } = parseFlags(tokens, REPLICATION_FLAGS, usage);
+  noPositionals(positionals, 'give the location with --location', usage);
+  if (values.location === undefined) throw new UsageError('Give the location with --location, e.g. /acr replication show --location japaneast.', usage);
+  return { kind: 'acr.replication.show', location: parseLocation(values.location, usage), ...optionalEnvironment(values.env, usage) };
+}
+
 export const ACR_ADMIN_SPECS = [
   defineCommand({ command: '/acr', words: ['show'], flags: SHOW_FLAGS, usage: ACR_SHOW_USAGE, help: HELP_LINES.registryLook, action: 'acr.show', requires: role('viewer', 'see the registry'), runsBare: true, parse: parseAcrShow }),
   defineCommand({ command: '/acr', words: ['update'], flags: UPDATE_FLAGS, usage: ACR_UPDATE_USAGE, help: HELP_LINES.registryChange, action: 'acr.update', requires: role('admin', 'change registry settings'), parse: parseAcrUpdate }),
   replicationVerb('create', role('admin', 'create registry replications')),
   replicationVerb('list', role('viewer', 'list registry replications')),
   replicationVerb('delete', role('admin', 'delete registry replications')),
+  defineCommand({
+    command: '/acr',
+    words: ['replication', 'show'],
+    flags: REPLICATION_FLAGS,
+    usage: ACR_REPLICATION_USAGE,
+    help: HELP_LINES.registryLook,
+    action: 'acr.replication.show',
+    requires: role('viewer', 'see registry replications'),
+    parse: parseAcrReplicationShow,
+    // Answered by the acr-query job's `replication` query: `az acr replication show`.
+    query: { op: 'replication', title: (registry, c) => `Replication ${c.location} of ${registry}`, params: (c) => ({ location: c.location }) },
+  }),
 ];

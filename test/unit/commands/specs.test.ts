@@ -30,3 +30,19 @@ describe('command specs', () => {
   });
 });
 
+describe('/acr replication show (the worked example in CONTRIBUTING.md)', () => {
+  it('parses the location as ARM spells it, and the environment', () => {
+    expect(parseCommand('/acr', 'replication show --location "Japan East" --env prod')).toStrictEqual({ kind: 'acr.replication.show', location: 'japaneast', environment: 'prod' });
+    expect(parseCommand('/acr', 'Replication SHOW -l westeurope')).toStrictEqual({ kind: 'acr.replication.show', location: 'westeurope' });
+  });
+
+  it('asks for the location, and refuses stray words', () => {
+    expect(() => parseCommand('/acr', 'replication show')).toThrow(/Give the location with --location/);
+    expect(() => parseCommand('/acr', 'replication show japaneast')).toThrow(/Unexpected "japaneast": give the location with --location/);
+  });
+
+  it('shows the group’s usage for help and names the verbs for an unknown one', () => {
+    expect(parseCommand('/acr', 'replication show --help')).toMatchObject({ kind: 'help', topic: '/acr replication' });
+    expect(() => parseCommand('/acr', 'replication frob')).toThrow('Unknown "frob": /acr replication create, list, delete or show.');
+  });
+});
