@@ -39,6 +39,12 @@ export interface CommandContext extends CommandDeps {
   request: RequestContext;
 }
 
+/** The fields every job a command starts carries: its id, who asked, where, when. */
+export function jobHeader(ctx: CommandContext, environment: string): { jobId: string; requesterId: string; teamId: string; channelId: string; environment: string; queuedAt: string } {
+  const { command } = ctx;
+  return { jobId: ctx.request.jobId, requesterId: command.user_id, teamId: command.team_id, channelId: command.channel_id, environment, queuedAt: ctx.now().toISOString() };
+}
+
 /**
  * Checks the policy for `action` and records the outcome. Refusals are audited here and
  * thrown as `Refused`; acceptances are audited by the caller together with what it did
