@@ -1,4 +1,5 @@
 import { optionalEnvironment } from './acr-names.ts';
+import { validateLocation } from '../validation/location.ts';
 import { UsageError } from './errors.ts';
 import { parseFlags, type FlagSpec } from './flags.ts';
 import { quoted } from './quoted.ts';
@@ -30,8 +31,6 @@ const ENV_FLAG = { name: 'env', kind: 'string', valueName: 'ENVIRONMENT' } as co
 const SHOW_FLAGS = [ENV_FLAG] as const satisfies readonly FlagSpec[];
 const UPDATE_FLAGS = [{ name: 'admin-enabled', kind: 'string', valueName: 'true|false' }, ENV_FLAG] as const satisfies readonly FlagSpec[];
 const REPLICATION_FLAGS = [{ name: 'location', short: 'l', kind: 'string', valueName: 'LOCATION' }, ENV_FLAG] as const satisfies readonly FlagSpec[];
-// Azure location names as ARM spells them (japaneast, westus2, eastus2euap); az also accepts display names.
-const LOCATION = /^[a-z][a-z0-9]{2,30}$/;
 
 
 function noPositionals(positionals: string[], what: string, usage: string): void {
@@ -41,7 +40,7 @@ function noPositionals(positionals: string[], what: string, usage: string): void
 /** `Japan East`, `japan-east` and `japaneast` all mean ARM's `japaneast`. */
 export function parseLocation(text: string, usage: string): string {
   const name = text.toLowerCase().replace(/[\s_-]+/g, '');
-  if (!LOCATION.test(name)) throw new UsageError(`${quoted(text)} isn't an Azure location: use its name, e.g. --location japaneast or --location westeurope.`, usage);
+  if (!validateLocation(name).ok) throw new UsageError(`${quoted(text)} isn't an Azure location: use its name, e.g. --location japaneast or --location westeurope.`, usage);
   return name;
 }
 

@@ -1,3 +1,4 @@
+import { validateSlackUserId } from '../validation/slack-ids.ts';
 import { parseEnvironmentName } from './acr-names.ts';
 import { UsageError } from './errors.ts';
 import { parseFlags, type FlagSpec } from './flags.ts';
@@ -65,8 +66,6 @@ export const OPS_AUDIT_FLAGS = [
   { name: 'page', kind: 'string', valueName: 'CURSOR' },
 ] as const satisfies readonly FlagSpec[];
 
-/** Slack user ids, as `src/core/mrkdwn.ts` accepts them for mentions. */
-const USER_ID = /^[UW][A-Z0-9]{2,20}$/;
 /** A mention after Slack's escaping is undone (`<@U123|name>` → `<@U123>`, see slack-text.ts). */
 const MENTION = /^<@([A-Za-z0-9]+)>$/;
 const DURATION = /^(\d{1,6})([mhdw])$/i;
@@ -110,7 +109,7 @@ export function parseOpsAudit(tokens: string[]): OpsAuditCommand {
 function parseUserRef(text: string): string {
   const mentioned = MENTION.exec(text)?.[1]?.toUpperCase();
   const id = mentioned ?? text.replace(/^@/, '');
-  if (!USER_ID.test(id) || (mentioned === undefined && !/\d/.test(id))) {
+  if (!validateSlackUserId(id).ok || id.startsWith('<') || (mentioned === undefined && !/\d/.test(id))) {
     throw new UsageError(`--user takes a mention (type @ and pick the person) or a user id like U0123ABCD, not ${quoted(text)}.`, OPS_AUDIT_USAGE);
   }
   return id;
