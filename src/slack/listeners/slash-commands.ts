@@ -48,9 +48,7 @@ export function registerSlashCommands(app: App, deps: SlashCommandDeps): void {
         });
         if (!limit.allowed) {
           reply = ephemeral(rateLimitMessage(limit, deps.perMinute).mrkdwn);
-          void deps.audit
-            .record({ actor: command.user_id, action: `command.${name.slice(1)}`, outcome: 'refused', reason: 'rate_limited' })
-            .catch((err: unknown) => log.error({ err }, 'could not audit a refusal'));
+          void ctx.request.note({ action: `command.${name.slice(1)}`, outcome: 'refused', reason: 'rate_limited' });
         } else {
           ({ reply, after } = await dispatch(ctx, routeCommand(name, command.text ?? ''), client));
         }
