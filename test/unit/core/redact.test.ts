@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { redactText } from '../../../src/core/redact.ts';
+import { redactDeep, redactText } from '../../../src/core/redact.ts';
 
 // Shapes as the services issue them (lengths and alphabets from their docs), values made up.
 const ghp = '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';
@@ -108,5 +108,23 @@ describe('redaction cost', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('redaction', () => {
+  it.each([
+    ['a SAS signature', 'GET https://x.blob.core.windows.net/logs/ca1?sv=2019-02-02&sig=abc%2Bdef&se=2026', 'abc%2Bdef'],
+    ['a Slack bot token', 'token xoxb-123-456-abcdef failed', 'xoxb-123-456-abcdef'],
+    ['a bearer token', 'Authorization: Bearer eyJ0eXAi.eyJhdWQi.sig', 'eyJ0eXAi.eyJhdWQi.sig'],
+    ['a client secret in a form body', 'client_id=a&client_secret=Sup3r~Secret&scope=x', 'Sup3r~Secret'],
+    ['a password in a URL', 'redis://default:hunter2@redis:6379', 'hunter2'],
+  ])('removes %s', (_name, text, secret) => {
+    const out = redactText(text);
+    expect(out).not.toContain(secret);
+    expect(out).toContain('[redacted]');
+  });
+  it('redacts nested log fields and errors', () => {
+    const out = JSON.stringify(redactDeep({ err: new Error('GET https://a/b?sig=zzz failed'), nested: { url: 'https://a?sig=yyy' } }));
+    expect(out).not.toMatch(/zzz|yyy/);
   });
 });

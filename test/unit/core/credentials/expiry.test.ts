@@ -1,7 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { credentialsSchema } from '../../../../src/config/credentials-settings.ts';
-import { parseCommand } from '../../../../src/core/commands/index.ts';
-import { UsageError } from '../../../../src/core/commands/errors.ts';
 import { daysLeft, describeDaysLeft, expiringCredentials } from '../../../../src/core/credentials/expiry.ts';
 
 const now = new Date('2026-11-28T09:00:00Z');
@@ -31,35 +28,5 @@ describe('expiring credentials', () => {
     const found = expiringCredentials([app('x', [inDays(45)])], [30, 14], now, 60);
     expect(found).toHaveLength(1);
     expect(found[0]!.threshold).toBe(60);
-  });
-});
-
-describe('credentials config', () => {
-  const base = { alertChannel: 'C0ALERTS', keyVaultUrl: 'https://ops-kv.vault.azure.net' };
-  it('applies the documented defaults and sorts thresholds', () => {
-    const c = credentialsSchema.parse({ ...base, thresholdsDays: [1, 30, 7, 7] });
-    expect(c).toMatchObject({ schedule: '0 9 * * *', gracePeriod: 86_400_000, thresholdsDays: [30, 7, 1] });
-  });
-  it('refuses a schedule BullMQ could not read, and duplicate apps', () => {
-    expect(credentialsSchema.safeParse({ ...base, schedule: 'every day' }).success).toBe(false);
-    expect(credentialsSchema.safeParse({ ...base, schedule: '0 25 * * *' }).success).toBe(false);
-    expect(credentialsSchema.safeParse({ ...base, schedule: '*/5 * * * * *' }).success).toBe(true);
-    const dup = { appId: '22222222-2222-2222-2222-222222222222', secretName: 's' };
-    expect(credentialsSchema.safeParse({ ...base, applications: [dup, dup] }).success).toBe(false);
-  });
-});
-
-describe('/sp parsing', () => {
-  it('parses each subcommand and refuses bad input with usage', () => {
-    expect(parseCommand('/sp', 'expiring --days 7')).toEqual({ kind: 'sp.expiring', days: 7 });
-    expect(parseCommand('/sp', 'expiring')).toEqual({ kind: 'sp.expiring' });
-    expect(parseCommand('/sp', 'list')).toEqual({ kind: 'sp.list' });
-    expect(parseCommand('/sp', 'show --app "Build Pipeline"')).toEqual({ kind: 'sp.show', app: 'Build Pipeline' });
-    expect(parseCommand('/sp', 'rotate --app 22222222-2222-2222-2222-22222222AAAA')).toEqual({ kind: 'sp.rotate', app: '22222222-2222-2222-2222-22222222aaaa' });
-    expect(parseCommand('/sp', 'rotate')).toMatchObject({ kind: 'help', topic: '/sp rotate' });
-    expect(() => parseCommand('/sp', 'rotate --key-id 22222222-2222-2222-2222-222222222222')).toThrow(/--app/);
-    expect(() => parseCommand('/sp', 'rotate --app x --key-id nope')).toThrow(/key id/);
-    expect(() => parseCommand('/sp', 'expiring --days 9999')).toThrow(/0–730/);
-    expect(() => parseCommand('/sp', 'show --app <!channel>')).toThrow(UsageError);
   });
 });
