@@ -3,89 +3,25 @@ import { describe, expect, it } from 'vitest';
 import { createAcrChangeJob } from '../../../jobs/acr-change.ts';
 import { credentialsSchema } from '../../../src/config/credentials-settings.ts';
 import { environmentSchema } from '../../../src/config/file.ts';
-import { AzureOperationError } from '../../../src/core/azure-errors.ts';
-import type { RegistryToken, RegistryTokens, SecretVault } from '../../../src/core/credentials/ports.ts';
 import type { AcrChange, AcrChangeJobData } from '../../../src/core/registry/acr-change.ts';
-import type { AcrTasks, RegistryAdmin, ReplicationView } from '../../../src/core/registry/ports.ts';
-import { FakeReporter, Woke, fakeContext } from '../../fakes/fake-acr.ts';
+import { FakeAcrTasks, FakeApprovals, FakeAudit, FakeRegistryAdmin, FakeRegistryTokens, FakeReporter, FakeVault, Woke, fakeContext } from '../../fakes/index.ts';
 
 const target = { subscriptionId: '00000000-0000-0000-0000-000000000001', resourceGroup: 'rg-dev', registry: 'contosodev' };
 
-class FakeAdmin implements Partial<RegistryAdmin> {
-  calls: string[] = [];
-  tokens = new Map<string, RegistryToken>();
-  replicas = new Map<string, ReplicationView>();
-  sku = 'Premium';
-  async get() {
-    return { name: 'contosodev', location: 'eastus', loginServer: 'contosodev.azurecr.io', sku: this.sku, adminUserEnabled: false };
-  }
-  async putScopeMap(_r: unknown, name: string, actions: string[]) {
-    this.calls.push(`scopeMap ${name} ${actions.join(',')}`);
-    return `/scopeMaps/${name}`;
-  }
-  async getToken(_r: unknown, name: string) {
-    return this.tokens.get(name);
-  }
-  async putToken(_r: unknown, name: string, scopeMapId: string) {
-    this.calls.push(`token ${name} ${scopeMapId}`);
-    const token = { id: `/tokens/${name}`, name, status: 'enabled', passwords: [] };
-    this.tokens.set(name, token);
-    return token;
-  }
-  async startReplication(_r: unknown, name: string, location: string) {
-    this.calls.push(`replicate ${location}`);
-    const replica = { name, location, provisioningState: 'Creating' };
-    this.replicas.set(name, replica);
-    return replica;
-  }
-  async getReplication(_r: unknown, name: string) {
-    return this.replicas.get(name);
-  }
-  failAfterDelete = false;
-  async startReplicationDelete(_r: unknown, name: string) {
-    this.calls.push(`delete ${name}`);
-    if (!this.replicas.delete(name)) return 'absent' as const;
-    if (this.failAfterDelete) {
-      this.failAfterDelete = false;
-      throw new AzureOperationError('connection reset', { transient: true, hint: 'try again' });
-    }
-    return 'accepted' as const;
-  }
-}
-
-class FakeTokens implements Partial<RegistryTokens> {
-  generated = 0;
-  async generate(_r: unknown, _t: RegistryToken, _slot: 'password1' | 'password2', expiry?: Date) {
-    return { value: `password-${++this.generated}`, ...(expiry && { expiry: expiry.toISOString() }) };
-  }
-}
-
-class FakeVault implements Partial<SecretVault> {
-  stored: { name: string; value: string }[] = [];
-  failNext = false;
-  async setSecret(_u: string, name: string, value: string) {
-    if (this.failNext) {
-      this.failNext = false;
-      throw new AzureOperationError('Key Vault is unavailable', { transient: true, hint: 'try later' });
-    }
-    this.stored.push({ name, value });
-    return `v${this.stored.length}`;
-  }
-}
-
 function setup() {
-  const admin = new FakeAdmin();
-  const tokens = new FakeTokens();
+  const admin = new FakeRegistryAdmin();
+  const tokens = new FakeRegistryTokens();
+  tokens.newValue = (_slot, n) => `password-${n}`;
   const vault = new FakeVault();
   const reporter = new FakeReporter();
-  const audit: string[] = [];
+  const audit = new FakeAudit();
   const job = createAcrChangeJob({
-    registryAdmin: admin as unknown as RegistryAdmin,
-    acrTasks: {} as AcrTasks,
-    registryTokens: tokens as unknown as RegistryTokens,
-    vault: vault as unknown as SecretVault,
-    approvals: {} as never,
-    audit: { record: async (e: { action: string; outcome: string }) => void audit.push(`${e.action} ${e.outcome}`) } as never,
+    registryAdmin: admin,
+    acrTasks: new FakeAcrTasks(),
+    registryTokens: tokens,
+    vault,
+    approvals: new FakeApprovals(),
+    audit,
     reporter,
     environments: { dev: environmentSchema.parse({ subscriptionId: target.subscriptionId, resourceGroup: 'rg-dev', location: 'eastus', registry: 'contosodev' }) },
     credentials: credentialsSchema.parse({ alertChannel: 'C0A', keyVaultUrl: 'https://kv.vault.azure.net' }),
@@ -93,7 +29,7 @@ function setup() {
     pollIntervalMs: 1000,
   });
   const data = (change: AcrChange): AcrChangeJobData => ({ jobId: 'j000000000001', requesterId: 'U0ADMIN', teamId: 'T0', channelId: 'C0', environment: 'dev', queuedAt: new Date().toISOString(), target, change, progress: { phase: 'new' } });
-  return { admin, tokens, vault, reporter, audit, job, data };
+  return { admin, tokens, vault, reporter, get audit() { return audit.events.map((e) => `${e.action} ${e.outcome}`); }, job, data };
 }
 
 const tokenChange: AcrChange = { op: 'token.create', token: 'ci-pull', repositories: [{ repository: 'web', actions: ['content/read'] }], expirationDays: 30 };
@@ -112,7 +48,7 @@ describe('acr-change job', () => {
 
   it('after a failure between generating and storing the password, regenerates and stores it on retry instead of refusing its own token', async () => {
     const s = setup();
-    s.vault.failNext = true;
+    s.vault.failNextSet = true;
     const ctx = fakeContext(s.data(tokenChange));
     await expect(s.job(ctx)).rejects.toThrow('Key Vault is unavailable');
     expect(s.vault.stored).toHaveLength(0);

@@ -1,10 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { SecretVault } from '../../../src/core/credentials/ports.ts';
-import type { AcrTasks } from '../../../src/core/registry/ports.ts';
 import { createBuildJob } from '../../../jobs/build.ts';
 import { AzureOperationError } from '../../../src/core/azure-errors.ts';
 import { newBuildProgress, type BuildJobData } from '../../../src/core/build/build-job.ts';
-import { FakeAcr, FakeCancels, FakeClaims, FakeReporter, Woke, fakeContext } from '../../fakes/fake-acr.ts';
+import { FakeAcr, FakeAcrTasks, FakeCancels, FakeClaims, FakeReporter, FakeVault, Woke, fakeContext } from '../../fakes/index.ts';
 
 function data(over: Partial<BuildJobData['progress']> = {}): BuildJobData {
   return {
@@ -31,7 +29,7 @@ beforeEach(() => {
   reporter = new FakeReporter();
   cancels = new FakeCancels();
   claims = new FakeClaims();
-  run = createBuildJob({ acr, logs: acr.logReader(), reporter, cancels, claims, portal: 'https://portal.azure.com', pollIntervalMs: 1000, acrTasks: {} as AcrTasks, vault: {} as SecretVault, environments: {} });
+  run = createBuildJob({ acr, logs: acr.logReader(), reporter, cancels, claims, portal: 'https://portal.azure.com', pollIntervalMs: 1000, acrTasks: new FakeAcrTasks(), vault: new FakeVault(), environments: {} });
 });
 
 async function step(ctx: ReturnType<typeof fakeContext<BuildJobData>>): Promise<number | 'done'> {

@@ -5,46 +5,21 @@
 import { describe, expect, it } from 'vitest';
 import { createDeployJob } from '../../../jobs/deploy.ts';
 import { environmentSchema } from '../../../src/config/file.ts';
-import type { Approvals } from '../../../src/core/approval/approvals.ts';
-import type { AuditLog } from '../../../src/core/audit.ts';
-import type { ContainerGroupRef, ContainerGroupSpec, ContainerGroupView, DeployPoll } from '../../../src/core/deploy/container-group.ts';
+import type { ContainerGroupView } from '../../../src/core/deploy/container-group.ts';
 import type { DeployHistory, DeployJobData, DeployProgress, DeployRecord, GroupLocks } from '../../../src/core/deploy/deploy-job.ts';
 import { makePlan } from '../../../src/core/deploy/plan.ts';
-import type { ContainerGroups } from '../../../src/core/deploy/ports.ts';
 import { JobLockLostError } from '../../../src/core/job-context.ts';
-import { deployJobData, webRequest } from '../../fakes/deploy-job-data.ts';
-import { FakeReporter, fakeContext } from '../../fakes/fake-acr.ts';
+import { FakeApprovals, FakeAudit, FakeContainerGroups, FakeRegistryTags, FakeReporter, deployJobData, fakeContext, webRequest } from '../../fakes/index.ts';
 
 const env = environmentSchema.parse({ subscriptionId: '11111111-1111-1111-1111-111111111111', resourceGroup: 'rg', location: 'westeurope', registry: 'contosoprod' });
 const digest = `sha256:${'d'.repeat(64)}`;
 const view: ContainerGroupView = { name: 'web', provisioningState: 'Succeeded', state: 'Running', ports: [], events: [], containers: [{ name: 'web', image: 'x', cpu: 1, memoryInGB: 1.5 }], restartPolicy: 'Always', osType: 'Linux' };
 
-class FakeAci implements Partial<ContainerGroups> {
-  calls: string[] = [];
-  async beginDeploy(_ref: ContainerGroupRef, _spec: ContainerGroupSpec) {
-    this.calls.push('put');
-    return { resumeToken: 'token' };
-  }
-  async pollDeploy(): Promise<DeployPoll> {
-    this.calls.push('poll');
-    return { done: true, group: view };
-  }
-  async get() {
-    return view;
-  }
-  async find() {
-    return view;
-  }
-  async delete() {
-    this.calls.push('delete');
-  }
-}
-
 function setup(progress: Partial<DeployProgress>, opts: { lockHolder?: string; loseJobAfter?: number } = {}) {
-  const aci = new FakeAci();
+  const aci = new FakeContainerGroups(view);
   const reporter = new FakeReporter();
   const history: DeployRecord[] = [];
-  const audited: string[] = [];
+  const audit = new FakeAudit();
   const released: string[] = [];
   const base = deployJobData({ ...webRequest, cpu: 2 });
   const plan = makePlan(base, { loginServer: 'contosoprod.azurecr.io', digest }, { none: true }, { changes: [{ property: 'CPU', from: '1', to: '2' }] });
@@ -56,13 +31,13 @@ function setup(progress: Partial<DeployProgress>, opts: { lockHolder?: string; l
     },
   };
   const deps = {
-    aci: aci as unknown as ContainerGroups,
+    aci,
     secrets: { getSecret: async () => 'x' },
-    registryTags: { resolveDigest: async () => ({ loginServer: 'contosoprod.azurecr.io', digest }), loginServer: async () => 'contosoprod.azurecr.io', listRepositories: async () => [], listTags: async () => [] },
-    approvals: {} as Approvals,
+    registryTags: new FakeRegistryTags('contosoprod.azurecr.io', digest),
+    approvals: new FakeApprovals(),
     locks,
     history: { record: async (_t, r) => void history.push(r), list: async () => history } satisfies DeployHistory,
-    audit: { record: async (e: { action: string }) => void audited.push(e.action) } as unknown as AuditLog,
+    audit,
     reporter,
     environments: { prod: env },
     portal: 'https://portal.azure.com',
@@ -76,7 +51,7 @@ function setup(progress: Partial<DeployProgress>, opts: { lockHolder?: string; l
       if (keeps > opts.loseJobAfter!) throw new JobLockLostError(ctx.id);
     };
   }
-  return { run: createDeployJob(deps), ctx, aci, reporter, history, audited, released };
+  return { run: createDeployJob(deps), ctx, aci, reporter, history, audited: audit.events, released };
 }
 
 describe('a deploy whose worker stalled', () => {

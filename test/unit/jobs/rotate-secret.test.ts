@@ -2,74 +2,18 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { credentialsSchema } from '../../../src/config/credentials-settings.ts';
-import type { AuditEventInput } from '../../../src/core/audit.ts';
-import { AzureOperationError } from '../../../src/core/azure-errors.ts';
 import type { RotationJobData } from '../../../src/core/credentials/jobs.ts';
-import type { AppRegistration, Applications, SecretVault, SecretVerifier } from '../../../src/core/credentials/ports.ts';
+import type { SecretVerifier } from '../../../src/core/credentials/ports.ts';
 import type { JobContext } from '../../../src/core/job-context.ts';
 import { createRotateSecretJob } from '../../../jobs/rotate-secret.ts';
-import { FakeReporter } from '../../fakes/fake-acr.ts';
-import { MemoryRotationClaims } from '../../fakes/memory-rotation-claims.ts';
+import { FakeApplications, FakeAudit, FakeReporter, FakeVault, MemoryRotationClaims } from '../../fakes/index.ts';
 
 const appId = '22222222-2222-4222-8222-222222222222';
 
-class FakeGraph implements Applications {
-  app: AppRegistration = { id: 'obj-1', appId, displayName: 'pipeline', passwords: [{ keyId: 'old', displayName: 'original', endDateTime: '2026-12-01T00:00:00Z' }] };
-  secrets = new Map<string, string>([['old', 'old-secret']]);
-  n = 0;
-  /** The next addPassword creates its secret but its answer is lost (a 503 after the work was done). */
-  loseNextAnswer = false;
-  /** Secrets reads do not show yet (Graph's replicas catch up a little later). */
-  notYetListed = new Set<string>();
-  async list() {
-    return [await this.find()];
-  }
-  async find() {
-    const seen = structuredClone(this.app);
-    seen.passwords = seen.passwords.filter((p) => !this.notYetListed.delete(p.keyId));
-    return seen;
-  }
-  async addPassword(_app: AppRegistration, displayName: string) {
-    const keyId = `new-${++this.n}`;
-    this.app.passwords.push({ keyId, displayName, endDateTime: '2028-11-28T00:00:00Z' });
-    this.secrets.set(keyId, `secret-${this.n}`);
-    if (this.loseNextAnswer) {
-      this.loseNextAnswer = false;
-      this.notYetListed.add(keyId);
-      throw new AzureOperationError('Microsoft Graph refused to add a secret: 503', { statusCode: 503, transient: true, hint: '' });
-    }
-    return { keyId, secretText: `secret-${this.n}`, endDateTime: '2028-11-28T00:00:00Z' };
-  }
-  async removePassword(_app: AppRegistration, keyId: string) {
-    this.app.passwords = this.app.passwords.filter((p) => p.keyId !== keyId);
-    this.secrets.delete(keyId);
-  }
-}
-
-class FakeVault implements SecretVault {
-  versions: { value: string; tags: Record<string, string> }[] = [{ value: 'old-secret', tags: { keyId: 'old' } }];
-  failNextSet = false;
-  async setSecret(_u: string, _n: string, value: string, options: { tags?: Record<string, string> }) {
-    if (this.failNextSet) {
-      this.failNextSet = false;
-      throw new AzureOperationError('vault unreachable', { transient: true, hint: '' });
-    }
-    this.versions.push({ value, tags: options.tags ?? {} });
-    return `v${this.versions.length - 1}`;
-  }
-  async current() {
-    const v = this.versions.at(-1);
-    return v && { value: v.value, version: `v${this.versions.length - 1}`, tags: v.tags };
-  }
-  async version(_u: string, _n: string, version: string) {
-    return this.versions[Number(version.slice(1))]!.value;
-  }
-}
-
 function harness(verify: (secret: string) => 'ok' | 'not-yet' = () => 'ok', options: { botAppId?: string; configured?: boolean } = {}) {
-  const graph = new FakeGraph();
-  const vault = new FakeVault();
-  const audit: AuditEventInput[] = [];
+  const graph = new FakeApplications({ id: 'obj-1', appId, displayName: 'pipeline', passwords: [{ keyId: 'old', displayName: 'original', endDateTime: '2026-12-01T00:00:00Z' }] }, new Map([['old', 'old-secret']]));
+  const vault = new FakeVault([{ value: 'old-secret', tags: { keyId: 'old' } }]);
+  const audit = new FakeAudit();
   const claims = new MemoryRotationClaims();
   const verifier: SecretVerifier = { verify: async (_a, s) => (graph.secrets.has([...graph.secrets].find(([, v]) => v === s)?.[0] ?? '') ? verify(s) : 'not-yet') };
   let clock = Date.parse('2026-11-28T09:00:00Z');
@@ -78,7 +22,7 @@ function harness(verify: (secret: string) => 'ok' | 'not-yet' = () => 'ok', opti
     vault,
     verifier,
     reporter: new FakeReporter(),
-    audit: { record: async (e: AuditEventInput) => void audit.push(e), query: async () => ({ events: [] }) } as never,
+    audit,
     jobs: { submit: async () => {}, get: async () => undefined, wake: async () => {} },
     rotations: claims,
     history: { record: async () => {}, list: async () => [] },
@@ -116,7 +60,7 @@ function harness(verify: (secret: string) => 'ok' | 'not-yet' = () => 'ok', opti
   async function runToEnd(): Promise<void> {
     for (let i = 0; i < 50 && data.progress.phase !== 'done'; i++) await run();
   }
-  return { graph, vault, audit, claims, run, runToEnd, get data() { return data; } };
+  return { graph, vault, audit: audit.events, claims, run, runToEnd, get data() { return data; } };
 }
 
 describe('rotate-secret job', () => {

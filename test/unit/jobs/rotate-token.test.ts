@@ -4,63 +4,19 @@ import { describe, expect, it } from 'vitest';
 import { createRotateTokenJob } from '../../../jobs/rotate-token.ts';
 import { credentialsSchema } from '../../../src/config/credentials-settings.ts';
 import { environmentSchema } from '../../../src/config/file.ts';
-import { AzureOperationError } from '../../../src/core/azure-errors.ts';
 import type { TokenRotationJobData } from '../../../src/core/credentials/jobs.ts';
-import type { RegistryToken, RegistryTokens, SecretVault } from '../../../src/core/credentials/ports.ts';
 import type { JobContext } from '../../../src/core/job-context.ts';
-import { FakeReporter } from '../../fakes/fake-acr.ts';
-import { MemoryRotationClaims } from '../../fakes/memory-rotation-claims.ts';
-
-class FakeTokens implements RegistryTokens {
-  values: Record<string, string | undefined> = { password1: 'p1-old' };
-  created: Record<string, string> = { password1: '2026-01-01T00:00:00Z' };
-  n = 0;
-  failNextGenerate = false;
-  works = (_v: string) => true;
-  async list(): Promise<RegistryToken[]> {
-    return [{ id: '/tokens/ci-pull', name: 'ci-pull', passwords: Object.keys(this.values).filter((k) => this.values[k]).map((name) => ({ name: name as 'password1', creationTime: this.created[name] })) }];
-  }
-  async generate(_r: unknown, _t: RegistryToken, slot: 'password1' | 'password2') {
-    if (this.failNextGenerate) {
-      this.failNextGenerate = false;
-      throw new AzureOperationError('busy', { transient: true, hint: '' });
-    }
-    this.values[slot] = `${slot}-new-${++this.n}`;
-    this.created[slot] = '2026-11-28T00:00:00Z';
-    return { value: this.values[slot]! };
-  }
-  async keepOnly(_r: unknown, _t: RegistryToken, keep: 'password1' | 'password2') {
-    for (const k of Object.keys(this.values)) if (k !== keep) delete this.values[k];
-  }
-  async verify(_r: unknown, _n: string, password: string) {
-    return Object.values(this.values).includes(password) && this.works(password) ? ('ok' as const) : ('not-yet' as const);
-  }
-}
-
-class Vault implements SecretVault {
-  versions: { value: string; tags: Record<string, string> }[] = [{ value: 'p1-old', tags: { slot: 'password1' } }];
-  async setSecret(_u: string, _n: string, value: string, o: { tags?: Record<string, string> }) {
-    this.versions.push({ value, tags: o.tags ?? {} });
-    return `v${this.versions.length - 1}`;
-  }
-  async current() {
-    const v = this.versions.at(-1)!;
-    return { value: v.value, version: `v${this.versions.length - 1}`, tags: v.tags };
-  }
-  async version(_u: string, _n: string, version: string) {
-    return this.versions[Number(version.slice(1))]!.value;
-  }
-}
+import { FakeAudit, FakeRegistryTokens, FakeReporter, FakeVault, MemoryRotationClaims } from '../../fakes/index.ts';
 
 function setup() {
-  const tokens = new FakeTokens();
-  const vault = new Vault();
+  const tokens = new FakeRegistryTokens();
+  const vault = new FakeVault([{ value: 'p1-old', tags: { slot: 'password1' } }]);
   let clock = Date.parse('2026-11-28T09:00:00Z');
   const job = createRotateTokenJob({
     registryTokens: tokens,
     vault,
     reporter: new FakeReporter(),
-    audit: { record: async () => {} } as never,
+    audit: new FakeAudit(),
     jobs: { submit: async () => {}, get: async () => undefined, wake: async () => {} },
     rotations: new MemoryRotationClaims(),
     credentials: credentialsSchema.parse({ alertChannel: 'C0A', keyVaultUrl: 'https://kv.vault.azure.net', gracePeriod: '1h', verifyTimeout: '5m' }),

@@ -3,7 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { accessSchema } from '../../../../src/core/access/access-config.ts';
 import { createAccessPolicy, type AccessDecision, type AccessRequest } from '../../../../src/core/access/access-policy.ts';
 import { ROLES, type Role } from '../../../../src/core/access/roles.ts';
-import { FakeGroupMembers } from '../../../fakes/fake-group-members.ts';
+import { FakeGroupMembers } from '../../../fakes/index.ts';
 
 // The contract example, plus a per-environment admin, a direct user grant, one environment
 // with no roles at all (sandbox) and one with a grant per role (matrix).

@@ -12,7 +12,7 @@ import type { DeployPlan, DeployRequest } from '../../../../src/core/deploy/depl
 import { describeChange, immutableChanges } from '../../../../src/core/deploy/immutable-changes.ts';
 import { makePlan } from '../../../../src/core/deploy/plan.ts';
 import { describePlan, itemsForCard, planFileText, shellJoin } from '../../../../src/core/deploy/plan-view.ts';
-import { deployJobData, webRequest } from '../../../fakes/deploy-job-data.ts';
+import { deployJobData, webRequest } from '../../../fakes/index.ts';
 
 const SEED = 0x91a4;
 const digest = `sha256:${'c'.repeat(64)}`;

@@ -8,7 +8,7 @@ import { effectiveIpAddress, policyProblem } from '../../../../src/core/deploy/d
 import { explainDeployFailure } from '../../../../src/core/deploy/explain-failure.ts';
 import { makePlan } from '../../../../src/core/deploy/plan.ts';
 import { previousKnownGood } from '../../../../src/slack/listeners/rollback-action.ts';
-import { deployJobData, webRequest } from '../../../fakes/deploy-job-data.ts';
+import { deployJobData, webRequest } from '../../../fakes/index.ts';
 
 const env = environmentSchema.parse({ subscriptionId: '11111111-1111-1111-1111-111111111111', resourceGroup: 'rg', location: 'westeurope', registry: 'contosoprod' });
 const digest = `sha256:${'a'.repeat(64)}`;
