@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { environmentSchema } from '../../../../src/config/file.ts';
 import { ConfigError, loadConfig } from '../../../../src/config/load-config.ts';
 import { gitHostOf, gitTokenProblem } from '../../../../src/core/build/git-token-policy.ts';
 import { readGitToken } from '../../../../jobs/git-token.ts';
@@ -73,7 +74,7 @@ describe('readGitToken in the worker', () => {
       setSecret: async () => '1',
       version: async () => 'v',
     };
-    const environments = { prod: { keyVaultUrl: 'https://kv.vault.azure.net', gitAccessTokens: allowed } } as never;
+    const environments = { prod: environmentSchema.parse({ subscriptionId: '11111111-1111-1111-1111-111111111111', resourceGroup: 'rg', location: 'westeurope', keyVaultUrl: 'https://kv.vault.azure.net', gitAccessTokens: allowed }) };
     await expect(readGitToken({ environments, vault }, 'prod', 'db-password', 'https://github.com/org/app.git')).rejects.toBeInstanceOf(JobStop);
     await expect(readGitToken({ environments, vault }, 'constructor', 'github-pat', 'https://github.com/org/app.git')).rejects.toBeInstanceOf(JobStop);
     expect(reads).toEqual([]);

@@ -4,7 +4,7 @@
  * same rules the Slack emulator enforces on views.publish).
  */
 import { describe, expect, it } from 'vitest';
-import type { EnvironmentConfig } from '../../../../src/config/file.ts';
+import { environmentSchema, type EnvironmentConfig } from '../../../../src/config/file.ts';
 import { createAccessPolicy } from '../../../../src/core/access/access-policy.ts';
 import type { ApprovalState } from '../../../../src/core/approval/approvals.ts';
 import type { JobCard, JobStatus } from '../../../../src/core/card.ts';
@@ -16,7 +16,7 @@ import { renderHome } from '../../../../src/slack/render/home-blocks.ts';
 import { blockProblems } from '../../../emulators/slack/block-kit.ts';
 
 const now = new Date('2026-11-28T12:00:00Z');
-const env = (approvers: string[] = []): EnvironmentConfig => ({ subscriptionId: 's', resourceGroup: 'rg', location: 'westeurope', channels: [], ...(approvers.length && { approval: { approvers, required: 1, expiresAfter: 3_600_000 } }) }) as unknown as EnvironmentConfig;
+const env = (approvers: string[] = []): EnvironmentConfig => environmentSchema.parse({ subscriptionId: '00000000-0000-0000-0000-000000000000', resourceGroup: 'rg', location: 'westeurope', channels: [], ...(approvers.length && { approval: { approvers, required: 1, expiresAfter: '1h' } }) });
 
 function card(jobId: string, overrides: Partial<JobCard> = {}): JobCard {
   return { jobId, title: `Deploy web to prod <@U0EVIL> & ${'x'.repeat(80)}`, requesterId: 'U0BOB', environment: 'prod', status: 'succeeded', fields: [], links: [], actions: [], queuedAt: now.toISOString(), ...overrides };
@@ -32,7 +32,7 @@ function sources(data: { approvals?: ApprovalState[]; cards?: JobCard[]; userJob
   const environments = { staging: env(), prod: env(['U0CAROL', 'S0LEADS']), secret: env() };
   const groups = { membersOf: async (id: string) => new Set(id === 'S0LEADS' ? ['U0DAVE'] : []) };
   return {
-    policy: createAccessPolicy({ config: { admins: ['U0ADMIN'], roles: { staging: { viewer: ['*'] }, prod: { viewer: ['*'], approver: ['S0LEADS'] }, secret: { deployer: ['U0SRE'] } }, channels: {}, team: { id: 'T0' }, rateLimit: { perMinute: 20 } } as never, environments: Object.keys(environments), groups }),
+    policy: createAccessPolicy({ config: { admins: ['U0ADMIN'], roles: { staging: { viewer: ['*'] }, prod: { viewer: ['*'], approver: ['S0LEADS'] }, secret: { deployer: ['U0SRE'] } }, channels: {}, team: { id: 'T0' }, rateLimit: { perMinute: 20 } }, environments: Object.keys(environments), groups }),
     groups,
     environments,
     approvals: { listPending: async () => data.approvals ?? [] },
@@ -98,7 +98,7 @@ describe('the App Home view', () => {
     s.environments = Object.fromEntries([...Object.entries(s.environments), ...environments.map((e) => [e, env(['U0CAROL'])])]);
     s.deploys = { latest: async () => environments.flatMap((e) => Array.from({ length: 40 }, (_, g) => deploy(e, `group-${'g'.repeat(60)}-${g}`))) };
     s.notices = { notice: async () => md`Approved: job ${'z'.repeat(4000)} goes ahead.` };
-    s.policy = createAccessPolicy({ config: { admins: ['U0CAROL'], roles: {}, channels: {}, rateLimit: { perMinute: 20 } } as never, environments: Object.keys(s.environments), groups: s.groups });
+    s.policy = createAccessPolicy({ config: { admins: ['U0CAROL'], roles: {}, channels: {}, rateLimit: { perMinute: 20 } }, environments: Object.keys(s.environments), groups: s.groups });
     const model = await buildHomeModel(s, { userId: 'U0CAROL', teamId: 'T0' }, now);
     expect(model.approvals).toMatchObject({ more: 60 - homeLimits.approvals });
     const view = renderHome(model, { workspaceUrl: 'https://contoso.slack.com/' });
