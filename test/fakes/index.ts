@@ -7,7 +7,7 @@ export { FakeAcrTasks } from './acr-tasks.ts';
 export { FakeApplications } from './applications.ts';
 export { FakeApprovals } from './approvals.ts';
 export { FakeAudit } from './audit.ts';
-export { testConfig } from './config.ts';
+export { configFromYaml } from './config.ts';
 export { FakeContainerGroups } from './container-groups.ts';
 export { deployJobData, webRequest } from './deploy-job-data.ts';
 export { FakeAcr, FakeCancels, FakeClaims, FakeReporter, Woke, fakeContext } from './fake-acr.ts';

@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { channelReadinessCheck, checkChannels, configuredChannels, logChannelReachability } from '../../src/slack/channel-checks.ts';
 import { startSlackEmulator, type SlackEmulator } from '../emulators/slack/index.ts';
-import { testConfig } from '../fakes/index.ts';
+import { configFromYaml } from '../fakes/index.ts';
 
 const token = 'xoxb-channel-checks';
 let slack: SlackEmulator;
@@ -31,7 +31,7 @@ const channels = new Map([
 
 describe('channel checks', () => {
   it('lists every configured channel with what it is for', () => {
-    const config = testConfig(`
+    const config = configFromYaml(`
 environments:
   dev: { subscriptionId: 00000000-0000-0000-0000-000000000001, resourceGroup: rg-dev, location: eastus, channels: [C0DEV] }
   prod: { subscriptionId: 11111111-1111-1111-1111-111111111111, resourceGroup: rg-prod, location: westeurope, channels: [G0PROD] }

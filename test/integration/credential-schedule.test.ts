@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BullJobQueue } from '../../src/queue/bullmq-job-queue.ts';
 import { createJobWorker } from '../../src/queue/job-worker.ts';
 import { CREDENTIAL_SCAN_SCHEDULER, scheduleCredentialScans } from '../../src/queue/schedules.ts';
-import { testConfig } from '../fakes/index.ts';
+import { configFromYaml } from '../fakes/index.ts';
 
 const url = process.env.TEST_REDIS_URL!.replace(/\/\d+$/, '/14');
 const logger = pino({ level: 'silent' });
@@ -13,7 +13,7 @@ const environments = `
 environments:
   dev: { subscriptionId: 00000000-0000-0000-0000-000000000001, resourceGroup: rg-dev, location: eastus }
 `;
-const config = testConfig(`${environments}credentials: { alertChannel: C0ALERTS, keyVaultUrl: https://ops-kv.vault.azure.net, schedule: '* * * * * *' }\n`);
+const config = configFromYaml(`${environments}credentials: { alertChannel: C0ALERTS, keyVaultUrl: https://ops-kv.vault.azure.net, schedule: '* * * * * *' }\n`);
 let admin: Redis;
 
 beforeAll(async () => {
@@ -65,7 +65,7 @@ describe('credential scan scheduling', () => {
     const jobs = new BullJobQueue(redis);
     await scheduleCredentialScans(jobs, config, logger);
     expect(await jobs.queue.getJobSchedulers()).toHaveLength(1);
-    await scheduleCredentialScans(jobs, testConfig(environments), logger);
+    await scheduleCredentialScans(jobs, configFromYaml(environments), logger);
     expect(await jobs.queue.getJobSchedulers()).toHaveLength(0);
     await jobs.close();
     await redis.quit();
