@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ApprovalState } from '../../../src/core/approval/approvals.ts';
-import type { AuditLog } from '../../../src/core/audit.ts';
 import type { AppRegistration } from '../../../src/core/credentials/ports.ts';
 import { createMetrics } from '../../../src/metrics/metrics.ts';
 import { CredentialExpiryGauge, observeApprovalDecisions, observeAudit } from '../../../src/runtime/observed-ports.ts';
-import { FakeApplications, FakeApprovals } from '../../fakes/index.ts';
+import { FakeApplications, FakeApprovals, FakeAudit } from '../../fakes/index.ts';
 import { metricValue } from '../../helpers/metrics.ts';
 
 const day = 86_400_000;
@@ -12,7 +11,8 @@ const day = 86_400_000;
 describe('ports observed for metrics', () => {
   it('counts an audit write that failed and still refuses the action', async () => {
     const metrics = createMetrics('worker');
-    const failing: AuditLog = { record: () => Promise.reject(new Error('Redis is down')), query: async () => ({ events: [] }) };
+    const failing = new FakeAudit();
+    failing.failWith = new Error('Redis is down');
     const audit = observeAudit(failing, metrics);
     await expect(audit.record({ actor: 'U1', action: 'deploy', outcome: 'accepted' })).rejects.toThrow('Redis is down');
     expect(metricValue(await metrics.registry.metrics(), 'chatops_audit_write_failures_total')).toBe(1);
