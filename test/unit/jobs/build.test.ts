@@ -59,7 +59,7 @@ describe('the build job', () => {
     expect(await step(ctx)).toBe(1000);
     acr.write('ca1', 'Step 2/2 : RUN npm ci\n', { status: 'Succeeded', complete: 'successful' });
     expect(await step(ctx)).toBe('done');
-    expect(reporter.messages.filter((m) => m.kind === 'log').map((m) => (m as { text: string }).text)).toEqual(['Step 1/2 : FROM node', 'Step 2/2 : RUN npm ci']);
+    expect(reporter.messages.filter((m) => m.kind === 'log').map((m) => m.text)).toEqual(['Step 1/2 : FROM node', 'Step 2/2 : RUN npm ci']);
     expect(acr.calls.filter((c) => c === 'getRun')).toHaveLength(1);
     expect(acr.calls.filter((c) => c === 'getLogLink')).toHaveLength(1); // the SAS URL is cached in memory
     expect(reporter.last!.status).toBe('succeeded');
@@ -208,7 +208,7 @@ describe('the build job', () => {
     acr.write('ca1', 'Run ID: ca1 was successful after 9s\n', { status: 'Succeeded', complete: 'successful' });
     expect(await step(ctx)).toBe('done');
     expect(reporter.last!.status).toBe('succeeded');
-    expect(reporter.messages.filter((m) => m.kind === 'log').map((m) => (m as { text: string }).text)).toEqual(['Step 1/1 : FROM node\nRun ID: ca1 was successful after 9s']);
+    expect(reporter.messages.filter((m) => m.kind === 'log').map((m) => m.text)).toEqual(['Step 1/1 : FROM node\nRun ID: ca1 was successful after 9s']);
     expect(JSON.stringify(reporter.last!.fields)).toContain(`web:v1@sha256:${'a'.repeat(64)}`); // ARM's outputImages
   });
 
