@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { answerText, ask, privateAnswer, shareButtonOf } from '../helpers/answers.ts';
-import { ids, startHarness, type Harness } from '../helpers/harness.ts';
+import { ids, replyOf, startHarness, type CommandResponse, type Harness } from '../helpers/harness.ts';
 import { homeWhere } from '../helpers/home.ts';
 import { metricValue, scrape } from '../helpers/metrics.ts';
 import { aci, aciCommand, startAciHarness, waitForCard } from './aci/setup.ts';
@@ -106,10 +106,10 @@ describe('CHATOPS_REDIS_PREFIX', () => {
       }
     })();
     const card = (jobId: string) => harness.slack.allMessages(ids.devChannel).find((m) => m.subtype !== 'tombstone' && JSON.stringify(m.blocks ?? []).includes(jobId));
-    const jobOf = (text: unknown) => /`(j[0-9a-z]{12})`/.exec((text as { text: string }).text)![1]!;
+    const jobOf = (res: CommandResponse) => /`(j[0-9a-z]{12})`/.exec(replyOf(res).text)![1]!;
 
-    const jobId = jobOf((await h.command('build -t web:v1 https://github.com/org/app.git#main')).json);
-    const rerouted = jobOf((await h.command('build -t web:v2 https://github.com/org/app.git#main', { channelId: ids.otherChannel })).json);
+    const jobId = jobOf(await h.command('build -t web:v1 https://github.com/org/app.git#main'));
+    const rerouted = jobOf(await h.command('build -t web:v2 https://github.com/org/app.git#main', { channelId: ids.otherChannel }));
     await h.slack.waitFor(() => card(jobId) && h!.slack.thread(ids.devChannel, card(jobId)!.ts).length > 0, 20_000);
     // Someone deletes the card: a fresh one is posted in its thread.
     const first = card(jobId)!.ts;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ids, type Harness } from '../helpers/harness.ts';
+import { ids, replyOf, type Harness } from '../helpers/harness.ts';
 import { startOwnRedis, type OwnRedis } from '../helpers/redis-server.ts';
 import { aci, aciCommand, cardText, putsOf, startAciHarness, waitForCard } from './aci/setup.ts';
 
@@ -25,7 +25,7 @@ describe('Redis goes away and comes back (AOF on)', () => {
     const builds = [];
     for (const tag of ['web:r1', 'web:r2', 'web:r3']) {
       const res = await h.command(`build -t ${tag} https://github.com/org/app.git#main`, admin);
-      builds.push(/`(j[0-9a-z]{12})`/.exec((res.json as { text: string }).text)![1]!);
+      builds.push(/`(j[0-9a-z]{12})`/.exec(replyOf(res).text)![1]!);
     }
     const deploys = [await aciCommand(h, 'create -n api1 --image web:v1', admin), await aciCommand(h, 'create -n api2 --image web:v1', admin)];
     for (const jobId of builds) await waitForCard(h, aci.stgChannel, jobId, 'Running');
@@ -36,8 +36,8 @@ describe('Redis goes away and comes back (AOF on)', () => {
     const during = await h.command('build -t web:lost https://github.com/org/app.git#main', admin);
     expect(during.status).toBe(200);
     expect(during.elapsedMs).toBeLessThan(3000);
-    expect((during.json as { response_type: string; text: string }).response_type).toBe('ephemeral');
-    expect((during.json as { text: string }).text).toMatch(/queue is unavailable right now, so nothing was started/);
+    expect(replyOf(during).response_type).toBe('ephemeral');
+    expect(replyOf(during).text).toMatch(/queue is unavailable right now, so nothing was started/);
     const notReady = await fetch(`${base}/readyz`);
     expect(notReady.status).toBe(503);
     expect(((await notReady.json()) as { notReady: string[] }).notReady).toContain('redis');

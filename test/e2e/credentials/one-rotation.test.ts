@@ -4,7 +4,7 @@
  * told which job is already rotating it.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { ids, type Harness } from '../../helpers/harness.ts';
+import { ids, replyOf, type Harness } from '../../helpers/harness.ts';
 import { cardEnds, cardsIn, cardWith, cred, onlyFreshSecret, rotate, scanNow, startCredentialHarness, startTokenHarness } from './setup.ts';
 
 let h: Harness | undefined;
@@ -17,7 +17,7 @@ const JOB_ID = /`(j[0-9a-z]{12})`/;
 const addPasswordCalls = (harness: Harness) => harness.azure.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/addPassword')).length;
 /** Sends the same command twice at once; exactly one is queued and the other names its job, which is returned. */
 async function twiceAtOnce(harness: Harness, text: string, command: '/sp' | '/acr'): Promise<string> {
-  const answers = await Promise.all([1, 2].map(async () => (await harness.command(text, { command, userId: ids.admin, channelId: ids.devChannel })).json as { text: string }));
+  const answers = await Promise.all([1, 2].map(async () => replyOf(await harness.command(text, { command, userId: ids.admin, channelId: ids.devChannel }))));
   const queued = answers.filter((a) => a.text.includes('queued as job'));
   const refused = answers.filter((a) => a.text.includes('already being rotated'));
   expect([queued.length, refused.length], JSON.stringify(answers)).toEqual([1, 1]);
