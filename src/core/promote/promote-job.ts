@@ -64,9 +64,10 @@ export interface PromoteJobData {
   teamId: string;
   channelId: string;
   queuedAt: string;
-  /** Source and target environment names. */
+  /** The source environment. */
   from: string;
-  to: string;
+  /** The target environment: where the digest goes, whose rules apply (and who may see the job). */
+  environment: string;
   subject: PromoteSubject;
   /**
    * Group promotions: what the target's deploy asks for, image aside (the target's own last deploy
@@ -74,16 +75,6 @@ export interface PromoteJobData {
    */
   request?: DeployRequest;
   progress: PromoteProgress;
-}
-
-/** What a deploy job knows about the promotion it deploys, for its card. */
-export interface PromotionNote {
-  from: string;
-  digest: string;
-  repository: string;
-  since?: string;
-  commit?: string;
-  promoteJobId: string;
 }
 
 /** The body of `registries.importImage` (ImportImageParameters, 2025-11-01), as `az acr import --source <registry id> --image repo:tag` sends it. */
