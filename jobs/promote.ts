@@ -14,7 +14,8 @@ import { promoteCard, promoteSubjectText } from '../src/core/promote/promote-car
 import {
   groupIn,
   importRequestFor,
-  parsePinnedImage,
+  isPinned,
+  pinnedIn,
   registryResourceId,
   runningSince,
   type ImageImporter,
@@ -83,14 +84,16 @@ export function createPromoteJob(deps: PromoteJobDeps): JobHandler<PromoteJobDat
     return deps.reporter.updateCard(promoteCard(data, { status, portal: deps.portal, ...(detail && { detail }), ...(finishedAt && { finishedAt }), ...(target && { targetRegistry: target }) }));
   }
 
-  /** The registry of the source environment (its own, or one of its build registries) that serves `loginServer`. */
-  async function sourceRegistryServing(data: PromoteJobData, loginServer: string): Promise<RegistryResourceRef> {
+  /** The registry of the source environment (its own, or one of its build registries) that `image` comes from, with its repository and digest. */
+  async function sourceOf(data: PromoteJobData, image: string): Promise<{ ref: RegistryResourceRef; loginServer: string; repository: string; digest: string }> {
     const env = envOf(data.from);
     for (const name of [env.registry, ...env.buildRegistries].filter((n): n is string => Boolean(n))) {
       const ref = registryOf(data.from, name);
-      if ((await deps.registryTags.loginServer(ref)).toLowerCase() === loginServer.toLowerCase()) return ref;
+      const loginServer = await deps.registryTags.loginServer(ref);
+      const pinned = pinnedIn(image, loginServer);
+      if (pinned) return { ref, loginServer, ...pinned };
     }
-    throw new JobStop(`The image comes from ${loginServer}, which is not a registry of ${data.from}, so I cannot import it from there.`, `Promote images that ${data.from} built into its own registry${env.registry ? ` (${env.registry})` : ''}.`);
+    throw new JobStop(`${image} is not an image of a registry of ${data.from}, so I cannot import it from there.`, `Promote images that ${data.from} built into its own registry${env.registry ? ` (${env.registry})` : ''}.`);
   }
 
   /** The digest the source group runs, since when, and the tag it was deployed from. */
@@ -99,15 +102,14 @@ export function createPromoteJob(deps: PromoteJobDeps): JobHandler<PromoteJobDat
     const live = await deps.aci.find(group);
     if (!live) throw new JobStop(`There is no container group ${name} in ${data.from}, so nothing runs there to promote.`, `Check the name with /aci list --env ${data.from}.`);
     const image = live.containers[0]?.image ?? '';
-    const pinned = parsePinnedImage(image);
-    if (!pinned) {
+    if (!isPinned(image)) {
       throw new JobStop(`${name} in ${data.from} runs ${image || 'no image'}, not an image pinned by digest, so I cannot tell which digest is running.`, `Deploy it in ${data.from} with /aci create (which pins the digest), or promote a tag with /acr promote --image REPO:TAG.`);
     }
-    const ref = await sourceRegistryServing(data, pinned.loginServer);
+    const found = await sourceOf(data, image);
     const history = await deps.history.list(group);
-    const since = runningSince(history, pinned.digest);
-    const tag = history.find((r) => r.digest === pinned.digest)?.request?.image.tag;
-    return { ...pinned, ref, ...(since && { since: since.at }), ...(tag !== undefined && { tag }) };
+    const since = runningSince(history, found.digest);
+    const tag = history.find((r) => r.digest === found.digest)?.request?.image.tag;
+    return { ...found, ...(since && { since: since.at }), ...(tag !== undefined && { tag }) };
   }
 
   async function taggedImage(data: PromoteJobData, repository: string, tag: string): Promise<Omit<PromotedImage, 'registryId' | 'registryName'> & { ref: RegistryResourceRef }> {
@@ -154,7 +156,8 @@ export function createPromoteJob(deps: PromoteJobDeps): JobHandler<PromoteJobDat
     const target = registryOf(data.environment);
     if (!data.progress.resumeToken) {
       const there = await targetDigest(data, source);
-      if (there === source.digest) return save(ctx, data, { phase: 'imported', alreadyThere: true });
+      // After a restart, an import this job sent may have landed meanwhile: then it is done, not "already there".
+      if (there === source.digest) return save(ctx, data, { phase: 'imported', ...(data.progress.startedAt === undefined && { alreadyThere: true }) });
       await deps.audit.record({
         actor: 'system',
         action: 'promote.import',

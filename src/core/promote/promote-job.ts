@@ -109,12 +109,23 @@ export function importRequestFor(image: Pick<PromotedImage, 'registryId' | 'repo
   };
 }
 
-const PINNED = /^(?<server>[^/]+)\/(?<repository>[^@:]+(?:\/[^@:]+)*)(?::[^@]+)?@(?<digest>sha256:[0-9a-f]{64})$/;
+const DIGEST_PINNED = /@sha256:[0-9a-f]{64}$/;
+const IN_REGISTRY = /^(?<repository>[a-z0-9]+(?:[._/-]+[a-z0-9]+)*)(?::\w[\w.-]{0,127})?@(?<digest>sha256:[0-9a-f]{64})$/;
 
-/** `server/repo[:tag]@sha256:…` → its parts; `undefined` for an image not pinned by digest. */
-export function parsePinnedImage(image: string): { loginServer: string; repository: string; digest: string } | undefined {
-  const m = PINNED.exec(image);
-  return m?.groups ? { loginServer: m.groups.server!, repository: m.groups.repository!, digest: m.groups.digest! } : undefined;
+/** Whether an image reference names its digest (`…@sha256:…`), as every deploy of the bot does. */
+export function isPinned(image: string): boolean {
+  return DIGEST_PINNED.test(image);
+}
+
+/**
+ * `loginServer/repo[:tag]@sha256:…` → repository and digest, when the image is pinned and comes from
+ * that login server (which may carry a path, as some registries' do); else `undefined`.
+ */
+export function pinnedIn(image: string, loginServer: string): { repository: string; digest: string } | undefined {
+  const prefix = `${loginServer.toLowerCase()}/`;
+  if (!image.toLowerCase().startsWith(prefix)) return undefined;
+  const m = IN_REGISTRY.exec(image.slice(prefix.length));
+  return m?.groups ? { repository: m.groups.repository!, digest: m.groups.digest! } : undefined;
 }
 
 /**

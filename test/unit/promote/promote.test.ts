@@ -6,7 +6,7 @@ import { ACI_PROMOTE_USAGE, ACR_PROMOTE_USAGE, parseAciPromote, parseAcrPromote 
 import { deployCard } from '../../../src/core/deploy/deploy-card.ts';
 import type { DeployRecord } from '../../../src/core/deploy/deploy-job.ts';
 import { promoteCard } from '../../../src/core/promote/promote-card.ts';
-import { importRequestFor, parsePinnedImage, promotionRequest, registryResourceId, runningSince, type PromoteJobData } from '../../../src/core/promote/promote-job.ts';
+import { importRequestFor, isPinned, pinnedIn, promotionRequest, registryResourceId, runningSince, type PromoteJobData } from '../../../src/core/promote/promote-job.ts';
 import { deployJobData, webRequest } from '../../fakes/deploy-job-data.ts';
 import { expectUsageError } from '../commands/expect-usage-error.ts';
 
@@ -50,11 +50,13 @@ describe('/aci promote and /acr promote parsers', () => {
 });
 
 describe('the digest a group runs', () => {
-  it('reads server, repository and digest from a pinned image, with or without a tag; a tag alone is not pinned', () => {
-    expect(parsePinnedImage(`contosodev.azurecr.io/team/web@${d1}`)).toEqual({ loginServer: 'contosodev.azurecr.io', repository: 'team/web', digest: d1 });
-    expect(parsePinnedImage(`localhost:5000/web:v1@${d1}`)).toEqual({ loginServer: 'localhost:5000', repository: 'web', digest: d1 });
-    expect(parsePinnedImage('contosodev.azurecr.io/web:v1')).toBeUndefined();
-    expect(parsePinnedImage(`web@${d1}`)).toBeUndefined();
+  it('reads repository and digest of a pinned image of a login server (one with a path too); a tag alone is not pinned', () => {
+    expect(pinnedIn(`contosodev.azurecr.io/team/web@${d1}`, 'contosodev.azurecr.io')).toEqual({ repository: 'team/web', digest: d1 });
+    expect(pinnedIn(`localhost:5000/contosodev/web:v1@${d1}`, 'localhost:5000/contosodev')).toEqual({ repository: 'web', digest: d1 });
+    expect(pinnedIn(`contosoprod.azurecr.io/web@${d1}`, 'contosodev.azurecr.io')).toBeUndefined();
+    expect(pinnedIn('contosodev.azurecr.io/web:v1', 'contosodev.azurecr.io')).toBeUndefined();
+    expect(isPinned(`contosodev.azurecr.io/web:v1@${d1}`)).toBe(true);
+    expect(isPinned('contosodev.azurecr.io/web:v1')).toBe(false);
   });
 
   it('counts "running since" from the first deploy of the newest unbroken streak of that digest', () => {
