@@ -29,16 +29,23 @@ function environmentsOf(ctx: CommandContext, parsed: { from: string; to: string 
 
 /**
  * The target's `allowedRegistries`, checked before anything is queued against the registry's
- * name (the login server needs ARM: the job checks it exactly before importing).
+ * name (the login server needs ARM: the job checks it exactly before importing). Lenient on
+ * purpose: a login server with a hash, a port or a path still names the registry.
  */
-function registryAllowed(to: { name: string; env: EnvironmentConfig }): void {
+export function targetRegistryProblem(to: { name: string; env: Pick<EnvironmentConfig, 'registry' | 'policy'> }): { text: string; hint: string } | undefined {
   const allowed = to.env.policy.allowedRegistries;
-  const registry = to.env.registry!.toLowerCase();
-  // Lenient on purpose (a login server with a hash, a port or a path still names the registry): the job checks exactly.
-  if (allowed === undefined || allowed.some((server) => server.split(/[./:-]/).includes(registry))) return;
-  throw new UserFacingError(ErrorCode.PolicyViolation, `${to.name} only runs images from ${allowed.join(', ')}, not from its registry ${registry}, so a promotion there could never deploy. ${nothingQueued}`, {
+  const registry = to.env.registry?.toLowerCase();
+  if (allowed === undefined || registry === undefined || allowed.some((server) => server.split(/[./:-]/).includes(registry))) return undefined;
+  return {
+    text: `${to.name} only runs images from ${allowed.join(', ')}, not from its registry ${registry}, so a promotion there could never deploy.`,
     hint: 'Ask the platform admin to align the environment’s registry and policy.allowedRegistries.',
-  });
+  };
+}
+
+/** Audits a refusal by the target's policy and says it; nothing is queued. */
+async function refuseByPolicy(ctx: CommandContext, action: string, environment: string, target: string, problem: { text: string; hint: string }): Promise<never> {
+  await ctx.audit.record({ actor: ctx.command.user_id, action: `command.${action}`, outcome: 'refused', reason: `policy: ${problem.text}`, environment, target });
+  throw new UserFacingError(ErrorCode.PolicyViolation, `${problem.text} ${nothingQueued}`, { hint: problem.hint });
 }
 
 async function submit(ctx: CommandContext, data: PromoteJobData, action: string, target: string): Promise<void> {
@@ -79,7 +86,8 @@ export async function aciPromote(ctx: CommandContext, parsed: AciPromoteCommand)
   const { from, to } = environmentsOf(ctx, parsed);
   await authorize(ctx, 'aci.promote', to.name, { target: parsed.name });
   await authorize(ctx, 'aci.promote.source', from.name, { target: parsed.name });
-  registryAllowed(to);
+  const registryProblem = targetRegistryProblem(to);
+  if (registryProblem) await refuseByPolicy(ctx, 'aci.promote', to.name, parsed.name, registryProblem);
   if (!ctx.history) throw new UserFacingError(ErrorCode.Usage, `I cannot read the deploy history here, so I cannot promote. ${nothingQueued}`, { hint: 'Ask the platform admin to check the bot’s configuration.' });
   const [sourceHistory, targetHistory] = await Promise.all([ctx.history.list(groupIn(from.env, parsed.name)), ctx.history.list(groupIn(to.env, parsed.name))]);
   if (sourceHistory.length === 0) {
@@ -92,10 +100,7 @@ export async function aciPromote(ctx: CommandContext, parsed: AciPromoteCommand)
   // The image is the promoted digest in the target's registry; everything else is checked as for /aci create.
   const { registry: _registry, ...image } = chosen.request.image;
   const problem = policyProblem(to.name, to.env, { ...chosen.request, image });
-  if (problem) {
-    await ctx.audit.record({ actor: ctx.command.user_id, action: 'command.aci.promote', outcome: 'refused', reason: `policy: ${problem.text}`, environment: to.name, target: parsed.name });
-    throw new UserFacingError(ErrorCode.PolicyViolation, `${problem.text} ${nothingQueued}`, { hint: problem.hint });
-  }
+  if (problem) await refuseByPolicy(ctx, 'aci.promote', to.name, parsed.name, problem);
   if (chosen.request.secureEnvironmentVariables.length > 0 && !to.env.keyVaultUrl) {
     throw new UserFacingError(ErrorCode.Usage, `${to.name} has no Key Vault configured, so the secure variables of ${parsed.name} cannot be read there. ${nothingQueued}`, { hint: `Ask the platform admin to set keyVaultUrl for ${to.name}.` });
   }

@@ -9,6 +9,7 @@ import { promoteCard } from '../../../src/core/promote/promote-card.ts';
 import { importRequestFor, isPinned, pinnedIn, promotionRequest, registryResourceId, runningSince, type PromoteJobData } from '../../../src/core/promote/promote-job.ts';
 import { deployJobData, webRequest } from '../../fakes/deploy-job-data.ts';
 import { expectUsageError } from '../commands/expect-usage-error.ts';
+import { targetRegistryProblem } from '../../../src/slack/commands/promote.ts';
 
 const d1 = `sha256:${'1'.repeat(64)}`;
 const d2 = `sha256:${'2'.repeat(64)}`;
@@ -121,5 +122,21 @@ describe('cards', () => {
     expect(text).toContain('commit 3f2c9ab');
     expect(text).toContain('contosoprod.azurecr.io/web:v1 (by digest)');
     expect(text).toContain(`pointed at ${d2}`);
+  });
+});
+
+describe('the target registry against the target policy, before anything is queued', () => {
+  const env = (registry: string, allowedRegistries?: string[]) => ({ name: 'prod', env: { registry, policy: { publicIp: true, ...(allowedRegistries && { allowedRegistries }) } } });
+
+  it('allows the registry when the policy names its login server (with a hash, a port or a path) or names none', () => {
+    expect(targetRegistryProblem(env('contosoprod'))).toBeUndefined();
+    expect(targetRegistryProblem(env('contosoprod', ['contosoprod.azurecr.io']))).toBeUndefined();
+    expect(targetRegistryProblem(env('contosoprod', ['contosoprod-abc123.azurecr.io']))).toBeUndefined();
+    expect(targetRegistryProblem(env('contosoprod', ['localhost:4443/registries/contosoprod']))).toBeUndefined();
+  });
+
+  it('refuses a target whose policy allows other registries only', () => {
+    expect(targetRegistryProblem(env('contosoprod', ['contososhared.azurecr.io']))?.text).toBe('prod only runs images from contososhared.azurecr.io, not from its registry contosoprod, so a promotion there could never deploy.');
+    expect(targetRegistryProblem(env('contoso', ['contosoprod.azurecr.io']))).toBeDefined();
   });
 });
