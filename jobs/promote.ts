@@ -50,46 +50,46 @@ function isMissing(err: unknown): boolean {
   return err instanceof AzureOperationError && err.statusCode === 404;
 }
 
-/**
- * The `promote` job: find the digest (running in the source group, or behind the source tag) →
- * import it into the target registry by digest (skipped when the target tag already has it) →
- * for a group, queue the normal deploy job in the target environment, whose card carries the
- * promotion. Each phase is saved before its side effect: a crash after the import never imports
- * again, and the deploy job's id derives from this job's, so it is queued once.
- */
-export function createPromoteJob(deps: PromoteJobDeps): JobHandler<PromoteJobData> {
-  const now = deps.now ?? (() => new Date());
+/** The steps of a promotion, one method each; `createPromoteJob` runs them in order of the saved phase. */
+export class PromoteSteps {
+  readonly deps: PromoteJobDeps;
+  readonly now: () => Date;
 
-  function envOf(name: string): EnvironmentConfig {
-    const env = deps.environments[name];
+  constructor(deps: PromoteJobDeps) {
+    this.deps = deps;
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  envOf(name: string): EnvironmentConfig {
+    const env = this.deps.environments[name];
     if (!env) throw new JobStop(`Environment ${name} is no longer configured.`, 'Ask the platform admin; nothing was promoted.');
     return env;
   }
 
-  function registryOf(name: string, registry = envOf(name).registry): RegistryResourceRef {
-    const env = envOf(name);
+  registryOf(name: string, registry = this.envOf(name).registry): RegistryResourceRef {
+    const env = this.envOf(name);
     if (!registry) throw new JobStop(`${name} has no registry configured, so there is nothing to promote from or into.`, 'Ask the platform admin to set registry for this environment in chatops.yaml.');
     return { subscriptionId: env.subscriptionId, resourceGroup: env.resourceGroup, name: registry };
   }
 
-  async function save(ctx: JobContext<PromoteJobData>, data: PromoteJobData, progress: Partial<PromoteProgress>): Promise<PromoteJobData> {
+  async save(ctx: JobContext<PromoteJobData>, data: PromoteJobData, progress: Partial<PromoteProgress>): Promise<PromoteJobData> {
     const next = { ...data, progress: { ...data.progress, ...progress } };
     await ctx.keepLock?.();
     await ctx.save(next);
     return next;
   }
 
-  function card(data: PromoteJobData, status: JobStatus, detail?: Mrkdwn, finishedAt?: string): Promise<void> {
-    const target = data.progress.targetLoginServer ? registryOf(data.environment) : undefined;
-    return deps.reporter.updateCard(promoteCard(data, { status, portal: deps.portal, ...(detail && { detail }), ...(finishedAt && { finishedAt }), ...(target && { targetRegistry: target }) }));
+  card(data: PromoteJobData, status: JobStatus, detail?: Mrkdwn, finishedAt?: string): Promise<void> {
+    const target = data.progress.targetLoginServer ? this.registryOf(data.environment) : undefined;
+    return this.deps.reporter.updateCard(promoteCard(data, { status, portal: this.deps.portal, ...(detail && { detail }), ...(finishedAt && { finishedAt }), ...(target && { targetRegistry: target }) }));
   }
 
   /** The registry of the source environment (its own, or one of its build registries) that `image` comes from, with its repository and digest. */
-  async function sourceOf(data: PromoteJobData, image: string): Promise<{ ref: RegistryResourceRef; loginServer: string; repository: string; digest: string }> {
-    const env = envOf(data.from);
+  async sourceOf(data: PromoteJobData, image: string): Promise<{ ref: RegistryResourceRef; loginServer: string; repository: string; digest: string }> {
+    const env = this.envOf(data.from);
     for (const name of [env.registry, ...env.buildRegistries].filter((n): n is string => Boolean(n))) {
-      const ref = registryOf(data.from, name);
-      const loginServer = await deps.registryTags.loginServer(ref);
+      const ref = this.registryOf(data.from, name);
+      const loginServer = await this.deps.registryTags.loginServer(ref);
       const pinned = pinnedIn(image, loginServer);
       if (pinned) return { ref, loginServer, ...pinned };
     }
@@ -97,25 +97,25 @@ export function createPromoteJob(deps: PromoteJobDeps): JobHandler<PromoteJobDat
   }
 
   /** The digest the source group runs, since when, and the tag it was deployed from. */
-  async function runningImage(data: PromoteJobData, name: string): Promise<Omit<PromotedImage, 'registryId' | 'registryName'> & { ref: RegistryResourceRef }> {
-    const group = groupIn(envOf(data.from), name);
-    const live = await deps.aci.find(group);
+  async runningImage(data: PromoteJobData, name: string): Promise<Omit<PromotedImage, 'registryId' | 'registryName'> & { ref: RegistryResourceRef }> {
+    const group = groupIn(this.envOf(data.from), name);
+    const live = await this.deps.aci.find(group);
     if (!live) throw new JobStop(`There is no container group ${name} in ${data.from}, so nothing runs there to promote.`, `Check the name with /aci list --env ${data.from}.`);
     const image = live.containers[0]?.image ?? '';
     if (!isPinned(image)) {
       throw new JobStop(`${name} in ${data.from} runs ${image || 'no image'}, not an image pinned by digest, so I cannot tell which digest is running.`, `Deploy it in ${data.from} with /aci create (which pins the digest), or promote a tag with /acr promote --image REPO:TAG.`);
     }
-    const found = await sourceOf(data, image);
-    const history = await deps.history.list(group);
+    const found = await this.sourceOf(data, image);
+    const history = await this.deps.history.list(group);
     const since = runningSince(history, found.digest);
     const tag = history.find((r) => r.digest === found.digest)?.request?.image.tag;
     return { ...found, ...(since && { since: since.at }), ...(tag !== undefined && { tag }) };
   }
 
-  async function taggedImage(data: PromoteJobData, repository: string, tag: string): Promise<Omit<PromotedImage, 'registryId' | 'registryName'> & { ref: RegistryResourceRef }> {
-    const ref = registryOf(data.from);
+  async taggedImage(data: PromoteJobData, repository: string, tag: string): Promise<Omit<PromotedImage, 'registryId' | 'registryName'> & { ref: RegistryResourceRef }> {
+    const ref = this.registryOf(data.from);
     try {
-      const { loginServer, digest } = await deps.registryTags.resolveDigest(ref, repository, tag);
+      const { loginServer, digest } = await this.deps.registryTags.resolveDigest(ref, repository, tag);
       return { loginServer, repository, digest, tag, ref };
     } catch (err) {
       if (isMissing(err)) throw new JobStop(`There is no ${repository}:${tag} in ${data.from}'s registry ${ref.name}.`, `See the tags with /acr repository show-tags ${repository} --env ${data.from}.`);
@@ -123,27 +123,27 @@ export function createPromoteJob(deps: PromoteJobDeps): JobHandler<PromoteJobDat
     }
   }
 
-  async function findSource(ctx: JobContext<PromoteJobData>, data: PromoteJobData): Promise<PromoteJobData> {
-    const target = registryOf(data.environment);
-    const targetLoginServer = await deps.registryTags.loginServer(target);
+  async findSource(ctx: JobContext<PromoteJobData>, data: PromoteJobData): Promise<PromoteJobData> {
+    const target = this.registryOf(data.environment);
+    const targetLoginServer = await this.deps.registryTags.loginServer(target);
     // The target's policy decides before anything is copied there.
-    const problem = data.subject.kind === 'group' ? registryProblem(data.environment, envOf(data.environment), targetLoginServer) : undefined;
+    const problem = data.subject.kind === 'group' ? registryProblem(data.environment, this.envOf(data.environment), targetLoginServer) : undefined;
     if (problem) throw new JobStop(`${problem.text} Nothing was imported.`, problem.hint);
-    const found = data.subject.kind === 'group' ? await runningImage(data, data.subject.name) : await taggedImage(data, data.subject.repository, data.subject.tag);
+    const found = data.subject.kind === 'group' ? await this.runningImage(data, data.subject.name) : await this.taggedImage(data, data.subject.repository, data.subject.tag);
     const { ref, ...image } = found;
-    const build = await deps.importer.findBuild?.(ref, image.repository, image.digest).catch((err: unknown) => {
+    const build = await this.deps.importer.findBuild?.(ref, image.repository, image.digest).catch((err: unknown) => {
       ctx.log.warn({ err }, 'could not look up the build of the promoted digest');
       return undefined;
     });
     const source: PromotedImage = { ...image, registryId: registryResourceId(ref), registryName: ref.name, ...(build && { runId: build.runId }), ...(build?.commit && { commit: build.commit }) };
-    return save(ctx, data, { phase: 'importing', source, targetLoginServer });
+    return this.save(ctx, data, { phase: 'importing', source, targetLoginServer });
   }
 
   /** The digest the target tag has now, if any. */
-  async function targetDigest(data: PromoteJobData, source: PromotedImage): Promise<string | undefined> {
+  async targetDigest(data: PromoteJobData, source: PromotedImage): Promise<string | undefined> {
     if (source.tag === undefined) return undefined;
     try {
-      return (await deps.registryTags.resolveDigest(registryOf(data.environment), source.repository, source.tag)).digest;
+      return (await this.deps.registryTags.resolveDigest(this.registryOf(data.environment), source.repository, source.tag)).digest;
     } catch (err) {
       if (isMissing(err)) return undefined;
       throw err;
@@ -151,14 +151,14 @@ export function createPromoteJob(deps: PromoteJobDeps): JobHandler<PromoteJobDat
   }
 
   /** Imports the digest unless the target tag has it already; follows the operation durably. */
-  async function importImage(ctx: JobContext<PromoteJobData>, data: PromoteJobData): Promise<PromoteJobData> {
+  async importImage(ctx: JobContext<PromoteJobData>, data: PromoteJobData): Promise<PromoteJobData> {
     const source = data.progress.source!;
-    const target = registryOf(data.environment);
+    const target = this.registryOf(data.environment);
     if (!data.progress.resumeToken) {
-      const there = await targetDigest(data, source);
+      const there = await this.targetDigest(data, source);
       // After a restart, an import this job sent may have landed meanwhile: then it is done, not "already there".
-      if (there === source.digest) return save(ctx, data, { phase: 'imported', ...(data.progress.startedAt === undefined && { alreadyThere: true }) });
-      await deps.audit.record({
+      if (there === source.digest) return this.save(ctx, data, { phase: 'imported', ...(data.progress.startedAt === undefined && { alreadyThere: true }) });
+      await this.deps.audit.record({
         actor: 'system',
         action: 'promote.import',
         outcome: 'accepted',
@@ -167,21 +167,21 @@ export function createPromoteJob(deps: PromoteJobDeps): JobHandler<PromoteJobDat
         jobId: data.jobId,
         details: { from: data.from, source: source.registryId, digest: source.digest, requester: data.requesterId, ...(source.tag && { tag: source.tag }), ...(there && { movedFrom: there }) },
       });
-      data = await save(ctx, data, { startedAt: data.progress.startedAt ?? now().toISOString(), ...(there && { movedFrom: there }) });
-      await card(data, 'running', md`Importing ${source.repository}@${source.digest} into ${target.name}…`);
+      data = await this.save(ctx, data, { startedAt: data.progress.startedAt ?? this.now().toISOString(), ...(there && { movedFrom: there }) });
+      await this.card(data, 'running', md`Importing ${source.repository}@${source.digest} into ${target.name}…`);
       // A retry from before the token was saved imports again: the same digest under the same tag, one image.
-      const { resumeToken } = await deps.importer.beginImport(target, importRequestFor(source));
-      data = await save(ctx, data, { resumeToken });
+      const { resumeToken } = await this.deps.importer.beginImport(target, importRequestFor(source));
+      data = await this.save(ctx, data, { resumeToken });
     }
-    const { done } = await deps.importer.pollImport(data.progress.resumeToken!);
-    if (!done) return ctx.wakeAfter(deps.pollIntervalMs);
+    const { done } = await this.deps.importer.pollImport(data.progress.resumeToken!);
+    if (!done) return ctx.wakeAfter(this.deps.pollIntervalMs);
     ctx.log.info({ registry: target.name, digest: source.digest }, 'image imported');
-    return save(ctx, data, { phase: 'imported' });
+    return this.save(ctx, data, { phase: 'imported' });
   }
 
   /** The deploy job of a group promotion, with the target's rules (approval, policy, Key Vault, credentials). */
-  function deployJobFor(data: PromoteJobData, name: string): DeployJobData {
-    const env = envOf(data.environment);
+  deployJobFor(data: PromoteJobData, name: string): DeployJobData {
+    const env = this.envOf(data.environment);
     const source = data.progress.source!;
     if (!data.request) throw new JobStop(`I know no deploy of ${name} to repeat in ${data.environment}.`, `Deploy it once with /aci create --env ${data.environment}, then promote again.`);
     return {
@@ -190,7 +190,7 @@ export function createPromoteJob(deps: PromoteJobDeps): JobHandler<PromoteJobDat
       teamId: data.teamId,
       channelId: data.channelId,
       environment: data.environment,
-      queuedAt: now().toISOString(),
+      queuedAt: this.now().toISOString(),
       target: { subscriptionId: env.subscriptionId, resourceGroup: env.resourceGroup, location: env.location, name, ...(env.registry && { registry: env.registry }) },
       request: {
         ...data.request,
@@ -203,56 +203,66 @@ export function createPromoteJob(deps: PromoteJobDeps): JobHandler<PromoteJobDat
     };
   }
 
-  async function finish(ctx: JobContext<PromoteJobData>, data: PromoteJobData): Promise<void> {
+  async finish(ctx: JobContext<PromoteJobData>, data: PromoteJobData): Promise<void> {
     const source = data.progress.source!;
-    const target = registryOf(data.environment);
+    const target = this.registryOf(data.environment);
     const landed = data.progress.alreadyThere ? md`${target.name} already had ${source.repository}@${source.digest}${source.tag ? ` as ${source.tag}` : ''}: nothing to import.` : md`Imported ${source.repository}@${source.digest} into ${target.name}${source.tag ? ` as ${source.tag}` : ''}.`;
     if (data.subject.kind === 'group') {
       const name = data.subject.name;
-      const deploy = deployJobFor(data, name);
+      const deploy = this.deployJobFor(data, name);
       if (!data.progress.deployJobId) {
         // Already queued by a run that crashed before saving: its card is live, leave it be.
-        if (!(await deps.jobs.get(deploy.jobId))) {
-          await deps.reporter.openCard(deployCard(deploy, { status: 'queued', portal: deps.portal }), { channelId: data.channelId, teamId: data.teamId });
-          await deps.jobs.submit('deploy', deploy.jobId, deploy);
+        if (!(await this.deps.jobs.get(deploy.jobId))) {
+          await this.deps.reporter.openCard(deployCard(deploy, { status: 'queued', portal: this.deps.portal }), { channelId: data.channelId, teamId: data.teamId });
+          await this.deps.jobs.submit('deploy', deploy.jobId, deploy);
         }
-        data = await save(ctx, data, { deployJobId: deploy.jobId });
+        data = await this.save(ctx, data, { deployJobId: deploy.jobId });
       }
       const waits = deploy.approval ? ` It waits for ${data.environment}'s approvers on its card.` : '';
-      await card(data, 'succeeded', md`${landed} Deploying it to ${name} in ${data.environment} as job ${deploy.jobId}.${waits}`, now().toISOString());
+      await this.card(data, 'succeeded', md`${landed} Deploying it to ${name} in ${data.environment} as job ${deploy.jobId}.${waits}`, this.now().toISOString());
     } else {
-      await card(data, 'succeeded', landed, now().toISOString());
+      await this.card(data, 'succeeded', landed, this.now().toISOString());
     }
-    await save(ctx, data, { phase: 'done', outcome: 'succeeded' });
+    await this.save(ctx, data, { phase: 'done', outcome: 'succeeded' });
     ctx.log.info({ promoted: promoteSubjectText(data), from: data.from, to: data.environment }, 'promotion finished');
   }
 
-  async function fail(ctx: JobContext<PromoteJobData>, data: PromoteJobData, text: string, hint: string, outcome: 'failed' | 'refused'): Promise<void> {
+  async fail(ctx: JobContext<PromoteJobData>, data: PromoteJobData, text: string, hint: string, outcome: 'failed' | 'refused'): Promise<void> {
     await ctx.keepLock?.();
-    await deps.reporter.post(data.jobId, { kind: 'error', text, hint });
-    await card(data, 'failed', md`${text}`, now().toISOString());
+    await this.deps.reporter.post(data.jobId, { kind: 'error', text, hint });
+    await this.card(data, 'failed', md`${text}`, this.now().toISOString());
     await ctx.save({ ...data, progress: { ...data.progress, phase: 'done', outcome } });
   }
+}
 
+/**
+ * The `promote` job: find the digest (running in the source group, or behind the source tag) →
+ * import it into the target registry by digest (skipped when the target tag already has it) →
+ * for a group, queue the normal deploy job in the target environment, whose card carries the
+ * promotion. Each phase is saved before its side effect: a crash after the import never imports
+ * again, and the deploy job's id derives from this job's, so it is queued once.
+ */
+export function createPromoteJob(deps: PromoteJobDeps): JobHandler<PromoteJobData> {
+  const steps = new PromoteSteps(deps);
   return async function runPromote(ctx) {
     let data = ctx.data;
     try {
       if (data.progress.phase === 'done') return;
       if (data.progress.phase === 'new') {
-        await card(data, 'queued', md`Finding the digest of ${promoteSubjectText(data)} in ${data.from}…`);
-        data = await findSource(ctx, data);
+        await steps.card(data, 'queued', md`Finding the digest of ${promoteSubjectText(data)} in ${data.from}…`);
+        data = await steps.findSource(ctx, data);
       }
-      if (data.progress.phase === 'importing') data = await importImage(ctx, data);
-      if (data.progress.phase === 'imported') await finish(ctx, data);
+      if (data.progress.phase === 'importing') data = await steps.importImage(ctx, data);
+      if (data.progress.phase === 'imported') await steps.finish(ctx, data);
     } catch (err) {
       if (isDelayed(err) || err instanceof JobLockLostError) throw err;
-      if (err instanceof JobStop) return await fail(ctx, data, err.message, err.hint, 'refused');
+      if (err instanceof JobStop) return await steps.fail(ctx, data, err.message, err.hint, 'refused');
       const retryAfterMs = retryAfterOf(err);
       if (retryAfterMs !== undefined) return await ctx.wakeAfter(retryAfterMs);
       if (isTransientAzureError(err) && ctx.attemptsMade + 1 < ctx.maxAttempts) throw err;
       ctx.log.warn({ err }, 'promotion failed');
       const described = describeAzureError(err);
-      await fail(ctx, data, described.text, described.hint, 'failed');
+      await steps.fail(ctx, data, described.text, described.hint, 'failed');
     }
   };
 }
