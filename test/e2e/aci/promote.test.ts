@@ -4,7 +4,10 @@
  * prod's registry by digest, then prod's normal deploy waits for prod's approver; a worker killed
  * during the import resumes it without a second import; refusals come before anything is queued.
  */
+import { ContainerRegistryManagementClient } from '@azure/arm-containerregistry';
+import { ClientSecretCredential } from '@azure/identity';
 import { afterEach, describe, expect, it } from 'vitest';
+import { finishedRun } from '../../integration/azure-adapters/setup.ts';
 import { ids, type Harness } from '../../helpers/harness.ts';
 import { aci, aciCommand, cardText, deployed, digests, loginServers, prd, putsOf, startAciHarness, waitForCard } from './setup.ts';
 
@@ -167,5 +170,37 @@ describe('/acr promote', () => {
     // What to do next comes in the thread, with the exact scope to grant.
     await h.slack.waitFor(() => JSON.stringify(h!.slack.calls).includes(`--role AcrPull --scope ${stgRegistryId}`), 10_000);
     expect(h.azure.registryData.digestOf('contosoprd', 'web', 'v1')).toBe(digests['contosoprd/web:v1']);
+  });
+});
+
+describe('/aci promote of a commit-triggered build', () => {
+  it('names the commit ACR built the running digest from, on the promotion card and on the approval card', async () => {
+    h = await startAciHarness();
+    // A task in staging's registry that builds on every commit, created with the real SDK as /acr task create would.
+    const clientId = 'a1b2c3d4-0000-4000-8000-0000000c0ffe';
+    h.azure.identity.addClient(ids.tenant, clientId, 'promote-e2e-secret');
+    const credential = new ClientSecretCredential(ids.tenant, clientId, 'promote-e2e-secret', { authorityHost: h.azure.url, disableInstanceDiscovery: true });
+    const client = new ContainerRegistryManagementClient(credential, aci.stgSub, { endpoint: h.azure.url });
+    const repositoryUrl = 'https://github.com/contoso/web';
+    await client.tasks.beginCreateAndWait('rg-stg', 'contosostg', 'buildweb', {
+      location: 'westeurope',
+      platform: { os: 'Linux', architecture: 'amd64' },
+      step: { type: 'Docker', contextPath: `${repositoryUrl}.git#main`, dockerFilePath: 'Dockerfile', imageNames: ['web:{{.Run.ID}}'], isPushEnabled: true },
+      trigger: { sourceTriggers: [{ name: 'commits', sourceRepository: { sourceControlType: 'Github', repositoryUrl, branch: 'main', sourceControlAuthProperties: { tokenType: 'PAT', token: 'ghp_promoteE2eToken00001' } }, sourceTriggerEvents: ['commit'], status: 'Enabled' }] },
+    }, { updateIntervalInMs: 20 });
+    h.azure.acr.timing.queuedMs = 0;
+    h.azure.acr.timing.buildDurationMs = 100;
+    const runId = h.azure.acr.triggerCommit('contosostg', 'buildweb', { commitId: '3f2c9ab' });
+    const run = await finishedRun(client, 'rg-stg', 'contosostg', runId);
+    const built = run.outputImages![0]!;
+    await deployed(h, `create -n web --image web:${built.tag}`);
+
+    const jobId = await aciCommand(h, 'promote -n web --from staging --to prod', prd);
+    await waitForCard(h, aci.prdChannel, jobId, 'Succeeded');
+    expect(cardText(h, aci.prdChannel, jobId)).toContain('commit 3f2c9ab');
+    const deployJobId = deployJobOf(h, jobId);
+    await waitForDeployCard(h, deployJobId, 'approval.approve');
+    expect(deployCardText(h, deployJobId)).toContain(`web@${built.digest}, built from commit 3f2c9ab`);
+    expect(h.azure.acr.imports('contosoprd')).toMatchObject([{ sourceImage: `web@${built.digest}`, targetTags: [`web:${built.tag}`] }]);
   });
 });
