@@ -8,10 +8,11 @@ import { withPrivateBuildCleanup } from './private-build.ts';
 import { createCancelBuildJob, type CancelBuildJobDeps } from './cancel-build.ts';
 import { createDeployJob, type DeployJobDeps } from './deploy.ts';
 import { createExpiryScanJob, type ExpiryScanJobDeps } from './expiry-scan.ts';
+import { createPromoteJob, type PromoteJobDeps } from './promote.ts';
 import { createRotateSecretJob, type RotateSecretJobDeps } from './rotate-secret.ts';
 import { createRotateTokenJob, type RotateTokenJobDeps } from './rotate-token.ts';
 
-export type JobDeps = BuildJobDeps & CancelBuildJobDeps & DeployJobDeps & AciActionJobDeps & ExpiryScanJobDeps & RotateSecretJobDeps & RotateTokenJobDeps & AcrQueryJobDeps & AcrChangeJobDeps;
+export type JobDeps = BuildJobDeps & CancelBuildJobDeps & DeployJobDeps & AciActionJobDeps & ExpiryScanJobDeps & RotateSecretJobDeps & RotateTokenJobDeps & AcrQueryJobDeps & AcrChangeJobDeps & PromoteJobDeps;
 
 /** Every job kind the worker runs, by name. Adding a kind = one module here. */
 export function createJobHandlers(deps: JobDeps): { [K in JobKind]: JobHandler<never> } {
@@ -25,5 +26,6 @@ export function createJobHandlers(deps: JobDeps): { [K in JobKind]: JobHandler<n
     'rotate-token': createRotateTokenJob(deps) as JobHandler<never>,
     'acr-query': createAcrQueryJob(deps) as JobHandler<never>,
     'acr-change': createAcrChangeJob(deps) as JobHandler<never>,
+    promote: createPromoteJob(deps) as JobHandler<never>,
   };
 }

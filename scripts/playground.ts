@@ -82,6 +82,7 @@ async function main(): Promise<void> {
   console.log('Try: /acr build -t web:v1 https://github.com/org/app.git#main   |   /acr build -t will-fail:v1 https://github.com/org/app.git');
   console.log('     /aci create -n web --image web:v1 --dns-name-label contoso-web --secure-environment-variables DB_PASSWORD=@kv:db-password');
   console.log('     as bob /aci create -n api --image web:v2 --env prod   (needs approval)   |   as carol click approve   |   as carol click reject too risky');
+  console.log('     as bob /aci promote -n web --from dev --to prod   (the digest web runs in dev: imported into contosoprod by digest, then deployed once carol approves)');
   console.log('     /aci create -n web --image web:v1 --dns-name-label contoso-web --cpu 2   (CPU cannot change in place: the plan replaces the group)   then  click confirm');
   console.log('     /aci show -n web   |   /aci logs -n web   |   /aci delete -n web  then  click confirm   |   click rollback');
   console.log('     /acr runs   |   /aci list   (lookups answer only you)  then  click share   (posts that answer in #dev)');

@@ -15,6 +15,7 @@ import { AzureRegistryTags } from '../azure/registry/registry-tags.ts';
 import { RedisApprovals } from '../queue/approvals.ts';
 import { auditStreamKey, RedisAuditLog } from '../audit/redis-audit-log.ts';
 import { RedisDeployHistory } from '../queue/deploy-history.ts';
+import { AzureImageImport } from '../azure/registry/image-import.ts';
 import { RedisGroupLocks } from '../queue/group-locks.ts';
 import { RedisRotationClaims } from '../queue/rotation-claims.ts';
 import { GraphApplications } from '../azure/graph/applications.ts';
@@ -117,6 +118,7 @@ export async function startWorker(res: RoleResources): Promise<void> {
       rotations: new RedisRotationClaims(redis, prefix),
       registryAdmin: new AzureRegistryAdmin(acrClients),
       acrTasks: new AzureAcrTasks(acrClients),
+      importer: new AzureImageImport(acrClients),
       registryTokens: expiry.observeRegistryTokens(new AzureRegistryTokens(acrClients, { fetch: observedAzureFetch('acr-data', metrics) })),
       replies: new ResponseUrlReplies(),
       answers: new SlackPrivateAnswers({ client: slack, store: new RedisAnswerStore(redis, prefix), logger }),

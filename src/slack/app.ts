@@ -105,6 +105,7 @@ export function createSlackApp(options: SlackAppOptions): App {
     runOwners: options.runOwners,
     ...(options.credentials && { credentials: options.credentials }),
     rotations: options.rotations,
+    history: options.history,
     logger: options.logger,
   });
   registerActions(app, { jobs: options.jobs, cancels: options.cancels, policy: options.policy, audit: options.audit, logger: options.logger });

@@ -68,7 +68,8 @@ describe('who may do what', () => {
     expect(carolHelp).not.toContain('builds an image');
     expect(carolHelp).not.toContain('/ops audit');
     // carol views dev: she may look at container groups but not deploy or change them.
-    expect(carolHelp).toMatch(/8 more need roles/);
+    expect(carolHelp).toMatch(/10 more need roles/);
+    expect(carolHelp).not.toContain('/aci promote');
     expect(carolHelp).toContain('/ops job');
     expect(carolHelp).toContain('/aci show|logs');
     expect(carolHelp).not.toContain('/aci create');
@@ -76,6 +77,8 @@ describe('who may do what', () => {
     expect(adminHelp).toContain('builds an image');
     expect(adminHelp).toContain('/ops audit');
     expect(adminHelp).toContain('/aci create');
+    expect(adminHelp).toContain('/aci promote');
+    expect(adminHelp).toContain('/acr promote');
   });
 
   it('refuses a Cancel click from someone who lost the role after the card was posted', async () => {

@@ -78,6 +78,11 @@ export const requiredRole: Readonly<Record<string, RoleRequirement>> = {
   'aci.stop': role('deployer', 'stop container groups'),
   'aci.start': role('deployer', 'start container groups'),
   'aci.delete': role('deployer', 'delete container groups'),
+  // A promotion changes the target (import, deploy) and only reads the source.
+  'aci.promote': role('deployer', 'promote images into this environment'),
+  'aci.promote.source': role('viewer', 'promote what runs here to another environment'),
+  'acr.promote': role('builder', 'import images into this environment’s registry'),
+  'acr.promote.source': role('viewer', 'promote images of this environment’s registry'),
   'approval.decide': role('approver', 'approve or reject requests'),
   // Who may decide is the environment's `approval.approvers` (or the requester, to confirm);
   // the policy only checks that the click comes from this workspace and app.

@@ -23,6 +23,7 @@ export const ACR_USAGE = [
   '`/acr repository list`, `/acr repository show-tags REPO` list repositories and tags with digests.',
   '`/acr show`, `/acr update --admin-enabled false`, `/acr replication create|list|delete` the registry and its geo-replicas.',
   '`/acr token create|list|rotate` repository-scoped tokens; passwords go to Key Vault (admins).',
+  '`/acr promote --image REPO:TAG --from ENV --to ENV` imports a tag’s digest into another environment’s registry.',
   'Run `/acr build help` for its options.',
 ].join('\n');
 
@@ -66,6 +67,7 @@ export function helpText(): string {
     '`/acr build -t REPO:TAG [options] GIT_URL` builds an image with ACR from git.',
     '`/aci create -n NAME --image IMAGE [options]` deploys a container group (approval where required).',
     '`/aci show|logs|restart|stop|start|delete -n NAME`, `/aci list` manage container groups.',
+    '`/aci promote -n NAME --from ENV --to ENV` promotes the digest running in one environment to another (approval where required); `/acr promote --image REPO:TAG --from ENV --to ENV` copies a tag’s digest only.',
     '`/sp expiring|list|show|rotate …` client secrets of app registrations: expiry and rotation (admins).',
     '`/ops job JOB_ID` shows the state of a job.',
     '`/ops audit [--user @USER] [--env ENV] [--since 24h] [--action ACTION]` lists the audit log (admins).',

@@ -131,7 +131,22 @@ export interface DeployJobData {
   rollbackOf?: string;
   /** The deploy job whose in-place update ARM refused: this one replaces the group (if it still exists). */
   replaceOf?: string;
+  /** Set when this deploy is a promotion's (`/aci promote`): the approvers see where the digest comes from. */
+  promotion?: PromotionNote;
   progress: DeployProgress;
+}
+
+/** What a deploy knows about the promotion that started it, for its card. */
+export interface PromotionNote {
+  /** The source environment. */
+  from: string;
+  repository: string;
+  digest: string;
+  /** Since when the source group has run this digest, when known. */
+  since?: string;
+  /** The git commit ACR built it from, when known. */
+  commit?: string;
+  promoteJobId: string;
 }
 
 /** One successful deploy of a container group, newest first in the history. */

@@ -7,6 +7,7 @@ import type { RotationClaims } from '../../core/credentials/rotation-claims.ts';
 import type { EnvironmentsConfig } from '../../core/environments.ts';
 import type { RunClaims } from '../../core/build/acr-builds.ts';
 import type { CancelRequests, JobQueue } from '../../core/job-queue.ts';
+import type { DeployHistory } from '../../core/deploy/deploy-job.ts';
 import type { Mrkdwn } from '../../core/mrkdwn.ts';
 import type { OutboxStore } from '../../outbox/outbox-store.ts';
 import type { AnswerStore } from '../../core/query-answer.ts';
@@ -29,6 +30,8 @@ export interface CommandDeps {
   credentials?: CredentialsConfig;
   /** Which job is rotating which credential: one rotation of each at a time. */
   rotations: RotationClaims;
+  /** Deploys per container group (Redis), for what a promotion deploys in the target. */
+  history?: Pick<DeployHistory, 'list'>;
   logger: Logger;
   now: () => Date;
 }

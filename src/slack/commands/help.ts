@@ -8,6 +8,8 @@ const commandLines: readonly { action: string; line: string }[] = [
   { action: 'acr.build', line: '`/acr build -t REPO:TAG [options] GIT_URL` builds an image with ACR from git.' },
   { action: 'aci.deploy', line: '`/aci create -n NAME --image IMAGE [options]` deploys a container group (approval where required).' },
   { action: 'aci.restart', line: '`/aci restart|stop|start|delete -n NAME` changes a container group.' },
+  { action: 'aci.promote', line: '`/aci promote -n NAME --from ENV --to ENV` promotes the digest running in one environment to another (import by digest, then a deploy with the target’s approval).' },
+  { action: 'acr.promote', line: '`/acr promote --image REPO:TAG --from ENV --to ENV` copies a tag’s digest into another environment’s registry.' },
   { action: 'aci.show', line: '`/aci show|logs -n NAME`, `/aci list` look at container groups.' },
   { action: 'acr.runs', line: '`/acr show`, `/acr runs`, `/acr logs RUN_ID`, `/acr repository list|show-tags REPO`, `/acr replication list` look at the registry.' },
   { action: 'acr.task.create', line: '`/acr task create|run|delete --name NAME …` ACR Tasks that rebuild on every commit; `/acr task list|show` to look.' },

@@ -13,6 +13,7 @@ import { acrTokenRotate } from '../commands/acr-token.ts';
 import { acrRegistry } from '../commands/acr-registry.ts';
 import { acrChange } from '../commands/acr-change.ts';
 import { acrTaskRun } from '../commands/acr-task-run.ts';
+import { aciPromote, acrPromote } from '../commands/promote.ts';
 import { Refused, type CommandContext, type CommandDeps } from '../commands/context.ts';
 import { help } from '../commands/help.ts';
 import { opsAudit } from '../commands/ops-audit.ts';
@@ -108,6 +109,10 @@ async function dispatch(ctx: CommandContext, parsed: ParsedCommand, client: Para
       return { reply: await acrChange(ctx, parsed) };
     case 'acr.task.run':
       return { reply: await acrTaskRun(ctx, parsed) };
+    case 'aci.promote':
+      return { reply: await aciPromote(ctx, parsed) };
+    case 'acr.promote':
+      return { reply: await acrPromote(ctx, parsed) };
     case 'acr.token.rotate':
       return { reply: await acrTokenRotate(ctx, parsed) };
     case 'sp.expiring':

@@ -10,6 +10,7 @@ import type { Subcommand } from '../subcommand.ts';
 import { closestMatch } from '../suggest.ts';
 import { ACI_CREATE_FLAGS, parseAciCreate, type AciCreateCommand } from './create.ts';
 import { ACI_LIFECYCLE_FLAGS, ACI_LIST_FLAGS, ACI_LOGS_FLAGS, parseAciLifecycle, parseAciList, parseAciLogs, type AciLifecycleCommand, type AciListCommand, type AciLogsCommand } from './lifecycle.ts';
+import { ACI_PROMOTE_FLAGS, ACI_PROMOTE_USAGE, parseAciPromote, type AciPromoteCommand } from '../promote.ts';
 import { ACI_CREATE_USAGE, ACI_LIFECYCLE_VERBS, ACI_LIST_USAGE, ACI_LOGS_USAGE, ACI_USAGE, aciLifecycleUsage } from './usage.ts';
 
 export { ACI_CREATE_FLAGS, parseAciCreate, type AciCreateCommand } from './create.ts';
@@ -19,7 +20,7 @@ export { ACI_CREATE_USAGE, ACI_LIFECYCLE_VERBS, ACI_LIST_USAGE, ACI_LOGS_USAGE, 
 export { MAX_TAIL_LINES } from './values.ts';
 
 /** Every action `/aci` can produce (help requests aside). */
-export type AciCommand = AciCreateCommand | AciLifecycleCommand | AciLogsCommand | AciListCommand;
+export type AciCommand = AciCreateCommand | AciLifecycleCommand | AciLogsCommand | AciListCommand | AciPromoteCommand;
 
 /**
  * An `/aci` subcommand. `aliases` are other words for it (`deploy` for `create`); `runsBare`
@@ -38,6 +39,7 @@ export const ACI_SUBCOMMANDS: readonly AciSubcommand[] = [
   ...ACI_LIFECYCLE_VERBS.map((verb) => ({ name: verb, usage: aciLifecycleUsage(verb), flags: ACI_LIFECYCLE_FLAGS, parse: (tokens: string[]) => parseAciLifecycle(verb, tokens) })),
   { name: 'logs', usage: ACI_LOGS_USAGE, flags: ACI_LOGS_FLAGS, parse: parseAciLogs },
   { name: 'list', usage: ACI_LIST_USAGE, flags: ACI_LIST_FLAGS, parse: parseAciList, runsBare: true },
+  { name: 'promote', usage: ACI_PROMOTE_USAGE, flags: ACI_PROMOTE_FLAGS, parse: parseAciPromote },
 ];
 
 const COMMAND = '/aci';

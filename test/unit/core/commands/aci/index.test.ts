@@ -31,7 +31,7 @@ describe('parseAci help', () => {
 
   it('gives every subcommand usage that names it', () => {
     for (const sub of ACI_SUBCOMMANDS) expect(sub.usage).toContain(`/aci ${sub.name}`);
-    expect(ACI_SUBCOMMANDS.map((s) => s.name)).toEqual(['create', 'show', 'restart', 'stop', 'start', 'delete', 'logs', 'list']);
+    expect(ACI_SUBCOMMANDS.map((s) => s.name)).toEqual(['create', 'show', 'restart', 'stop', 'start', 'delete', 'logs', 'list', 'promote']);
   });
 });
 
@@ -41,7 +41,7 @@ describe('parseAci unknown subcommands', () => {
     [['deplyo'], /Did you mean \/aci deploy\?$/],
     [['lgos'], /Did you mean \/aci logs\?$/],
     [['scale'], /^Unknown subcommand "scale" for \/aci\. Try \/aci help\.$/],
-    [['--name', 'web'], /^Start with a subcommand \(create, show, restart, stop, start, delete, logs, list\) before the flags, e\.g\. \/aci create --name …$/],
+    [['--name', 'web'], /^Start with a subcommand \(create, show, restart, stop, start, delete, logs, list, promote\) before the flags, e\.g\. \/aci create --name …$/],
   ])('refuses %j with a suggestion', (tokens, message) => {
     expectUsageError(() => parseAci(tokens), message, ACI_USAGE);
   });
