@@ -1,15 +1,15 @@
 /** The promotion's pure parts: the parsers, which digest runs where since when, what the target deploys, the import body, the card lines. */
 import { describe, expect, it } from 'vitest';
-import { parseAci } from '../../../src/core/commands/aci/index.ts';
-import { parseCommand } from '../../../src/core/commands/index.ts';
-import { ACI_PROMOTE_USAGE, ACR_PROMOTE_USAGE, parseAciPromote, parseAcrPromote } from '../../../src/core/commands/promote.ts';
-import { deployCard } from '../../../src/core/deploy/deploy-card.ts';
-import type { DeployRecord } from '../../../src/core/deploy/deploy-job.ts';
-import { promoteCard } from '../../../src/core/promote/promote-card.ts';
-import { importRequestFor, isPinned, pinnedIn, promotionRequest, registryResourceId, runningSince, type PromoteJobData } from '../../../src/core/promote/promote-job.ts';
-import { deployJobData, webRequest } from '../../fakes/deploy-job-data.ts';
+import { parseAci } from '../../../../src/core/commands/aci/index.ts';
+import { parseCommand } from '../../../../src/core/commands/index.ts';
+import { ACI_PROMOTE_USAGE, ACR_PROMOTE_USAGE, parseAciPromote, parseAcrPromote } from '../../../../src/core/commands/promote.ts';
+import { deployCard } from '../../../../src/core/deploy/deploy-card.ts';
+import type { DeployRecord } from '../../../../src/core/deploy/deploy-job.ts';
+import { promoteCard } from '../../../../src/core/promote/promote-card.ts';
+import { importRequestFor, isPinned, pinnedIn, promotionRequest, registryResourceId, runningSince, type PromoteJobData } from '../../../../src/core/promote/promote-job.ts';
+import { deployJobData, webRequest } from '../../../fakes/deploy-job-data.ts';
 import { expectUsageError } from '../commands/expect-usage-error.ts';
-import { targetRegistryProblem } from '../../../src/slack/commands/promote.ts';
+import { targetRegistryProblem } from '../../../../src/slack/commands/promote.ts';
 
 const d1 = `sha256:${'1'.repeat(64)}`;
 const d2 = `sha256:${'2'.repeat(64)}`;
