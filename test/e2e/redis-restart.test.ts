@@ -30,6 +30,12 @@ describe('Redis goes away and comes back (AOF on)', () => {
     const deploys = [await aciCommand(h, 'create -n api1 --image web:v1', admin), await aciCommand(h, 'create -n api2 --image web:v1', admin)];
     for (const jobId of builds) await waitForCard(h, aci.stgChannel, jobId, 'Running');
     await h.slack.waitFor(() => h!.azure.aci.puts('api1').length + h!.azure.aci.puts('api2').length === 2, 15_000);
+    // Both deploys saved their PUT's resume token: from 'putting' a retry sends the same PUT again
+    // by design (idempotent by name), which is not what this test is about.
+    await h.slack.waitFor(async () => {
+      const phases = await Promise.all(deploys.map((j) => h!.redis.hget(`chatops:jobs:${j}`, 'data')));
+      return phases.every((raw) => raw !== null && (JSON.parse(raw) as { progress?: { phase?: string } }).progress?.phase === 'polling');
+    }, 15_000);
 
     // A planned restart or a failover: Redis stops (flushing its AOF) while all five are in flight.
     await redis.shutdown();
