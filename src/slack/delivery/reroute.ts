@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { ThreadMessage } from '../../core/card.ts';
-import type { OutboxSnapshot, OutboxStore } from '../../outbox/outbox-store.ts';
+import type { OutboxStore } from '../../outbox/outbox-store.ts';
+import type { OutboxSnapshot } from '../../outbox/outbox-thread.ts';
 import { renderCard } from '../render/card-blocks.ts';
 import { messageBudget } from '../render/message-budget.ts';
 import { responseUrlUsable, type ResponseUrlReplies } from '../response-url-replies.ts';

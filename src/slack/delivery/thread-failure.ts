@@ -1,4 +1,4 @@
-import type { OutboxSnapshot } from '../../outbox/outbox-store.ts';
+import type { OutboxSnapshot } from '../../outbox/outbox-thread.ts';
 import { PauseOutboxError, RetryLaterError } from '../../outbox/retry-later.ts';
 import { threadExists } from './card-lookup.ts';
 import type { createRerouter } from './reroute.ts';

@@ -1,6 +1,7 @@
 import { terminalStatuses, type JobCard, type ThreadMessage } from '../../core/card.ts';
 import { redactDeep, redactText } from '../../core/redact.ts';
-import type { OutboxMessage, OutboxSnapshot, ThreadRef } from '../../outbox/outbox-store.ts';
+import type { OutboxMessage } from '../../outbox/outbox-store.ts';
+import type { OutboxSnapshot, ThreadRef } from '../../outbox/outbox-thread.ts';
 import { renderCard, type CardLevel, type RenderedCard } from '../render/card-blocks.ts';
 import { renderFileFallback, renderThreadMessage, type RenderedReply } from '../render/thread-message.ts';
 import { cardMetadata, findPostedCard } from './card-lookup.ts';

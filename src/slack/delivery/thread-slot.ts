@@ -1,4 +1,4 @@
-import type { ThreadRef } from '../../outbox/outbox-store.ts';
+import type { ThreadRef } from '../../outbox/outbox-thread.ts';
 import type { Pace } from '../../outbox/pacer.ts';
 import { RetryLaterError } from '../../outbox/retry-later.ts';
 import type { ThreadFlushDeps } from './thread-deps.ts';
