@@ -15,8 +15,8 @@ const files = dirs
   .sort();
 
 /**
- * What is over today and being split elsewhere: `file` + `name` → lines at most. It may only
- * shrink; delete an entry once its function or file is within the limits.
+ * What is over today and being split elsewhere: `file` + `name` → lines at most, as measured
+ * after Biome's formatting pass. It may only shrink; delete an entry once within the limits.
  */
 const known: { file: string; name: string; lines: number }[] = JSON.parse(readFileSync(new URL('./size-known.json', import.meta.url), 'utf8'));
 const allowed = (o: Oversize) => known.some((k) => k.file === o.file && k.name === o.name && o.lines <= k.lines);
