@@ -1,4 +1,4 @@
-import type { AcrBuilds, LogLink, LogReader, RunClaims, RunImage, RunInfo } from '../src/core/build/acr-builds.ts';
+import type { AcrBuilds, LogChunk, LogLink, LogReader, RunClaims, RunImage, RunInfo } from '../src/core/build/acr-builds.ts';
 import { buildCard, explainFailure } from '../src/core/build/build-card.ts';
 import { scheduleWasRefused } from '../src/core/build/run-ownership.ts';
 import { verdictOfLog, verdictOfRun, type RunVerdict } from '../src/core/build/run-status.ts';
@@ -196,7 +196,7 @@ export function createBuildJob(deps: BuildJobDeps): JobHandler<BuildJobData> {
     const p = data.progress;
     const link = await logLink(data, runId);
     if (link.artifact) return followByArm(ctx, data, link);
-    let chunk;
+    let chunk: LogChunk;
     try {
       chunk = await deps.logs.read(link.url, p.logOffset, maxReadBytes);
     } catch (err) {

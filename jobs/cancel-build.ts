@@ -21,7 +21,7 @@ export function createCancelBuildJob(deps: CancelBuildJobDeps): JobHandler<Cance
   return async (ctx) => {
     const { buildJobId, requestedBy } = ctx.data;
     const build = await deps.jobs.get(buildJobId);
-    if (!build || build.kind !== 'build') return;
+    if (build?.kind !== 'build') return;
     const data = build.data as BuildJobData;
     const runId = data.progress.runId;
     if (data.progress.phase === 'done' || !runId) {

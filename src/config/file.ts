@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { accessSchema, validateAccessReferences } from '../core/access/access-config.ts';
+import type { Environment } from '../core/environments.ts';
 import { consumerMismatches, credentialsSchema } from './credentials-settings.ts';
 import { approvalSchema, deployPolicySchema, registryCredentialsSchema } from './deploy-settings.ts';
 import { gitAccessTokensSchema } from './git-tokens-settings.ts';
@@ -10,7 +11,7 @@ const uuid = z
   .string()
   .regex(/^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/, { message: 'must be a subscription id (a UUID)' });
 
-/** One Azure environment (dev, prod, …) commands can target. */
+/** One Azure environment (dev, prod, …) commands can target: validated into core's `Environment`. */
 export const environmentSchema = z.strictObject({
   subscriptionId: uuid,
   resourceGroup: z.string().min(1).max(90),
@@ -34,7 +35,7 @@ export const environmentSchema = z.strictObject({
   if (env.registryCredentials && 'passwordSecret' in env.registryCredentials && !env.keyVaultUrl) {
     ctx.addIssue({ code: 'custom', path: ['keyVaultUrl'], message: 'is needed because registryCredentials.passwordSecret is read from Key Vault' });
   }
-});
+}) satisfies z.ZodType<Environment>;
 
 /**
  * The YAML file (`CHATOPS_CONFIG`). An unknown key anywhere in it stops the process: the

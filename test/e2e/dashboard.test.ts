@@ -52,6 +52,7 @@ describe.skipIf(!chromiumPath)('queue dashboard in a browser', () => {
     await page.getByText('jobs', { exact: true }).first().waitFor();
     await page.goto(`${url}/queue/jobs?status=completed`);
     await page.getByText(jobId).first().waitFor({ timeout: 20_000 });
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText is the rendered text a person reads, not a DOM property
     const body = await page.locator('body').innerText();
     expect(body).toContain('build');
     // Read-only by default: no retry or clean controls are offered.

@@ -51,11 +51,15 @@ describe('CHATOPS_REDIS_PREFIX', () => {
       azure: { queuedMs: 100, buildDurationMs: 400, logLineIntervalMs: 50 },
       credentials: '  gracePeriod: 1s',
       // Entra ID takes its time with the new secret, so the rotation's claim is seen while held.
-      prepare: (azure) => void (azure.graph.propagationMs = 1500),
+      prepare: (azure) => {
+      azure.graph.propagationMs = 1500;
+    },
     });
     const dev = { userId: ids.alice, channelId: ids.devChannel };
     const seen = new Set<string>();
-    const look = async () => (await h!.redis.keys('*')).forEach((k) => seen.add(k));
+    const look = async () => {
+      for (const k of await h!.redis.keys('*')) seen.add(k);
+    };
 
     // A build claims its ACR run for its job.
     const build = await ask(h, 'build -t web:v1 https://github.com/org/app.git#main', dev);
@@ -101,7 +105,7 @@ describe('CHATOPS_REDIS_PREFIX', () => {
     let sampling = true;
     const sampler = (async () => {
       while (sampling) {
-        (await harness.redis.keys('*')).forEach((k) => seen.add(k));
+        for (const k of await harness.redis.keys('*')) seen.add(k);
         await new Promise((r) => setTimeout(r, 25));
       }
     })();

@@ -32,7 +32,7 @@ export function registerActions(app: App, deps: ActionDeps): void {
       const log = deps.logger.child({ action: ActionId.CancelJob, user: userId, jobId });
       const reply = async (message: { text: string }) => respond({ ...message, response_type: 'ephemeral', replace_original: false });
       const job = jobIdPattern.test(jobId) ? await deps.jobs.get(jobId) : undefined;
-      if (!job || job.kind !== 'build') {
+      if (job?.kind !== 'build') {
         await reply(errorReply('That job no longer exists.'));
         return;
       }

@@ -42,6 +42,7 @@ describe('/aci create without approval', () => {
 
     const puts = putsOf(h, 'web');
     expect(puts).toHaveLength(1);
+    // biome-ignore lint/suspicious/noExplicitAny: the assertions below read the ARM body deep, field by field
     const body = puts[0]!.body as { location: string; properties: Record<string, any> };
     expect(body.location).toBe('westeurope');
     const container = body.properties.containers[0];
@@ -145,6 +146,7 @@ describe('/aci create with approval', () => {
     expect(cardText(h, aci.prdChannel, jobId)).toContain(`Approved by <@${ids.carol}>`);
     const puts = putsOf(h, 'api');
     expect(puts).toHaveLength(1);
+    // biome-ignore lint/suspicious/noExplicitAny: the assertions below read the ARM body deep, field by field
     const body = puts[0]!.body as { identity: unknown; properties: Record<string, any> };
     expect(body.properties.containers[0].properties.image).toBe(`${loginServers.contosoprd}/web@${digests['contosoprd/web:v1']}`);
     expect(body.properties.imageRegistryCredentials).toEqual([{ server: loginServers.contosoprd, identity: aci.pullIdentity }]);

@@ -162,7 +162,9 @@ describe('rotation', () => {
   });
 
   it('waits for Entra ID to propagate the new secret, then succeeds', async () => {
-    h = await startCredentialHarness({ credentials: '  gracePeriod: 1s', prepare: (azure) => void (azure.graph.propagationMs = 3000) });
+    h = await startCredentialHarness({ credentials: '  gracePeriod: 1s', prepare: (azure) => {
+      azure.graph.propagationMs = 3000;
+    } });
     const jobId = await rotate(h, 'rotate --app build-pipeline');
     await h.slack.waitFor(() => JSON.stringify(cardWith(h!, ids.devChannel, jobId)?.blocks ?? []).includes('Succeeded'), 30_000);
     const thread = JSON.stringify(h.slack.thread(ids.devChannel, cardWith(h, ids.devChannel, jobId)!.ts));
@@ -210,7 +212,9 @@ describe('rotation', () => {
 
   for (const killAt of ['appId', 'stored', 'verified', 'grace'] as const) {
     it(`ends with exactly one new, stored, verified secret when the worker is SIGKILLed at ${killAt}`, async () => {
-      h = await startCredentialHarness({ worker: 'child', credentials: '  gracePeriod: 2s', prepare: (azure) => void (azure.graph.propagationMs = 1500) });
+      h = await startCredentialHarness({ worker: 'child', credentials: '  gracePeriod: 2s', prepare: (azure) => {
+      azure.graph.propagationMs = 1500;
+    } });
       const jobId = await rotate(h, `rotate --app ${cred.pipelineApp}`);
       await h.slack.waitFor(async () => {
         const raw = await h!.redis.hget(`chatops:jobs:${jobId}`, 'data');

@@ -42,7 +42,9 @@ function harness(verify: (secret: string) => 'ok' | 'not-yet' = () => 'ok', opti
       attemptsMade,
       maxAttempts: 5,
       log: pino({ level: 'silent' }),
-      save: async (d) => void (data = structuredClone(d)),
+      save: async (d) => {
+      data = structuredClone(d);
+    },
       wakeAfter: async (ms) => {
         clock += ms;
         const e = new Error('delayed');

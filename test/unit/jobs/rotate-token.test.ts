@@ -31,7 +31,9 @@ function setup() {
       attemptsMade: 0,
       maxAttempts: 5,
       log: pino({ level: 'silent' }),
-      save: async (d) => void (data = structuredClone(d)),
+      save: async (d) => {
+      data = structuredClone(d);
+    },
       wakeAfter: async (ms) => {
         clock += ms;
         const e = new Error('delayed');

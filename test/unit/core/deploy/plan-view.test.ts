@@ -21,7 +21,7 @@ const pullPassword = 'pull-password-never-shown';
 const identity = '/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-id/providers/Microsoft.ManagedIdentity/userAssignedIdentities/pull';
 const subnetId = '/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/aci';
 
-const word = fc.stringMatching(/^[A-Za-z0-9 $._\-/:=@%+,;&<>"()*|!?#~^\[\]{}]{1,24}$/);
+const word = fc.stringMatching(/^[A-Za-z0-9 $._\-/:=@%+,;&<>"()*|!?#~^[\]{}]{1,24}$/);
 const envName = fc.stringMatching(/^[A-Z_][A-Z0-9_]{0,11}$/);
 const request: fc.Arbitrary<DeployRequest> = fc
   .record({
