@@ -10,8 +10,10 @@ import { createDeployJob, type DeployJobDeps } from './deploy.ts';
 import { createExpiryScanJob, type ExpiryScanJobDeps } from './expiry-scan.ts';
 import { createRotateSecretJob, type RotateSecretJobDeps } from './rotate-secret.ts';
 import { createRotateTokenJob, type RotateTokenJobDeps } from './rotate-token.ts';
+import { createTaskWatchJob, type TaskWatchJobDeps } from './task-watch.ts';
+import type { TaskDeployDeps } from './task-deploy.ts';
 
-export type JobDeps = BuildJobDeps & CancelBuildJobDeps & DeployJobDeps & AciActionJobDeps & ExpiryScanJobDeps & RotateSecretJobDeps & RotateTokenJobDeps & AcrQueryJobDeps & AcrChangeJobDeps;
+export type JobDeps = BuildJobDeps & CancelBuildJobDeps & DeployJobDeps & AciActionJobDeps & ExpiryScanJobDeps & RotateSecretJobDeps & RotateTokenJobDeps & AcrQueryJobDeps & AcrChangeJobDeps & TaskWatchJobDeps & TaskDeployDeps;
 
 /** Every job kind the worker runs, by name. Adding a kind = one module here. */
 export function createJobHandlers(deps: JobDeps): { [K in JobKind]: JobHandler<never> } {
@@ -25,5 +27,6 @@ export function createJobHandlers(deps: JobDeps): { [K in JobKind]: JobHandler<n
     'rotate-token': createRotateTokenJob(deps) as JobHandler<never>,
     'acr-query': createAcrQueryJob(deps) as JobHandler<never>,
     'acr-change': createAcrChangeJob(deps) as JobHandler<never>,
+    'task-watch': createTaskWatchJob(deps) as JobHandler<never>,
   };
 }

@@ -25,6 +25,9 @@ import { AzureRegistryAdmin } from '../azure/registry-admin.ts';
 import { EntraSecretVerifier } from '../azure/secret-verifier.ts';
 import { RedisAlertLedger } from '../queue/credential-alerts.ts';
 import { scheduleCredentialScans } from '../queue/schedules.ts';
+import { BullWatchSchedules, RedisTaskWatchStore } from '../queue/task-watches.ts';
+import { RedisTaskDeploys } from '../queue/task-deploys.ts';
+import { syncWatchSchedules } from '../core/task-watch/sync.ts';
 import { ResponseUrlReplies } from '../slack/response-url-replies.ts';
 import { SlackPrivateAnswers } from '../slack/private-answers.ts';
 import { RedisAnswerStore } from '../queue/answer-store.ts';
@@ -71,6 +74,10 @@ export async function startWorker(res: RoleResources): Promise<void> {
   registerApprovalsGauge(metrics.registry, approvals);
   const slackFetch = observedSlackFetch(metrics, config.slack.apiUrl);
   await scheduleCredentialScans(jobs, config, logger);
+  const watches = new RedisTaskWatchStore(redis, prefix);
+  const watchSchedules = new BullWatchSchedules(jobs.queue, config.worker.taskWatchMs);
+  const watched = await syncWatchSchedules(config.environments, watches, watchSchedules);
+  if (watched.length > 0) logger.info({ registries: watched.length, everyMs: config.worker.taskWatchMs }, 'ACR task runs watched');
   const homeStore = new RedisHomeStore(redis, prefix);
   const history = new RedisDeployHistory(redis, prefix);
   const snapshots = new RedisExpirySnapshots(redis, prefix);
@@ -136,6 +143,10 @@ export async function startWorker(res: RoleResources): Promise<void> {
       audit,
       portal: config.azure.endpoints.portal,
       pollIntervalMs: config.worker.pollIntervalMs,
+      watches,
+      schedules: watchSchedules,
+      taskDeploys: new RedisTaskDeploys(redis, prefix),
+      taskWatchMs: config.worker.taskWatchMs,
     }),
   });
   observeJobs(worker, metrics, redis, `${prefix}:job-started`);
