@@ -10,6 +10,7 @@ import type { CancelRequests, JobQueue } from '../../core/job-queue.ts';
 import type { Mrkdwn } from '../../core/mrkdwn.ts';
 import type { OutboxStore } from '../../outbox/outbox-store.ts';
 import type { AnswerStore } from '../../core/query-answer.ts';
+import type { TaskWatchControl } from './acr-task-subscribe.ts';
 
 /** What every slash-command handler can use. Built once; `command` is per request. */
 export interface CommandDeps {
@@ -29,6 +30,8 @@ export interface CommandDeps {
   credentials?: CredentialsConfig;
   /** Which job is rotating which credential: one rotation of each at a time. */
   rotations: RotationClaims;
+  /** Subscriptions to task runs and the registries' watchers (`/acr task subscribe`). */
+  taskWatches: TaskWatchControl;
   logger: Logger;
   now: () => Date;
 }

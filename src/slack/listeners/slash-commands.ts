@@ -13,6 +13,7 @@ import { acrTokenRotate } from '../commands/acr-token.ts';
 import { acrRegistry } from '../commands/acr-registry.ts';
 import { acrChange } from '../commands/acr-change.ts';
 import { acrTaskRun } from '../commands/acr-task-run.ts';
+import { acrTaskSubscription } from '../commands/acr-task-subscribe.ts';
 import { Refused, type CommandContext, type CommandDeps } from '../commands/context.ts';
 import { help } from '../commands/help.ts';
 import { opsAudit } from '../commands/ops-audit.ts';
@@ -108,6 +109,9 @@ async function dispatch(ctx: CommandContext, parsed: ParsedCommand, client: Para
       return { reply: await acrChange(ctx, parsed) };
     case 'acr.task.run':
       return { reply: await acrTaskRun(ctx, parsed) };
+    case 'acr.task.subscribe':
+    case 'acr.task.unsubscribe':
+      return { reply: await acrTaskSubscription(ctx, parsed, ctx.taskWatches) };
     case 'acr.token.rotate':
       return { reply: await acrTokenRotate(ctx, parsed) };
     case 'sp.expiring':
