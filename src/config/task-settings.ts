@@ -7,7 +7,6 @@ import { z } from 'zod';
 /** ACR task names: 5–50 letters, digits, '-' and '_' (as `/acr task create` takes them). */
 export const TASK_NAME = /^[A-Za-z0-9_-]{5,50}$/;
 
-const taskName = z.string().regex(TASK_NAME, { message: 'task names are 5-50 letters, digits, - and _' });
 
 /** Container group names (validation/container-group-name.ts): lowercase letters, digits, single '-'. */
 const groupName = z.string().max(63).regex(/^[a-z0-9](?:-?[a-z0-9])*$/, { message: "must be a container group name: 1-63 lowercase letters, digits and '-'" });
@@ -20,6 +19,11 @@ export const taskWatchSchema = z.strictObject({
   deploy: z.strictObject({ group: groupName }).optional(),
 });
 
-export const taskWatchesSchema = z.record(taskName, taskWatchSchema);
+export const taskWatchesSchema = z.record(z.string(), taskWatchSchema).superRefine((tasks, ctx) => {
+  // Checked here rather than as the record's key schema, whose refusal does not say why.
+  for (const name of Object.keys(tasks)) {
+    if (!TASK_NAME.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'is not an ACR task name: task names are 5-50 letters, digits, - and _' });
+  }
+});
 
 export type TaskWatchConfig = z.infer<typeof taskWatchSchema>;

@@ -7,6 +7,9 @@
  */
 export function taskRunsFilter(taskNames: readonly string[]): string {
   if (taskNames.length === 0) throw new Error('a look needs at least one task');
-  const unique = [...new Map(taskNames.map((n) => [n.toLowerCase(), n])).values()].sort();
+  const byKey = new Map<string, string>();
+  for (const name of taskNames) if (!byKey.has(name.toLowerCase())) byKey.set(name.toLowerCase(), name);
+  // Sorted, so the same tasks give the same filter whatever order they were watched in.
+  const unique = [...byKey.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, name]) => name);
   return unique.map((name) => `TaskName eq '${name.replace(/'/g, "''")}'`).join(' or ');
 }
