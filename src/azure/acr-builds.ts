@@ -85,7 +85,7 @@ export class AzureAcrBuilds implements AcrBuilds {
   async listTaskRuns(ref: RegistryRef, taskNames: readonly string[], top: number): Promise<RunInfo[]> {
     try {
       // `byPage().next()` asks for the first page only: the `nextLink` is never followed.
-      const pages = this.#clients.for(ref.subscriptionId).runs.list(ref.resourceGroup, ref.registry, { filter: taskRunsFilter(taskNames), top }).byPage({ maxPageSize: top });
+      const pages = this.#clients.for(ref.subscriptionId).runs.list(ref.resourceGroup, ref.registry, { filter: taskRunsFilter(taskNames), top }).byPage();
       const first = await pages.next();
       return first.done ? [] : first.value.slice(0, top).map(toRunInfo);
     } catch (err) {
