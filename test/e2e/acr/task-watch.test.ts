@@ -23,7 +23,7 @@ const registryKey = `${ids.subscription}/rg-dev/contosodev`;
 const GIT = 'https://github.com/org/app.git';
 const CREATE = `task create --name buildwebapp --image webimage:{{.Run.ID}} --context ${GIT} --branch main --git-access-token @kv:${reg.patSecret}`;
 
-function yaml(azure: AzureEmulator): string {
+function yaml(azure: AzureEmulator, tasks = `    tasks:\n      buildwebapp: { channel: ${ids.devChannel}, deploy: { group: web } }\n`): string {
   return `
 defaultEnvironment: dev
 environments:
@@ -35,9 +35,7 @@ environments:
     channels: [${ids.devChannel}]
     keyVaultUrl: ${azure.keyVault.vaultUrl('kv-dev')}
     gitAccessTokens: { ${reg.patSecret}: [github.com] }
-    tasks:
-      buildwebapp: { channel: ${ids.devChannel}, deploy: { group: web } }
-access:
+${tasks}access:
   admins: [${ids.admin}]
   team: { id: ${ids.team}, appId: ${ids.app} }
   roles:
@@ -59,7 +57,7 @@ function startLoopHarness(options: HarnessOptions = {}): Promise<Harness> {
       azure.registryData.pushTag('contosodev', 'webimage', 'v1');
       azure.aci.timing.provisionMs = 200;
     },
-    yaml,
+    yaml: (azure) => yaml(azure),
   });
 }
 
@@ -142,5 +140,30 @@ describe('the delivery loop: push → announced run → dev deploy', () => {
     for (const runId of [before, during, after]) expect(cardsOfRun(h, runId)).toHaveLength(1);
     // No deploy without a first one to repeat: the thread says how to start the loop.
     expect(threadText(h, beforeJob)).toContain('I know no deploy of web in dev');
+  });
+});
+
+describe('/acr task subscribe', () => {
+  it('announces a subscribed task in the channel it names, for builders only, until unsubscribed; the config wins', async () => {
+    h = await startLoopHarness({ yaml: (azure) => yaml(azure, `    tasks:\n      configured1: { channel: ${ids.devChannel} }\n`) });
+    await finished(h, await run(h, CREATE));
+    const refused = await h.command('task subscribe --name buildwebapp --channel <#C0WEB|web-dev>', { userId: ids.carol });
+    expect(JSON.stringify(refused.json)).toContain('builder');
+    const reply = JSON.stringify((await h.command('task subscribe --name buildwebapp --channel <#C0WEB|web-dev>')).json);
+    expect(reply).toContain('will be announced in <#C0WEB>');
+    const stored = await h.redis.hgetall('chatops:task-watch:subscriptions');
+    expect(Object.values(stored).map((v) => JSON.parse(v) as { task: string; channel: string; subscribedBy: string })).toEqual([expect.objectContaining({ task: 'buildwebapp', channel: 'C0WEB', subscribedBy: ids.alice })]);
+
+    const runId = h.azure.acr.triggerCommit('contosodev', 'buildwebapp', { commitId: 'dddd4444' });
+    const jobId = announcedJobId(ids.team, registryKey, runId);
+    await h.slack.waitFor(() => h!.slack.messages('C0WEB').some((m) => JSON.stringify(m.blocks ?? []).includes(jobId)), 20_000);
+    expect(cardOf(h, jobId)).toBeUndefined(); // not in the dev channel
+
+    expect(JSON.stringify((await h.command('task unsubscribe --name configured1')).json)).toContain('the config wins, so nothing changed');
+    expect(JSON.stringify((await h.command('task unsubscribe --name buildwebapp')).json)).toContain('no longer announced in <#C0WEB>');
+    expect(await h.redis.hlen('chatops:task-watch:subscriptions')).toBe(0);
+    const later = h.azure.acr.triggerCommit('contosodev', 'buildwebapp', { commitId: 'eeee5555' });
+    await new Promise((r) => setTimeout(r, WATCH_MS * 4));
+    expect(h.slack.messages('C0WEB').filter((m) => JSON.stringify(m.blocks ?? []).includes(`\`${later}\``))).toHaveLength(0);
   });
 });
