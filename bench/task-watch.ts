@@ -35,9 +35,10 @@ export async function taskWatchBench(redisUrl: string, opts: { tasks: number; ru
   const isLook = (r: { method: string; path: string }) => r.method === 'GET' && r.path.endsWith('/runs');
   const pushEveryMs = 3_600_000 / opts.runsPerHour;
   const runIds: string[] = [];
-  // The window starts at the first look, so the count is whole intervals, not where the window fell.
+  // The window is whole 30 s slots (the watcher's gate is per slot), from the first one after the first look.
   while (!azure.acr.armRequests('contosodev').some(isLook)) await new Promise((r) => setTimeout(r, 200));
-  const start = azure.acr.armRequests('contosodev').find(isLook)!.at;
+  const first = azure.acr.armRequests('contosodev').find(isLook)!.at.getTime();
+  const start = new Date(Math.ceil(first / 30_000) * 30_000);
   const end = new Date(start.getTime() + opts.minutes * 60_000);
   let i = 0;
   while (Date.now() < end.getTime()) {

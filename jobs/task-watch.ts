@@ -104,9 +104,9 @@ export function createTaskWatchJob(deps: TaskWatchJobDeps): JobHandler<TaskWatch
       ctx.log.info({ registryKey }, 'no task watched in this registry any more; its watcher is removed');
       return;
     }
-    // However many schedulers, retries or workers: one look per registry per window.
-    if (!(await deps.watches.claimLook(registryKey, Math.max(deps.taskWatchMs / 2, deps.taskWatchMs - 1000)))) return;
+    // However many schedulers, retries or workers: one look per registry per slot of the interval.
     const at = now();
+    if (!(await deps.watches.claimLook(registryKey, deps.taskWatchMs, at))) return;
     const names = [...new Set(watch.tasks.map((t) => t.task))];
     let runs: RunInfo[];
     try {

@@ -57,8 +57,9 @@ export class RedisTaskWatchStore implements TaskWatchStore {
     await this.#redis.del(`${this.#prefix}:task-watch:cursor:${registryKey}`);
   }
 
-  async claimLook(registryKey: string, windowMs: number): Promise<boolean> {
-    return (await this.#redis.set(`${this.#prefix}:task-watch:look:${registryKey}`, String(Date.now()), 'PX', windowMs, 'NX')) === 'OK';
+  async claimLook(registryKey: string, everyMs: number, at: Date): Promise<boolean> {
+    const slot = Math.floor(at.getTime() / everyMs);
+    return (await this.#redis.set(`${this.#prefix}:task-watch:look:${registryKey}:${slot}`, String(at.getTime()), 'PX', everyMs * 2, 'NX')) === 'OK';
   }
 }
 

@@ -12,10 +12,11 @@ export interface TaskWatchStore {
   saveCursor(registryKey: string, cursor: WatchCursor): Promise<void>;
   dropCursor(registryKey: string): Promise<void>;
   /**
-   * Takes the registry's look for the next `windowMs`: false when a look already happened in
-   * that window (another instance's scheduler, a retried job), so ARM is not asked again.
+   * Takes the registry's look for the time slot `at` falls in (slots of `everyMs`, aligned on
+   * the epoch): false when a look already happened in that slot (another instance's scheduler,
+   * a retried job), so ARM is asked at most once per slot, whatever runs the looks.
    */
-  claimLook(registryKey: string, windowMs: number): Promise<boolean>;
+  claimLook(registryKey: string, everyMs: number, at: Date): Promise<boolean>;
 }
 
 /** The watcher's job schedulers: one per watched registry, whatever the number of workers. */

@@ -57,7 +57,7 @@ function startLoopHarness(options: HarnessOptions = {}): Promise<Harness> {
       azure.registryData.pushTag('contosodev', 'webimage', 'v1');
       azure.aci.timing.provisionMs = 200;
     },
-    yaml: (azure) => yaml(azure),
+    yaml: options.yaml ?? ((azure) => yaml(azure)),
   });
 }
 
@@ -114,10 +114,10 @@ describe('the delivery loop: push → announced run → dev deploy', () => {
     expect(cardsOfRun(h, ownRun)).toHaveLength(1);
     expect(JSON.stringify(cardOf(h, ownJob)?.blocks)).toContain('Run task buildwebapp');
 
-    // One runs.list per look at most, whatever else happened: never two in one interval.
-    const calls = looks(h, since).map((r) => r.at.getTime());
+    // One runs.list per interval at most (the gate is one look per slot), whatever else happened.
+    const calls = looks(h, since);
     expect(calls.length).toBeGreaterThan(1);
-    for (let i = 1; i < calls.length; i++) expect(calls[i]! - calls[i - 1]!).toBeGreaterThanOrEqual(WATCH_MS / 2);
+    expect(calls.length).toBeLessThanOrEqual(Math.ceil((Date.now() - since.getTime()) / WATCH_MS) + 1);
     expect(looks(h, since).every((r) => r.query.$filter === "TaskName eq 'buildwebapp'")).toBe(true);
   });
 
