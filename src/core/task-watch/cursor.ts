@@ -85,9 +85,3 @@ export function decideLook(cursor: WatchCursor, runs: readonly RunInfo[], watche
 export function unsee(cursor: WatchCursor, runIds: readonly string[]): WatchCursor {
   return { since: cursor.since, seen: cursor.seen.filter((id) => !runIds.includes(id)) };
 }
-
-/** The cursor after announcing `runIds` one by one (saved after each, so a crash repeats none). */
-export function markSeen(cursor: WatchCursor, runIds: readonly string[]): WatchCursor {
-  const seen = [...cursor.seen.filter((id) => !runIds.includes(id)), ...runIds];
-  return { since: cursor.since, seen: seen.slice(-SEEN_LIMIT) };
-}
