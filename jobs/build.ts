@@ -13,8 +13,9 @@ import { md, mention, type Mrkdwn } from '../src/core/mrkdwn.ts';
 import { portalResourceUrl, registryResourceId } from '../src/core/registry-ref.ts';
 import { JobStop } from './job-failures.ts';
 import { schedulePrivateBuild, type PrivateBuildDeps } from './private-build.ts';
+import { queueTaskDeploy, taskDeployDepsOf, type TaskDeployDeps } from './task-deploy.ts';
 
-export interface BuildJobDeps extends PrivateBuildDeps {
+export interface BuildJobDeps extends PrivateBuildDeps, Partial<Omit<TaskDeployDeps, 'reporter' | 'portal' | 'environments'>> {
   acr: AcrBuilds;
   logs: LogReader;
   reporter: JobReporter;
@@ -169,6 +170,12 @@ export function createBuildJob(deps: BuildJobDeps): JobHandler<BuildJobData> {
       });
     }
     await card(data, verdict, { images: run?.outputImages ?? [], detail: detailByVerdict[verdict], finishedAt, ...(startedAt && { startedAt }) });
+    if (verdict === 'succeeded' && data.deployTo) {
+      // Dev follows main: before `done` is saved, so a crash here queues the (idempotent) deploy again.
+      const followers = taskDeployDepsOf(deps);
+      if (followers) await queueTaskDeploy(followers, data, run?.outputImages ?? [], now());
+      else ctx.log.error('the worker lacks what deploying a task run needs; not deployed');
+    }
     await save(ctx, data, { phase: 'done' });
     ctx.log.info({ runId, verdict }, 'build finished');
   }

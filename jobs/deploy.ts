@@ -19,8 +19,9 @@ import { md, type Mrkdwn } from '../src/core/mrkdwn.ts';
 import { awaitDecision, openApproval } from './approval-gate.ts';
 import { describeEvents, isDelayed, lockTtlMs } from './aci-shared.ts';
 import { JobStop } from './job-failures.ts';
+import { stepAsideIfSuperseded, taskDeployDepsOf, type TaskDeployDeps } from './task-deploy.ts';
 
-export interface DeployJobDeps {
+export interface DeployJobDeps extends Partial<Pick<TaskDeployDeps, 'taskDeploys' | 'jobs'>> {
   aci: ContainerGroups;
   secrets: SecretReader;
   registryTags: RegistryTags;
@@ -274,6 +275,9 @@ export function createDeployJob(deps: DeployJobDeps): JobHandler<DeployJobData> 
     let data = ctx.data;
     try {
       if (data.progress.phase === 'done') return;
+      // A task run's deploy waiting for its turn steps aside for a newer run's (jobs/task-deploy.ts).
+      const followers = data.source && taskDeployDepsOf(deps);
+      if (followers && (await stepAsideIfSuperseded({ ...followers, locks: deps.locks }, data, (next) => ctx.save(next), now()))) return;
       if (data.progress.phase === 'new') {
         await card(data, 'queued', { detail: md`Resolving ${data.request.image.text} to a digest…` });
         data = await makeTheplan(ctx, data);

@@ -11,8 +11,10 @@ import { createExpiryScanJob, type ExpiryScanJobDeps } from './expiry-scan.ts';
 import { createPromoteJob, type PromoteJobDeps } from './promote.ts';
 import { createRotateSecretJob, type RotateSecretJobDeps } from './rotate-secret.ts';
 import { createRotateTokenJob, type RotateTokenJobDeps } from './rotate-token.ts';
+import { createTaskWatchJob, type TaskWatchJobDeps } from './task-watch.ts';
+import type { TaskDeployDeps } from './task-deploy.ts';
 
-export type JobDeps = BuildJobDeps & CancelBuildJobDeps & DeployJobDeps & AciActionJobDeps & ExpiryScanJobDeps & RotateSecretJobDeps & RotateTokenJobDeps & AcrQueryJobDeps & AcrChangeJobDeps & PromoteJobDeps;
+export type JobDeps = BuildJobDeps & CancelBuildJobDeps & DeployJobDeps & AciActionJobDeps & ExpiryScanJobDeps & RotateSecretJobDeps & RotateTokenJobDeps & AcrQueryJobDeps & AcrChangeJobDeps & PromoteJobDeps & TaskWatchJobDeps & TaskDeployDeps;
 
 /** Every job kind the worker runs, by name. Adding a kind = one module here. */
 export function createJobHandlers(deps: JobDeps): { [K in JobKind]: JobHandler<never> } {
@@ -27,5 +29,6 @@ export function createJobHandlers(deps: JobDeps): { [K in JobKind]: JobHandler<n
     'acr-query': createAcrQueryJob(deps) as JobHandler<never>,
     'acr-change': createAcrChangeJob(deps) as JobHandler<never>,
     promote: createPromoteJob(deps) as JobHandler<never>,
+    'task-watch': createTaskWatchJob(deps) as JobHandler<never>,
   };
 }

@@ -4,6 +4,7 @@ import type { Environment } from '../core/environments.ts';
 import { consumerMismatches, credentialsSchema } from './credentials-settings.ts';
 import { approvalSchema, deployPolicySchema, registryCredentialsSchema } from './deploy-settings.ts';
 import { gitAccessTokensSchema } from './git-tokens-settings.ts';
+import { taskWatchesSchema } from './task-settings.ts';
 
 const acrName = z.string().regex(/^[a-zA-Z0-9]{5,50}$/, { message: 'must be an ACR name: 5-50 letters and digits' });
 
@@ -28,7 +29,12 @@ export const environmentSchema = z.strictObject({
   policy: deployPolicySchema.default({ publicIp: true }),
   /** Key Vault secrets builds and tasks may hand to ACR as git tokens, and the hosts each may go to. */
   gitAccessTokens: gitAccessTokensSchema.optional(),
+  /** ACR tasks of the environment's registry whose runs are announced (and, with `deploy`, deployed). */
+  tasks: taskWatchesSchema.optional(),
 }).superRefine((env, ctx) => {
+  if (env.tasks && Object.keys(env.tasks).length > 0 && !env.registry) {
+    ctx.addIssue({ code: 'custom', path: ['registry'], message: 'is needed because tasks are runs of ACR tasks in the environment\'s registry' });
+  }
   if (env.gitAccessTokens && Object.keys(env.gitAccessTokens).length > 0 && !env.keyVaultUrl) {
     ctx.addIssue({ code: 'custom', path: ['keyVaultUrl'], message: 'is needed because gitAccessTokens are read from Key Vault' });
   }

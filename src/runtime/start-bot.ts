@@ -14,6 +14,7 @@ import { RedisCancelRequests, RedisRunClaims } from '../queue/cancel-requests.ts
 import { RedisDeployHistory } from '../queue/deploy-history.ts';
 import { RedisRotationClaims } from '../queue/rotation-claims.ts';
 import { RedisUserRateLimit } from '../queue/user-rate-limit.ts';
+import { BullWatchSchedules, RedisTaskWatchStore } from '../queue/task-watches.ts';
 import { refreshingApprovals } from '../core/home/refreshing.ts';
 import { HomeRefreshQueue } from '../outbox/home-refresh-queue.ts';
 import { RedisHomeStore } from '../queue/home-store.ts';
@@ -92,6 +93,7 @@ export async function startBot(res: RoleResources, ops: OpsView): Promise<{ app:
     answers: new RedisAnswerStore(producer, prefix),
     cancels: new RedisCancelRequests(producer, prefix),
     runOwners: new RedisRunClaims(producer, prefix),
+    taskWatches: { store: new RedisTaskWatchStore(producer, prefix), schedules: new BullWatchSchedules(jobs.queue, config.worker.taskWatchMs), everyMs: config.worker.taskWatchMs },
     logger,
     ops: { paths: opsPaths, serve: (req, resp) => serveOps(ops, req, resp) },
     fetch,

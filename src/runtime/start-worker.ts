@@ -12,6 +12,8 @@ import { RedisHomeStore } from '../queue/home-store.ts';
 import { createJobWorker } from '../queue/job-worker.ts';
 import { observeJobs, registerQueueGauges } from '../queue/queue-metrics.ts';
 import { scheduleCredentialScans } from '../queue/schedules.ts';
+import { BullWatchSchedules, RedisTaskWatchStore } from '../queue/task-watches.ts';
+import { syncWatchSchedules } from '../core/task-watch/sync.ts';
 import { slackDeliveryCheck } from '../slack/delivery/delivery-health.ts';
 import { observedSlackFetch } from '../slack/observed-fetch.ts';
 import { observeAudit, registerApprovalsGauge } from './observed-ports.ts';
@@ -40,12 +42,16 @@ export async function startWorker(res: RoleResources): Promise<void> {
   registerApprovalsGauge(metrics.registry, approvals);
   const slackFetch = observedSlackFetch(metrics, config.slack.apiUrl);
   await scheduleCredentialScans(jobs, config, logger);
+  const watches = new RedisTaskWatchStore(redis, prefix);
+  const watchSchedules = new BullWatchSchedules(jobs.queue, config.worker.taskWatchMs);
+  const watched = await syncWatchSchedules(config.environments, watches, watchSchedules);
+  if (watched.length > 0) logger.info({ registries: watched.length, everyMs: config.worker.taskWatchMs }, 'ACR task runs watched');
   const homeStore = new RedisHomeStore(redis, prefix);
   const history = new RedisDeployHistory(redis, prefix);
   const snapshots = new RedisExpirySnapshots(redis, prefix);
   const audit = observeAudit(new RedisAuditLog({ redis, logger, key: auditStreamKey(prefix) }), metrics);
   const { slack, outboxSlack } = workerSlackClients(config, slackFetch);
-  const wiring: WorkerWiring = { config, logger, metrics, redis, prefix, credential, store, jobs, homeRefresh, approvals, homeStore, history, snapshots, audit, slack };
+  const wiring: WorkerWiring = { config, logger, metrics, redis, prefix, credential, store, jobs, homeRefresh, approvals, homeStore, history, snapshots, audit, slack, watches, watchSchedules };
   const worker = createJobWorker({
     connection: redis,
     logger,

@@ -20,6 +20,7 @@ import { RedisCancelRequests, RedisRunClaims } from '../queue/cancel-requests.ts
 import { RedisAlertLedger } from '../queue/credential-alerts.ts';
 import { RedisGroupLocks } from '../queue/group-locks.ts';
 import { RedisRotationClaims } from '../queue/rotation-claims.ts';
+import { RedisTaskDeploys } from '../queue/task-deploys.ts';
 import { SlackPrivateAnswers } from '../slack/private-answers.ts';
 import { ResponseUrlReplies } from '../slack/response-url-replies.ts';
 import { CredentialExpiryGauge } from './observed-ports.ts';
@@ -27,7 +28,7 @@ import type { WorkerWiring } from './worker-wiring.ts';
 
 /** The ports the job handlers in `jobs/` work through: the Azure adapters, Redis stores and the Slack outbox. */
 export function jobDeps(w: WorkerWiring): JobDeps {
-  const { config, metrics, redis, prefix, credential, store, jobs, homeRefresh, approvals, homeStore, history, snapshots, audit, slack, logger } = w;
+  const { config, metrics, redis, prefix, credential, store, jobs, homeRefresh, approvals, homeStore, history, snapshots, audit, slack, logger, watches, watchSchedules } = w;
   const resourceManager = config.azure.endpoints.resourceManager;
   const vault = new KeyVaultSecretReader({ credential, clientOptions: observedAzureClient('keyvault', metrics) });
   const acrOptions = { credential, resourceManager, clientOptions: observedAzureClient('arm-containerregistry', metrics) };
@@ -70,5 +71,9 @@ export function jobDeps(w: WorkerWiring): JobDeps {
     audit,
     portal: config.azure.endpoints.portal,
     pollIntervalMs: config.worker.pollIntervalMs,
+    watches,
+    schedules: watchSchedules,
+    taskDeploys: new RedisTaskDeploys(redis, prefix),
+    taskWatchMs: config.worker.taskWatchMs,
   };
 }

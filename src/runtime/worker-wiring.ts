@@ -9,6 +9,7 @@ import type { BullJobQueue } from '../queue/bullmq-job-queue.ts';
 import type { RedisExpirySnapshots } from '../queue/credential-snapshot.ts';
 import type { RedisDeployHistory } from '../queue/deploy-history.ts';
 import type { RedisHomeStore } from '../queue/home-store.ts';
+import type { BullWatchSchedules, RedisTaskWatchStore } from '../queue/task-watches.ts';
 import type { RoleResources } from './resources.ts';
 
 /** What the worker role's parts share: made once in `startWorker`, handed to each. */
@@ -26,6 +27,9 @@ export interface WorkerWiring extends Pick<RoleResources, 'config' | 'logger' | 
   audit: AuditLog;
   /** For the jobs' private answers, App Homes and group look-ups. */
   slack: WebClient;
+  /** Watched ACR tasks (config and `/acr task subscribe`) and their registries' watchers. */
+  watches: RedisTaskWatchStore;
+  watchSchedules: BullWatchSchedules;
 }
 
 /** The worker's two Slack clients: one for answers and Homes, and the outbox's own. */

@@ -26,6 +26,7 @@ import type { AnswerStore } from '../core/query-answer.ts';
 import { registerAppHome } from './listeners/app-home.ts';
 import type { HomeNotifier } from './listeners/home-click.ts';
 import type { HomeRefresh, HomeViewers } from '../core/home/ports.ts';
+import type { TaskWatchControl } from './commands/acr-task-subscribe.ts';
 
 export interface SlackAppOptions {
   botToken: string;
@@ -56,6 +57,8 @@ export interface SlackAppOptions {
   groups: GroupMembers;
   credentials?: CredentialsConfig;
   rotations: RotationClaims;
+  /** `/acr task subscribe|unsubscribe`: stored subscriptions and the registries' watchers. */
+  taskWatches: TaskWatchControl;
   logger: Logger;
   /** Serves `GET /healthz`, `/readyz` and `/metrics` beside `POST /slack/events` (HTTP mode). */
   ops?: { paths: readonly string[]; serve(req: IncomingMessage, res: ServerResponse): boolean };
@@ -106,6 +109,7 @@ export function createSlackApp(options: SlackAppOptions): App {
     ...(options.credentials && { credentials: options.credentials }),
     rotations: options.rotations,
     history: options.history,
+    taskWatches: options.taskWatches,
     logger: options.logger,
   });
   registerActions(app, { jobs: options.jobs, cancels: options.cancels, policy: options.policy, audit: options.audit, logger: options.logger });

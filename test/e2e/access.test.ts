@@ -68,7 +68,7 @@ describe('who may do what', () => {
     expect(carolHelp).not.toContain('builds an image');
     expect(carolHelp).not.toContain('/ops audit');
     // carol views dev: she may look at container groups but not deploy or change them.
-    expect(carolHelp).toMatch(/10 more need roles/);
+    expect(carolHelp).toMatch(/11 more need roles/);
     expect(carolHelp).not.toContain('/aci promote');
     expect(carolHelp).toContain('/ops job');
     expect(carolHelp).toContain('/aci show|logs');

@@ -70,6 +70,11 @@ export const requiredRole: Readonly<Record<string, RoleRequirement>> = {
   'ops.audit': role('admin', 'read the audit log'),
   'acr.build': role('builder', 'start builds'),
   'job.cancel': { kind: 'owner-or', owner: 'builder', others: 'admin', what: 'cancel jobs' },
+  // A run a push or a trigger started (announced by the task watcher) is nobody's own.
+  'job.cancel.announced': role('builder', 'cancel task runs started by a push or a trigger'),
+  // Which tasks' runs are announced in a channel, like creating the task itself.
+  'acr.task.subscribe': role('builder', 'subscribe a channel to ACR task runs'),
+  'acr.task.unsubscribe': role('builder', 'unsubscribe a channel from ACR task runs'),
   'aci.show': role('viewer', 'see container groups'),
   'aci.logs': role('viewer', 'read container logs'),
   'aci.list': role('viewer', 'list container groups'),

@@ -6,6 +6,7 @@ import { parseFlags, type FlagSpec } from './flags.ts';
 import { parseGitSource, parseGitTokenReference } from './git-source.ts';
 import { DEFAULT_PLATFORM, parsePlatform } from './platform.ts';
 import { quoted } from './quoted.ts';
+import { ACR_TASK_SUBSCRIBE_USAGE, parseAcrTaskSubscription, type AcrTaskSubscriptionCommand } from './acr-task-subscribe.ts';
 
 /** `/acr task create|list|show|run|delete`, as `az acr task …`. */
 export type AcrTaskCommand =
@@ -13,12 +14,14 @@ export type AcrTaskCommand =
   | { kind: 'acr.task.list'; environment?: string }
   | { kind: 'acr.task.show'; name: string; environment?: string }
   | { kind: 'acr.task.run'; name: string; environment?: string }
-  | { kind: 'acr.task.delete'; name: string; environment?: string };
+  | { kind: 'acr.task.delete'; name: string; environment?: string }
+  | AcrTaskSubscriptionCommand;
 
 export const ACR_TASK_USAGE = [
   'Usage: `/acr task create --name NAME --image REPO:TAG --context GIT_URL [--branch main] [--file Dockerfile] [--git-access-token @kv:SECRET-NAME] [--commit-trigger-enabled true|false] [--base-image-trigger-enabled true|false] [--platform linux/amd64] [--build-arg KEY=VALUE] [--timeout SECONDS]`',
   '`/acr task list`, `/acr task show --name NAME`, `/acr task run --name NAME` (followed in the thread like a build), `/acr task delete --name NAME` (asks for confirmation). All take `--env ENVIRONMENT`.',
   'A commit trigger needs a git personal access token, given as a Key Vault reference (`@kv:SECRET-NAME`: a secret the environment lists under gitAccessTokens for the repository’s host), never the token itself.',
+  ACR_TASK_SUBSCRIBE_USAGE.replace(/^Usage: /, ''),
   'Example: `/acr task create --name buildwebapp --image webimage:{{.Run.ID}} --context https://github.com/org/app.git --branch main --file Dockerfile --git-access-token @kv:github-pat`',
 ].join('\n');
 
@@ -123,5 +126,6 @@ export function parseAcrTask(tokens: string[]): AcrTaskCommand {
     if (extra !== undefined || (first !== undefined && values.name !== undefined)) throw new UsageError(`Give one task, with --name.`, usage);
     return { kind: `acr.task.${action}` as const, name: parseTaskName(values.name ?? first, action, usage), ...optionalEnvironment(values.env, usage) };
   }
-  throw new UsageError(`${verb === undefined ? 'Say what to do' : `Unknown ${quoted(verb)}`}: /acr task create, list, show, run or delete.`, usage);
+  if (action === 'subscribe' || action === 'unsubscribe') return parseAcrTaskSubscription(action, rest);
+  throw new UsageError(`${verb === undefined ? 'Say what to do' : `Unknown ${quoted(verb)}`}: /acr task create, list, show, run, delete, subscribe or unsubscribe.`, usage);
 }

@@ -46,6 +46,12 @@ export function deployCard(data: DeployJobData, state: DeployCardState): JobCard
   const plan = data.progress.plan;
   const fields: CardField[] = [];
   const notes: Mrkdwn[] = [];
+  const source = data.source;
+  if (source) {
+    // Dev follows main: which run (and commit) this deploy rolls out, so the channel sees what runs where.
+    fields.push({ label: 'From', value: `run ${source.runId} of task ${source.task}${source.commitId ? `, commit ${source.commitId}` : ''}` });
+    if (state.status === 'succeeded') notes.push(md`${source.commitId ? `Commit ${source.commitId}` : `Run ${source.runId}`} of ${source.task} is running in ${target.name} (${data.environment}).`);
+  }
   if (plan) {
     // Everything that will be sent, from the same plan the PUT and the hash are made of.
     const shown = planOnCard(data, plan);

@@ -107,7 +107,7 @@ export interface DeployProgress {
   /** ARM refused the PUT as an in-place update it cannot make: the card offers a replacement. */
   inPlaceRefused?: boolean;
   startedAt?: string;
-  outcome?: 'succeeded' | 'failed' | 'rejected' | 'expired' | 'refused';
+  outcome?: 'succeeded' | 'failed' | 'rejected' | 'expired' | 'refused' | 'superseded';
   /** What the card showed at the end, for `/ops job` and rollback. */
   group?: ContainerGroupView;
 }
@@ -133,6 +133,8 @@ export interface DeployJobData {
   replaceOf?: string;
   /** Set when this deploy is a promotion's (`/aci promote`): the approvers see where the digest comes from. */
   promotion?: PromotionNote;
+  /** Dev follows main: the successful task run whose pushed digest this deploy rolls out (see jobs/task-deploy.ts). */
+  source?: DeploySource;
   progress: DeployProgress;
 }
 
@@ -147,6 +149,17 @@ export interface PromotionNote {
   /** The git commit ACR built it from, when known. */
   commit?: string;
   promoteJobId: string;
+}
+
+/** The task run a deploy comes from. */
+export interface DeploySource {
+  task: string;
+  runId: string;
+  /** ACR's createTime of the run: a newer run supersedes this deploy while it waits. */
+  runCreatedAt: string;
+  commitId?: string;
+  /** The build job that followed the run (its card and thread). */
+  buildJobId: string;
 }
 
 /** One successful deploy of a container group, newest first in the history. */

@@ -11,6 +11,7 @@ import type { DeployHistory } from '../../core/deploy/deploy-job.ts';
 import type { Mrkdwn } from '../../core/mrkdwn.ts';
 import type { OutboxStore } from '../../outbox/outbox-store.ts';
 import type { AnswerStore } from '../../core/query-answer.ts';
+import type { TaskWatchControl } from './acr-task-subscribe.ts';
 
 /** What every slash-command handler can use. Built once; `command` is per request. */
 export interface CommandDeps {
@@ -32,6 +33,8 @@ export interface CommandDeps {
   rotations: RotationClaims;
   /** Deploys per container group (Redis), for what a promotion deploys in the target. */
   history?: Pick<DeployHistory, 'list'>;
+  /** Subscriptions to task runs and the registries' watchers (`/acr task subscribe`). */
+  taskWatches: TaskWatchControl;
   logger: Logger;
   now: () => Date;
 }

@@ -13,6 +13,7 @@ const commandLines: readonly { action: string; line: string }[] = [
   { action: 'aci.show', line: '`/aci show|logs -n NAME`, `/aci list` look at container groups.' },
   { action: 'acr.runs', line: '`/acr show`, `/acr runs`, `/acr logs RUN_ID`, `/acr repository list|show-tags REPO`, `/acr replication list` look at the registry.' },
   { action: 'acr.task.create', line: '`/acr task create|run|delete --name NAME …` ACR Tasks that rebuild on every commit; `/acr task list|show` to look.' },
+  { action: 'acr.task.subscribe', line: '`/acr task subscribe|unsubscribe --name NAME [--channel #C]` announces a task’s runs (pushes, triggers) in a channel and follows them.' },
   { action: 'acr.replication.create', line: '`/acr update --admin-enabled false`, `/acr replication create|delete --location L` change the registry.' },
   { action: 'acr.token.rotate', line: '`/acr token create|list|rotate --name TOKEN` registry tokens; passwords live in Key Vault.' },
   { action: 'sp.rotate', line: '`/sp expiring [--days N]`, `/sp list`, `/sp show --app A`, `/sp rotate --app A` client secrets: expiry and rotation.' },

@@ -40,7 +40,7 @@ export function registerActions(app: App, deps: ActionDeps): void {
       const decision = await mayCancel(
         deps.policy,
         { userId, teamId: body.team?.id ?? body.user.team_id ?? '', apiAppId: body.api_app_id, ...(body.channel?.id && { channelId: body.channel.id }) },
-        { environment: data.environment, requesterId: data.requesterId },
+        { environment: data.environment, requesterId: data.requesterId, announced: data.trigger !== undefined },
       );
       const audit = { actor: userId, action: 'button.job.cancel', environment: data.environment, jobId, target: data.target.registry };
       if (!decision.allowed) {

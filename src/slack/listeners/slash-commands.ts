@@ -14,6 +14,7 @@ import { acrRegistry } from '../commands/acr-registry.ts';
 import { acrChange } from '../commands/acr-change.ts';
 import { acrTaskRun } from '../commands/acr-task-run.ts';
 import { aciPromote, acrPromote } from '../commands/promote.ts';
+import { acrTaskSubscription } from '../commands/acr-task-subscribe.ts';
 import { Refused, type CommandContext, type CommandDeps } from '../commands/context.ts';
 import { help } from '../commands/help.ts';
 import { opsAudit } from '../commands/ops-audit.ts';
@@ -113,6 +114,9 @@ async function dispatch(ctx: CommandContext, parsed: ParsedCommand, client: Para
       return { reply: await aciPromote(ctx, parsed) };
     case 'acr.promote':
       return { reply: await acrPromote(ctx, parsed) };
+    case 'acr.task.subscribe':
+    case 'acr.task.unsubscribe':
+      return { reply: await acrTaskSubscription(ctx, parsed, ctx.taskWatches) };
     case 'acr.token.rotate':
       return { reply: await acrTokenRotate(ctx, parsed) };
     case 'sp.expiring':

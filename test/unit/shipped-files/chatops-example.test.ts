@@ -14,6 +14,7 @@ describe('the shipped example config', () => {
     expect(prod.gitAccessTokens).toEqual({ 'github-pat': ['github.com'], 'ado-pat': ['dev.azure.com'] });
     expect(config.environments.dev!.approval).toBeUndefined();
     expect(config.environments.dev!.policy.publicIp).toBe(true);
+    expect(config.environments.dev!.tasks).toEqual({ buildwebapp: { channel: 'C0DEV', deploy: { group: 'web' } } });
   });
 
   it('loads with its commented credentials section switched on', () => {
