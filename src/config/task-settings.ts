@@ -1,11 +1,9 @@
 import { z } from 'zod';
+import { TASK_NAME } from '../core/validation/task-name.ts';
 
 // Per-environment ACR tasks whose runs are announced in Slack (`environments.<env>.tasks`), and
 // what follows a successful run: a deploy of its digest to a container group of the same
 // environment ("dev follows main").
-
-/** ACR task names: 5–50 letters, digits, '-' and '_' (as `/acr task create` takes them). */
-export const TASK_NAME = /^[A-Za-z0-9_-]{5,50}$/;
 
 
 /** Container group names (validation/container-group-name.ts): lowercase letters, digits, single '-'. */

@@ -20,6 +20,14 @@ export interface Environment {
   policy: DeployPolicy;
   /** Key Vault secret name → the git hosts (`host` or `host:port`) that secret may be sent to. */
   gitAccessTokens?: Record<string, string[]> | undefined;
+  /** ACR tasks of the environment's registry whose runs are announced (and, with `deploy`, deployed). */
+  tasks?: Record<string, TaskWatchSettings> | undefined;
+}
+
+/** One watched task: where its runs are announced, and the container group each successful run is deployed to. */
+export interface TaskWatchSettings {
+  channel: string;
+  deploy?: { group: string } | undefined;
 }
 
 /** How ACI pulls from the registry: the group's managed identity, or a service principal whose secret is in Key Vault. */

@@ -26,7 +26,7 @@ import type { AnswerStore } from '../core/query-answer.ts';
 import { registerAppHome } from './listeners/app-home.ts';
 import type { HomeNotifier } from './listeners/home-click.ts';
 import type { HomeRefresh, HomeViewers } from '../core/home/ports.ts';
-import type { TaskWatchControl } from './commands/acr-task-subscribe.ts';
+import type { TaskWatchControl } from '../core/task-watch/ports.ts';
 
 export interface SlackAppOptions {
   botToken: string;

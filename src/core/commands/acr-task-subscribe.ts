@@ -1,4 +1,4 @@
-import { TASK_NAME } from '../../config/task-settings.ts';
+import { TASK_NAME } from '../validation/task-name.ts';
 import { optionalEnvironment } from './acr-names.ts';
 import { UsageError } from './errors.ts';
 import { parseFlags, type FlagSpec } from './flags.ts';

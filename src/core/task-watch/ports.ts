@@ -52,3 +52,11 @@ export interface TaskDeploys {
   offer(groupKey: string, entry: TaskDeployEntry): Promise<{ taken: true; previous?: TaskDeployEntry } | { taken: false; newer: TaskDeployEntry }>;
   current(groupKey: string): Promise<TaskDeployEntry | undefined>;
 }
+
+/** What `/acr task subscribe|unsubscribe` changes: the stored subscriptions and the registries' watchers. */
+export interface TaskWatchControl {
+  store: TaskWatchStore;
+  schedules: WatchSchedules;
+  /** Time between looks, for the answer. */
+  everyMs: number;
+}

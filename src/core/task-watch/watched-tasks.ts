@@ -1,4 +1,4 @@
-import type { EnvironmentConfig } from '../../config/file.ts';
+import type { Environment } from '../environments.ts';
 import type { RegistryRef } from '../registry-ref.ts';
 
 /** A `/acr task subscribe` stored in Redis (config-declared tasks win over it). */
@@ -40,9 +40,9 @@ export function registryWatchKey(ref: RegistryRef): string {
  * the same task of the same environment; subscriptions of environments that are gone or have no
  * registry are left out. Two environments sharing a registry share its one look.
  */
-export function watchedRegistries(environments: Readonly<Record<string, EnvironmentConfig>>, subscriptions: readonly TaskSubscription[]): RegistryWatch[] {
+export function watchedRegistries(environments: Readonly<Record<string, Environment>>, subscriptions: readonly TaskSubscription[]): RegistryWatch[] {
   const byKey = new Map<string, RegistryWatch>();
-  const add = (name: string, env: EnvironmentConfig, task: WatchedTask) => {
+  const add = (name: string, env: Environment, task: WatchedTask) => {
     const ref = { subscriptionId: env.subscriptionId, resourceGroup: env.resourceGroup, registry: env.registry! };
     const key = registryWatchKey(ref);
     const watch = byKey.get(key) ?? { key, ref, tasks: [] };
@@ -65,7 +65,7 @@ export function watchedRegistries(environments: Readonly<Record<string, Environm
 }
 
 /** The config's watch of a task, if it declares one (then `/acr task unsubscribe` cannot remove it). */
-export function configuredWatch(env: EnvironmentConfig, task: string): { name: string; channel: string } | undefined {
+export function configuredWatch(env: Environment, task: string): { name: string; channel: string } | undefined {
   const entry = Object.entries(env.tasks ?? {}).find(([name]) => name.toLowerCase() === task.toLowerCase());
   return entry ? { name: entry[0], channel: entry[1].channel } : undefined;
 }

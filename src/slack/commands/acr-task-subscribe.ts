@@ -2,18 +2,11 @@ import type { AcrTaskSubscriptionCommand } from '../../core/commands/acr-task-su
 import { resolveEnvironment } from '../../core/environments.ts';
 import { ErrorCode, UserFacingError } from '../../core/errors.ts';
 import { escapeMrkdwn } from '../../core/mrkdwn.ts';
-import type { TaskWatchStore, WatchSchedules } from '../../core/task-watch/ports.ts';
+import type { TaskWatchControl } from '../../core/task-watch/ports.ts';
 import { configuredWatch, registryWatchKey, watchedRegistries } from '../../core/task-watch/watched-tasks.ts';
 import { ephemeral, type EphemeralReply } from '../render/replies.ts';
 import { authorize, type CommandContext } from './context.ts';
 
-/** What `/acr task subscribe|unsubscribe` changes: the stored subscriptions and the registries' watchers. */
-export interface TaskWatchControl {
-  store: TaskWatchStore;
-  schedules: WatchSchedules;
-  /** Time between looks, for the answer. */
-  everyMs: number;
-}
 
 function seconds(ms: number): string {
   return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${Math.round(ms / 1000)} s`;

@@ -11,7 +11,7 @@ import type { DeployHistory } from '../../core/deploy/deploy-job.ts';
 import type { Mrkdwn } from '../../core/mrkdwn.ts';
 import type { OutboxStore } from '../../outbox/outbox-store.ts';
 import type { AnswerStore } from '../../core/query-answer.ts';
-import type { TaskWatchControl } from './acr-task-subscribe.ts';
+import type { TaskWatchControl } from '../../core/task-watch/ports.ts';
 
 /** What every slash-command handler can use. Built once; `command` is per request. */
 export interface CommandDeps {
