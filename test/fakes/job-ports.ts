@@ -86,7 +86,8 @@ export class MemoryApprovals implements Approvals {
   }
   decide(jobId: string, status: ApprovalState['status'], approvals: string[] = []): void {
     const state = this.states.get(jobId)!;
-    this.states.set(jobId, { ...state, status, approvals: approvals.map((userId) => ({ userId, at: new Date().toISOString() })) } as ApprovalState);
+    const at = new Date().toISOString();
+    this.states.set(jobId, { ...state, status, approvals: approvals.map((userId) => ({ userId, at })), ...(status === 'rejected' && { rejection: { userId: 'U0BOSS', at } }) });
   }
   async approve(): Promise<never> {
     throw new Error('the job never decides');
