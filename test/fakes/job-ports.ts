@@ -136,3 +136,12 @@ export class FakeAnswers implements PrivateAnswers {
     return this.delivered.at(-1)?.answer;
   }
 }
+
+/** A port the code under test must not touch: any call fails the test, naming the port and method. */
+export function unusedPort<T extends object>(name: string): T {
+  return new Proxy({} as T, {
+    get: (_target, method) => () => {
+      throw new Error(`${name}.${String(method)} was not expected here`);
+    },
+  });
+}
