@@ -1,12 +1,12 @@
 import type { EnvironmentConfig } from '../src/config/file.ts';
 import type { AuditLog } from '../src/core/audit.ts';
-import { AzureOperationError, describeAzureError, isTransientAzureError, retryAfterOf } from '../src/core/azure-errors.ts';
+import { AzureOperationError, describeAzureError } from '../src/core/azure-errors.ts';
 import type { JobReporter, JobStatus } from '../src/core/card.ts';
 import { deployCard } from '../src/core/deploy/deploy-card.ts';
 import type { DeployHistory, DeployJobData } from '../src/core/deploy/deploy-job.ts';
 import { registryProblem } from '../src/core/deploy/deploy-policy.ts';
 import type { ContainerGroups, RegistryResourceRef, RegistryTags } from '../src/core/deploy/ports.ts';
-import { JobLockLostError, type JobContext, type JobHandler } from '../src/core/job-context.ts';
+import type { JobHandler } from '../src/core/job-context.ts';
 import { jobIdFromTrigger } from '../src/core/job-id.ts';
 import type { JobQueue } from '../src/core/job-queue.ts';
 import { md, type Mrkdwn } from '../src/core/mrkdwn.ts';
@@ -21,10 +21,11 @@ import {
   type ImageImporter,
   type PromotedImage,
   type PromoteJobData,
+  type PromotePhase,
   type PromoteProgress,
 } from '../src/core/promote/promote-job.ts';
-import { isDelayed } from './aci-shared.ts';
 import { JobStop } from './job-failures.ts';
+import { runSteps, type StepJob, type StepRun } from './step-runner.ts';
 
 export interface PromoteJobDeps {
   aci: ContainerGroups;
@@ -72,7 +73,7 @@ export class PromoteSteps {
     return { subscriptionId: env.subscriptionId, resourceGroup: env.resourceGroup, name: registry };
   }
 
-  async save(ctx: JobContext<PromoteJobData>, data: PromoteJobData, progress: Partial<PromoteProgress>): Promise<PromoteJobData> {
+  async save(ctx: StepRun<PromoteJobData>, data: PromoteJobData, progress: Partial<PromoteProgress>): Promise<PromoteJobData> {
     const next = { ...data, progress: { ...data.progress, ...progress } };
     await ctx.keepLock?.();
     await ctx.save(next);
@@ -123,7 +124,7 @@ export class PromoteSteps {
     }
   }
 
-  async findSource(ctx: JobContext<PromoteJobData>, data: PromoteJobData): Promise<PromoteJobData> {
+  async findSource(ctx: StepRun<PromoteJobData>, data: PromoteJobData): Promise<PromoteJobData> {
     const target = this.registryOf(data.environment);
     const targetLoginServer = await this.deps.registryTags.loginServer(target);
     // The target's policy decides before anything is copied there.
@@ -151,7 +152,7 @@ export class PromoteSteps {
   }
 
   /** Imports the digest unless the target tag has it already; follows the operation durably. */
-  async importImage(ctx: JobContext<PromoteJobData>, data: PromoteJobData): Promise<PromoteJobData> {
+  async importImage(ctx: StepRun<PromoteJobData>, data: PromoteJobData): Promise<PromoteJobData> {
     const source = data.progress.source!;
     const target = this.registryOf(data.environment);
     if (!data.progress.resumeToken) {
@@ -203,7 +204,7 @@ export class PromoteSteps {
     };
   }
 
-  async finish(ctx: JobContext<PromoteJobData>, data: PromoteJobData): Promise<void> {
+  async finish(ctx: StepRun<PromoteJobData>, data: PromoteJobData): Promise<void> {
     const source = data.progress.source!;
     const target = this.registryOf(data.environment);
     const landed = data.progress.alreadyThere ? md`${target.name} already had ${source.repository}@${source.digest}${source.tag ? ` as ${source.tag}` : ''}: nothing to import.` : md`Imported ${source.repository}@${source.digest} into ${target.name}${source.tag ? ` as ${source.tag}` : ''}.`;
@@ -227,7 +228,7 @@ export class PromoteSteps {
     ctx.log.info({ promoted: promoteSubjectText(data), from: data.from, to: data.environment }, 'promotion finished');
   }
 
-  async fail(ctx: JobContext<PromoteJobData>, data: PromoteJobData, text: string, hint: string, outcome: 'failed' | 'refused'): Promise<void> {
+  async fail(ctx: StepRun<PromoteJobData>, data: PromoteJobData, text: string, hint: string, outcome: 'failed' | 'refused'): Promise<void> {
     await ctx.keepLock?.();
     await this.deps.reporter.post(data.jobId, { kind: 'error', text, hint });
     await this.card(data, 'failed', md`${text}`, this.now().toISOString());
@@ -242,27 +243,24 @@ export class PromoteSteps {
  * promotion. Each phase is saved before its side effect: a crash after the import never imports
  * again, and the deploy job's id derives from this job's, so it is queued once.
  */
+const promoteJob: StepJob<PromoteJobData, PromoteSteps, PromotePhase> = {
+  phaseOf: (data) => data.progress.phase,
+  steps: {
+    new: async (steps, run) => {
+      await steps.card(run.data, 'queued', md`Finding the digest of ${promoteSubjectText(run.data)} in ${run.data.from}…`);
+      return steps.findSource(run, run.data);
+    },
+    importing: (steps, run) => steps.importImage(run, run.data),
+    imported: (steps, run) => steps.finish(run, run.data),
+  },
+  async fail(steps, run, err) {
+    if (err instanceof JobStop) return steps.fail(run, run.data, err.message, err.hint, 'refused');
+    run.log.warn({ err }, 'promotion failed');
+    const described = describeAzureError(err);
+    await steps.fail(run, run.data, described.text, described.hint, 'failed');
+  },
+};
+
 export function createPromoteJob(deps: PromoteJobDeps): JobHandler<PromoteJobData> {
-  const steps = new PromoteSteps(deps);
-  return async function runPromote(ctx) {
-    let data = ctx.data;
-    try {
-      if (data.progress.phase === 'done') return;
-      if (data.progress.phase === 'new') {
-        await steps.card(data, 'queued', md`Finding the digest of ${promoteSubjectText(data)} in ${data.from}…`);
-        data = await steps.findSource(ctx, data);
-      }
-      if (data.progress.phase === 'importing') data = await steps.importImage(ctx, data);
-      if (data.progress.phase === 'imported') await steps.finish(ctx, data);
-    } catch (err) {
-      if (isDelayed(err) || err instanceof JobLockLostError) throw err;
-      if (err instanceof JobStop) return await steps.fail(ctx, data, err.message, err.hint, 'refused');
-      const retryAfterMs = retryAfterOf(err);
-      if (retryAfterMs !== undefined) return await ctx.wakeAfter(retryAfterMs);
-      if (isTransientAzureError(err) && ctx.attemptsMade + 1 < ctx.maxAttempts) throw err;
-      ctx.log.warn({ err }, 'promotion failed');
-      const described = describeAzureError(err);
-      await steps.fail(ctx, data, described.text, described.hint, 'failed');
-    }
-  };
+  return runSteps(promoteJob, new PromoteSteps(deps));
 }
