@@ -56,7 +56,9 @@ export async function expiryScanBench(redisUrl: string, opts: { apps: number }) 
     attemptsMade: 0,
     maxAttempts: 5,
     log: pino({ level: 'silent' }),
-    save: async (d) => void (data = d),
+    save: async (d) => {
+      data = d;
+    },
     wakeAfter: async () => {
       throw new Error('the scan should not wait');
     },

@@ -13,6 +13,7 @@ import { expiryScanBench } from './expiry-scan.ts';
 import { buildsFollowedBench } from './builds-followed.ts';
 import { redactionBench } from './redaction.ts';
 import { busyChannelBench, stormBench } from './slack-delivery.ts';
+import { taskWatchBench } from './task-watch.ts';
 
 const root = resolve(import.meta.dirname, '..');
 if (process.env[EMULATOR_TRUST_FLAG] !== '1') {
@@ -66,6 +67,12 @@ if (process.env[EMULATOR_TRUST_FLAG] !== '1') {
     const s = await expiryScanBench(url.toString(), { apps: Number(process.env.BENCH_SCAN_APPS ?? 10_000) });
     console.log(`\nCredential expiry scan of ${s.apps} app registrations`);
     console.log(`  ${s.graphRequests} Graph requests (target ≤ 11), ${(s.ms / 1000).toFixed(2)} s (target < 5 s); ${s.alerted} secrets alerted in ${s.cards} message`);
+  }
+  if (!only || only === 'task-watch') {
+    const w = await taskWatchBench(url.toString(), { tasks: 20, runsPerHour: 100, minutes: Number(process.env.BENCH_WATCH_MINUTES ?? 3) });
+    console.log(`\nWatching ${w.tasks} ACR tasks of one registry, commits pushed at ${w.runsPerHour} runs an hour, ${w.workers} workers, ${w.minutes} min`);
+    console.log(`  ARM calls per registry per minute for watching (runs.list): ${w.looksPerMinute.toFixed(2)} (target ≤ 2); all ARM calls on the registry, following the runs included: ${w.armPerMinute.toFixed(2)}`);
+    console.log(`  runs announced exactly once: ${w.announcedOnce}/${w.runs}`);
   }
   if (!only || only === 'redaction') {
     const r = redactionBench();

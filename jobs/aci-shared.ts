@@ -3,10 +3,6 @@ import type { ContainerGroupView } from '../src/core/deploy/container-group.ts';
 /** A group lock outlives a crashed holder by this much at most; holders refresh it at every step. */
 export const lockTtlMs = 10 * 60_000;
 
-export function isDelayed(err: unknown): boolean {
-  return err instanceof Error && err.name === 'DelayedError';
-}
-
 /** The group's latest events as plain lines, newest last, for a thread note. */
 export function describeEvents(group: ContainerGroupView, max = 10): string {
   const lines = group.events

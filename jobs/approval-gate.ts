@@ -1,4 +1,5 @@
 import type { ApprovalState, Approvals } from '../src/core/approval/approvals.ts';
+import { progressed, type StepRun } from './step-runner.ts';
 
 /** How often a job waiting for approval looks again, should a wake-up from the click be missed. */
 export const approvalRecheckMs = 15_000;
@@ -61,4 +62,22 @@ export async function awaitDecision(
   const next = `${gate.state.status}:${gate.state.approvals.length}`;
   if (shown !== next) await show(gate.state, next);
   return sleep(gate.recheckInMs);
+}
+
+/**
+ * The `awaiting-approval` step's look at the decision, for a job whose progress remembers what
+ * its card last showed: a new approval updates the card (`showCard`) and the job sleeps; a
+ * decision is returned for the job to act on.
+ */
+export function decisionOf<D extends { jobId: string; progress: { approvalShown?: string } }>(
+  approvals: Approvals,
+  run: StepRun<D>,
+  now: Date,
+  showCard: (data: D, approval: ApprovalState) => Promise<void>,
+): Promise<Exclude<GateResult, { kind: 'pending' }>> {
+  const { data } = run;
+  return awaitDecision(approvals, data.jobId, now, data.progress.approvalShown, async (approval, shown) => {
+    await showCard(data, approval);
+    await run.save(progressed(data, { approvalShown: shown } as Partial<D['progress']>));
+  }, (ms) => run.wakeAfter(ms));
 }

@@ -1,6 +1,5 @@
-import { isTransientAzureError, retryAfterOf } from '../src/core/azure-errors.ts';
-import type { JobContext } from '../src/core/job-context.ts';
-import { isDelayed } from './aci-shared.ts';
+import { describeAzureError } from '../src/core/azure-errors.ts';
+import type { RegistryRef } from '../src/core/registry-ref.ts';
 
 /**
  * A job that must stop and say why: its message and hint go to the user as they are, and it
@@ -16,15 +15,7 @@ export class JobStop extends Error {
   }
 }
 
-/**
- * Hands back to BullMQ what may pass with time: a durable wait in progress, Azure's
- * `Retry-After` (waited out without spending an attempt), a transient error while attempts
- * remain. Returns only when the failure is final, for the job to report it.
- */
-export async function retryIfItMayPass(ctx: JobContext<unknown>, err: unknown): Promise<void> {
-  if (isDelayed(err)) throw err;
-  if (err instanceof JobStop) return;
-  const retryAfterMs = retryAfterOf(err);
-  if (retryAfterMs !== undefined) await ctx.wakeAfter(retryAfterMs);
-  if (isTransientAzureError(err) && ctx.attemptsMade + 1 < ctx.maxAttempts) throw err;
+/** What a final failure tells the user: a stop's own words, Azure's explained error otherwise. */
+export function describeFailure(err: unknown, target?: RegistryRef): { text: string; hint: string } {
+  return err instanceof JobStop ? { text: err.message, hint: err.hint } : describeAzureError(err, target);
 }

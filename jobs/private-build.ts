@@ -51,16 +51,11 @@ export function withPrivateBuildCleanup(handler: JobHandler<BuildJobData>, deps:
     if (!ctx.data.privateSource) return handler(ctx);
     let latest = ctx.data;
     const tracked: JobContext<BuildJobData> = {
-      id: ctx.id,
-      data: ctx.data,
-      attemptsMade: ctx.attemptsMade,
-      maxAttempts: ctx.maxAttempts,
-      log: ctx.log,
+      ...ctx,
       save: async (data) => {
         await ctx.save(data);
         latest = data;
       },
-      wakeAfter: (ms) => ctx.wakeAfter(ms),
     };
     await handler(tracked);
     if (latest.progress.phase !== 'done') return;

@@ -11,7 +11,13 @@ import type { AzureEmulator } from '../test/emulators/azure/index.ts';
 import { dmChannelOf } from '../test/emulators/slack/index.ts';
 import { ids, startHarness, type Harness } from '../test/helpers/harness.ts';
 import { redisReachable, startOwnRedis, type OwnRedis } from '../test/helpers/redis-server.ts';
+import { jobIdFromTrigger } from '../src/core/job-id.ts';
+import { BullJobQueue } from '../src/queue/bullmq-job-queue.ts';
+import { playgroundHelp } from './playground/help.ts';
+import { showHome } from './playground/home.ts';
+import { parseSeries, summariseMetrics } from './playground/metrics.ts';
 import { renderMessageText } from './playground/render-text.ts';
+import { seedTenant } from './playground/tenant.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const buttons = {
@@ -76,12 +82,14 @@ async function main(): Promise<void> {
   console.log('Try: /acr build -t web:v1 https://github.com/org/app.git#main   |   /acr build -t will-fail:v1 https://github.com/org/app.git');
   console.log('     /aci create -n web --image web:v1 --dns-name-label contoso-web --secure-environment-variables DB_PASSWORD=@kv:db-password');
   console.log('     as bob /aci create -n api --image web:v2 --env prod   (needs approval)   |   as carol click approve   |   as carol click reject too risky');
+  console.log('     as bob /aci promote -n web --from dev --to prod   (the digest web runs in dev: imported into contosoprod by digest, then deployed once carol approves)');
   console.log('     /aci create -n web --image web:v1 --dns-name-label contoso-web --cpu 2   (CPU cannot change in place: the plan replaces the group)   then  click confirm');
   console.log('     /aci show -n web   |   /aci logs -n web   |   /aci delete -n web  then  click confirm   |   click rollback');
   console.log('     /acr runs   |   /aci list   (lookups answer only you)  then  click share   (posts that answer in #dev)');
   console.log('     /acr show   |   /acr task create --name buildwebapp --image web:{{.Run.ID}} --context https://github.com/org/app.git --git-access-token @kv:github-pat   |   /acr task run --name buildwebapp');
   console.log('     as admin /acr replication create --location japaneast   |   as admin /acr token create --name ci-pull --repository web content/read   |   as admin /acr token list');
-  console.log('     click cancel   |   /ops job <id>   |   /ops help   |   as bob /acr build …   |   quit\n');
+  console.log('     as admin /sp expiring   |   as admin /sp list   |   scan   (the scheduled credential alert, now)   |   as admin home   |   metrics');
+  console.log('     click cancel   |   /ops job <id>   |   /ops help   |   as bob /acr build …   |   help   |   quit\n');
 
   // Print every change to the channel's messages and threads, like watching Slack.
   const seen = new Map<string, string>();
@@ -127,7 +135,10 @@ async function main(): Promise<void> {
     }
   }, 250);
 
-  const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: 'chatops> ' });
+  const names = { alice: ids.alice, bob: ids.bob, carol: ids.carol, admin: ids.admin } as const;
+  const prompt = (user: string) => (user === ids.alice ? 'chatops> ' : `chatops (@${users[user]})> `);
+  let currentUser: string = ids.alice;
+  const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: prompt(currentUser) });
   let closed = false;
   rl.on('close', () => {
     closed = true;
@@ -135,11 +146,18 @@ async function main(): Promise<void> {
   rl.prompt();
   for await (const raw of rl) {
     let line = raw.trim();
-    let userId: string = ids.alice;
-    const as = /^as (alice|bob|carol|admin)\s+(.*)$/.exec(line);
+    let userId = currentUser;
+    const as = /^as (alice|bob|carol|admin)(?:\s+(.*))?$/.exec(line);
     if (as) {
-      userId = { alice: ids.alice, bob: ids.bob, carol: ids.carol, admin: ids.admin }[as[1] as 'alice']!;
-      line = as[2]!;
+      userId = names[as[1] as keyof typeof names];
+      if (as[2] === undefined) {
+        currentUser = userId;
+        rl.setPrompt(prompt(currentUser));
+        console.log(`You are @${users[currentUser]} now.`);
+        if (!closed) rl.prompt();
+        continue;
+      }
+      line = as[2];
     }
     if (line === 'quit' || line === 'exit') break;
     if (line.startsWith('/')) {
@@ -147,6 +165,15 @@ async function main(): Promise<void> {
       const res = await harness.command(rest.join(' '), { command: command!, userId });
       const body = res.json as { text?: string } | undefined;
       console.log(`(only you) ${renderMessageText({ text: body?.text ?? res.text }, users)}   [HTTP ${res.status}, ${res.elapsedMs.toFixed(0)} ms]`);
+    } else if (line === 'home') {
+      console.log(`\n⌂ App Home of @${users[userId]}\n${indent(await showHome(harness, userId, users), '│ ')}`);
+    } else if (line === 'metrics') {
+      console.log(`\n${await scrapeSummary(harness)}`);
+    } else if (line === 'scan') {
+      const jobId = await scanNow(harness);
+      console.log(`Credential scan \`${jobId}\` queued, as credentials.schedule would queue it; its alert is posted in #dev.`);
+    } else if (line === 'help') {
+      console.log(playgroundHelp);
     } else if (/^click share\b/.test(line)) {
       // The newest private answer that still has its Share in channel button.
       const answer = [...harness.slack.responses].reverse().map((r) => r.body as { blocks?: { elements?: { action_id?: string; value?: string }[] }[] }).find((b) => (b.blocks ?? []).some((blk) => (blk.elements ?? []).some((e) => e.action_id === buttons.share)));
@@ -173,17 +200,62 @@ async function main(): Promise<void> {
         await new Promise((r) => setTimeout(r, 500));
       }
     } else if (line) {
-      console.log('Type a slash command (/acr build …, /aci create …, /ops help), "click cancel|approve|reject|confirm|dismiss|rollback|replace|share", or "quit".');
+      console.log('Type a slash command (/acr build …, /aci create …, /ops help), "click …", "home", "metrics", "scan", "help" (lists them all) or "quit".');
     }
     if (!closed) rl.prompt();
   }
-  // Piped input ends before the builds do: keep printing until the cards settle.
-  if (closed) await new Promise((r) => setTimeout(r, 1500));
+  // Lookups answer on their response_url after the command returns, and input may end before they do: keep printing until they settle.
+  await settle(harness);
   clearInterval(watch);
   rl.close();
   await harness.stop();
   await own?.stop();
   process.exit(0);
+}
+
+function metricsUrl(harness: Harness): string {
+  return harness.botUrl.replace(/\/slack\/events$/, '/metrics');
+}
+
+async function scrapeSummary(harness: Harness): Promise<string> {
+  const res = await fetch(metricsUrl(harness));
+  if (res.status !== 200) return `GET /metrics answered ${res.status}; see the product log.`;
+  return summariseMetrics(await res.text());
+}
+
+/** The scheduled credential scan, queued now the way the scheduler queues it. */
+async function scanNow(harness: Harness): Promise<string> {
+  const jobId = jobIdFromTrigger(ids.team, `playground-scan-${Date.now()}`);
+  const jobs = new BullJobQueue(harness.redis);
+  try {
+    await jobs.submit('expiry-scan', jobId, { jobId, trigger: 'schedule', phase: 'new' });
+  } finally {
+    await jobs.close();
+  }
+  return jobId;
+}
+
+/**
+ * Waits (up to 20 s) until no job is ready or running and the outbox and App Home queues are
+ * empty, so answers still on their way are printed. Followed builds and deploys waiting for
+ * approval sit delayed: they would outlive any wait, so they are left (their state is in Redis).
+ */
+async function settle(harness: Harness): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const res = await fetch(metricsUrl(harness)).catch(() => undefined);
+    if (!res?.ok) break;
+    const all = parseSeries(await res.text());
+    const busy = all.filter(
+      (s) =>
+        (s.name === 'chatops_queue_jobs' && (s.labels.state === 'waiting' || s.labels.state === 'active' || (s.labels.queue !== 'jobs' && s.labels.state === 'delayed'))) ||
+        s.name === 'chatops_outbox_backlog',
+    );
+    if (busy.every((s) => s.value === 0)) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  // One more look of the watcher, which prints every 250 ms.
+  await new Promise((r) => setTimeout(r, 600));
 }
 
 function indent(text: string, prefix: string): string {
@@ -210,6 +282,8 @@ function setupDeploys(azure: AzureEmulator): void {
   azure.keyVault.addVault('kv-ops', ids.tenant);
   // Cloned only with that token: `/acr build … --git-access-token @kv:github-pat` builds it, without the flag it fails.
   azure.acr.addPrivateRepository('https://github.com/org/private-app.git', ['playground-github-token']);
+  // App registrations with secrets expiring in 2, 10 and 40 days, for `/sp expiring`, `/sp list`, `scan` and the admin's Home.
+  seedTenant(azure, ids.tenant);
 }
 
 function playgroundYaml(azure: AzureEmulator): string {

@@ -12,7 +12,7 @@ import { SupervisorLink } from './runtime/supervisor-link.ts';
  * child processes; with `bot` or `worker`, that role alone in this process. Until SIGTERM/SIGINT.
  */
 async function main(): Promise<void> {
-  let config;
+  let config: Config;
   try {
     config = loadConfig();
   } catch (err) {

@@ -26,6 +26,12 @@ const emoji: Record<string, string> = {
   ballot_box_with_check: '☑️',
   rewind: '⏪',
   mag: '🔍',
+  red_circle: '🔴',
+  large_orange_circle: '🟠',
+  large_yellow_circle: '🟡',
+  rotating_light: '🚨',
+  lock: '🔒',
+  recycle: '♻️',
 };
 
 /** Undo Slack markup: entities, mentions, dates, links, bold, the emoji the bot uses. */
@@ -49,7 +55,11 @@ export function renderMessageText(message: { text?: string; blocks?: unknown }, 
   if (blocks.length === 0) return mrkdwnToText(message.text ?? '', users);
   const lines: string[] = [];
   for (const block of blocks) {
-    if (block.type === 'section') {
+    if (block.type === 'header') {
+      lines.push(`▌ ${block.text?.text ?? ''}`);
+    } else if (block.type === 'divider') {
+      lines.push('─'.repeat(40));
+    } else if (block.type === 'section') {
       if (block.text?.text) lines.push(mrkdwnToText(block.text.text, users));
       for (const f of block.fields ?? []) lines.push(`  ${mrkdwnToText(f.text ?? '', users).replace(/\n/g, ': ')}`);
     } else if (block.type === 'context') {

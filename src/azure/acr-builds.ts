@@ -4,6 +4,8 @@ import { registryResourceId, type RegistryRef } from '../core/registry-ref.ts';
 import type { AcrClients } from './acr-clients.ts';
 import { AzureOperationError } from '../core/azure-errors.ts';
 import { toAzureOperationError } from './errors.ts';
+import { taskRunsFilter } from '../core/task-watch/run-filter.ts';
+import type { RunTrigger } from '../core/build/run-trigger.ts';
 
 /** How many of a registry's latest runs a search for a lost run looks at, at most. */
 const maxRunsScanned = 100;
@@ -80,6 +82,17 @@ export class AzureAcrBuilds implements AcrBuilds {
     }
   }
 
+  async listTaskRuns(ref: RegistryRef, taskNames: readonly string[], top: number): Promise<RunInfo[]> {
+    try {
+      // `byPage().next()` asks for the first page only: the `nextLink` is never followed.
+      const pages = this.#clients.for(ref.subscriptionId).runs.list(ref.resourceGroup, ref.registry, { filter: taskRunsFilter(taskNames), top }).byPage();
+      const first = await pages.next();
+      return first.done ? [] : first.value.slice(0, top).map(toRunInfo);
+    } catch (err) {
+      throw toAzureOperationError(err, `list the runs of the watched tasks of registry ${ref.registry}`);
+    }
+  }
+
   async listRuns(ref: RegistryRef, options: { top: number; status?: string }): Promise<RunInfo[]> {
     try {
       const runs: RunInfo[] = [];
@@ -144,6 +157,7 @@ function toRunInfo(run: Run): RunInfo {
     ...(run.runType && { runType: run.runType }),
     ...(run.task && { taskName: run.task }),
     ...(run.sourceTrigger?.eventType && { trigger: run.sourceTrigger.eventType }),
+    ...(run.task && { triggeredBy: triggerOf(run) }),
     ...(run.createTime && { createTime: new Date(run.createTime) }),
     ...(run.startTime && { startTime: new Date(run.startTime) }),
     ...(run.finishTime && { finishTime: new Date(run.finishTime) }),
@@ -158,4 +172,26 @@ function toRunInfo(run: Run): RunInfo {
       platform: { os: run.platform.os, ...(run.platform.architecture && { architecture: run.platform.architecture }), ...(run.platform.variant && { variant: run.platform.variant }) },
     }),
   };
+}
+
+/** What started a task's run, from the trigger field ARM reports on it (see run-trigger.ts). */
+function triggerOf(run: Run): RunTrigger {
+  const source = run.sourceTrigger;
+  if (source) {
+    return {
+      kind: 'commit',
+      ...(source.commitId && { commitId: source.commitId }),
+      ...(source.branchName && { branch: source.branchName }),
+      ...(source.repositoryUrl && { repositoryUrl: source.repositoryUrl }),
+      ...(source.eventType && { eventType: source.eventType }),
+    };
+  }
+  if (run.imageUpdateTrigger) {
+    const images = (run.imageUpdateTrigger.images ?? []).map((i) => `${i.repository ?? '?'}${i.tag ? `:${i.tag}` : ''}`);
+    return { kind: 'base-image', images };
+  }
+  if (run.timerTrigger) {
+    return { kind: 'timer', ...(run.timerTrigger.timerTriggerName && { timer: run.timerTrigger.timerTriggerName }), ...(run.timerTrigger.scheduleOccurrence && { occurrence: run.timerTrigger.scheduleOccurrence }) };
+  }
+  return { kind: 'manual' };
 }

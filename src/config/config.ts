@@ -59,6 +59,8 @@ export interface Config {
     concurrency: number;
     lockDurationMs: number;
     shutdownGraceMs: number;
+    /** Time between two looks at one registry's watched tasks. */
+    taskWatchMs: number;
   };
   /** The queue dashboard (Bull Board) on its own port, when `CHATOPS_ADMIN_PORT` is set. */
   admin?: AdminConfig;

@@ -38,6 +38,11 @@ export const envSchema = z
     CHATOPS_WORKER_CONCURRENCY: positiveInt(50),
     CHATOPS_LOCK_DURATION_MS: positiveInt(30_000),
     CHATOPS_SHUTDOWN_GRACE_MS: positiveInt(25_000),
+    /**
+     * Time between two looks at a registry's watched ACR tasks (one `runs.list` call each, however
+     * many tasks): 30 s keeps a registry at two ARM reads a minute.
+     */
+    CHATOPS_TASK_WATCH_MS: positiveInt(30_000),
     /** How long Slack user-group members are cached before role checks ask Slack again. */
     CHATOPS_GROUP_CACHE_MS: positiveInt(60_000),
     /** While Slack refuses the bot token, how often the outbox asks whether it works again. */

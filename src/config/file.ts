@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { accessSchema, validateAccessReferences } from '../core/access/access-config.ts';
+import type { Environment } from '../core/environments.ts';
 import { consumerMismatches, credentialsSchema } from './credentials-settings.ts';
 import { approvalSchema, deployPolicySchema, registryCredentialsSchema } from './deploy-settings.ts';
 import { gitAccessTokensSchema } from './git-tokens-settings.ts';
+import { taskWatchesSchema } from './task-settings.ts';
 
 const acrName = z.string().regex(/^[a-zA-Z0-9]{5,50}$/, { message: 'must be an ACR name: 5-50 letters and digits' });
 
@@ -10,7 +12,7 @@ const uuid = z
   .string()
   .regex(/^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/, { message: 'must be a subscription id (a UUID)' });
 
-/** One Azure environment (dev, prod, …) commands can target. */
+/** One Azure environment (dev, prod, …) commands can target: validated into core's `Environment`. */
 export const environmentSchema = z.strictObject({
   subscriptionId: uuid,
   resourceGroup: z.string().min(1).max(90),
@@ -27,14 +29,19 @@ export const environmentSchema = z.strictObject({
   policy: deployPolicySchema.default({ publicIp: true }),
   /** Key Vault secrets builds and tasks may hand to ACR as git tokens, and the hosts each may go to. */
   gitAccessTokens: gitAccessTokensSchema.optional(),
+  /** ACR tasks of the environment's registry whose runs are announced (and, with `deploy`, deployed). */
+  tasks: taskWatchesSchema.optional(),
 }).superRefine((env, ctx) => {
+  if (env.tasks && Object.keys(env.tasks).length > 0 && !env.registry) {
+    ctx.addIssue({ code: 'custom', path: ['registry'], message: 'is needed because tasks are runs of ACR tasks in the environment\'s registry' });
+  }
   if (env.gitAccessTokens && Object.keys(env.gitAccessTokens).length > 0 && !env.keyVaultUrl) {
     ctx.addIssue({ code: 'custom', path: ['keyVaultUrl'], message: 'is needed because gitAccessTokens are read from Key Vault' });
   }
   if (env.registryCredentials && 'passwordSecret' in env.registryCredentials && !env.keyVaultUrl) {
     ctx.addIssue({ code: 'custom', path: ['keyVaultUrl'], message: 'is needed because registryCredentials.passwordSecret is read from Key Vault' });
   }
-});
+}) satisfies z.ZodType<Environment>;
 
 /**
  * The YAML file (`CHATOPS_CONFIG`). An unknown key anywhere in it stops the process: the

@@ -21,6 +21,3 @@ export const gitAccessTokensSchema = z
       if (!SECRET_NAME.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'must be a Key Vault secret name: 1-127 letters, digits and -' });
     }
   });
-
-/** Key Vault secret name → the git hosts (`host` or `host:port`) that secret may be sent to. */
-export type GitAccessTokens = Readonly<Record<string, readonly string[]>>;

@@ -95,6 +95,7 @@ export function loadConfig(
       concurrency: e.CHATOPS_WORKER_CONCURRENCY,
       lockDurationMs: e.CHATOPS_LOCK_DURATION_MS,
       shutdownGraceMs: e.CHATOPS_SHUTDOWN_GRACE_MS,
+      taskWatchMs: e.CHATOPS_TASK_WATCH_MS,
     },
     ...(e.CHATOPS_ADMIN_PORT !== undefined && {
       admin: { port: e.CHATOPS_ADMIN_PORT, host: e.CHATOPS_ADMIN_HOST, user: e.CHATOPS_ADMIN_USER!, password: e.CHATOPS_ADMIN_PASSWORD!, write: e.CHATOPS_ADMIN_WRITE === 'true' },

@@ -3,10 +3,12 @@ import type { BuildJobData } from './build/build-job.ts';
 import type { AcrQueryJobData } from './build/acr-query.ts';
 import type { AcrChangeJobData } from './registry/acr-change.ts';
 import type { DeployJobData } from './deploy/deploy-job.ts';
+import type { PromoteJobData } from './promote/promote-job.ts';
+import type { TaskWatchJobData } from './task-watch/ports.ts';
 import type { ExpiryScanJobData, RotationJobData, TokenRotationJobData } from './credentials/jobs.ts';
 
 /** Job kinds the worker runs; each has a module in `jobs/`. */
-export const JobKind = { Build: 'build', CancelBuild: 'cancel-build', Deploy: 'deploy', AciAction: 'aci-action', ExpiryScan: 'expiry-scan', RotateSecret: 'rotate-secret', RotateToken: 'rotate-token', AcrQuery: 'acr-query', AcrChange: 'acr-change' } as const;
+export const JobKind = { Build: 'build', CancelBuild: 'cancel-build', Deploy: 'deploy', AciAction: 'aci-action', ExpiryScan: 'expiry-scan', RotateSecret: 'rotate-secret', RotateToken: 'rotate-token', AcrQuery: 'acr-query', AcrChange: 'acr-change', Promote: 'promote', TaskWatch: 'task-watch' } as const;
 export type JobKind = (typeof JobKind)[keyof typeof JobKind];
 
 export interface CancelBuildJobData {
@@ -24,6 +26,8 @@ export interface JobDataByKind {
   'rotate-token': TokenRotationJobData;
   'acr-query': AcrQueryJobData;
   'acr-change': AcrChangeJobData;
+  promote: PromoteJobData;
+  'task-watch': TaskWatchJobData;
 }
 
 export type JobState = 'waiting' | 'active' | 'delayed' | 'completed' | 'failed' | 'unknown';

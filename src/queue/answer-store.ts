@@ -1,6 +1,5 @@
-import type { Redis } from 'ioredis';
 import type { AnswerStore, StoredAnswer } from '../core/query-answer.ts';
-import { defaultKeyPrefix } from './names.ts';
+import { RedisStore } from './redis-store.ts';
 
 /**
  * How long an answer can be shared. Slack keeps an ephemeral message on screen until the
@@ -11,36 +10,30 @@ const ttlSeconds = 24 * 3600;
 export const maxStoredTextChars = 1024 * 1024;
 
 /** {@link AnswerStore} in Redis: one JSON value per answer and a first-sharer key, both expiring. */
-export class RedisAnswerStore implements AnswerStore {
-  readonly #redis: Redis;
-  readonly #prefix: string;
-  constructor(redis: Redis, prefix = defaultKeyPrefix) {
-    this.#redis = redis;
-    this.#prefix = prefix;
-  }
+export class RedisAnswerStore extends RedisStore implements AnswerStore {
 
   #key(answerId: string, part: 'answer' | 'shared'): string {
-    return `${this.#prefix}:answer:${answerId}:${part}`;
+    return `${this.prefix}:answer:${answerId}:${part}`;
   }
 
   async put(answerId: string, stored: StoredAnswer): Promise<void> {
-    await this.#redis.set(this.#key(answerId, 'answer'), JSON.stringify(withBoundedText(stored)), 'EX', ttlSeconds);
+    await this.redis.set(this.#key(answerId, 'answer'), JSON.stringify(withBoundedText(stored)), 'EX', ttlSeconds);
   }
 
   async get(answerId: string): Promise<StoredAnswer | undefined> {
-    const json = await this.#redis.get(this.#key(answerId, 'answer'));
+    const json = await this.redis.get(this.#key(answerId, 'answer'));
     return json ? (JSON.parse(json) as StoredAnswer) : undefined;
   }
 
   async claimShare(answerId: string, userId: string): Promise<{ first: boolean; by: string }> {
     const key = this.#key(answerId, 'shared');
     // Not `SET NX GET`: that needs Redis 7, and Azure Cache for Redis still runs 6.
-    if ((await this.#redis.set(key, userId, 'EX', ttlSeconds, 'NX')) === 'OK') return { first: true, by: userId };
-    return { first: false, by: (await this.#redis.get(key)) ?? userId };
+    if ((await this.redis.set(key, userId, 'EX', ttlSeconds, 'NX')) === 'OK') return { first: true, by: userId };
+    return { first: false, by: (await this.redis.get(key)) ?? userId };
   }
 
   async releaseShare(answerId: string): Promise<void> {
-    await this.#redis.del(this.#key(answerId, 'shared'));
+    await this.redis.del(this.#key(answerId, 'shared'));
   }
 }
 

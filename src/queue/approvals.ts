@@ -1,6 +1,5 @@
-import type { Redis } from 'ioredis';
 import type { ApprovalState, Approvals, DecisionResult, NewApproval, PendingApprovals } from '../core/approval/approvals.ts';
-import { defaultKeyPrefix } from './names.ts';
+import { RedisStore } from './redis-store.ts';
 
 /** Approvals outlive the request by far, so `/ops job` and audits can still show who decided. */
 const ttlSeconds = 30 * 24 * 3600;
@@ -64,31 +63,25 @@ function parse(raw: string): ApprovalState {
 }
 
 /** Approval requests in Redis, decided by Lua scripts (see {@link Approvals}). */
-export class RedisApprovals implements Approvals, PendingApprovals {
-  readonly #redis: Redis;
-  readonly #prefix: string;
-  constructor(redis: Redis, prefix = defaultKeyPrefix) {
-    this.#redis = redis;
-    this.#prefix = prefix;
-  }
+export class RedisApprovals extends RedisStore implements Approvals, PendingApprovals {
 
   #key(jobId: string): string {
-    return `${this.#prefix}:approval:${jobId}`;
+    return `${this.prefix}:approval:${jobId}`;
   }
 
   #pendingKey(): string {
-    return `${this.#prefix}:approvals-pending`;
+    return `${this.prefix}:approvals-pending`;
   }
 
   async open(request: NewApproval, now = new Date()): Promise<ApprovalState> {
     const state: Stored = { ...request, status: 'pending', approvals: [], openedAt: now.toISOString(), expiresAtMs: Date.parse(request.expiresAt) };
-    const raw = (await this.#redis.eval(OPEN, 2, this.#key(request.jobId), this.#pendingKey(), JSON.stringify(state), ttlSeconds, state.expiresAtMs, request.jobId)) as string;
+    const raw = (await this.redis.eval(OPEN, 2, this.#key(request.jobId), this.#pendingKey(), JSON.stringify(state), ttlSeconds, state.expiresAtMs, request.jobId)) as string;
     return parse(raw);
   }
 
   /** Requests still waiting for a decision and not yet expired (entries long past their expiry are pruned). */
   async countPending(now: Date): Promise<number> {
-    const tx = this.#redis.multi();
+    const tx = this.redis.multi();
     tx.zremrangebyscore(this.#pendingKey(), '-inf', now.getTime() - 24 * 3600_000);
     tx.zcount(this.#pendingKey(), now.getTime(), '+inf');
     const results = await tx.exec();
@@ -98,14 +91,14 @@ export class RedisApprovals implements Approvals, PendingApprovals {
   /** Requests still pending and not yet expired at `now`, soonest expiry first. */
   async listPending(now: Date): Promise<ApprovalState[]> {
     // Past its time a request is nobody's to decide, whether or not its job has marked it expired yet.
-    const ids = await this.#redis.zrangebyscore(this.#pendingKey(), `(${now.getTime()}`, '+inf');
+    const ids = await this.redis.zrangebyscore(this.#pendingKey(), `(${now.getTime()}`, '+inf');
     if (ids.length === 0) return [];
-    const raws = await this.#redis.mget(ids.map((id) => this.#key(id)));
+    const raws = await this.redis.mget(ids.map((id) => this.#key(id)));
     return raws.flatMap((raw) => (raw === null ? [] : [parse(raw)])).filter((s) => s.status === 'pending');
   }
 
   async get(jobId: string): Promise<ApprovalState | undefined> {
-    const raw = await this.#redis.get(this.#key(jobId));
+    const raw = await this.redis.get(this.#key(jobId));
     return raw === null ? undefined : parse(raw);
   }
 
@@ -118,13 +111,13 @@ export class RedisApprovals implements Approvals, PendingApprovals {
   }
 
   async #decide(jobId: string, userId: string, verb: 'approve' | 'reject', reason: string, now: Date): Promise<DecisionResult> {
-    const [outcome, raw] = (await this.#redis.eval(DECIDE, 2, this.#key(jobId), this.#pendingKey(), userId, String(now.getTime()), now.toISOString(), verb, reason)) as [DecisionResult['outcome'], string?];
+    const [outcome, raw] = (await this.redis.eval(DECIDE, 2, this.#key(jobId), this.#pendingKey(), userId, String(now.getTime()), now.toISOString(), verb, reason)) as [DecisionResult['outcome'], string?];
     if (outcome === 'missing' || raw === undefined) return { outcome: 'missing' };
     return { outcome, state: parse(raw) } as DecisionResult;
   }
 
   async expireIfDue(jobId: string, now: Date): Promise<ApprovalState | undefined> {
-    const raw = (await this.#redis.eval(EXPIRE, 2, this.#key(jobId), this.#pendingKey(), String(now.getTime()))) as string | null;
+    const raw = (await this.redis.eval(EXPIRE, 2, this.#key(jobId), this.#pendingKey(), String(now.getTime()))) as string | null;
     return raw === null ? undefined : parse(raw);
   }
 }

@@ -1,7 +1,6 @@
-import type { Redis } from 'ioredis';
 import type { ExpiringCredential } from '../core/credentials/expiry.ts';
 import type { AlertLedger } from '../core/credentials/ports.ts';
-import { defaultKeyPrefix } from './names.ts';
+import { RedisStore } from './redis-store.ts';
 
 /** Long enough to outlive any secret's last threshold; a re-issued keyId is a new credential anyway. */
 const ttlSeconds = 400 * 86_400;
@@ -45,16 +44,10 @@ return 1
 `;
 
 /** Which expiring credentials were announced, per threshold, in Redis. */
-export class RedisAlertLedger implements AlertLedger {
-  readonly #redis: Redis;
-  readonly #prefix: string;
-  constructor(redis: Redis, prefix = defaultKeyPrefix) {
-    this.#redis = redis;
-    this.#prefix = prefix;
-  }
+export class RedisAlertLedger extends RedisStore implements AlertLedger {
 
   #keys(batch: readonly ExpiringCredential[]): string[] {
-    return batch.map((c) => `${this.#prefix}:cred-alert:${c.appId}:${c.keyId}`);
+    return batch.map((c) => `${this.prefix}:cred-alert:${c.appId}:${c.keyId}`);
   }
 
   async #each(credentials: readonly ExpiringCredential[], run: (batch: readonly ExpiringCredential[]) => Promise<void>): Promise<void> {
@@ -65,7 +58,7 @@ export class RedisAlertLedger implements AlertLedger {
     const news: ExpiringCredential[] = [];
     await this.#each(credentials, async (batch) => {
       const keys = this.#keys(batch);
-      const picked = (await this.#redis.eval(CLAIM, keys.length, ...keys, scanId, ...batch.map((c) => String(c.threshold)))) as number[];
+      const picked = (await this.redis.eval(CLAIM, keys.length, ...keys, scanId, ...batch.map((c) => String(c.threshold)))) as number[];
       news.push(...picked.map((i) => batch[i - 1]!));
     });
     return news;
@@ -74,14 +67,14 @@ export class RedisAlertLedger implements AlertLedger {
   async confirm(credentials: readonly ExpiringCredential[], scanId: string): Promise<void> {
     await this.#each(credentials, async (batch) => {
       const keys = this.#keys(batch);
-      await this.#redis.eval(CONFIRM, keys.length, ...keys, scanId, ...batch.map((c) => String(c.threshold)));
+      await this.redis.eval(CONFIRM, keys.length, ...keys, scanId, ...batch.map((c) => String(c.threshold)));
     });
   }
 
   async release(credentials: readonly ExpiringCredential[], scanId: string): Promise<void> {
     await this.#each(credentials, async (batch) => {
       const keys = this.#keys(batch);
-      await this.#redis.eval(RELEASE, keys.length, ...keys, scanId);
+      await this.redis.eval(RELEASE, keys.length, ...keys, scanId);
     });
   }
 }

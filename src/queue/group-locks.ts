@@ -1,7 +1,6 @@
-import type { Redis } from 'ioredis';
 import type { ContainerGroupRef } from '../core/deploy/container-group.ts';
 import { groupKey, type GroupLocks } from '../core/deploy/deploy-job.ts';
-import { defaultKeyPrefix } from './names.ts';
+import { RedisStore } from './redis-store.ts';
 
 const ACQUIRE = `
 local holder = redis.call('GET', KEYS[1])
@@ -17,18 +16,12 @@ const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call
  * One change at a time per container group. The lock expires by itself (the holder refreshes
  * it at every step), so a job that died for good cannot block the group forever.
  */
-export class RedisGroupLocks implements GroupLocks {
-  readonly #redis: Redis;
-  readonly #prefix: string;
-  constructor(redis: Redis, prefix = defaultKeyPrefix) {
-    this.#redis = redis;
-    this.#prefix = prefix;
-  }
+export class RedisGroupLocks extends RedisStore implements GroupLocks {
   async acquire(target: ContainerGroupRef, jobId: string, ttlMs: number): Promise<{ acquired: true } | { acquired: false; holder: string }> {
-    const holder = (await this.#redis.eval(ACQUIRE, 1, `${this.#prefix}:aci-lock:${groupKey(target)}`, jobId, String(ttlMs))) as string;
+    const holder = (await this.redis.eval(ACQUIRE, 1, `${this.prefix}:aci-lock:${groupKey(target)}`, jobId, String(ttlMs))) as string;
     return holder === jobId ? { acquired: true } : { acquired: false, holder };
   }
   async release(target: ContainerGroupRef, jobId: string): Promise<void> {
-    await this.#redis.eval(RELEASE, 1, `${this.#prefix}:aci-lock:${groupKey(target)}`, jobId);
+    await this.redis.eval(RELEASE, 1, `${this.prefix}:aci-lock:${groupKey(target)}`, jobId);
   }
 }

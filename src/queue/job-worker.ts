@@ -2,13 +2,14 @@ import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { JobLockLostError, type JobContext, type JobHandler } from '../core/job-context.ts';
-import type { JobKind } from '../core/job-queue.ts';
+import type { JobDataByKind, JobKind } from '../core/job-queue.ts';
 import { jobAttempts } from './bullmq-job-queue.ts';
 import { defaultKeyPrefix, QueueName } from './names.ts';
 
 export interface JobWorkerOptions {
   connection: Redis;
-  handlers: { [K in JobKind]?: JobHandler<never> };
+  /** The handler of each kind the worker runs (`createJobHandlers`); a job of another kind fails at once. */
+  handlers: { [K in JobKind]?: JobHandler<JobDataByKind[K]> };
   logger: Logger;
   concurrency: number;
   lockDurationMs: number;
@@ -26,6 +27,7 @@ export function createJobWorker(options: JobWorkerOptions): Worker {
   const worker = new Worker(
     QueueName.Jobs,
     async (job: Job, token?: string) => {
+      // The data comes from Redis as the kind's producer stored it: its handler is the one to judge it.
       const handler = options.handlers[job.name as JobKind] as JobHandler<unknown> | undefined;
       if (!handler) throw new UnrecoverableError(`No handler for job kind "${job.name}"`);
       const log = logger.child({ jobId: job.id, kind: job.name });

@@ -1,6 +1,5 @@
-import type { Redis } from 'ioredis';
 import type { RotationClaims } from '../core/credentials/rotation-claims.ts';
-import { defaultKeyPrefix } from './names.ts';
+import { RedisStore } from './redis-store.ts';
 
 // KEYS[1]: the claim. ARGV: job id, now (ms), holder to replace ('' for none), ttl (s).
 // The value is "<jobId> <claimedAtMs>"; the holder is returned in the same form.
@@ -26,25 +25,19 @@ return 0
 const TTL_SECONDS = 90 * 86_400;
 
 /** Rotation claims as one Redis key per credential, changed only by these two scripts. */
-export class RedisRotationClaims implements RotationClaims {
-  readonly #redis: Redis;
-  readonly #prefix: string;
-  constructor(redis: Redis, prefix = defaultKeyPrefix) {
-    this.#redis = redis;
-    this.#prefix = prefix;
-  }
+export class RedisRotationClaims extends RedisStore implements RotationClaims {
 
   async claim(credential: string, jobId: string, replacing = ''): Promise<{ jobId: string; claimedAt: number }> {
-    const held = (await this.#redis.eval(CLAIM, 1, this.#key(credential), jobId, String(Date.now()), replacing, String(TTL_SECONDS))) as string;
+    const held = (await this.redis.eval(CLAIM, 1, this.#key(credential), jobId, String(Date.now()), replacing, String(TTL_SECONDS))) as string;
     const [holder = '', at = '0'] = held.split(' ');
     return { jobId: holder, claimedAt: Number(at) };
   }
 
   async release(credential: string, jobId: string): Promise<void> {
-    await this.#redis.eval(RELEASE, 1, this.#key(credential), jobId);
+    await this.redis.eval(RELEASE, 1, this.#key(credential), jobId);
   }
 
   #key(credential: string): string {
-    return `${this.#prefix}:rotation:${credential}`;
+    return `${this.prefix}:rotation:${credential}`;
   }
 }

@@ -52,11 +52,7 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Ser
   const authenticate = createBasicAuth(config.user, config.password);
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    // The dashboard must never be framed by another site (clickjacking a Retry) or cached by a proxy.
-    res.setHeader('X-Frame-Options', 'DENY');
-    res.setHeader('Content-Security-Policy', "frame-ancestors 'none'");
-    res.setHeader('Cache-Control', 'no-store');
-    res.setHeader('Referrer-Policy', 'no-referrer');
+    setSafetyHeaders(res);
     const who = authenticate(req);
     if (!who.ok) {
       logger.warn({ remote: req.socket.remoteAddress, path: pathOf(req) }, 'queue dashboard: request without valid credentials');
@@ -92,19 +88,32 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Ser
       if (!res.headersSent) res.writeHead(500).end();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listen(server, config.port, config.host);
   if (!isLoopback(config.host)) {
     logger.warn({ host: config.host, port }, 'queue dashboard listens beyond this machine: put it behind TLS, HTTP Basic sends the password with every request');
   }
   logger.info({ host: config.host, port, write: config.write }, 'queue dashboard listening');
   return server;
+}
+
+/** The dashboard must never be framed by another site (clickjacking a Retry) or cached by a proxy. */
+function setSafetyHeaders(res: ServerResponse): void {
+  res.setHeader('X-Frame-Options', 'DENY');
+  res.setHeader('Content-Security-Policy', "frame-ancestors 'none'");
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+}
+
+/** Resolves to the port listened on once listening, or rejects with why it could not. */
+async function listen(server: Server, port: number, host: string): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return (server.address() as AddressInfo).port;
 }
 
 function pathOf(req: IncomingMessage): string {

@@ -14,6 +14,7 @@ import { RedisCancelRequests, RedisRunClaims } from '../queue/cancel-requests.ts
 import { RedisDeployHistory } from '../queue/deploy-history.ts';
 import { RedisRotationClaims } from '../queue/rotation-claims.ts';
 import { RedisUserRateLimit } from '../queue/user-rate-limit.ts';
+import { BullWatchSchedules, RedisTaskWatchStore } from '../queue/task-watches.ts';
 import { refreshingApprovals } from '../core/home/refreshing.ts';
 import { HomeRefreshQueue } from '../outbox/home-refresh-queue.ts';
 import { RedisHomeStore } from '../queue/home-store.ts';
@@ -63,15 +64,7 @@ export async function startBot(res: RoleResources, ops: OpsView): Promise<{ app:
     // Listed in /readyz, never a 503: one archived channel must not stop the bot taking commands everywhere else.
     advisory(channelReadinessCheck({ client: slackForChecks(config, fetch), channels })),
   );
-  const groups = new SlackGroupMembers({
-    ttlMs: config.groupCacheMs,
-    client: new WebClient(config.slack.botToken, {
-      ...(config.slack.apiUrl && { slackApiUrl: config.slack.apiUrl }),
-      fetch,
-      rejectRateLimitedCalls: true,
-      retryConfig: { retries: 1, factor: 1, minTimeout: 200, maxTimeout: 500 },
-    }),
-  });
+  const groups = new SlackGroupMembers({ ttlMs: config.groupCacheMs, client: slackForGroups(config, fetch) });
   const app = createSlackApp({
     botToken: config.slack.botToken,
     botId: identity.botId,
@@ -100,6 +93,7 @@ export async function startBot(res: RoleResources, ops: OpsView): Promise<{ app:
     answers: new RedisAnswerStore(producer, prefix),
     cancels: new RedisCancelRequests(producer, prefix),
     runOwners: new RedisRunClaims(producer, prefix),
+    taskWatches: { store: new RedisTaskWatchStore(producer, prefix), schedules: new BullWatchSchedules(jobs.queue, config.worker.taskWatchMs), everyMs: config.worker.taskWatchMs },
     logger,
     ops: { paths: opsPaths, serve: (req, resp) => serveOps(ops, req, resp) },
     fetch,
@@ -114,6 +108,12 @@ export async function startBot(res: RoleResources, ops: OpsView): Promise<{ app:
       },
     },
   });
+  return { app, port: await listen(app, res, ops) };
+}
+
+/** Starts Bolt on the configured port (or Socket Mode, with the ops endpoints on their own server); resolves to the port. */
+async function listen(app: App, res: RoleResources, ops: OpsView): Promise<number> {
+  const { config, logger, closers, metrics } = res;
   const server = (await app.start(config.port)) as Server | undefined;
   const address = server?.address?.();
   const port = typeof address === 'object' && address && 'port' in address ? address.port : config.port;
@@ -124,7 +124,7 @@ export async function startBot(res: RoleResources, ops: OpsView): Promise<{ app:
     closers.push(() => new Promise((r) => health.close(r)));
   }
   logger.info({ port, socketMode: Boolean(config.slack.appToken) }, 'Slack app listening');
-  return { app, port };
+  return port;
 }
 
 /** Ack latency as Slack sees it, minus the network: a Slack request arrived → its answer was written. */
@@ -152,6 +152,16 @@ function slackForChecks(config: Config, fetch: FetchFunction): WebClient {
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
     timeout: 1500,
+  });
+}
+
+/** For user group look-ups on a command's path: one quick retry, and a 429 reported rather than waited out. */
+function slackForGroups(config: Config, fetch: FetchFunction): WebClient {
+  return new WebClient(config.slack.botToken, {
+    ...(config.slack.apiUrl && { slackApiUrl: config.slack.apiUrl }),
+    fetch,
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 1, factor: 1, minTimeout: 200, maxTimeout: 500 },
   });
 }
 

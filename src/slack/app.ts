@@ -26,6 +26,7 @@ import type { AnswerStore } from '../core/query-answer.ts';
 import { registerAppHome } from './listeners/app-home.ts';
 import type { HomeNotifier } from './listeners/home-click.ts';
 import type { HomeRefresh, HomeViewers } from '../core/home/ports.ts';
+import type { TaskWatchControl } from '../core/task-watch/ports.ts';
 
 export interface SlackAppOptions {
   botToken: string;
@@ -56,6 +57,8 @@ export interface SlackAppOptions {
   groups: GroupMembers;
   credentials?: CredentialsConfig;
   rotations: RotationClaims;
+  /** `/acr task subscribe|unsubscribe`: stored subscriptions and the registries' watchers. */
+  taskWatches: TaskWatchControl;
   logger: Logger;
   /** Serves `GET /healthz`, `/readyz` and `/metrics` beside `POST /slack/events` (HTTP mode). */
   ops?: { paths: readonly string[]; serve(req: IncomingMessage, res: ServerResponse): boolean };
@@ -105,6 +108,8 @@ export function createSlackApp(options: SlackAppOptions): App {
     runOwners: options.runOwners,
     ...(options.credentials && { credentials: options.credentials }),
     rotations: options.rotations,
+    history: options.history,
+    taskWatches: options.taskWatches,
     logger: options.logger,
   });
   registerActions(app, { jobs: options.jobs, outbox: options.outbox, cancels: options.cancels, policy: options.policy, audit: options.audit, logger: options.logger });

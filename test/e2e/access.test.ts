@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ids, startHarness, type Harness } from '../helpers/harness.ts';
+import { ids, replyOf, startHarness, type Harness } from '../helpers/harness.ts';
 
 const source = 'https://github.com/org/app.git#main';
 let h: Harness;
@@ -44,7 +44,7 @@ describe('who may do what', () => {
     const eventsBefore = (await auditEvents()).length;
     const res = await h.command(rest.join(' '), { command: command!, userId: users[who], channelId });
     expect(res.status).toBe(200);
-    const text = (res.json as { text: string }).text;
+    const text = replyOf(res).text;
     const events = (await auditEvents()).slice(eventsBefore);
     if (expected === 'refused') {
       expect(text).toMatch(message!);
@@ -61,26 +61,29 @@ describe('who may do what', () => {
   });
 
   it('whoami lists roles per environment and help lists only what you may run', async () => {
-    const whoami = (await h.command('whoami', { command: '/ops', userId: ids.carol })).json as { text: string };
+    const whoami = replyOf(await h.command('whoami', { command: '/ops', userId: ids.carol }));
     expect(whoami.text).toMatch(/\*dev\*: viewer/);
     expect(whoami.text).toMatch(/\*prod\*: _no roles_/);
-    const carolHelp = ((await h.command('help', { command: '/ops', userId: ids.carol })).json as { text: string }).text;
+    const carolHelp = replyOf(await h.command('help', { command: '/ops', userId: ids.carol })).text;
     expect(carolHelp).not.toContain('builds an image');
     expect(carolHelp).not.toContain('/ops audit');
     // carol views dev: she may look at container groups but not deploy or change them.
-    expect(carolHelp).toMatch(/8 more need roles/);
+    expect(carolHelp).toMatch(/11 more need roles/);
+    expect(carolHelp).not.toContain('/aci promote');
     expect(carolHelp).toContain('/ops job');
     expect(carolHelp).toContain('/aci show|logs');
     expect(carolHelp).not.toContain('/aci create');
-    const adminHelp = ((await h.command('help', { command: '/ops', userId: ids.admin })).json as { text: string }).text;
+    const adminHelp = replyOf(await h.command('help', { command: '/ops', userId: ids.admin })).text;
     expect(adminHelp).toContain('builds an image');
     expect(adminHelp).toContain('/ops audit');
     expect(adminHelp).toContain('/aci create');
+    expect(adminHelp).toContain('/aci promote');
+    expect(adminHelp).toContain('/acr promote');
   });
 
   it('refuses a Cancel click from someone who lost the role after the card was posted', async () => {
     const res = await h.command(`build -t web:lost ${source}`, { userId: ids.alice });
-    const jobId = /`(j[0-9a-z]{12})`/.exec((res.json as { text: string }).text)![1]!;
+    const jobId = /`(j[0-9a-z]{12})`/.exec(replyOf(res).text)![1]!;
     await h.slack.waitFor(() => JSON.stringify(h.slack.messages(ids.devChannel)).includes(`"value":"${jobId}"`), 15_000);
     const card = h.slack.messages(ids.devChannel).find((m) => JSON.stringify(m.blocks).includes(jobId))!;
     h.slack.setUsergroup(ids.devs, [ids.bob]); // alice leaves the builders
@@ -100,17 +103,17 @@ describe('who may do what', () => {
     const before = await jobCount();
     const body = slashCommandBody({ command: '/acr', text: `build -t web:f1 ${source}`, userId: ids.admin, channelId: ids.devChannel, teamId: 'T0OTHER', apiAppId: ids.app, responseUrl: h.slack.responseUrl('f') });
     const res = await postSigned(h.botUrl, body, { secret: h.signingSecret });
-    expect((res.json as { text: string }).text).toMatch(/its own Slack workspace/);
+    expect(replyOf(res).text).toMatch(/its own Slack workspace/);
     expect(await jobCount()).toBe(before);
   });
 
   it('/ops audit filters by user and action, newest first, and pages', async () => {
     const res = await h.command(`audit --user <@${ids.carol}> --action build`, { command: '/ops', userId: ids.admin });
-    const text = (res.json as { text: string }).text;
+    const text = replyOf(res).text;
     expect(text).toContain(ids.carol);
     expect(text).not.toContain(ids.alice);
     expect(text).toMatch(/refused/);
-    const all = ((await h.command('audit', { command: '/ops', userId: ids.admin })).json as { text: string }).text;
+    const all = replyOf(await h.command('audit', { command: '/ops', userId: ids.admin })).text;
     const lines = all.split('\n').filter((l) => /U0[A-Z]+/.test(l));
     const times = lines.map((l) => /\d{4}-\d\d-\d\dT?\s?\d\d:\d\d:\d\d/.exec(l)?.[0] ?? '');
     expect([...times].sort().reverse()).toEqual(times);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ids, startHarness, type Harness } from '../helpers/harness.ts';
+import { ids, replyOf, startHarness, type Harness } from '../helpers/harness.ts';
 import { postSigned, slashCommandBody } from '../helpers/slack-requests.ts';
 import { startOwnRedis, type OwnRedis } from '../helpers/redis-server.ts';
 
@@ -41,7 +41,7 @@ describe('the ack path', () => {
     // The same request signed correctly is accepted: the refusals above were about the signature.
     const ok = await postSigned(h.botUrl, body(h), { secret: h.signingSecret });
     expect(ok.status).toBe(200);
-    expect((ok.json as { text: string }).text).toMatch(/queued as job/);
+    expect(replyOf(ok).text).toMatch(/queued as job/);
     await h.slack.waitFor(() => h!.slack.messages(ids.devChannel).length === 1, 10_000);
     expect(await jobsInRedis(h)).toBe(1);
   });
@@ -56,7 +56,7 @@ describe('the ack path', () => {
     h = await startHarness();
     const res = await h.command(text);
     expect(res.status).toBe(200);
-    const reply = res.json as { response_type: string; text: string };
+    const reply = replyOf(res);
     expect(reply.response_type).toBe('ephemeral');
     expect(reply.text).toMatch(expected);
     expect(reply.text).not.toMatch(/\n\s+at .*\.ts:\d+/); // no stack trace
@@ -68,7 +68,7 @@ describe('the ack path', () => {
   it('answers help without queueing anything', async () => {
     h = await startHarness();
     const res = await h.command('help', { command: '/ops' });
-    expect((res.json as { text: string }).text).toContain('/acr build');
+    expect(replyOf(res).text).toContain('/acr build');
     expect(await jobsInRedis(h)).toBe(0);
   });
 
@@ -79,6 +79,6 @@ describe('the ack path', () => {
     const res = await h.command('build -t web:v1 https://github.com/org/app.git');
     // Bolt answers 404 when a listener does not ack within ~3 s, so a 200 with our text proves the ack was in time.
     expect(res.status).toBe(200);
-    expect((res.json as { text: string }).text).toMatch(/queue is unavailable/);
+    expect(replyOf(res).text).toMatch(/queue is unavailable/);
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { defaultYaml, ids, startHarness, type Harness } from '../helpers/harness.ts';
+import { defaultYaml, ids, replyOf, startHarness, type Harness } from '../helpers/harness.ts';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -16,8 +16,8 @@ function cardText(harness: Harness, jobId: string): string {
 
 async function queue(harness: Harness, command: '/acr' | '/aci', text: string): Promise<string> {
   const res = await harness.command(text, { command });
-  const jobId = /`(j[0-9a-z]{12})`/.exec((res.json as { text: string }).text)?.[1];
-  expect(jobId, (res.json as { text: string }).text).toBeDefined();
+  const jobId = /`(j[0-9a-z]{12})`/.exec(replyOf(res).text)?.[1];
+  expect(jobId, replyOf(res).text).toBeDefined();
   return jobId!;
 }
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { defaultYaml, ids, startHarness, type Harness } from '../helpers/harness.ts';
+import { defaultYaml, ids, replyOf, startHarness, type Harness } from '../helpers/harness.ts';
 
 const source = 'https://github.com/org/app.git#main:src';
 let h: Harness | undefined;
@@ -20,7 +20,7 @@ function cardText(harness: Harness, jobId: string): string {
 async function queueBuild(harness: Harness, text: string, opts: Parameters<Harness['command']>[1] = {}): Promise<string> {
   const res = await harness.command(`build ${text}`, opts);
   expect(res.status).toBe(200);
-  const body = res.json as { response_type: string; text: string };
+  const body = replyOf(res);
   expect(body.response_type).toBe('ephemeral');
   const jobId = /`(j[0-9a-z]{12})`/.exec(body.text)?.[1];
   expect(jobId, body.text).toBeDefined();
@@ -200,7 +200,7 @@ describe('/acr build end to end', () => {
     expect(yaml).not.toBe(defaultYaml);
     h = await startHarness({ yaml, setup: (azure) => azure.acr.addRegistry({ subscriptionId: ids.subscription, resourceGroup: 'rg-dev', name: 'contososhared' }) });
     const refused = await h.command(`build -r contosoother -t web:v1 ${source}`);
-    const text = (refused.json as { text: string }).text;
+    const text = replyOf(refused).text;
     expect(text).toContain('contosoother');
     expect(text).toContain('contosodev, contososhared');
     expect(text).toContain('buildRegistries');
@@ -230,7 +230,7 @@ describe('/acr build end to end', () => {
     await waitForCard(h, jobId, 'Succeeded');
     const card = cardOf(h, jobId)!;
     const res = await h.command(`job ${jobId}`, { command: '/ops' });
-    const text = (res.json as { text: string }).text;
+    const text = replyOf(res).text;
     expect(text).toContain('completed');
     expect(text).toContain(`https://contoso.slack.com/archives/${ids.devChannel}/p${card.ts.replace('.', '')}`);
     expect(text).toMatch(/ACR run: `[a-z0-9]+`/);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { dmChannelOf } from '../emulators/slack/index.ts';
 import { answerText, privateAnswer } from '../helpers/answers.ts';
-import { ids, startHarness, type Harness } from '../helpers/harness.ts';
+import { ids, replyOf, startHarness, type Harness } from '../helpers/harness.ts';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -15,7 +15,7 @@ function cardOf(harness: Harness, jobId: string) {
 
 async function run(harness: Harness, text: string, userId: string = ids.alice): Promise<string> {
   const res = await harness.command(text, { userId });
-  const body = res.json as { text: string };
+  const body = replyOf(res);
   const jobId = /`(j[0-9a-z]{12})`/.exec(body.text)?.[1];
   expect(jobId, body.text).toBeDefined();
   return jobId!;
@@ -51,7 +51,7 @@ describe('/acr runs, logs and cancel', () => {
     expect(file.content).toMatch(/Step 1\/\d/);
 
     const missing = await h.command('logs nope!', { userId: ids.alice });
-    expect((missing.json as { text: string }).text).toContain("isn't a run id");
+    expect(replyOf(missing).text).toContain("isn't a run id");
 
     const filtered = answerText(await privateAnswer(h, await run(h, 'runs --status Failed')));
     expect(filtered).toContain('No runs with status Failed');
@@ -78,11 +78,11 @@ describe('/acr runs, logs and cancel', () => {
     const someoneElses = "to cancel jobs that someone else started";
     for (const user of [ids.bob, ids.carol]) {
       const refused = await h.command('cancel ca1', { userId: user }); // bob builds too, carol only watches
-      expect((refused.json as { text: string }).text).toContain('*admin* role');
-      expect((refused.json as { text: string }).text).toContain(someoneElses);
+      expect(replyOf(refused).text).toContain('*admin* role');
+      expect(replyOf(refused).text).toContain(someoneElses);
     }
     const outside = h.azure.acr.startRun('contosodev', { imageNames: ['laptop:v1'] }); // no job of the bot started it
-    expect(((await h.command(`cancel ${outside}`, { userId: ids.alice })).json as { text: string }).text).toContain('*admin* role');
+    expect(replyOf(await h.command(`cancel ${outside}`, { userId: ids.alice })).text).toContain('*admin* role');
     expect(h.azure.count('POST', /\/cancel$/)).toBe(0);
     const audit = (await h.redis.xrange('chatops:audit', '-', '+')).map(([, f]) => JSON.parse(f[1]!) as { action: string; outcome: string });
     expect(audit.filter((e) => e.action === 'command.acr.cancel' && e.outcome === 'refused')).toHaveLength(3);

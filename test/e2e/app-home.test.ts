@@ -4,7 +4,7 @@
  * deciding a pending deploy through the same listener as the card's.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { ids, startHarness, type Harness } from '../helpers/harness.ts';
+import { ids, replyOf, startHarness, type Harness } from '../helpers/harness.ts';
 import { home, homeWhere } from '../helpers/home.ts';
 import { aci, aciCommand, cardOf, cardText, deployed, prd, putsOf, stg, startAciHarness, waitForCard } from './aci/setup.ts';
 import { scanNow, startCredentialHarness } from './credentials/setup.ts';
@@ -145,7 +145,7 @@ describe('App Home refreshes', () => {
     const jobs: string[] = [];
     for (let i = 0; i < 6; i++) {
       const res = await h.command(`build -t web:v${i} https://github.com/org/app.git#main`);
-      jobs.push(/`(j[0-9a-z]{12})`/.exec((res.json as { text: string }).text)![1]!);
+      jobs.push(/`(j[0-9a-z]{12})`/.exec(replyOf(res).text)![1]!);
     }
     const final = await homeWhere(h, ids.alice, (b) => jobs.every((j) => b.includes(j)) && !b.includes('jobs-running'), 60_000);
     expect(final.match(/Succeeded/g)).toHaveLength(6);

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { everythingTheDashboardShows } from '../helpers/dashboard.ts';
-import { ids, type Harness } from '../helpers/harness.ts';
+import { ids, replyOf, type Harness } from '../helpers/harness.ts';
 import { freePort } from '../helpers/redis-server.ts';
 import { aci, deployed, stg, startAciHarness } from './aci/setup.ts';
 import { allSecrets, cred, startCredentialHarness } from './credentials/setup.ts';
@@ -41,7 +41,7 @@ describe('the queue dashboard and secrets', () => {
     const { url, env } = await adminEnv();
     h = await startCredentialHarness({ env, credentials: '  gracePeriod: 1s' });
     const res = await h.command(`rotate --app ${cred.pipelineApp}`, { command: '/sp', userId: ids.admin, channelId: ids.devChannel });
-    const jobId = /`(j[0-9a-z]{12})`/.exec((res.json as { text: string }).text)![1]!;
+    const jobId = /`(j[0-9a-z]{12})`/.exec(replyOf(res).text)![1]!;
     await h.slack.waitFor(() => JSON.stringify(h!.slack.messages(ids.devChannel).find((m) => JSON.stringify(m.blocks).includes(jobId))?.blocks ?? []).includes('Succeeded'), 30_000);
     const shown = await everythingTheDashboardShows(url, admin);
     expect(shown).toContain(jobId);

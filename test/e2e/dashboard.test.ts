@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { findChromium, launchChromium } from '../helpers/chromium.ts';
-import { ids, startHarness, type Harness } from '../helpers/harness.ts';
+import { ids, replyOf, startHarness, type Harness } from '../helpers/harness.ts';
 import { freePort } from '../helpers/redis-server.ts';
 
 const chromiumPath = findChromium();
@@ -27,7 +27,7 @@ describe.skipIf(!chromiumPath)('queue dashboard in a browser', () => {
     h = await startHarness({ env: { CHATOPS_ADMIN_PORT: String(port), CHATOPS_ADMIN_USER: admin.username, CHATOPS_ADMIN_PASSWORD: admin.password } });
     const url = `http://127.0.0.1:${port}`;
     const res = await h.command('build -t web:v1 https://github.com/org/app.git#main');
-    const jobId = /`(j[0-9a-z]{12})`/.exec((res.json as { text: string }).text)![1]!;
+    const jobId = /`(j[0-9a-z]{12})`/.exec(replyOf(res).text)![1]!;
     await h.slack.waitFor(() => JSON.stringify(h!.slack.messages(ids.devChannel).find((m) => JSON.stringify(m.blocks).includes(jobId))?.blocks ?? []).includes('Succeeded'), 30_000);
 
     const anonymous = await fetch(`${url}/api/queues`);
@@ -52,6 +52,7 @@ describe.skipIf(!chromiumPath)('queue dashboard in a browser', () => {
     await page.getByText('jobs', { exact: true }).first().waitFor();
     await page.goto(`${url}/queue/jobs?status=completed`);
     await page.getByText(jobId).first().waitFor({ timeout: 20_000 });
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText is the rendered text a person reads, not a DOM property
     const body = await page.locator('body').innerText();
     expect(body).toContain('build');
     // Read-only by default: no retry or clean controls are offered.

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { jobIdFromTrigger } from '../../src/core/job-id.ts';
-import { ids, startHarness, type Harness } from '../helpers/harness.ts';
+import { ids, replyOf, startHarness, type CommandResponse, type Harness } from '../helpers/harness.ts';
 import { startStallingProxy, type StallingProxy } from '../helpers/stalling-proxy.ts';
 
 let h: Harness | undefined;
@@ -14,7 +14,7 @@ afterEach(async () => {
   proxy = undefined;
 });
 
-const textOf = (res: { json?: unknown }) => (res.json as { text: string }).text;
+const textOf = (res: CommandResponse) => replyOf(res).text;
 
 /** Every value in the Redis database, whatever its type, as one string to search. */
 async function everythingIn(redis: Harness['redis']): Promise<string> {

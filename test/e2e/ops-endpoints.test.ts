@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ids, startHarness, type Harness } from '../helpers/harness.ts';
+import { ids, replyOf, startHarness, type Harness } from '../helpers/harness.ts';
 import { startOwnRedis, type OwnRedis } from '../helpers/redis-server.ts';
 import { homeWhere } from '../helpers/home.ts';
 import { metricValue, scrape } from '../helpers/metrics.ts';
@@ -25,7 +25,7 @@ async function readyz(harness: Harness): Promise<{ status: number; body: { statu
 
 async function build(harness: Harness, text: string): Promise<string> {
   const res = await harness.command(`build ${text}`);
-  const jobId = /`(j[0-9a-z]{12})`/.exec((res.json as { text: string }).text)?.[1];
+  const jobId = /`(j[0-9a-z]{12})`/.exec(replyOf(res).text)?.[1];
   expect(jobId).toBeDefined();
   return jobId!;
 }

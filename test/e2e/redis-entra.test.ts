@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startRedisEntraGate, type RedisEntraGate } from '../emulators/redis-entra-gate.ts';
-import { ids, startHarness, type Harness } from '../helpers/harness.ts';
+import { ids, replyOf, startHarness, type Harness } from '../helpers/harness.ts';
 import { startOwnRedis, type OwnRedis } from '../helpers/redis-server.ts';
 
 let h: Harness | undefined;
@@ -39,7 +39,7 @@ describe('REDIS_ENTRA_AUTH=true', () => {
     expect(clients.length).toBeGreaterThanOrEqual(3); // the bot's, the worker's, BullMQ's blocking ones
 
     const res = await h.command('build -t web:v1 https://github.com/org/app.git#main');
-    const jobId = /`(j[0-9a-z]{12})`/.exec((res.json as { text: string }).text)![1]!;
+    const jobId = /`(j[0-9a-z]{12})`/.exec(replyOf(res).text)![1]!;
     // Past the first token's life, Azure drops every connection (a failover): they come back with the current token.
     await new Promise((r) => setTimeout(r, 6000));
     await admin.client('KILL', 'USER', oid!);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { answerText, ask, privateAnswer, shareButtonOf } from '../helpers/answers.ts';
-import { ids, startHarness, type Harness } from '../helpers/harness.ts';
+import { ids, replyOf, startHarness, type CommandResponse, type Harness } from '../helpers/harness.ts';
 import { homeWhere } from '../helpers/home.ts';
 import { metricValue, scrape } from '../helpers/metrics.ts';
 import { aci, aciCommand, startAciHarness, waitForCard } from './aci/setup.ts';
@@ -51,11 +51,15 @@ describe('CHATOPS_REDIS_PREFIX', () => {
       azure: { queuedMs: 100, buildDurationMs: 400, logLineIntervalMs: 50 },
       credentials: '  gracePeriod: 1s',
       // Entra ID takes its time with the new secret, so the rotation's claim is seen while held.
-      prepare: (azure) => void (azure.graph.propagationMs = 1500),
+      prepare: (azure) => {
+      azure.graph.propagationMs = 1500;
+    },
     });
     const dev = { userId: ids.alice, channelId: ids.devChannel };
     const seen = new Set<string>();
-    const look = async () => (await h!.redis.keys('*')).forEach((k) => seen.add(k));
+    const look = async () => {
+      for (const k of await h!.redis.keys('*')) seen.add(k);
+    };
 
     // A build claims its ACR run for its job.
     const build = await ask(h, 'build -t web:v1 https://github.com/org/app.git#main', dev);
@@ -101,15 +105,15 @@ describe('CHATOPS_REDIS_PREFIX', () => {
     let sampling = true;
     const sampler = (async () => {
       while (sampling) {
-        (await harness.redis.keys('*')).forEach((k) => seen.add(k));
+        for (const k of await harness.redis.keys('*')) seen.add(k);
         await new Promise((r) => setTimeout(r, 25));
       }
     })();
     const card = (jobId: string) => harness.slack.allMessages(ids.devChannel).find((m) => m.subtype !== 'tombstone' && JSON.stringify(m.blocks ?? []).includes(jobId));
-    const jobOf = (text: unknown) => /`(j[0-9a-z]{12})`/.exec((text as { text: string }).text)![1]!;
+    const jobOf = (res: CommandResponse) => /`(j[0-9a-z]{12})`/.exec(replyOf(res).text)![1]!;
 
-    const jobId = jobOf((await h.command('build -t web:v1 https://github.com/org/app.git#main')).json);
-    const rerouted = jobOf((await h.command('build -t web:v2 https://github.com/org/app.git#main', { channelId: ids.otherChannel })).json);
+    const jobId = jobOf(await h.command('build -t web:v1 https://github.com/org/app.git#main'));
+    const rerouted = jobOf(await h.command('build -t web:v2 https://github.com/org/app.git#main', { channelId: ids.otherChannel }));
     await h.slack.waitFor(() => card(jobId) && h!.slack.thread(ids.devChannel, card(jobId)!.ts).length > 0, 20_000);
     // Someone deletes the card: a fresh one is posted in its thread.
     const first = card(jobId)!.ts;

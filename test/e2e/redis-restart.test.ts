@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ids, type Harness } from '../helpers/harness.ts';
+import { ids, replyOf, type Harness } from '../helpers/harness.ts';
 import { startOwnRedis, type OwnRedis } from '../helpers/redis-server.ts';
 import { aci, aciCommand, cardText, putsOf, startAciHarness, waitForCard } from './aci/setup.ts';
 
@@ -25,19 +25,25 @@ describe('Redis goes away and comes back (AOF on)', () => {
     const builds = [];
     for (const tag of ['web:r1', 'web:r2', 'web:r3']) {
       const res = await h.command(`build -t ${tag} https://github.com/org/app.git#main`, admin);
-      builds.push(/`(j[0-9a-z]{12})`/.exec((res.json as { text: string }).text)![1]!);
+      builds.push(/`(j[0-9a-z]{12})`/.exec(replyOf(res).text)![1]!);
     }
     const deploys = [await aciCommand(h, 'create -n api1 --image web:v1', admin), await aciCommand(h, 'create -n api2 --image web:v1', admin)];
     for (const jobId of builds) await waitForCard(h, aci.stgChannel, jobId, 'Running');
     await h.slack.waitFor(() => h!.azure.aci.puts('api1').length + h!.azure.aci.puts('api2').length === 2, 15_000);
+    // Both deploys saved their PUT's resume token: from 'putting' a retry sends the same PUT again
+    // by design (idempotent by name), which is not what this test is about.
+    await h.slack.waitFor(async () => {
+      const phases = await Promise.all(deploys.map((j) => h!.redis.hget(`chatops:jobs:${j}`, 'data')));
+      return phases.every((raw) => raw !== null && (JSON.parse(raw) as { progress?: { phase?: string } }).progress?.phase === 'polling');
+    }, 15_000);
 
     // A planned restart or a failover: Redis stops (flushing its AOF) while all five are in flight.
     await redis.shutdown();
     const during = await h.command('build -t web:lost https://github.com/org/app.git#main', admin);
     expect(during.status).toBe(200);
     expect(during.elapsedMs).toBeLessThan(3000);
-    expect((during.json as { response_type: string; text: string }).response_type).toBe('ephemeral');
-    expect((during.json as { text: string }).text).toMatch(/queue is unavailable right now, so nothing was started/);
+    expect(replyOf(during).response_type).toBe('ephemeral');
+    expect(replyOf(during).text).toMatch(/queue is unavailable right now, so nothing was started/);
     const notReady = await fetch(`${base}/readyz`);
     expect(notReady.status).toBe(503);
     expect(((await notReady.json()) as { notReady: string[] }).notReady).toContain('redis');

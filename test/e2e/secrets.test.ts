@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ids, startHarness, type Harness } from '../helpers/harness.ts';
+import { ids, replyOf, startHarness, type Harness } from '../helpers/harness.ts';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -27,7 +27,7 @@ describe('nothing leaks', () => {
       ],
     });
     const res = await h.command('build -t web:v1 https://github.com/org/app.git#main');
-    const jobId = /`(j[0-9a-z]{12})`/.exec((res.json as { text: string }).text)![1]!;
+    const jobId = /`(j[0-9a-z]{12})`/.exec(replyOf(res).text)![1]!;
     await h.slack.waitFor(() => JSON.stringify(h!.slack.messages(ids.devChannel)).includes('Failed') && h!.slack.files.length > 0, 30_000);
 
     // Everything the product said: Slack API call arguments (the bot token in the auth header

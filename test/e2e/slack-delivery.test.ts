@@ -4,7 +4,7 @@
  * posted a card. Slack's own limits are on in the emulator throughout.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { ids, startHarness, type Harness } from '../helpers/harness.ts';
+import { ids, replyOf, startHarness, type Harness } from '../helpers/harness.ts';
 
 const source = 'https://github.com/org/app.git#main:src';
 let h: Harness | undefined;
@@ -16,7 +16,7 @@ afterEach(async () => {
 
 async function queueBuild(harness: Harness, text: string, channelId: string = ids.devChannel): Promise<string> {
   const res = await harness.command(`build ${text}`, { channelId });
-  const jobId = /`(j[0-9a-z]{12})`/.exec((res.json as { text: string }).text)?.[1];
+  const jobId = /`(j[0-9a-z]{12})`/.exec(replyOf(res).text)?.[1];
   expect(jobId, JSON.stringify(res.json)).toBeDefined();
   return jobId!;
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ids, startHarness, type Harness } from '../helpers/harness.ts';
+import { ids, replyOf, startHarness, type Harness } from '../helpers/harness.ts';
 import { metricValue, scrape } from '../helpers/metrics.ts';
 import { freePort } from '../helpers/redis-server.ts';
 
@@ -26,7 +26,7 @@ function alive(pid: number | undefined): boolean {
 
 async function buildSucceeds(harness: Harness, tag: string): Promise<void> {
   const res = await harness.command(`build -t ${tag} https://github.com/org/app.git#main`);
-  const jobId = /`(j[0-9a-z]{12})`/.exec((res.json as { text: string }).text)?.[1];
+  const jobId = /`(j[0-9a-z]{12})`/.exec(replyOf(res).text)?.[1];
   expect(jobId, JSON.stringify(res.json)).toBeDefined();
   await harness.slack.waitFor(() => JSON.stringify(harness.slack.messages(ids.devChannel).find((m) => JSON.stringify(m.blocks ?? []).includes(jobId!))?.blocks ?? []).includes('Succeeded'), 30_000);
 }

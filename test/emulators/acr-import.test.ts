@@ -177,7 +177,7 @@ describe('importImage: refusals before the operation', () => {
 
   it.each([
     [{ source: { resourceId: 'contosodevimg', sourceImage: 'web:v1' }, targetTags: ['web:v1'] }, 'LinkedInvalidPropertyId', /Property id 'contosodevimg' at path 'source.resourceId' is invalid/],
-    [{ source: { resourceId: '', sourceImage: 'web:v1@sha256:' + 'a'.repeat(64) }, targetTags: ['web:v1'] }, 'InvalidParameter', /Invalid value web:v1@sha256:a+ for property parameters\.Source\.SourceImage for resource name contosoprodimg/],
+    [{ source: { resourceId: '', sourceImage: `web:v1@sha256:${'a'.repeat(64)}` }, targetTags: ['web:v1'] }, 'InvalidParameter', /Invalid value web:v1@sha256:a+ for property parameters\.Source\.SourceImage for resource name contosoprodimg/],
     [{ source: { resourceId: '', sourceImage: 'web:v1' } }, 'InvalidParameter', /At least one of 'targetTags' and 'untaggedTargetRepositories'/],
     [{ source: { sourceImage: 'web:v1' }, targetTags: ['web:v1'] }, 'InvalidParameter', /Exactly one of 'source.resourceId' and 'source.registryUri'/],
     [{ source: { resourceId: '', sourceImage: 'web:v1' }, targetTags: ['web:v1'], mode: 'Overwrite' }, 'InvalidParameter', /mode 'Overwrite' is not valid/],

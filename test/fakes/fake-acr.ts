@@ -47,6 +47,11 @@ export class FakeAcr implements AcrBuilds {
     this.#maybeFail('list');
     return [...this.runs.values()].filter((r) => (!r.createTime || r.createTime >= since) && r.taskName === taskName);
   }
+  async listTaskRuns(_ref: RegistryRef, taskNames: readonly string[], top: number): Promise<RunInfo[]> {
+    this.#maybeFail('list');
+    const names = new Set(taskNames.map((n) => n.toLowerCase()));
+    return [...this.runs.values()].filter((r) => r.taskName && names.has(r.taskName.toLowerCase())).reverse().slice(0, top);
+  }
   async listRuns(_ref: RegistryRef, options: { top: number }): Promise<RunInfo[]> {
     return (await this.listRunsSince(_ref, new Date(0))).slice(0, options.top);
   }

@@ -35,7 +35,7 @@ export function shareButtonOf(answer: { body: unknown }): string | undefined {
 /** Runs a slash command and returns the job id named in its ack. */
 export async function ask(h: Harness, text: string, opts: { command?: string; userId: string; channelId: string; responseUrl?: string }): Promise<{ jobId: string; ack: string }> {
   const res = await h.command(text, opts);
-  const ack = (res.json as { text?: string } | undefined)?.text ?? res.text;
+  const ack = res.json?.text ?? res.text;
   const jobId = /`(j[0-9a-z]{12})`/.exec(ack)?.[1];
   if (!jobId) throw new Error(`no job id in the ack of ${text}: ${ack}`);
   return { jobId, ack };

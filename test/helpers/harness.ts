@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import type { types } from '@slack/bolt';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { createLogger } from '../../src/core/logger.ts';
@@ -55,6 +56,45 @@ access:
   channels: { prod: [${ids.prodChannel}] }
 `;
 
+/**
+ * What the product answers a slash command with in the ack's body (`src/slack/render/replies.ts`):
+ * Slack shows `text` (and `blocks`, when present) to the person who typed it, or to the channel.
+ */
+export interface SlashReply {
+  response_type?: 'ephemeral' | 'in_channel';
+  text: string;
+  blocks?: (types.KnownBlock | types.Block)[];
+}
+
+/** The HTTP answer to a slash command. */
+export interface CommandResponse {
+  status: number;
+  /** Raw response body (empty for a bare ack). */
+  text: string;
+  /** The body as a reply, when it is one. */
+  json?: SlashReply;
+  elapsedMs: number;
+}
+
+/**
+ * The reply a command got (through {@link Harness.command} or a raw `postSigned`); throws,
+ * showing what came back, when its ack carried none.
+ */
+export function replyOf(res: { status: number; text: string; json?: unknown }): SlashReply {
+  const reply = asSlashReply(res.json);
+  if (!reply) throw new Error(`the command got no reply in its ack (HTTP ${res.status}): ${res.text.slice(0, 500) || '(empty body)'}`);
+  return reply;
+}
+
+/** `body` as a {@link SlashReply} when it has a reply's shape (a string `text`), else undefined. */
+function asSlashReply(body: unknown): SlashReply | undefined {
+  if (typeof body !== 'object' || body === null || !('text' in body) || typeof body.text !== 'string') return undefined;
+  const reply: SlashReply = { text: body.text };
+  if ('response_type' in body && (body.response_type === 'ephemeral' || body.response_type === 'in_channel')) reply.response_type = body.response_type;
+  if ('blocks' in body && Array.isArray(body.blocks)) reply.blocks = body.blocks;
+  return reply;
+}
+
 export interface HarnessOptions {
   /** The config file; a function when it needs emulator addresses (Key Vault URLs). */
   yaml?: string | ((azure: AzureEmulator) => string);
@@ -90,7 +130,7 @@ export interface Harness {
   /** Every log line the product wrote (JSON strings), for secret and content checks. */
   logs: string[];
   /** Sends a slash command; `responseUrl` overrides the fresh one it gets from the emulator (e.g. an expired one). */
-  command(text: string, opts?: { command?: string; userId?: string; channelId?: string; triggerId?: string; tsSeconds?: number; responseUrl?: string }): Promise<{ status: number; text: string; json?: unknown; elapsedMs: number }>;
+  command(text: string, opts?: { command?: string; userId?: string; channelId?: string; triggerId?: string; tsSeconds?: number; responseUrl?: string }): Promise<CommandResponse>;
   click(actionId: string, value: string, opts: { userId?: string; channelId?: string; messageTs: string; triggerId?: string }): Promise<{ status: number }>;
   /** `userId` opens the app's Home tab (or its Messages tab): a signed `app_home_opened` event. */
   openHome(userId: string, tab?: 'home' | 'messages'): Promise<{ status: number }>;
@@ -234,7 +274,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         // Issued by the emulator, so views.open takes it (for Slack's three seconds).
         triggerId: slack.issueTrigger(opts.triggerId),
       });
-      return postSigned(botUrl, body, { secret: signingSecret, ...(opts.tsSeconds !== undefined && { tsSeconds: opts.tsSeconds }) });
+      const res = await postSigned(botUrl, body, { secret: signingSecret, ...(opts.tsSeconds !== undefined && { tsSeconds: opts.tsSeconds }) });
+      const reply = asSlashReply(res.json);
+      return { status: res.status, text: res.text, ...(reply && { json: reply }), elapsedMs: res.elapsedMs };
     },
     async click(actionId, value, opts) {
       const body = blockActionsBody({

@@ -9,8 +9,9 @@ import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AuditWriteError, type AuditEventInput, type AuditLog } from '../../src/core/audit.ts';
+import { AuditWriteError } from '../../src/core/audit.ts';
 import { startAdminServer } from '../../src/runtime/admin-server.ts';
+import { FakeAudit } from '../fakes/index.ts';
 
 const user = 'ops';
 const password = 'correct-horse-battery-staple';
@@ -19,23 +20,13 @@ const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toStri
 let redis: Redis;
 let queue: Queue;
 let server: Server | undefined;
-let recorded: AuditEventInput[];
-let auditDown: boolean;
-
-const audit: AuditLog = {
-  async record(event) {
-    if (auditDown) throw new AuditWriteError('dashboard.retry', new Error('Redis is down'));
-    recorded.push(event);
-  },
-  query: () => Promise.reject(new Error('not used')),
-};
+let audit: FakeAudit;
 
 beforeEach(async () => {
   redis = new Redis(process.env.TEST_REDIS_URL!, { maxRetriesPerRequest: null });
   await redis.flushdb();
   queue = new Queue(`admin-test-${Date.now()}`, { connection: redis, prefix: 'chatops-test' });
-  recorded = [];
-  auditDown = false;
+  audit = new FakeAudit();
 });
 
 afterEach(async () => {
@@ -103,7 +94,7 @@ describe('queue dashboard access', () => {
     }
     expect(await queue.getJobState(failed)).toBe('failed');
     expect(await queue.isPaused()).toBe(false);
-    expect(recorded).toEqual([]);
+    expect(audit.events).toEqual([]);
   });
 });
 
@@ -115,10 +106,10 @@ describe('queue dashboard with CHATOPS_ADMIN_WRITE=true', () => {
     const retried = await fetch(`${url}/api/queues/${queue.name}/${failed}/retry`, { method: 'PUT', headers });
     expect(retried.ok).toBe(true);
     expect(await queue.getJobState(failed)).toBe('waiting');
-    expect(recorded).toEqual([expect.objectContaining({ actor: `dashboard:${user}`, action: 'dashboard.retry', outcome: 'accepted', target: queue.name, jobId: failed })]);
+    expect(audit.events).toEqual([expect.objectContaining({ actor: `dashboard:${user}`, action: 'dashboard.retry', outcome: 'accepted', target: queue.name, jobId: failed })]);
     const cleaned = await fetch(`${url}/api/queues/${queue.name}/clean/completed`, { method: 'PUT', headers });
     expect(cleaned.ok).toBe(true);
-    expect(recorded.at(-1)).toMatchObject({ action: 'dashboard.clean', details: { state: 'completed' } });
+    expect(audit.events.at(-1)).toMatchObject({ action: 'dashboard.clean', details: { state: 'completed' } });
   });
 
   it('never removes or re-runs live work, nor pauses, empties or obliterates a queue', async () => {
@@ -141,7 +132,7 @@ describe('queue dashboard with CHATOPS_ADMIN_WRITE=true', () => {
     }
     expect(await queue.getJobState(delayed)).toBe('delayed');
     expect(await queue.isPaused()).toBe(false);
-    expect(recorded).toEqual([]);
+    expect(audit.events).toEqual([]);
   });
 
   it('refuses a write it cannot audit, and one sent from another site', async () => {
@@ -150,7 +141,7 @@ describe('queue dashboard with CHATOPS_ADMIN_WRITE=true', () => {
     const headers = { authorization: basic(user, password) };
     const forged = await fetch(`${url}/api/queues/${queue.name}/${failed}/retry`, { method: 'PUT', headers: { ...headers, origin: 'https://evil.example' } });
     expect(forged.status).toBe(403);
-    auditDown = true;
+    audit.failWith = new AuditWriteError('dashboard.retry', new Error('Redis is down'));
     const unaudited = await fetch(`${url}/api/queues/${queue.name}/${failed}/retry`, { method: 'PUT', headers });
     expect(unaudited.status).toBe(503);
     expect(await queue.getJobState(failed)).toBe('failed');

@@ -4,6 +4,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { channelReadinessCheck, checkChannels, configuredChannels, logChannelReachability } from '../../src/slack/channel-checks.ts';
 import { startSlackEmulator, type SlackEmulator } from '../emulators/slack/index.ts';
+import { configFromYaml } from '../fakes/index.ts';
 
 const token = 'xoxb-channel-checks';
 let slack: SlackEmulator;
@@ -30,11 +31,16 @@ const channels = new Map([
 
 describe('channel checks', () => {
   it('lists every configured channel with what it is for', () => {
-    const config = {
-      environments: { dev: { channels: ['C0DEV'] }, prod: { channels: ['G0PROD'] } },
-      access: { channels: { prod: ['G0PROD', 'C0WAR'] } },
-      file: { credentials: { alertChannel: 'C0DEV' } },
-    } as unknown as Parameters<typeof configuredChannels>[0];
+    const config = configFromYaml(`
+environments:
+  dev: { subscriptionId: 00000000-0000-0000-0000-000000000001, resourceGroup: rg-dev, location: eastus, channels: [C0DEV] }
+  prod: { subscriptionId: 11111111-1111-1111-1111-111111111111, resourceGroup: rg-prod, location: westeurope, channels: [G0PROD] }
+access:
+  channels: { prod: [G0PROD, C0WAR] }
+credentials:
+  alertChannel: C0DEV
+  keyVaultUrl: https://ops-kv.vault.azure.net
+`);
     expect([...configuredChannels(config)]).toEqual([
       ['C0DEV', ['alert channel', 'environment dev']],
       ['G0PROD', ['environment prod']],
@@ -77,7 +83,10 @@ describe('channel checks', () => {
 
   it('logs each channel at start-up, problems as errors, without throwing', async () => {
     const lines: { level: number; msg: string; channel?: string }[] = [];
-    const logger = pino({ level: 'info' }, new Writable({ write: (chunk, _e, cb) => (lines.push(JSON.parse(String(chunk))), cb()) }));
+    const logger = pino({ level: 'info' }, new Writable({ write: (chunk, _e, cb) => {
+        lines.push(JSON.parse(String(chunk)));
+        cb();
+      }, }));
     await logChannelReachability(client(), channels, logger);
     expect(lines.find((l) => l.channel === 'G0PROD')).toMatchObject({ level: 50, msg: 'Slack channel unreachable' });
     expect(lines.find((l) => l.channel === 'C0DEV')).toMatchObject({ level: 40, msg: 'Slack channel reachable with a limitation' });

@@ -2,14 +2,18 @@
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Config } from '../../src/config/config.ts';
 import { BullJobQueue } from '../../src/queue/bullmq-job-queue.ts';
 import { createJobWorker } from '../../src/queue/job-worker.ts';
 import { CREDENTIAL_SCAN_SCHEDULER, scheduleCredentialScans } from '../../src/queue/schedules.ts';
+import { configFromYaml } from '../fakes/index.ts';
 
 const url = process.env.TEST_REDIS_URL!.replace(/\/\d+$/, '/14');
 const logger = pino({ level: 'silent' });
-const config = { file: { credentials: { schedule: '* * * * * *' } } } as unknown as Config;
+const environments = `
+environments:
+  dev: { subscriptionId: 00000000-0000-0000-0000-000000000001, resourceGroup: rg-dev, location: eastus }
+`;
+const config = configFromYaml(`${environments}credentials: { alertChannel: C0ALERTS, keyVaultUrl: https://ops-kv.vault.azure.net, schedule: '* * * * * *' }\n`);
 let admin: Redis;
 
 beforeAll(async () => {
@@ -35,7 +39,7 @@ describe('credential scan scheduling', () => {
         logger,
         concurrency: 5,
         lockDurationMs: 5000,
-        handlers: { 'expiry-scan': (async (ctx: { id: string }) => void i.ran.push(ctx.id)) as never },
+        handlers: { 'expiry-scan': async (ctx: { id: string }) => void i.ran.push(ctx.id) },
       }),
     );
     for (const w of workers) void w.run();
@@ -61,7 +65,7 @@ describe('credential scan scheduling', () => {
     const jobs = new BullJobQueue(redis);
     await scheduleCredentialScans(jobs, config, logger);
     expect(await jobs.queue.getJobSchedulers()).toHaveLength(1);
-    await scheduleCredentialScans(jobs, { file: {} } as unknown as Config, logger);
+    await scheduleCredentialScans(jobs, configFromYaml(environments), logger);
     expect(await jobs.queue.getJobSchedulers()).toHaveLength(0);
     await jobs.close();
     await redis.quit();

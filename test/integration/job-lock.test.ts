@@ -7,6 +7,7 @@ import { JobLockLostError } from '../../src/core/job-context.ts';
 import { BullJobQueue } from '../../src/queue/bullmq-job-queue.ts';
 import { createJobWorker } from '../../src/queue/job-worker.ts';
 import { QueueName } from '../../src/queue/names.ts';
+import { deployJobData } from '../fakes/index.ts';
 
 describe('the job lock', () => {
   it('is renewed by keepLock while this worker holds the job, and reported lost once another one does', async () => {
@@ -30,9 +31,9 @@ describe('the job lock', () => {
       await taken;
       outcomes.push(await ctx.keepLock!().then(() => 'kept', (err: unknown) => err));
     };
-    const worker = createJobWorker({ connection: redis, logger: pino({ level: 'silent' }), concurrency: 1, lockDurationMs: 60_000, prefix, handlers: { deploy: handler as never } });
+    const worker = createJobWorker({ connection: redis, logger: pino({ level: 'silent' }), concurrency: 1, lockDurationMs: 60_000, prefix, handlers: { deploy: handler } });
     void worker.run();
-    await jobs.submit('deploy', 'jlock000000001', {} as never);
+    await jobs.submit('deploy', 'jlock000000001', deployJobData());
     await waitFor(() => outcomes.length === 1);
     expect(outcomes[0]).toBeGreaterThan(50_000);
     // What a second worker does after this one stalled past its lock: the lock is now its own.

@@ -50,6 +50,11 @@ const otherActions: Readonly<Record<string, RoleRequirement>> = {
   'home.view': anyone('see your App Home'),
   'ops.job.unscoped': role('admin', 'see jobs of no environment (rotations, expiry scans)'),
   'job.cancel': { kind: 'owner-or', owner: 'builder', others: 'admin', what: 'cancel jobs' },
+  // A run a push or a trigger started (announced by the task watcher) is nobody's own.
+  'job.cancel.announced': role('builder', 'cancel task runs started by a push or a trigger'),
+  // A promotion only reads the source; the target's requirement is its command spec's.
+  'aci.promote.source': role('viewer', 'promote what runs here to another environment'),
+  'acr.promote.source': role('viewer', 'promote images of this environment’s registry'),
   'approval.decide': role('approver', 'approve or reject requests'),
   // Who may decide is the environment's `approval.approvers` (or the requester, to confirm);
   // the policy only checks that the click comes from this workspace and app.

@@ -1,5 +1,6 @@
 import type { RegistryRef } from '../registry-ref.ts';
 import type { AcrRunStatus, LogCompletion } from './run-status.ts';
+import type { RunTrigger } from './run-trigger.ts';
 
 export interface RunImage {
   registry?: string;
@@ -14,6 +15,8 @@ export interface RunInfo {
   runType?: string;
   taskName?: string;
   trigger?: string;
+  /** What started the run, when it is a task's run (a commit, a base image, a timer, the portal). */
+  triggeredBy?: RunTrigger;
   status: AcrRunStatus | string;
   createTime?: Date;
   startTime?: Date;
@@ -45,6 +48,11 @@ export interface AcrBuilds {
   getRun(ref: RegistryRef, runId: string): Promise<RunInfo>;
   /** Quick builds (or, with `taskName`, that task's runs) created at or after `since`, newest first. */
   listRunsSince(ref: RegistryRef, since: Date, taskName?: string): Promise<RunInfo[]>;
+  /**
+   * One page (at most `top`) of the latest runs of these tasks, newest first: one ARM call
+   * (`runs.list` with `TaskName eq … or …`), never a second page.
+   */
+  listTaskRuns(ref: RegistryRef, taskNames: readonly string[], top: number): Promise<RunInfo[]>;
   /** Recent runs of every kind (quick builds and task runs), newest first. */
   listRuns(ref: RegistryRef, options: { top: number; status?: string }): Promise<RunInfo[]>;
   cancelRun(ref: RegistryRef, runId: string): Promise<void>;

@@ -3,6 +3,7 @@ import type { Mrkdwn } from '../mrkdwn.ts';
 import { portalResourceUrl, registryResourceId } from '../registry-ref.ts';
 import type { RunImage, RunInfo } from './acr-builds.ts';
 import type { BuildJobData } from './build-job.ts';
+import { commitOf, describeTrigger } from './run-trigger.ts';
 
 export interface BuildCardState {
   status: JobStatus;
@@ -32,6 +33,8 @@ export function buildCard(data: BuildJobData, state: BuildCardState): JobCard {
     );
   }
   if (task) fields.push({ label: 'Task', value: task.name, code: true });
+  if (data.trigger) fields.push({ label: 'Triggered by', value: describeTrigger(data.trigger) });
+  if (data.deployTo) fields.push({ label: 'Then', value: `deploy to ${data.deployTo.group} in ${data.environment} if it succeeds` });
   if (data.privateSource) fields.push({ label: 'Git token', value: `Key Vault secret ${data.privateSource.tokenSecret}` });
   const runId = data.progress.runId;
   if (runId) fields.push({ label: 'Run', value: runId, code: true });
@@ -49,7 +52,7 @@ export function buildCard(data: BuildJobData, state: BuildCardState): JobCard {
   const cancellable = state.status === 'queued' || state.status === 'running';
   return {
     jobId: data.jobId,
-    title: spec ? `Build ${spec.images.join(', ')}` : `Run task ${task?.name ?? '?'}`,
+    title: spec ? `Build ${spec.images.join(', ')}` : data.trigger ? triggeredTitle(task?.name ?? '?', data) : `Run task ${task?.name ?? '?'}`,
     requesterId: data.requesterId,
     environment: data.environment,
     status: state.status,
@@ -61,6 +64,14 @@ export function buildCard(data: BuildJobData, state: BuildCardState): JobCard {
     ...(state.startedAt !== undefined && { startedAt: state.startedAt }),
     ...(state.finishedAt !== undefined && { finishedAt: state.finishedAt }),
   };
+}
+
+/** "Task buildwebapp: commit 3f2a9c1e", "Task buildwebapp: base image update", … */
+function triggeredTitle(task: string, data: BuildJobData): string {
+  const t = data.trigger!;
+  const commit = commitOf(t);
+  const what = t.kind === 'commit' ? (commit ? `commit ${commit}` : 'commit') : t.kind === 'base-image' ? 'base image update' : t.kind === 'timer' ? 'timer' : 'manual run';
+  return `Task ${task}: ${what}`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { RegistryRef } from '../registry-ref.ts';
 import type { DockerBuildSpec } from './acr-builds.ts';
+import type { RunTrigger } from './run-trigger.ts';
 
 /**
  * Where a build job is. Saved with `job.updateData` after every side effect so a retried or
@@ -38,6 +39,13 @@ export interface BuildJobData {
    * task carrying the token (see jobs/private-build.ts). Only the secret's name is kept here.
    */
   privateSource?: { tokenSecret: string; repositoryUrl: string };
+  /**
+   * A run nobody typed, announced by the task watcher (a commit, a base image, a timer, the
+   * portal): what started it. Such a job follows the run from the start and never schedules one.
+   */
+  trigger?: RunTrigger;
+  /** Dev follows main: once the run succeeds, its pushed digest is deployed to this container group of the environment. */
+  deployTo?: { group: string };
   queuedAt: string;
   progress: BuildProgress;
 }

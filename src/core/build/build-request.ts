@@ -1,6 +1,5 @@
 import type { AcrBuildCommand } from '../commands/index.ts';
-import type { EnvironmentConfig } from '../../config/file.ts';
-import type { EnvironmentsConfig } from '../environments.ts';
+import type { Environment, EnvironmentsConfig } from '../environments.ts';
 import { resolveEnvironment } from '../environments.ts';
 import { ErrorCode, UserFacingError } from '../errors.ts';
 import { newBuildProgress, type BuildJobData } from './build-job.ts';
@@ -18,7 +17,7 @@ export interface CommandOrigin {
  * `registry` and those its `buildRegistries` lists are allowed (names compared without case, as
  * Azure does), so `-r` cannot reach another team's registry in the same resource group.
  */
-export function buildRegistryProblem(environment: string, env: EnvironmentConfig, registry: string): { text: string; hint: string } | undefined {
+export function buildRegistryProblem(environment: string, env: Pick<Environment, 'registry' | 'buildRegistries'>, registry: string): { text: string; hint: string } | undefined {
   const allowed = [...(env.registry ? [env.registry] : []), ...env.buildRegistries];
   if (allowed.some((r) => r.toLowerCase() === registry.toLowerCase())) return undefined;
   return {

@@ -1,4 +1,4 @@
-import type { GitAccessTokens } from '../../config/git-tokens-settings.ts';
+import type { GitAccessTokens } from '../environments.ts';
 import { quoted } from '../commands/quoted.ts';
 
 /**

@@ -9,6 +9,7 @@ import { quoted } from './quoted.ts';
 import { role, type RoleRequirement } from '../access/requirement.ts';
 import { defineCommand } from './spec.ts';
 import { HELP_LINES } from './help-lines.ts';
+import { ACR_TASK_SUBSCRIBE_USAGE } from './acr-task-subscribe.ts';
 
 /** `/acr task create|list|show|run|delete`, as `az acr task …`. */
 export type AcrTaskCommand =
@@ -22,6 +23,7 @@ export const ACR_TASK_USAGE = [
   'Usage: `/acr task create --name NAME --image REPO:TAG --context GIT_URL [--branch main] [--file Dockerfile] [--git-access-token @kv:SECRET-NAME] [--commit-trigger-enabled true|false] [--base-image-trigger-enabled true|false] [--platform linux/amd64] [--build-arg KEY=VALUE] [--timeout SECONDS]`',
   '`/acr task list`, `/acr task show --name NAME`, `/acr task run --name NAME` (followed in the thread like a build), `/acr task delete --name NAME` (asks for confirmation). All take `--env ENVIRONMENT`.',
   'A commit trigger needs a git personal access token, given as a Key Vault reference (`@kv:SECRET-NAME`: a secret the environment lists under gitAccessTokens for the repository’s host), never the token itself.',
+  ACR_TASK_SUBSCRIBE_USAGE.replace(/^Usage: /, ''),
   'Example: `/acr task create --name buildwebapp --image webimage:{{.Run.ID}} --context https://github.com/org/app.git --branch main --file Dockerfile --git-access-token @kv:github-pat`',
 ].join('\n');
 

@@ -23,6 +23,7 @@ export const ACR_USAGE = [
   '`/acr repository list`, `/acr repository show-tags REPO` list repositories and tags with digests.',
   '`/acr show`, `/acr update --admin-enabled false`, `/acr replication list|show|create|delete` the registry and its geo-replicas.',
   '`/acr token create|list|rotate` repository-scoped tokens; passwords go to Key Vault (admins).',
+  '`/acr promote --image REPO:TAG --from ENV --to ENV` imports a tag’s digest into another environment’s registry.',
   'Run `/acr build help` for its options.',
 ].join('\n');
 

@@ -1,26 +1,8 @@
-import type { AppRegistration } from './ports.ts';
+import type { AppRegistration, ExpiringCredential } from './ports.ts';
+
+export type { ExpiringCredential };
 
 const DAY_MS = 86_400_000;
-
-/** One secret that is expiring or expired, with the threshold it has crossed. */
-export interface ExpiringCredential {
-  /** An app registration's client secret (default), or a password slot of a registry token. */
-  kind?: 'registry-token';
-  /** For registry tokens: the environment whose registry holds the token. */
-  environment?: string;
-  /** App id; for registry tokens, the registry name. */
-  appId: string;
-  /** App name; for registry tokens, `registry/token`. */
-  appName: string;
-  /** Secret key id; for registry tokens, the slot (`password1`, `password2`). */
-  keyId: string;
-  displayName?: string;
-  endDateTime: string;
-  /** Whole days left, rounded down; negative once expired. */
-  daysLeft: number;
-  /** The smallest configured threshold it is within, or -1 once expired. */
-  threshold: number;
-}
 
 /** Whole days from `now` to `end`, rounded down (a secret ending in 6.9 days has 6 left). */
 export function daysLeft(end: string, now: Date): number {

@@ -15,6 +15,26 @@ export interface AppRegistration {
   passwords: PasswordCredential[];
 }
 
+/** One secret that is expiring or expired, with the threshold it has crossed. */
+export interface ExpiringCredential {
+  /** An app registration's client secret (default), or a password slot of a registry token. */
+  kind?: 'registry-token';
+  /** For registry tokens: the environment whose registry holds the token. */
+  environment?: string;
+  /** App id; for registry tokens, the registry name. */
+  appId: string;
+  /** App name; for registry tokens, `registry/token`. */
+  appName: string;
+  /** Secret key id; for registry tokens, the slot (`password1`, `password2`). */
+  keyId: string;
+  displayName?: string;
+  endDateTime: string;
+  /** Whole days left, rounded down; negative once expired. */
+  daysLeft: number;
+  /** The smallest configured threshold it is within, or -1 once expired. */
+  threshold: number;
+}
+
 /** App registrations and their secrets, through Microsoft Graph. */
 export interface Applications {
   /** Every app in `appIds`, or every app the identity can read when absent (paged). */
@@ -54,9 +74,9 @@ export interface SecretVerifier {
  */
 export interface AlertLedger {
   /** What is news (a lower threshold than last announced, not being announced by another scan), held for `scanId`. */
-  claimNew(credentials: readonly import('./expiry.ts').ExpiringCredential[], scanId: string): Promise<import('./expiry.ts').ExpiringCredential[]>;
-  confirm(credentials: readonly import('./expiry.ts').ExpiringCredential[], scanId: string): Promise<void>;
-  release(credentials: readonly import('./expiry.ts').ExpiringCredential[], scanId: string): Promise<void>;
+  claimNew(credentials: readonly ExpiringCredential[], scanId: string): Promise<ExpiringCredential[]>;
+  confirm(credentials: readonly ExpiringCredential[], scanId: string): Promise<void>;
+  release(credentials: readonly ExpiringCredential[], scanId: string): Promise<void>;
 }
 
 /** Answers a person privately (the slash command's response_url). */
@@ -95,7 +115,7 @@ export interface ExpirySnapshot {
   scannedAt: string;
   /** The first (largest) threshold, in days. */
   withinDays: number;
-  credentials: import('./expiry.ts').ExpiringCredential[];
+  credentials: ExpiringCredential[];
 }
 
 export interface ExpirySnapshots {

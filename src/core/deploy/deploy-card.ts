@@ -3,7 +3,7 @@ import type { CardAction, CardField, JobCard, JobStatus } from '../card.ts';
 import { joinMrkdwn, md, mention, mentionAny, type Mrkdwn } from '../mrkdwn.ts';
 import { portalResourceUrl } from '../registry-ref.ts';
 import type { ContainerGroupView } from './container-group.ts';
-import { containerGroupResourceId, type DeployJobData, type DeployPlan } from './deploy-job.ts';
+import { containerGroupResourceId, type DeployJobData, type DeployPlan, type PromotionNote } from './deploy-job.ts';
 import { describePlan, itemsForCard, replacementNotice, type PlanView } from './plan-view.ts';
 
 export interface DeployCardState {
@@ -46,6 +46,12 @@ export function deployCard(data: DeployJobData, state: DeployCardState): JobCard
   const plan = data.progress.plan;
   const fields: CardField[] = [];
   const notes: Mrkdwn[] = [];
+  const source = data.source;
+  if (source) {
+    // Dev follows main: which run (and commit) this deploy rolls out, so the channel sees what runs where.
+    fields.push({ label: 'From', value: `run ${source.runId} of task ${source.task}${source.commitId ? `, commit ${source.commitId}` : ''}` });
+    if (state.status === 'succeeded') notes.push(md`${source.commitId ? `Commit ${source.commitId}` : `Run ${source.runId}`} of ${source.task} is running in ${target.name} (${data.environment}).`);
+  }
   if (plan) {
     // Everything that will be sent, from the same plan the PUT and the hash are made of.
     const shown = planOnCard(data, plan);
@@ -64,7 +70,8 @@ export function deployCard(data: DeployJobData, state: DeployCardState): JobCard
   }
 
   const approvalLine = state.approval ? approvalDetail(state.approval, state.approvers ?? []) : undefined;
-  const detail = joinLines([...(approvalLine ? [approvalLine] : []), ...notes, ...(state.detail ? [state.detail] : [])]);
+  const promotion = data.promotion ? [promotionLine(data.promotion)] : [];
+  const detail = joinLines([...promotion, ...(approvalLine ? [approvalLine] : []), ...notes, ...(state.detail ? [state.detail] : [])]);
   const actions: CardAction[] = [];
   if (state.status === 'awaiting_approval') {
     actions.push(...(state.approval?.mode === 'confirm' ? (['confirm', 'dismiss'] as const) : (['approve', 'reject'] as const)));
@@ -88,6 +95,13 @@ export function deployCard(data: DeployJobData, state: DeployCardState): JobCard
     ...(data.progress.startedAt !== undefined && { startedAt: data.progress.startedAt }),
     ...(state.finishedAt !== undefined && { finishedAt: state.finishedAt }),
   };
+}
+
+/** What an approver of a promotion's deploy reads first: which digest, running where since when, built from which commit. */
+export function promotionLine(note: PromotionNote): Mrkdwn {
+  const since = note.since ? ` since ${hhmm(note.since)} on ${note.since.slice(0, 10)}` : '';
+  const commit = note.commit ? `, built from commit ${note.commit}` : '';
+  return md`:arrow_up: Promotion of the digest running in ${note.from}${since}: ${note.repository}@${note.digest}${commit} (promotion job ${note.promoteJobId}).`;
 }
 
 function joinLines(parts: readonly Mrkdwn[]): Mrkdwn | undefined {

@@ -107,7 +107,7 @@ export interface DeployProgress {
   /** ARM refused the PUT as an in-place update it cannot make: the card offers a replacement. */
   inPlaceRefused?: boolean;
   startedAt?: string;
-  outcome?: 'succeeded' | 'failed' | 'rejected' | 'expired' | 'refused';
+  outcome?: 'succeeded' | 'failed' | 'rejected' | 'expired' | 'refused' | 'superseded';
   /** What the card showed at the end, for `/ops job` and rollback. */
   group?: ContainerGroupView;
 }
@@ -131,7 +131,35 @@ export interface DeployJobData {
   rollbackOf?: string;
   /** The deploy job whose in-place update ARM refused: this one replaces the group (if it still exists). */
   replaceOf?: string;
+  /** Set when this deploy is a promotion's (`/aci promote`): the approvers see where the digest comes from. */
+  promotion?: PromotionNote;
+  /** Dev follows main: the successful task run whose pushed digest this deploy rolls out (see jobs/task-deploy.ts). */
+  source?: DeploySource;
   progress: DeployProgress;
+}
+
+/** What a deploy knows about the promotion that started it, for its card. */
+export interface PromotionNote {
+  /** The source environment. */
+  from: string;
+  repository: string;
+  digest: string;
+  /** Since when the source group has run this digest, when known. */
+  since?: string;
+  /** The git commit ACR built it from, when known. */
+  commit?: string;
+  promoteJobId: string;
+}
+
+/** The task run a deploy comes from. */
+export interface DeploySource {
+  task: string;
+  runId: string;
+  /** ACR's createTime of the run: a newer run supersedes this deploy while it waits. */
+  runCreatedAt: string;
+  commitId?: string;
+  /** The build job that followed the run (its card and thread). */
+  buildJobId: string;
 }
 
 /** One successful deploy of a container group, newest first in the history. */

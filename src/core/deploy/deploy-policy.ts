@@ -1,4 +1,4 @@
-import type { EnvironmentConfig } from '../../config/file.ts';
+import type { Environment } from '../environments.ts';
 import type { DeployRequest } from './deploy-job.ts';
 
 /**
@@ -16,7 +16,7 @@ export function effectiveIpAddress(request: Pick<DeployRequest, 'ipAddress' | 'd
  * What the environment's `policy` forbids in this request, checked before anything is queued
  * (and again by the worker once the image's login server is known). `undefined` = allowed.
  */
-export function policyProblem(environment: string, env: EnvironmentConfig, request: DeployRequest): { text: string; hint: string } | undefined {
+export function policyProblem(environment: string, env: Pick<Environment, 'policy'>, request: DeployRequest): { text: string; hint: string } | undefined {
   if (!env.policy.publicIp && request.ipAddress === 'Public') {
     return {
       text: `${environment} does not allow container groups with a public IP address.`,
@@ -29,7 +29,7 @@ export function policyProblem(environment: string, env: EnvironmentConfig, reque
 }
 
 /** Whether images may come from `loginServer` in this environment. */
-export function registryProblem(environment: string, env: EnvironmentConfig, loginServer: string): { text: string; hint: string } | undefined {
+export function registryProblem(environment: string, env: Pick<Environment, 'policy'>, loginServer: string): { text: string; hint: string } | undefined {
   const allowed = env.policy.allowedRegistries;
   if (allowed === undefined || allowed.includes(loginServer.toLowerCase())) return undefined;
   return {

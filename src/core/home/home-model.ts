@@ -1,4 +1,3 @@
-import type { EnvironmentConfig } from '../../config/file.ts';
 import type { AccessPolicy } from '../access/access-policy.ts';
 import type { GroupMembers } from '../access/group-members.ts';
 import type { Role } from '../access/roles.ts';
@@ -8,6 +7,7 @@ import { terminalStatuses, type JobCard } from '../card.ts';
 import { daysLeft, type ExpiringCredential } from '../credentials/expiry.ts';
 import type { ExpirySnapshots } from '../credentials/ports.ts';
 import type { DeployRecord } from '../deploy/deploy-job.ts';
+import type { Environment } from '../environments.ts';
 import type { Mrkdwn } from '../mrkdwn.ts';
 import type { HomeNotices, JobCards, ThreadLocation, UserJobs } from './ports.ts';
 
@@ -76,7 +76,7 @@ export const homeLimits = { approvals: 10, running: 10, recent: 10, groupsPerEnv
 export interface HomeSources {
   policy: AccessPolicy;
   groups: GroupMembers;
-  environments: Readonly<Record<string, EnvironmentConfig>>;
+  environments: Readonly<Record<string, Pick<Environment, 'approval'>>>;
   approvals: PendingApprovals;
   cards: JobCards;
   userJobs: Pick<UserJobs, 'recent'>;

@@ -76,7 +76,7 @@ async function authorizeCancel(ctx: CommandContext, environment: string, target:
   const ownerJob = await ctx.runOwners.ownerOf(runClaimKey(target), runId);
   const job = ownerJob ? await ctx.jobs.get(ownerJob) : undefined;
   const build = job?.kind === 'build' ? (job.data as BuildJobData) : undefined;
-  const decision = await mayCancel(ctx.policy, { userId: command.user_id, teamId: command.team_id, apiAppId: command.api_app_id, channelId: command.channel_id }, { environment, requesterId: build?.requesterId });
+  const decision = await mayCancel(ctx.policy, { userId: command.user_id, teamId: command.team_id, apiAppId: command.api_app_id, channelId: command.channel_id }, { environment, requesterId: build?.requesterId, announced: build?.trigger !== undefined });
   await refuseUnlessAllowed(ctx, decision, 'acr.cancel', environment, { target: `${target.registry}/${runId}`, ...(build && { jobId: build.jobId }) });
   if (build) await ctx.cancels.request(build.jobId, command.user_id);
 }

@@ -7,8 +7,10 @@ import type { RotationClaims } from '../../core/credentials/rotation-claims.ts';
 import type { EnvironmentsConfig } from '../../core/environments.ts';
 import type { RunClaims } from '../../core/build/acr-builds.ts';
 import type { CancelRequests, JobQueue } from '../../core/job-queue.ts';
+import type { DeployHistory } from '../../core/deploy/deploy-job.ts';
 import type { OutboxStore } from '../../outbox/outbox-store.ts';
 import type { AnswerStore } from '../../core/query-answer.ts';
+import type { TaskWatchControl } from '../../core/task-watch/ports.ts';
 import type { AuditFields, RequestContext } from '../listeners/request-context.ts';
 
 /** What every slash-command handler can use. Built once; `command` is per request. */
@@ -29,6 +31,10 @@ export interface CommandDeps {
   credentials?: CredentialsConfig;
   /** Which job is rotating which credential: one rotation of each at a time. */
   rotations: RotationClaims;
+  /** Deploys per container group (Redis), for what a promotion deploys in the target. */
+  history?: Pick<DeployHistory, 'list'>;
+  /** Subscriptions to task runs and the registries' watchers (`/acr task subscribe`). */
+  taskWatches: TaskWatchControl;
   logger: Logger;
   now: () => Date;
 }

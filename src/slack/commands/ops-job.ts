@@ -38,7 +38,10 @@ export async function opsJob(ctx: CommandContext, parsed: OpsJobCommand): Promis
     .then(
       () => true,
       // The answer matters more than its Share button.
-      (err: unknown) => (ctx.logger.warn({ err, jobId }, 'could not keep the answer for sharing'), false),
+      (err: unknown) => {
+        ctx.logger.warn({ err, jobId }, 'could not keep the answer for sharing');
+        return false;
+      },
     );
   return { response_type: 'ephemeral', ...renderAnswer(answer, { placement: { kind: 'inline' }, footer: 'Only you can see this.', ...(shareable && { shareId: answerId }) }) };
 }

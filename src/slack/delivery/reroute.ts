@@ -1,10 +1,11 @@
 import type { Logger } from 'pino';
-import type { JobCard, ThreadMessage } from '../../core/card.ts';
-import { redactDeep } from '../../core/redact.ts';
-import type { OutboxSnapshot, OutboxStore } from '../../outbox/outbox-store.ts';
+import type { ThreadMessage } from '../../core/card.ts';
+import type { OutboxStore } from '../../outbox/outbox-store.ts';
+import type { OutboxSnapshot } from '../../outbox/outbox-thread.ts';
 import { renderCard } from '../render/card-blocks.ts';
 import { messageBudget } from '../render/message-budget.ts';
 import { responseUrlUsable, type ResponseUrlReplies } from '../response-url-replies.ts';
+import { redactedCard } from './thread-send.ts';
 
 /** What a channel's refusal means for people, and what fixes it. */
 export function channelRefusal(code: string, channelId: string): string {
@@ -57,7 +58,6 @@ export interface RerouteDeps {
  */
 export function createRerouter(deps: RerouteDeps) {
   const { store, logger } = deps;
-  const redactedCard = (card: JobCard) => redactDeep(card) as JobCard;
 
   /** The channel refused the bot: tell the requester now, and carry the thread on in direct messages. */
   async function reroute(id: string, s: OutboxSnapshot, code: string): Promise<void> {

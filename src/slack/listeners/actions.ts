@@ -27,12 +27,13 @@ export function registerActions(app: App, deps: ActionDeps): void {
       const log = deps.logger.child({ action: ActionId.CancelJob, user: who.userId, jobId });
       const reply = async (message: { text: string }) => respond({ ...message, response_type: 'ephemeral', replace_original: false });
       const job = jobIdPattern.test(jobId) ? await deps.jobs.get(jobId) : undefined;
-      if (!job || job.kind !== 'build') {
+      if (job?.kind !== 'build') {
         await reply(errorReply('That job no longer exists.'));
         return;
       }
       const data = job.data as BuildJobData;
-      const decision = await mayCancel(deps.policy, { userId: who.userId, teamId: who.teamId, apiAppId: who.apiAppId, ...(who.channelId && { channelId: who.channelId }) }, { environment: data.environment, requesterId: data.requesterId });
+      const clicker = { userId: who.userId, teamId: who.teamId, apiAppId: who.apiAppId, ...(who.channelId && { channelId: who.channelId }) };
+      const decision = await mayCancel(deps.policy, clicker, { environment: data.environment, requesterId: data.requesterId, announced: data.trigger !== undefined });
       const audit = { action: 'button.job.cancel', environment: data.environment, jobId, target: data.target.registry };
       if (!decision.allowed) log.info({ reason: decision.reason }, 'cancel refused');
       await request.refuseUnlessAllowed(decision, audit);

@@ -13,6 +13,8 @@ import { acrTokenRotate } from '../commands/acr-token.ts';
 import { acrRegistry } from '../commands/acr-registry.ts';
 import { acrChange } from '../commands/acr-change.ts';
 import { acrTaskRun } from '../commands/acr-task-run.ts';
+import { aciPromote, acrPromote } from '../commands/promote.ts';
+import { acrTaskSubscription } from '../commands/acr-task-subscribe.ts';
 import type { CommandContext, CommandDeps } from '../commands/context.ts';
 import { commandRequester, requestContext } from './request-context.ts';
 import { help } from '../commands/help.ts';
@@ -81,6 +83,10 @@ export const commandHandlers: Readonly<Record<string, Handler>> = {
   'ops.whoami': answer((ctx) => opsWhoami(ctx)),
   'ops.audit': (ctx, parsed: OpsAuditCommand, client) => opsAudit(ctx, parsed, client),
   'aci.deploy': answer(aciCreate),
+  'aci.promote': answer(aciPromote),
+  'acr.promote': answer(acrPromote),
+  'acr.task.subscribe': answer(acrTaskSubscription),
+  'acr.task.unsubscribe': answer(acrTaskSubscription),
   ...Object.fromEntries(['aci.show', 'aci.logs', 'aci.list', 'aci.restart', 'aci.stop', 'aci.start', 'aci.delete'].map((action) => [action, answer(aciLifecycle)])),
   ...Object.fromEntries(
     ['acr.runs', 'acr.logs', 'acr.cancel', 'acr.repository.list', 'acr.repository.show-tags', 'acr.show', 'acr.replication.list', 'acr.token.list', 'acr.task.list', 'acr.task.show'].map((action) => [action, answer(acrRegistry)]),

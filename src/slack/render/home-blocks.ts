@@ -67,7 +67,7 @@ export function renderHome(model: HomeModel, options: HomeRenderOptions = {}): t
       blocks.push(context('credentials-hint', 'Rotate from the alert channel or with `/sp rotate --app …`; `/sp expiring` lists them all.'));
     }
   }
-  return { type: 'home', callback_id: 'home', blocks: fit(blocks) };
+  return { type: 'home', callback_id: 'home', blocks: withinHomeBudget(blocks) };
 }
 
 function approvalBlocks(item: HomeApproval, link: (title: string, thread: ThreadLocation | undefined) => string): KnownBlock[] {
@@ -113,7 +113,7 @@ function section<T>(id: string, title: string, list: Listed<T>, line: (item: T) 
 }
 
 /** Never more blocks than a Home tab holds; the limits in the model keep this from cutting anything. */
-function fit(blocks: KnownBlock[]): KnownBlock[] {
+function withinHomeBudget(blocks: KnownBlock[]): KnownBlock[] {
   if (blocks.length <= homeViewBudget.blocks) return blocks;
   return [...blocks.slice(0, homeViewBudget.blocks - 1), context('more', '…more than the Home can show; the commands list everything.')];
 }

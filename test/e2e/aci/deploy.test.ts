@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ids, type Harness } from '../../helpers/harness.ts';
+import { ids, replyOf, type Harness } from '../../helpers/harness.ts';
 import { aci, aciCommand, cardOf, cardText, digests, loginServers, prd, putsOf, responsesWith, startAciHarness, stg, waitForCard } from './setup.ts';
 
 let h: Harness | undefined;
@@ -42,6 +42,7 @@ describe('/aci create without approval', () => {
 
     const puts = putsOf(h, 'web');
     expect(puts).toHaveLength(1);
+    // biome-ignore lint/suspicious/noExplicitAny: the assertions below read the ARM body deep, field by field
     const body = puts[0]!.body as { location: string; properties: Record<string, any> };
     expect(body.location).toBe('westeurope');
     const container = body.properties.containers[0];
@@ -67,15 +68,15 @@ describe('/aci create without approval', () => {
   it('refuses a literal secure value, and policy violations, before anything is queued', async () => {
     h = await startAciHarness();
     const literal = await h.command(`create -n web --image web:v1 --secure-environment-variables DB_PASSWORD=${aci.dbPassword}`, { command: '/aci', ...stg });
-    const literalText = (literal.json as { text: string }).text;
+    const literalText = replyOf(literal).text;
     expect(literalText).toContain('must be a Key Vault reference');
     expect(literalText).not.toContain(aci.dbPassword);
 
     const locked = { userId: ids.bob, channelId: aci.lockedChannel };
     const publicIp = await h.command('create -n web --image web:v1 --ip-address Public', { command: '/aci', ...locked });
-    expect((publicIp.json as { text: string }).text).toContain('locked does not allow container groups with a public IP address');
+    expect(replyOf(publicIp).text).toContain('locked does not allow container groups with a public IP address');
     const foreign = await h.command('create -n web --image docker.io/library/nginx:1.27 --ip-address Private --subnet /subscriptions/33333333-3333-4333-8333-333333333333/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/aci', { command: '/aci', ...locked });
-    expect((foreign.json as { text: string }).text).toContain('locked only runs images from');
+    expect(replyOf(foreign).text).toContain('locked only runs images from');
 
     await new Promise((r) => setTimeout(r, 500));
     expect(await h.redis.keys('chatops:jobs:j*')).toEqual([]);
@@ -145,6 +146,7 @@ describe('/aci create with approval', () => {
     expect(cardText(h, aci.prdChannel, jobId)).toContain(`Approved by <@${ids.carol}>`);
     const puts = putsOf(h, 'api');
     expect(puts).toHaveLength(1);
+    // biome-ignore lint/suspicious/noExplicitAny: the assertions below read the ARM body deep, field by field
     const body = puts[0]!.body as { identity: unknown; properties: Record<string, any> };
     expect(body.properties.containers[0].properties.image).toBe(`${loginServers.contosoprd}/web@${digests['contosoprd/web:v1']}`);
     expect(body.properties.imageRegistryCredentials).toEqual([{ server: loginServers.contosoprd, identity: aci.pullIdentity }]);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { dmChannelOf } from '../../emulators/slack/index.ts';
 import { answerText, privateAnswer } from '../../helpers/answers.ts';
-import { ids, type Harness } from '../../helpers/harness.ts';
+import { ids, replyOf, type Harness } from '../../helpers/harness.ts';
 import { aci, aciCommand, cardOf, cardText, deployed, digests, loginServers, putsOf, responsesWith, startAciHarness, stg, waitForCard } from './setup.ts';
 
 let h: Harness | undefined;
@@ -34,7 +34,7 @@ describe('/aci lifecycle', () => {
 
     // A viewer may look but not change anything.
     const refused = await h.command('restart -n web', { command: '/aci', userId: ids.carol, channelId: aci.stgChannel });
-    expect((refused.json as { text: string }).text).toContain('deployer');
+    expect(replyOf(refused).text).toContain('deployer');
 
     const restart = await aciCommand(h, 'restart -n web', stg);
     await waitForCard(h, aci.stgChannel, restart, 'Succeeded');

@@ -2,7 +2,7 @@
 import { expect } from 'vitest';
 import type { AzureEmulator } from '../../emulators/azure/index.ts';
 import type { SlackEmulator } from '../../emulators/slack/index.ts';
-import { ids, startHarness, type Harness, type HarnessOptions } from '../../helpers/harness.ts';
+import { ids, replyOf, startHarness, type Harness, type HarnessOptions } from '../../helpers/harness.ts';
 
 export const aci = {
   stgSub: '22222222-2222-4222-8222-222222222222',
@@ -121,7 +121,7 @@ export async function waitForCard(h: Harness, channel: string, jobId: string, te
 export async function aciCommand(h: Harness, text: string, opts: { userId: string; channelId: string; triggerId?: string }): Promise<string> {
   const res = await h.command(text, { command: '/aci', ...opts });
   expect(res.status).toBe(200);
-  const body = res.json as { response_type: string; text: string };
+  const body = replyOf(res);
   expect(body.response_type).toBe('ephemeral');
   const jobId = /`(j[0-9a-z]{12})`/.exec(body.text)?.[1];
   expect(jobId, body.text).toBeDefined();

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AzureEmulator } from '../../emulators/azure/index.ts';
-import { ids, startHarness, type Harness } from '../../helpers/harness.ts';
+import { ids, replyOf, startHarness, type Harness } from '../../helpers/harness.ts';
 import { everythingSaid } from './setup.ts';
 
 let h: Harness | undefined;
@@ -62,7 +62,7 @@ function start(): Promise<Harness> {
 async function refusal(harness: Harness, text: string, channelId: string = ids.prodChannel): Promise<string> {
   const res = await harness.command(text, { userId: ids.alice, channelId });
   expect(res.status).toBe(200);
-  return (res.json as { text: string }).text;
+  return replyOf(res).text;
 }
 
 /** Nothing went to Azure or Key Vault, and no job was queued. */
@@ -122,7 +122,7 @@ describe('git tokens are an allowlist per environment', () => {
   it('lets an allowed token go to its own host', async () => {
     h = await start();
     const res = await h.command('task create --name buildweb --image web:{{.Run.ID}} --context https://github.com/org/app.git --git-access-token @kv:github-pat --env prod', { userId: ids.alice, channelId: ids.prodChannel });
-    expect((res.json as { text: string }).text).toContain('queued as job');
+    expect(replyOf(res).text).toContain('queued as job');
     await h.slack.waitFor(() => h!.azure.acr.task('contosoprod', 'buildweb') !== undefined, 15_000);
     expect(h.azure.acr.taskGitToken('contosoprod', 'buildweb')).toBe(PAT);
   });

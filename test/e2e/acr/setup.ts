@@ -2,7 +2,7 @@
 import { expect } from 'vitest';
 import type { AzureEmulator } from '../../emulators/azure/index.ts';
 import { answerText, privateAnswer } from '../../helpers/answers.ts';
-import { ids, startHarness, type Harness, type HarnessOptions } from '../../helpers/harness.ts';
+import { ids, replyOf, startHarness, type Harness, type HarnessOptions } from '../../helpers/harness.ts';
 
 export const reg = {
   registryId: `/subscriptions/${ids.subscription}/resourceGroups/rg-dev/providers/Microsoft.ContainerRegistry/registries/contosodev`,
@@ -63,7 +63,7 @@ export function threadText(h: Harness, jobId: string): string {
 /** Sends the command; returns the job id from the ephemeral answer. */
 export async function run(h: Harness, text: string, userId: string = ids.alice): Promise<string> {
   const res = await h.command(text, { userId });
-  const body = res.json as { text: string };
+  const body = replyOf(res);
   const jobId = /`(j[0-9a-z]{12})`/.exec(body.text)?.[1];
   expect(jobId, body.text).toBeDefined();
   return jobId!;

@@ -4,7 +4,7 @@
  * told which job is already rotating it.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { ids, type Harness } from '../../helpers/harness.ts';
+import { ids, replyOf, type Harness } from '../../helpers/harness.ts';
 import { cardEnds, cardsIn, cardWith, cred, onlyFreshSecret, rotate, scanNow, startCredentialHarness, startTokenHarness } from './setup.ts';
 
 let h: Harness | undefined;
@@ -17,7 +17,7 @@ const JOB_ID = /`(j[0-9a-z]{12})`/;
 const addPasswordCalls = (harness: Harness) => harness.azure.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/addPassword')).length;
 /** Sends the same command twice at once; exactly one is queued and the other names its job, which is returned. */
 async function twiceAtOnce(harness: Harness, text: string, command: '/sp' | '/acr'): Promise<string> {
-  const answers = await Promise.all([1, 2].map(async () => (await harness.command(text, { command, userId: ids.admin, channelId: ids.devChannel })).json as { text: string }));
+  const answers = await Promise.all([1, 2].map(async () => replyOf(await harness.command(text, { command, userId: ids.admin, channelId: ids.devChannel }))));
   const queued = answers.filter((a) => a.text.includes('queued as job'));
   const refused = answers.filter((a) => a.text.includes('already being rotated'));
   expect([queued.length, refused.length], JSON.stringify(answers)).toEqual([1, 1]);
@@ -31,7 +31,9 @@ const rotationCards = (harness: Harness, channel: string) => cardsIn(harness, ch
 describe('one rotation per credential at a time', () => {
   it('two Rotate clicks on one secret start one rotation; the second click is told which job has it', async () => {
     // Propagation keeps the first rotation busy long enough for the second click to meet it.
-    h = await startCredentialHarness({ credentials: '  gracePeriod: 1s', prepare: (azure) => void (azure.graph.propagationMs = 1500) });
+    h = await startCredentialHarness({ credentials: '  gracePeriod: 1s', prepare: (azure) => {
+      azure.graph.propagationMs = 1500;
+    } });
     await scanNow(h, 'scan-twice');
     await h.slack.waitFor(() => cardWith(h!, cred.alertChannel, 'credential.rotate'), 20_000);
     const alert = cardWith(h, cred.alertChannel, 'credential.rotate')!;
@@ -54,7 +56,9 @@ describe('one rotation per credential at a time', () => {
   });
 
   it('/sp rotate twice at once: one job rotates, the other command names it; once it is done a new rotation may start', async () => {
-    h = await startCredentialHarness({ credentials: '  gracePeriod: 1s', prepare: (azure) => void (azure.graph.propagationMs = 1500) });
+    h = await startCredentialHarness({ credentials: '  gracePeriod: 1s', prepare: (azure) => {
+      azure.graph.propagationMs = 1500;
+    } });
     const jobId = await twiceAtOnce(h, `rotate --app ${cred.pipelineApp}`, '/sp');
     await cardEnds(h, jobId, 'Succeeded');
     await onlyFreshSecret(h);
@@ -67,7 +71,9 @@ describe('one rotation per credential at a time', () => {
   });
 
   it('a rotation asked for by app name while another runs stops before adding anything, naming the running job', async () => {
-    h = await startCredentialHarness({ credentials: '  gracePeriod: 1s', prepare: (azure) => void (azure.graph.propagationMs = 3000) });
+    h = await startCredentialHarness({ credentials: '  gracePeriod: 1s', prepare: (azure) => {
+      azure.graph.propagationMs = 3000;
+    } });
     const first = await rotate(h, `rotate --app ${cred.pipelineApp}`);
     // The first one has added and stored its secret and waits for Entra ID.
     await h.slack.waitFor(() => addPasswordCalls(h!) === 1, 10_000);
@@ -82,7 +88,9 @@ describe('one rotation per credential at a time', () => {
   });
 
   it('auto-rotation leaves a secret alone while another rotation has it, and says which', async () => {
-    h = await startCredentialHarness({ credentials: '  gracePeriod: 1s', app: '      autoRotate: true\n      rotateBeforeDays: 14', prepare: (azure) => void (azure.graph.propagationMs = 3000) });
+    h = await startCredentialHarness({ credentials: '  gracePeriod: 1s', app: '      autoRotate: true\n      rotateBeforeDays: 14', prepare: (azure) => {
+      azure.graph.propagationMs = 3000;
+    } });
     const manual = await rotate(h, `rotate --app ${cred.pipelineApp}`);
     await h.slack.waitFor(() => addPasswordCalls(h!) === 1, 10_000);
     await scanNow(h, 'scan-while-rotating');

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ids, type Harness } from '../../helpers/harness.ts';
+import { ids, replyOf, type Harness } from '../../helpers/harness.ts';
 import { metricValue, scrape } from '../../helpers/metrics.ts';
 import { allSecrets, cardEnds, cardsIn, cardWith, cred, DAY, onlyFreshSecret, rotate, scanNow, startCredentialHarness, startTokenHarness, vaultState } from './setup.ts';
 
@@ -57,9 +57,9 @@ describe('expiry alerts', () => {
   it('answers /sp expiring privately, and refuses non-admins', async () => {
     h = await startCredentialHarness();
     const refused = await h.command('expiring', { command: '/sp', userId: ids.alice });
-    expect((refused.json as { text: string }).text).toContain('admin');
+    expect(replyOf(refused).text).toContain('admin');
     const res = await h.command('expiring --days 10', { command: '/sp', userId: ids.admin });
-    expect((res.json as { text: string }).text).toContain('only you see it');
+    expect(replyOf(res).text).toContain('only you see it');
     await h.slack.waitFor(() => h!.slack.responses.some((r) => JSON.stringify(r.body).includes('build-pipeline')), 10_000);
     const answer = JSON.stringify(h.slack.responses.find((r) => JSON.stringify(r.body).includes('build-pipeline'))!.body);
     expect(answer).toContain('ephemeral');
@@ -129,7 +129,7 @@ describe('rotation with consumers', () => {
       },
     });
     const deploy = await h.command('create -n web --image web:v1', { command: '/aci', userId: ids.alice, channelId: ids.devChannel });
-    const deployId = /`(j[0-9a-z]{12})`/.exec((deploy.json as { text: string }).text)![1]!;
+    const deployId = /`(j[0-9a-z]{12})`/.exec(replyOf(deploy).text)![1]!;
     await h.slack.waitFor(() => JSON.stringify(cardWith(h!, ids.devChannel, deployId)?.blocks ?? []).includes('Succeeded'), 20_000);
     const pulls = () => h!.azure.aci.puts('web').map((p) => (p.body as { properties: { imageRegistryCredentials: { password: string }[] } }).properties.imageRegistryCredentials[0]!.password);
     expect(pulls()).toEqual([cred.oldSecret]);
@@ -162,7 +162,9 @@ describe('rotation', () => {
   });
 
   it('waits for Entra ID to propagate the new secret, then succeeds', async () => {
-    h = await startCredentialHarness({ credentials: '  gracePeriod: 1s', prepare: (azure) => void (azure.graph.propagationMs = 3000) });
+    h = await startCredentialHarness({ credentials: '  gracePeriod: 1s', prepare: (azure) => {
+      azure.graph.propagationMs = 3000;
+    } });
     const jobId = await rotate(h, 'rotate --app build-pipeline');
     await h.slack.waitFor(() => JSON.stringify(cardWith(h!, ids.devChannel, jobId)?.blocks ?? []).includes('Succeeded'), 30_000);
     const thread = JSON.stringify(h.slack.thread(ids.devChannel, cardWith(h, ids.devChannel, jobId)!.ts));
@@ -210,7 +212,9 @@ describe('rotation', () => {
 
   for (const killAt of ['appId', 'stored', 'verified', 'grace'] as const) {
     it(`ends with exactly one new, stored, verified secret when the worker is SIGKILLed at ${killAt}`, async () => {
-      h = await startCredentialHarness({ worker: 'child', credentials: '  gracePeriod: 2s', prepare: (azure) => void (azure.graph.propagationMs = 1500) });
+      h = await startCredentialHarness({ worker: 'child', credentials: '  gracePeriod: 2s', prepare: (azure) => {
+      azure.graph.propagationMs = 1500;
+    } });
       const jobId = await rotate(h, `rotate --app ${cred.pipelineApp}`);
       await h.slack.waitFor(async () => {
         const raw = await h!.redis.hget(`chatops:jobs:${jobId}`, 'data');
@@ -237,7 +241,7 @@ describe('registry tokens', () => {
     await h.slack.waitFor(() => cardWith(h!, cred.alertChannel, 'registry token contosodev/ci-pull'), 20_000);
 
     const res = await h.command('token rotate --name ci-pull', { command: '/acr', userId: ids.admin, channelId: ids.devChannel });
-    const jobId = /`(j[0-9a-z]{12})`/.exec((res.json as { text: string }).text)![1]!;
+    const jobId = /`(j[0-9a-z]{12})`/.exec(replyOf(res).text)![1]!;
     await h.slack.waitFor(() => JSON.stringify(cardWith(h!, ids.devChannel, jobId)?.blocks ?? []).includes('Succeeded'), 30_000);
     const token = h.azure.acr.token('contosodev', 'ci-pull')!;
     expect(token.passwords.map((p) => p.name)).toEqual(['password2']);
@@ -256,6 +260,6 @@ describe('registry tokens', () => {
     expect(metricValue(metrics, 'chatops_azure_requests_total', { service: 'acr-data', status_class: '2xx' })).toBeGreaterThanOrEqual(1);
 
     const refused = await h.command('token rotate --name ci-pull', { command: '/acr', userId: ids.alice, channelId: ids.devChannel });
-    expect((refused.json as { text: string }).text).toContain('admin');
+    expect(replyOf(refused).text).toContain('admin');
   });
 });

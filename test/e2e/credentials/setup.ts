@@ -2,7 +2,7 @@
 import { expect } from 'vitest';
 import { BullJobQueue } from '../../../src/queue/bullmq-job-queue.ts';
 import type { AzureEmulator } from '../../emulators/azure/index.ts';
-import { ids, startHarness, type Harness, type HarnessOptions } from '../../helpers/harness.ts';
+import { ids, replyOf, startHarness, type Harness, type HarnessOptions } from '../../helpers/harness.ts';
 
 export const cred = {
   alertChannel: 'C0ALERTS',
@@ -111,7 +111,7 @@ export function cardEnds(harness: Harness, jobId: string, status: 'Succeeded' | 
 /** `/sp <text>` as the admin; returns the job id the answer names. */
 export async function rotate(harness: Harness, text: string): Promise<string> {
   const res = await harness.command(text, { command: '/sp', userId: ids.admin, channelId: ids.devChannel });
-  const body = res.json as { text: string };
+  const body = replyOf(res);
   const jobId = /`(j[0-9a-z]{12})`/.exec(body.text)?.[1];
   expect(jobId, body.text).toBeDefined();
   return jobId!;

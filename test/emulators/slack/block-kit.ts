@@ -91,7 +91,7 @@ function block(p: Problems, value: unknown, path: string, blockIds: Set<string>)
       if (value.fields !== undefined) {
         if (!Array.isArray(value.fields)) return p.add('must be an array', `${path}/fields`);
         if (value.fields.length > 10) p.add('no more than 10 items allowed', `${path}/fields`);
-        value.fields.forEach((f, i) => textObject(p, f, `${path}/fields/${i}`, 2000));
+        for (const [i, f] of value.fields.entries()) textObject(p, f, `${path}/fields/${i}`, 2000);
       }
       if (value.accessory !== undefined) element(p, value.accessory, `${path}/accessory`, new Set());
       return;
@@ -110,7 +110,7 @@ function block(p: Problems, value: unknown, path: string, blockIds: Set<string>)
       if (!Array.isArray(value.elements) || value.elements.length === 0) return p.add('must provide elements', `${path}/elements`);
       if (value.elements.length > 25) p.add('no more than 25 items allowed', `${path}/elements`);
       const ids = new Set<string>();
-      value.elements.forEach((e, i) => element(p, e, `${path}/elements/${i}`, ids));
+      for (const [i, e] of value.elements.entries()) element(p, e, `${path}/elements/${i}`, ids);
       return;
     }
     case 'markdown':
@@ -137,7 +137,7 @@ function block(p: Problems, value: unknown, path: string, blockIds: Set<string>)
 export function blockProblems(blocks: readonly unknown[], pointer: string): string[] {
   const p = new Problems();
   const blockIds = new Set<string>();
-  blocks.forEach((b, i) => block(p, b, `${pointer}/${i}`, blockIds));
+  for (const [i, b] of blocks.entries()) block(p, b, `${pointer}/${i}`, blockIds);
   return p.list.map((m) => `[ERROR] ${m}`);
 }
 
@@ -159,7 +159,7 @@ export function checkMessage(blocks: unknown[] | undefined, text: string | undef
     const p = new Problems();
     if (blocks.length > MAX_BLOCKS) p.add(`no more than ${MAX_BLOCKS} items allowed`, '/blocks');
     const blockIds = new Set<string>();
-    blocks.forEach((b, i) => block(p, b, `/blocks/${i}`, blockIds));
+    for (const [i, b] of blocks.entries()) block(p, b, `/blocks/${i}`, blockIds);
     if (p.list.length > 0) {
       return { ok: false, error: 'invalid_blocks', errors: p.list, response_metadata: { messages: p.list.map((m) => `[ERROR] ${m}`) } };
     }

@@ -100,7 +100,7 @@ describe('AzureContainerGroups deploy', () => {
   it('reports InaccessibleImage failing the deployment as an error result, after one PUT', async () => {
     azure.aci.imageFailsAt = 'deploy';
     const ref = { subscriptionId: subscription, resourceGroup: rg, name: 'web-badimage' };
-    const { resumeToken } = await adapter().beginDeploy(ref, spec('evil.example.com/x@sha256:' + 'b'.repeat(64)));
+    const { resumeToken } = await adapter().beginDeploy(ref, spec(`evil.example.com/x@sha256:${'b'.repeat(64)}`));
     const { result } = await pollUntilDone(resumeToken);
     expect(result.group).toBeUndefined();
     expect(result.error?.code).toBe('InaccessibleImage');

@@ -14,9 +14,9 @@ let appId: string;
 const DAY = 86_400_000;
 
 beforeAll(async () => {
-  let credential;
-  ({ azure, credential } = await startEmulator());
-  graph = new GraphApplications({ credential, endpoint: azure.url });
+  const started = await startEmulator();
+  azure = started.azure;
+  graph = new GraphApplications({ credential: started.credential, endpoint: azure.url });
 });
 afterAll(() => azure?.close());
 beforeEach(() => {

@@ -2,6 +2,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { appSecretCredential, claimRotation, registryTokenCredential } from '../../../src/core/credentials/rotation-claims.ts';
+import type { RotationPhase } from '../../../src/core/credentials/jobs.ts';
 import type { JobState, StoredJob } from '../../../src/core/job-queue.ts';
 import { RedisRotationClaims } from '../../../src/queue/rotation-claims.ts';
 
@@ -10,11 +11,12 @@ const claims = new RedisRotationClaims(redis);
 const app = appSecretCredential('22222222-2222-4222-8222-222222222222');
 
 /** A queue that knows a few jobs, by id. */
-function queue(jobs: Record<string, { state: JobState; phase?: string; requesterId?: string }>) {
+function queue(jobs: Record<string, { state: JobState; phase?: RotationPhase; requesterId?: string }>) {
   return {
     get: async (id: string): Promise<StoredJob | undefined> => {
       const j = jobs[id];
-      return j && ({ id, kind: 'rotate-secret', state: j.state, data: { requesterId: j.requesterId ?? 'U0A', progress: { phase: j.phase ?? 'adding' } } } as unknown as StoredJob);
+      const data = { jobId: id, requesterId: j?.requesterId ?? 'U0A', teamId: 'T0', channelId: 'C0', queuedAt: '2026-11-28T09:00:00.000Z', trigger: 'command' as const, app: 'pipeline', progress: { phase: j?.phase ?? 'adding', steps: [] } };
+      return j && { id, kind: 'rotate-secret', state: j.state, data };
     },
   };
 }
@@ -33,7 +35,7 @@ describe('claimRotation with RedisRotationClaims', () => {
   });
 
   it('takes over from a holder that finished (completed, failed, or done) or disappeared', async () => {
-    for (const finished of [{ state: 'completed' as const }, { state: 'failed' as const }, { state: 'active' as const, phase: 'done' }]) {
+    for (const finished of [{ state: 'completed' as const }, { state: 'failed' as const }, { state: 'active' as const, phase: 'done' as const }]) {
       await redis.flushdb();
       const jobs = queue({ jOld: finished });
       await claims.claim(app, 'jOld');

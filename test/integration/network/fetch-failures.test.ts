@@ -2,7 +2,7 @@ import http from 'node:http';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { retryIfItMayPass } from '../../../jobs/job-failures.ts';
+import { retryIfItMayPass } from '../../../jobs/step-runner.ts';
 import { isTransientAzureError } from '../../../src/core/azure-errors.ts';
 import type { JobContext } from '../../../src/core/job-context.ts';
 import { md } from '../../../src/core/mrkdwn.ts';

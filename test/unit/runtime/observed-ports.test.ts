@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { ApprovalState, Approvals } from '../../../src/core/approval/approvals.ts';
-import type { AuditLog } from '../../../src/core/audit.ts';
-import type { AppRegistration, Applications } from '../../../src/core/credentials/ports.ts';
+import type { ApprovalState } from '../../../src/core/approval/approvals.ts';
+import type { AppRegistration } from '../../../src/core/credentials/ports.ts';
 import { createMetrics } from '../../../src/metrics/metrics.ts';
 import { CredentialExpiryGauge, observeApprovalDecisions, observeAudit } from '../../../src/runtime/observed-ports.ts';
+import { FakeApplications, FakeApprovals, FakeAudit } from '../../fakes/index.ts';
 import { metricValue } from '../../helpers/metrics.ts';
 
 const day = 86_400_000;
@@ -11,7 +11,8 @@ const day = 86_400_000;
 describe('ports observed for metrics', () => {
   it('counts an audit write that failed and still refuses the action', async () => {
     const metrics = createMetrics('worker');
-    const failing: AuditLog = { record: () => Promise.reject(new Error('Redis is down')), query: async () => ({ events: [] }) };
+    const failing = new FakeAudit();
+    failing.failWith = new Error('Redis is down');
     const audit = observeAudit(failing, metrics);
     await expect(audit.record({ actor: 'U1', action: 'deploy', outcome: 'accepted' })).rejects.toThrow('Redis is down');
     expect(metricValue(await metrics.registry.metrics(), 'chatops_audit_write_failures_total')).toBe(1);
@@ -23,10 +24,9 @@ describe('ports observed for metrics', () => {
       jobId: 'j1', status, requesterId: 'U1', environment: 'prod', required: 1, mode: 'approval', expiresAt: '2030-01-01T00:00:00Z', planHash: 'h', approvals: [],
       openedAt: '2026-01-01T10:00:00Z', ...(decidedAt && { decidedAt }),
     });
-    const inner = {
-      approve: async () => ({ outcome: 'approved', state: state('approved', '2026-01-01T10:02:00Z') }),
-      reject: async () => ({ outcome: 'duplicate', state: state('pending') }),
-    } as unknown as Approvals;
+    const inner = new FakeApprovals();
+    inner.approve = async () => ({ outcome: 'approved', state: state('approved', '2026-01-01T10:02:00Z') });
+    inner.reject = async () => ({ outcome: 'duplicate', state: state('pending') });
     const approvals = observeApprovalDecisions(inner, metrics);
     await approvals.approve('j1', 'U2', new Date());
     await approvals.reject('j1', 'U2', undefined, new Date());
@@ -43,7 +43,8 @@ describe('ports observed for metrics', () => {
     const app = (appId: string, ...days: number[]): AppRegistration => ({
       id: appId, appId, displayName: appId, passwords: days.map((d, i) => ({ keyId: `${appId}-${i}`, endDateTime: new Date(now + d * day).toISOString() })),
     });
-    const inner = { list: async () => [app('a', -1, 0.5), app('b', 5, 20, 90)] } as unknown as Applications;
+    const inner = new FakeApplications(app('a'));
+    inner.list = async () => [app('a', -1, 0.5), app('b', 5, 20, 90)];
     await gauge.observeApplications(inner).list();
     let text = await metrics.registry.metrics();
     const bucket = (b: string) => metricValue(text, 'chatops_credentials_expiring', { kind: 'app_secret', bucket: b });

@@ -7,6 +7,7 @@ import { defineCommand } from '../spec.ts';
 import { HELP_LINES } from '../help-lines.ts';
 import { ACI_CREATE_FLAGS, parseAciCreate, type AciCreateCommand } from './create.ts';
 import { ACI_LIFECYCLE_FLAGS, ACI_LIST_FLAGS, ACI_LOGS_FLAGS, parseAciLifecycle, parseAciList, parseAciLogs, type AciLifecycleCommand, type AciListCommand, type AciLogsCommand } from './lifecycle.ts';
+import { ACI_PROMOTE_SPEC, type AciPromoteCommand } from '../promote.ts';
 import { ACI_CREATE_USAGE, ACI_LIFECYCLE_VERBS, ACI_LIST_USAGE, ACI_LOGS_USAGE, aciLifecycleUsage, type AciLifecycleVerb } from './usage.ts';
 
 export { ACI_CREATE_FLAGS, parseAciCreate, type AciCreateCommand } from './create.ts';
@@ -16,7 +17,7 @@ export { ACI_CREATE_USAGE, ACI_LIFECYCLE_VERBS, ACI_LIST_USAGE, ACI_LOGS_USAGE, 
 export { MAX_TAIL_LINES } from './values.ts';
 
 /** Every action `/aci` can produce (help requests aside). */
-export type AciCommand = AciCreateCommand | AciLifecycleCommand | AciLogsCommand | AciListCommand;
+export type AciCommand = AciCreateCommand | AciLifecycleCommand | AciLogsCommand | AciListCommand | AciPromoteCommand;
 
 const LIFECYCLE_REQUIRES: Readonly<Record<AciLifecycleVerb, RoleRequirement>> = {
   show: role('viewer', 'see container groups'),
@@ -35,4 +36,5 @@ export const ACI_SPECS = [
   ),
   defineCommand({ command: '/aci', words: ['logs'], flags: ACI_LOGS_FLAGS, usage: ACI_LOGS_USAGE, help: HELP_LINES.aciLook, action: 'aci.logs', requires: role('viewer', 'read container logs'), parse: parseAciLogs }),
   defineCommand({ command: '/aci', words: ['list'], flags: ACI_LIST_FLAGS, usage: ACI_LIST_USAGE, help: HELP_LINES.aciLook, action: 'aci.list', requires: role('viewer', 'list container groups'), runsBare: true, parse: parseAciList }),
+  ACI_PROMOTE_SPEC,
 ];

@@ -58,5 +58,6 @@ export const ACI_USAGE = [
   '`/aci show|restart|stop|start|delete -n NAME` acts on one container group.',
   '`/aci logs -n NAME [--tail LINES]` shows a container’s logs.',
   '`/aci list` lists the container groups.',
+  '`/aci promote -n NAME --from ENV --to ENV` promotes the digest running in one environment to another (import by digest, then a deploy with the target’s approval).',
   'Add `help` for a subcommand’s options, e.g. `/aci create help`.',
 ].join('\n');

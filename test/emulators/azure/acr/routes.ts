@@ -122,7 +122,7 @@ function listRuns(store: AcrStore, registry: EmulatedRegistry, ctx: RouteContext
   for (const run of runs) advance(run, ctx.now);
   const matching = runs
     .filter((r) => (token ? r.seq < token.before : true))
-    .filter((r) => !predicate || !predicate.ok || predicate.test(r))
+    .filter((r) => !predicate?.ok || predicate.test(r))
     .sort((a, b) => b.seq - a.seq);
   const returned = token?.returned ?? 0;
   const budget = top === undefined ? Infinity : top - returned;

@@ -126,7 +126,7 @@ export function tokenJson(t: EmulatedToken, now: number): Record<string, unknown
 /** Whether the registry would accept `docker login -u <token> -p <password>` at `now`. */
 export function checkTokenPassword(tokens: TokenStore, registry: string, tokenName: string, password: string, now: number): boolean {
   const token = tokens.of(registry).get(tokenName.toLowerCase());
-  if (!token || token.status !== 'enabled' || password === '') return false;
+  if (token?.status !== 'enabled' || password === '') return false;
   return [...token.passwords.values()].some((p) => p.value === password && (p.expiry === undefined || p.expiry > now));
 }
 

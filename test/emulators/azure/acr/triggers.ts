@@ -110,7 +110,7 @@ export function triggerTimer(store: AcrStore, registry: EmulatedRegistry, task: 
   requireEnabled(registry, task, 'a timer');
   const timers = task.properties.trigger?.timerTriggers ?? [];
   const timer = timerName ? timers.find((t) => t.name.toLowerCase() === timerName.toLowerCase()) : timers.find((t) => t.status === 'Enabled');
-  if (!timer || timer.status !== 'Enabled') throw new Error(`The ${where(registry, task)} has no enabled timer trigger${timerName ? ` named '${timerName}'` : ''}.`);
+  if (timer?.status !== 'Enabled') throw new Error(`The ${where(registry, task)} has no enabled timer trigger${timerName ? ` named '${timerName}'` : ''}.`);
   const timerTrigger = { timerTriggerName: timer.name, scheduleOccurrence: new Date(occurrence).toISOString() };
   return runTask(store, registry, task, { runType: triggeredRunType(task), task: task.name, timerTrigger }, now);
 }

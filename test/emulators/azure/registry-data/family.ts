@@ -137,7 +137,7 @@ function routes(store: RegistryDataStore, identity: EntraIdentity): Route[] {
         const registry = registryOf(ctx);
         if (f.grant_type !== 'refresh_token') return acrError(400, 'UNSUPPORTED', `grant type '${f.grant_type ?? ''}' is not supported by this emulator`);
         const refresh = store.tokens.get(f.refresh_token ?? '');
-        if (!refresh || refresh.kind !== 'refresh' || refresh.registry !== registry.name || refresh.expiresAt <= ctx.now) {
+        if (refresh?.kind !== 'refresh' || refresh.registry !== registry.name || refresh.expiresAt <= ctx.now) {
           return acrError(401, 'UNAUTHORIZED', 'invalid or expired refresh token');
         }
         if (!f.scope) return acrError(400, 'DENIED', 'scope is required');

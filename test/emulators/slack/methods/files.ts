@@ -57,7 +57,7 @@ export const completeUploadExternal: MethodHandler = (ctx) => {
     }
     const { id, title } = item as { id: string; title?: unknown };
     const file = store.files.get(id);
-    if (!file || !file.uploaded || file.completed) return fail('file_not_found');
+    if (!file?.uploaded || file.completed) return fail('file_not_found');
     entries.push({ file, ...(typeof title === 'string' && title !== '' ? { title } : {}) });
   }
 

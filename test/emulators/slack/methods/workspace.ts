@@ -158,7 +158,8 @@ export const viewsUpdate: MethodHandler = ({ args, store }) => {
   const hash = str(args, 'hash');
   if (hash !== undefined && hash !== open.hash) return fail('hash_conflict');
   open.view = structuredClone(view as Record<string, unknown>);
-  open.hash = `${Math.floor(Date.now() / 1000)}.${viewId}.${(open.updates = (open.updates ?? 0) + 1)}`;
+  open.updates = (open.updates ?? 0) + 1;
+  open.hash = `${Math.floor(Date.now() / 1000)}.${viewId}.${open.updates}`;
   return { ok: true, view: { id: viewId, hash: open.hash, ...structuredClone(view as Record<string, unknown>) } };
 };
 
