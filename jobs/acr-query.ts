@@ -2,7 +2,7 @@ import type { AcrBuilds, LogReader } from '../src/core/build/acr-builds.ts';
 import { acrQueryAction, acrQueryCard, acrQueryTitle, type AcrQueryJobData, type AcrQueryOp } from '../src/core/build/acr-query.ts';
 import { verdictOfRun } from '../src/core/build/run-status.ts';
 import type { TaskView } from '../src/core/build/task.ts';
-import { describeAzureError } from '../src/core/azure-errors.ts';
+import { describeFailure } from './job-failures.ts';
 import type { CardField, JobReporter } from '../src/core/card.ts';
 import type { RegistryToken, RegistryTokens } from '../src/core/credentials/ports.ts';
 import type { RegistryTags } from '../src/core/deploy/ports.ts';
@@ -200,7 +200,7 @@ export async function answerQuery(deps: AcrQueryJobDeps, run: Run): Promise<AcrQ
     result = await answer(deps, data);
   } catch (err) {
     await retryIfItMayPass(run, err);
-    result = failedAnswer(acrQueryTitle(data), data.environment, describeAzureError(err));
+    result = failedAnswer(acrQueryTitle(data), data.environment, describeFailure(err));
   }
   // A delivery that fails (Slack down) fails the attempt: the retry asks Azure again, which only reads.
   await deps.answers.deliver(data.jobId, { userId: data.requesterId, teamId: data.teamId, channelId: data.channelId, ...(data.responseUrl && { responseUrl: data.responseUrl }), action: acrQueryAction(data) }, result);
@@ -223,7 +223,7 @@ export async function cancelRun(deps: AcrQueryJobDeps, run: Run): Promise<AcrQue
 export async function reportFailure(deps: AcrQueryJobDeps, run: Run, err: unknown): Promise<void> {
   const { data } = run;
   if (data.op !== 'cancel') throw err;
-  const described = describeAzureError(err);
+  const described = describeFailure(err);
   await deps.reporter.post(data.jobId, { kind: 'error', text: described.text, hint: described.hint });
   await deps.reporter.updateCard(acrQueryCard(data, 'failed', deps.portal, md`${described.text}`, nowOf(deps).toISOString()));
   await run.save({ ...data, phase: 'done' });

@@ -21,6 +21,8 @@ export const ErrorCode = {
   AuditUnavailable: 'chatops_audit_unavailable',
   /** A Key Vault reference names a secret the vault does not have. */
   SecretNotFound: 'chatops_secret_not_found',
+  /** A job stopped for a reason a person must fix first (input, configuration, Azure's state): never retried (`JobStop`). */
+  JobStopped: 'chatops_job_stopped',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -8,6 +8,7 @@ import { UsageError } from '../../../src/core/commands/errors.ts';
 import { SecretNotFoundError } from '../../../src/core/deploy/secret-not-found.ts';
 import { ErrorCode, isUserVisibleError, QueueUnavailableError, QueueUnconfirmedError, Refused, UserFacingError, type UserVisibleError } from '../../../src/core/errors.ts';
 import { failureReply } from '../../../src/slack/render/replies.ts';
+import { JobStop } from '../../../jobs/job-failures.ts';
 
 const visible: UserVisibleError[] = [
   new UsageError('Give the git URL.', 'Usage: `/acr build …`'),
@@ -19,6 +20,7 @@ const visible: UserVisibleError[] = [
   new AzureOperationError('Azure refused the request.', { transient: false, hint: 'Check the role assignment.' }),
   new SecretNotFoundError('https://kv.vault.azure.net', 'db-password'),
   new ConfigError(['environments.dev.registry: required']),
+  new JobStop('There is no task buildweb in contosodev.', '/acr task list shows its tasks.'),
 ];
 
 function sourceFiles(dir: string): string[] {
