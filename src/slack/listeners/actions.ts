@@ -21,7 +21,7 @@ export function registerActions(app: App, deps: ActionDeps): void {
     ActionId.CancelJob,
     answerEveryClick(deps.logger, ActionId.CancelJob, async ({ ack, body, action, respond }) => {
       await ack();
-      const request = requestContext(deps, clickRequester(body));
+      const request = requestContext(deps, clickRequester(body), 'click');
       const { who } = request;
       const jobId = action.value ?? '';
       const log = deps.logger.child({ action: ActionId.CancelJob, user: who.userId, jobId });

@@ -48,7 +48,7 @@ export function registerFollowUpDeploy(
     actionId,
     answerEveryClick(deps.logger, actionId, async ({ ack, body, action, respond }) => {
       await ack();
-      const request = requestContext(deps, clickRequester(body));
+      const request = requestContext(deps, clickRequester(body), 'click');
       const { who } = request;
       const reply = (text: string) => respond({ ...ephemeral(text), replace_original: false });
       const sourceId = action.value ?? '';

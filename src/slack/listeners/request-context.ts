@@ -2,7 +2,7 @@ import type { BlockAction, SlashCommand } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { recordOrLog } from '../../audit/record-or-log.ts';
 import type { AccessDecision, AccessPolicy } from '../../core/access/access-policy.ts';
-import type { AuditEventInput, AuditLog } from '../../core/audit.ts';
+import { AuditWriteError, type AuditEventInput, type AuditLog } from '../../core/audit.ts';
 import type { JobCard } from '../../core/card.ts';
 import { QueueUnavailableError, QueueUnconfirmedError, Refused, UserFacingError } from '../../core/errors.ts';
 import { jobIdFromTrigger } from '../../core/job-id.ts';
@@ -90,8 +90,13 @@ export function clickRequester(body: BlockAction): Requester {
   };
 }
 
-/** Builds the context of one request; every listener makes exactly one per command or click. */
-export function requestContext(deps: RequestDeps, who: Requester): RequestContext {
+/**
+ * Builds the context of one request; every listener makes exactly one per command or click.
+ * `click`: an audit write that fails is answered as such ("the audit log is unavailable"); a
+ * command answers it as the queue being unavailable, since both live in the same Redis.
+ */
+export function requestContext(deps: RequestDeps, who: Requester, entry: 'command' | 'click' = 'command'): RequestContext {
+  const unavailable = (err: unknown) => (entry === 'click' && err instanceof AuditWriteError) || err instanceof UserFacingError ? err : new QueueUnavailableError(err);
   const note = (event: Omit<AuditEventInput, 'actor'>) => recordOrLog(deps.audit, { actor: who.userId, ...event }, deps.logger);
   const refuseUnlessAllowed = async (decision: AccessDecision, audit: AuditFields): Promise<void> => {
     if (decision.allowed) return;
@@ -105,7 +110,7 @@ export function requestContext(deps: RequestDeps, who: Requester): RequestContex
       await prepare?.();
       await deps.jobs.submit(kind, jobId, data);
     } catch (err) {
-      throw err instanceof QueueUnavailableError ? err : new QueueUnavailableError(err);
+      throw err instanceof QueueUnavailableError || (entry === 'click' && err instanceof AuditWriteError) ? err : new QueueUnavailableError(err);
     }
   };
   return {
@@ -134,7 +139,7 @@ export function requestContext(deps: RequestDeps, who: Requester): RequestContex
         await prepare?.();
       } catch (err) {
         // The job is not sent yet, so this much is certain: nothing was started.
-        throw err instanceof UserFacingError ? err : new QueueUnavailableError(err);
+        throw unavailable(err);
       }
       try {
         await Promise.all([deps.jobs.submit(kind, jobId, data), deps.outbox.requestFlush(jobId)]);

@@ -30,7 +30,7 @@ export function registerRotateAction(app: App, deps: RotateActionDeps): void {
     ActionId.RotateCredential,
     answerEveryClick(deps.logger, ActionId.RotateCredential, async ({ ack, body, action, respond }) => {
       await ack();
-      const request = requestContext(deps, clickRequester(body));
+      const request = requestContext(deps, clickRequester(body), 'click');
       const { who } = request;
       const reply = (text: string) => respond({ ...ephemeral(text), replace_original: false });
       const [scanId = '', index = ''] = (action.value ?? '').split('#');
