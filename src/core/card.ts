@@ -46,6 +46,12 @@ export type CardAction =
   /** Plan the replacement (delete, then create) of a group whose in-place update ARM refused. */
   | 'replace';
 
+/** The buttons of a card waiting for a decision: Confirm/Dismiss for the requester's own confirmation, Approve/Reject for approvers. */
+export function decisionActions(status: JobStatus, mode: 'approval' | 'confirm' | undefined): CardAction[] {
+  if (status !== 'awaiting_approval') return [];
+  return mode === 'confirm' ? ['confirm', 'dismiss'] : ['approve', 'reject'];
+}
+
 export interface CardField {
   label: string;
   value: string;

@@ -1,10 +1,9 @@
-import type { ApprovalState } from '../approval/approvals.ts';
-import type { CardAction, CardField, JobCard, JobStatus } from '../card.ts';
-import { md, type Mrkdwn } from '../mrkdwn.ts';
+import { decisionActions, type CardField, type JobCard } from '../card.ts';
+import { md } from '../mrkdwn.ts';
 import { portalResourceUrl } from '../registry-ref.ts';
 import type { AciActionJobData } from './aci-action-job.ts';
 import type { ContainerGroupView } from './container-group.ts';
-import { approvalDetail } from './deploy-card.ts';
+import { approvalDetail, type DeployCardState } from './deploy-card.ts';
 import { containerGroupResourceId } from './deploy-job.ts';
 
 export const aciActionVerbs: Record<AciActionJobData['op'], string> = {
@@ -17,15 +16,8 @@ export const aciActionVerbs: Record<AciActionJobData['op'], string> = {
   list: 'List container groups in',
 };
 
-export interface AciActionCardState {
-  status: JobStatus;
-  detail?: Mrkdwn;
-  approval?: ApprovalState;
-  approvers?: readonly string[];
-  group?: ContainerGroupView;
-  finishedAt?: string;
-  portal: string;
-}
+/** What an aci-action card shows besides its job data: the same as a deploy card's. */
+export type AciActionCardState = DeployCardState;
 
 /** A container group's state, address, ports and first containers, as card or answer fields. */
 export function containerGroupFields(group: ContainerGroupView): CardField[] {
@@ -46,8 +38,7 @@ export function aciActionCard(data: AciActionJobData, state: AciActionCardState)
   if (state.group) fields.push(...containerGroupFields(state.group));
   const approvalLine = state.approval ? approvalDetail(state.approval, state.approvers ?? []) : undefined;
   const detail = state.detail && approvalLine ? md`${approvalLine}\n${state.detail}` : (state.detail ?? approvalLine);
-  const actions: CardAction[] = [];
-  if (state.status === 'awaiting_approval') actions.push(...(state.approval?.mode === 'confirm' ? (['confirm', 'dismiss'] as const) : (['approve', 'reject'] as const)));
+  const actions = decisionActions(state.status, state.approval?.mode);
   return {
     jobId: data.jobId,
     title: `${aciActionVerbs[data.op]} ${what}`,

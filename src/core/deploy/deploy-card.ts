@@ -1,5 +1,5 @@
 import type { ApprovalState } from '../approval/approvals.ts';
-import type { CardAction, CardField, JobCard, JobStatus } from '../card.ts';
+import { decisionActions, type CardField, type JobCard, type JobStatus } from '../card.ts';
 import { joinMrkdwn, md, mention, mentionAny, type Mrkdwn } from '../mrkdwn.ts';
 import { portalResourceUrl } from '../registry-ref.ts';
 import type { ContainerGroupView } from './container-group.ts';
@@ -72,10 +72,7 @@ export function deployCard(data: DeployJobData, state: DeployCardState): JobCard
   const approvalLine = state.approval ? approvalDetail(state.approval, state.approvers ?? []) : undefined;
   const promotion = data.promotion ? [promotionLine(data.promotion)] : [];
   const detail = joinLines([...promotion, ...(approvalLine ? [approvalLine] : []), ...notes, ...(state.detail ? [state.detail] : [])]);
-  const actions: CardAction[] = [];
-  if (state.status === 'awaiting_approval') {
-    actions.push(...(state.approval?.mode === 'confirm' ? (['confirm', 'dismiss'] as const) : (['approve', 'reject'] as const)));
-  }
+  const actions = decisionActions(state.status, state.approval?.mode);
   if (state.status === 'failed' && data.progress.inPlaceRefused) actions.push('replace');
   if ((state.status === 'succeeded' || state.status === 'failed') && data.progress.plan) actions.push('rollback');
   const verb = data.rollbackOf ? 'Roll back' : plan?.replaces ? 'Replace' : 'Deploy';

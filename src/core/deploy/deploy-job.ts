@@ -2,22 +2,29 @@ import type { AciEnvironmentVariable, AciSecureEnvironmentVariable } from '../co
 import type { ImageReference } from '../validation/index.ts';
 import type { ContainerGroupRef, ContainerGroupView } from './container-group.ts';
 
-/** What the requester asked for, as typed values. No secrets: secure values are Key Vault names. */
-export interface DeployRequest {
-  name: string;
-  image: ImageReference & { text: string };
+/** How the container runs, as requested and as planned. No secrets: secure values are Key Vault names. */
+export interface ContainerSettings {
   cpu: number;
   memoryInGB: number;
+  /** Ports exposed on the IP address (none without one). */
   ports: number[];
   protocol: 'TCP' | 'UDP';
   /** Absent: no IP address, as `az container create` without `--ip-address`, a DNS label or a subnet. */
   ipAddress?: 'Public' | 'Private';
   dnsNameLabel?: string;
   restartPolicy: 'Always' | 'Never' | 'OnFailure';
+  /** Plain variables: names and values (they are visible in the container group anyway). */
   environmentVariables: AciEnvironmentVariable[];
+  /** Secure variables: names and the Key Vault secret each comes from, never values. */
   secureEnvironmentVariables: AciSecureEnvironmentVariable[];
   commandLine?: string[];
   subnet?: string;
+}
+
+/** What the requester asked for, as typed values. */
+export interface DeployRequest extends ContainerSettings {
+  name: string;
+  image: ImageReference & { text: string };
 }
 
 /** Where a deploy goes, from the environment's config. */
@@ -48,7 +55,7 @@ export interface Replacement {
  * the container group. Approvers see all of it (`describePlan`); its hash is what they approve;
  * the PUT is built from it (`toContainerGroupSpec`).
  */
-export interface DeployPlan {
+export interface DeployPlan extends ContainerSettings {
   target: DeployTarget;
   /** `loginServer/repository@sha256:…` */
   image: string;
@@ -57,21 +64,6 @@ export interface DeployPlan {
   /** The tag the digest came from, when the request named one. */
   tag?: string;
   digest: string;
-  cpu: number;
-  memoryInGB: number;
-  /** Ports exposed on the IP address (none without one). */
-  ports: number[];
-  protocol: 'TCP' | 'UDP';
-  /** Absent: the group gets no IP address. */
-  ipAddress?: 'Public' | 'Private';
-  dnsNameLabel?: string;
-  restartPolicy: 'Always' | 'Never' | 'OnFailure';
-  /** Plain variables: names and values (they are visible in the container group anyway). */
-  environmentVariables: AciEnvironmentVariable[];
-  /** Secure variables: names and the Key Vault secret each comes from, never values. */
-  secureEnvironmentVariables: AciSecureEnvironmentVariable[];
-  commandLine?: string[];
-  subnet?: string;
   /** How ACI pulls the image (from config), described without secrets. */
   pull: { identity: string } | { username: string; passwordSecret: string } | { none: true };
   /** Set when the live group must be deleted first. */

@@ -1,6 +1,6 @@
 import type { ApprovalState } from '../approval/approvals.ts';
 import { contextPathOf, type TaskDefinition } from '../build/task.ts';
-import type { CardAction, CardField, JobCard, JobStatus } from '../card.ts';
+import { decisionActions, type CardField, type JobCard, type JobStatus } from '../card.ts';
 import type { RepositoryAction } from '../commands/acr-token.ts';
 import { approvalDetail } from '../deploy/deploy-card.ts';
 import { md, type Mrkdwn } from '../mrkdwn.ts';
@@ -113,8 +113,7 @@ export interface AcrChangeCardState {
 export function acrChangeCard(data: AcrChangeJobData, state: AcrChangeCardState): JobCard {
   const approvalLine = state.approval ? approvalDetail(state.approval, state.approvers ?? []) : undefined;
   const detail = state.detail && approvalLine ? md`${approvalLine}\n${state.detail}` : (state.detail ?? approvalLine);
-  const actions: CardAction[] = [];
-  if (state.status === 'awaiting_approval') actions.push(...(state.approval?.mode === 'confirm' ? (['confirm', 'dismiss'] as const) : (['approve', 'reject'] as const)));
+  const actions = decisionActions(state.status, state.approval?.mode);
   const title = acrChangeTitle(data);
   return {
     jobId: data.jobId,
