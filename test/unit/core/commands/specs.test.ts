@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { requiredRole } from '../../../../src/core/access/roles.ts';
-import { COMMAND_SPECS, helpText, parseCommand } from '../../../../src/core/commands/index.ts';
+import { COMMAND_SPECS, helpText, parseCommand, routeCommand } from '../../../../src/core/commands/index.ts';
 import { commandHandlers } from '../../../../src/slack/listeners/slash-commands.ts';
 
 describe('command specs', () => {
@@ -23,10 +23,25 @@ describe('command specs', () => {
 
   it('lists every subcommand in /ops help, from the specs', () => {
     const text = helpText();
-    for (const word of ['/acr build', '/acr task', '/acr token', '/acr replication', '/acr runs', '/acr cancel', '/acr repository', '/aci create', '/aci list', '/sp expiring', '/ops job', '/ops audit', '/ops whoami']) {
+    for (const word of ['/acr build', '/acr task', '/acr token', '/acr replication', '/acr runs', '/acr cancel', '/acr repository', '/aci create', '/aci list', '/sp expiring', '/ops job', '/ops audit', '/ops whoami', '/aci promote', '/acr promote', '/acr task subscribe|unsubscribe']) {
       expect(text).toContain(word);
     }
     expect(parseCommand('/ops', 'help')).toMatchObject({ kind: 'help', usage: text });
+  });
+});
+
+describe('/aci promote, /acr promote and /acr task subscribe|unsubscribe (merged from main as specs)', () => {
+  it('route to their own spec, with their own action and requirement', () => {
+    expect(routeCommand('/aci', 'promote -n web --from dev --to prod').spec).toMatchObject({ action: 'aci.promote', requires: { kind: 'role', role: 'deployer' } });
+    expect(routeCommand('/acr', 'promote --image web:v1 --from dev --to prod').spec).toMatchObject({ action: 'acr.promote', requires: { kind: 'role', role: 'builder' } });
+    expect(routeCommand('/acr', 'task subscribe --name buildwebapp').spec).toMatchObject({ action: 'acr.task.subscribe', requires: { kind: 'role', role: 'builder' } });
+    expect(routeCommand('/acr', 'Task Unsubscribe --name buildwebapp').parsed).toStrictEqual({ kind: 'acr.task.unsubscribe', name: 'buildwebapp' });
+  });
+
+  it('names the new verbs for an unknown one, and shows their own usage for help', () => {
+    expect(() => parseCommand('/acr', 'task frob')).toThrow('Unknown "frob": /acr task create, list, show, run, delete, subscribe or unsubscribe.');
+    expect(parseCommand('/acr', 'task subscribe --help')).toMatchObject({ kind: 'help', topic: '/acr task', usage: expect.stringContaining('/acr task subscribe --name NAME') });
+    expect(() => parseCommand('/acr', 'task unsubscribe --name buildwebapp --channel C0123ABC')).toThrow(/--channel/);
   });
 });
 
