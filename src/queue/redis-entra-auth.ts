@@ -99,6 +99,8 @@ export class EntraRedisAuth {
         try {
           await redis.auth(username, password);
         } catch (err) {
+          // A connection dropped while its AUTH was in flight (a failover) reconnects with the options set above: nothing failed.
+          if (redis.status !== 'ready') return;
           this.#options.logger.warn({ err: { message: (err as Error).message }, connection: redis.options.connectionName }, 'Redis: AUTH with the renewed token failed');
         }
       }),
