@@ -1,7 +1,7 @@
 import type { EnvironmentConfig } from '../src/config/file.ts';
 import type { Approvals, ApprovalState } from '../src/core/approval/approvals.ts';
 import type { AuditLog } from '../src/core/audit.ts';
-import { describeAzureError } from '../src/core/azure-errors.ts';
+import { describeFailure } from './job-failures.ts';
 import type { JobReporter, JobStatus } from '../src/core/card.ts';
 import { aciActionCard, containerGroupFields } from '../src/core/deploy/aci-action-card.ts';
 import { explainAciError } from '../src/core/deploy/explain-failure.ts';
@@ -59,7 +59,7 @@ async function approvalOf(deps: AciActionJobDeps, data: AciActionJobData): Promi
 }
 
 function explain(data: AciActionJobData, err: unknown): { text: string; hint: string } {
-  return explainAciError(err, { name: data.target.name, environment: data.environment, resourceGroup: data.target.resourceGroup }) ?? describeAzureError(err);
+  return explainAciError(err, { name: data.target.name, environment: data.environment, resourceGroup: data.target.resourceGroup }) ?? describeFailure(err);
 }
 
 /** What `show` found. */

@@ -1,8 +1,8 @@
 import type { AcrBuilds, LogReader } from '../src/core/build/acr-builds.ts';
-import { acrQueryActions, acrQueryCard, acrQueryTitle, type AcrQueryJobData, type AcrQueryOp } from '../src/core/build/acr-query.ts';
+import { acrQueryAction, acrQueryCard, acrQueryTitle, type AcrQueryJobData, type AcrQueryOp } from '../src/core/build/acr-query.ts';
 import { verdictOfRun } from '../src/core/build/run-status.ts';
 import type { TaskView } from '../src/core/build/task.ts';
-import { describeAzureError } from '../src/core/azure-errors.ts';
+import { describeFailure } from './job-failures.ts';
 import type { CardField, JobReporter } from '../src/core/card.ts';
 import type { RegistryToken, RegistryTokens } from '../src/core/credentials/ports.ts';
 import type { RegistryTags } from '../src/core/deploy/ports.ts';
@@ -159,8 +159,31 @@ const task: Answer = async (deps, data, base) => {
   return { ...base, summary: md`\`/acr task run --name ${found.name}\` runs it now.`, fields };
 };
 
+const replication: Answer = async (deps, data, base) => {
+  const location = String(data.declared!.params.location);
+  const replica = await deps.registryAdmin.getReplication(data.target, location);
+  if (!replica) return { ...base, summary: md`${data.target.registry} has no replication named ${location}; \`/acr replication list\` shows where it is.` };
+  const fields: CardField[] = [
+    { label: 'Location', value: replica.location },
+    { label: 'Provisioning', value: replica.provisioningState ?? '–' },
+    { label: 'Status', value: replica.status ?? '–' },
+    { label: 'Zone redundancy', value: replica.zoneRedundancy ?? 'Disabled' },
+  ];
+  return { ...base, summary: md`Replication ${replica.name} of ${data.target.registry} is ${replica.status ?? replica.provisioningState ?? 'in an unknown state'}.`, fields };
+};
+
+/** The lookups their command specs declare (`CommandSpec.query`), by the spec's `query.op`. */
+export const declaredAnswers: Readonly<Record<string, Answer>> = { replication };
+
+const declared: Answer = (deps, data, base) => {
+  const { query } = data.declared!;
+  // hasOwn: a query named `constructor` must not find Object.prototype's.
+  if (!Object.hasOwn(declaredAnswers, query)) throw new TypeError(`no acr-query answers ${query}`);
+  return declaredAnswers[query]!(deps, data, base);
+};
+
 /** The answer of each read-only op. */
-export const answers: Record<Exclude<AcrQueryOp, 'cancel'>, Answer> = { runs, logs, repositories, tags, show, replications, tokens, tasks, task };
+export const answers: Record<Exclude<AcrQueryOp, 'cancel'>, Answer> = { runs, logs, repositories, tags, show, replications, tokens, tasks, task, declared };
 
 /** What a read-only op found, for the requester alone. */
 export function answer(deps: AcrQueryJobDeps, data: AcrQueryJobData): Promise<QueryAnswer> {
@@ -177,10 +200,10 @@ export async function answerQuery(deps: AcrQueryJobDeps, run: Run): Promise<AcrQ
     result = await answer(deps, data);
   } catch (err) {
     await retryIfItMayPass(run, err);
-    result = failedAnswer(acrQueryTitle(data), data.environment, describeAzureError(err));
+    result = failedAnswer(acrQueryTitle(data), data.environment, describeFailure(err));
   }
   // A delivery that fails (Slack down) fails the attempt: the retry asks Azure again, which only reads.
-  await deps.answers.deliver(data.jobId, { userId: data.requesterId, teamId: data.teamId, channelId: data.channelId, ...(data.responseUrl && { responseUrl: data.responseUrl }), action: acrQueryActions[data.op] }, result);
+  await deps.answers.deliver(data.jobId, { userId: data.requesterId, teamId: data.teamId, channelId: data.channelId, ...(data.responseUrl && { responseUrl: data.responseUrl }), action: acrQueryAction(data) }, result);
   return run.save({ ...data, phase: 'done' });
 }
 
@@ -200,7 +223,7 @@ export async function cancelRun(deps: AcrQueryJobDeps, run: Run): Promise<AcrQue
 export async function reportFailure(deps: AcrQueryJobDeps, run: Run, err: unknown): Promise<void> {
   const { data } = run;
   if (data.op !== 'cancel') throw err;
-  const described = describeAzureError(err);
+  const described = describeFailure(err);
   await deps.reporter.post(data.jobId, { kind: 'error', text: described.text, hint: described.hint });
   await deps.reporter.updateCard(acrQueryCard(data, 'failed', deps.portal, md`${described.text}`, nowOf(deps).toISOString()));
   await run.save({ ...data, phase: 'done' });

@@ -1,7 +1,7 @@
 import type { AcrBuilds } from '../src/core/build/acr-builds.ts';
 import type { BuildJobData } from '../src/core/build/build-job.ts';
 import type { JobReporter } from '../src/core/card.ts';
-import { describeAzureError } from '../src/core/azure-errors.ts';
+import { describeFailure } from './job-failures.ts';
 import type { JobHandler } from '../src/core/job-context.ts';
 import { md, mention } from '../src/core/mrkdwn.ts';
 import type { CancelBuildJobData, JobQueue } from '../src/core/job-queue.ts';
@@ -39,7 +39,7 @@ export async function reportFailure(deps: CancelBuildJobDeps, run: Run, err: unk
   const { buildJobId } = run.data;
   const build = await runningBuild(deps, buildJobId);
   if (!build) return;
-  const why = describeAzureError(err, build.target);
+  const why = describeFailure(err, build.target);
   await deps.reporter.post(buildJobId, { kind: 'error', text: `Could not cancel run ${build.progress.runId}. ${why.text}`, hint: why.hint });
 }
 

@@ -1,7 +1,7 @@
 import type { EnvironmentConfig } from '../src/config/file.ts';
 import type { Approvals, ApprovalState } from '../src/core/approval/approvals.ts';
 import type { AuditLog } from '../src/core/audit.ts';
-import { AzureOperationError, describeAzureError, isTransientAzureError } from '../src/core/azure-errors.ts';
+import { AzureOperationError, isTransientAzureError } from '../src/core/azure-errors.ts';
 import type { JobReporter, JobStatus } from '../src/core/card.ts';
 import type { ContainerGroupView, DeployPoll } from '../src/core/deploy/container-group.ts';
 import { toContainerGroupSpec } from '../src/core/deploy/container-spec.ts';
@@ -16,7 +16,7 @@ import { md, type Mrkdwn } from '../src/core/mrkdwn.ts';
 import { decisionOf, openApproval } from './approval-gate.ts';
 import { describeEvents, lockTtlMs } from './aci-shared.ts';
 import { approvalFor, envLoginServer, envOf, pullOf, readSecrets, replacementOf, resolveImage, type DeployPlanDeps } from './deploy-plan.ts';
-import { JobStop } from './job-failures.ts';
+import { describeFailure, JobStop } from './job-failures.ts';
 import { nowOf, progressed, runSteps, type StepJob, type StepRun } from './step-runner.ts';
 import { stepAsideIfSuperseded, taskDeployDepsOf, type TaskDeployDeps } from './task-deploy.ts';
 
@@ -216,7 +216,7 @@ async function reportDeployed(deps: DeployJobDeps, run: Run, group: ContainerGro
 export async function reportFailure(deps: DeployJobDeps, run: Run, err: unknown): Promise<void> {
   const { data } = run;
   const stop = err instanceof JobStop;
-  const described = stop ? { text: err.message, hint: err.hint } : explainFailure(data, err);
+  const described = explainFailure(data, err);
   if (!stop) run.log.warn({ err, transient: isTransientAzureError(err) }, 'deploy failed');
   const last = progressed(data, isInPlaceRefusal(err) ? { inPlaceRefused: true } : {});
   await deps.reporter.post(data.jobId, { kind: 'error', text: described.text, hint: described.hint });
@@ -230,7 +230,7 @@ function explainFailure(data: DeployJobData, err: unknown): { text: string; hint
   const explained =
     (planned ? explainDeployError(err, { name: planned.target.name, image: planned.image, location: planned.target.location }) : undefined) ??
     (err instanceof AzureOperationError && err.statusCode === 403 ? explainAciError(err, { name: data.target.name, environment: data.environment, resourceGroup: data.target.resourceGroup }) : undefined);
-  return explained ?? describeAzureError(err);
+  return explained ?? describeFailure(err);
 }
 
 /**

@@ -13,6 +13,7 @@ import { md, type Mrkdwn } from '../src/core/mrkdwn.ts';
 import { alreadyRotating, appSecretCredential, claimRotation, type RotationClaims } from '../src/core/credentials/rotation-claims.ts';
 import { counted } from '../src/core/query-answer.ts';
 import { nowOf, runSteps, type StepJob, type StepRun } from './step-runner.ts';
+import { describeFailure } from './job-failures.ts';
 
 export interface ExpiryScanJobDeps {
   applications: Applications;
@@ -209,7 +210,7 @@ export async function awaitDelivery(deps: ExpiryScanJobDeps, run: Run): Promise<
 /** A scan that failed for good: the requester hears it, or (scheduled) the alert channel does. */
 export async function reportFailure(deps: ExpiryScanJobDeps, run: Run, err: unknown): Promise<void> {
   const { data } = run;
-  const described = describeAzureError(err);
+  const described = describeFailure(err);
   run.log.error({ err }, 'credential expiry scan failed');
   await run.save({ ...data, phase: 'done' });
   if (data.trigger === 'command' && data.responseUrl) {

@@ -1,4 +1,5 @@
 import { describeAzureError } from '../src/core/azure-errors.ts';
+import { ErrorCode, isUserVisibleError, type UserVisibleError } from '../src/core/errors.ts';
 import type { RegistryRef } from '../src/core/registry-ref.ts';
 
 /**
@@ -6,8 +7,9 @@ import type { RegistryRef } from '../src/core/registry-ref.ts';
  * is never retried (retrying cannot help: the input, the configuration or Azure's state has
  * to change first).
  */
-export class JobStop extends Error {
+export class JobStop extends Error implements UserVisibleError {
   override name = 'JobStop';
+  readonly code: ErrorCode = ErrorCode.JobStopped;
   readonly hint: string;
   constructor(text: string, hint: string) {
     super(text);
@@ -15,7 +17,12 @@ export class JobStop extends Error {
   }
 }
 
-/** What a final failure tells the user: a stop's own words, Azure's explained error otherwise. */
+/**
+ * What a final failure tells the user: the words of any error that keeps the contract and says
+ * what to do next (a stop, Azure's explained error, a missing secret, the audit log down);
+ * anything else is our fault, said without its details.
+ */
 export function describeFailure(err: unknown, target?: RegistryRef): { text: string; hint: string } {
-  return err instanceof JobStop ? { text: err.message, hint: err.hint } : describeAzureError(err, target);
+  if (isUserVisibleError(err) && err.mrkdwn === undefined && err.hint !== undefined) return { text: err.message, hint: err.hint };
+  return describeAzureError(err, target);
 }

@@ -1,6 +1,6 @@
 import type { EnvironmentConfig } from '../src/config/file.ts';
 import type { AuditLog } from '../src/core/audit.ts';
-import { AzureOperationError, describeAzureError } from '../src/core/azure-errors.ts';
+import { AzureOperationError } from '../src/core/azure-errors.ts';
 import type { JobReporter, JobStatus } from '../src/core/card.ts';
 import { deployCard } from '../src/core/deploy/deploy-card.ts';
 import type { DeployHistory, DeployJobData } from '../src/core/deploy/deploy-job.ts';
@@ -24,7 +24,7 @@ import {
   type PromotePhase,
   type PromoteProgress,
 } from '../src/core/promote/promote-job.ts';
-import { JobStop } from './job-failures.ts';
+import { describeFailure, JobStop } from './job-failures.ts';
 import { runSteps, type StepJob, type StepRun } from './step-runner.ts';
 
 export interface PromoteJobDeps {
@@ -256,7 +256,7 @@ const promoteJob: StepJob<PromoteJobData, PromoteSteps, PromotePhase> = {
   async fail(steps, run, err) {
     if (err instanceof JobStop) return steps.fail(run, run.data, err.message, err.hint, 'refused');
     run.log.warn({ err }, 'promotion failed');
-    const described = describeAzureError(err);
+    const described = describeFailure(err);
     await steps.fail(run, run.data, described.text, described.hint, 'failed');
   },
 };

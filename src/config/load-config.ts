@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { ErrorCode, type UserVisibleError } from '../core/errors.ts';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { azureClouds, knownAuthorityHosts } from './clouds.ts';
@@ -9,9 +10,10 @@ import { withOwnKeysOnly } from './own-keys-only.ts';
 import { describeUnknownKey, findUnknownKeys } from './unknown-keys.ts';
 
 /** Start-up configuration problems, all of them at once, each with a hint on how to fix it. */
-export class ConfigError extends Error {
+export class ConfigError extends Error implements UserVisibleError {
   override name = 'ConfigError';
-  readonly code = 'chatops_config_invalid';
+  readonly code = ErrorCode.ConfigInvalid;
+  readonly hint = 'Fix each problem listed in chatops.yaml or the environment, then start the bot again.';
   readonly problems: readonly string[];
   constructor(problems: readonly string[]) {
     super(`Configuration is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);

@@ -1,3 +1,5 @@
+import { ErrorCode, type UserVisibleError } from './errors.ts';
+
 /**
  * The audit log as the rest of the app sees it: who did what, where, to what, with which
  * outcome. Workers record each step they take; the Slack layer records the requests it
@@ -89,10 +91,10 @@ export interface AuditLog {
  * The audit log could not store an event. Same shape as `UserFacingError` (message + hint)
  * so the Slack layer can show it as is; nothing was done when a privileged action gets this.
  */
-export class AuditWriteError extends Error {
+export class AuditWriteError extends Error implements UserVisibleError {
   override name = 'AuditWriteError';
   /** Stable code for log queries. */
-  readonly code = 'chatops_audit_unavailable';
+  readonly code = ErrorCode.AuditUnavailable;
   readonly hint = 'Try again in a minute. If it keeps happening, ask the platform admin to check the bot’s Redis.';
   /** The action whose record failed, e.g. `approval.granted`. */
   readonly action: string;

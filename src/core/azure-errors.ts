@@ -1,12 +1,13 @@
+import { ErrorCode, type UserVisibleError } from './errors.ts';
 import type { RegistryRef } from './registry-ref.ts';
 
 /**
  * An Azure call that failed, translated once at the adapter boundary: whether retrying may
  * help, and what to tell a person (no secrets, no raw payloads).
  */
-export class AzureOperationError extends Error {
+export class AzureOperationError extends Error implements UserVisibleError {
   override name = 'AzureOperationError';
-  readonly code = 'chatops_azure';
+  readonly code = ErrorCode.Azure;
   readonly statusCode: number | undefined;
   readonly azureCode: string | undefined;
   readonly transient: boolean;

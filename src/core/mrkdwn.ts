@@ -1,3 +1,5 @@
+import type { Validation } from './validation/result.ts';
+import { validateSlackUserId, validateSlackUsergroupId } from './validation/slack-ids.ts';
 /**
  * Text that is already safe to show as Slack mrkdwn. Only `md` and `mention` make one, and
  * `md` escapes every interpolated value, so user- or Azure-supplied text can never become a
@@ -13,11 +15,12 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-const userIdPattern = /^[UW][A-Z0-9]{2,20}$/;
+/** Exactly an id (not a mention, which the validators also accept). */
+const isId = (result: Validation<string>, text: string) => result.ok && result.value === text;
 
 /** A real mention of a Slack user id (validated, so it cannot carry other markup). */
 export function mention(userId: string): Mrkdwn {
-  return { mrkdwn: userIdPattern.test(userId) ? `<@${userId}>` : escapeMrkdwn(userId) };
+  return { mrkdwn: isId(validateSlackUserId(userId), userId) ? `<@${userId}>` : escapeMrkdwn(userId) };
 }
 
 export function isMrkdwn(value: unknown): value is Mrkdwn {
@@ -33,11 +36,9 @@ export function md(strings: TemplateStringsArray, ...values: unknown[]): Mrkdwn 
   return { mrkdwn: out };
 }
 
-const groupIdPattern = /^S[A-Z0-9]{2,20}$/;
-
 /** A mention of a user (U…/W…) or user group (S…) id; anything else is shown escaped. */
 export function mentionAny(id: string): Mrkdwn {
-  return groupIdPattern.test(id) ? { mrkdwn: `<!subteam^${id}>` } : mention(id);
+  return isId(validateSlackUsergroupId(id), id) ? { mrkdwn: `<!subteam^${id}>` } : mention(id);
 }
 
 /** Joins Mrkdwn values with a plain separator. */

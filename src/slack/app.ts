@@ -112,7 +112,7 @@ export function createSlackApp(options: SlackAppOptions): App {
     taskWatches: options.taskWatches,
     logger: options.logger,
   });
-  registerActions(app, { jobs: options.jobs, cancels: options.cancels, policy: options.policy, audit: options.audit, logger: options.logger });
+  registerActions(app, { jobs: options.jobs, outbox: options.outbox, cancels: options.cancels, policy: options.policy, audit: options.audit, logger: options.logger });
   const environments = options.environments.environments;
   registerApprovalActions(app, { jobs: options.jobs, approvals: options.approvals, policy: options.policy, groups: options.groups, audit: options.audit, environments, logger: options.logger, ...(options.home && { home: options.home.notifier }) });
   if (options.home) registerAppHome(app, { policy: options.policy, viewers: options.home.viewers, refresh: options.home.refresh, logger: options.logger });

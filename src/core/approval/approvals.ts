@@ -31,15 +31,8 @@ export interface ApprovalState {
   openedAt?: string;
 }
 
-export interface NewApproval {
-  jobId: string;
-  requesterId: string;
-  environment: string;
-  required: number;
-  mode: 'approval' | 'confirm';
-  expiresAt: string;
-  planHash: string;
-}
+/** What a job asks for when it opens its approval request. */
+export type NewApproval = Pick<ApprovalState, 'jobId' | 'requesterId' | 'environment' | 'required' | 'mode' | 'expiresAt' | 'planHash'>;
 
 /** What one click did. Everything but `recorded` and `approved` changed nothing. */
 export type DecisionResult =

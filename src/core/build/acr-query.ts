@@ -16,11 +16,27 @@ export const acrQueryActions = {
   task: 'acr.task.show',
 } as const;
 
-export type AcrQueryOp = keyof typeof acrQueryActions;
+/** `declared`: a lookup its command spec declares (`CommandSpec.query`); the rest predate specs. */
+export type AcrQueryOp = keyof typeof acrQueryActions | 'declared';
 
 /** Every op only looks, except `cancel`, which changes Azure and so keeps a public card. */
 export function isReadOnlyAcrQuery(op: AcrQueryOp): boolean {
   return op !== 'cancel';
+}
+
+/** A lookup declared by its command spec: which query the job runs, and with what. */
+export interface DeclaredAcrQuery {
+  /** The spec's `query.op`, e.g. `replication`. */
+  query: string;
+  title: string;
+  /** The spec's access action, which the answer's Share button is audited under. */
+  action: string;
+  params: Record<string, string | number>;
+}
+
+/** The access action the answer of this job answers for. */
+export function acrQueryAction(data: AcrQueryJobData): string {
+  return data.op === 'declared' ? (data.declared?.action ?? 'acr.query') : acrQueryActions[data.op];
 }
 
 /** Data of an `acr-query` job: a look at a registry (runs, a run's log, repositories, tags) or a run cancellation. */
@@ -41,6 +57,8 @@ export interface AcrQueryJobData {
   repository?: string;
   orderby?: 'time_desc' | 'time_asc';
   taskName?: string;
+  /** Present when `op` is `declared`. */
+  declared?: DeclaredAcrQuery;
   phase: 'new' | 'done';
 }
 
@@ -55,6 +73,7 @@ const titles: Record<AcrQueryOp, (d: AcrQueryJobData) => string> = {
   tokens: (d) => `Tokens of ${d.target.registry}`,
   tasks: (d) => `Tasks of ${d.target.registry}`,
   task: (d) => `Task ${d.taskName} in ${d.target.registry}`,
+  declared: (d) => d.declared?.title ?? `Registry ${d.target.registry}`,
 };
 
 /** What the job answers, e.g. "Runs of contosodev": the title of its answer (or card). */

@@ -1,7 +1,11 @@
 import { optionalEnvironment } from './acr-names.ts';
+import { validateLocation } from '../validation/location.ts';
 import { UsageError } from './errors.ts';
 import { parseFlags, type FlagSpec } from './flags.ts';
 import { quoted } from './quoted.ts';
+import { role, type RoleRequirement } from '../access/requirement.ts';
+import { defineCommand } from './spec.ts';
+import { HELP_LINES } from './help-lines.ts';
 
 /** `/acr show`, `/acr update`, `/acr replication …`: the registry resource itself, as `az acr show|update|replication`. */
 export type AcrAdminCommand =
@@ -9,7 +13,8 @@ export type AcrAdminCommand =
   | { kind: 'acr.update'; adminEnabled: boolean; environment?: string }
   | { kind: 'acr.replication.create'; location: string; environment?: string }
   | { kind: 'acr.replication.list'; environment?: string }
-  | { kind: 'acr.replication.delete'; location: string; environment?: string };
+  | { kind: 'acr.replication.delete'; location: string; environment?: string }
+  | { kind: 'acr.replication.show'; location: string; environment?: string };
 
 export const ACR_SHOW_USAGE = 'Usage: `/acr show [--env ENVIRONMENT]` shows the registry: SKU, login server, admin user, replications, zone redundancy.';
 export const ACR_UPDATE_USAGE = [
@@ -17,7 +22,7 @@ export const ACR_UPDATE_USAGE = [
   'The admin user is one shared account for the whole registry: keep it off and use managed identities or repository-scoped tokens (`/acr token create`). Its password is never shown in Slack.',
 ].join('\n');
 export const ACR_REPLICATION_USAGE = [
-  'Usage: `/acr replication create --location LOCATION`, `/acr replication list`, `/acr replication delete --location LOCATION` (each with optional `--env ENVIRONMENT`).',
+  'Usage: `/acr replication create --location LOCATION`, `/acr replication list`, `/acr replication show --location LOCATION`, `/acr replication delete --location LOCATION` (each with optional `--env ENVIRONMENT`).',
   'Geo-replicas need a Premium registry; create and delete are for admins, and delete asks for confirmation.',
   'Example: `/acr replication create --location japaneast`',
 ].join('\n');
@@ -26,8 +31,6 @@ const ENV_FLAG = { name: 'env', kind: 'string', valueName: 'ENVIRONMENT' } as co
 const SHOW_FLAGS = [ENV_FLAG] as const satisfies readonly FlagSpec[];
 const UPDATE_FLAGS = [{ name: 'admin-enabled', kind: 'string', valueName: 'true|false' }, ENV_FLAG] as const satisfies readonly FlagSpec[];
 const REPLICATION_FLAGS = [{ name: 'location', short: 'l', kind: 'string', valueName: 'LOCATION' }, ENV_FLAG] as const satisfies readonly FlagSpec[];
-// Azure location names as ARM spells them (japaneast, westus2, eastus2euap); az also accepts display names.
-const LOCATION = /^[a-z][a-z0-9]{2,30}$/;
 
 
 function noPositionals(positionals: string[], what: string, usage: string): void {
@@ -37,7 +40,7 @@ function noPositionals(positionals: string[], what: string, usage: string): void
 /** `Japan East`, `japan-east` and `japaneast` all mean ARM's `japaneast`. */
 export function parseLocation(text: string, usage: string): string {
   const name = text.toLowerCase().replace(/[\s_-]+/g, '');
-  if (!LOCATION.test(name)) throw new UsageError(`${quoted(text)} isn't an Azure location: use its name, e.g. --location japaneast or --location westeurope.`, usage);
+  if (!validateLocation(name).ok) throw new UsageError(`${quoted(text)} isn't an Azure location: use its name, e.g. --location japaneast or --location westeurope.`, usage);
   return name;
 }
 
@@ -73,8 +76,44 @@ export function parseAcrReplication(tokens: string[]): AcrAdminCommand {
   return { kind: `acr.replication.${action}`, location: parseLocation(values.location, usage), ...optionalEnvironment(values.env, usage) };
 }
 
-export const ACR_ADMIN_SUBCOMMANDS = [
-  { name: 'show', usage: ACR_SHOW_USAGE, flags: SHOW_FLAGS, parse: parseAcrShow, runsBare: true },
-  { name: 'update', usage: ACR_UPDATE_USAGE, flags: UPDATE_FLAGS, parse: parseAcrUpdate },
-  { name: 'replication', usage: ACR_REPLICATION_USAGE, flags: REPLICATION_FLAGS, parse: parseAcrReplication },
-] as const;
+const replicationVerb = <V extends 'create' | 'list' | 'delete'>(verb: V, requires: RoleRequirement) =>
+  defineCommand({
+    command: '/acr',
+    words: ['replication', verb],
+    flags: REPLICATION_FLAGS,
+    usage: ACR_REPLICATION_USAGE,
+    help: verb === 'list' ? HELP_LINES.registryLook : HELP_LINES.registryChange,
+    action: `acr.replication.${verb}`,
+    requires,
+    parse: (tokens) => parseAcrReplication([verb, ...tokens]),
+  });
+
+/** `/acr show|update|replication …`, declared once each. */
+/** `/acr replication show --location L`: one geo-replica, as `az acr replication show`. */
+export function parseAcrReplicationShow(tokens: string[]): Extract<AcrAdminCommand, { kind: 'acr.replication.show' }> {
+  const usage = ACR_REPLICATION_USAGE;
+  const { values, positionals } = parseFlags(tokens, REPLICATION_FLAGS, usage);
+  noPositionals(positionals, 'give the location with --location', usage);
+  if (values.location === undefined) throw new UsageError('Give the location with --location, e.g. /acr replication show --location japaneast.', usage);
+  return { kind: 'acr.replication.show', location: parseLocation(values.location, usage), ...optionalEnvironment(values.env, usage) };
+}
+
+export const ACR_ADMIN_SPECS = [
+  defineCommand({ command: '/acr', words: ['show'], flags: SHOW_FLAGS, usage: ACR_SHOW_USAGE, help: HELP_LINES.registryLook, action: 'acr.show', requires: role('viewer', 'see the registry'), runsBare: true, parse: parseAcrShow }),
+  defineCommand({ command: '/acr', words: ['update'], flags: UPDATE_FLAGS, usage: ACR_UPDATE_USAGE, help: HELP_LINES.registryChange, action: 'acr.update', requires: role('admin', 'change registry settings'), parse: parseAcrUpdate }),
+  replicationVerb('create', role('admin', 'create registry replications')),
+  replicationVerb('list', role('viewer', 'list registry replications')),
+  replicationVerb('delete', role('admin', 'delete registry replications')),
+  defineCommand({
+    command: '/acr',
+    words: ['replication', 'show'],
+    flags: REPLICATION_FLAGS,
+    usage: ACR_REPLICATION_USAGE,
+    help: HELP_LINES.registryLook,
+    action: 'acr.replication.show',
+    requires: role('viewer', 'see registry replications'),
+    parse: parseAcrReplicationShow,
+    // Answered by the acr-query job's `replication` query: `az acr replication show`.
+    query: { op: 'replication', title: (registry, c) => `Replication ${c.location} of ${registry}`, params: (c) => ({ location: c.location }) },
+  }),
+];

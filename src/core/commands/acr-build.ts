@@ -13,6 +13,9 @@ import { parseGitSource, parseGitTokenReference, type GitSource } from './git-so
 import { DEFAULT_PLATFORM, parsePlatform, type Platform } from './platform.ts';
 import { quoted } from './quoted.ts';
 import { ACR_BUILD_USAGE } from './usage.ts';
+import { role } from '../access/requirement.ts';
+import { defineCommand } from './spec.ts';
+import { HELP_LINES } from './help-lines.ts';
 
 export type { GitSource } from './git-source.ts';
 
@@ -112,3 +115,17 @@ export function checkTimeout(seconds: number, usage: string): number {
   }
   return seconds;
 }
+
+/** `/acr build`, declared once. */
+export const ACR_BUILD_SPECS = [
+  defineCommand({
+    command: '/acr',
+    words: ['build'],
+    flags: ACR_BUILD_FLAGS,
+    usage: ACR_BUILD_USAGE,
+    help: HELP_LINES.build,
+    action: 'acr.build',
+    requires: role('builder', 'start builds'),
+    parse: parseAcrBuild,
+  }),
+];

@@ -1,12 +1,10 @@
+import { validateRegistryName } from '../validation/registry-name.ts';
 import { UsageError } from './errors.ts';
 import { hasUnprintable, quoted } from './quoted.ts';
 
 // Azure's and Docker's naming rules for the values `/acr build` takes. Each check says the
 // valid form on failure, because "invalid name" alone leaves people guessing.
 
-const REGISTRY = /^[a-zA-Z0-9]{5,50}$/;
-// People paste the login server; az strips the suffix with a warning, so do the same.
-const LOGIN_SERVER_SUFFIX = /\.azurecr\.(io|cn|us)$/i;
 const REPO_COMPONENT = /^[a-z0-9]+([._-][a-z0-9]+)*$/;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 // ACR fills in the run id when it runs the build; the stand-in keeps tag length checks honest.
@@ -24,12 +22,10 @@ const PRINTABLE_ASCII = /^[\x21-\x7e]*$/;
 
 /** A registry name (or its login server) → the lowercase registry name. */
 export function parseRegistryName(text: string, usage: string): string {
-  const name = text.replace(LOGIN_SERVER_SUFFIX, '');
-  if (!REGISTRY.test(name)) {
-    throw new UsageError(`Registry ${quoted(text)} isn't a valid registry name: use 5–50 letters and digits, e.g. -r contosoreg.`, usage);
-  }
-  // Registry names are case-insensitive in Azure; one spelling keeps job data and logs consistent.
-  return name.toLowerCase();
+  // The shared rule strips a pasted login server and lowercases (one spelling for job data and logs).
+  const checked = validateRegistryName(text);
+  if (!checked.ok) throw new UsageError(`Registry ${quoted(text)} isn't a valid registry name: use 5–50 letters and digits, e.g. -r contosoreg.`, usage);
+  return checked.value;
 }
 
 /** Checks an image reference `repo[:tag]` and returns it unchanged. */

@@ -2,6 +2,9 @@ import { optionalEnvironment, REPOSITORY_NAME } from './acr-names.ts';
 import { UsageError } from './errors.ts';
 import { parseFlags, type FlagSpec } from './flags.ts';
 import { quoted } from './quoted.ts';
+import { role } from '../access/requirement.ts';
+import { defineCommand } from './spec.ts';
+import { HELP_LINES } from './help-lines.ts';
 
 /** `/acr runs|logs|cancel|repository …`: looking at a registry, as `az acr task list-runs`, `az acr task logs`, `az acr repository …`. */
 export type AcrRegistryCommand =
@@ -77,9 +80,30 @@ export function parseAcrRepository(tokens: string[]): AcrRegistryCommand {
   throw new UsageError(`${verb === undefined ? 'Say what to do' : `Unknown ${quoted(verb)}`}: /acr repository list or /acr repository show-tags REPOSITORY.`, usage);
 }
 
-export const ACR_REGISTRY_SUBCOMMANDS = [
-  { name: 'runs', usage: ACR_RUNS_USAGE, flags: RUNS_FLAGS, parse: parseAcrRuns, runsBare: true },
-  { name: 'logs', usage: ACR_LOGS_USAGE, flags: RUN_FLAGS, parse: parseAcrLogs },
-  { name: 'cancel', usage: ACR_CANCEL_USAGE, flags: RUN_FLAGS, parse: parseAcrCancel },
-  { name: 'repository', usage: ACR_REPOSITORY_USAGE, flags: TAGS_FLAGS, parse: parseAcrRepository },
-] as const;
+
+/** `/acr runs|logs|cancel|repository …`, declared once each. */
+export const ACR_REGISTRY_SPECS = [
+  defineCommand({ command: '/acr', words: ['runs'], flags: RUNS_FLAGS, usage: ACR_RUNS_USAGE, help: HELP_LINES.registryLook, action: 'acr.runs', requires: role('viewer', 'list registry runs'), runsBare: true, parse: parseAcrRuns }),
+  defineCommand({ command: '/acr', words: ['logs'], flags: RUN_FLAGS, usage: ACR_LOGS_USAGE, help: HELP_LINES.registryLook, action: 'acr.logs', requires: role('viewer', 'read run logs'), parse: parseAcrLogs }),
+  defineCommand({ command: '/acr', words: ['cancel'], flags: RUN_FLAGS, usage: ACR_CANCEL_USAGE, help: HELP_LINES.build, action: 'acr.cancel', requires: role('builder', 'cancel runs'), parse: parseAcrCancel }),
+  defineCommand({
+    command: '/acr',
+    words: ['repository', 'list'],
+    flags: RUN_FLAGS,
+    usage: ACR_REPOSITORY_USAGE,
+    help: HELP_LINES.registryLook,
+    action: 'acr.repository.list',
+    requires: role('viewer', 'list repositories'),
+    parse: (tokens) => parseAcrRepository(['list', ...tokens]),
+  }),
+  defineCommand({
+    command: '/acr',
+    words: ['repository', 'show-tags'],
+    flags: TAGS_FLAGS,
+    usage: ACR_REPOSITORY_USAGE,
+    help: HELP_LINES.registryLook,
+    action: 'acr.repository.show-tags',
+    requires: role('viewer', 'list tags'),
+    parse: (tokens) => parseAcrRepository(['show-tags', ...tokens]),
+  }),
+];

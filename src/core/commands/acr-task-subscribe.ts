@@ -1,8 +1,11 @@
+import { role } from '../access/requirement.ts';
 import { TASK_NAME } from '../validation/task-name.ts';
 import { optionalEnvironment } from './acr-names.ts';
 import { UsageError } from './errors.ts';
 import { parseFlags, type FlagSpec } from './flags.ts';
+import { HELP_LINES } from './help-lines.ts';
 import { quoted } from './quoted.ts';
+import { defineCommand } from './spec.ts';
 
 /** `/acr task subscribe|unsubscribe`: which channel hears about a task's runs (a push, a trigger, the portal). */
 export type AcrTaskSubscriptionCommand =
@@ -47,3 +50,27 @@ export function parseAcrTaskSubscription(verb: 'subscribe' | 'unsubscribe', toke
   const channel = (values as { channel?: string }).channel;
   return { kind: 'acr.task.subscribe', name, ...(channel !== undefined && { channel: parseChannel(channel, usage) }), ...environment };
 }
+
+// Which tasks' runs are announced in a channel is decided like creating the task itself.
+export const ACR_TASK_SUBSCRIBE_SPECS = [
+  defineCommand({
+    command: '/acr',
+    words: ['task', 'subscribe'],
+    flags: ACR_TASK_SUBSCRIBE_FLAGS,
+    usage: ACR_TASK_SUBSCRIBE_USAGE,
+    help: HELP_LINES.taskSubscribe,
+    action: 'acr.task.subscribe',
+    requires: role('builder', 'subscribe a channel to ACR task runs'),
+    parse: (tokens) => parseAcrTaskSubscription('subscribe', tokens),
+  }),
+  defineCommand({
+    command: '/acr',
+    words: ['task', 'unsubscribe'],
+    flags: ACR_TASK_SUBSCRIBE_FLAGS.filter((f) => f.name !== 'channel'),
+    usage: ACR_TASK_SUBSCRIBE_USAGE,
+    help: HELP_LINES.taskSubscribe,
+    action: 'acr.task.unsubscribe',
+    requires: role('builder', 'unsubscribe a channel from ACR task runs'),
+    parse: (tokens) => parseAcrTaskSubscription('unsubscribe', tokens),
+  }),
+];

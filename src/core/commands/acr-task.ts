@@ -6,7 +6,10 @@ import { parseFlags, type FlagSpec } from './flags.ts';
 import { parseGitSource, parseGitTokenReference } from './git-source.ts';
 import { DEFAULT_PLATFORM, parsePlatform } from './platform.ts';
 import { quoted } from './quoted.ts';
-import { ACR_TASK_SUBSCRIBE_USAGE, parseAcrTaskSubscription, type AcrTaskSubscriptionCommand } from './acr-task-subscribe.ts';
+import { role, type RoleRequirement } from '../access/requirement.ts';
+import { defineCommand } from './spec.ts';
+import { HELP_LINES } from './help-lines.ts';
+import { ACR_TASK_SUBSCRIBE_USAGE } from './acr-task-subscribe.ts';
 
 /** `/acr task create|list|show|run|delete`, as `az acr task …`. */
 export type AcrTaskCommand =
@@ -14,8 +17,7 @@ export type AcrTaskCommand =
   | { kind: 'acr.task.list'; environment?: string }
   | { kind: 'acr.task.show'; name: string; environment?: string }
   | { kind: 'acr.task.run'; name: string; environment?: string }
-  | { kind: 'acr.task.delete'; name: string; environment?: string }
-  | AcrTaskSubscriptionCommand;
+  | { kind: 'acr.task.delete'; name: string; environment?: string };
 
 export const ACR_TASK_USAGE = [
   'Usage: `/acr task create --name NAME --image REPO:TAG --context GIT_URL [--branch main] [--file Dockerfile] [--git-access-token @kv:SECRET-NAME] [--commit-trigger-enabled true|false] [--base-image-trigger-enabled true|false] [--platform linux/amd64] [--build-arg KEY=VALUE] [--timeout SECONDS]`',
@@ -126,6 +128,17 @@ export function parseAcrTask(tokens: string[]): AcrTaskCommand {
     if (extra !== undefined || (first !== undefined && values.name !== undefined)) throw new UsageError(`Give one task, with --name.`, usage);
     return { kind: `acr.task.${action}` as const, name: parseTaskName(values.name ?? first, action, usage), ...optionalEnvironment(values.env, usage) };
   }
-  if (action === 'subscribe' || action === 'unsubscribe') return parseAcrTaskSubscription(action, rest);
-  throw new UsageError(`${verb === undefined ? 'Say what to do' : `Unknown ${quoted(verb)}`}: /acr task create, list, show, run, delete, subscribe or unsubscribe.`, usage);
+  throw new UsageError(`${verb === undefined ? 'Say what to do' : `Unknown ${quoted(verb)}`}: /acr task create, list, show, run or delete.`, usage);
 }
+
+const taskVerb = <V extends 'list' | 'show' | 'run' | 'delete'>(verb: V, flags: readonly FlagSpec[], requires: RoleRequirement) =>
+  defineCommand({ command: '/acr', words: ['task', verb], flags, usage: ACR_TASK_USAGE, help: verb === 'list' || verb === 'show' ? HELP_LINES.registryLook : HELP_LINES.tasks, action: `acr.task.${verb}`, requires, parse: (tokens) => parseAcrTask([verb, ...tokens]) });
+
+/** `/acr task create|list|show|run|delete`, declared once each. */
+export const ACR_TASK_SPECS = [
+  defineCommand({ command: '/acr', words: ['task', 'create'], flags: ACR_TASK_FLAGS, usage: ACR_TASK_USAGE, help: HELP_LINES.tasks, action: 'acr.task.create', requires: role('builder', 'create ACR tasks'), parse: parseAcrTaskCreate }),
+  taskVerb('list', [ENV_FLAG], role('viewer', 'list ACR tasks')),
+  taskVerb('show', NAME_FLAGS, role('viewer', 'see ACR tasks')),
+  taskVerb('run', NAME_FLAGS, role('builder', 'run ACR tasks')),
+  taskVerb('delete', NAME_FLAGS, role('builder', 'delete ACR tasks')),
+];

@@ -2,6 +2,9 @@ import { optionalEnvironment, REPOSITORY_NAME } from './acr-names.ts';
 import { UsageError } from './errors.ts';
 import { parseFlags, type FlagSpec } from './flags.ts';
 import { quoted } from './quoted.ts';
+import { role } from '../access/requirement.ts';
+import { defineCommand } from './spec.ts';
+import { HELP_LINES } from './help-lines.ts';
 
 /** What a repository-scoped token may do in one repository (ACR scope map actions). */
 export const REPOSITORY_ACTIONS = ['content/read', 'content/write', 'content/delete', 'metadata/read', 'metadata/write'] as const;
@@ -110,3 +113,19 @@ export function parseAcrToken(tokens: string[]): AcrTokenCommand {
       throw new UsageError(`${verb === undefined ? 'Say what to do' : `Unknown ${quoted(verb)}`}: /acr token create, list or rotate.`, usage);
   }
 }
+
+const tokenAdmins = role('admin', 'manage registry tokens');
+
+/** `/acr token create|list|rotate`, declared once each. */
+export const ACR_TOKEN_SPECS = (['create', 'list', 'rotate'] as const).map((verb) =>
+  defineCommand({
+    command: '/acr',
+    words: ['token', verb],
+    flags: ACR_TOKEN_FLAGS,
+    usage: ACR_TOKEN_USAGE,
+    help: HELP_LINES.tokens,
+    action: `acr.token.${verb}`,
+    requires: tokenAdmins,
+    parse: (tokens: string[]) => parseAcrToken([verb, ...tokens]),
+  }),
+);

@@ -1,21 +1,13 @@
-import { ACR_BUILD_FLAGS, parseAcrBuild, type AcrBuildCommand } from './acr-build.ts';
-import { ACR_ADMIN_SUBCOMMANDS, type AcrAdminCommand } from './acr-admin.ts';
-import { ACR_REGISTRY_SUBCOMMANDS, type AcrRegistryCommand } from './acr-registry.ts';
-import { ACR_TASK_FLAGS, ACR_TASK_USAGE, parseAcrTask, type AcrTaskCommand } from './acr-task.ts';
-import { ACR_TOKEN_FLAGS, ACR_TOKEN_USAGE, parseAcrToken, type AcrTokenCommand } from './acr-token.ts';
-import { ACR_PROMOTE_FLAGS, ACR_PROMOTE_USAGE, parseAcrPromote, type AcrPromoteCommand } from './promote.ts';
-import type { Subcommand } from './subcommand.ts';
-import { ACR_BUILD_USAGE } from './usage.ts';
+import { ACR_BUILD_SPECS, type AcrBuildCommand } from './acr-build.ts';
+import { ACR_ADMIN_SPECS, type AcrAdminCommand } from './acr-admin.ts';
+import { ACR_REGISTRY_SPECS, type AcrRegistryCommand } from './acr-registry.ts';
+import { ACR_TASK_SPECS, type AcrTaskCommand } from './acr-task.ts';
+import { ACR_TASK_SUBSCRIBE_SPECS, type AcrTaskSubscriptionCommand } from './acr-task-subscribe.ts';
+import { ACR_TOKEN_SPECS, type AcrTokenCommand } from './acr-token.ts';
+import { ACR_PROMOTE_SPEC, type AcrPromoteCommand } from './promote.ts';
 
 /** Every parsed `/acr` command. */
-export type AcrCommand = AcrBuildCommand | AcrTokenCommand | AcrRegistryCommand | AcrAdminCommand | AcrTaskCommand | AcrPromoteCommand;
+export type AcrCommand = AcrBuildCommand | AcrTokenCommand | AcrRegistryCommand | AcrAdminCommand | AcrTaskCommand | AcrTaskSubscriptionCommand | AcrPromoteCommand;
 
-/** Subcommands of `/acr`. */
-export const ACR_SUBCOMMANDS: readonly Subcommand<AcrCommand>[] = [
-  { name: 'build', usage: ACR_BUILD_USAGE, flags: ACR_BUILD_FLAGS, parse: parseAcrBuild },
-  { name: 'task', usage: ACR_TASK_USAGE, flags: ACR_TASK_FLAGS, parse: parseAcrTask },
-  { name: 'token', usage: ACR_TOKEN_USAGE, flags: ACR_TOKEN_FLAGS, parse: parseAcrToken },
-  ...ACR_REGISTRY_SUBCOMMANDS,
-  ...ACR_ADMIN_SUBCOMMANDS,
-  { name: 'promote', usage: ACR_PROMOTE_USAGE, flags: ACR_PROMOTE_FLAGS, parse: parseAcrPromote },
-];
+/** Subcommands of `/acr`, in the order help and "Start with a subcommand" list them. */
+export const ACR_SPECS = [...ACR_BUILD_SPECS, ...ACR_TASK_SPECS, ...ACR_TASK_SUBSCRIBE_SPECS, ...ACR_TOKEN_SPECS, ...ACR_REGISTRY_SPECS, ...ACR_ADMIN_SPECS, ACR_PROMOTE_SPEC];

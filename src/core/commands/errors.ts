@@ -1,13 +1,14 @@
+import { ErrorCode, type UserVisibleError } from '../errors.ts';
+
 /**
  * The one error the command parsers throw. The Slack layer shows `message` and, below it,
  * `usage`, as an ephemeral reply; both are plain text that the Slack layer escapes.
  */
-export class UsageError extends Error {
+export class UsageError extends Error implements UserVisibleError {
   override name = 'UsageError';
+  readonly code = ErrorCode.Usage;
   /** Usage text of the command concerned, shown under the message. */
   readonly usage: string;
-  /** Same code as `ErrorCode.Usage` in `src/core/errors.ts`, so logs group usage mistakes together. */
-  readonly code = 'chatops_usage';
 
   /**
    * @param message - one short friendly sentence: what is wrong and what to do.

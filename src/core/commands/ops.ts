@@ -1,8 +1,11 @@
+import { validateSlackUserId } from '../validation/slack-ids.ts';
 import { parseEnvironmentName } from './acr-names.ts';
 import { UsageError } from './errors.ts';
 import { parseFlags, type FlagSpec } from './flags.ts';
 import { quoted } from './quoted.ts';
-import type { Subcommand } from './subcommand.ts';
+import { anyone, role } from '../access/requirement.ts';
+import { defineCommand } from './spec.ts';
+import { HELP_LINES } from './help-lines.ts';
 import { OPS_AUDIT_USAGE, OPS_JOB_USAGE, OPS_WHOAMI_USAGE } from './usage.ts';
 
 /** A parsed `/ops job <id>`: show one job's state. */
@@ -63,8 +66,6 @@ export const OPS_AUDIT_FLAGS = [
   { name: 'page', kind: 'string', valueName: 'CURSOR' },
 ] as const satisfies readonly FlagSpec[];
 
-/** Slack user ids, as `src/core/mrkdwn.ts` accepts them for mentions. */
-const USER_ID = /^[UW][A-Z0-9]{2,20}$/;
 /** A mention after Slack's escaping is undone (`<@U123|name>` → `<@U123>`, see slack-text.ts). */
 const MENTION = /^<@([A-Za-z0-9]+)>$/;
 const DURATION = /^(\d{1,6})([mhdw])$/i;
@@ -108,7 +109,7 @@ export function parseOpsAudit(tokens: string[]): OpsAuditCommand {
 function parseUserRef(text: string): string {
   const mentioned = MENTION.exec(text)?.[1]?.toUpperCase();
   const id = mentioned ?? text.replace(/^@/, '');
-  if (!USER_ID.test(id) || (mentioned === undefined && !/\d/.test(id))) {
+  if (!validateSlackUserId(id).ok || id.startsWith('<') || (mentioned === undefined && !/\d/.test(id))) {
     throw new UsageError(`--user takes a mention (type @ and pick the person) or a user id like U0123ABCD, not ${quoted(text)}.`, OPS_AUDIT_USAGE);
   }
   return id;
@@ -151,18 +152,19 @@ export function parseOpsWhoami(tokens: string[]): OpsWhoamiCommand {
   return { kind: 'ops.whoami' };
 }
 
-/**
- * An `/ops` subcommand. `runsBare` ones do something with nothing after them (`/ops whoami`,
- * `/ops audit`) instead of showing their help.
- */
-export interface OpsSubcommand extends Subcommand<OpsCommand> {
-  /** @defaultValue false */
-  readonly runsBare?: boolean;
-}
-
 /** Subcommands of `/ops`. `help` is handled for every command by `parseCommand`. */
-export const OPS_SUBCOMMANDS: readonly OpsSubcommand[] = [
-  { name: 'job', usage: OPS_JOB_USAGE, flags: [], parse: parseOpsJob },
-  { name: 'audit', usage: OPS_AUDIT_USAGE, flags: OPS_AUDIT_FLAGS, parse: parseOpsAudit, runsBare: true },
-  { name: 'whoami', usage: OPS_WHOAMI_USAGE, flags: [], parse: parseOpsWhoami, runsBare: true },
+export const OPS_SPECS = [
+  defineCommand({ command: '/ops', words: ['job'], flags: [], usage: OPS_JOB_USAGE, help: HELP_LINES.opsJob, action: 'ops.job', requires: role('viewer', 'see jobs'), parse: parseOpsJob }),
+  defineCommand({
+    command: '/ops',
+    words: ['audit'],
+    flags: OPS_AUDIT_FLAGS,
+    usage: OPS_AUDIT_USAGE,
+    help: HELP_LINES.opsAudit,
+    action: 'ops.audit',
+    requires: role('admin', 'read the audit log'),
+    runsBare: true,
+    parse: parseOpsAudit,
+  }),
+  defineCommand({ command: '/ops', words: ['whoami'], flags: [], usage: OPS_WHOAMI_USAGE, help: HELP_LINES.opsWhoami, action: 'ops.whoami', requires: anyone('see your roles'), runsBare: true, parse: parseOpsWhoami }),
 ];

@@ -2,12 +2,15 @@
  * `/aci promote` and `/acr promote`: copy a digest tested in one environment into another's
  * registry (and, for a container group, deploy it there). Pure parsers, one usage each.
  */
+import { role } from '../access/requirement.ts';
 import { validateContainerGroupName, validateImageReference } from '../validation/index.ts';
 import { parseEnvironmentName } from './acr-names.ts';
 import { checked } from './aci/values.ts';
 import { UsageError } from './errors.ts';
 import { parseFlags, type FlagSpec } from './flags.ts';
+import { HELP_LINES } from './help-lines.ts';
 import { quoted } from './quoted.ts';
+import { defineCommand } from './spec.ts';
 
 /** `/aci promote -n web --from dev --to prod`: the digest running in dev's group, imported into prod's registry and deployed there. */
 export interface AciPromoteCommand {
@@ -81,3 +84,27 @@ export function parseAcrPromote(tokens: string[]): AcrPromoteCommand {
   }
   return { kind: 'acr.promote', repository: image.repository, tag: image.tag ?? 'latest', ...environments(values, usage) };
 }
+
+// A promotion changes the target (import, deploy) and only reads the source: the source's
+// viewer check is `aci.promote.source` / `acr.promote.source`, made by the handler.
+export const ACI_PROMOTE_SPEC = defineCommand({
+  command: '/aci',
+  words: ['promote'],
+  flags: ACI_PROMOTE_FLAGS,
+  usage: ACI_PROMOTE_USAGE,
+  help: HELP_LINES.aciPromote,
+  action: 'aci.promote',
+  requires: role('deployer', 'promote images into this environment'),
+  parse: parseAciPromote,
+});
+
+export const ACR_PROMOTE_SPEC = defineCommand({
+  command: '/acr',
+  words: ['promote'],
+  flags: ACR_PROMOTE_FLAGS,
+  usage: ACR_PROMOTE_USAGE,
+  help: HELP_LINES.acrPromote,
+  action: 'acr.promote',
+  requires: role('builder', 'import images into this environment’s registry'),
+  parse: parseAcrPromote,
+});

@@ -1,7 +1,9 @@
 import { UsageError } from './errors.ts';
 import { parseFlags, type FlagSpec } from './flags.ts';
 import { quoted } from './quoted.ts';
-import type { Subcommand } from './subcommand.ts';
+import { role } from '../access/requirement.ts';
+import { defineCommand } from './spec.ts';
+import { HELP_LINES } from './help-lines.ts';
 
 /**
  * `/sp`: service-principal (app registration) client secrets. Listing and rotation happen in
@@ -84,9 +86,13 @@ export function parseSpRotate(tokens: string[]): SpRotateCommand {
   return { kind: 'sp.rotate', app: appRef(values.app, SP_ROTATE_USAGE), ...(keyId !== undefined && { keyId: keyId.toLowerCase() }) };
 }
 
-export const SP_SUBCOMMANDS: readonly (Subcommand<SpCommand> & { runsBare?: boolean })[] = [
-  { name: 'expiring', usage: SP_EXPIRING_USAGE, flags: EXPIRING_FLAGS, parse: parseSpExpiring, runsBare: true },
-  { name: 'list', usage: SP_LIST_USAGE, flags: [], parse: parseSpList, runsBare: true },
-  { name: 'show', usage: SP_SHOW_USAGE, flags: APP_FLAGS, parse: parseSpShow },
-  { name: 'rotate', usage: SP_ROTATE_USAGE, flags: ROTATE_FLAGS, parse: parseSpRotate },
+const SP_HELP = HELP_LINES.sp;
+const spAdmins = role('admin', 'manage service principal credentials');
+
+/** `/sp expiring|list|show|rotate`, declared once each. */
+export const SP_SPECS = [
+  defineCommand({ command: '/sp', words: ['expiring'], flags: EXPIRING_FLAGS, usage: SP_EXPIRING_USAGE, help: SP_HELP, action: 'sp.expiring', requires: spAdmins, runsBare: true, parse: parseSpExpiring }),
+  defineCommand({ command: '/sp', words: ['list'], flags: [], usage: SP_LIST_USAGE, help: SP_HELP, action: 'sp.list', requires: spAdmins, runsBare: true, parse: parseSpList }),
+  defineCommand({ command: '/sp', words: ['show'], flags: APP_FLAGS, usage: SP_SHOW_USAGE, help: SP_HELP, action: 'sp.show', requires: spAdmins, parse: parseSpShow }),
+  defineCommand({ command: '/sp', words: ['rotate'], flags: ROTATE_FLAGS, usage: SP_ROTATE_USAGE, help: SP_HELP, action: 'sp.rotate', requires: spAdmins, parse: parseSpRotate }),
 ];

@@ -21,7 +21,7 @@ export const ACR_USAGE = [
   '`/acr task create|list|show|run|delete` manages ACR Tasks that rebuild on every commit.',
   '`/acr runs`, `/acr logs RUN_ID`, `/acr cancel RUN_ID` list runs, attach a log, cancel a run.',
   '`/acr repository list`, `/acr repository show-tags REPO` list repositories and tags with digests.',
-  '`/acr show`, `/acr update --admin-enabled false`, `/acr replication create|list|delete` the registry and its geo-replicas.',
+  '`/acr show`, `/acr update --admin-enabled false`, `/acr replication list|show|create|delete` the registry and its geo-replicas.',
   '`/acr token create|list|rotate` repository-scoped tokens; passwords go to Key Vault (admins).',
   '`/acr promote --image REPO:TAG --from ENV --to ENV` imports a tag’s digest into another environment’s registry.',
   'Run `/acr build help` for its options.',
@@ -59,19 +59,3 @@ export const OPS_USAGE = [
   '`/ops whoami` shows your user id and permissions.',
   '`/ops help` lists every command.',
 ].join('\n');
-
-/** Everything the bot understands, for `/ops help` and unknown slash commands. */
-export function helpText(): string {
-  return [
-    'Commands:',
-    '`/acr build -t REPO:TAG [options] GIT_URL` builds an image with ACR from git.',
-    '`/aci create -n NAME --image IMAGE [options]` deploys a container group (approval where required).',
-    '`/aci show|logs|restart|stop|start|delete -n NAME`, `/aci list` manage container groups.',
-    '`/aci promote -n NAME --from ENV --to ENV` promotes the digest running in one environment to another (approval where required); `/acr promote --image REPO:TAG --from ENV --to ENV` copies a tag’s digest only.',
-    '`/sp expiring|list|show|rotate …` client secrets of app registrations: expiry and rotation (admins).',
-    '`/ops job JOB_ID` shows the state of a job.',
-    '`/ops audit [--user @USER] [--env ENV] [--since 24h] [--action ACTION]` lists the audit log (admins).',
-    '`/ops whoami` shows your user id and permissions.',
-    'Add `help` to any command for its options, e.g. `/acr build help`.',
-  ].join('\n');
-}

@@ -5,10 +5,9 @@ import type { DeployJobData, DeployRequest } from '../../core/deploy/deploy-job.
 import { effectiveIpAddress, policyProblem } from '../../core/deploy/deploy-policy.ts';
 import { resolveEnvironment } from '../../core/environments.ts';
 import { ErrorCode, UserFacingError } from '../../core/errors.ts';
-import { jobIdFromTrigger } from '../../core/job-id.ts';
 import { escapeMrkdwn, mentionAny } from '../../core/mrkdwn.ts';
 import { ephemeral, type EphemeralReply } from '../render/replies.ts';
-import { authorize, type CommandContext } from './context.ts';
+import { authorize, jobHeader, type CommandContext } from './context.ts';
 import { queueJob } from './queue-job.ts';
 
 /** The request as job data: optional flags resolved to what will be deployed. */
@@ -53,19 +52,14 @@ export async function aciCreate(ctx: CommandContext, parsed: AciCreateCommand): 
       hint: 'Ask the platform admin to set keyVaultUrl for this environment.',
     });
   }
-  const jobId = jobIdFromTrigger(command.team_id, command.trigger_id);
   const data: DeployJobData = {
-    jobId,
-    requesterId: command.user_id,
-    teamId: command.team_id,
-    channelId: command.channel_id,
-    environment,
-    queuedAt: ctx.now().toISOString(),
+    ...jobHeader(ctx, environment),
     target: { subscriptionId: env.subscriptionId, resourceGroup: env.resourceGroup, location: env.location, name: parsed.name, ...(env.registry && { registry: env.registry }) },
     request,
     ...(env.approval && { approval: { required: env.approval.required, expiresAfterMs: env.approval.expiresAfter } }),
     progress: { phase: 'new' },
   };
+  const { jobId } = data;
   await queueJob(ctx, 'deploy', jobId, data, deployCard(data, { status: 'queued', portal: ctx.portal }), {
     actor: command.user_id,
     action: 'command.aci.deploy',

@@ -4,11 +4,10 @@ import type { AcrTaskCommand } from '../../core/commands/acr-task.ts';
 import type { AcrTokenCommand } from '../../core/commands/acr-token.ts';
 import { resolveEnvironment } from '../../core/environments.ts';
 import { ErrorCode, UserFacingError } from '../../core/errors.ts';
-import { jobIdFromTrigger } from '../../core/job-id.ts';
 import { escapeMrkdwn } from '../../core/mrkdwn.ts';
 import { acrChangeCard, acrChangeTitle, destructiveChanges, type AcrChange, type AcrChangeJobData } from '../../core/registry/acr-change.ts';
 import { ephemeral, type EphemeralReply } from '../render/replies.ts';
-import { authorize, type CommandContext } from './context.ts';
+import { authorize, jobHeader, type CommandContext } from './context.ts';
 import { checkGitToken } from './git-token-check.ts';
 import { queueJob } from './queue-job.ts';
 
@@ -52,19 +51,14 @@ export async function acrChange(ctx: CommandContext, parsed: AcrChangeCommand): 
     await checkGitToken(ctx, parsed.kind, environment, env, parsed.task.gitTokenSecret, parsed.task.repositoryUrl, env.registry);
   }
   const change = changeOf(parsed);
-  const jobId = jobIdFromTrigger(command.team_id, command.trigger_id);
   const data: AcrChangeJobData = {
-    jobId,
-    requesterId: command.user_id,
-    teamId: command.team_id,
-    channelId: command.channel_id,
-    environment,
-    queuedAt: ctx.now().toISOString(),
+    ...jobHeader(ctx, environment),
     target: { subscriptionId: env.subscriptionId, resourceGroup: env.resourceGroup, registry: env.registry },
     change,
     ...(destructiveChanges.has(change.op) && { approval: removalApproval(env.approval) }),
     progress: { phase: 'new' },
   };
+  const { jobId } = data;
   await queueJob(ctx, 'acr-change', jobId, data, acrChangeCard(data, { status: 'queued', portal: ctx.portal }), {
     actor: command.user_id,
     action: `command.${parsed.kind}`,

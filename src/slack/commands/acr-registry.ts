@@ -11,34 +11,39 @@ import { ephemeral, type EphemeralReply } from '../render/replies.ts';
 import { mayCancel } from '../../core/access/cancel-rule.ts';
 import { runClaimKey, type BuildJobData } from '../../core/build/build-job.ts';
 import type { RegistryRef } from '../../core/registry-ref.ts';
+import type { CommandSpec } from '../../core/commands/spec.ts';
 import { authorize, refuseUnlessAllowed, type CommandContext } from './context.ts';
 import { lookingUp, queueJob, queueQuery } from './queue-job.ts';
 
-/** The `/acr` commands that only look (and `/acr cancel`): each is one `acr-query` job. */
+/** The `/acr` commands that only look (and `/acr cancel`): each is one `acr-query` job. Specs with a `query` declare theirs. */
 export type AcrQueryCommand =
   | AcrRegistryCommand
   | Extract<AcrAdminCommand, { kind: 'acr.show' | 'acr.replication.list' }>
   | Extract<AcrTokenCommand, { kind: 'acr.token.list' }>
   | Extract<AcrTaskCommand, { kind: 'acr.task.list' | 'acr.task.show' }>;
 
-const ops = Object.fromEntries(Object.entries(acrQueryActions).map(([op, kind]) => [kind, op])) as Record<AcrQueryCommand['kind'], AcrQueryOp>;
+const ops = Object.fromEntries(Object.entries(acrQueryActions).map(([op, kind]) => [kind, op])) as Record<(typeof acrQueryActions)[keyof typeof acrQueryActions], AcrQueryOp>;
 
 /**
  * `/acr runs|logs|cancel|repository|show|replication list|token list|task list|task show`:
  * authorise in the environment, queue an `acr-query` job. Lookups answer the requester alone;
  * `/acr cancel` changes Azure, so it gets a card in the channel.
  */
-export async function acrRegistry(ctx: CommandContext, parsed: AcrQueryCommand): Promise<EphemeralReply> {
+export async function acrRegistry(ctx: CommandContext, asked: AcrQueryCommand | { kind: string; environment?: string }, spec?: CommandSpec): Promise<EphemeralReply> {
   const { command } = ctx;
+  // A declared query's command is its spec's business; the ones that predate specs are listed above.
+  const parsed = asked as AcrQueryCommand;
   const { name: environment, env } = resolveEnvironment(ctx.config, parsed.environment, command.channel_id);
   if (!env.registry) throw new UserFacingError(ErrorCode.Usage, `${environment} has no registry configured.`, { hint: 'Use --env with an environment that has one.' });
   const target = { subscriptionId: env.subscriptionId, resourceGroup: env.resourceGroup, registry: env.registry };
   if (parsed.kind === 'acr.cancel') await authorizeCancel(ctx, environment, target, parsed.runId);
-  else await authorize(ctx, parsed.kind, environment, { target: env.registry });
+  else await authorize(ctx, spec?.action ?? parsed.kind, environment, { target: env.registry });
   const jobId = jobIdFromTrigger(command.team_id, command.trigger_id);
+  const declared = spec?.query && { query: spec.query.op, title: spec.query.title(env.registry, parsed), action: spec.action, params: { ...spec.query.params?.(parsed) } };
   const data: AcrQueryJobData = {
     jobId,
-    op: ops[parsed.kind],
+    op: declared ? 'declared' : ops[parsed.kind as keyof typeof ops],
+    ...(declared && { declared }),
     requesterId: command.user_id,
     teamId: command.team_id,
     channelId: command.channel_id,
@@ -52,8 +57,8 @@ export async function acrRegistry(ctx: CommandContext, parsed: AcrQueryCommand):
     ...(parsed.kind === 'acr.task.show' && { taskName: parsed.name }),
     phase: 'new',
   };
-  const detail = data.runId ?? data.repository ?? data.taskName;
-  const audit = { actor: command.user_id, action: `command.${parsed.kind}`, outcome: 'accepted' as const, environment, target: `${env.registry}${detail ? `/${detail}` : ''}`, jobId };
+  const detail = data.runId ?? data.repository ?? data.taskName ?? Object.values(declared?.params ?? {})[0];
+  const audit = { actor: command.user_id, action: `command.${spec?.action ?? parsed.kind}`, outcome: 'accepted' as const, environment, target: `${env.registry}${detail ? `/${detail}` : ''}`, jobId };
   if (isReadOnlyAcrQuery(data.op)) {
     await queueQuery(ctx, 'acr-query', jobId, { ...data, responseUrl: command.response_url }, audit);
     return ephemeral(lookingUp(acrQueryTitle(data).replace(/^\w/, (c) => c.toLowerCase()), environment, jobId));

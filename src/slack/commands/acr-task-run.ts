@@ -3,10 +3,9 @@ import { newBuildProgress, type BuildJobData } from '../../core/build/build-job.
 import type { AcrTaskCommand } from '../../core/commands/acr-task.ts';
 import { resolveEnvironment } from '../../core/environments.ts';
 import { ErrorCode, UserFacingError } from '../../core/errors.ts';
-import { jobIdFromTrigger } from '../../core/job-id.ts';
 import { escapeMrkdwn } from '../../core/mrkdwn.ts';
 import { ephemeral, type EphemeralReply } from '../render/replies.ts';
-import { authorize, type CommandContext } from './context.ts';
+import { authorize, jobHeader, type CommandContext } from './context.ts';
 import { queueJob } from './queue-job.ts';
 
 /** `/acr task run --name X`: a `build` job that runs the task and follows it like `/acr build`. */
@@ -15,16 +14,13 @@ export async function acrTaskRun(ctx: CommandContext, parsed: Extract<AcrTaskCom
   const { name: environment, env } = resolveEnvironment(ctx.config, parsed.environment, command.channel_id);
   if (!env.registry) throw new UserFacingError(ErrorCode.Usage, `${environment} has no registry configured.`, { hint: 'Use --env with an environment that has one.' });
   await authorize(ctx, 'acr.task.run', environment, { target: `${env.registry}/${parsed.name}` });
-  const jobId = jobIdFromTrigger(command.team_id, command.trigger_id);
+  const { queuedAt, ...header } = jobHeader(ctx, environment);
+  const { jobId } = header;
   const data: BuildJobData = {
-    jobId,
-    requesterId: command.user_id,
-    teamId: command.team_id,
-    channelId: command.channel_id,
-    environment,
+    ...header,
     target: { subscriptionId: env.subscriptionId, resourceGroup: env.resourceGroup, registry: env.registry },
     task: { name: parsed.name },
-    queuedAt: ctx.now().toISOString(),
+    queuedAt,
     progress: newBuildProgress(),
   };
   await queueJob(ctx, 'build', jobId, data, buildCard(data, { status: 'queued', portal: ctx.portal }), {

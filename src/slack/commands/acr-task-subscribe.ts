@@ -2,7 +2,6 @@ import type { AcrTaskSubscriptionCommand } from '../../core/commands/acr-task-su
 import { resolveEnvironment } from '../../core/environments.ts';
 import { ErrorCode, UserFacingError } from '../../core/errors.ts';
 import { escapeMrkdwn } from '../../core/mrkdwn.ts';
-import type { TaskWatchControl } from '../../core/task-watch/ports.ts';
 import { configuredWatch, registryWatchKey, watchedRegistries } from '../../core/task-watch/watched-tasks.ts';
 import { ephemeral, type EphemeralReply } from '../render/replies.ts';
 import { authorize, type CommandContext } from './context.ts';
@@ -18,8 +17,8 @@ function seconds(ms: number): string {
  * registry's watcher, a job scheduler, does the looking); a task the config names is the
  * config's, and stays as it says.
  */
-export async function acrTaskSubscription(ctx: CommandContext, parsed: AcrTaskSubscriptionCommand, control: TaskWatchControl): Promise<EphemeralReply> {
-  const { command } = ctx;
+export async function acrTaskSubscription(ctx: CommandContext, parsed: AcrTaskSubscriptionCommand): Promise<EphemeralReply> {
+  const { command, taskWatches: control } = ctx;
   const { name: environment, env } = resolveEnvironment(ctx.config, parsed.environment, command.channel_id);
   if (!env.registry) throw new UserFacingError(ErrorCode.Usage, `${environment} has no registry configured, so it has no tasks to announce.`, { hint: 'Use --env with an environment that has one.' });
   const ref = { subscriptionId: env.subscriptionId, resourceGroup: env.resourceGroup, registry: env.registry };

@@ -2,12 +2,11 @@ import type { AcrTokenRotateCommand } from '../../core/commands/acr-token.ts';
 import { tokenRotationCard } from '../../core/credentials/cards.ts';
 import type { TokenRotationJobData } from '../../core/credentials/jobs.ts';
 import { resolveEnvironment } from '../../core/environments.ts';
-import { ErrorCode, UserFacingError } from '../../core/errors.ts';
-import { jobIdFromTrigger } from '../../core/job-id.ts';
+import { ErrorCode, Refused, UserFacingError } from '../../core/errors.ts';
 import { escapeMrkdwn } from '../../core/mrkdwn.ts';
 import { ephemeral, type EphemeralReply } from '../render/replies.ts';
 import { registryTokenCredential } from '../../core/credentials/rotation-claims.ts';
-import { authorize, Refused, type CommandContext } from './context.ts';
+import { authorize, jobHeader, type CommandContext } from './context.ts';
 import { queueJob } from './queue-job.ts';
 import { claimBeforeQueueing, queueClaimed } from './rotation-claim.ts';
 
@@ -18,18 +17,13 @@ export async function acrTokenRotate(ctx: CommandContext, parsed: AcrTokenRotate
   await authorize(ctx, 'acr.token.rotate', environment, { target: parsed.token });
   if (!ctx.credentials) throw new UserFacingError(ErrorCode.Usage, 'Token rotation needs a Key Vault to keep the new password in.', { hint: 'The platform admin adds a credentials: section with keyVaultUrl to chatops.yaml.' });
   if (!env.registry) throw new UserFacingError(ErrorCode.Usage, `${environment} has no registry configured.`, { hint: 'Use --env with an environment that has one.' });
-  const jobId = jobIdFromTrigger(command.team_id, command.trigger_id);
   const data: TokenRotationJobData = {
-    jobId,
-    requesterId: command.user_id,
-    teamId: command.team_id,
-    channelId: command.channel_id,
-    queuedAt: ctx.now().toISOString(),
+    ...jobHeader(ctx, environment),
     trigger: 'command',
-    environment,
     token: parsed.token,
     progress: { phase: 'generating', steps: [] },
   };
+  const { jobId } = data;
   const audit = { actor: command.user_id, action: 'command.acr.token.rotate', environment, target: `${env.registry}/${parsed.token}` };
   const credential = registryTokenCredential({ subscriptionId: env.subscriptionId, resourceGroup: env.resourceGroup, name: env.registry }, parsed.token);
   const refusal = await claimBeforeQueueing(ctx, credential, jobId, `Token ${parsed.token} of ${env.registry}`, audit);

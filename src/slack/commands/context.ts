@@ -2,16 +2,16 @@ import type { SlashCommand } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { CredentialsConfig } from '../../config/credentials-settings.ts';
 import type { AccessDecision, AccessPolicy } from '../../core/access/access-policy.ts';
-import type { AuditEventInput, AuditLog } from '../../core/audit.ts';
+import type { AuditLog } from '../../core/audit.ts';
 import type { RotationClaims } from '../../core/credentials/rotation-claims.ts';
 import type { EnvironmentsConfig } from '../../core/environments.ts';
 import type { RunClaims } from '../../core/build/acr-builds.ts';
 import type { CancelRequests, JobQueue } from '../../core/job-queue.ts';
 import type { DeployHistory } from '../../core/deploy/deploy-job.ts';
-import type { Mrkdwn } from '../../core/mrkdwn.ts';
 import type { OutboxStore } from '../../outbox/outbox-store.ts';
 import type { AnswerStore } from '../../core/query-answer.ts';
 import type { TaskWatchControl } from '../../core/task-watch/ports.ts';
+import type { AuditFields, RequestContext } from '../listeners/request-context.ts';
 
 /** What every slash-command handler can use. Built once; `command` is per request. */
 export interface CommandDeps {
@@ -41,50 +41,27 @@ export interface CommandDeps {
 
 export interface CommandContext extends CommandDeps {
   command: SlashCommand;
+  /** Who, where, authorise, enqueue, audit: the one entry path shared with the buttons. */
+  request: RequestContext;
 }
 
-/** A refusal the user sees (ephemeral), already audited. */
-export class Refused extends Error {
-  override name = 'Refused';
-  readonly reply: Mrkdwn;
-  constructor(reply: Mrkdwn) {
-    super('refused');
-    this.reply = reply;
-  }
+/** The fields every job a command starts carries: its id, who asked, where, when. */
+export function jobHeader(ctx: CommandContext, environment: string): { jobId: string; requesterId: string; teamId: string; channelId: string; environment: string; queuedAt: string } {
+  const { command } = ctx;
+  return { jobId: ctx.request.jobId, requesterId: command.user_id, teamId: command.team_id, channelId: command.channel_id, environment, queuedAt: ctx.now().toISOString() };
 }
 
 /**
  * Checks the policy for `action` and records the outcome. Refusals are audited here and
- * thrown as {@link Refused}; acceptances are audited by the caller together with what it did
+ * thrown as `Refused`; acceptances are audited by the caller together with what it did
  * (job id, target), and that write must succeed before anything privileged happens.
  */
-export async function authorize(ctx: CommandContext, action: string, environment?: string, extra: Partial<AuditEventInput> = {}): Promise<void> {
-  const { command } = ctx;
-  const decision = await ctx.policy.check({
-    userId: command.user_id,
-    teamId: command.team_id,
-    apiAppId: command.api_app_id,
-    channelId: command.channel_id,
-    action,
-    ...(environment !== undefined && { environment }),
-  });
-  await refuseUnlessAllowed(ctx, decision, action, environment, extra);
+export function authorize(ctx: CommandContext, action: string, environment?: string, extra: Partial<AuditFields> = {}): Promise<void> {
+  return ctx.request.authorize(action, environment, extra);
 }
 
-/** Audits a refusal of `action` and throws it as {@link Refused}; returns when `decision` allows. */
-export async function refuseUnlessAllowed(ctx: CommandContext, decision: AccessDecision, action: string, environment?: string, extra: Partial<AuditEventInput> = {}): Promise<void> {
-  if (decision.allowed) return;
-  const { command } = ctx;
-  await ctx.audit
-    .record({
-      actor: command.user_id,
-      action: `command.${action}`,
-      outcome: 'refused',
-      reason: decision.reason,
-      ...(environment !== undefined && { environment }),
-      details: { channel: command.channel_id, team: command.team_id },
-      ...extra,
-    })
-    .catch((err: unknown) => ctx.logger.error({ err }, 'could not audit a refusal'));
-  throw new Refused(decision.message);
+/** Audits a refusal of `action` and throws it as `Refused`; returns when `decision` allows. */
+export function refuseUnlessAllowed(ctx: CommandContext, decision: AccessDecision, action: string, environment?: string, extra: Partial<AuditFields> = {}): Promise<void> {
+  const where = { channel: ctx.command.channel_id, team: ctx.command.team_id };
+  return ctx.request.refuseUnlessAllowed(decision, { action: `command.${action}`, ...(environment !== undefined && { environment }), details: where, ...extra });
 }

@@ -4,12 +4,11 @@ import { policyProblem } from '../../core/deploy/deploy-policy.ts';
 import type { DeployRequest } from '../../core/deploy/deploy-job.ts';
 import { resolveEnvironment } from '../../core/environments.ts';
 import { ErrorCode, UserFacingError } from '../../core/errors.ts';
-import { jobIdFromTrigger } from '../../core/job-id.ts';
 import { escapeMrkdwn, mentionAny } from '../../core/mrkdwn.ts';
 import { promoteCard } from '../../core/promote/promote-card.ts';
 import { groupIn, promotionRequest, type PromoteJobData, type PromoteSubject } from '../../core/promote/promote-job.ts';
 import { ephemeral, type EphemeralReply } from '../render/replies.ts';
-import { authorize, type CommandContext } from './context.ts';
+import { authorize, jobHeader, type CommandContext } from './context.ts';
 import { queueJob } from './queue-job.ts';
 
 const nothingQueued = 'Nothing was queued.';
@@ -62,19 +61,7 @@ async function submit(ctx: CommandContext, data: PromoteJobData, action: string,
 }
 
 function jobData(ctx: CommandContext, from: string, to: string, subject: PromoteSubject, request?: DeployRequest): PromoteJobData {
-  const { command } = ctx;
-  return {
-    jobId: jobIdFromTrigger(command.team_id, command.trigger_id),
-    requesterId: command.user_id,
-    teamId: command.team_id,
-    channelId: command.channel_id,
-    queuedAt: ctx.now().toISOString(),
-    from,
-    environment: to,
-    subject,
-    ...(request && { request }),
-    progress: { phase: 'new' },
-  };
+  return { ...jobHeader(ctx, to), from, subject, ...(request && { request }), progress: { phase: 'new' } };
 }
 
 /**

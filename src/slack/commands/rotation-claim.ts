@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { recordOrLog } from '../../audit/record-or-log.ts';
 import type { AuditEventInput, AuditLog } from '../../core/audit.ts';
 import { alreadyRotating, claimRotation, type RotationClaims } from '../../core/credentials/rotation-claims.ts';
 import { QueueUnavailableError } from '../../core/errors.ts';
@@ -22,9 +23,7 @@ export async function claimBeforeQueueing(deps: RotationClaimDeps, credential: s
     throw new QueueUnavailableError(err); // the claims live in the queue's Redis
   });
   if (outcome.claimed) return undefined;
-  await deps.audit
-    .record({ ...refused, outcome: 'refused', reason: 'rotation_in_progress', details: { ...refused.details, rotatingJob: outcome.holder } })
-    .catch((err: unknown) => deps.logger.error({ err }, 'could not audit a refusal'));
+  await recordOrLog(deps.audit, { ...refused, outcome: 'refused', reason: 'rotation_in_progress', details: { ...refused.details, rotatingJob: outcome.holder } }, deps.logger);
   const { text, hint } = alreadyRotating(what, outcome);
   const by = outcome.requesterId && outcome.requesterId !== 'system' ? md` Started by ${mention(outcome.requesterId)}.` : md``;
   return md`:hourglass_flowing_sand: ${text}${by}\n${hint}`;

@@ -1,12 +1,12 @@
 import type { SpCommand } from '../../core/commands/sp.ts';
 import type { ExpiryScanJobData, RotationJobData } from '../../core/credentials/jobs.ts';
 import { rotationCard } from '../../core/credentials/cards.ts';
-import { ErrorCode, QueueUnavailableError, UserFacingError } from '../../core/errors.ts';
+import { ErrorCode, Refused, UserFacingError } from '../../core/errors.ts';
 import { jobIdFromTrigger } from '../../core/job-id.ts';
 import { escapeMrkdwn } from '../../core/mrkdwn.ts';
 import { ephemeral, type EphemeralReply } from '../render/replies.ts';
 import { appSecretCredential } from '../../core/credentials/rotation-claims.ts';
-import { authorize, Refused, type CommandContext } from './context.ts';
+import { authorize, type CommandContext } from './context.ts';
 import { queueJob } from './queue-job.ts';
 import { claimBeforeQueueing, queueClaimed } from './rotation-claim.ts';
 
@@ -59,12 +59,6 @@ export async function sp(ctx: CommandContext, parsed: SpCommand): Promise<Epheme
     responseUrl: command.response_url,
     phase: 'new',
   };
-  try {
-    await ctx.audit.record({ actor: command.user_id, action: `command.${parsed.kind}`, outcome: 'accepted', jobId, ...(data.app && { target: data.app }) });
-  } catch (err) {
-    throw new QueueUnavailableError(err); // the job is not sent yet: nothing was started
-  }
-  // Its errors say whether the job may be queued (QueueUnconfirmedError) or is not.
-  await ctx.jobs.submit('expiry-scan', jobId, data);
+  await ctx.request.enqueue('expiry-scan', jobId, data, { audit: { action: `command.${parsed.kind}`, ...(data.app && { target: data.app }) } });
   return ephemeral(':mag: Reading Microsoft Graph… the answer will appear here in a moment (only you see it).');
 }

@@ -1,21 +1,15 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
-import type { Logger } from 'pino';
-import type { AccessPolicy } from '../../core/access/access-policy.ts';
-import type { AuditLog } from '../../core/audit.ts';
 import { mayCancel } from '../../core/access/cancel-rule.ts';
 import type { BuildJobData } from '../../core/build/build-job.ts';
 import { jobIdPattern } from '../../core/job-id.ts';
-import type { CancelRequests, JobQueue } from '../../core/job-queue.ts';
+import type { CancelRequests } from '../../core/job-queue.ts';
 import { ActionId } from '../action-ids.ts';
 import { answerEveryClick } from './answer-every-click.ts';
+import { clickRequester, requestContext, type RequestDeps } from './request-context.ts';
 import { ephemeral, errorReply } from '../render/replies.ts';
 
-export interface ActionDeps {
-  jobs: JobQueue;
+export interface ActionDeps extends RequestDeps {
   cancels: CancelRequests;
-  policy: AccessPolicy;
-  audit: AuditLog;
-  logger: Logger;
 }
 
 /**
@@ -27,9 +21,10 @@ export function registerActions(app: App, deps: ActionDeps): void {
     ActionId.CancelJob,
     answerEveryClick(deps.logger, ActionId.CancelJob, async ({ ack, body, action, respond }) => {
       await ack();
-      const userId = body.user.id;
+      const request = requestContext(deps, clickRequester(body), 'click');
+      const { who } = request;
       const jobId = action.value ?? '';
-      const log = deps.logger.child({ action: ActionId.CancelJob, user: userId, jobId });
+      const log = deps.logger.child({ action: ActionId.CancelJob, user: who.userId, jobId });
       const reply = async (message: { text: string }) => respond({ ...message, response_type: 'ephemeral', replace_original: false });
       const job = jobIdPattern.test(jobId) ? await deps.jobs.get(jobId) : undefined;
       if (job?.kind !== 'build') {
@@ -37,25 +32,17 @@ export function registerActions(app: App, deps: ActionDeps): void {
         return;
       }
       const data = job.data as BuildJobData;
-      const decision = await mayCancel(
-        deps.policy,
-        { userId, teamId: body.team?.id ?? body.user.team_id ?? '', apiAppId: body.api_app_id, ...(body.channel?.id && { channelId: body.channel.id }) },
-        { environment: data.environment, requesterId: data.requesterId, announced: data.trigger !== undefined },
-      );
-      const audit = { actor: userId, action: 'button.job.cancel', environment: data.environment, jobId, target: data.target.registry };
-      if (!decision.allowed) {
-        log.info({ reason: decision.reason }, 'cancel refused');
-        await deps.audit.record({ ...audit, outcome: 'refused', reason: decision.reason }).catch((err: unknown) => log.error({ err }, 'could not audit a refusal'));
-        await reply(ephemeral(decision.message.mrkdwn));
-        return;
-      }
+      const clicker = { userId: who.userId, teamId: who.teamId, apiAppId: who.apiAppId, ...(who.channelId && { channelId: who.channelId }) };
+      const decision = await mayCancel(deps.policy, clicker, { environment: data.environment, requesterId: data.requesterId, announced: data.trigger !== undefined });
+      const audit = { action: 'button.job.cancel', environment: data.environment, jobId, target: data.target.registry };
+      if (!decision.allowed) log.info({ reason: decision.reason }, 'cancel refused');
+      await request.refuseUnlessAllowed(decision, audit);
       if (data.progress.phase === 'done' || job.state === 'completed' || job.state === 'failed') {
         await reply(ephemeral(`Job \`${jobId}\` has already finished.`));
         return;
       }
-      await deps.audit.record({ ...audit, outcome: 'accepted' });
-      await deps.cancels.request(jobId, userId);
-      await deps.jobs.submit('cancel-build', `cancel-${jobId}`, { buildJobId: jobId, requestedBy: userId });
+      const cancel = { buildJobId: jobId, requestedBy: who.userId };
+      await request.enqueue('cancel-build', `cancel-${jobId}`, cancel, { audit, prepare: () => deps.cancels.request(jobId, who.userId) });
       log.info('cancel requested');
       await reply(ephemeral(`:no_entry_sign: Cancelling job \`${jobId}\`…`));
     }),

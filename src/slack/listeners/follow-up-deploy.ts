@@ -5,12 +5,13 @@ import type { AccessPolicy } from '../../core/access/access-policy.ts';
 import type { AuditLog } from '../../core/audit.ts';
 import { deployCard } from '../../core/deploy/deploy-card.ts';
 import type { DeployHistory, DeployJobData } from '../../core/deploy/deploy-job.ts';
-import { jobIdFromTrigger, jobIdPattern } from '../../core/job-id.ts';
+import { jobIdPattern } from '../../core/job-id.ts';
 import type { JobQueue } from '../../core/job-queue.ts';
 import type { OutboxStore } from '../../outbox/outbox-store.ts';
 import { escapeMrkdwn } from '../../core/mrkdwn.ts';
 import { ephemeral, errorReply } from '../render/replies.ts';
 import { answerEveryClick } from './answer-every-click.ts';
+import { clickRequester, requestContext } from './request-context.ts';
 
 export interface FollowUpDeployDeps {
   jobs: JobQueue;
@@ -47,7 +48,8 @@ export function registerFollowUpDeploy(
     actionId,
     answerEveryClick(deps.logger, actionId, async ({ ack, body, action, respond }) => {
       await ack();
-      const userId = body.user.id;
+      const request = requestContext(deps, clickRequester(body), 'click');
+      const { who } = request;
       const reply = (text: string) => respond({ ...ephemeral(text), replace_original: false });
       const sourceId = action.value ?? '';
       const job = jobIdPattern.test(sourceId) ? await deps.jobs.get(sourceId) : undefined;
@@ -56,21 +58,8 @@ export function registerFollowUpDeploy(
         return;
       }
       const source = job.data as DeployJobData;
-      const teamId = body.team?.id ?? body.user.team_id ?? '';
-      const decision = await deps.policy.check({
-        userId,
-        teamId,
-        apiAppId: body.api_app_id,
-        ...(body.channel?.id && { channelId: body.channel.id }),
-        environment: source.environment,
-        action: 'aci.deploy',
-      });
-      const audit = { actor: userId, action: auditAction, environment: source.environment, target: source.target.name };
-      if (!decision.allowed) {
-        await deps.audit.record({ ...audit, jobId: sourceId, outcome: 'refused', reason: decision.reason }).catch((err: unknown) => deps.logger.error({ err }, 'could not audit a refusal'));
-        await reply(decision.message.mrkdwn);
-        return;
-      }
+      const audit = { action: auditAction, environment: source.environment, target: source.target.name };
+      await request.authorize('aci.deploy', source.environment, { ...audit, jobId: sourceId, details: {} });
       const env = deps.environments[source.environment];
       if (!env) {
         await reply(`Environment *${escapeMrkdwn(source.environment)}* is no longer in chatops.yaml, so nothing can be deployed there from this card.`);
@@ -81,21 +70,19 @@ export function registerFollowUpDeploy(
         await reply(next.reply);
         return;
       }
-      const jobId = jobIdFromTrigger(teamId, body.trigger_id);
+      const jobId = request.jobId;
       const { approval: _sourceApproval, replaceOf: _sourceReplaceOf, ...inherited } = source;
       const data: DeployJobData = {
         ...inherited,
         jobId,
-        requesterId: userId,
-        channelId: body.channel?.id ?? source.channelId,
+        requesterId: who.userId,
+        channelId: who.channelId || source.channelId,
         queuedAt: now().toISOString(),
         ...(env.approval && { approval: { required: env.approval.required, expiresAfterMs: env.approval.expiresAfter } }),
         ...next.changes,
         progress: { phase: 'new' },
       };
-      await deps.audit.record({ ...audit, jobId, outcome: 'accepted', details: next.details });
-      await deps.outbox.open(jobId, { channelId: data.channelId, teamId, responseUrl: body.response_url }, deployCard(data, { status: 'queued', portal: deps.portal }));
-      await Promise.all([deps.jobs.submit('deploy', jobId, data), deps.outbox.requestFlush(jobId)]);
+      await request.enqueue('deploy', jobId, data, { audit: { ...audit, details: next.details }, card: deployCard(data, { status: 'queued', portal: deps.portal }) });
       await reply(next.reply(jobId));
     }),
   );

@@ -1,6 +1,6 @@
-import { AuditWriteError } from '../../core/audit.ts';
-import { UserFacingError } from '../../core/errors.ts';
+import { isUserVisibleError } from '../../core/errors.ts';
 import { escapeMrkdwn } from '../../core/mrkdwn.ts';
+import { redactText } from '../../core/redact.ts';
 
 /** An ephemeral answer to the person who typed the command; nobody else sees it. */
 export interface EphemeralReply {
@@ -24,13 +24,19 @@ export function errorReply(message: string, hint?: string): EphemeralReply {
 }
 
 /**
- * What to tell someone whose request failed: a typed error's own message and hint (they say
- * what to do next), otherwise that it was our fault, with `consequence` ("so nothing was
- * started"). Never a stack trace.
+ * The one translation of a thrown value into what the person sees. An error that keeps the
+ * contract (`UserVisibleError`) shows its own words: markup as is (refusals that mention
+ * people), else its message with the usage under it (wrong input) or its hint (what to do
+ * next). Anything else was our fault: that, with `consequence` ("so nothing was started").
+ * Never a stack trace.
  */
 export function failureReply(err: unknown, consequence: string): EphemeralReply {
-  if (err instanceof UserFacingError || err instanceof AuditWriteError) return errorReply(err.message, err.hint);
-  return errorReply(`Something went wrong on my side, ${consequence}.`, 'Try again; if it keeps failing, tell the platform admin.');
+  if (!isUserVisibleError(err)) return errorReply(`Something went wrong on my side, ${consequence}.`, 'Try again; if it keeps failing, tell the platform admin.');
+  if (err.mrkdwn !== undefined) return ephemeral(err.mrkdwn.mrkdwn);
+  // Parsers never echo a value after `=` or a secret flag; this catches a credential-shaped
+  // word echoed anywhere else before it reaches Slack.
+  if (err.usage !== undefined) return usageReply(redactText(err.message), err.usage);
+  return errorReply(err.message, err.hint);
 }
 
 export function threadLink(teamDomain: string | undefined, channelId: string, ts: string): string {

@@ -1,6 +1,6 @@
 /** The promotion's pure parts: the parsers, which digest runs where since when, what the target deploys, the import body, the card lines. */
 import { describe, expect, it } from 'vitest';
-import { parseAci } from '../../../../src/core/commands/aci/index.ts';
+import { parseAci } from '../../../../src/core/commands/parse-command.ts';
 import { parseCommand } from '../../../../src/core/commands/index.ts';
 import { ACI_PROMOTE_USAGE, ACR_PROMOTE_USAGE, parseAciPromote, parseAcrPromote } from '../../../../src/core/commands/promote.ts';
 import { deployCard } from '../../../../src/core/deploy/deploy-card.ts';

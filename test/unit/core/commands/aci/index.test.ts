@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ACI_CREATE_USAGE, ACI_LIST_USAGE, ACI_LOGS_USAGE, ACI_SUBCOMMANDS, ACI_USAGE, aciLifecycleUsage, parseAci } from '../../../../../src/core/commands/aci/index.ts';
+import { ACI_CREATE_USAGE, ACI_SPECS, ACI_LIST_USAGE, ACI_LOGS_USAGE, ACI_USAGE, aciLifecycleUsage } from '../../../../../src/core/commands/aci/index.ts';
+import { parseAci } from '../../../../../src/core/commands/parse-command.ts';
 import { UsageError } from '../../../../../src/core/commands/index.ts';
 import { expectUsageError } from '../expect-usage-error.ts';
 
@@ -30,8 +31,8 @@ describe('parseAci help', () => {
   });
 
   it('gives every subcommand usage that names it', () => {
-    for (const sub of ACI_SUBCOMMANDS) expect(sub.usage).toContain(`/aci ${sub.name}`);
-    expect(ACI_SUBCOMMANDS.map((s) => s.name)).toEqual(['create', 'show', 'restart', 'stop', 'start', 'delete', 'logs', 'list', 'promote']);
+    for (const spec of ACI_SPECS) expect(spec.usage).toContain(`/aci ${spec.words[0]}`);
+    expect(ACI_SPECS.map((s) => s.words[0])).toEqual(['create', 'show', 'restart', 'stop', 'start', 'delete', 'logs', 'list', 'promote']);
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ACI_LIST_USAGE, ACI_LOGS_USAGE, aciLifecycleUsage, parseAci, type AciLifecycleVerb } from '../../../../../src/core/commands/aci/index.ts';
+import { ACI_LIST_USAGE, ACI_LOGS_USAGE, aciLifecycleUsage, type AciLifecycleVerb } from '../../../../../src/core/commands/aci/index.ts';
+import { parseAci } from '../../../../../src/core/commands/parse-command.ts';
 import { expectUsageError } from '../expect-usage-error.ts';
 
 const words = (text: string): string[] => text.split(' ');
