@@ -18,7 +18,10 @@ export async function ackLatencyBench(redisUrl: string, opts = { total: 2000, co
   const apiUrl = slack.match[1]!;
   const dir = mkdtempSync(join(tmpdir(), 'chatops-bench-'));
   const configPath = join(dir, 'chatops.yaml');
-  writeFileSync(configPath, `environments:\n  dev:\n    subscriptionId: 00000000-0000-0000-0000-000000000001\n    resourceGroup: rg-dev\n    location: eastus\n    registry: contosodev\n    channels: [C0DEV]\naccess:\n  roles:\n    dev: { builder: ["*"] }\n`);
+  writeFileSync(
+    configPath,
+    `environments:\n  dev:\n    subscriptionId: 00000000-0000-0000-0000-000000000001\n    resourceGroup: rg-dev\n    location: eastus\n    registry: contosodev\n    channels: [C0DEV]\naccess:\n  roles:\n    dev: { builder: ["*"] }\n`,
+  );
   const env = { SLACK_BOT_TOKEN: token, SLACK_SIGNING_SECRET: secret, SLACK_API_URL: apiUrl };
   const text = () => 'build -t web:v1 --build-arg A=b https://github.com/org/app.git#main:src';
   const results: Record<string, { p50: number; p99: number; statuses: string }> = {};
@@ -29,12 +32,25 @@ export async function ackLatencyBench(redisUrl: string, opts = { total: 2000, co
         ? await spawnTs('bench/bare-bolt.ts', env, /listening on (\d+)/)
         : await spawnTs(
             'src/main.ts',
-            { ...env, CHATOPS_ROLE: 'bot', REDIS_URL: redisUrl, CHATOPS_CONFIG: configPath, PORT: '0', LOG_LEVEL: 'info', ...(process.env.BENCH_BOT_NODE_OPTIONS && { NODE_OPTIONS: process.env.BENCH_BOT_NODE_OPTIONS }) },
+            {
+              ...env,
+              CHATOPS_ROLE: 'bot',
+              REDIS_URL: redisUrl,
+              CHATOPS_CONFIG: configPath,
+              PORT: '0',
+              LOG_LEVEL: 'info',
+              ...(process.env.BENCH_BOT_NODE_OPTIONS && { NODE_OPTIONS: process.env.BENCH_BOT_NODE_OPTIONS }),
+            },
             /"port":(\d+)/,
           );
     const url = `http://127.0.0.1:${server.match[1]}/slack/events`;
     await fireCommands(url, secret, { total: opts.warmup, concurrency: opts.concurrency, text, responseUrl: `${apiUrl}../response/bench` });
-    const { latencies, statuses } = await fireCommands(url, secret, { total: opts.total, concurrency: opts.concurrency, text, responseUrl: `${apiUrl}../response/bench` });
+    const { latencies, statuses } = await fireCommands(url, secret, {
+      total: opts.total,
+      concurrency: opts.concurrency,
+      text,
+      responseUrl: `${apiUrl}../response/bench`,
+    });
     results[target] = {
       p50: percentile(latencies, 50),
       p99: percentile(latencies, 99),

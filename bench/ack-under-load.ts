@@ -25,14 +25,21 @@ export async function ackUnderLoadBench(redisUrl: string, opts = { builds: 500, 
   const redis = new Redis(redisUrl);
   await redis.flushdb();
   const slack = await spawnTs('bench/slack-emulator-process.ts', { SLACK_BOT_TOKEN: token }, /slack emulator (\S+) control (\S+)/);
-  const azure = await spawnTs('bench/azure-emulator-process.ts', { AZURE_TENANT_ID: tenant, AZURE_CLIENT_ID: client, AZURE_CLIENT_SECRET: 'bench-secret' }, /azure emulator (\S+) control (\S+)/);
+  const azure = await spawnTs(
+    'bench/azure-emulator-process.ts',
+    { AZURE_TENANT_ID: tenant, AZURE_CLIENT_ID: client, AZURE_CLIENT_SECRET: 'bench-secret' },
+    /azure emulator (\S+) control (\S+)/,
+  );
   // The emulators stand in for Slack and Azure, whose work happens on their machines, not ours:
   // on a small machine they must not take the CPU from the processes being measured.
   for (const emulator of [slack, azure]) setPriority(emulator.child.pid!, 15);
   const apiUrl = slack.match[1]!;
   const dir = mkdtempSync(join(tmpdir(), 'chatops-bench-'));
   const configPath = join(dir, 'chatops.yaml');
-  writeFileSync(configPath, `environments:\n  dev:\n    subscriptionId: 00000000-0000-0000-0000-000000000001\n    resourceGroup: rg-dev\n    location: eastus\n    registry: contosodev\n    channels: [C0DEV]\naccess:\n  roles:\n    dev: { builder: ["*"] }\n`);
+  writeFileSync(
+    configPath,
+    `environments:\n  dev:\n    subscriptionId: 00000000-0000-0000-0000-000000000001\n    resourceGroup: rg-dev\n    location: eastus\n    registry: contosodev\n    channels: [C0DEV]\naccess:\n  roles:\n    dev: { builder: ["*"] }\n`,
+  );
   const env = { SLACK_BOT_TOKEN: token, SLACK_SIGNING_SECRET: secret, SLACK_API_URL: apiUrl };
   const responseUrl = `${apiUrl}../response/bench`;
   const text = () => 'build -t web:v1 --build-arg A=b https://github.com/org/app.git#main:src';
@@ -41,7 +48,8 @@ export async function ackUnderLoadBench(redisUrl: string, opts = { builds: 500, 
   const measureSideBySide = async (urls: Record<'bare' | 'install', string>, rounds = 4): Promise<Record<'bare' | 'install', AckFigures>> => {
     const latencies = { bare: [] as number[], install: [] as number[] };
     const statuses = { bare: new Map<number, number>(), install: new Map<number, number>() };
-    for (const target of ['bare', 'install'] as const) await fireCommands(urls[target], secret, { total: opts.warmup, concurrency: opts.concurrency, text, responseUrl });
+    for (const target of ['bare', 'install'] as const)
+      await fireCommands(urls[target], secret, { total: opts.warmup, concurrency: opts.concurrency, text, responseUrl });
     for (let round = 0; round < rounds; round++) {
       for (const target of round % 2 === 0 ? (['bare', 'install'] as const) : (['install', 'bare'] as const)) {
         const r = await fireCommands(urls[target], secret, { total: opts.total / rounds, concurrency: opts.concurrency, text, responseUrl });
@@ -80,7 +88,12 @@ export async function ackUnderLoadBench(redisUrl: string, opts = { builds: 500, 
   await untilHealthy(port);
   const installUrl = `http://127.0.0.1:${port}/slack/events`;
   // 500 builds requested in a burst, then wait until every one is running (scheduled in ACR).
-  await fireCommands(installUrl, secret, { total: opts.builds, concurrency: 50, text: (i) => `build -t app${i}:v1 https://github.com/org/app.git#main`, responseUrl });
+  await fireCommands(installUrl, secret, {
+    total: opts.builds,
+    concurrency: 50,
+    text: (i) => `build -t app${i}:v1 https://github.com/org/app.git#main`,
+    responseUrl,
+  });
   const deadline = Date.now() + 120_000;
   let scheduled = 0;
   while (Date.now() < deadline) {

@@ -78,7 +78,16 @@ export async function approvalLatencyBench(redisUrl: string, opts: { deploys: nu
     cards.map(async (card) => {
       const jobId = /"value":"(j[0-9a-z]{12})"/.exec(JSON.stringify(card.blocks))![1]!;
       const name = /Deploy (app\d+)/.exec(JSON.stringify(card.blocks))![1]!;
-      const body = blockActionsBody({ userId: approver, teamId: 'T0TEAM', apiAppId: 'A0CHATOPS', channelId: 'C0PROD', messageTs: card.ts, actionId: 'approval.approve', value: jobId, responseUrl: slack.responseUrl('bench-click') });
+      const body = blockActionsBody({
+        userId: approver,
+        teamId: 'T0TEAM',
+        apiAppId: 'A0CHATOPS',
+        channelId: 'C0PROD',
+        messageTs: card.ts,
+        actionId: 'approval.approve',
+        value: jobId,
+        responseUrl: slack.responseUrl('bench-click'),
+      });
       sentAt.set(name, Date.now());
       await postSigned(url, body, { secret });
     }),
@@ -90,7 +99,14 @@ export async function approvalLatencyBench(redisUrl: string, opts: { deploys: nu
     .filter((p) => sentAt.has(p.name))
     .map((p) => p.at.getTime() - sentAt.get(p.name)!)
     .sort((a, b) => a - b);
-  const result = { deploys: opts.deploys, waiting: cards.length, puts: azure.aci.puts().length, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1) ?? Number.NaN };
+  const result = {
+    deploys: opts.deploys,
+    waiting: cards.length,
+    puts: azure.aci.puts().length,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    max: latencies.at(-1) ?? Number.NaN,
+  };
   await worker.stop();
   await bot.stop();
   await slack.close();

@@ -65,7 +65,15 @@ export async function spawnTs(file: string, env: Record<string, string>, ready: 
 export async function fireCommands(
   url: string,
   secret: string,
-  opts: { total: number; concurrency: number; text: (i: number) => string; responseUrl: string | ((i: number) => string); command?: string; userId?: (i: number) => string; channelId?: string | ((i: number) => string) },
+  opts: {
+    total: number;
+    concurrency: number;
+    text: (i: number) => string;
+    responseUrl: string | ((i: number) => string);
+    command?: string;
+    userId?: (i: number) => string;
+    channelId?: string | ((i: number) => string);
+  },
 ): Promise<{ latencies: number[]; statuses: Map<number, number> }> {
   const latencies: number[] = [];
   const statuses = new Map<number, number>();
@@ -107,7 +115,15 @@ export interface BuildProduct {
  * dev environment on the emulator's `contosodev` registry, anyone may build, commands from
  * `channels`.
  */
-export async function startBuildProduct(opts: { redisUrl: string; slack: SlackEmulator; azure: AzureEmulator; channels: readonly string[]; workers?: number; env?: Record<string, string>; devExtra?: string }): Promise<BuildProduct> {
+export async function startBuildProduct(opts: {
+  redisUrl: string;
+  slack: SlackEmulator;
+  azure: AzureEmulator;
+  channels: readonly string[];
+  workers?: number;
+  env?: Record<string, string>;
+  devExtra?: string;
+}): Promise<BuildProduct> {
   const token = 'xoxb-bench-token';
   const secret = 'bench-signing-secret';
   opts.slack.addToken(token, { teamId: 'T0TEAM', botUserId: 'U0BOT', appId: 'A0CHATOPS' });
@@ -116,7 +132,10 @@ export async function startBuildProduct(opts: { redisUrl: string; slack: SlackEm
   opts.azure.identity.addClient(tenant, client, 'bench-secret');
   opts.azure.acr.addRegistry({ subscriptionId: '00000000-0000-0000-0000-000000000001', resourceGroup: 'rg-dev', name: 'contosodev' });
   const configPath = join(mkdtempSync(join(tmpdir(), 'chatops-bench-')), 'chatops.yaml');
-  writeFileSync(configPath, `environments:\n  dev:\n    subscriptionId: 00000000-0000-0000-0000-000000000001\n    resourceGroup: rg-dev\n    location: eastus\n    registry: contosodev\n    channels: [${opts.channels.join(', ')}]\n${opts.devExtra ?? ''}access:\n  roles:\n    dev: { builder: ["*"] }\n`);
+  writeFileSync(
+    configPath,
+    `environments:\n  dev:\n    subscriptionId: 00000000-0000-0000-0000-000000000001\n    resourceGroup: rg-dev\n    location: eastus\n    registry: contosodev\n    channels: [${opts.channels.join(', ')}]\n${opts.devExtra ?? ''}access:\n  roles:\n    dev: { builder: ["*"] }\n`,
+  );
   const env = {
     SLACK_BOT_TOKEN: token,
     SLACK_SIGNING_SECRET: secret,

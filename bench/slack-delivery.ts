@@ -19,7 +19,13 @@ const image = (i: number) => `app${i}:v1`;
 /** When the call that first showed build `i` as finished reached Slack (ms), if one did. */
 function finalShownAt(slack: SlackEmulator, i: number): number | undefined {
   const tag = image(i);
-  const shown = slack.calls.find((c) => c.ok === true && (c.method === 'chat.postMessage' || c.method === 'chat.update') && JSON.stringify(c.args.blocks ?? c.args.text ?? '').includes(tag) && /Succeeded|Failed/.test(JSON.stringify(c.args.blocks ?? c.args.text ?? '')));
+  const shown = slack.calls.find(
+    (c) =>
+      c.ok === true &&
+      (c.method === 'chat.postMessage' || c.method === 'chat.update') &&
+      JSON.stringify(c.args.blocks ?? c.args.text ?? '').includes(tag) &&
+      /Succeeded|Failed/.test(JSON.stringify(c.args.blocks ?? c.args.text ?? '')),
+  );
   return shown?.time;
 }
 
@@ -31,7 +37,10 @@ function runEndedAt(azure: Awaited<ReturnType<typeof startAzureEmulator>>, i: nu
 function callsByMethod(slack: SlackEmulator): string {
   const by = new Map<string, number>();
   for (const c of slack.calls) by.set(c.method, (by.get(c.method) ?? 0) + 1);
-  return [...by].filter(([m]) => m !== 'auth.test').map(([m, n]) => `${m}×${n}`).join(', ');
+  return [...by]
+    .filter(([m]) => m !== 'auth.test')
+    .map(([m, n]) => `${m}×${n}`)
+    .join(', ');
 }
 
 async function waitUntil(done: () => boolean, timeoutMs: number): Promise<boolean> {
@@ -52,10 +61,19 @@ async function setUp(redisUrl: string, buildSeconds: number, channels: string[],
 
 export async function busyChannelBench(redisUrl: string, opts: { builds: number; buildSeconds: number }) {
   const { slack, azure, product } = await setUp(redisUrl, opts.buildSeconds, ['C0BUSY'], 1);
-  await fireCommands(product.url, product.secret, { total: opts.builds, concurrency: opts.builds, text: (i) => `build -t ${image(i)} ${source}`, channelId: 'C0BUSY', responseUrl: () => slack.responseUrl() });
+  await fireCommands(product.url, product.secret, {
+    total: opts.builds,
+    concurrency: opts.builds,
+    text: (i) => `build -t ${image(i)} ${source}`,
+    channelId: 'C0BUSY',
+    responseUrl: () => slack.responseUrl(),
+  });
   const all = Array.from({ length: opts.builds }, (_, i) => i);
   const delivered = await waitUntil(() => all.every((i) => finalShownAt(slack, i) !== undefined), (opts.buildSeconds + 240) * 1000);
-  const lags = all.map((i) => (finalShownAt(slack, i) ?? Date.now()) - (runEndedAt(azure, i) ?? Date.now())).map((ms) => Math.max(0, ms)).sort((a, b) => a - b);
+  const lags = all
+    .map((i) => (finalShownAt(slack, i) ?? Date.now()) - (runEndedAt(azure, i) ?? Date.now()))
+    .map((ms) => Math.max(0, ms))
+    .sort((a, b) => a - b);
   const calls = slack.calls.filter((c) => c.method !== 'auth.test');
   const result = {
     builds: opts.builds,
@@ -77,7 +95,13 @@ export async function stormBench(redisUrl: string, opts: { builds: number; chann
   const channels = Array.from({ length: opts.channels }, (_, i) => `C0STORM${i}`);
   const { slack, azure, product } = await setUp(redisUrl, opts.buildSeconds, channels, 2);
   const perChannel = Math.ceil(opts.builds / opts.channels);
-  await fireCommands(product.url, product.secret, { total: opts.builds, concurrency: 50, text: (i) => `build -t ${image(i)} ${source}`, channelId: (i) => channels[Math.floor(i / perChannel)]!, responseUrl: () => slack.responseUrl() });
+  await fireCommands(product.url, product.secret, {
+    total: opts.builds,
+    concurrency: 50,
+    text: (i) => `build -t ${image(i)} ${source}`,
+    channelId: (i) => channels[Math.floor(i / perChannel)]!,
+    responseUrl: () => slack.responseUrl(),
+  });
   // Let the cards and the first log lines out, then Slack throttles every post and edit.
   await new Promise((r) => setTimeout(r, 4000));
   slack.rateLimit({ method: 'chat.postMessage', forMs: opts.windowMs, retryAfterSeconds: 5 });

@@ -22,15 +22,38 @@ export async function taskWatchBench(redisUrl: string, opts: { tasks: number; ru
   const tasksYaml = `    tasks:\n${names.map((n) => `      ${n}: { channel: C0LOOP }`).join('\n')}\n`;
   const product = await startBuildProduct({ redisUrl, slack, azure, channels: ['C0LOOP'], workers: 2, devExtra: tasksYaml });
   // The tasks, created as /acr task create would (a commit trigger with a token).
-  const credential = new ClientSecretCredential('72f988bf-86f1-41af-91ab-2d7cd011db47', 'a1b2c3d4-0000-4000-8000-00000000c11e', 'bench-secret', { authorityHost: azure.url, disableInstanceDiscovery: true });
+  const credential = new ClientSecretCredential('72f988bf-86f1-41af-91ab-2d7cd011db47', 'a1b2c3d4-0000-4000-8000-00000000c11e', 'bench-secret', {
+    authorityHost: azure.url,
+    disableInstanceDiscovery: true,
+  });
   const arm = new ContainerRegistryManagementClient(credential, sub, { endpoint: azure.url });
   for (const name of names) {
-    await arm.tasks.beginCreateAndWait('rg-dev', 'contosodev', name, {
-      location: 'eastus',
-      platform: { os: 'Linux' },
-      step: { type: 'Docker', contextPath: 'https://github.com/contoso/app.git#main', dockerFilePath: 'Dockerfile', imageNames: [`${name}:{{.Run.ID}}`] },
-      trigger: { sourceTriggers: [{ name: 'commits', sourceRepository: { sourceControlType: 'Github', repositoryUrl: 'https://github.com/contoso/app', branch: 'main', sourceControlAuthProperties: { tokenType: 'PAT', token: 'ghp_benchToken0001' } }, sourceTriggerEvents: ['commit'], status: 'Enabled' }] },
-    }, { updateIntervalInMs: 50 });
+    await arm.tasks.beginCreateAndWait(
+      'rg-dev',
+      'contosodev',
+      name,
+      {
+        location: 'eastus',
+        platform: { os: 'Linux' },
+        step: { type: 'Docker', contextPath: 'https://github.com/contoso/app.git#main', dockerFilePath: 'Dockerfile', imageNames: [`${name}:{{.Run.ID}}`] },
+        trigger: {
+          sourceTriggers: [
+            {
+              name: 'commits',
+              sourceRepository: {
+                sourceControlType: 'Github',
+                repositoryUrl: 'https://github.com/contoso/app',
+                branch: 'main',
+                sourceControlAuthProperties: { tokenType: 'PAT', token: 'ghp_benchToken0001' },
+              },
+              sourceTriggerEvents: ['commit'],
+              status: 'Enabled',
+            },
+          ],
+        },
+      },
+      { updateIntervalInMs: 50 },
+    );
   }
   const isLook = (r: { method: string; path: string }) => r.method === 'GET' && r.path.endsWith('/runs');
   const pushEveryMs = 3_600_000 / opts.runsPerHour;

@@ -63,26 +63,40 @@ function explain(data: AciActionJobData, err: unknown): { text: string; hint: st
 }
 
 /** What `show` found. */
-async function showGroup(deps: AciActionJobDeps, data: AciActionJobData, base: { title: string; environment: string; links: QueryAnswer['links'] }): Promise<QueryAnswer> {
+async function showGroup(
+  deps: AciActionJobDeps,
+  data: AciActionJobData,
+  base: { title: string; environment: string; links: QueryAnswer['links'] },
+): Promise<QueryAnswer> {
   const { target } = data;
   const group = await deps.aci.get(target);
   return {
     ...base,
     summary: md`${target.name} is ${group.state ?? group.provisioningState ?? 'in an unknown state'}.`,
     fields: containerGroupFields(group),
-    ...(group.events.length > 0 && { text: { filename: `${target.name}-events.txt`, title: `Events of ${target.name}`, content: describeEvents(group), keep: 'tail' as const } }),
+    ...(group.events.length > 0 && {
+      text: { filename: `${target.name}-events.txt`, title: `Events of ${target.name}`, content: describeEvents(group), keep: 'tail' as const },
+    }),
   };
 }
 
 /** What `logs` found: the tail of one container's log. */
-async function groupLogs(deps: AciActionJobDeps, data: AciActionJobData, base: { title: string; environment: string; links: QueryAnswer['links'] }): Promise<QueryAnswer> {
+async function groupLogs(
+  deps: AciActionJobDeps,
+  data: AciActionJobData,
+  base: { title: string; environment: string; links: QueryAnswer['links'] },
+): Promise<QueryAnswer> {
   const { target } = data;
   const group = await deps.aci.get(target);
   const container = data.containerName ?? group.containers[0]?.name ?? target.name;
   const tail = data.tail ?? defaultTail;
   const text = (await deps.aci.logs(target, container, tail)).replace(/\r\n?/g, '\n').trimEnd();
   if (text.trim() === '') return { ...base, summary: md`Container ${container} has written no log yet.` };
-  return { ...base, summary: md`The last ${tail} lines of container ${container}:`, text: { filename: `${target.name}-${container}.log`, title: `Last ${tail} lines of ${container}`, content: text, keep: 'tail' } };
+  return {
+    ...base,
+    summary: md`The last ${tail} lines of container ${container}:`,
+    text: { filename: `${target.name}-${container}.log`, title: `Last ${tail} lines of ${container}`, content: text, keep: 'tail' },
+  };
 }
 
 /** What `list` found: the groups of the resource group. */
@@ -92,12 +106,20 @@ async function listGroups(deps: AciActionJobDeps, data: AciActionJobData): Promi
   const base = { title: queryTitle(data), environment: data.environment };
   if (groups.length === 0) return { ...base, summary: md`There are no container groups in ${target.resourceGroup}.` };
   const lines = groups.map((g) => `${g.name}  ${[g.provisioningState, g.state].filter(Boolean).join('/')}  ${g.fqdn ?? g.ip ?? ''}`.trimEnd());
-  return { ...base, summary: md`${counted(groups.length, 'container group')}:`, text: { filename: `container-groups-${target.resourceGroup}.txt`, title: base.title, content: lines.join('\n') } };
+  return {
+    ...base,
+    summary: md`${counted(groups.length, 'container group')}:`,
+    text: { filename: `container-groups-${target.resourceGroup}.txt`, title: base.title, content: lines.join('\n') },
+  };
 }
 
 /** What a read-only op (`show`, `logs`, `list`) found, for the requester alone. */
 export async function query(deps: AciActionJobDeps, data: AciActionJobData): Promise<QueryAnswer> {
-  const base = { title: queryTitle(data), environment: data.environment, links: [{ label: 'Container group in Azure portal', url: portalResourceUrl(deps.portal, containerGroupResourceId(data.target)) }] };
+  const base = {
+    title: queryTitle(data),
+    environment: data.environment,
+    links: [{ label: 'Container group in Azure portal', url: portalResourceUrl(deps.portal, containerGroupResourceId(data.target)) }],
+  };
   switch (data.op) {
     case 'show':
       return showGroup(deps, data, base);
@@ -121,7 +143,17 @@ export async function answerQuery(deps: AciActionJobDeps, run: Run): Promise<Aci
     result = failedAnswer(queryTitle(data), data.environment, explain(data, err));
   }
   // A delivery that fails (Slack down) fails the attempt: the retry asks Azure again, which only reads.
-  await deps.answers.deliver(data.jobId, { userId: data.requesterId, teamId: data.teamId, channelId: data.channelId, ...(data.responseUrl && { responseUrl: data.responseUrl }), action: `aci.${data.op}` }, result);
+  await deps.answers.deliver(
+    data.jobId,
+    {
+      userId: data.requesterId,
+      teamId: data.teamId,
+      channelId: data.channelId,
+      ...(data.responseUrl && { responseUrl: data.responseUrl }),
+      action: `aci.${data.op}`,
+    },
+    result,
+  );
   return run.save(progressed(data, { phase: 'done', outcome: result.failure ? 'failed' : 'succeeded' }));
 }
 
@@ -153,7 +185,12 @@ export async function request(deps: AciActionJobDeps, run: Run): Promise<AciActi
   const { data } = run;
   if (!data.approval) return run.save(progressed(data, { phase: 'ready' }));
   const { target } = data;
-  await openApproval(deps.approvals, { ...data, approval: data.approval }, `${data.op}:${target.subscriptionId}/${target.resourceGroup}/${target.name}`, nowOf(deps));
+  await openApproval(
+    deps.approvals,
+    { ...data, approval: data.approval },
+    `${data.op}:${target.subscriptionId}/${target.resourceGroup}/${target.name}`,
+    nowOf(deps),
+  );
   return run.save(progressed(data, { phase: 'awaiting-approval' }));
 }
 
@@ -175,11 +212,22 @@ export async function change(deps: AciActionJobDeps, run: Run): Promise<AciActio
   if (!lock.acquired) {
     if (data.progress.waitingFor !== lock.holder) {
       const waiting = await run.save(progressed(data, { waitingFor: lock.holder }));
-      await showCard(deps, waiting, 'queued', { detail: md`Waiting for job ${lock.holder}, which is changing ${data.target.name} right now.`, ...(await approvalOf(deps, waiting)) });
+      await showCard(deps, waiting, 'queued', {
+        detail: md`Waiting for job ${lock.holder}, which is changing ${data.target.name} right now.`,
+        ...(await approvalOf(deps, waiting)),
+      });
     }
     return run.wakeAfter(deps.pollIntervalMs * 2);
   }
-  await deps.audit.record({ actor: 'system', action: `aci.${data.op}.apply`, outcome: 'accepted', environment: data.environment, target: data.target.name, jobId: data.jobId, details: { requester: data.requesterId } });
+  await deps.audit.record({
+    actor: 'system',
+    action: `aci.${data.op}.apply`,
+    outcome: 'accepted',
+    environment: data.environment,
+    target: data.target.name,
+    jobId: data.jobId,
+    details: { requester: data.requesterId },
+  });
   await showCard(deps, data, 'running', { detail: md`Working on ${data.target.name}…`, ...(await approvalOf(deps, data)) });
   const result = await perform(deps, run);
   await showCard(deps, data, 'succeeded', { ...result, finishedAt: nowOf(deps).toISOString(), ...(await approvalOf(deps, data)) });
@@ -195,7 +243,11 @@ export async function reportFailure(deps: AciActionJobDeps, run: Run, err: unkno
   const described = explain(data, err);
   run.log.warn({ err }, `aci ${data.op} failed`);
   await deps.reporter.post(data.jobId, { kind: 'error', text: described.text, hint: described.hint });
-  await showCard(deps, data, 'failed', { detail: md`${described.text}`, finishedAt: nowOf(deps).toISOString(), ...(await approvalOf(deps, data).catch(() => ({}))) });
+  await showCard(deps, data, 'failed', {
+    detail: md`${described.text}`,
+    finishedAt: nowOf(deps).toISOString(),
+    ...(await approvalOf(deps, data).catch(() => ({}))),
+  });
   await run.save(progressed(data, { phase: 'done', outcome: 'failed' }));
   await deps.locks.release(data.target, data.jobId);
 }

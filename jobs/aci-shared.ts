@@ -7,6 +7,8 @@ export const lockTtlMs = 10 * 60_000;
 export function describeEvents(group: ContainerGroupView, max = 10): string {
   const lines = group.events
     .slice(-max)
-    .map((e) => `${e.time ? `${e.time.toISOString().slice(11, 19)} ` : ''}${e.container ? `[${e.container}] ` : ''}${e.type ?? ''} ${e.name ?? ''}: ${e.message ?? ''}`.trim());
+    .map((e) =>
+      `${e.time ? `${e.time.toISOString().slice(11, 19)} ` : ''}${e.container ? `[${e.container}] ` : ''}${e.type ?? ''} ${e.name ?? ''}: ${e.message ?? ''}`.trim(),
+    );
   return `Events of ${group.name}:\n${lines.join('\n')}`;
 }

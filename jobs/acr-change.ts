@@ -37,17 +37,24 @@ const DAY_MS = 86_400_000;
 
 type Run = StepRun<AcrChangeJobData>;
 
-async function showCard(deps: AcrChangeJobDeps, data: AcrChangeJobData, status: JobStatus, extra: { detail?: Mrkdwn; approval?: ApprovalState; finished?: boolean } = {}): Promise<void> {
+async function showCard(
+  deps: AcrChangeJobDeps,
+  data: AcrChangeJobData,
+  status: JobStatus,
+  extra: { detail?: Mrkdwn; approval?: ApprovalState; finished?: boolean } = {},
+): Promise<void> {
   const approvers = deps.environments[data.environment]?.approval?.approvers ?? [];
   const approval = extra.approval ?? (data.approval ? await deps.approvals.get(data.jobId) : undefined);
-  await deps.reporter.updateCard(acrChangeCard(data, {
-    status,
-    portal: deps.portal,
-    approvers,
-    ...(approval && { approval }),
-    ...(extra.detail && { detail: extra.detail }),
-    ...(extra.finished && { finishedAt: nowOf(deps).toISOString() }),
-  }));
+  await deps.reporter.updateCard(
+    acrChangeCard(data, {
+      status,
+      portal: deps.portal,
+      approvers,
+      ...(approval && { approval }),
+      ...(extra.detail && { detail: extra.detail }),
+      ...(extra.finished && { finishedAt: nowOf(deps).toISOString() }),
+    }),
+  );
 }
 
 const note = (deps: AcrChangeJobDeps, data: AcrChangeJobData, text: Mrkdwn) => deps.reporter.post(data.jobId, { kind: 'note', text });
@@ -59,7 +66,11 @@ async function perform(deps: AcrChangeJobDeps, run: Run, data: AcrChangeJobData)
     case 'update': {
       const registry = await deps.registryAdmin.setAdminUser(target, change.adminEnabled);
       if (registry.adminUserEnabled) {
-        await note(deps, data, md`The admin user of ${target.registry} is on. It is one shared account with full push and pull rights; its password stays in Azure (never in Slack). Prefer repository-scoped tokens (/acr token create) and turn it off again with /acr update --admin-enabled false.`);
+        await note(
+          deps,
+          data,
+          md`The admin user of ${target.registry} is on. It is one shared account with full push and pull rights; its password stays in Azure (never in Slack). Prefer repository-scoped tokens (/acr token create) and turn it off again with /acr update --admin-enabled false.`,
+        );
       }
       return md`The admin user of ${target.registry} is now ${registry.adminUserEnabled ? 'enabled' : 'disabled'}.`;
     }
@@ -72,7 +83,11 @@ async function perform(deps: AcrChangeJobDeps, run: Run, data: AcrChangeJobData)
       const task = change.task;
       const existing = await deps.acrTasks.get(target, task.name);
       // A retry of this job after its PUT went through (only the answer was lost) finds its own task.
-      if (existing && existing.createdByJob !== data.jobId) throw new JobStop(`Task ${task.name} already exists in ${target.registry}.`, `Pick another name, or delete it first with /acr task delete --name ${task.name}.`);
+      if (existing && existing.createdByJob !== data.jobId)
+        throw new JobStop(
+          `Task ${task.name} already exists in ${target.registry}.`,
+          `Pick another name, or delete it first with /acr task delete --name ${task.name}.`,
+        );
       let created = existing;
       if (!created) {
         const gitToken = task.gitTokenSecret ? await readGitToken(deps, data.environment, task.gitTokenSecret, task.repositoryUrl) : undefined;
@@ -95,20 +110,37 @@ async function createToken(deps: AcrChangeJobDeps, run: Run, data: AcrChangeJobD
   const { target } = data;
   const change = data.change as Extract<AcrChangeJobData['change'], { op: 'token.create' }>;
   const vaultUrl = deps.credentials?.keyVaultUrl;
-  if (!vaultUrl) throw new JobStop('Registry tokens need a Key Vault to keep their passwords in.', 'The platform admin adds a credentials: section with keyVaultUrl to chatops.yaml.');
+  if (!vaultUrl)
+    throw new JobStop(
+      'Registry tokens need a Key Vault to keep their passwords in.',
+      'The platform admin adds a credentials: section with keyVaultUrl to chatops.yaml.',
+    );
   const secretName = tokenSecretName(target.registry, change.token);
   if (!data.progress.secretName) {
     // Only a token this job has not started creating can be "already there".
     if (await deps.registryAdmin.getToken(target, change.token)) {
-      throw new JobStop(`Token ${change.token} already exists in ${target.registry}.`, `/acr token rotate --name ${change.token} gives it a new password; /acr token list shows the tokens.`);
+      throw new JobStop(
+        `Token ${change.token} already exists in ${target.registry}.`,
+        `/acr token rotate --name ${change.token} gives it a new password; /acr token list shows the tokens.`,
+      );
     }
     data = await run.save(progressed(data, { secretName }));
   }
   const actions = change.repositories.flatMap((r) => r.actions.map((a) => `repositories/${r.repository}/${a}`));
-  const scopeMapId = await deps.registryAdmin.putScopeMap(target, scopeMapNameOf(change.token), actions, `Scope of token ${change.token}, created from Slack by job ${data.jobId}`);
+  const scopeMapId = await deps.registryAdmin.putScopeMap(
+    target,
+    scopeMapNameOf(change.token),
+    actions,
+    `Scope of token ${change.token}, created from Slack by job ${data.jobId}`,
+  );
   const token = await deps.registryAdmin.putToken(target, change.token, scopeMapId);
   const expiry = new Date(nowOf(deps).getTime() + change.expirationDays * DAY_MS);
-  const generated = await deps.registryTokens.generate({ subscriptionId: target.subscriptionId, resourceGroup: target.resourceGroup, name: target.registry }, token, 'password1', expiry);
+  const generated = await deps.registryTokens.generate(
+    { subscriptionId: target.subscriptionId, resourceGroup: target.resourceGroup, name: target.registry },
+    token,
+    'password1',
+    expiry,
+  );
   await deps.vault.setSecret(vaultUrl, secretName, generated.value, {
     expiresOn: expiry,
     contentType: 'acr-token-password',
@@ -119,8 +151,15 @@ async function createToken(deps: AcrChangeJobDeps, run: Run, data: AcrChangeJobD
   run.log.info({ token: change.token, registry: target.registry, secretName }, 'registry token created; password stored in Key Vault');
   // The login server as ARM reports it (sovereign clouds and custom domains differ from *.azurecr.io).
   const { loginServer } = await deps.registryAdmin.get(target);
-  await note(deps, data, md`The password of ${change.token} is in Key Vault ${vaultUrl} as secret ${secretName} (expires ${expiresAt.slice(0, 10)}). Sign in with: docker login ${loginServer} -u ${change.token}, password from that secret. The expiry alerts watch it; /acr token rotate --name ${change.token} renews it.`);
-  return { detail: md`Token ${change.token} was created with ${actions.length} permission${actions.length === 1 ? '' : 's'} on ${change.repositories.map((r) => r.repository).join(', ')}; its password is in Key Vault as ${secretName}, never in Slack.`, data };
+  await note(
+    deps,
+    data,
+    md`The password of ${change.token} is in Key Vault ${vaultUrl} as secret ${secretName} (expires ${expiresAt.slice(0, 10)}). Sign in with: docker login ${loginServer} -u ${change.token}, password from that secret. The expiry alerts watch it; /acr token rotate --name ${change.token} renews it.`,
+  );
+  return {
+    detail: md`Token ${change.token} was created with ${actions.length} permission${actions.length === 1 ? '' : 's'} on ${change.repositories.map((r) => r.repository).join(', ')}; its password is in Key Vault as ${secretName}, never in Slack.`,
+    data,
+  };
 }
 
 /** Sends the replica's PUT or DELETE once, then checks on it with durable waits until it settles. */
@@ -131,8 +170,13 @@ async function followReplication(deps: AcrChangeJobDeps, run: Run, data: AcrChan
   if (data.progress.phase !== 'started') {
     if (creating) {
       const registry = await deps.registryAdmin.get(target);
-      if (registry.location.toLowerCase() === change.location) throw new JobStop(`${change.location} is the home region of ${target.registry}; it is always replicated.`, 'Pick another location.');
-      if (registry.sku.toLowerCase() !== 'premium') throw new JobStop(`${target.registry} is a ${registry.sku} registry; geo-replication needs the Premium SKU.`, 'Ask the platform admin to upgrade it (az acr update --sku Premium), then run the command again.');
+      if (registry.location.toLowerCase() === change.location)
+        throw new JobStop(`${change.location} is the home region of ${target.registry}; it is always replicated.`, 'Pick another location.');
+      if (registry.sku.toLowerCase() !== 'premium')
+        throw new JobStop(
+          `${target.registry} is a ${registry.sku} registry; geo-replication needs the Premium SKU.`,
+          'Ask the platform admin to upgrade it (az acr update --sku Premium), then run the command again.',
+        );
       await deps.registryAdmin.startReplication(target, change.location, change.location);
     } else {
       // Marked before the DELETE: a retry that finds no replica then knows it was this job's own delete.
@@ -143,17 +187,36 @@ async function followReplication(deps: AcrChangeJobDeps, run: Run, data: AcrChan
       }
     }
     data = await run.save(progressed(data, { phase: 'started', startedAt: nowOf(deps).toISOString() }));
-    await note(deps, data, creating ? md`Azure accepted the replica in ${change.location}; copying the registry there takes a few minutes.` : md`Azure is removing the replica in ${change.location}.`);
-    await showCard(deps, data, 'running', { detail: creating ? md`Creating the replica in ${change.location}…` : md`Deleting the replica in ${change.location}…` });
+    await note(
+      deps,
+      data,
+      creating
+        ? md`Azure accepted the replica in ${change.location}; copying the registry there takes a few minutes.`
+        : md`Azure is removing the replica in ${change.location}.`,
+    );
+    await showCard(deps, data, 'running', {
+      detail: creating ? md`Creating the replica in ${change.location}…` : md`Deleting the replica in ${change.location}…`,
+    });
   }
   const replica = await deps.registryAdmin.getReplication(target, change.location);
   const state = replica?.provisioningState?.toLowerCase();
   if (creating && state === 'succeeded') return md`${target.registry} is now replicated to ${change.location} (${replica?.status ?? 'Ready'}).`;
-  if (creating && (state === 'failed' || state === 'canceled')) throw new JobStop(`Azure could not create the replica in ${change.location} (${replica?.provisioningState}).`, 'Check the registry’s replications in the Azure portal; delete the failed replica before trying again.');
-  if (creating && !replica) throw new JobStop(`The replica in ${change.location} disappeared while it was being created.`, 'Someone may have deleted it; /acr replication list shows the current state.');
+  if (creating && (state === 'failed' || state === 'canceled'))
+    throw new JobStop(
+      `Azure could not create the replica in ${change.location} (${replica?.provisioningState}).`,
+      'Check the registry’s replications in the Azure portal; delete the failed replica before trying again.',
+    );
+  if (creating && !replica)
+    throw new JobStop(
+      `The replica in ${change.location} disappeared while it was being created.`,
+      'Someone may have deleted it; /acr replication list shows the current state.',
+    );
   if (!creating && !replica) return md`The ${change.location} replica of ${target.registry} was deleted.`;
   if (nowOf(deps).getTime() - Date.parse(data.progress.startedAt!) > replicationPatienceMs) {
-    throw new JobStop(`The replica in ${change.location} is still ${replica?.provisioningState ?? 'in progress'} after an hour.`, 'Check it in the Azure portal; the job stopped waiting, Azure has not.');
+    throw new JobStop(
+      `The replica in ${change.location} is still ${replica?.provisioningState ?? 'in progress'} after an hour.`,
+      'Check it in the Azure portal; the job stopped waiting, Azure has not.',
+    );
   }
   return run.wakeAfter(Math.max(deps.pollIntervalMs, 1_000));
 }
@@ -198,7 +261,14 @@ export async function change(deps: AcrChangeJobDeps, run: Run): Promise<AcrChang
   if ('data' in result) data = result.data;
   await showCard(deps, data, 'succeeded', { detail, finished: true });
   const done = await run.save(progressed(data, { phase: 'done', outcome: 'succeeded' }));
-  await deps.audit.record({ actor: 'system', action: `acr.${data.change.op}.result`, outcome: 'succeeded', environment: data.environment, target: data.target.registry, jobId: data.jobId });
+  await deps.audit.record({
+    actor: 'system',
+    action: `acr.${data.change.op}.result`,
+    outcome: 'succeeded',
+    environment: data.environment,
+    target: data.target.registry,
+    jobId: data.jobId,
+  });
   return done;
 }
 
@@ -210,7 +280,17 @@ export async function reportFailure(deps: AcrChangeJobDeps, run: Run, err: unkno
   await deps.reporter.post(data.jobId, { kind: 'error', text: described.text, hint: described.hint });
   await showCard(deps, data, 'failed', { detail: md`${described.text}`, finished: true }).catch(() => {});
   await run.save(progressed(data, { phase: 'done', outcome: 'failed' }));
-  await deps.audit.record({ actor: 'system', action: `acr.${data.change.op}.result`, outcome: 'failed', environment: data.environment, target: data.target.registry, jobId: data.jobId, details: { error: described.text } }).catch(() => {});
+  await deps.audit
+    .record({
+      actor: 'system',
+      action: `acr.${data.change.op}.result`,
+      outcome: 'failed',
+      environment: data.environment,
+      target: data.target.registry,
+      jobId: data.jobId,
+      details: { error: described.text },
+    })
+    .catch(() => {});
 }
 
 /**

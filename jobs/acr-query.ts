@@ -36,13 +36,20 @@ const maxLogBytes = 5 * 1024 * 1024;
 const DAY_MS = 86_400_000;
 
 function triggers(t: TaskView): string {
-  const on = [t.commitTrigger?.enabled ? `commit${t.commitTrigger.branch ? ` (${t.commitTrigger.branch})` : ''}` : '', t.baseImageTrigger?.enabled ? 'base image' : ''].filter(Boolean);
+  const on = [
+    t.commitTrigger?.enabled ? `commit${t.commitTrigger.branch ? ` (${t.commitTrigger.branch})` : ''}` : '',
+    t.baseImageTrigger?.enabled ? 'base image' : '',
+  ].filter(Boolean);
   return on.join(', ') || 'manual only';
 }
 
 const when = (d?: Date | string) => (d ? new Date(d).toISOString().slice(0, 16).replace('T', ' ') : '–');
 const table = (base: Base, name: string, lines: string[]) => ({ filename: `${name}.txt`, title: base.title, content: lines.join('\n') });
-const registryOf = (data: AcrQueryJobData) => ({ subscriptionId: data.target.subscriptionId, resourceGroup: data.target.resourceGroup, name: data.target.registry });
+const registryOf = (data: AcrQueryJobData) => ({
+  subscriptionId: data.target.subscriptionId,
+  resourceGroup: data.target.resourceGroup,
+  name: data.target.registry,
+});
 
 const runs: Answer = async (deps, data, base) => {
   const { target } = data;
@@ -53,7 +60,10 @@ const runs: Answer = async (deps, data, base) => {
     summary: found.length === 1 ? md`The most recent run:` : md`The ${found.length} most recent runs:`,
     text: table(base, `runs-${target.registry}`, [
       'RUN    STATUS     TYPE         TRIGGER   CREATED (UTC)     IMAGE',
-      ...found.map((r) => `${r.runId.padEnd(6)} ${r.status.padEnd(10)} ${(r.taskName ?? r.runType ?? 'QuickBuild').padEnd(12)} ${(r.trigger ?? '–').padEnd(9)} ${when(r.createTime)}  ${r.outputImages.map((i) => `${i.repository ?? ''}${i.tag ? `:${i.tag}` : ''}`).join(', ')}`),
+      ...found.map(
+        (r) =>
+          `${r.runId.padEnd(6)} ${r.status.padEnd(10)} ${(r.taskName ?? r.runType ?? 'QuickBuild').padEnd(12)} ${(r.trigger ?? '–').padEnd(9)} ${when(r.createTime)}  ${r.outputImages.map((i) => `${i.repository ?? ''}${i.tag ? `:${i.tag}` : ''}`).join(', ')}`,
+      ),
     ]),
   };
 };
@@ -81,7 +91,10 @@ const tags: Answer = async (deps, data, base) => {
   return {
     ...base,
     summary: md`${counted(found.length, 'tag')}, ${data.orderby === 'time_asc' ? 'oldest' : 'newest'} first:`,
-    text: table(base, `tags-${data.repository!.replace(/\//g, '_')}`, ['TAG                  CREATED (UTC)     DIGEST', ...found.map((t) => `${t.name.padEnd(20)} ${when(t.createdOn)}  ${t.digest}`)]),
+    text: table(base, `tags-${data.repository!.replace(/\//g, '_')}`, [
+      'TAG                  CREATED (UTC)     DIGEST',
+      ...found.map((t) => `${t.name.padEnd(20)} ${when(t.createdOn)}  ${t.digest}`),
+    ]),
   };
 };
 
@@ -97,7 +110,11 @@ const show: Answer = async (deps, data, base) => {
   ];
   if (r.publicNetworkAccess) fields.push({ label: 'Public network access', value: r.publicNetworkAccess });
   if (r.createdAt) fields.push({ label: 'Created', value: when(r.createdAt) });
-  return { ...base, summary: md`${r.name} is a ${r.sku} registry in ${r.location}${r.provisioningState && r.provisioningState !== 'Succeeded' ? ` (${r.provisioningState})` : ''}.`, fields };
+  return {
+    ...base,
+    summary: md`${r.name} is a ${r.sku} registry in ${r.location}${r.provisioningState && r.provisioningState !== 'Succeeded' ? ` (${r.provisioningState})` : ''}.`,
+    fields,
+  };
 };
 
 const replications: Answer = async (deps, data, base) => {
@@ -140,7 +157,10 @@ const tasks: Answer = async (deps, data, base) => {
   return {
     ...base,
     summary: md`${counted(found.length, 'task')}:`,
-    text: table(base, `tasks-${data.target.registry}`, ['TASK                 STATUS    TRIGGERS            CONTEXT', ...found.map((t) => `${t.name.padEnd(20)} ${(t.status ?? '–').padEnd(9)} ${triggers(t).padEnd(19)} ${t.contextPath ?? '–'}`)]),
+    text: table(base, `tasks-${data.target.registry}`, [
+      'TASK                 STATUS    TRIGGERS            CONTEXT',
+      ...found.map((t) => `${t.name.padEnd(20)} ${(t.status ?? '–').padEnd(9)} ${triggers(t).padEnd(19)} ${t.contextPath ?? '–'}`),
+    ]),
   };
 };
 
@@ -169,7 +189,11 @@ const replication: Answer = async (deps, data, base) => {
     { label: 'Status', value: replica.status ?? '–' },
     { label: 'Zone redundancy', value: replica.zoneRedundancy ?? 'Disabled' },
   ];
-  return { ...base, summary: md`Replication ${replica.name} of ${data.target.registry} is ${replica.status ?? replica.provisioningState ?? 'in an unknown state'}.`, fields };
+  return {
+    ...base,
+    summary: md`Replication ${replica.name} of ${data.target.registry} is ${replica.status ?? replica.provisioningState ?? 'in an unknown state'}.`,
+    fields,
+  };
 };
 
 /** The lookups their command specs declare (`CommandSpec.query`), by the spec's `query.op`. */
@@ -188,7 +212,11 @@ export const answers: Record<Exclude<AcrQueryOp, 'cancel'>, Answer> = { runs, lo
 /** What a read-only op found, for the requester alone. */
 export function answer(deps: AcrQueryJobDeps, data: AcrQueryJobData): Promise<QueryAnswer> {
   if (data.op === 'cancel') throw new TypeError('cancel is not a query');
-  const base = { title: acrQueryTitle(data), environment: data.environment, links: [{ label: 'Registry in Azure portal', url: portalResourceUrl(deps.portal, registryResourceId(data.target)) }] };
+  const base = {
+    title: acrQueryTitle(data),
+    environment: data.environment,
+    links: [{ label: 'Registry in Azure portal', url: portalResourceUrl(deps.portal, registryResourceId(data.target)) }],
+  };
   return answers[data.op](deps, data, base);
 }
 
@@ -203,7 +231,17 @@ export async function answerQuery(deps: AcrQueryJobDeps, run: Run): Promise<AcrQ
     result = failedAnswer(acrQueryTitle(data), data.environment, describeFailure(err));
   }
   // A delivery that fails (Slack down) fails the attempt: the retry asks Azure again, which only reads.
-  await deps.answers.deliver(data.jobId, { userId: data.requesterId, teamId: data.teamId, channelId: data.channelId, ...(data.responseUrl && { responseUrl: data.responseUrl }), action: acrQueryAction(data) }, result);
+  await deps.answers.deliver(
+    data.jobId,
+    {
+      userId: data.requesterId,
+      teamId: data.teamId,
+      channelId: data.channelId,
+      ...(data.responseUrl && { responseUrl: data.responseUrl }),
+      action: acrQueryAction(data),
+    },
+    result,
+  );
   return run.save({ ...data, phase: 'done' });
 }
 
@@ -213,7 +251,10 @@ export async function cancelRun(deps: AcrQueryJobDeps, run: Run): Promise<AcrQue
   const info = await deps.acr.getRun(data.target, data.runId!);
   const verdict = verdictOfRun(info.status);
   // The command also flags the bot's build that follows the run, which may cancel it first: the request was carried out either way.
-  const detail = verdict === undefined || verdict === 'canceled' ? md`Run ${data.runId} was canceled.` : md`Run ${data.runId} has already finished (${info.status}); nothing to cancel.`;
+  const detail =
+    verdict === undefined || verdict === 'canceled'
+      ? md`Run ${data.runId} was canceled.`
+      : md`Run ${data.runId} has already finished (${info.status}); nothing to cancel.`;
   if (verdict === undefined) await deps.acr.cancelRun(data.target, data.runId!);
   await deps.reporter.updateCard(acrQueryCard(data, 'succeeded', deps.portal, detail, nowOf(deps).toISOString()));
   return run.save({ ...data, phase: 'done' });

@@ -32,7 +32,12 @@ export interface ApprovalAsk {
 }
 
 /** Opens the job's approval request; opening it again (a retried job) keeps the existing one. */
-export async function openApproval(approvals: Approvals, job: { jobId: string; requesterId: string; environment: string; approval: ApprovalAsk }, planHash: string, now: Date): Promise<void> {
+export async function openApproval(
+  approvals: Approvals,
+  job: { jobId: string; requesterId: string; environment: string; approval: ApprovalAsk },
+  planHash: string,
+  now: Date,
+): Promise<void> {
   await approvals.open({
     jobId: job.jobId,
     requesterId: job.requesterId,
@@ -76,8 +81,15 @@ export function decisionOf<D extends { jobId: string; progress: { approvalShown?
   showCard: (data: D, approval: ApprovalState) => Promise<void>,
 ): Promise<Exclude<GateResult, { kind: 'pending' }>> {
   const { data } = run;
-  return awaitDecision(approvals, data.jobId, now, data.progress.approvalShown, async (approval, shown) => {
-    await showCard(data, approval);
-    await run.save(progressed(data, { approvalShown: shown } as Partial<D['progress']>));
-  }, (ms) => run.wakeAfter(ms));
+  return awaitDecision(
+    approvals,
+    data.jobId,
+    now,
+    data.progress.approvalShown,
+    async (approval, shown) => {
+      await showCard(data, approval);
+      await run.save(progressed(data, { approvalShown: shown } as Partial<D['progress']>));
+    },
+    (ms) => run.wakeAfter(ms),
+  );
 }

@@ -25,7 +25,12 @@ const armCheckEveryMs = 60_000;
  * ARM is asked only when the log lacks that summary, or ends with a value ACR does not
  * document (no verdict: `undefined` if ARM does not call the run over either).
  */
-async function outcomeFromLog(deps: BuildStepDeps, data: BuildJobData, runId: string, complete: string): Promise<{ verdict: RunVerdict; run?: RunInfo } | undefined> {
+async function outcomeFromLog(
+  deps: BuildStepDeps,
+  data: BuildJobData,
+  runId: string,
+  complete: string,
+): Promise<{ verdict: RunVerdict; run?: RunInfo } | undefined> {
   const verdict = verdictOfLog(complete);
   if (verdict === undefined) {
     const run = await deps.acr.getRun(data.target, runId);
@@ -43,9 +48,13 @@ async function outcomeFromLog(deps: BuildStepDeps, data: BuildJobData, runId: st
 async function attachFailedLog(deps: BuildStepDeps, data: BuildJobData, verdict: 'failed' | 'timed_out', run?: RunInfo): Promise<void> {
   const runId = data.progress.runId!;
   const { text, truncatedBytes } = await deps.logs.readAll(await deps.links.get(deps, data, runId), maxAttachedLogBytes);
-  const why = verdict === 'timed_out'
-    ? { text: `Build timed out: ACR stopped run ${runId} at its time limit.`, hint: 'Raise `--timeout` (up to 28800 seconds) or make the build faster, then run it again.' }
-    : explainFailure(text.slice(-8000), run, data.privateSource?.tokenSecret);
+  const why =
+    verdict === 'timed_out'
+      ? {
+          text: `Build timed out: ACR stopped run ${runId} at its time limit.`,
+          hint: 'Raise `--timeout` (up to 28800 seconds) or make the build faster, then run it again.',
+        }
+      : explainFailure(text.slice(-8000), run, data.privateSource?.tokenSecret);
   await deps.reporter.post(data.jobId, {
     kind: 'file',
     filename: `build-${runId}.log`,
@@ -96,7 +105,13 @@ async function followByArm(deps: BuildStepDeps, run: Run, link: LogLink): Promis
   }
   const { text, truncatedBytes } = await deps.logs.readAll(link, maxLogBatchChars);
   const lines = text.replace(/\r\n?/g, '\n').trimEnd();
-  if (lines) await deps.reporter.post(data.jobId, { kind: 'log', text: lines, ...(truncatedBytes > 0 && { skippedBytes: truncatedBytes }), live: { fullLog: fullLog(deps, data, data.progress.runId!) } });
+  if (lines)
+    await deps.reporter.post(data.jobId, {
+      kind: 'log',
+      text: lines,
+      ...(truncatedBytes > 0 && { skippedBytes: truncatedBytes }),
+      live: { fullLog: fullLog(deps, data, data.progress.runId!) },
+    });
   return finish(deps, run, data, verdict, info);
 }
 
@@ -130,7 +145,12 @@ async function postLines(deps: BuildStepDeps, data: BuildJobData, chunk: LogChun
   }
   if (lines.trim().length > 0) {
     const skipped = Math.max(0, lines.length - maxLogBatchChars);
-    await deps.reporter.post(data.jobId, { kind: 'log', text: lines.slice(skipped).trimEnd(), ...(skipped > 0 && { skippedBytes: skipped }), live: { fullLog: fullLog(deps, data, p.runId!) } });
+    await deps.reporter.post(data.jobId, {
+      kind: 'log',
+      text: lines.slice(skipped).trimEnd(),
+      ...(skipped > 0 && { skippedBytes: skipped }),
+      live: { fullLog: fullLog(deps, data, p.runId!) },
+    });
   }
   return progress;
 }

@@ -22,8 +22,9 @@ const tailBytes = 64 * 1024;
  */
 export async function lookForLostRun(deps: LostRunDeps, data: BuildJobData, registryKey: string): Promise<{ adoption: Adoption; runs: RunInfo[] }> {
   const asked = Date.parse(data.progress.schedulingSince!);
-  const recent = (await deps.acr.listRunsSince(data.target, new Date(asked - windowBeforeMs), data.task?.name ?? (data.privateSource && privateBuildTaskName(data.jobId))))
-    .filter((r) => !r.createTime || r.createTime.getTime() <= asked + windowAfterMs);
+  const recent = (
+    await deps.acr.listRunsSince(data.target, new Date(asked - windowBeforeMs), data.task?.name ?? (data.privateSource && privateBuildTaskName(data.jobId)))
+  ).filter((r) => !r.createTime || r.createTime.getTime() <= asked + windowAfterMs);
   const owners = await Promise.all(recent.map((r) => deps.claims.ownerOf(registryKey, r.runId)));
   const runs = recent.filter((_, i) => owners[i] === undefined || owners[i] === data.jobId);
   const judged = await Promise.all(runs.map(async (run) => ({ runId: run.runId, ownership: judgeRun(data.spec, run, await logOf(deps, data, run)) })));

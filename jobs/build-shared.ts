@@ -46,7 +46,12 @@ export class LogLinks {
   }
 }
 
-export function showBuildCard(deps: BuildJobDeps, data: BuildJobData, status: JobStatus, extra: { detail?: Mrkdwn; images?: RunImage[]; startedAt?: string; finishedAt?: string } = {}): Promise<void> {
+export function showBuildCard(
+  deps: BuildJobDeps,
+  data: BuildJobData,
+  status: JobStatus,
+  extra: { detail?: Mrkdwn; images?: RunImage[]; startedAt?: string; finishedAt?: string } = {},
+): Promise<void> {
   return deps.reporter.updateCard(buildCard(data, { status, portal: deps.portal, ...extra }));
 }
 

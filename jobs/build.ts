@@ -37,7 +37,9 @@ function notScheduling(data: BuildJobData): BuildJobData {
 async function waitForCandidates(deps: BuildStepDeps, run: Run, data: BuildJobData, runIds: string[]): Promise<never> {
   if (runIds.join() !== (data.progress.candidates ?? []).join()) {
     data = await run.save(progressed(data, { candidates: runIds }));
-    await showBuildCard(deps, data, 'queued', { detail: md`Azure did not say whether this build started. Checking whether ${runIds.length === 1 ? 'run' : 'runs'} ${runIds.join(', ')} ${runIds.length === 1 ? 'is' : 'are'} this build before starting another.` });
+    await showBuildCard(deps, data, 'queued', {
+      detail: md`Azure did not say whether this build started. Checking whether ${runIds.length === 1 ? 'run' : 'runs'} ${runIds.join(', ')} ${runIds.length === 1 ? 'is' : 'are'} this build before starting another.`,
+    });
   }
   return run.wakeAfter(deps.pollIntervalMs * 2);
 }
@@ -85,7 +87,14 @@ export async function schedule(deps: BuildStepDeps, run: Run): Promise<BuildJobD
   const lost = data.progress.phase === 'scheduling' && data.progress.schedulingSince ? await adoptLostRun(deps, run) : undefined;
   const started = lost ?? (await scheduleRun(deps, run));
   // The run id is saved before anything else: from here on a retry follows this run.
-  data = await run.save(progressed(data, { phase: 'following', runId: started.runId, lastArmCheckAt: nowOf(deps).toISOString(), ...(started.startTime && { runningSince: started.startTime.toISOString() }) }));
+  data = await run.save(
+    progressed(data, {
+      phase: 'following',
+      runId: started.runId,
+      lastArmCheckAt: nowOf(deps).toISOString(),
+      ...(started.startTime && { runningSince: started.startTime.toISOString() }),
+    }),
+  );
   await deps.claims.claim(runClaimKey(data.target), started.runId, data.jobId);
   run.log.info({ runId: started.runId, registry: data.target.registry }, 'ACR run scheduled');
   await showBuildCard(deps, data, 'running', { detail: md`ACR run ${started.runId} started in ${data.target.registry}.` });

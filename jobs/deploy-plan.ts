@@ -32,13 +32,19 @@ export async function resolveImage(deps: DeployPlanDeps, data: DeployJobData, en
   const envServer = registryRef ? await deps.registryTags.loginServer(registryRef) : undefined;
   const server = image.registry ?? envServer;
   if (server === undefined) {
-    throw new JobStop(`${data.environment} has no registry configured, so ${image.text} cannot be resolved.`, 'Give the full image name with its registry and digest, e.g. myreg.azurecr.io/web@sha256:…');
+    throw new JobStop(
+      `${data.environment} has no registry configured, so ${image.text} cannot be resolved.`,
+      'Give the full image name with its registry and digest, e.g. myreg.azurecr.io/web@sha256:…',
+    );
   }
   const problem = registryProblem(data.environment, env, server);
   if (problem) throw new JobStop(problem.text, problem.hint);
   if (image.digest !== undefined) return { loginServer: server, digest: image.digest };
   if (!registryRef || server.toLowerCase() !== envServer?.toLowerCase()) {
-    throw new JobStop(`I can only pin tags of ${data.environment}'s registry (${envServer ?? 'none'}) to a digest, not tags of ${server}.`, `Give the image by digest instead: ${server}/${image.repository}@sha256:…`);
+    throw new JobStop(
+      `I can only pin tags of ${data.environment}'s registry (${envServer ?? 'none'}) to a digest, not tags of ${server}.`,
+      `Give the image by digest instead: ${server}/${image.repository}@sha256:…`,
+    );
   }
   return deps.registryTags.resolveDigest(registryRef, image.repository, image.tag ?? 'latest');
 }
@@ -51,10 +57,19 @@ export function pullOf(env: EnvironmentConfig, loginServer: string, envServer: s
 }
 
 /** Reads every secret the plan needs; fails (before any change in Azure) when one is missing. */
-export async function readSecrets(deps: DeployPlanDeps, data: DeployJobData, env: EnvironmentConfig, plan: DeployPlan): Promise<{ env: Map<string, string>; pullPassword?: string }> {
+export async function readSecrets(
+  deps: DeployPlanDeps,
+  data: DeployJobData,
+  env: EnvironmentConfig,
+  plan: DeployPlan,
+): Promise<{ env: Map<string, string>; pullPassword?: string }> {
   const needed = plan.secureEnvironmentVariables.length > 0 || 'passwordSecret' in plan.pull;
   if (!needed) return { env: new Map() };
-  if (!env.keyVaultUrl) throw new JobStop(`${data.environment} has no keyVaultUrl configured, so secure values cannot be read.`, 'Ask the platform admin to set keyVaultUrl for this environment; nothing was deployed.');
+  if (!env.keyVaultUrl)
+    throw new JobStop(
+      `${data.environment} has no keyVaultUrl configured, so secure values cannot be read.`,
+      'Ask the platform admin to set keyVaultUrl for this environment; nothing was deployed.',
+    );
   const vault = env.keyVaultUrl;
   try {
     const values = await Promise.all(plan.secureEnvironmentVariables.map(async (v) => [v.name, await deps.secrets.getSecret(vault, v.secretName)] as const));
@@ -62,7 +77,10 @@ export async function readSecrets(deps: DeployPlanDeps, data: DeployJobData, env
     return { env: new Map(values), ...(pullPassword !== undefined && { pullPassword }) };
   } catch (err) {
     if (!(err instanceof SecretNotFoundError)) throw err;
-    throw new JobStop(`${err.message} Nothing was deployed.`, `Create the secret in that vault (az keyvault secret set --vault-name … --name ${err.secretName}) or fix the @kv: name, then run /aci create again.`);
+    throw new JobStop(
+      `${err.message} Nothing was deployed.`,
+      `Create the secret in that vault (az keyvault secret set --vault-name … --name ${err.secretName}) or fix the @kv: name, then run /aci create again.`,
+    );
   }
 }
 

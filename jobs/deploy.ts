@@ -93,7 +93,10 @@ async function holdLock(deps: DeployJobDeps, run: Run, data: DeployJobData): Pro
   if (lock.acquired) return;
   if (data.progress.waitingFor !== lock.holder) {
     data = await run.save(progressed(data, { waitingFor: lock.holder }));
-    await showCard(deps, data, 'queued', { detail: md`Waiting for job ${lock.holder}, which is changing ${target.name} right now; this deploy starts when it finishes.`, ...(await approvalOf(deps, data)) });
+    await showCard(deps, data, 'queued', {
+      detail: md`Waiting for job ${lock.holder}, which is changing ${target.name} right now; this deploy starts when it finishes.`,
+      ...(await approvalOf(deps, data)),
+    });
   }
   return run.wakeAfter(deps.pollIntervalMs * 2);
 }
@@ -144,12 +147,18 @@ export async function apply(deps: DeployJobDeps, run: Run): Promise<never> {
     // Saved first: a retry deletes again (harmless, the new group does not exist yet); once
     // `putting` is saved, nothing deletes any more, so the new group is never deleted.
     data = await run.save(progressed(data, { phase: 'deleting', startedAt }));
-    await showCard(deps, data, 'running', { detail: md`Deleting ${planned.target.name} to replace it; it is down until the new group is Running.`, ...(await approvalOf(deps, data)) });
+    await showCard(deps, data, 'running', {
+      detail: md`Deleting ${planned.target.name} to replace it; it is down until the new group is Running.`,
+      ...(await approvalOf(deps, data)),
+    });
     await deps.aci.delete(planned.target);
     run.log.info({ group: planned.target.name }, 'container group deleted for its replacement');
   }
   data = await run.save(progressed(data, { phase: 'putting', startedAt }));
-  await showCard(deps, data, 'running', { detail: md`Deploying ${planned.image} to ${planned.target.resourceGroup} in ${planned.target.location}…`, ...(await approvalOf(deps, data)) });
+  await showCard(deps, data, 'running', {
+    detail: md`Deploying ${planned.image} to ${planned.target.resourceGroup} in ${planned.target.location}…`,
+    ...(await approvalOf(deps, data)),
+  });
   const { resumeToken } = await deps.aci.beginDeploy(planned.target, toContainerGroupSpec(planned, secrets));
   // From here a retry follows this operation instead of sending another PUT.
   await run.save(progressed(data, { phase: 'polling', resumeToken }));
@@ -175,16 +184,18 @@ export async function poll(deps: DeployJobDeps, run: Run): Promise<DeployJobData
   if (!result.done) return run.wakeAfter(deps.pollIntervalMs);
   const done = result.error ? await reportFailed(deps, run, result.error) : await reportDeployed(deps, run, result.group!);
   await deps.locks.release(planned.target, data.jobId);
-  await deps.audit.record({
-    actor: 'system',
-    action: 'deploy.result',
-    outcome: result.error ? 'failed' : 'succeeded',
-    environment: data.environment,
-    target: planned.target.name,
-    jobId: data.jobId,
-    ...(result.error && { reason: result.error.code ?? 'failed' }),
-    details: { image: planned.image, plan: planned.hash },
-  }).catch((err: unknown) => run.log.error({ err }, 'could not audit a deploy result'));
+  await deps.audit
+    .record({
+      actor: 'system',
+      action: 'deploy.result',
+      outcome: result.error ? 'failed' : 'succeeded',
+      environment: data.environment,
+      target: planned.target.name,
+      jobId: data.jobId,
+      ...(result.error && { reason: result.error.code ?? 'failed' }),
+      details: { image: planned.image, plan: planned.hash },
+    })
+    .catch((err: unknown) => run.log.error({ err }, 'could not audit a deploy result'));
   run.log.info({ group: planned.target.name, ok: !result.error }, 'deploy finished');
   return done;
 }
@@ -196,7 +207,12 @@ async function reportFailed(deps: DeployJobDeps, run: Run, error: NonNullable<De
   await deps.reporter.post(data.jobId, { kind: 'error', text: why.text, hint: why.hint });
   const group = await deps.aci.get(planned.target).catch(() => undefined);
   if (group?.events.length) await deps.reporter.post(data.jobId, { kind: 'log', text: describeEvents(group) });
-  await showCard(deps, data, 'failed', { detail: md`${why.text}`, finishedAt: nowOf(deps).toISOString(), ...(await approvalOf(deps, data)), ...(group && { group }) });
+  await showCard(deps, data, 'failed', {
+    detail: md`${why.text}`,
+    finishedAt: nowOf(deps).toISOString(),
+    ...(await approvalOf(deps, data)),
+    ...(group && { group }),
+  });
   return run.save(progressed(data, { phase: 'done', outcome: 'failed', ...(group && { group }) }));
 }
 
@@ -205,9 +221,25 @@ async function reportDeployed(deps: DeployJobDeps, run: Run, group: ContainerGro
   const planned = data.progress.plan!;
   const finishedAt = nowOf(deps).toISOString();
   const approval = await approvalOf(deps, data);
-  await deps.history.record(planned.target, { jobId: data.jobId, image: planned.image, loginServer: planned.loginServer, repository: planned.repository, digest: planned.digest, at: finishedAt, requesterId: data.requesterId, environment: data.environment, target: data.target, request: data.request });
+  await deps.history.record(planned.target, {
+    jobId: data.jobId,
+    image: planned.image,
+    loginServer: planned.loginServer,
+    repository: planned.repository,
+    digest: planned.digest,
+    at: finishedAt,
+    requesterId: data.requesterId,
+    environment: data.environment,
+    target: data.target,
+    request: data.request,
+  });
   const address = group.fqdn ?? group.ip;
-  await showCard(deps, data, 'succeeded', { detail: md`${planned.target.name} is ${group.state ?? group.provisioningState ?? 'deployed'}${address ? ` at ${address}` : ''}.`, group, finishedAt, ...approval });
+  await showCard(deps, data, 'succeeded', {
+    detail: md`${planned.target.name} is ${group.state ?? group.provisioningState ?? 'deployed'}${address ? ` at ${address}` : ''}.`,
+    group,
+    finishedAt,
+    ...approval,
+  });
   if (group.events.length > 0) await deps.reporter.post(data.jobId, { kind: 'log', text: describeEvents(group) });
   return run.save(progressed(data, { phase: 'done', outcome: 'succeeded', group }));
 }
@@ -220,7 +252,11 @@ export async function reportFailure(deps: DeployJobDeps, run: Run, err: unknown)
   if (!stop) run.log.warn({ err, transient: isTransientAzureError(err) }, 'deploy failed');
   const last = progressed(data, isInPlaceRefusal(err) ? { inPlaceRefused: true } : {});
   await deps.reporter.post(data.jobId, { kind: 'error', text: described.text, hint: described.hint });
-  await showCard(deps, last, 'failed', { detail: md`${described.text}`, finishedAt: nowOf(deps).toISOString(), ...(await approvalOf(deps, last).catch(() => ({}))) });
+  await showCard(deps, last, 'failed', {
+    detail: md`${described.text}`,
+    finishedAt: nowOf(deps).toISOString(),
+    ...(await approvalOf(deps, last).catch(() => ({}))),
+  });
   await run.save(progressed(last, { phase: 'done', outcome: stop ? 'refused' : 'failed' }));
   if (data.progress.plan) await deps.locks.release(data.progress.plan.target, data.jobId);
 }
@@ -229,7 +265,9 @@ function explainFailure(data: DeployJobData, err: unknown): { text: string; hint
   const planned = data.progress.plan;
   const explained =
     (planned ? explainDeployError(err, { name: planned.target.name, image: planned.image, location: planned.target.location }) : undefined) ??
-    (err instanceof AzureOperationError && err.statusCode === 403 ? explainAciError(err, { name: data.target.name, environment: data.environment, resourceGroup: data.target.resourceGroup }) : undefined);
+    (err instanceof AzureOperationError && err.statusCode === 403
+      ? explainAciError(err, { name: data.target.name, environment: data.environment, resourceGroup: data.target.resourceGroup })
+      : undefined);
   return explained ?? describeFailure(err);
 }
 

@@ -88,7 +88,13 @@ export async function autoRotate(deps: ExpiryScanJobDeps, scanId: string, all: r
 }
 
 /** Password slots of the repository-scoped tokens of every environment's registry (each registry once). */
-async function tokenSlots(deps: ExpiryScanJobDeps, thresholds: readonly number[], at: Date, horizon: number, problems: Mrkdwn[]): Promise<ExpiringCredential[]> {
+async function tokenSlots(
+  deps: ExpiryScanJobDeps,
+  thresholds: readonly number[],
+  at: Date,
+  horizon: number,
+  problems: Mrkdwn[],
+): Promise<ExpiringCredential[]> {
   const seen = new Set<string>();
   const out: ExpiringCredential[] = [];
   for (const [name, env] of Object.entries(deps.environments)) {
@@ -113,7 +119,17 @@ async function showApp(deps: ExpiryScanJobDeps, run: Run, at: Date): Promise<Exp
   const app = await deps.applications.find(data.app!);
   const text = !app
     ? md`There is no app registration ${data.app!} that I can read.`
-    : { mrkdwn: [md`*${app.displayName}* (${app.appId}): ${app.passwords.length} client secret${app.passwords.length === 1 ? '' : 's'}`, ...app.passwords.map((p) => md`• ${p.displayName ?? '(no name)'} · key id ${p.keyId} · expires ${p.endDateTime.slice(0, 10)} (${describeDaysLeft(daysLeft(p.endDateTime, at))})`)].map((l) => l.mrkdwn).join('\n') };
+    : {
+        mrkdwn: [
+          md`*${app.displayName}* (${app.appId}): ${app.passwords.length} client secret${app.passwords.length === 1 ? '' : 's'}`,
+          ...app.passwords.map(
+            (p) =>
+              md`• ${p.displayName ?? '(no name)'} · key id ${p.keyId} · expires ${p.endDateTime.slice(0, 10)} (${describeDaysLeft(daysLeft(p.endDateTime, at))})`,
+          ),
+        ]
+          .map((l) => l.mrkdwn)
+          .join('\n'),
+      };
   await deps.replies.reply(data.responseUrl!, text);
   return run.save({ ...data, phase: 'done' });
 }
@@ -124,14 +140,23 @@ async function listApps(deps: ExpiryScanJobDeps, run: Run, apps: readonly AppReg
     .map((a) => ({ a, next: a.passwords.map((p) => p.endDateTime).sort()[0] }))
     .sort((x, y) => (x.next ?? '9999').localeCompare(y.next ?? '9999'))
     .slice(0, maxReplyLines)
-    .map(({ a, next }) => md`• *${a.displayName}* (${a.appId}): ${a.passwords.length} secret${a.passwords.length === 1 ? '' : 's'}${next ? `, nearest expiry ${next.slice(0, 10)} (${describeDaysLeft(daysLeft(next, at))})` : ''}`);
+    .map(
+      ({ a, next }) =>
+        md`• *${a.displayName}* (${a.appId}): ${a.passwords.length} secret${a.passwords.length === 1 ? '' : 's'}${next ? `, nearest expiry ${next.slice(0, 10)} (${describeDaysLeft(daysLeft(next, at))})` : ''}`,
+    );
   const more = apps.length > maxReplyLines ? [md`…and ${apps.length - maxReplyLines} more (nearest expiry first).`] : [];
-  await deps.replies.reply(run.data.responseUrl!, { mrkdwn: [md`${counted(apps.length, 'app registration')} in scope:`, ...rows, ...more].map((l) => l.mrkdwn).join('\n') });
+  await deps.replies.reply(run.data.responseUrl!, {
+    mrkdwn: [md`${counted(apps.length, 'app registration')} in scope:`, ...rows, ...more].map((l) => l.mrkdwn).join('\n'),
+  });
   return run.save({ ...run.data, phase: 'done' });
 }
 
 /** `/sp expiring`: what expires within the days asked, to the requester. */
-async function answerExpiring(deps: ExpiryScanJobDeps, run: Run, scanned: { apps: number; expiring: ExpiringCredential[]; problems: Mrkdwn[]; within: number }): Promise<ExpiryScanJobData> {
+async function answerExpiring(
+  deps: ExpiryScanJobDeps,
+  run: Run,
+  scanned: { apps: number; expiring: ExpiringCredential[]; problems: Mrkdwn[]; within: number },
+): Promise<ExpiryScanJobData> {
   const { within } = scanned;
   const shown = scanned.expiring.filter((c) => c.daysLeft <= within);
   const lines = shown.slice(0, maxReplyLines).map(credentialLine);
@@ -146,9 +171,19 @@ async function answerExpiring(deps: ExpiryScanJobDeps, run: Run, scanned: { apps
 }
 
 /** A scheduled scan: one alert with what is news (and the rotations it started), then waits for Slack to take it. */
-async function alert(deps: ExpiryScanJobDeps, run: Run, config: CredentialsConfig, expiring: ExpiringCredential[], problems: Mrkdwn[], at: Date): Promise<ExpiryScanJobData> {
+async function alert(
+  deps: ExpiryScanJobDeps,
+  run: Run,
+  config: CredentialsConfig,
+  expiring: ExpiringCredential[],
+  problems: Mrkdwn[],
+  at: Date,
+): Promise<ExpiryScanJobData> {
   const first = config.thresholdsDays[0]!;
-  const news = await deps.ledger.claimNew(expiring.filter((c) => c.daysLeft <= first), run.id);
+  const news = await deps.ledger.claimNew(
+    expiring.filter((c) => c.daysLeft <= first),
+    run.id,
+  );
   const notes = [...(await autoRotate(deps, run.id, expiring, at)), ...problems];
   if (news.length === 0 && notes.length === 0) return run.save({ ...run.data, phase: 'done' });
   // The alert keeps what it listed: a Rotate click maps back to a credential from stored state.
@@ -170,7 +205,10 @@ export async function scan(deps: ExpiryScanJobDeps, run: Run): Promise<ExpirySca
   const within = data.withinDays ?? config.thresholdsDays[0]!;
   const horizon = Math.max(within, config.thresholdsDays[0]!);
   const problems: Mrkdwn[] = [];
-  const expiring = [...expiringCredentials(apps, config.thresholdsDays, at, horizon), ...(await tokenSlots(deps, config.thresholdsDays, at, horizon, problems))].sort((a, b) => a.daysLeft - b.daysLeft);
+  const expiring = [
+    ...expiringCredentials(apps, config.thresholdsDays, at, horizon),
+    ...(await tokenSlots(deps, config.thresholdsDays, at, horizon, problems)),
+  ].sort((a, b) => a.daysLeft - b.daysLeft);
   run.log.info({ apps: apps.length, expiring: expiring.length }, 'credential expiry scan');
   const first = config.thresholdsDays[0]!;
   await deps.snapshots?.save({ scannedAt: at.toISOString(), withinDays: first, credentials: expiring.filter((c) => c.daysLeft <= first) });
@@ -195,9 +233,12 @@ export async function awaitDelivery(deps: ExpiryScanJobDeps, run: Run): Promise<
   if (delivery === 'rerouted' || waited > maxDeliveryWaitMs) {
     await deps.ledger.release(alerted, run.id);
     const done = await run.save({ ...data, phase: 'done' });
-    run.log.error({ alertChannel: deps.credentials?.alertChannel, delivery, secrets: alerted.length }, delivery === 'rerouted'
-      ? 'the expiry alert could not be posted in the alert channel; the admins got it directly, and the next scan posts it again'
-      : 'the expiry alert did not reach Slack in time; the next scan posts it again');
+    run.log.error(
+      { alertChannel: deps.credentials?.alertChannel, delivery, secrets: alerted.length },
+      delivery === 'rerouted'
+        ? 'the expiry alert could not be posted in the alert channel; the admins got it directly, and the next scan posts it again'
+        : 'the expiry alert did not reach Slack in time; the next scan posts it again',
+    );
     return done;
   }
   // Still on its way (Slack busy, or the token halted): look again later, and make sure it is queued.
@@ -221,7 +262,19 @@ export async function reportFailure(deps: ExpiryScanJobDeps, run: Run, err: unkn
   if (!deps.credentials) return;
   const at = nowOf(deps);
   await deps.reporter.openCard(
-    { jobId: run.id, title: 'Client secret expiry scan failed', requesterId: 'system', environment: 'entra-id', status: 'failed', detail: md`${described.text}\n${described.hint}`, fields: [], links: [], actions: [], queuedAt: at.toISOString(), finishedAt: at.toISOString() },
+    {
+      jobId: run.id,
+      title: 'Client secret expiry scan failed',
+      requesterId: 'system',
+      environment: 'entra-id',
+      status: 'failed',
+      detail: md`${described.text}\n${described.hint}`,
+      fields: [],
+      links: [],
+      actions: [],
+      queuedAt: at.toISOString(),
+      finishedAt: at.toISOString(),
+    },
     { channelId: deps.credentials.alertChannel, teamId: deps.teamId },
   );
 }

@@ -20,6 +20,10 @@ export async function readGitToken(
   // The config schema requires a vault wherever git tokens are listed.
   const vaultUrl = env!.keyVaultUrl!;
   const secret = await deps.vault.current(vaultUrl, secretName);
-  if (!secret) throw new JobStop(`Key Vault secret ${secretName} was not found in ${vaultUrl}.`, 'Put the git personal access token there under that name, then run the command again.');
+  if (!secret)
+    throw new JobStop(
+      `Key Vault secret ${secretName} was not found in ${vaultUrl}.`,
+      'Put the git personal access token there under that name, then run the command again.',
+    );
   return secret.value;
 }

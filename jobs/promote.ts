@@ -69,7 +69,11 @@ export class PromoteSteps {
 
   registryOf(name: string, registry = this.envOf(name).registry): RegistryResourceRef {
     const env = this.envOf(name);
-    if (!registry) throw new JobStop(`${name} has no registry configured, so there is nothing to promote from or into.`, 'Ask the platform admin to set registry for this environment in chatops.yaml.');
+    if (!registry)
+      throw new JobStop(
+        `${name} has no registry configured, so there is nothing to promote from or into.`,
+        'Ask the platform admin to set registry for this environment in chatops.yaml.',
+      );
     return { subscriptionId: env.subscriptionId, resourceGroup: env.resourceGroup, name: registry };
   }
 
@@ -82,7 +86,15 @@ export class PromoteSteps {
 
   card(data: PromoteJobData, status: JobStatus, detail?: Mrkdwn, finishedAt?: string): Promise<void> {
     const target = data.progress.targetLoginServer ? this.registryOf(data.environment) : undefined;
-    return this.deps.reporter.updateCard(promoteCard(data, { status, portal: this.deps.portal, ...(detail && { detail }), ...(finishedAt && { finishedAt }), ...(target && { targetRegistry: target }) }));
+    return this.deps.reporter.updateCard(
+      promoteCard(data, {
+        status,
+        portal: this.deps.portal,
+        ...(detail && { detail }),
+        ...(finishedAt && { finishedAt }),
+        ...(target && { targetRegistry: target }),
+      }),
+    );
   }
 
   /** The registry of the source environment (its own, or one of its build registries) that `image` comes from, with its repository and digest. */
@@ -94,17 +106,27 @@ export class PromoteSteps {
       const pinned = pinnedIn(image, loginServer);
       if (pinned) return { ref, loginServer, ...pinned };
     }
-    throw new JobStop(`${image} is not an image of a registry of ${data.from}, so I cannot import it from there.`, `Promote images that ${data.from} built into its own registry${env.registry ? ` (${env.registry})` : ''}.`);
+    throw new JobStop(
+      `${image} is not an image of a registry of ${data.from}, so I cannot import it from there.`,
+      `Promote images that ${data.from} built into its own registry${env.registry ? ` (${env.registry})` : ''}.`,
+    );
   }
 
   /** The digest the source group runs, since when, and the tag it was deployed from. */
   async runningImage(data: PromoteJobData, name: string): Promise<Omit<PromotedImage, 'registryId' | 'registryName'> & { ref: RegistryResourceRef }> {
     const group = groupIn(this.envOf(data.from), name);
     const live = await this.deps.aci.find(group);
-    if (!live) throw new JobStop(`There is no container group ${name} in ${data.from}, so nothing runs there to promote.`, `Check the name with /aci list --env ${data.from}.`);
+    if (!live)
+      throw new JobStop(
+        `There is no container group ${name} in ${data.from}, so nothing runs there to promote.`,
+        `Check the name with /aci list --env ${data.from}.`,
+      );
     const image = live.containers[0]?.image ?? '';
     if (!isPinned(image)) {
-      throw new JobStop(`${name} in ${data.from} runs ${image || 'no image'}, not an image pinned by digest, so I cannot tell which digest is running.`, `Deploy it in ${data.from} with /aci create (which pins the digest), or promote a tag with /acr promote --image REPO:TAG.`);
+      throw new JobStop(
+        `${name} in ${data.from} runs ${image || 'no image'}, not an image pinned by digest, so I cannot tell which digest is running.`,
+        `Deploy it in ${data.from} with /aci create (which pins the digest), or promote a tag with /acr promote --image REPO:TAG.`,
+      );
     }
     const found = await this.sourceOf(data, image);
     const history = await this.deps.history.list(group);
@@ -113,13 +135,21 @@ export class PromoteSteps {
     return { ...found, ...(since && { since: since.at }), ...(tag !== undefined && { tag }) };
   }
 
-  async taggedImage(data: PromoteJobData, repository: string, tag: string): Promise<Omit<PromotedImage, 'registryId' | 'registryName'> & { ref: RegistryResourceRef }> {
+  async taggedImage(
+    data: PromoteJobData,
+    repository: string,
+    tag: string,
+  ): Promise<Omit<PromotedImage, 'registryId' | 'registryName'> & { ref: RegistryResourceRef }> {
     const ref = this.registryOf(data.from);
     try {
       const { loginServer, digest } = await this.deps.registryTags.resolveDigest(ref, repository, tag);
       return { loginServer, repository, digest, tag, ref };
     } catch (err) {
-      if (isMissing(err)) throw new JobStop(`There is no ${repository}:${tag} in ${data.from}'s registry ${ref.name}.`, `See the tags with /acr repository show-tags ${repository} --env ${data.from}.`);
+      if (isMissing(err))
+        throw new JobStop(
+          `There is no ${repository}:${tag} in ${data.from}'s registry ${ref.name}.`,
+          `See the tags with /acr repository show-tags ${repository} --env ${data.from}.`,
+        );
       throw err;
     }
   }
@@ -130,13 +160,22 @@ export class PromoteSteps {
     // The target's policy decides before anything is copied there.
     const problem = data.subject.kind === 'group' ? registryProblem(data.environment, this.envOf(data.environment), targetLoginServer) : undefined;
     if (problem) throw new JobStop(`${problem.text} Nothing was imported.`, problem.hint);
-    const found = data.subject.kind === 'group' ? await this.runningImage(data, data.subject.name) : await this.taggedImage(data, data.subject.repository, data.subject.tag);
+    const found =
+      data.subject.kind === 'group'
+        ? await this.runningImage(data, data.subject.name)
+        : await this.taggedImage(data, data.subject.repository, data.subject.tag);
     const { ref, ...image } = found;
     const build = await this.deps.importer.findBuild?.(ref, image.repository, image.digest).catch((err: unknown) => {
       ctx.log.warn({ err }, 'could not look up the build of the promoted digest');
       return undefined;
     });
-    const source: PromotedImage = { ...image, registryId: registryResourceId(ref), registryName: ref.name, ...(build && { runId: build.runId }), ...(build?.commit && { commit: build.commit }) };
+    const source: PromotedImage = {
+      ...image,
+      registryId: registryResourceId(ref),
+      registryName: ref.name,
+      ...(build && { runId: build.runId }),
+      ...(build?.commit && { commit: build.commit }),
+    };
     return this.save(ctx, data, { phase: 'importing', source, targetLoginServer });
   }
 
@@ -166,7 +205,14 @@ export class PromoteSteps {
         environment: data.environment,
         target: `${target.name}/${source.repository}`,
         jobId: data.jobId,
-        details: { from: data.from, source: source.registryId, digest: source.digest, requester: data.requesterId, ...(source.tag && { tag: source.tag }), ...(there && { movedFrom: there }) },
+        details: {
+          from: data.from,
+          source: source.registryId,
+          digest: source.digest,
+          requester: data.requesterId,
+          ...(source.tag && { tag: source.tag }),
+          ...(there && { movedFrom: there }),
+        },
       });
       data = await this.save(ctx, data, { startedAt: data.progress.startedAt ?? this.now().toISOString(), ...(there && { movedFrom: there }) });
       await this.card(data, 'running', md`Importing ${source.repository}@${source.digest} into ${target.name}…`);
@@ -184,7 +230,11 @@ export class PromoteSteps {
   deployJobFor(data: PromoteJobData, name: string): DeployJobData {
     const env = this.envOf(data.environment);
     const source = data.progress.source!;
-    if (!data.request) throw new JobStop(`I know no deploy of ${name} to repeat in ${data.environment}.`, `Deploy it once with /aci create --env ${data.environment}, then promote again.`);
+    if (!data.request)
+      throw new JobStop(
+        `I know no deploy of ${name} to repeat in ${data.environment}.`,
+        `Deploy it once with /aci create --env ${data.environment}, then promote again.`,
+      );
     return {
       jobId: promotionDeployJobId(data),
       requesterId: data.requesterId,
@@ -192,14 +242,32 @@ export class PromoteSteps {
       channelId: data.channelId,
       environment: data.environment,
       queuedAt: this.now().toISOString(),
-      target: { subscriptionId: env.subscriptionId, resourceGroup: env.resourceGroup, location: env.location, name, ...(env.registry && { registry: env.registry }) },
+      target: {
+        subscriptionId: env.subscriptionId,
+        resourceGroup: env.resourceGroup,
+        location: env.location,
+        name,
+        ...(env.registry && { registry: env.registry }),
+      },
       request: {
         ...data.request,
         name,
-        image: { registry: data.progress.targetLoginServer!, repository: source.repository, digest: source.digest, text: `${source.repository}@${source.digest.slice(0, 19)}…` },
+        image: {
+          registry: data.progress.targetLoginServer!,
+          repository: source.repository,
+          digest: source.digest,
+          text: `${source.repository}@${source.digest.slice(0, 19)}…`,
+        },
       },
       ...(env.approval && { approval: { required: env.approval.required, expiresAfterMs: env.approval.expiresAfter } }),
-      promotion: { from: data.from, repository: source.repository, digest: source.digest, promoteJobId: data.jobId, ...(source.since && { since: source.since }), ...(source.commit && { commit: source.commit }) },
+      promotion: {
+        from: data.from,
+        repository: source.repository,
+        digest: source.digest,
+        promoteJobId: data.jobId,
+        ...(source.since && { since: source.since }),
+        ...(source.commit && { commit: source.commit }),
+      },
       progress: { phase: 'new' },
     };
   }
@@ -207,20 +275,30 @@ export class PromoteSteps {
   async finish(ctx: StepRun<PromoteJobData>, data: PromoteJobData): Promise<void> {
     const source = data.progress.source!;
     const target = this.registryOf(data.environment);
-    const landed = data.progress.alreadyThere ? md`${target.name} already had ${source.repository}@${source.digest}${source.tag ? ` as ${source.tag}` : ''}: nothing to import.` : md`Imported ${source.repository}@${source.digest} into ${target.name}${source.tag ? ` as ${source.tag}` : ''}.`;
+    const landed = data.progress.alreadyThere
+      ? md`${target.name} already had ${source.repository}@${source.digest}${source.tag ? ` as ${source.tag}` : ''}: nothing to import.`
+      : md`Imported ${source.repository}@${source.digest} into ${target.name}${source.tag ? ` as ${source.tag}` : ''}.`;
     if (data.subject.kind === 'group') {
       const name = data.subject.name;
       const deploy = this.deployJobFor(data, name);
       if (!data.progress.deployJobId) {
         // Already queued by a run that crashed before saving: its card is live, leave it be.
         if (!(await this.deps.jobs.get(deploy.jobId))) {
-          await this.deps.reporter.openCard(deployCard(deploy, { status: 'queued', portal: this.deps.portal }), { channelId: data.channelId, teamId: data.teamId });
+          await this.deps.reporter.openCard(deployCard(deploy, { status: 'queued', portal: this.deps.portal }), {
+            channelId: data.channelId,
+            teamId: data.teamId,
+          });
           await this.deps.jobs.submit('deploy', deploy.jobId, deploy);
         }
         data = await this.save(ctx, data, { deployJobId: deploy.jobId });
       }
       const waits = deploy.approval ? ` It waits for ${data.environment}'s approvers on its card.` : '';
-      await this.card(data, 'succeeded', md`${landed} Deploying it to ${name} in ${data.environment} as job ${deploy.jobId}.${waits}`, this.now().toISOString());
+      await this.card(
+        data,
+        'succeeded',
+        md`${landed} Deploying it to ${name} in ${data.environment} as job ${deploy.jobId}.${waits}`,
+        this.now().toISOString(),
+      );
     } else {
       await this.card(data, 'succeeded', landed, this.now().toISOString());
     }

@@ -58,19 +58,43 @@ export async function add(deps: RotateSecretJobDeps, run: Run, data: RotationJob
   let current = await app(deps, data);
   if (!data.progress.appId) {
     if (current.appId === deps.botAppId) {
-      throw new JobStop(`${current.displayName} is the bot’s own credential; rotating it would cut the bot off.`, 'Rotate it by hand and redeploy the bot with the new AZURE_CLIENT_SECRET.');
+      throw new JobStop(
+        `${current.displayName} is the bot’s own credential; rotating it would cut the bot off.`,
+        'Rotate it by hand and redeploy the bot with the new AZURE_CLIENT_SECRET.',
+      );
     }
     const appCfg = cfg.applications?.find((a) => a.appId === current.appId);
     if (!appCfg) {
-      throw new JobStop(`${current.displayName} has no Key Vault secret configured, so a new secret would have nowhere to go.`, `Add it under credentials.applications in chatops.yaml with appId ${current.appId} and a secretName.`);
+      throw new JobStop(
+        `${current.displayName} has no Key Vault secret configured, so a new secret would have nowhere to go.`,
+        `Add it under credentials.applications in chatops.yaml with appId ${current.appId} and a secretName.`,
+      );
     }
     await claimOrStop(deps, appSecretCredential(current.appId), data.jobId, current.displayName);
     const stored = await deps.vault.current(cfg.keyVaultUrl, appCfg.secretName);
     // Secrets earlier rotations added are secrets like any other; only this job's own is not "the old one".
     const others = current.passwords.filter((p) => p.displayName !== rotationSecretName(data.jobId));
-    const oldKeyId = data.oldKeyId ?? (stored?.tags.keyId && current.passwords.some((p) => p.keyId === stored.tags.keyId) ? stored.tags.keyId : others.length === 1 ? others[0]!.keyId : undefined);
+    const oldKeyId =
+      data.oldKeyId ??
+      (stored?.tags.keyId && current.passwords.some((p) => p.keyId === stored.tags.keyId)
+        ? stored.tags.keyId
+        : others.length === 1
+          ? others[0]!.keyId
+          : undefined);
     data = { ...data, ...(oldKeyId && { oldKeyId }) };
-    data = await saveStep(deps, run, data, { appId: current.appId, appName: current.displayName, objectId: current.id, secretName: appCfg.secretName, ...(stored && { previousVersion: stored.version }) }, `Rotating the secret of ${current.displayName}${oldKeyId ? ` (replacing ${oldKeyId})` : ''}.`);
+    data = await saveStep(
+      deps,
+      run,
+      data,
+      {
+        appId: current.appId,
+        appName: current.displayName,
+        objectId: current.id,
+        secretName: appCfg.secretName,
+        ...(stored && { previousVersion: stored.version }),
+      },
+      `Rotating the secret of ${current.displayName}${oldKeyId ? ` (replacing ${oldKeyId})` : ''}.`,
+    );
     await showCard(deps, data, 'running', md`Adding a new secret…`);
   }
   const name = rotationSecretName(data.jobId);
@@ -82,7 +106,13 @@ export async function add(deps: RotateSecretJobDeps, run: Run, data: RotationJob
     const kept = ours.find((p) => p.keyId === stored?.tags.keyId && stored.tags.rotatedBy === data.jobId);
     data = await removeStrays(deps, run, data, current, kept?.keyId);
     if (kept && stored) {
-      return saveStep(deps, run, data, { phase: 'stored', newKeyId: kept.keyId, newVersion: stored.version, newEndDateTime: kept.endDateTime, verifyStartedAt: nowOf(deps).toISOString() }, `Found new secret ${kept.keyId} in Key Vault after an interruption; verifying it.`);
+      return saveStep(
+        deps,
+        run,
+        data,
+        { phase: 'stored', newKeyId: kept.keyId, newVersion: stored.version, newEndDateTime: kept.endDateTime, verifyStartedAt: nowOf(deps).toISOString() },
+        `Found new secret ${kept.keyId} in Key Vault after an interruption; verifying it.`,
+      );
     }
     current = await app(deps, data);
   }
@@ -93,8 +123,21 @@ export async function add(deps: RotateSecretJobDeps, run: Run, data: RotationJob
     contentType: 'client-secret',
     tags: { appId: current.appId, keyId: created.keyId, rotatedBy: data.jobId },
   });
-  await deps.audit.record({ actor: 'system', action: 'rotation.secret.added', outcome: 'succeeded', target: current.appId, jobId: data.jobId, details: { keyId: created.keyId, secretName: data.progress.secretName! } });
-  return saveStep(deps, run, data, { phase: 'stored', newKeyId: created.keyId, newVersion: version, newEndDateTime: created.endDateTime, verifyStartedAt: nowOf(deps).toISOString() }, `Added secret ${created.keyId} and stored it in Key Vault as ${data.progress.secretName} (version ${version.slice(0, 8)}).`);
+  await deps.audit.record({
+    actor: 'system',
+    action: 'rotation.secret.added',
+    outcome: 'succeeded',
+    target: current.appId,
+    jobId: data.jobId,
+    details: { keyId: created.keyId, secretName: data.progress.secretName! },
+  });
+  return saveStep(
+    deps,
+    run,
+    data,
+    { phase: 'stored', newKeyId: created.keyId, newVersion: version, newEndDateTime: created.endDateTime, verifyStartedAt: nowOf(deps).toISOString() },
+    `Added secret ${created.keyId} and stored it in Key Vault as ${data.progress.secretName} (version ${version.slice(0, 8)}).`,
+  );
 }
 
 /** Signs in with the stored secret; waits while Entra ID propagates it, gives up after verifyTimeout. */
@@ -117,21 +160,38 @@ export async function verify(deps: RotateSecretJobDeps, run: Run, data: Rotation
   const waited = nowOf(deps).getTime() - Date.parse(data.progress.verifyStartedAt!);
   if (waited >= cfg.verifyTimeout) return undo(deps, data, `The new secret still did not sign in after ${Math.round(waited / 1000)} s.`);
   const attempts = (data.progress.verifyAttempts ?? 0) + 1;
-  data = await saveStep(deps, run, data, { verifyAttempts: attempts }, attempts === 1 ? 'Entra ID has not accepted the new secret yet (it takes a while to propagate); trying again shortly.' : undefined);
+  data = await saveStep(
+    deps,
+    run,
+    data,
+    { verifyAttempts: attempts },
+    attempts === 1 ? 'Entra ID has not accepted the new secret yet (it takes a while to propagate); trying again shortly.' : undefined,
+  );
   // Backoff between looks, without holding a worker: 1 s, 2 s, 4 s … up to a minute.
   return run.wakeAfter(Math.min(60_000, 1000 * 2 ** Math.min(attempts - 1, 6)));
 }
 
 /** The new secret failed: remove it, put the previous vault value back, keep the old secret. */
-async function undo(deps: RotateSecretJobDeps, data: RotationJobData, why: string, hint = 'Check the app registration in Entra ID (and the bot’s Graph permissions), then rotate again.'): Promise<never> {
+async function undo(
+  deps: RotateSecretJobDeps,
+  data: RotationJobData,
+  why: string,
+  hint = 'Check the app registration in Entra ID (and the bot’s Graph permissions), then rotate again.',
+): Promise<never> {
   const cfg = config(deps);
   const current = await app(deps, data);
   if (data.progress.newKeyId) await deps.applications.removePassword(current, data.progress.newKeyId);
   if (data.progress.previousVersion) {
     const previous = await deps.vault.version(cfg.keyVaultUrl, data.progress.secretName!, data.progress.previousVersion);
-    await deps.vault.setSecret(cfg.keyVaultUrl, data.progress.secretName!, previous, { contentType: 'client-secret', tags: { appId: current.appId, restoredBy: data.jobId, ...(data.oldKeyId && { keyId: data.oldKeyId }) } });
+    await deps.vault.setSecret(cfg.keyVaultUrl, data.progress.secretName!, previous, {
+      contentType: 'client-secret',
+      tags: { appId: current.appId, restoredBy: data.jobId, ...(data.oldKeyId && { keyId: data.oldKeyId }) },
+    });
   }
-  throw new JobStop(`${why} I removed the new secret${data.progress.previousVersion ? ' and put the previous value back in Key Vault' : ''}; the old secret is untouched and still works.`, hint);
+  throw new JobStop(
+    `${why} I removed the new secret${data.progress.previousVersion ? ' and put the previous value back in Key Vault' : ''}; the old secret is untouched and still works.`,
+    hint,
+  );
 }
 
 /**
@@ -159,7 +219,10 @@ export async function consumers(deps: RotateSecretJobDeps, run: Run, data: Rotat
       const ref = { subscriptionId: env.subscriptionId, resourceGroup: env.resourceGroup, name: consumer.containerGroup };
       const last = (await deps.history.list(ref)).find((r) => r.request && r.target);
       if (!last?.request || !last.target) {
-        throw new JobStop(`I know no deploy of ${consumer.containerGroup} in ${consumer.environment} to repeat with the new secret, so the old secret stays.`, `Deploy it once with /aci create, then rotate again; or remove it from consumers in chatops.yaml.`);
+        throw new JobStop(
+          `I know no deploy of ${consumer.containerGroup} in ${consumer.environment} to repeat with the new secret, so the old secret stays.`,
+          `Deploy it once with /aci create, then rotate again; or remove it from consumers in chatops.yaml.`,
+        );
       }
       const jobId = jobIdFromTrigger(data.teamId, `${data.jobId}:consumer:${i}`);
       const deploy: DeployJobData = {
@@ -171,19 +234,33 @@ export async function consumers(deps: RotateSecretJobDeps, run: Run, data: Rotat
         queuedAt: nowOf(deps).toISOString(),
         target: last.target,
         // The same image by digest: only the pull secret changes.
-        request: { ...last.request, image: { registry: last.loginServer, repository: last.repository, digest: last.digest, text: `${last.repository}@${last.digest.slice(0, 19)}…` } },
+        request: {
+          ...last.request,
+          image: { registry: last.loginServer, repository: last.repository, digest: last.digest, text: `${last.repository}@${last.digest.slice(0, 19)}…` },
+        },
         progress: { phase: 'new' },
       };
       await deps.reporter.openCard(deployCard(deploy, { status: 'queued', portal: deps.portal }), { channelId: data.channelId, teamId: data.teamId });
       await deps.jobs.submit('deploy', jobId, deploy);
       ids.push(jobId);
     }
-    data = await saveStep(deps, run, data, { phase: 'consumers', consumerJobs: ids }, ids.length ? `Redeploying ${list.map((c) => `${c.containerGroup} (${c.environment})`).join(', ')} with the new secret.` : undefined);
+    data = await saveStep(
+      deps,
+      run,
+      data,
+      { phase: 'consumers', consumerJobs: ids },
+      ids.length ? `Redeploying ${list.map((c) => `${c.containerGroup} (${c.environment})`).join(', ')} with the new secret.` : undefined,
+    );
   }
-  const outcomes = await Promise.all((data.progress.consumerJobs ?? []).map(async (id) => ((await deps.jobs.get(id))?.data as DeployJobData | undefined)?.progress.outcome));
+  const outcomes = await Promise.all(
+    (data.progress.consumerJobs ?? []).map(async (id) => ((await deps.jobs.get(id))?.data as DeployJobData | undefined)?.progress.outcome),
+  );
   if (outcomes.some((o) => o === undefined)) return run.wakeAfter(deps.pollIntervalMs * 2);
   if (outcomes.some((o) => o !== 'succeeded')) {
-    throw new JobStop('A consumer did not redeploy with the new secret, so the old secret stays (both work).', 'See the deploy cards above; fix and redeploy, then remove the old secret with another rotation or by hand.');
+    throw new JobStop(
+      'A consumer did not redeploy with the new secret, so the old secret stays (both work).',
+      'See the deploy cards above; fix and redeploy, then remove the old secret with another rotation or by hand.',
+    );
   }
   return saveStep(deps, run, data, { phase: 'grace' }, list.length ? 'Consumers redeployed with the new secret.' : undefined);
 }
@@ -192,7 +269,15 @@ export async function grace(deps: RotateSecretJobDeps, run: Run, data: RotationJ
   const cfg = config(deps);
   if (!data.progress.removeAt) {
     const removeAt = new Date(nowOf(deps).getTime() + cfg.gracePeriod).toISOString();
-    data = await saveStep(deps, run, data, { removeAt }, data.oldKeyId ? `Old secret ${data.oldKeyId} will be removed at ${removeAt.slice(0, 16).replace('T', ' ')} UTC.` : 'No old secret identified: nothing to remove.');
+    data = await saveStep(
+      deps,
+      run,
+      data,
+      { removeAt },
+      data.oldKeyId
+        ? `Old secret ${data.oldKeyId} will be removed at ${removeAt.slice(0, 16).replace('T', ' ')} UTC.`
+        : 'No old secret identified: nothing to remove.',
+    );
     await showCard(deps, data, 'running', md`New secret in use; the old one stays valid for the grace period.`);
   }
   const left = Date.parse(data.progress.removeAt!) - nowOf(deps).getTime();
@@ -201,11 +286,30 @@ export async function grace(deps: RotateSecretJobDeps, run: Run, data: RotationJ
   data = await removeStrays(deps, run, data, current, data.progress.newKeyId);
   if (data.oldKeyId && data.oldKeyId !== data.progress.newKeyId) {
     await deps.applications.removePassword(current, data.oldKeyId);
-    await deps.audit.record({ actor: 'system', action: 'rotation.secret.removed', outcome: 'succeeded', target: current.appId, jobId: data.jobId, details: { keyId: data.oldKeyId } });
+    await deps.audit.record({
+      actor: 'system',
+      action: 'rotation.secret.removed',
+      outcome: 'succeeded',
+      target: current.appId,
+      jobId: data.jobId,
+      details: { keyId: data.oldKeyId },
+    });
   }
-  data = await saveStep(deps, run, data, { phase: 'done', outcome: 'rotated' }, data.oldKeyId ? `Removed old secret ${data.oldKeyId}. Rotation done.` : 'Rotation done.');
+  data = await saveStep(
+    deps,
+    run,
+    data,
+    { phase: 'done', outcome: 'rotated' },
+    data.oldKeyId ? `Removed old secret ${data.oldKeyId}. Rotation done.` : 'Rotation done.',
+  );
   await release(deps, data);
-  await showCard(deps, data, 'succeeded', md`Rotated: new secret ${data.progress.newKeyId} is in Key Vault and verified${data.oldKeyId ? `; old secret ${data.oldKeyId} removed` : ''}.`, true);
+  await showCard(
+    deps,
+    data,
+    'succeeded',
+    md`Rotated: new secret ${data.progress.newKeyId} is in Key Vault and verified${data.oldKeyId ? `; old secret ${data.oldKeyId} removed` : ''}.`,
+    true,
+  );
 }
 
 /** Done, one way or the other: the credential is free for the next rotation. */
@@ -224,12 +328,21 @@ export async function reportFailure(deps: RotateSecretJobDeps, run: Run, err: un
   }
   if (!(err instanceof JobStop) && data.progress.phase === 'adding' && data.progress.appId) {
     // Failed between adding the secret and storing it: nobody can use that secret, so it goes.
-    await app(deps, data).then((current) => removeStrays(deps, run, data, current)).catch((cleanup: unknown) => run.log.error({ err: cleanup }, 'could not remove an unstored secret'));
+    await app(deps, data)
+      .then((current) => removeStrays(deps, run, data, current))
+      .catch((cleanup: unknown) => run.log.error({ err: cleanup }, 'could not remove an unstored secret'));
   }
   const refused = err instanceof RotationInProgress;
   await deps.reporter.post(data.jobId, { kind: 'error', text: described.text, hint: described.hint });
   await deps.audit
-    .record({ actor: 'system', action: refused ? 'rotation.refused' : 'rotation.failed', outcome: refused ? 'refused' : 'failed', target: data.progress.appId ?? data.app, jobId: data.jobId, reason: refused ? 'rotation_in_progress' : described.text })
+    .record({
+      actor: 'system',
+      action: refused ? 'rotation.refused' : 'rotation.failed',
+      outcome: refused ? 'refused' : 'failed',
+      target: data.progress.appId ?? data.app,
+      jobId: data.jobId,
+      reason: refused ? 'rotation_in_progress' : described.text,
+    })
     .catch(() => {});
   await run.save({ ...data, progress: { ...data.progress, phase: 'done', outcome: refused ? 'refused' : 'failed' } });
   if (!refused) await release(deps, data);

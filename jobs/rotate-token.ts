@@ -64,10 +64,17 @@ export async function generate(deps: RotateTokenJobDeps, run: Run, data: TokenRo
     const secretName = tokenSecretName(ref.name, data.token);
     const stored = await deps.vault.current(vaultUrl, secretName);
     // The slot in use is the one Key Vault holds; otherwise the newer one (or the only one).
-    const inUse = (stored?.tags.slot as 'password1' | 'password2' | undefined) ??
+    const inUse =
+      (stored?.tags.slot as 'password1' | 'password2' | undefined) ??
       [...current.passwords].sort((a, b) => (b.creationTime ?? '').localeCompare(a.creationTime ?? ''))[0]?.name;
     const slot = inUse ? other(inUse) : 'password1';
-    data = await saveStep(deps, run, data, { slot, secretName, ...(stored && { previousVersion: stored.version }) }, `Regenerating ${slot} of token ${data.token}${inUse ? ` (${inUse} stays in use until the new one is verified)` : ''}.`);
+    data = await saveStep(
+      deps,
+      run,
+      data,
+      { slot, secretName, ...(stored && { previousVersion: stored.version }) },
+      `Regenerating ${slot} of token ${data.token}${inUse ? ` (${inUse} stays in use until the new one is verified)` : ''}.`,
+    );
     await showCard(deps, data, 'running', md`Generating a new password…`);
   }
   const slot = data.progress.slot!;
@@ -79,8 +86,22 @@ export async function generate(deps: RotateTokenJobDeps, run: Run, data: TokenRo
     contentType: 'acr-token-password',
     tags: { registry: ref.name, token: data.token, slot, rotatedBy: data.jobId },
   });
-  await deps.audit.record({ actor: 'system', action: 'rotation.token.generated', outcome: 'succeeded', environment: data.environment, target: `${ref.name}/${data.token}`, jobId: data.jobId, details: { slot } });
-  return saveStep(deps, run, data, { phase: 'stored', newVersion: version, verifyStartedAt: nowOf(deps).toISOString() }, `Generated ${slot} and stored it in Key Vault as ${data.progress.secretName}.`);
+  await deps.audit.record({
+    actor: 'system',
+    action: 'rotation.token.generated',
+    outcome: 'succeeded',
+    environment: data.environment,
+    target: `${ref.name}/${data.token}`,
+    jobId: data.jobId,
+    details: { slot },
+  });
+  return saveStep(
+    deps,
+    run,
+    data,
+    { phase: 'stored', newVersion: version, verifyStartedAt: nowOf(deps).toISOString() },
+    `Generated ${slot} and stored it in Key Vault as ${data.progress.secretName}.`,
+  );
 }
 
 export async function verify(deps: RotateTokenJobDeps, run: Run, data: TokenRotationJobData = run.data): Promise<TokenRotationJobData> {
@@ -89,15 +110,27 @@ export async function verify(deps: RotateTokenJobDeps, run: Run, data: TokenRota
   if ((await deps.registryTokens.verify(ref, data.token, value)) === 'ok') {
     const removeAt = new Date(nowOf(deps).getTime() + cfg.gracePeriod).toISOString();
     await showCard(deps, data, 'running', md`New password verified; the other one stays valid for the grace period.`);
-    return saveStep(deps, run, data, { phase: 'grace', removeAt }, `Signed in to ${ref.name} with the new password: verified. The other password goes at ${removeAt.slice(0, 16).replace('T', ' ')} UTC.`);
+    return saveStep(
+      deps,
+      run,
+      data,
+      { phase: 'grace', removeAt },
+      `Signed in to ${ref.name} with the new password: verified. The other password goes at ${removeAt.slice(0, 16).replace('T', ' ')} UTC.`,
+    );
   }
   if (nowOf(deps).getTime() - Date.parse(data.progress.verifyStartedAt!) >= cfg.verifyTimeout) {
     // Key Vault must not hand out a password that does not work: put the previous value back.
     if (data.progress.previousVersion) {
       const previous = await deps.vault.version(vaultUrl, data.progress.secretName!, data.progress.previousVersion);
-      await deps.vault.setSecret(vaultUrl, data.progress.secretName!, previous, { contentType: 'acr-token-password', tags: { registry: ref.name, token: data.token, slot: other(data.progress.slot!), restoredBy: data.jobId } });
+      await deps.vault.setSecret(vaultUrl, data.progress.secretName!, previous, {
+        contentType: 'acr-token-password',
+        tags: { registry: ref.name, token: data.token, slot: other(data.progress.slot!), restoredBy: data.jobId },
+      });
     }
-    throw new JobStop(`The new ${data.progress.slot} of ${data.token} never signed in to ${ref.name}; the password in use was not touched${data.progress.previousVersion ? ' and Key Vault holds it again' : ''}.`, 'Check the token’s status and scope map in the portal, then rotate again.');
+    throw new JobStop(
+      `The new ${data.progress.slot} of ${data.token} never signed in to ${ref.name}; the password in use was not touched${data.progress.previousVersion ? ' and Key Vault holds it again' : ''}.`,
+      'Check the token’s status and scope map in the portal, then rotate again.',
+    );
   }
   const attempts = (data.progress.verifyAttempts ?? 0) + 1;
   data = await saveStep(deps, run, data, { verifyAttempts: attempts });
@@ -112,7 +145,15 @@ export async function retire(deps: RotateTokenJobDeps, run: Run, data: TokenRota
   const slot = data.progress.slot!;
   if (current.passwords.some((p) => p.name !== slot)) {
     await deps.registryTokens.keepOnly(ref, current, slot);
-    await deps.audit.record({ actor: 'system', action: 'rotation.token.retired', outcome: 'succeeded', environment: data.environment, target: `${ref.name}/${data.token}`, jobId: data.jobId, details: { slot: other(slot) } });
+    await deps.audit.record({
+      actor: 'system',
+      action: 'rotation.token.retired',
+      outcome: 'succeeded',
+      environment: data.environment,
+      target: `${ref.name}/${data.token}`,
+      jobId: data.jobId,
+      details: { slot: other(slot) },
+    });
   }
   data = await saveStep(deps, run, data, { phase: 'done', outcome: 'rotated' }, `Removed ${other(slot)}. Rotation done.`);
   await release(deps, data);
@@ -127,7 +168,15 @@ export async function reportFailure(deps: RotateTokenJobDeps, run: Run, err: unk
   const refused = err instanceof RotationInProgress;
   await deps.reporter.post(data.jobId, { kind: 'error', text: described.text, hint: described.hint });
   await deps.audit
-    .record({ actor: 'system', action: refused ? 'rotation.refused' : 'rotation.failed', outcome: refused ? 'refused' : 'failed', environment: data.environment, target: data.token, jobId: data.jobId, reason: refused ? 'rotation_in_progress' : described.text })
+    .record({
+      actor: 'system',
+      action: refused ? 'rotation.refused' : 'rotation.failed',
+      outcome: refused ? 'refused' : 'failed',
+      environment: data.environment,
+      target: data.token,
+      jobId: data.jobId,
+      reason: refused ? 'rotation_in_progress' : described.text,
+    })
     .catch(() => {});
   await run.save({ ...data, progress: { ...data.progress, phase: 'done', outcome: refused ? 'refused' : 'failed' } });
   if (!refused) await release(deps, data).catch(() => {});

@@ -12,7 +12,12 @@ export class RotationInProgress extends JobStop {
  * is a no-op), or stops it naming the job that has it. A request that named an app by display
  * name is first claimed here, once the job knows the app's id.
  */
-export async function claimOrStop(deps: { rotations: RotationClaims; jobs: Pick<JobQueue, 'get'> }, credential: string, jobId: string, what: string): Promise<void> {
+export async function claimOrStop(
+  deps: { rotations: RotationClaims; jobs: Pick<JobQueue, 'get'> },
+  credential: string,
+  jobId: string,
+  what: string,
+): Promise<void> {
   const outcome = await claimRotation(deps.rotations, deps.jobs, credential, jobId);
   if (outcome.claimed) return;
   const { text, hint } = alreadyRotating(what, outcome);

@@ -49,7 +49,11 @@ export async function queueTaskDeploy(deps: TaskDeployDeps, build: BuildJobData,
   const group = build.deployTo!.group;
   const env = deps.environments[build.environment];
   const say = (text: string, hint?: string) => deps.reporter.post(build.jobId, hint ? { kind: 'error', text, hint } : { kind: 'note', text: md`${text}` });
-  if (!env?.registry) return say(`${build.environment} is no longer configured with a registry, so the run was not deployed to ${group}.`, 'Ask the platform admin to check the tasks section of chatops.yaml.');
+  if (!env?.registry)
+    return say(
+      `${build.environment} is no longer configured with a registry, so the run was not deployed to ${group}.`,
+      'Ask the platform admin to check the tasks section of chatops.yaml.',
+    );
   const ref = { subscriptionId: env.subscriptionId, resourceGroup: env.resourceGroup, name: group };
   const last = (await deps.history.list(ref)).find((r) => r.request);
   if (!last?.request) {
@@ -66,7 +70,12 @@ export async function queueTaskDeploy(deps: TaskDeployDeps, build: BuildJobData,
   const request = {
     ...last.request,
     name: group,
-    image: { registry: image.registry ?? last.loginServer, repository: image.repository!, digest: image.digest!, text: `${image.repository}@${image.digest!.slice(0, 19)}…` },
+    image: {
+      registry: image.registry ?? last.loginServer,
+      repository: image.repository!,
+      digest: image.digest!,
+      text: `${image.repository}@${image.digest!.slice(0, 19)}…`,
+    },
   };
   const problem = policyProblem(build.environment, env, request);
   if (problem) return say(`${problem.text} Nothing was deployed to ${group}.`, problem.hint);
@@ -74,7 +83,9 @@ export async function queueTaskDeploy(deps: TaskDeployDeps, build: BuildJobData,
   const entry: TaskDeployEntry = { jobId, runId, runCreatedAt: build.queuedAt, ...(commitId && { commitId }) };
   const offer = await deps.taskDeploys.offer(groupKey(ref), entry);
   if (!offer.taken) {
-    return say(`Run ${offer.newer.runId}${offer.newer.commitId ? ` (commit ${offer.newer.commitId})` : ''} is newer and already deploying to ${group}, so this older run was not deployed.`);
+    return say(
+      `Run ${offer.newer.runId}${offer.newer.commitId ? ` (commit ${offer.newer.commitId})` : ''} is newer and already deploying to ${group}, so this older run was not deployed.`,
+    );
   }
   const deploy: DeployJobData = {
     jobId,
@@ -129,7 +140,12 @@ export function taskDeployDepsOf(deps: Partial<TaskDeployDeps>): TaskDeployDeps 
  * rejected by the bot, so a late click finds it decided) and its card says what replaced it.
  * Returns whether it did.
  */
-export async function stepAsideIfSuperseded(deps: TaskDeployDeps & { locks?: { release(target: DeployJobData['target'], jobId: string): Promise<void> } }, data: DeployJobData, save: (data: DeployJobData) => Promise<void>, now: Date): Promise<boolean> {
+export async function stepAsideIfSuperseded(
+  deps: TaskDeployDeps & { locks?: { release(target: DeployJobData['target'], jobId: string): Promise<void> } },
+  data: DeployJobData,
+  save: (data: DeployJobData) => Promise<void>,
+  now: Date,
+): Promise<boolean> {
   const phase = data.progress.phase;
   if (phase !== 'new' && phase !== 'awaiting-approval' && phase !== 'ready') return false;
   const newer = await supersededBy(deps.taskDeploys, data);
@@ -141,17 +157,29 @@ export async function stepAsideIfSuperseded(deps: TaskDeployDeps & { locks?: { r
     if ('state' in decided) approval = decided.state;
   }
   const approvers = deps.environments[data.environment]?.approval?.approvers ?? [];
-  await deps.reporter.updateCard(deployCard(data, {
-    status: 'canceled',
-    detail: md`Not deployed: ${reason}, which job ${newer.jobId} deploys instead.`,
-    portal: deps.portal,
-    approvers,
-    ...(approval && { approval }),
-    finishedAt: now.toISOString(),
-  }));
+  await deps.reporter.updateCard(
+    deployCard(data, {
+      status: 'canceled',
+      detail: md`Not deployed: ${reason}, which job ${newer.jobId} deploys instead.`,
+      portal: deps.portal,
+      approvers,
+      ...(approval && { approval }),
+      finishedAt: now.toISOString(),
+    }),
+  );
   await save({ ...data, progress: { ...data.progress, phase: 'done', outcome: 'superseded' } });
   if (data.progress.plan) await deps.locks?.release(data.progress.plan.target, data.jobId);
-  await deps.audit.record({ actor: 'system', action: 'deploy.superseded', outcome: 'info', environment: data.environment, target: data.target.name, jobId: data.jobId, reason, details: { by: newer.jobId } })
+  await deps.audit
+    .record({
+      actor: 'system',
+      action: 'deploy.superseded',
+      outcome: 'info',
+      environment: data.environment,
+      target: data.target.name,
+      jobId: data.jobId,
+      reason,
+      details: { by: newer.jobId },
+    })
     .catch(() => undefined);
   return true;
 }

@@ -69,7 +69,13 @@ async function announce(deps: TaskWatchJobDeps, watch: RegistryWatch, task: Watc
     ...(task.deploy && env.registry && { deployTo: { group: task.deploy.group } }),
     queuedAt: (run.createTime ?? now).toISOString(),
     // Straight to following: the run exists, nothing is scheduled.
-    progress: { ...newBuildProgress(), phase: 'following', runId: run.runId, lastArmCheckAt: now.toISOString(), ...(run.startTime && { runningSince: run.startTime.toISOString() }) },
+    progress: {
+      ...newBuildProgress(),
+      phase: 'following',
+      runId: run.runId,
+      lastArmCheckAt: now.toISOString(),
+      ...(run.startTime && { runningSince: run.startTime.toISOString() }),
+    },
   };
   await deps.audit.record({
     actor: 'system',
@@ -78,7 +84,12 @@ async function announce(deps: TaskWatchJobDeps, watch: RegistryWatch, task: Watc
     environment: task.environment,
     target: `${watch.ref.registry}/${data.task!.name}`,
     jobId,
-    details: { runId: run.runId, trigger: data.trigger!.kind, ...(data.trigger!.kind === 'commit' && data.trigger!.commitId && { commit: data.trigger!.commitId }), channel: task.channel },
+    details: {
+      runId: run.runId,
+      trigger: data.trigger!.kind,
+      ...(data.trigger!.kind === 'commit' && data.trigger!.commitId && { commit: data.trigger!.commitId }),
+      channel: task.channel,
+    },
   });
   await deps.reporter.openCard(buildCard(data, { status: 'running', portal: deps.portal }), { channelId: task.channel, teamId: deps.teamId });
   await deps.jobs.submit('build', jobId, data);
@@ -89,7 +100,13 @@ async function announce(deps: TaskWatchJobDeps, watch: RegistryWatch, task: Watc
  * Announces the runs a look found new; returns the ids of those put off to the next look (an
  * untriggered run too young to tell from the bot's own `/acr task run`).
  */
-async function announceFresh(deps: TaskWatchJobDeps, ctx: JobContext<TaskWatchJobData>, watch: RegistryWatch, fresh: readonly RunInfo[], at: Date): Promise<string[]> {
+async function announceFresh(
+  deps: TaskWatchJobDeps,
+  ctx: JobContext<TaskWatchJobData>,
+  watch: RegistryWatch,
+  fresh: readonly RunInfo[],
+  at: Date,
+): Promise<string[]> {
   const putOff: string[] = [];
   for (const run of fresh) {
     const task = watcherOf(watch, run);

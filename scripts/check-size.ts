@@ -30,4 +30,6 @@ if (news.length > 0) {
   console.error(`\n${news.length} over the size limits (functions ${limits.functionLines} lines, files ${limits.fileLines}): split them.`);
   process.exit(1);
 }
-console.log(`size: ${files.length} files in ${dirs.join(', ')}; ${found.length - news.length} known over ${limits.functionLines} lines a function or ${limits.fileLines} a file`);
+console.log(
+  `size: ${files.length} files in ${dirs.join(', ')}; ${found.length - news.length} known over ${limits.functionLines} lines a function or ${limits.fileLines} a file`,
+);

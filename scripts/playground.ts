@@ -35,7 +35,10 @@ const workDir = join(root, '.playground');
 // The emulator's CA must be trusted when Node starts, so the playground re-runs itself with it.
 if (process.env[EMULATOR_TRUST_FLAG] !== '1') {
   const bundle = writeTrustBundle(join(root, 'test', '.certs'));
-  const child = spawn(process.execPath, process.argv.slice(1), { stdio: 'inherit', env: { ...process.env, NODE_EXTRA_CA_CERTS: bundle, [EMULATOR_TRUST_FLAG]: '1' } });
+  const child = spawn(process.execPath, process.argv.slice(1), {
+    stdio: 'inherit',
+    env: { ...process.env, NODE_EXTRA_CA_CERTS: bundle, [EMULATOR_TRUST_FLAG]: '1' },
+  });
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
   await main();
@@ -82,12 +85,20 @@ async function main(): Promise<void> {
   console.log('Try: /acr build -t web:v1 https://github.com/org/app.git#main   |   /acr build -t will-fail:v1 https://github.com/org/app.git');
   console.log('     /aci create -n web --image web:v1 --dns-name-label contoso-web --secure-environment-variables DB_PASSWORD=@kv:db-password');
   console.log('     as bob /aci create -n api --image web:v2 --env prod   (needs approval)   |   as carol click approve   |   as carol click reject too risky');
-  console.log('     as bob /aci promote -n web --from dev --to prod   (the digest web runs in dev: imported into contosoprod by digest, then deployed once carol approves)');
-  console.log('     /aci create -n web --image web:v1 --dns-name-label contoso-web --cpu 2   (CPU cannot change in place: the plan replaces the group)   then  click confirm');
+  console.log(
+    '     as bob /aci promote -n web --from dev --to prod   (the digest web runs in dev: imported into contosoprod by digest, then deployed once carol approves)',
+  );
+  console.log(
+    '     /aci create -n web --image web:v1 --dns-name-label contoso-web --cpu 2   (CPU cannot change in place: the plan replaces the group)   then  click confirm',
+  );
   console.log('     /aci show -n web   |   /aci logs -n web   |   /aci delete -n web  then  click confirm   |   click rollback');
   console.log('     /acr runs   |   /aci list   (lookups answer only you)  then  click share   (posts that answer in #dev)');
-  console.log('     /acr show   |   /acr task create --name buildwebapp --image web:{{.Run.ID}} --context https://github.com/org/app.git --git-access-token @kv:github-pat   |   /acr task run --name buildwebapp');
-  console.log('     as admin /acr replication create --location japaneast   |   as admin /acr token create --name ci-pull --repository web content/read   |   as admin /acr token list');
+  console.log(
+    '     /acr show   |   /acr task create --name buildwebapp --image web:{{.Run.ID}} --context https://github.com/org/app.git --git-access-token @kv:github-pat   |   /acr task run --name buildwebapp',
+  );
+  console.log(
+    '     as admin /acr replication create --location japaneast   |   as admin /acr token create --name ci-pull --repository web content/read   |   as admin /acr token list',
+  );
   console.log('     as admin /sp expiring   |   as admin /sp list   |   scan   (the scheduled credential alert, now)   |   as admin home   |   metrics');
   console.log('     click cancel   |   /ops job <id>   |   /ops help   |   as bob /acr build …   |   help   |   quit\n');
 
@@ -116,7 +127,9 @@ async function main(): Promise<void> {
       if (seen.has(fkey)) continue;
       seen.set(fkey, '');
       const where = file.channel?.startsWith('D') ? ` in your DM with the bot` : '';
-      console.log(`  ↳ file attached${where}: ${file.title ?? file.filename} (${file.content.length} bytes)${file.initialComment ? `\n${indent(renderMessageText({ text: file.initialComment }, users), '  │ ')}` : ''}`);
+      console.log(
+        `  ↳ file attached${where}: ${file.title ?? file.filename} (${file.content.length} bytes)${file.initialComment ? `\n${indent(renderMessageText({ text: file.initialComment }, users), '  │ ')}` : ''}`,
+      );
     }
     // Answers that arrive later on a response_url: lookups, click outcomes, shares.
     for (const r of harness.slack.responses.slice(responsesShown)) {
@@ -176,7 +189,10 @@ async function main(): Promise<void> {
       console.log(playgroundHelp);
     } else if (/^click share\b/.test(line)) {
       // The newest private answer that still has its Share in channel button.
-      const answer = [...harness.slack.responses].reverse().map((r) => r.body as { blocks?: { elements?: { action_id?: string; value?: string }[] }[] }).find((b) => (b.blocks ?? []).some((blk) => (blk.elements ?? []).some((e) => e.action_id === buttons.share)));
+      const answer = [...harness.slack.responses]
+        .reverse()
+        .map((r) => r.body as { blocks?: { elements?: { action_id?: string; value?: string }[] }[] })
+        .find((b) => (b.blocks ?? []).some((blk) => (blk.elements ?? []).some((e) => e.action_id === buttons.share)));
       const value = (answer?.blocks ?? []).flatMap((b) => b.elements ?? []).find((e) => e.action_id === buttons.share)?.value;
       if (!value) console.log('No private answer with a Share in channel button right now (try /acr runs first).');
       else await harness.click(buttons.share, value, { userId, messageTs: '0.000001' });
@@ -187,14 +203,16 @@ async function main(): Promise<void> {
       const card = [...harness.slack.messages(ids.devChannel)].reverse().find((m) => JSON.stringify(m.blocks ?? []).includes(`"${actionId}"`));
       if (!card) console.log(`No card with a ${button} button right now.`);
       else {
-        const elements = (card.blocks ?? []).flatMap((b) => ((b as { elements?: { action_id?: string; value?: string }[] }).elements ?? []));
+        const elements = (card.blocks ?? []).flatMap((b) => (b as { elements?: { action_id?: string; value?: string }[] }).elements ?? []);
         const jobId = elements.find((e) => e.action_id === actionId)?.value ?? '';
         const views = harness.slack.views.length;
         await harness.click(actionId, jobId, { userId, messageTs: card.ts });
         await new Promise((r) => setTimeout(r, 300));
         if (harness.slack.views.length > views) {
           // Reject opens a modal asking why; the rest of the line is the answer.
-          await harness.submitView(harness.slack.views.at(-1)!.view as { callback_id?: string; private_metadata?: string }, userId, { reason: why.join(' ') || 'no reason given' });
+          await harness.submitView(harness.slack.views.at(-1)!.view as { callback_id?: string; private_metadata?: string }, userId, {
+            reason: why.join(' ') || 'no reason given',
+          });
         }
         // The outcome arrives on the click's response_url; the watcher prints it.
         await new Promise((r) => setTimeout(r, 500));
@@ -248,7 +266,8 @@ async function settle(harness: Harness): Promise<void> {
     const all = parseSeries(await res.text());
     const busy = all.filter(
       (s) =>
-        (s.name === 'chatops_queue_jobs' && (s.labels.state === 'waiting' || s.labels.state === 'active' || (s.labels.queue !== 'jobs' && s.labels.state === 'delayed'))) ||
+        (s.name === 'chatops_queue_jobs' &&
+          (s.labels.state === 'waiting' || s.labels.state === 'active' || (s.labels.queue !== 'jobs' && s.labels.state === 'delayed'))) ||
         s.name === 'chatops_outbox_backlog',
     );
     if (busy.every((s) => s.value === 0)) break;
@@ -259,7 +278,10 @@ async function settle(harness: Harness): Promise<void> {
 }
 
 function indent(text: string, prefix: string): string {
-  return text.split('\n').map((l) => `${prefix}${l}`).join('\n');
+  return text
+    .split('\n')
+    .map((l) => `${prefix}${l}`)
+    .join('\n');
 }
 
 /** Images, a Key Vault per environment and ACI resource groups, so `/aci` works in the playground. */
@@ -267,7 +289,12 @@ function setupDeploys(azure: AzureEmulator): void {
   for (const name of ['contosodev', 'contosoprod']) {
     azure.registryData.pushTag(name, 'web', 'v1');
     azure.registryData.pushTag(name, 'web', 'v2');
-    azure.aci.allowImagesFrom(azure.registryData.endpoint(name).replace(/^https:\/\//, '').split('/')[0]!);
+    azure.aci.allowImagesFrom(
+      azure.registryData
+        .endpoint(name)
+        .replace(/^https:\/\//, '')
+        .split('/')[0]!,
+    );
   }
   azure.aci.addResourceGroup(ids.subscription, 'rg-dev', 'eastus');
   azure.aci.addResourceGroup(ids.prodSubscription, 'rg-prod', 'westeurope');

@@ -41,7 +41,11 @@ function superviseRoles(config: Config, logger: Logger): void {
 async function runRole(config: Config, logger: Logger, supervised: boolean): Promise<void> {
   let running: Running;
   try {
-    running = await start(config, logger, supervised ? { link: new SupervisorLink(process as unknown as ConstructorParameters<typeof SupervisorLink>[0]) } : {});
+    running = await start(
+      config,
+      logger,
+      supervised ? { link: new SupervisorLink(process as unknown as ConstructorParameters<typeof SupervisorLink>[0]) } : {},
+    );
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);

@@ -14,13 +14,15 @@ export async function showHome(harness: Harness, userId: string, users: Record<s
   const before = harness.slack.homeView(userId)?.hash;
   const res = await harness.openHome(userId);
   if (res.status !== 200) return `The bot refused app_home_opened (HTTP ${res.status}); see the product log.`;
-  const fresh = await harness.slack.waitFor(() => {
-    const hash = harness.slack.homeView(userId)?.hash;
-    return hash !== undefined && hash !== before;
-  }, publishWaitMs).then(
-    () => true,
-    () => false,
-  );
+  const fresh = await harness.slack
+    .waitFor(() => {
+      const hash = harness.slack.homeView(userId)?.hash;
+      return hash !== undefined && hash !== before;
+    }, publishWaitMs)
+    .then(
+      () => true,
+      () => false,
+    );
   const home = harness.slack.homeView(userId);
   if (!home) return `Nothing was published for @${users[userId] ?? userId} (no views.publish call for them yet); see the product log.`;
   const note = fresh ? '' : '\n  (no new publish arrived; this is the Home as last published)';

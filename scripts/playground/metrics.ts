@@ -62,7 +62,9 @@ export function summariseMetrics(text: string): string {
   const finished = sum(all, 'chatops_jobs_finished_total') ?? 0;
   const failed = sum(all, 'chatops_jobs_finished_total', { outcome: 'failed' }) ?? 0;
   const credentials = byLabels(all, 'chatops_credentials_expiring', ['kind', 'bucket']);
-  const depth = ['waiting', 'delayed', 'active', 'failed'].map((state) => `${state} ${max(all, 'chatops_queue_jobs', { queue: 'jobs', state }) ?? 0}`).join(' · ');
+  const depth = ['waiting', 'delayed', 'active', 'failed']
+    .map((state) => `${state} ${max(all, 'chatops_queue_jobs', { queue: 'jobs', state }) ?? 0}`)
+    .join(' · ');
   const rows: [string, string, string][] = [
     ['chatops_ack_duration_seconds', quantile(all, 'chatops_ack_duration_seconds', 0.99), 'alert: p99 > 1 s for 10 min'],
     ['chatops_queue_oldest_waiting_seconds', `jobs ${max(all, 'chatops_queue_oldest_waiting_seconds', { queue: 'jobs' }) ?? 0} s`, 'alert: > 120 s for 5 min'],
@@ -71,7 +73,11 @@ export function summariseMetrics(text: string): string {
       `${quantile(all, 'chatops_outbox_delivery_lag_seconds', 0.9)} · chatops_outbox_backlog ${max(all, 'chatops_outbox_backlog') ?? 0}`,
       'alert: p90 > 60 s, or backlog > 200, for 10 min',
     ],
-    ['chatops_jobs_finished_total', finished ? `${byLabels(all, 'chatops_jobs_finished_total', ['kind', 'outcome'])} (${Math.round((100 * failed) / finished)} % failed)` : 'none yet', 'alert: > 25 % failed in 30 min'],
+    [
+      'chatops_jobs_finished_total',
+      finished ? `${byLabels(all, 'chatops_jobs_finished_total', ['kind', 'outcome'])} (${Math.round((100 * failed) / finished)} % failed)` : 'none yet',
+      'alert: > 25 % failed in 30 min',
+    ],
     ['chatops_credentials_expiring', credentials === 'none yet' ? 'none yet (a scan or /sp list fills it)' : credentials, 'alert: bucket expired or le_1'],
   ];
   const slackErrors = all.filter((s) => s.name === 'chatops_slack_requests_total' && s.labels.error !== 'ok');

@@ -1,6 +1,14 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { AuditWriteError, type AuditEvent, type AuditEventInput, type AuditFilter, type AuditLog, type AuditPage, type AuditPageRequest } from '../core/audit.ts';
+import {
+  AuditWriteError,
+  type AuditEvent,
+  type AuditEventInput,
+  type AuditFilter,
+  type AuditLog,
+  type AuditPage,
+  type AuditPageRequest,
+} from '../core/audit.ts';
 import { defaultKeyPrefix } from '../queue/names.ts';
 import { decodeAuditEntry } from './decode-audit-entry.ts';
 import { matchesAuditFilter } from './match-audit-filter.ts';

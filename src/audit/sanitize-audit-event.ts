@@ -13,7 +13,8 @@ const ACTION = /^[a-z][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)*$/;
  * `sasToken`, `password`, `accountKey`). Only the END of the key counts, so a secret's name
  * (`secretName`, `tokenId`) is kept: naming what was rotated is the point of the audit.
  */
-const SECRET_KEY = /(password|passwd|pwd|secret|token|credentials?|signature|sas|api[_-]?key|access[_-]?key|account[_-]?key|private[_-]?key|connection[_-]?string)$/i;
+const SECRET_KEY =
+  /(password|passwd|pwd|secret|token|credentials?|signature|sas|api[_-]?key|access[_-]?key|account[_-]?key|private[_-]?key|connection[_-]?string)$/i;
 
 /**
  * The event as it will be stored and logged: time filled in and normalised to ISO UTC,
@@ -25,7 +26,8 @@ const SECRET_KEY = /(password|passwd|pwd|secret|token|credentials?|signature|sas
  */
 export function sanitizeAuditEvent(input: AuditEventInput, now: Date): AuditEvent {
   if (typeof input.actor !== 'string' || input.actor.trim() === '') throw new TypeError('audit event needs an actor (a Slack user id or "system")');
-  if (typeof input.action !== 'string' || !ACTION.test(input.action)) throw new TypeError(`audit action must be dot-separated lowercase words, not ${JSON.stringify(input.action)}`);
+  if (typeof input.action !== 'string' || !ACTION.test(input.action))
+    throw new TypeError(`audit action must be dot-separated lowercase words, not ${JSON.stringify(input.action)}`);
   if (!AUDIT_OUTCOMES.includes(input.outcome)) throw new TypeError(`unknown audit outcome ${JSON.stringify(input.outcome)}`);
   const atMs = input.at === undefined ? now.getTime() : Date.parse(input.at);
   if (!Number.isFinite(atMs)) throw new TypeError(`audit "at" must be an ISO time, not ${JSON.stringify(input.at)}`);

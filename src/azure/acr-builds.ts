@@ -48,7 +48,10 @@ export class AzureAcrBuilds implements AcrBuilds {
 
   async scheduleTaskRun(ref: RegistryRef, taskName: string): Promise<RunInfo> {
     try {
-      const run = await this.#clients.once(ref.subscriptionId).registries.beginScheduleRunAndWait(ref.resourceGroup, ref.registry, { type: 'TaskRunRequest', taskId: `${registryResourceId(ref)}/tasks/${taskName}` });
+      const run = await this.#clients.once(ref.subscriptionId).registries.beginScheduleRunAndWait(ref.resourceGroup, ref.registry, {
+        type: 'TaskRunRequest',
+        taskId: `${registryResourceId(ref)}/tasks/${taskName}`,
+      });
       return toRunInfo(run);
     } catch (err) {
       throw toScheduleRunError(err, `run task ${taskName} in registry ${ref.registry}`, ref);
@@ -71,7 +74,9 @@ export class AzureAcrBuilds implements AcrBuilds {
       // runs first (az acr/_params.py: `--top` "Limit the number of latest runs"), so the first
       // run older than the window ends the walk.
       const filter = taskName ? `TaskName eq '${taskName.replace(/'/g, "''")}'` : undefined;
-      for await (const run of this.#clients.for(ref.subscriptionId).runs.list(ref.resourceGroup, ref.registry, { top: maxRunsScanned, ...(filter && { filter }) })) {
+      for await (const run of this.#clients
+        .for(ref.subscriptionId)
+        .runs.list(ref.resourceGroup, ref.registry, { top: maxRunsScanned, ...(filter && { filter }) })) {
         if (run.createTime && run.createTime < since) break;
         const kind = taskName ? run.task?.toLowerCase() === taskName.toLowerCase() : !run.runType || run.runType === 'QuickBuild';
         if (kind) runs.push(toRunInfo(run));
@@ -85,7 +90,10 @@ export class AzureAcrBuilds implements AcrBuilds {
   async listTaskRuns(ref: RegistryRef, taskNames: readonly string[], top: number): Promise<RunInfo[]> {
     try {
       // `byPage().next()` asks for the first page only: the `nextLink` is never followed.
-      const pages = this.#clients.for(ref.subscriptionId).runs.list(ref.resourceGroup, ref.registry, { filter: taskRunsFilter(taskNames), top }).byPage();
+      const pages = this.#clients
+        .for(ref.subscriptionId)
+        .runs.list(ref.resourceGroup, ref.registry, { filter: taskRunsFilter(taskNames), top })
+        .byPage();
       const first = await pages.next();
       return first.done ? [] : first.value.slice(0, top).map(toRunInfo);
     } catch (err) {
@@ -98,7 +106,9 @@ export class AzureAcrBuilds implements AcrBuilds {
       const runs: RunInfo[] = [];
       const filter = options.status ? `Status eq '${options.status}'` : undefined;
       // `$top` bounds the page ACR sends; stopping here means no further page is fetched.
-      for await (const run of this.#clients.for(ref.subscriptionId).runs.list(ref.resourceGroup, ref.registry, { top: options.top, ...(filter && { filter }) })) {
+      for await (const run of this.#clients
+        .for(ref.subscriptionId)
+        .runs.list(ref.resourceGroup, ref.registry, { top: options.top, ...(filter && { filter }) })) {
         runs.push(toRunInfo(run));
         if (runs.length >= options.top) break;
       }
@@ -169,7 +179,11 @@ function toRunInfo(run: Run): RunInfo {
     })),
     ...(run.runErrorMessage && { errorMessage: run.runErrorMessage }),
     ...(run.platform && {
-      platform: { os: run.platform.os, ...(run.platform.architecture && { architecture: run.platform.architecture }), ...(run.platform.variant && { variant: run.platform.variant }) },
+      platform: {
+        os: run.platform.os,
+        ...(run.platform.architecture && { architecture: run.platform.architecture }),
+        ...(run.platform.variant && { variant: run.platform.variant }),
+      },
     }),
   };
 }
@@ -191,7 +205,11 @@ function triggerOf(run: Run): RunTrigger {
     return { kind: 'base-image', images };
   }
   if (run.timerTrigger) {
-    return { kind: 'timer', ...(run.timerTrigger.timerTriggerName && { timer: run.timerTrigger.timerTriggerName }), ...(run.timerTrigger.scheduleOccurrence && { occurrence: run.timerTrigger.scheduleOccurrence }) };
+    return {
+      kind: 'timer',
+      ...(run.timerTrigger.timerTriggerName && { timer: run.timerTrigger.timerTriggerName }),
+      ...(run.timerTrigger.scheduleOccurrence && { occurrence: run.timerTrigger.scheduleOccurrence }),
+    };
   }
   return { kind: 'manual' };
 }

@@ -37,11 +37,19 @@ export class AcrClients {
     return this.#client(this.#onceClients, subscriptionId, { retryOptions: { maxRetries: 0 } });
   }
 
-  #client(cache: Map<string, ContainerRegistryManagementClient>, subscriptionId: string, extra: { retryOptions?: { maxRetries: number } }): ContainerRegistryManagementClient {
+  #client(
+    cache: Map<string, ContainerRegistryManagementClient>,
+    subscriptionId: string,
+    extra: { retryOptions?: { maxRetries: number } },
+  ): ContainerRegistryManagementClient {
     let client = cache.get(subscriptionId);
     if (!client) {
       // `endpoint` sets both the base URL and the token scope (`<endpoint>/.default`).
-      client = new ContainerRegistryManagementClient(this.#options.credential, subscriptionId, { ...this.#options.clientOptions, endpoint: this.#options.resourceManager, ...extra });
+      client = new ContainerRegistryManagementClient(this.#options.credential, subscriptionId, {
+        ...this.#options.clientOptions,
+        endpoint: this.#options.resourceManager,
+        ...extra,
+      });
       cache.set(subscriptionId, client);
     }
     return client;

@@ -107,14 +107,23 @@ const JOB_TAG = 'chatops-job';
  */
 function triggersOf(task: TaskDefinition, gitToken: string | undefined): TriggerProperties {
   return {
-    ...(task.commitTrigger && task.sourceControl && gitToken !== undefined && {
-      sourceTriggers: [{
-        name: 'defaultSourceTriggerName',
-        sourceRepository: { sourceControlType: task.sourceControl, repositoryUrl: task.repositoryUrl, branch: task.branch, sourceControlAuthProperties: { tokenType: 'PAT', token: gitToken, scope: 'repo' } },
-        sourceTriggerEvents: ['commit'],
-        status: 'Enabled',
-      }],
-    }),
+    ...(task.commitTrigger &&
+      task.sourceControl &&
+      gitToken !== undefined && {
+        sourceTriggers: [
+          {
+            name: 'defaultSourceTriggerName',
+            sourceRepository: {
+              sourceControlType: task.sourceControl,
+              repositoryUrl: task.repositoryUrl,
+              branch: task.branch,
+              sourceControlAuthProperties: { tokenType: 'PAT', token: gitToken, scope: 'repo' },
+            },
+            sourceTriggerEvents: ['commit'],
+            status: 'Enabled',
+          },
+        ],
+      }),
     ...(task.baseImageTrigger && {
       baseImageTrigger: { name: 'defaultBaseimageTriggerName', baseImageTriggerType: 'Runtime', updateTriggerPayloadType: 'Default', status: 'Enabled' },
     }),
@@ -134,7 +143,13 @@ function toTaskView(t: Task): TaskView {
     images: step?.imageNames ?? [],
     ...(t.platform && { platform: [t.platform.os.toLowerCase(), t.platform.architecture, t.platform.variant].filter(Boolean).join('/') }),
     ...(t.creationDate && { createdAt: t.creationDate }),
-    ...(source && { commitTrigger: { enabled: source.status !== 'Disabled', repositoryUrl: source.sourceRepository.repositoryUrl, ...(source.sourceRepository.branch && { branch: source.sourceRepository.branch }) } }),
+    ...(source && {
+      commitTrigger: {
+        enabled: source.status !== 'Disabled',
+        repositoryUrl: source.sourceRepository.repositoryUrl,
+        ...(source.sourceRepository.branch && { branch: source.sourceRepository.branch }),
+      },
+    }),
     ...(base && { baseImageTrigger: { enabled: base.status !== 'Disabled' } }),
     ...(t.timeout && { timeoutSeconds: t.timeout }),
     ...(t.tags?.[JOB_TAG] && { createdByJob: t.tags[JOB_TAG] }),

@@ -33,7 +33,12 @@ export class AzureRegistryTokens implements RegistryTokens {
     }
   }
 
-  async generate(registry: RegistryResourceRef, token: RegistryToken, slot: 'password1' | 'password2', expiry?: Date): Promise<{ value: string; expiry?: string }> {
+  async generate(
+    registry: RegistryResourceRef,
+    token: RegistryToken,
+    slot: 'password1' | 'password2',
+    expiry?: Date,
+  ): Promise<{ value: string; expiry?: string }> {
     try {
       // Sent once (no SDK retries): the rotation job decides what a lost answer means.
       const result = await this.#clients.once(registry.subscriptionId).registries.beginGenerateCredentialsAndWait(registry.resourceGroup, registry.name, {
@@ -54,7 +59,9 @@ export class AzureRegistryTokens implements RegistryTokens {
     // slots to keep, nothing else; expiry and creation time are the service's to keep.
     const kept = token.passwords.filter((p) => p.name === keep).map((p) => ({ name: p.name }));
     try {
-      await this.#client(registry.subscriptionId).tokens.beginUpdateAndWait(registry.resourceGroup, registry.name, token.name, { credentials: { passwords: kept } });
+      await this.#client(registry.subscriptionId).tokens.beginUpdateAndWait(registry.resourceGroup, registry.name, token.name, {
+        credentials: { passwords: kept },
+      });
     } catch (err) {
       throw toAzureOperationError(err, `remove the other password of token ${token.name} in registry ${registry.name}`);
     }
@@ -86,6 +93,10 @@ export class AzureRegistryTokens implements RegistryTokens {
 export function toToken(t: Token): RegistryToken {
   const passwords: TokenPasswordSlot[] = (t.credentials?.passwords ?? [])
     .filter((p) => p.name)
-    .map((p) => ({ name: p.name as 'password1' | 'password2', ...(p.expiry && { expiry: p.expiry.toISOString() }), ...(p.creationTime && { creationTime: p.creationTime.toISOString() }) }));
+    .map((p) => ({
+      name: p.name as 'password1' | 'password2',
+      ...(p.expiry && { expiry: p.expiry.toISOString() }),
+      ...(p.creationTime && { creationTime: p.creationTime.toISOString() }),
+    }));
   return { id: t.id!, name: t.name!, ...(t.status && { status: t.status }), passwords };
 }

@@ -34,17 +34,16 @@ export function toAzureOperationError(err: unknown, doing: string): AzureOperati
       409: 'Azure reported a conflict; wait for the other operation to finish and retry.',
     };
     const retryAfter = Number(err.response?.headers.get('retry-after'));
-    return new AzureOperationError(
-      `Azure refused to ${doing}${azureMessage ? `: ${azureMessage}` : ` (HTTP ${status}${azureCode ? `, ${azureCode}` : ''})`}`,
-      {
-        statusCode: status,
-        ...(azureCode && { azureCode }),
-        transient: transientStatuses.has(status),
-        ...(Number.isFinite(retryAfter) && retryAfter > 0 && { retryAfterMs: retryAfter * 1000 }),
-        hint: hintByStatus[status] ?? (transientStatuses.has(status) ? 'Azure is busy; the bot retries by itself.' : 'Fix what Azure names above and run the command again.'),
-        cause: err,
-      },
-    );
+    return new AzureOperationError(`Azure refused to ${doing}${azureMessage ? `: ${azureMessage}` : ` (HTTP ${status}${azureCode ? `, ${azureCode}` : ''})`}`, {
+      statusCode: status,
+      ...(azureCode && { azureCode }),
+      transient: transientStatuses.has(status),
+      ...(Number.isFinite(retryAfter) && retryAfter > 0 && { retryAfterMs: retryAfter * 1000 }),
+      hint:
+        hintByStatus[status] ??
+        (transientStatuses.has(status) ? 'Azure is busy; the bot retries by itself.' : 'Fix what Azure names above and run the command again.'),
+      cause: err,
+    });
   }
   const e = err as NodeJS.ErrnoException;
   return new AzureOperationError(`Could not ${doing}: ${e?.message ?? String(err)}`, {

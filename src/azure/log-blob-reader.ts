@@ -79,11 +79,14 @@ export class BlobLogReader implements LogReader {
 
   #assertOk(res: Response, doing: string): void {
     if (res.ok || res.status === 206) return;
-    throw new AzureOperationError(`Could not ${doing} (HTTP ${res.status}${res.headers.get('x-ms-error-code') ? `, ${res.headers.get('x-ms-error-code')}` : ''}).`, {
-      statusCode: res.status,
-      transient: res.status === 403 || res.status === 429 || res.status >= 500,
-      hint: 'The log link may have expired; the bot asks ACR for a fresh one and retries.',
-    });
+    throw new AzureOperationError(
+      `Could not ${doing} (HTTP ${res.status}${res.headers.get('x-ms-error-code') ? `, ${res.headers.get('x-ms-error-code')}` : ''}).`,
+      {
+        statusCode: res.status,
+        transient: res.status === 403 || res.status === 429 || res.status >= 500,
+        hint: 'The log link may have expired; the bot asks ACR for a fresh one and retries.',
+      },
+    );
   }
 }
 

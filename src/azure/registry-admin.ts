@@ -81,7 +81,10 @@ export class AzureRegistryAdmin implements RegistryAdmin {
   async putScopeMap(ref: RegistryRef, name: string, actions: string[], description: string): Promise<string> {
     try {
       const map = await this.#clients.for(ref.subscriptionId).scopeMaps.beginCreateAndWait(ref.resourceGroup, ref.registry, name, { actions, description });
-      return map.id ?? `/subscriptions/${ref.subscriptionId}/resourceGroups/${ref.resourceGroup}/providers/Microsoft.ContainerRegistry/registries/${ref.registry}/scopeMaps/${name}`;
+      return (
+        map.id ??
+        `/subscriptions/${ref.subscriptionId}/resourceGroups/${ref.resourceGroup}/providers/Microsoft.ContainerRegistry/registries/${ref.registry}/scopeMaps/${name}`
+      );
     } catch (err) {
       throw toAzureOperationError(err, `create scope map ${name} in registry ${ref.registry}`);
     }
@@ -98,7 +101,9 @@ export class AzureRegistryAdmin implements RegistryAdmin {
 
   async putToken(ref: RegistryRef, name: string, scopeMapId: string): Promise<RegistryToken> {
     try {
-      return toToken(await this.#clients.for(ref.subscriptionId).tokens.beginCreateAndWait(ref.resourceGroup, ref.registry, name, { scopeMapId, status: 'enabled' }));
+      return toToken(
+        await this.#clients.for(ref.subscriptionId).tokens.beginCreateAndWait(ref.resourceGroup, ref.registry, name, { scopeMapId, status: 'enabled' }),
+      );
     } catch (err) {
       throw toAzureOperationError(err, `create token ${name} in registry ${ref.registry}`);
     }

@@ -73,10 +73,19 @@ export class EntraSecretVerifier implements SecretVerifier {
     const lookUp = `${this.#endpoints.authorityHost.replace(/\/+$/, '')}/error?code=${answer.code}`;
     const [text, hint] =
       answer.code === SECRET_EXPIRED
-        ? [`Entra ID says the new secret of ${appId} has already expired (${azureCode}).`, 'A credential lifetime policy of the tenant may cut new secrets short; check the app’s Certificates & secrets in Entra ID, then rotate again.']
+        ? [
+            `Entra ID says the new secret of ${appId} has already expired (${azureCode}).`,
+            'A credential lifetime policy of the tenant may cut new secrets short; check the app’s Certificates & secrets in Entra ID, then rotate again.',
+          ]
         : answer.code === APP_NOT_IN_TENANT
-          ? [`Entra ID has no application ${appId} in tenant ${this.#tenantId} (${azureCode}), so no secret of it can sign in there.`, 'The app needs a service principal (enterprise application) in that tenant, and credentials.tenantId (or AZURE_TENANT_ID) must be the app’s tenant; fix that, then rotate again.']
-          : [`Entra ID refused to sign in as ${appId} with the new secret (${azureCode}${answer.error ? `, ${answer.error}` : ''}).`, `See ${lookUp} for what it means, fix it, then rotate again.`];
+          ? [
+              `Entra ID has no application ${appId} in tenant ${this.#tenantId} (${azureCode}), so no secret of it can sign in there.`,
+              'The app needs a service principal (enterprise application) in that tenant, and credentials.tenantId (or AZURE_TENANT_ID) must be the app’s tenant; fix that, then rotate again.',
+            ]
+          : [
+              `Entra ID refused to sign in as ${appId} with the new secret (${azureCode}${answer.error ? `, ${answer.error}` : ''}).`,
+              `See ${lookUp} for what it means, fix it, then rotate again.`,
+            ];
     return new AzureOperationError(text, { transient: false, azureCode, hint, cause });
   }
 }

@@ -7,10 +7,13 @@ import { parseDuration } from './deploy-settings.ts';
 const duration = (min: number, max: number, message: string) =>
   z
     .string()
-    .refine((t) => {
-      const ms = parseDuration(t);
-      return ms !== undefined && ms >= min && ms <= max;
-    }, { message })
+    .refine(
+      (t) => {
+        const ms = parseDuration(t);
+        return ms !== undefined && ms >= min && ms <= max;
+      },
+      { message },
+    )
     .transform((t) => parseDuration(t)!);
 
 const guid = z.string().regex(/^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/, { message: 'must be an application (client) id, a GUID' });
@@ -88,7 +91,10 @@ interface ConsumerEnvironment {
  * image pull), so a different vault or secret there means the redeploy "succeeds" with the old
  * secret, which the rotation then removes. Each problem names both sides.
  */
-export function consumerMismatches(credentials: CredentialsConfig | undefined, environments: Readonly<Record<string, ConsumerEnvironment>>): { path: (string | number)[]; message: string }[] {
+export function consumerMismatches(
+  credentials: CredentialsConfig | undefined,
+  environments: Readonly<Record<string, ConsumerEnvironment>>,
+): { path: (string | number)[]; message: string }[] {
   const out: { path: (string | number)[]; message: string }[] = [];
   for (const [i, app] of (credentials?.applications ?? []).entries()) {
     for (const [j, consumer] of app.consumers.entries()) {
@@ -101,13 +107,22 @@ export function consumerMismatches(credentials: CredentialsConfig | undefined, e
       const who = `container group ${consumer.containerGroup} (environments.${consumer.environment})`;
       const writes = `${credentials!.keyVaultUrl} (credentials.keyVaultUrl)`;
       if (!env.keyVaultUrl) {
-        out.push({ path, message: `${who} cannot read the rotated secret: environments.${consumer.environment} has no keyVaultUrl, and rotation writes to ${writes}. Set environments.${consumer.environment}.keyVaultUrl to that vault.` });
+        out.push({
+          path,
+          message: `${who} cannot read the rotated secret: environments.${consumer.environment} has no keyVaultUrl, and rotation writes to ${writes}. Set environments.${consumer.environment}.keyVaultUrl to that vault.`,
+        });
       } else if (!sameVault(env.keyVaultUrl, credentials!.keyVaultUrl)) {
-        out.push({ path, message: `${who} is redeployed from ${env.keyVaultUrl} (environments.${consumer.environment}.keyVaultUrl), but rotation writes to ${writes}; it would keep the old secret. Use one vault for both.` });
+        out.push({
+          path,
+          message: `${who} is redeployed from ${env.keyVaultUrl} (environments.${consumer.environment}.keyVaultUrl), but rotation writes to ${writes}; it would keep the old secret. Use one vault for both.`,
+        });
       }
       const pull = env.registryCredentials && 'passwordSecret' in env.registryCredentials ? env.registryCredentials.passwordSecret : undefined;
       if (pull !== undefined && pull.toLowerCase() !== app.secretName.toLowerCase()) {
-        out.push({ path, message: `${who} pulls with secret ${pull} (environments.${consumer.environment}.registryCredentials.passwordSecret), but rotation of ${app.appId} writes secret ${app.secretName} (credentials.applications.${i}.secretName); it would keep the old secret. Use one secret name for both.` });
+        out.push({
+          path,
+          message: `${who} pulls with secret ${pull} (environments.${consumer.environment}.registryCredentials.passwordSecret), but rotation of ${app.appId} writes secret ${app.secretName} (credentials.applications.${i}.secretName); it would keep the old secret. Use one secret name for both.`,
+        });
       }
     }
   }

@@ -14,10 +14,13 @@ export function parseDuration(text: string): number | undefined {
 
 const duration = z
   .string()
-  .refine((t) => {
-    const ms = parseDuration(t);
-    return ms !== undefined && ms >= 1000 && ms <= 7 * 86_400_000;
-  }, { message: 'must be a duration up to 7d, like 30m or 1h' })
+  .refine(
+    (t) => {
+      const ms = parseDuration(t);
+      return ms !== undefined && ms >= 1000 && ms <= 7 * 86_400_000;
+    },
+    { message: 'must be a duration up to 7d, like 30m or 1h' },
+  )
   .transform((t) => parseDuration(t)!);
 
 const userOrGroup = z.string().regex(/^[UWS][A-Z0-9]{2,20}$/, { message: 'must be a Slack user id (U…) or user group id (S…)' });
@@ -52,7 +55,14 @@ export const deployPolicySchema = z
     /** @defaultValue true */
     publicIp: z.boolean().default(true),
     /** Login servers images may come from; absent means any. */
-    allowedRegistries: z.array(z.string().min(1).transform((s) => s.toLowerCase())).optional(),
+    allowedRegistries: z
+      .array(
+        z
+          .string()
+          .min(1)
+          .transform((s) => s.toLowerCase()),
+      )
+      .optional(),
   })
   .strict();
 

@@ -22,10 +22,12 @@ export class ConfigError extends Error implements UserVisibleError {
 }
 
 function describeIssues(where: string, issues: readonly z.core.$ZodIssue[]): string[] {
-  return issues
-    // Unknown keys are reported by findUnknownKeys, one line per key with a suggestion.
-    .filter((i) => i.code !== 'unrecognized_keys')
-    .map((i) => `${where}${i.path.length ? i.path.join('.') : ''}: ${i.message}`);
+  return (
+    issues
+      // Unknown keys are reported by findUnknownKeys, one line per key with a suggestion.
+      .filter((i) => i.code !== 'unrecognized_keys')
+      .map((i) => `${where}${i.path.length ? i.path.join('.') : ''}: ${i.message}`)
+  );
 }
 
 /**
@@ -33,10 +35,7 @@ function describeIssues(where: string, issues: readonly z.core.$ZodIssue[]): str
  * returns the merged configuration. Pure apart from reading that one file.
  * @throws ConfigError listing every problem found.
  */
-export function loadConfig(
-  env: Record<string, string | undefined> = process.env,
-  readFile: (path: string) => string = (p) => readFileSync(p, 'utf8'),
-): Config {
+export function loadConfig(env: Record<string, string | undefined> = process.env, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): Config {
   const problems: string[] = [];
   const envResult = envSchema.safeParse(env);
   if (!envResult.success) problems.push(...describeIssues('', envResult.error.issues));
@@ -98,7 +97,13 @@ export function loadConfig(
       taskWatchMs: e.CHATOPS_TASK_WATCH_MS,
     },
     ...(e.CHATOPS_ADMIN_PORT !== undefined && {
-      admin: { port: e.CHATOPS_ADMIN_PORT, host: e.CHATOPS_ADMIN_HOST, user: e.CHATOPS_ADMIN_USER!, password: e.CHATOPS_ADMIN_PASSWORD!, write: e.CHATOPS_ADMIN_WRITE === 'true' },
+      admin: {
+        port: e.CHATOPS_ADMIN_PORT,
+        host: e.CHATOPS_ADMIN_HOST,
+        user: e.CHATOPS_ADMIN_USER!,
+        password: e.CHATOPS_ADMIN_PASSWORD!,
+        write: e.CHATOPS_ADMIN_WRITE === 'true',
+      },
     }),
     groupCacheMs: e.CHATOPS_GROUP_CACHE_MS,
     defaultEnvironment,

@@ -5,9 +5,11 @@ import { TASK_NAME } from '../core/validation/task-name.ts';
 // what follows a successful run: a deploy of its digest to a container group of the same
 // environment ("dev follows main").
 
-
 /** Container group names (validation/container-group-name.ts): lowercase letters, digits, single '-'. */
-const groupName = z.string().max(63).regex(/^[a-z0-9](?:-?[a-z0-9])*$/, { message: "must be a container group name: 1-63 lowercase letters, digits and '-'" });
+const groupName = z
+  .string()
+  .max(63)
+  .regex(/^[a-z0-9](?:-?[a-z0-9])*$/, { message: "must be a container group name: 1-63 lowercase letters, digits and '-'" });
 
 const channelId = z.string().regex(/^[CG][A-Z0-9]+$/, { message: 'must be a Slack channel id like C0123ABC' });
 

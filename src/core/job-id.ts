@@ -8,7 +8,10 @@ import { JOB_ID_PATTERN } from './commands/ops.ts';
  */
 export function jobIdFromTrigger(teamId: string, triggerId: string): string {
   const digest = createHash('sha256').update(`${teamId}\u0000${triggerId}`).digest();
-  return `j${BigInt(`0x${digest.subarray(0, 10).toString('hex')}`).toString(36).padStart(12, '0').slice(-12)}`;
+  return `j${BigInt(`0x${digest.subarray(0, 10).toString('hex')}`)
+    .toString(36)
+    .padStart(12, '0')
+    .slice(-12)}`;
 }
 
 /** The shape every job id has (the parser validates `/ops job <id>` with the same rule). */

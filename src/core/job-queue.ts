@@ -8,7 +8,19 @@ import type { TaskWatchJobData } from './task-watch/ports.ts';
 import type { ExpiryScanJobData, RotationJobData, TokenRotationJobData } from './credentials/jobs.ts';
 
 /** Job kinds the worker runs; each has a module in `jobs/`. */
-export const JobKind = { Build: 'build', CancelBuild: 'cancel-build', Deploy: 'deploy', AciAction: 'aci-action', ExpiryScan: 'expiry-scan', RotateSecret: 'rotate-secret', RotateToken: 'rotate-token', AcrQuery: 'acr-query', AcrChange: 'acr-change', Promote: 'promote', TaskWatch: 'task-watch' } as const;
+export const JobKind = {
+  Build: 'build',
+  CancelBuild: 'cancel-build',
+  Deploy: 'deploy',
+  AciAction: 'aci-action',
+  ExpiryScan: 'expiry-scan',
+  RotateSecret: 'rotate-secret',
+  RotateToken: 'rotate-token',
+  AcrQuery: 'acr-query',
+  AcrChange: 'acr-change',
+  Promote: 'promote',
+  TaskWatch: 'task-watch',
+} as const;
 export type JobKind = (typeof JobKind)[keyof typeof JobKind];
 
 export interface CancelBuildJobData {

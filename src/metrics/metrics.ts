@@ -36,14 +36,25 @@ export function createMetrics(role: MetricsRole): Metrics {
   const registers = [registry];
   return {
     registry,
-    jobsStarted: new Counter({ name: 'chatops_jobs_started_total', help: 'Jobs taken by a worker for the first time, by kind.', labelNames: ['kind'], registers }),
+    jobsStarted: new Counter({
+      name: 'chatops_jobs_started_total',
+      help: 'Jobs taken by a worker for the first time, by kind.',
+      labelNames: ['kind'],
+      registers,
+    }),
     jobsFinished: new Counter({
       name: 'chatops_jobs_finished_total',
       help: 'Jobs finished for good, by kind and outcome (completed, or failed after its last attempt).',
       labelNames: ['kind', 'outcome'],
       registers,
     }),
-    jobDuration: new Histogram({ name: 'chatops_job_duration_seconds', help: 'Queued → finished, waits included, by kind.', labelNames: ['kind'], buckets: longWaitBuckets, registers }),
+    jobDuration: new Histogram({
+      name: 'chatops_job_duration_seconds',
+      help: 'Queued → finished, waits included, by kind.',
+      labelNames: ['kind'],
+      buckets: longWaitBuckets,
+      registers,
+    }),
     outboxDeliveryLag: new Histogram({
       name: 'chatops_outbox_delivery_lag_seconds',
       help: 'A card or reply put in the Slack outbox → sent to Slack.',
@@ -83,6 +94,10 @@ export function createMetrics(role: MetricsRole): Metrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3],
       registers,
     }),
-    auditWriteFailures: new Counter({ name: 'chatops_audit_write_failures_total', help: 'Audit records that could not be written (the action was refused).', registers }),
+    auditWriteFailures: new Counter({
+      name: 'chatops_audit_write_failures_total',
+      help: 'Audit records that could not be written (the action was refused).',
+      registers,
+    }),
   };
 }

@@ -43,7 +43,10 @@ export function createHomeWorker(options: HomeWorkerOptions): Worker {
     },
   );
   worker.on('failed', (job, err) => {
-    options.logger.warn({ homeJob: job?.name, attemptsMade: job?.attemptsMade, err: { name: err.name, message: err.message } }, 'App Home publish failed; will retry');
+    options.logger.warn(
+      { homeJob: job?.name, attemptsMade: job?.attemptsMade, err: { name: err.name, message: err.message } },
+      'App Home publish failed; will retry',
+    );
   });
   worker.on('error', (err) => options.logger.error({ err: { name: err.name, message: err.message } }, 'App Home worker error'));
   return worker;

@@ -216,7 +216,13 @@ export class OutboxStore {
    * Opens the direct-message threads that carry a job on when its channel refused it, and
    * records them on the job's thread: from now on its card and replies are passed on to them.
    */
-  async forward(jobId: string, reason: string, targets: readonly { outboxId: string; userId: string; note: ThreadMessage }[], card: JobCard, teamId: string): Promise<void> {
+  async forward(
+    jobId: string,
+    reason: string,
+    targets: readonly { outboxId: string; userId: string; note: ThreadMessage }[],
+    card: JobCard,
+    teamId: string,
+  ): Promise<void> {
     for (const t of targets) {
       await this.open(t.outboxId, { channelId: t.userId, teamId }, card);
       await this.update(t.outboxId, { direct: true, requesterId: t.userId });
@@ -244,6 +250,7 @@ export class OutboxStore {
 /** A message as stored; a file bigger than the outbox holds keeps its end (where a log says how it finished). */
 function serialize(message: OutboxMessage): string {
   const json = JSON.stringify(message);
-  if (json.length > maxMessageBytes && message.kind === 'file') return JSON.stringify({ ...message, content: message.content.slice(-(maxMessageBytes - 1024)) });
+  if (json.length > maxMessageBytes && message.kind === 'file')
+    return JSON.stringify({ ...message, content: message.content.slice(-(maxMessageBytes - 1024)) });
   return json;
 }

@@ -56,7 +56,18 @@ export interface OutboxSnapshot {
 /** Fields of the thread record the sender changes; `undefined` removes one. */
 export type ThreadChange = { [K in Exclude<keyof ThreadRef, 'forward'>]?: ThreadRef[K] | undefined } & { forward?: string[] };
 
-const numberFields = new Set(['openedAt', 'responseUrlUses', 'postingSince', 'reposts', 'level', 'headLevel', 'strikes', 'retryAt', 'slotAt', 'relayedVersion']);
+const numberFields = new Set([
+  'openedAt',
+  'responseUrlUses',
+  'postingSince',
+  'reposts',
+  'level',
+  'headLevel',
+  'strikes',
+  'retryAt',
+  'slotAt',
+  'relayedVersion',
+]);
 
 export function parseThread(h: Record<string, string>): ThreadRef | undefined {
   if (!h.channelId) return undefined;

@@ -58,7 +58,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions): Worker {
     },
   );
   worker.on('failed', (job, err) => {
-    options.logger.warn({ outboxJob: job?.data.jobId, attemptsMade: job?.attemptsMade, err: { name: err.name, message: err.message } }, 'Slack outbox send failed; will retry');
+    options.logger.warn(
+      { outboxJob: job?.data.jobId, attemptsMade: job?.attemptsMade, err: { name: err.name, message: err.message } },
+      'Slack outbox send failed; will retry',
+    );
   });
   worker.on('error', (err) => options.logger.error({ err: { name: err.name, message: err.message } }, 'outbox worker error'));
   return worker;

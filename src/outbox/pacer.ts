@@ -61,7 +61,13 @@ export class Pacer {
   }
 
   #call(scope: string, pace: Pace, mode: 'reserve' | 'try' | 'push', extra = 0): Promise<number> {
-    return (this.#redis as Redis & { chatopsPace: (...args: (string | number)[]) => Promise<number> }).chatopsPace(`${this.#prefix}:pace:${scope}`, pace.intervalMs, pace.burst, mode, extra);
+    return (this.#redis as Redis & { chatopsPace: (...args: (string | number)[]) => Promise<number> }).chatopsPace(
+      `${this.#prefix}:pace:${scope}`,
+      pace.intervalMs,
+      pace.burst,
+      mode,
+      extra,
+    );
   }
 
   /** Reserves the next slot; resolves to how long to wait for it (0: go now). Reservations never collide. */

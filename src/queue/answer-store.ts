@@ -11,7 +11,6 @@ export const maxStoredTextChars = 1024 * 1024;
 
 /** {@link AnswerStore} in Redis: one JSON value per answer and a first-sharer key, both expiring. */
 export class RedisAnswerStore extends RedisStore implements AnswerStore {
-
   #key(answerId: string, part: 'answer' | 'shared'): string {
     return `${this.prefix}:answer:${answerId}:${part}`;
   }
@@ -42,5 +41,11 @@ function withBoundedText(stored: StoredAnswer): StoredAnswer {
   const text = stored.answer.text;
   if (!text || text.content.length <= maxStoredTextChars) return stored;
   const content = text.keep === 'tail' ? text.content.slice(-maxStoredTextChars) : text.content.slice(0, maxStoredTextChars);
-  return { ...stored, answer: { ...stored.answer, text: { ...text, content, title: `${text.title} (cut to the ${text.keep === 'tail' ? 'last' : 'first'} ${maxStoredTextChars} characters)` } } };
+  return {
+    ...stored,
+    answer: {
+      ...stored.answer,
+      text: { ...text, content, title: `${text.title} (cut to the ${text.keep === 'tail' ? 'last' : 'first'} ${maxStoredTextChars} characters)` },
+    },
+  };
 }

@@ -64,7 +64,6 @@ function parse(raw: string): ApprovalState {
 
 /** Approval requests in Redis, decided by Lua scripts (see {@link Approvals}). */
 export class RedisApprovals extends RedisStore implements Approvals, PendingApprovals {
-
   #key(jobId: string): string {
     return `${this.prefix}:approval:${jobId}`;
   }
@@ -75,7 +74,16 @@ export class RedisApprovals extends RedisStore implements Approvals, PendingAppr
 
   async open(request: NewApproval, now = new Date()): Promise<ApprovalState> {
     const state: Stored = { ...request, status: 'pending', approvals: [], openedAt: now.toISOString(), expiresAtMs: Date.parse(request.expiresAt) };
-    const raw = (await this.redis.eval(OPEN, 2, this.#key(request.jobId), this.#pendingKey(), JSON.stringify(state), ttlSeconds, state.expiresAtMs, request.jobId)) as string;
+    const raw = (await this.redis.eval(
+      OPEN,
+      2,
+      this.#key(request.jobId),
+      this.#pendingKey(),
+      JSON.stringify(state),
+      ttlSeconds,
+      state.expiresAtMs,
+      request.jobId,
+    )) as string;
     return parse(raw);
   }
 
@@ -111,7 +119,17 @@ export class RedisApprovals extends RedisStore implements Approvals, PendingAppr
   }
 
   async #decide(jobId: string, userId: string, verb: 'approve' | 'reject', reason: string, now: Date): Promise<DecisionResult> {
-    const [outcome, raw] = (await this.redis.eval(DECIDE, 2, this.#key(jobId), this.#pendingKey(), userId, String(now.getTime()), now.toISOString(), verb, reason)) as [DecisionResult['outcome'], string?];
+    const [outcome, raw] = (await this.redis.eval(
+      DECIDE,
+      2,
+      this.#key(jobId),
+      this.#pendingKey(),
+      userId,
+      String(now.getTime()),
+      now.toISOString(),
+      verb,
+      reason,
+    )) as [DecisionResult['outcome'], string?];
     if (outcome === 'missing' || raw === undefined) return { outcome: 'missing' };
     return { outcome, state: parse(raw) } as DecisionResult;
   }

@@ -45,7 +45,6 @@ return 1
 
 /** Which expiring credentials were announced, per threshold, in Redis. */
 export class RedisAlertLedger extends RedisStore implements AlertLedger {
-
   #keys(batch: readonly ExpiringCredential[]): string[] {
     return batch.map((c) => `${this.prefix}:cred-alert:${c.appId}:${c.keyId}`);
   }

@@ -18,7 +18,6 @@ const noticeTtlSeconds = 15 * 60;
  * unchanged Home is not sent again and a person gets at most one publish per interval).
  */
 export class RedisHomeStore extends RedisStore implements UserJobs, HomeViewers, HomeNotices {
-
   #key(part: string, userId?: string): string {
     return `${this.prefix}:home:${part}${userId === undefined ? '' : `:${userId}`}`;
   }
@@ -47,7 +46,10 @@ export class RedisHomeStore extends RedisStore implements UserJobs, HomeViewers,
   }
 
   async viewers(now: Date): Promise<HomeViewer[]> {
-    const all = Object.entries(await this.redis.hgetall(this.#key('viewers'))).map(([userId, raw]) => ({ userId, ...(JSON.parse(raw) as Omit<HomeViewer, 'userId'>) }));
+    const all = Object.entries(await this.redis.hgetall(this.#key('viewers'))).map(([userId, raw]) => ({
+      userId,
+      ...(JSON.parse(raw) as Omit<HomeViewer, 'userId'>),
+    }));
     const stale = all.filter((v) => Date.parse(v.openedAt) < now.getTime() - viewerRetentionMs);
     if (stale.length > 0) await this.redis.hdel(this.#key('viewers'), ...stale.map((v) => v.userId));
     return all.filter((v) => !stale.includes(v));

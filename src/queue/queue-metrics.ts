@@ -52,7 +52,11 @@ const states = ['waiting', 'delayed', 'active', 'failed'] as const;
  * Every replica reports the same queue, so take `max` across instances, not `sum`. Bots report
  * them too: when every worker is down, that is exactly when the oldest waiting job matters.
  */
-export function registerQueueGauges(registry: Registry, queues: { jobs: Queue; outbox: Queue; home: Queue }, options: { timeoutMs?: number; now?: () => number } = {}): void {
+export function registerQueueGauges(
+  registry: Registry,
+  queues: { jobs: Queue; outbox: Queue; home: Queue },
+  options: { timeoutMs?: number; now?: () => number } = {},
+): void {
   // Bot and worker both register them (so the figures survive every worker being down); once per process is enough.
   if (registry.getSingleMetric('chatops_queue_jobs')) return;
   const timeoutMs = options.timeoutMs ?? 1000;

@@ -101,7 +101,10 @@ export class EntraRedisAuth {
         } catch (err) {
           // A connection dropped while its AUTH was in flight (a failover) reconnects with the options set above: nothing failed.
           if (redis.status !== 'ready') return;
-          this.#options.logger.warn({ err: { message: (err as Error).message }, connection: redis.options.connectionName }, 'Redis: AUTH with the renewed token failed');
+          this.#options.logger.warn(
+            { err: { message: (err as Error).message }, connection: redis.options.connectionName },
+            'Redis: AUTH with the renewed token failed',
+          );
         }
       }),
     );
@@ -134,5 +137,5 @@ function objectIdOf(token: string): string {
   } catch {
     // fall through
   }
-  throw new Error('the Microsoft Entra token has no oid claim; put the identity\'s object id as the user name in REDIS_URL (rediss://<object-id>@host:6380)');
+  throw new Error("the Microsoft Entra token has no oid claim; put the identity's object id as the user name in REDIS_URL (rediss://<object-id>@host:6380)");
 }

@@ -26,7 +26,6 @@ const TTL_SECONDS = 90 * 86_400;
 
 /** Rotation claims as one Redis key per credential, changed only by these two scripts. */
 export class RedisRotationClaims extends RedisStore implements RotationClaims {
-
   async claim(credential: string, jobId: string, replacing = ''): Promise<{ jobId: string; claimedAt: number }> {
     const held = (await this.redis.eval(CLAIM, 1, this.#key(credential), jobId, String(Date.now()), replacing, String(TTL_SECONDS))) as string;
     const [holder = '', at = '0'] = held.split(' ');

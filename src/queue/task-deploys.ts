@@ -31,7 +31,10 @@ export class RedisTaskDeploys implements TaskDeploys {
   }
 
   async offer(groupKey: string, entry: TaskDeployEntry): Promise<{ taken: true; previous?: TaskDeployEntry } | { taken: false; newer: TaskDeployEntry }> {
-    const [taken, other] = (await this.#redis.eval(OFFER, 1, this.#key(groupKey), JSON.stringify(entry), entry.runCreatedAt, entry.jobId, ttlSeconds)) as [number, string];
+    const [taken, other] = (await this.#redis.eval(OFFER, 1, this.#key(groupKey), JSON.stringify(entry), entry.runCreatedAt, entry.jobId, ttlSeconds)) as [
+      number,
+      string,
+    ];
     if (taken === 1) return other ? { taken: true, previous: JSON.parse(other) as TaskDeployEntry } : { taken: true };
     const stored = JSON.parse(other) as TaskDeployEntry;
     // The same job offered again (a retried build job): it is still the current one.

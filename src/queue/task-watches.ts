@@ -41,7 +41,10 @@ export class RedisTaskWatchStore implements TaskWatchStore {
 
   async unsubscribe(environment: string, task: string): Promise<TaskSubscription | undefined> {
     const field = this.#field(environment, task);
-    const [[, stored], [, removed]] = (await this.#redis.multi().hget(this.#subs(), field).hdel(this.#subs(), field).exec()) as [[null, string | null], [null, number]];
+    const [[, stored], [, removed]] = (await this.#redis.multi().hget(this.#subs(), field).hdel(this.#subs(), field).exec()) as [
+      [null, string | null],
+      [null, number],
+    ];
     return removed === 1 && stored ? (JSON.parse(stored) as TaskSubscription) : undefined;
   }
 
@@ -84,12 +87,16 @@ export class BullWatchSchedules implements WatchSchedules {
 
   async ensure(registryKey: string): Promise<void> {
     const data: TaskWatchJobData = { jobId: '', registryKey };
-    await this.#queue.upsertJobScheduler(watchSchedulerId(registryKey), { every: this.#everyMs }, {
-      name: 'task-watch',
-      data,
-      // A failed look is not retried: the next tick is the retry, and ARM sees one call per tick.
-      opts: { attempts: 1, removeOnComplete: true, removeOnFail: { count: 50 } },
-    });
+    await this.#queue.upsertJobScheduler(
+      watchSchedulerId(registryKey),
+      { every: this.#everyMs },
+      {
+        name: 'task-watch',
+        data,
+        // A failed look is not retried: the next tick is the retry, and ARM sees one call per tick.
+        opts: { attempts: 1, removeOnComplete: true, removeOnFail: { count: 50 } },
+      },
+    );
   }
 
   async remove(registryKey: string): Promise<void> {
@@ -98,8 +105,6 @@ export class BullWatchSchedules implements WatchSchedules {
 
   async keys(): Promise<string[]> {
     const schedulers = await this.#queue.getJobSchedulers(0, -1);
-    return schedulers
-      .filter((s) => s.key.startsWith(SCHEDULER_PREFIX) && s.template?.data)
-      .map((s) => (s.template!.data as TaskWatchJobData).registryKey);
+    return schedulers.filter((s) => s.key.startsWith(SCHEDULER_PREFIX) && s.template?.data).map((s) => (s.template!.data as TaskWatchJobData).registryKey);
   }
 }

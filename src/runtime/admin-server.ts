@@ -56,27 +56,45 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Ser
     const who = authenticate(req);
     if (!who.ok) {
       logger.warn({ remote: req.socket.remoteAddress, path: pathOf(req) }, 'queue dashboard: request without valid credentials');
-      res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="azure-chatops queues", charset="UTF-8"', 'content-type': 'text/plain' }).end('Credentials required.\n');
+      res
+        .writeHead(401, { 'WWW-Authenticate': 'Basic realm="azure-chatops queues", charset="UTF-8"', 'content-type': 'text/plain' })
+        .end('Credentials required.\n');
       return;
     }
     if (req.method === 'GET' || req.method === 'HEAD') return handle(req, res);
     const write = allowedWrites.find((w) => w.pattern.test(pathOf(req)));
     if (!config.write || !write || req.method !== 'PUT' || crossSite(req)) {
-      refuse(res, config.write ? 'Only retrying failed jobs and cleaning finished ones is allowed from the dashboard.' : 'The dashboard is read-only; start the worker with CHATOPS_ADMIN_WRITE=true to retry or clean jobs.');
+      refuse(
+        res,
+        config.write
+          ? 'Only retrying failed jobs and cleaning finished ones is allowed from the dashboard.'
+          : 'The dashboard is read-only; start the worker with CHATOPS_ADMIN_WRITE=true to retry or clean jobs.',
+      );
       return;
     }
     const [, queueName, what] = write.pattern.exec(pathOf(req))!.map((part) => decodeURIComponent(part));
     const queue = options.queues.find((q) => q.queue.name === queueName)?.queue;
     const state = write.scope === 'state' ? what! : await queue?.getJobState(what!);
     if (!queue || !state || !write.states.includes(state)) {
-      refuse(res, `Only ${write.states.join(' or ')} jobs can be ${write.action === 'retry' ? 'retried' : 'cleaned'} from the dashboard${state && state !== 'unknown' ? `, not ${state} ones` : ''}.`);
+      refuse(
+        res,
+        `Only ${write.states.join(' or ')} jobs can be ${write.action === 'retry' ? 'retried' : 'cleaned'} from the dashboard${state && state !== 'unknown' ? `, not ${state} ones` : ''}.`,
+      );
       return;
     }
     try {
-      await options.audit.record({ actor: `dashboard:${who.user}`, action: `dashboard.${write.action}`, outcome: 'accepted', target: queueName!, ...(write.scope === 'job' ? { jobId: what! } : { details: { state: what! } }) });
+      await options.audit.record({
+        actor: `dashboard:${who.user}`,
+        action: `dashboard.${write.action}`,
+        outcome: 'accepted',
+        target: queueName!,
+        ...(write.scope === 'job' ? { jobId: what! } : { details: { state: what! } }),
+      });
     } catch (err) {
       logger.error({ err }, 'queue dashboard: could not audit a write; refused');
-      res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'The audit log cannot be written right now, so nothing was changed. Try again when Redis is healthy.' }));
+      res
+        .writeHead(503, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: 'The audit log cannot be written right now, so nothing was changed. Try again when Redis is healthy.' }));
       return;
     }
     handle(req, res);
@@ -90,7 +108,10 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Ser
   });
   const port = await listen(server, config.port, config.host);
   if (!isLoopback(config.host)) {
-    logger.warn({ host: config.host, port }, 'queue dashboard listens beyond this machine: put it behind TLS, HTTP Basic sends the password with every request');
+    logger.warn(
+      { host: config.host, port },
+      'queue dashboard listens beyond this machine: put it behind TLS, HTTP Basic sends the password with every request',
+    );
   }
   logger.info({ host: config.host, port, write: config.write }, 'queue dashboard listening');
   return server;

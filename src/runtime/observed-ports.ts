@@ -51,7 +51,10 @@ export function registerApprovalsGauge(registry: Registry, approvals: { countPen
     aggregator: 'max',
     registers: [registry],
     async collect() {
-      const count = await Promise.race([approvals.countPending(new Date()).catch(() => undefined), new Promise<undefined>((r) => setTimeout(() => r(undefined), 1000).unref())]);
+      const count = await Promise.race([
+        approvals.countPending(new Date()).catch(() => undefined),
+        new Promise<undefined>((r) => setTimeout(() => r(undefined), 1000).unref()),
+      ]);
       if (count !== undefined) gauge.set(count);
     },
   });
@@ -76,7 +79,10 @@ export class CredentialExpiryGauge {
       registers: [registry],
       collect: () => {
         gauge.reset();
-        for (const [kind, byKey] of [['app_secret', this.#apps], ['registry_token', this.#tokens]] as const) {
+        for (const [kind, byKey] of [
+          ['app_secret', this.#apps],
+          ['registry_token', this.#tokens],
+        ] as const) {
           const counts = new Map<string, number>([['expired', 0], ...bounds.map((b) => [`le_${b}`, 0] as [string, number]), ['later', 0]]);
           for (const ends of byKey.values()) {
             for (const end of ends) {

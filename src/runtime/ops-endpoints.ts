@@ -29,7 +29,11 @@ export function serveOps(view: OpsView, req: IncomingMessage, res: ServerRespons
       return { status, type: 'application/json', body: JSON.stringify(body) };
     }
     const health = await view.health();
-    return { status: health.ok ? 200 : 503, type: 'application/json', body: JSON.stringify({ status: health.ok ? 'ok' : 'unavailable', ...(health.detail && { detail: health.detail }) }) };
+    return {
+      status: health.ok ? 200 : 503,
+      type: 'application/json',
+      body: JSON.stringify({ status: health.ok ? 'ok' : 'unavailable', ...(health.detail && { detail: health.detail }) }),
+    };
   };
   answer().then(
     ({ status, type, body }) => {

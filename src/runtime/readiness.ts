@@ -91,5 +91,8 @@ export function readinessAnswer(results: readonly ReadinessResult[]): {
   const notReady = names(gating);
   // No gating checks at all means nothing was verified: fail closed.
   const ready = gating.length > 0 && notReady.length === 0;
-  return { status: ready ? 200 : 503, body: { status: ready ? 'ready' : 'not ready', notReady, warnings: names(results.filter((r) => r.advisory)), checks: [...results] } };
+  return {
+    status: ready ? 200 : 503,
+    body: { status: ready ? 'ready' : 'not ready', notReady, warnings: names(results.filter((r) => r.advisory)), checks: [...results] },
+  };
 }

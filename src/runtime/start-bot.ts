@@ -45,7 +45,11 @@ export async function startBot(res: RoleResources, ops: OpsView): Promise<{ app:
   const jobs = new BullJobQueue(producer, { prefix });
   const outbox = new OutboxStore(producer, prefix);
   const homeRefresh = new HomeRefreshQueue(producer, prefix);
-  closers.unshift(() => jobs.close(), () => outbox.close(), () => homeRefresh.close());
+  closers.unshift(
+    () => jobs.close(),
+    () => outbox.close(),
+    () => homeRefresh.close(),
+  );
   // The connection's own listener logs Redis trouble; without one, BullMQ prints each error again as raw text on stderr.
   for (const queue of [jobs.queue, outbox.queue, homeRefresh.queue]) queue.on('error', () => {});
   const approvals = new RedisApprovals(producer, prefix);
@@ -93,7 +97,11 @@ export async function startBot(res: RoleResources, ops: OpsView): Promise<{ app:
     answers: new RedisAnswerStore(producer, prefix),
     cancels: new RedisCancelRequests(producer, prefix),
     runOwners: new RedisRunClaims(producer, prefix),
-    taskWatches: { store: new RedisTaskWatchStore(producer, prefix), schedules: new BullWatchSchedules(jobs.queue, config.worker.taskWatchMs), everyMs: config.worker.taskWatchMs },
+    taskWatches: {
+      store: new RedisTaskWatchStore(producer, prefix),
+      schedules: new BullWatchSchedules(jobs.queue, config.worker.taskWatchMs),
+      everyMs: config.worker.taskWatchMs,
+    },
     logger,
     ops: { paths: opsPaths, serve: (req, resp) => serveOps(ops, req, resp) },
     fetch,

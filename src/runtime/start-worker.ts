@@ -34,7 +34,11 @@ export async function startWorker(res: RoleResources): Promise<void> {
   const jobs = new BullJobQueue(redis, { prefix });
   // The App Home follows what jobs change: their cards, approvals, deploys and credential scans.
   const homeRefresh = new HomeRefreshQueue(redis, prefix);
-  closers.unshift(() => store.close(), () => jobs.close(), () => homeRefresh.close());
+  closers.unshift(
+    () => store.close(),
+    () => jobs.close(),
+    () => homeRefresh.close(),
+  );
   // The connection's own listener logs Redis trouble; without one, BullMQ prints each error again as raw text on stderr.
   for (const queue of [jobs.queue, store.queue, homeRefresh.queue]) queue.on('error', () => {});
   const approvals = new RedisApprovals(redis, prefix);
@@ -51,7 +55,25 @@ export async function startWorker(res: RoleResources): Promise<void> {
   const snapshots = new RedisExpirySnapshots(redis, prefix);
   const audit = observeAudit(new RedisAuditLog({ redis, logger, key: auditStreamKey(prefix) }), metrics);
   const { slack, outboxSlack } = workerSlackClients(config, slackFetch);
-  const wiring: WorkerWiring = { config, logger, metrics, redis, prefix, credential, store, jobs, homeRefresh, approvals, homeStore, history, snapshots, audit, slack, watches, watchSchedules };
+  const wiring: WorkerWiring = {
+    config,
+    logger,
+    metrics,
+    redis,
+    prefix,
+    credential,
+    store,
+    jobs,
+    homeRefresh,
+    approvals,
+    homeStore,
+    history,
+    snapshots,
+    audit,
+    slack,
+    watches,
+    watchSchedules,
+  };
   const worker = createJobWorker({
     connection: redis,
     logger,

@@ -65,7 +65,11 @@ export async function start(config: Config, logger: Logger, options: StartOption
           await withDeadline(Promise.all(workers.map((w) => w.close(true))), 2000);
         }
         // With Redis unreachable a close can wait forever; exiting is what matters then.
-        for (const close of closers) await withDeadline(close().catch(() => {}), 2000);
+        for (const close of closers)
+          await withDeadline(
+            close().catch(() => {}),
+            2000,
+          );
         logger.info('stopped');
       })();
       return stopping;

@@ -43,7 +43,11 @@ export class SupervisorLink {
       const local = this.#local;
       if (!local) throw new Error('still starting');
       const answer: ChildAnswer[typeof topic] =
-        topic === 'metrics' ? ((await local.registry.getMetricsAsJSON()) as unknown[]) : topic === 'health' ? await local.view.health() : await local.view.readiness();
+        topic === 'metrics'
+          ? ((await local.registry.getMetricsAsJSON()) as unknown[])
+          : topic === 'health'
+            ? await local.view.health()
+            : await local.view.readiness();
       this.#channel.send({ chatops: 'collected', id, topic, answer });
     } catch (err) {
       this.#channel.send({ chatops: 'collected', id, topic, error: (err as Error).message });

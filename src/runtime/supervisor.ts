@@ -60,7 +60,12 @@ export class Supervisor {
     this.#children = (['bot', 'worker'] as const).map((role) => ({ role, process: undefined, startedAt: 0, crashesInARow: 0, answers: new Requests() }));
     this.#registry.setDefaultLabels({ role: 'supervisor' });
     collectDefaultMetrics({ register: this.#registry });
-    this.#restarts = new Counter({ name: 'chatops_child_restarts_total', help: 'Children restarted after they died, by role.', labelNames: ['role'], registers: [this.#registry] });
+    this.#restarts = new Counter({
+      name: 'chatops_child_restarts_total',
+      help: 'Children restarted after they died, by role.',
+      labelNames: ['role'],
+      registers: [this.#registry],
+    });
     // Both series exist from the start, so `increase()` sees the first restart.
     for (const child of this.#children) this.#restarts.labels({ role: child.role }).inc(0);
     const up = new Gauge({
@@ -69,7 +74,8 @@ export class Supervisor {
       labelNames: ['role'],
       registers: [this.#registry],
       collect: () => {
-        for (const child of this.#children) up.set({ role: child.role }, child.process && child.process.exitCode === null && child.process.signalCode === null ? 1 : 0);
+        for (const child of this.#children)
+          up.set({ role: child.role }, child.process && child.process.exitCode === null && child.process.signalCode === null ? 1 : 0);
       },
     });
   }
@@ -155,7 +161,13 @@ export class Supervisor {
       return;
     }
     const reply = (answer: MergedAnswer[Topic] | undefined, error?: string) => {
-      const out: ToChild = { chatops: 'merged', id: message.id, topic: message.topic, ...(answer !== undefined && { answer }), ...(error !== undefined && { error }) };
+      const out: ToChild = {
+        chatops: 'merged',
+        id: message.id,
+        topic: message.topic,
+        ...(answer !== undefined && { answer }),
+        ...(error !== undefined && { error }),
+      };
       if (child.process?.connected) child.process.send(out);
     };
     this.merged(message.topic).then(
@@ -185,13 +197,17 @@ export class Supervisor {
     }
     if (topic === 'readiness') {
       const results: ReadinessResult[] = answers.flatMap((a) =>
-        a.answer ? (a.answer as ChildAnswer['readiness']).map((r) => ({ ...r, role: a.child.role })) : [{ name: 'process', role: a.child.role, ok: false, detail: a.error! }],
+        a.answer
+          ? (a.answer as ChildAnswer['readiness']).map((r) => ({ ...r, role: a.child.role }))
+          : [{ name: 'process', role: a.child.role, ok: false, detail: a.error! }],
       );
       return results as MergedAnswer[T];
     }
     const failing = answers
       .map((a) => (a.answer ? { role: a.child.role, ...(a.answer as ChildAnswer['health']) } : { role: a.child.role, ok: false, detail: a.error }))
       .filter((h) => !h.ok);
-    return (failing.length === 0 ? { ok: true } : { ok: false, detail: failing.map((h) => `${h.role}: ${h.detail ?? 'unhealthy'}`).join('; ') }) as MergedAnswer[T];
+    return (
+      failing.length === 0 ? { ok: true } : { ok: false, detail: failing.map((h) => `${h.role}: ${h.detail ?? 'unhealthy'}`).join('; ') }
+    ) as MergedAnswer[T];
   }
 }

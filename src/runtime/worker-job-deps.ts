@@ -28,7 +28,25 @@ import type { WorkerWiring } from './worker-wiring.ts';
 
 /** The ports the job handlers in `jobs/` work through: the Azure adapters, Redis stores and the Slack outbox. */
 export function jobDeps(w: WorkerWiring): JobDeps {
-  const { config, metrics, redis, prefix, credential, store, jobs, homeRefresh, approvals, homeStore, history, snapshots, audit, slack, logger, watches, watchSchedules } = w;
+  const {
+    config,
+    metrics,
+    redis,
+    prefix,
+    credential,
+    store,
+    jobs,
+    homeRefresh,
+    approvals,
+    homeStore,
+    history,
+    snapshots,
+    audit,
+    slack,
+    logger,
+    watches,
+    watchSchedules,
+  } = w;
   const resourceManager = config.azure.endpoints.resourceManager;
   const vault = new KeyVaultSecretReader({ credential, clientOptions: observedAzureClient('keyvault', metrics) });
   const acrOptions = { credential, resourceManager, clientOptions: observedAzureClient('arm-containerregistry', metrics) };
@@ -45,8 +63,14 @@ export function jobDeps(w: WorkerWiring): JobDeps {
     aci: new AzureContainerGroups({ credential, resourceManager, clientOptions: observedAzureClient('arm-containerinstance', metrics) }),
     secrets: vault,
     vault,
-    applications: expiry.observeApplications(new GraphApplications({ credential, endpoint: config.azure.endpoints.graph, observer: new RequestMetricsMiddleware(metrics) })),
-    verifier: new EntraSecretVerifier(config.file.credentials?.tenantId ?? config.azure.credential.tenantId ?? '', config.azure.endpoints, observedAzureClient('entra-id', metrics)),
+    applications: expiry.observeApplications(
+      new GraphApplications({ credential, endpoint: config.azure.endpoints.graph, observer: new RequestMetricsMiddleware(metrics) }),
+    ),
+    verifier: new EntraSecretVerifier(
+      config.file.credentials?.tenantId ?? config.azure.credential.tenantId ?? '',
+      config.azure.endpoints,
+      observedAzureClient('entra-id', metrics),
+    ),
     ledger: new RedisAlertLedger(redis, prefix),
     rotations: new RedisRotationClaims(redis, prefix),
     registryAdmin: new AzureRegistryAdmin(acrClients),

@@ -65,7 +65,11 @@ export function startHomeWorker(w: WorkerWiring, workers: RoleResources['workers
  * The queue dashboard. Served by the worker, never the bot: its queries and page loads must not
  * sit in front of Slack's acks. Loaded only when configured, so a worker without it carries no Express.
  */
-export async function serveWorkerAdmin(w: WorkerWiring, admin: NonNullable<RoleResources['config']['admin']>, closers: RoleResources['closers']): Promise<void> {
+export async function serveWorkerAdmin(
+  w: WorkerWiring,
+  admin: NonNullable<RoleResources['config']['admin']>,
+  closers: RoleResources['closers'],
+): Promise<void> {
   const { jobs, store, homeRefresh, audit, logger } = w;
   const { startAdminServer } = await import('./admin-server.ts');
   const server = await startAdminServer({
@@ -78,8 +82,11 @@ export async function serveWorkerAdmin(w: WorkerWiring, admin: NonNullable<RoleR
     audit,
     logger,
   });
-  closers.push(() => new Promise((r) => {
-    server.close(r);
-    server.closeAllConnections();
-  }));
+  closers.push(
+    () =>
+      new Promise((r) => {
+        server.close(r);
+        server.closeAllConnections();
+      }),
+  );
 }

@@ -33,7 +33,10 @@ export interface WorkerWiring extends Pick<RoleResources, 'config' | 'logger' | 
 }
 
 /** The worker's two Slack clients: one for answers and Homes, and the outbox's own. */
-export function workerSlackClients(config: RoleResources['config'], slackFetch: NonNullable<ConstructorParameters<typeof WebClient>[1]>['fetch']): { slack: WebClient; outboxSlack: WebClient } {
+export function workerSlackClients(
+  config: RoleResources['config'],
+  slackFetch: NonNullable<ConstructorParameters<typeof WebClient>[1]>['fetch'],
+): { slack: WebClient; outboxSlack: WebClient } {
   // The jobs' private answers, App Homes and group look-ups: a 5xx gets two quick retries (a
   // private answer shown twice after a lost answer is harmless; a second card is not, hence the
   // outbox's own client below).

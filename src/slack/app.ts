@@ -112,9 +112,25 @@ export function createSlackApp(options: SlackAppOptions): App {
     taskWatches: options.taskWatches,
     logger: options.logger,
   });
-  registerActions(app, { jobs: options.jobs, outbox: options.outbox, cancels: options.cancels, policy: options.policy, audit: options.audit, logger: options.logger });
+  registerActions(app, {
+    jobs: options.jobs,
+    outbox: options.outbox,
+    cancels: options.cancels,
+    policy: options.policy,
+    audit: options.audit,
+    logger: options.logger,
+  });
   const environments = options.environments.environments;
-  registerApprovalActions(app, { jobs: options.jobs, approvals: options.approvals, policy: options.policy, groups: options.groups, audit: options.audit, environments, logger: options.logger, ...(options.home && { home: options.home.notifier }) });
+  registerApprovalActions(app, {
+    jobs: options.jobs,
+    approvals: options.approvals,
+    policy: options.policy,
+    groups: options.groups,
+    audit: options.audit,
+    environments,
+    logger: options.logger,
+    ...(options.home && { home: options.home.notifier }),
+  });
   if (options.home) registerAppHome(app, { policy: options.policy, viewers: options.home.viewers, refresh: options.home.refresh, logger: options.logger });
   const followUps = {
     jobs: options.jobs,
@@ -128,7 +144,15 @@ export function createSlackApp(options: SlackAppOptions): App {
   };
   registerRollbackAction(app, followUps);
   registerReplaceAction(app, followUps);
-  registerRotateAction(app, { jobs: options.jobs, rotations: options.rotations, environments, policy: options.policy, audit: options.audit, outbox: options.outbox, logger: options.logger });
+  registerRotateAction(app, {
+    jobs: options.jobs,
+    rotations: options.rotations,
+    environments,
+    policy: options.policy,
+    audit: options.audit,
+    outbox: options.outbox,
+    logger: options.logger,
+  });
   registerShareAction(app, { answers: options.answers, policy: options.policy, audit: options.audit, logger: options.logger });
   app.error(async (err) => {
     options.logger.error({ err: { name: err.name, message: err.message, code: (err as { code?: string }).code } }, 'unhandled Slack listener error');

@@ -4,7 +4,6 @@ import type { Config } from '../config/config.ts';
 import type { ReadinessCheck } from '../runtime/readiness.ts';
 import { slackErrorOf } from './direct-message.ts';
 
-
 /** What became of one channel the bot must post in. */
 export interface ChannelReport {
   channelId: string;
@@ -31,7 +30,8 @@ export function configuredChannels(config: Pick<Config, 'environments' | 'access
   const add = (id: string, use: string) => channels.set(id, [...(channels.get(id) ?? []), use]);
   if (config.file.credentials?.alertChannel) add(config.file.credentials.alertChannel, 'alert channel');
   for (const [name, env] of Object.entries(config.environments)) for (const id of env.channels) add(id, `environment ${name}`);
-  for (const [name, ids] of Object.entries(config.access.channels)) for (const id of ids) if (!channels.get(id)?.includes(`environment ${name}`)) add(id, `environment ${name}`);
+  for (const [name, ids] of Object.entries(config.access.channels))
+    for (const id of ids) if (!channels.get(id)?.includes(`environment ${name}`)) add(id, `environment ${name}`);
   return channels;
 }
 
@@ -46,7 +46,11 @@ export async function checkChannels(client: WebClient, channels: ReadonlyMap<str
   try {
     await client.auth.test();
   } catch (err) {
-    return { ok: false, token: `the bot token does not work (Slack said ${slackErrorOf(err)}): set SLACK_BOT_TOKEN to the app's Bot User OAuth Token`, channels: [] };
+    return {
+      ok: false,
+      token: `the bot token does not work (Slack said ${slackErrorOf(err)}): set SLACK_BOT_TOKEN to the app's Bot User OAuth Token`,
+      channels: [],
+    };
   }
   const reports = await Promise.all([...channels].map(([channelId, uses]) => checkOne(client, channelId, uses)));
   return { ok: reports.every((r) => r.ok), channels: reports };
@@ -58,13 +62,23 @@ async function checkOne(client: WebClient, channelId: string, uses: string[]): P
     const { channel } = await client.conversations.info({ channel: channelId });
     if (channel?.is_archived) return { ...base, ok: false, detail: 'the channel is archived: unarchive it or change chatops.yaml' };
     if (channel?.is_member === false) {
-      return { ...base, ok: true, detail: 'the bot is not a member: cards still arrive, but build logs cannot be attached until someone runs /invite @azure-chatops there' };
+      return {
+        ...base,
+        ok: true,
+        detail: 'the bot is not a member: cards still arrive, but build logs cannot be attached until someone runs /invite @azure-chatops there',
+      };
     }
     return { ...base, ok: true };
   } catch (err) {
     const code = slackErrorOf(err);
-    if (code === 'channel_not_found') return { ...base, ok: false, detail: 'not found: a private channel the bot was not invited to (run /invite @azure-chatops there), or a wrong id in chatops.yaml' };
-    if (code === 'missing_scope') return { ...base, ok: false, detail: 'the token lacks channels:read / groups:read: reinstall the app from slack-manifest.yaml' };
+    if (code === 'channel_not_found')
+      return {
+        ...base,
+        ok: false,
+        detail: 'not found: a private channel the bot was not invited to (run /invite @azure-chatops there), or a wrong id in chatops.yaml',
+      };
+    if (code === 'missing_scope')
+      return { ...base, ok: false, detail: 'the token lacks channels:read / groups:read: reinstall the app from slack-manifest.yaml' };
     return { ...base, ok: false, detail: `could not be checked (Slack said ${code})` };
   }
 }

@@ -63,7 +63,10 @@ export function createHomePublisher(options: HomePublisherOptions): HomeJobs {
         if (e.code === ErrorCode.RateLimitedError) return { retryInMs: Math.max(1, e.retryAfter ?? 1) * 1000 };
         if (e.code === ErrorCode.PlatformError) {
           // Not retried: a Home tab that is not enabled, or a view Slack refuses, stays so until someone changes something.
-          const hint = e.data?.error === 'not_enabled' ? 'enable the Home tab (features.app_home.home_tab_enabled in slack-manifest.yaml) and reinstall the app' : 'a bug: the Home view broke a Block Kit rule';
+          const hint =
+            e.data?.error === 'not_enabled'
+              ? 'enable the Home tab (features.app_home.home_tab_enabled in slack-manifest.yaml) and reinstall the app'
+              : 'a bug: the Home view broke a Block Kit rule';
           logger.error({ user: userId, slackError: e.data?.error, details: e.data?.response_metadata, hint }, 'Slack refused the App Home');
           return {};
         }

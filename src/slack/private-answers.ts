@@ -62,7 +62,10 @@ export class SlackPrivateAnswers implements PrivateAnswers {
         placement = { kind: 'file', where: 'in a file in our DM' };
       } catch (err) {
         this.#logger.warn({ err, answerId, slackError: slackErrorOf(err) }, 'could not send a long answer as a file in a DM');
-        placement = { kind: 'clipped', note: `The rest is too long for a message, and I could not send it to you as a file (Slack said ${slackErrorOf(err)}).` };
+        placement = {
+          kind: 'clipped',
+          note: `The rest is too long for a message, and I could not send it to you as a file (Slack said ${slackErrorOf(err)}).`,
+        };
       }
     }
     if (to.responseUrl) {
@@ -78,7 +81,15 @@ export class SlackPrivateAnswers implements PrivateAnswers {
     dm ??= await openDirectMessage(this.#client, to.userId);
     // No Share button here: from the DM it could only share into the DM.
     const where = /^[CG][A-Z0-9]{2,20}$/.test(to.channelId) ? `<#${to.channelId}>` : 'a channel';
-    const message = renderAnswer(answer, { placement, footer: `You asked in ${where}; the answer came too late to show it to you there · job \`${answerId}\`` });
-    await this.#client.chat.postMessage({ channel: dm, text: redactText(message.text), blocks: redactDeep(message.blocks) as typeof message.blocks, unfurl_links: false });
+    const message = renderAnswer(answer, {
+      placement,
+      footer: `You asked in ${where}; the answer came too late to show it to you there · job \`${answerId}\``,
+    });
+    await this.#client.chat.postMessage({
+      channel: dm,
+      text: redactText(message.text),
+      blocks: redactDeep(message.blocks) as typeof message.blocks,
+      unfurl_links: false,
+    });
   }
 }

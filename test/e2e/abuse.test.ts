@@ -26,9 +26,21 @@ describe('abuse', () => {
     h = await startHarness({ azure: { queuedMs: 100, buildDurationMs: 20_000, logLineIntervalMs: 300 } });
     const res = await h.command(`build -t web:r1 ${source}`);
     const jobId = /`(j[0-9a-z]{12})`/.exec(replyOf(res).text)![1]!;
-    await h.slack.waitFor(() => h!.azure.count('POST', /\/scheduleRun$/) === 1 && JSON.stringify(h!.slack.messages(ids.devChannel)).includes('job.cancel'), 15_000);
+    await h.slack.waitFor(
+      () => h!.azure.count('POST', /\/scheduleRun$/) === 1 && JSON.stringify(h!.slack.messages(ids.devChannel)).includes('job.cancel'),
+      15_000,
+    );
     const card = h.slack.messages(ids.devChannel)[0]!;
-    const body = blockActionsBody({ userId: ids.alice, teamId: ids.team, apiAppId: ids.app, channelId: ids.devChannel, messageTs: card.ts, actionId: 'job.cancel', value: jobId, responseUrl: h.slack.responseUrl('replay') });
+    const body = blockActionsBody({
+      userId: ids.alice,
+      teamId: ids.team,
+      apiAppId: ids.app,
+      channelId: ids.devChannel,
+      messageTs: card.ts,
+      actionId: 'job.cancel',
+      value: jobId,
+      responseUrl: h.slack.responseUrl('replay'),
+    });
     expect((await postSigned(h.botUrl, body, { secret: h.signingSecret })).status).toBe(200);
     await h.slack.waitFor(() => JSON.stringify(h!.slack.messages(ids.devChannel)[0]?.blocks).includes('Canceled'), 20_000);
     // The same signed payload again (an attacker or a double delivery): no second cancellation.

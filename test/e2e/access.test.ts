@@ -101,7 +101,15 @@ describe('who may do what', () => {
   it('refuses requests from another workspace or app', async () => {
     const { postSigned, slashCommandBody } = await import('../helpers/slack-requests.ts');
     const before = await jobCount();
-    const body = slashCommandBody({ command: '/acr', text: `build -t web:f1 ${source}`, userId: ids.admin, channelId: ids.devChannel, teamId: 'T0OTHER', apiAppId: ids.app, responseUrl: h.slack.responseUrl('f') });
+    const body = slashCommandBody({
+      command: '/acr',
+      text: `build -t web:f1 ${source}`,
+      userId: ids.admin,
+      channelId: ids.devChannel,
+      teamId: 'T0OTHER',
+      apiAppId: ids.app,
+      responseUrl: h.slack.responseUrl('f'),
+    });
     const res = await postSigned(h.botUrl, body, { secret: h.signingSecret });
     expect(replyOf(res).text).toMatch(/its own Slack workspace/);
     expect(await jobCount()).toBe(before);

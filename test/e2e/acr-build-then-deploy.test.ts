@@ -29,7 +29,12 @@ describe('a build, then a deploy of the same tag', () => {
       yaml,
       setup(azure) {
         azure.aci.addResourceGroup(ids.subscription, 'rg-dev', 'eastus');
-        azure.aci.allowImagesFrom(azure.registryData.endpoint('contosodev').replace(/^https:\/\//, '').split('/')[0]!);
+        azure.aci.allowImagesFrom(
+          azure.registryData
+            .endpoint('contosodev')
+            .replace(/^https:\/\//, '')
+            .split('/')[0]!,
+        );
         // An older web:v1, as in the playground: the build must replace it.
         azure.registryData.pushTag('contosodev', 'web', 'v1');
         azure.aci.timing.provisionMs = 300;

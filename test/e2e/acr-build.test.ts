@@ -51,7 +51,13 @@ describe('/acr build end to end', () => {
     expect(log).toMatch(/Step 1\/\d/);
     expect(h.azure.count('POST', /\/scheduleRun$/)).toBe(1);
     const scheduled = h.azure.requests.find((r: { method: string; path: string }) => r.method === 'POST' && /\/scheduleRun$/.test(r.path))!;
-    expect(scheduled.body).toMatchObject({ type: 'DockerBuildRequest', imageNames: ['web:v1'], dockerFilePath: 'Dockerfile', sourceLocation: source, isPushEnabled: true });
+    expect(scheduled.body).toMatchObject({
+      type: 'DockerBuildRequest',
+      imageNames: ['web:v1'],
+      dockerFilePath: 'Dockerfile',
+      sourceLocation: source,
+      isPushEnabled: true,
+    });
   });
 
   it('attaches the full log and explains a failed build in plain words', async () => {
@@ -83,7 +89,11 @@ describe('/acr build end to end', () => {
     const jobId = await queueBuild(h, `-t web:v9 ${source}`);
     await waitForCard(h, jobId, 'Failed');
     expect(h.azure.count('POST', /\/scheduleRun$/)).toBe(1); // a refusal is not retried
-    const thread = () => h!.slack.thread(ids.devChannel, cardOf(h!, jobId)!.ts).map((m) => m.text ?? '').join('\n');
+    const thread = () =>
+      h!.slack
+        .thread(ids.devChannel, cardOf(h!, jobId)!.ts)
+        .map((m) => m.text ?? '')
+        .join('\n');
     await h.slack.waitFor(() => thread().includes('ACR Tasks'), 5_000);
     const error = thread();
     expect(error).toContain('ACR Tasks, which runs `/acr build` and `/acr task run`, is not enabled for the subscription of registry contosodev');
@@ -99,7 +109,10 @@ describe('/acr build end to end', () => {
     const card = cardOf(h, jobId)!;
 
     await h.click('job.cancel', jobId, { userId: ids.bob, messageTs: card.ts });
-    await h.slack.waitFor(() => h!.slack.responses.some((r) => JSON.stringify(r.body).includes('role in *dev* to cancel jobs that someone else started')), 5_000);
+    await h.slack.waitFor(
+      () => h!.slack.responses.some((r) => JSON.stringify(r.body).includes('role in *dev* to cancel jobs that someone else started')),
+      5_000,
+    );
     expect(h.azure.count('POST', /\/cancel$/)).toBe(0);
 
     await h.click('job.cancel', jobId, { userId: ids.alice, messageTs: card.ts });
@@ -189,7 +202,11 @@ describe('/acr build end to end', () => {
     const jobId = await queueBuild(h, `-t web:v13 ${source}`);
     await waitForCard(h, jobId, 'Failed');
     const ours = h.azure.acr.runs('contosodev').at(-1)!.name;
-    const thread = () => h!.slack.thread(ids.devChannel, cardOf(h!, jobId)!.ts).map((m) => m.text ?? '').join('\n');
+    const thread = () =>
+      h!.slack
+        .thread(ids.devChannel, cardOf(h!, jobId)!.ts)
+        .map((m) => m.text ?? '')
+        .join('\n');
     await h.slack.waitFor(() => thread().includes(colleagues), 5_000);
     expect(thread()).toContain(ours);
     expect(h.azure.count('POST', /\/scheduleRun$/)).toBe(1);
@@ -198,7 +215,10 @@ describe('/acr build end to end', () => {
   it('builds only into the environment’s registry (or one it lists): any other -r is refused before anything is queued', async () => {
     const yaml = defaultYaml.replace('registry: contosodev\n', 'registry: contosodev\n    buildRegistries: [contososhared]\n');
     expect(yaml).not.toBe(defaultYaml);
-    h = await startHarness({ yaml, setup: (azure) => azure.acr.addRegistry({ subscriptionId: ids.subscription, resourceGroup: 'rg-dev', name: 'contososhared' }) });
+    h = await startHarness({
+      yaml,
+      setup: (azure) => azure.acr.addRegistry({ subscriptionId: ids.subscription, resourceGroup: 'rg-dev', name: 'contososhared' }),
+    });
     const refused = await h.command(`build -r contosoother -t web:v1 ${source}`);
     const text = replyOf(refused).text;
     expect(text).toContain('contosoother');

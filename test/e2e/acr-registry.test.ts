@@ -23,11 +23,21 @@ async function run(harness: Harness, text: string, userId: string = ids.alice): 
 
 async function finished(harness: Harness, jobId: string): Promise<string> {
   // The status label, not the title: "Runs of … (Failed)" is a filter, not an outcome.
-  await harness.slack.waitFor(() => /\*:(white_check_mark|x): (Succeeded|Failed)\*/.test(JSON.stringify(cardOf(harness, jobId)?.blocks ?? [])), 20_000).catch((err: unknown) => {
-    throw new Error(`job ${jobId} never finished: ${JSON.stringify(cardOf(harness, jobId)?.blocks ?? [])} ${harness.logs.filter((l) => l.includes('"level":50') || l.includes('"level":40')).slice(-3).join('\n')}`, { cause: err });
-  });
+  await harness.slack
+    .waitFor(() => /\*:(white_check_mark|x): (Succeeded|Failed)\*/.test(JSON.stringify(cardOf(harness, jobId)?.blocks ?? [])), 20_000)
+    .catch((err: unknown) => {
+      throw new Error(
+        `job ${jobId} never finished: ${JSON.stringify(cardOf(harness, jobId)?.blocks ?? [])} ${harness.logs
+          .filter((l) => l.includes('"level":50') || l.includes('"level":40'))
+          .slice(-3)
+          .join('\n')}`,
+        { cause: err },
+      );
+    });
   const card = cardOf(harness, jobId)!;
-  await harness.slack.waitFor(() => harness.slack.thread(ids.devChannel, card.ts).length > 0 || harness.slack.files.some((f) => f.threadTs === card.ts), 5000).catch(() => {});
+  await harness.slack
+    .waitFor(() => harness.slack.thread(ids.devChannel, card.ts).length > 0 || harness.slack.files.some((f) => f.threadTs === card.ts), 5000)
+    .catch(() => {});
   return JSON.stringify(card.blocks);
 }
 
@@ -75,7 +85,7 @@ describe('/acr runs, logs and cancel', () => {
     h = await startHarness({ azure: { queuedMs: 100, buildDurationMs: 20_000, logLineIntervalMs: 200 } });
     const build = await run(h, 'build -t web:v2 https://github.com/org/app.git#main');
     await h.slack.waitFor(() => JSON.stringify(cardOf(h!, build)?.blocks ?? []).includes('ACR run ca1 started'), 10_000);
-    const someoneElses = "to cancel jobs that someone else started";
+    const someoneElses = 'to cancel jobs that someone else started';
     for (const user of [ids.bob, ids.carol]) {
       const refused = await h.command('cancel ca1', { userId: user }); // bob builds too, carol only watches
       expect(replyOf(refused).text).toContain('*admin* role');
@@ -95,7 +105,6 @@ describe('/acr runs, logs and cancel', () => {
     const admin = await run(h, `cancel ${outside}`, ids.admin);
     expect(await finished(h, admin)).toContain(`Run ${outside} was canceled`);
   });
-
 });
 
 describe('/acr repository', () => {

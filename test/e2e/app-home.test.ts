@@ -101,7 +101,9 @@ describe('App Home buttons', () => {
     const pending = await pendingOnCarolsHome(h);
     await h.clickHome('approval.reject', pending, ids.carol);
     const modal = await h.slack.waitFor(() => h!.slack.views.find((v) => v.view.callback_id === 'approval.reject.reason'));
-    expect((await h.submitView(modal.view as { callback_id: string; private_metadata: string }, ids.carol, { reason: 'not during the freeze' })).status).toBe(200);
+    expect((await h.submitView(modal.view as { callback_id: string; private_metadata: string }, ids.carol, { reason: 'not during the freeze' })).status).toBe(
+      200,
+    );
     await waitForCard(h, aci.prdChannel, pending, 'Rejected');
     expect(putsOf(h, 'web').filter((p) => p.subscriptionId === aci.prdSub && p.resourceGroup === 'rg-prd')).toHaveLength(0);
     await homeWhere(h, ids.carol, (b) => b.includes('Rejected: job') && !b.includes('"action_id":"approval.reject"'));

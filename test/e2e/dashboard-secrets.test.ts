@@ -20,7 +20,10 @@ afterEach(async () => {
 
 async function adminEnv(): Promise<{ url: string; env: Record<string, string> }> {
   const port = await freePort();
-  return { url: `http://127.0.0.1:${port}`, env: { CHATOPS_ADMIN_PORT: String(port), CHATOPS_ADMIN_USER: admin.username, CHATOPS_ADMIN_PASSWORD: admin.password } };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    env: { CHATOPS_ADMIN_PORT: String(port), CHATOPS_ADMIN_USER: admin.username, CHATOPS_ADMIN_PASSWORD: admin.password },
+  };
 }
 
 describe('the queue dashboard and secrets', () => {
@@ -42,7 +45,10 @@ describe('the queue dashboard and secrets', () => {
     h = await startCredentialHarness({ env, credentials: '  gracePeriod: 1s' });
     const res = await h.command(`rotate --app ${cred.pipelineApp}`, { command: '/sp', userId: ids.admin, channelId: ids.devChannel });
     const jobId = /`(j[0-9a-z]{12})`/.exec(replyOf(res).text)![1]!;
-    await h.slack.waitFor(() => JSON.stringify(h!.slack.messages(ids.devChannel).find((m) => JSON.stringify(m.blocks).includes(jobId))?.blocks ?? []).includes('Succeeded'), 30_000);
+    await h.slack.waitFor(
+      () => JSON.stringify(h!.slack.messages(ids.devChannel).find((m) => JSON.stringify(m.blocks).includes(jobId))?.blocks ?? []).includes('Succeeded'),
+      30_000,
+    );
     const shown = await everythingTheDashboardShows(url, admin);
     expect(shown).toContain(jobId);
     expect(shown).toContain('rotate-secret');

@@ -8,7 +8,7 @@ import { ids, replyOf, startHarness, type Harness } from '../helpers/harness.ts'
 import { freePort } from '../helpers/redis-server.ts';
 
 const chromiumPath = findChromium();
-if (!chromiumPath) console.warn('[dashboard.test] skipped: no Chromium here (install Debian\'s chromium package, or set CHROMIUM_PATH)');
+if (!chromiumPath) console.warn("[dashboard.test] skipped: no Chromium here (install Debian's chromium package, or set CHROMIUM_PATH)");
 
 const admin = { username: 'ops', password: 'dashboard-password-for-tests' };
 let h: Harness | undefined;
@@ -28,7 +28,10 @@ describe.skipIf(!chromiumPath)('queue dashboard in a browser', () => {
     const url = `http://127.0.0.1:${port}`;
     const res = await h.command('build -t web:v1 https://github.com/org/app.git#main');
     const jobId = /`(j[0-9a-z]{12})`/.exec(replyOf(res).text)![1]!;
-    await h.slack.waitFor(() => JSON.stringify(h!.slack.messages(ids.devChannel).find((m) => JSON.stringify(m.blocks).includes(jobId))?.blocks ?? []).includes('Succeeded'), 30_000);
+    await h.slack.waitFor(
+      () => JSON.stringify(h!.slack.messages(ids.devChannel).find((m) => JSON.stringify(m.blocks).includes(jobId))?.blocks ?? []).includes('Succeeded'),
+      30_000,
+    );
 
     const anonymous = await fetch(`${url}/api/queues`);
     expect(anonymous.status).toBe(401);

@@ -18,7 +18,10 @@ function base(harness: Harness): string {
   return harness.botUrl.replace(/\/slack\/events$/, '');
 }
 
-async function readyz(harness: Harness): Promise<{ status: number; body: { status: string; notReady: string[]; warnings: string[]; checks: { name: string; ok: boolean; detail?: string; advisory?: boolean }[] } }> {
+async function readyz(harness: Harness): Promise<{
+  status: number;
+  body: { status: string; notReady: string[]; warnings: string[]; checks: { name: string; ok: boolean; detail?: string; advisory?: boolean }[] };
+}> {
   const res = await fetch(`${base(harness)}/readyz`);
   return { status: res.status, body: (await res.json()) as never };
 }
@@ -41,9 +44,15 @@ describe('GET /metrics', () => {
     expect(metricValue(before.text, 'chatops_jobs_started_total', { kind: 'build' })).toBeUndefined();
 
     const jobId = await build(h, '-t web:v1 https://github.com/org/app.git#main');
-    await h.slack.waitFor(() => JSON.stringify(h!.slack.messages(ids.devChannel).find((m) => JSON.stringify(m.blocks ?? []).includes(jobId))?.blocks ?? []).includes('Succeeded'), 30_000);
+    await h.slack.waitFor(
+      () => JSON.stringify(h!.slack.messages(ids.devChannel).find((m) => JSON.stringify(m.blocks ?? []).includes(jobId))?.blocks ?? []).includes('Succeeded'),
+      30_000,
+    );
     // The outbox's last send and the worker's 'completed' event land a moment after the card.
-    await h.slack.waitFor(async () => metricValue((await scrape(base(h!))).text, 'chatops_jobs_finished_total', { kind: 'build', outcome: 'completed' }) === 1, 5000);
+    await h.slack.waitFor(
+      async () => metricValue((await scrape(base(h!))).text, 'chatops_jobs_finished_total', { kind: 'build', outcome: 'completed' }) === 1,
+      5000,
+    );
 
     const after = (await scrape(base(h))).text;
     expect(metricValue(after, 'chatops_jobs_started_total', { kind: 'build' })).toBe(1);
@@ -70,15 +79,25 @@ describe('GET /metrics', () => {
     h.azure.failNext({ method: 'POST', path: /\/scheduleRun$/, status: 429, retryAfterSeconds: 2 });
     h.slack.errorNext({ method: 'chat.postMessage', error: 'channel_not_found' });
     await build(h, '-t web:v2 https://github.com/org/app.git#main');
-    await h.slack.waitFor(async () => metricValue((await scrape(base(h!))).text, 'chatops_azure_throttled_total', { service: 'arm-containerregistry' }) === 1, 15_000);
+    await h.slack.waitFor(
+      async () => metricValue((await scrape(base(h!))).text, 'chatops_azure_throttled_total', { service: 'arm-containerregistry' }) === 1,
+      15_000,
+    );
     const text = (await scrape(base(h))).text;
     expect(metricValue(text, 'chatops_azure_requests_total', { service: 'arm-containerregistry', status_class: '4xx' })).toBe(1);
     expect(metricValue(text, 'chatops_azure_retry_after_seconds_sum', { service: 'arm-containerregistry' })).toBe(2);
-    await h.slack.waitFor(async () => (metricValue((await scrape(base(h!))).text, 'chatops_slack_requests_total', { method: 'chat.postMessage', error: 'channel_not_found' }) ?? 0) === 1, 10_000);
+    await h.slack.waitFor(
+      async () =>
+        (metricValue((await scrape(base(h!))).text, 'chatops_slack_requests_total', { method: 'chat.postMessage', error: 'channel_not_found' }) ?? 0) === 1,
+      10_000,
+    );
     // Slack's 429 counts as `ratelimited`, whatever method hit it.
     h.slack.rateLimit({ method: 'chat.postMessage', forMs: 1000, retryAfterSeconds: 1 });
     await build(h, '-t web:v3 https://github.com/org/app.git#main');
-    await h.slack.waitFor(async () => (metricValue((await scrape(base(h!))).text, 'chatops_slack_requests_total', { method: 'chat.postMessage', error: 'ratelimited' }) ?? 0) >= 1, 10_000);
+    await h.slack.waitFor(
+      async () => (metricValue((await scrape(base(h!))).text, 'chatops_slack_requests_total', { method: 'chat.postMessage', error: 'ratelimited' }) ?? 0) >= 1,
+      10_000,
+    );
   });
 });
 
@@ -87,7 +106,10 @@ describe('App Home publishes in /metrics', () => {
     h = await startHarness();
     expect((await h.openHome(ids.alice)).status).toBe(200);
     await homeWhere(h, ids.alice, (b) => b.includes('You have no jobs from the last week.'));
-    await h.slack.waitFor(async () => (metricValue((await scrape(base(h!))).text, 'chatops_slack_requests_total', { method: 'views.publish', error: 'ok' }) ?? 0) >= 1, 5000);
+    await h.slack.waitFor(
+      async () => (metricValue((await scrape(base(h!))).text, 'chatops_slack_requests_total', { method: 'views.publish', error: 'ok' }) ?? 0) >= 1,
+      5000,
+    );
     const text = (await scrape(base(h))).text;
     expect(metricValue(text, 'chatops_outbox_delivery_lag_seconds_count') ?? 0).toBe(0);
     expect(metricValue(text, 'chatops_queue_jobs', { queue: 'slack-home', state: 'waiting' })).toBe(0);

@@ -95,13 +95,21 @@ describe('npm run playground', () => {
     await pg.waitFor('You are @admin now.', from);
     from = type('home');
     const home = (await pg.waitFor(/⌂ App Home of @admin[^]*Credentials expiring within 30 days[^]*\n(?=chatops)/, from)).split('⌂ App Home of @admin')[1]!;
-    for (const section of ['▌ Waiting for your decision', '▌ Your jobs', '▌ Last deploys', '▌ Credentials expiring within 30 days']) expect(home).toContain(section);
+    for (const section of ['▌ Waiting for your decision', '▌ Your jobs', '▌ Last deploys', '▌ Credentials expiring within 30 days'])
+      expect(home).toContain(section);
     expect(home).toContain('Nothing is waiting for you.');
     expect(home).toMatch(/build-pipeline \([0-9a-f-]+\): secret ci-2024 · 2 days left/);
 
     from = type('metrics');
     const metrics = await pg.waitFor(/chatops_slack_requests_total .*\n/, from);
-    for (const name of ['chatops_ack_duration_seconds', 'chatops_queue_oldest_waiting_seconds', 'chatops_outbox_delivery_lag_seconds', 'chatops_outbox_backlog', 'chatops_jobs_finished_total', 'chatops_credentials_expiring']) {
+    for (const name of [
+      'chatops_ack_duration_seconds',
+      'chatops_queue_oldest_waiting_seconds',
+      'chatops_outbox_delivery_lag_seconds',
+      'chatops_outbox_backlog',
+      'chatops_jobs_finished_total',
+      'chatops_credentials_expiring',
+    ]) {
       expect(metrics).toContain(name);
     }
     // Three requests so far (two commands and the Home's event), and the lookup finished.
@@ -118,7 +126,11 @@ describe('npm run playground', () => {
   }, 120_000);
 
   it('prints lookups answered on their response_url after quit was typed (/sp list, /acr runs), then stops', async () => {
-    const child = spawn(process.execPath, ['scripts/playground.ts'], { cwd: root, env: { ...process.env, REDIS_URL: process.env.TEST_REDIS_URL! }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['scripts/playground.ts'], {
+      cwd: root,
+      env: { ...process.env, REDIS_URL: process.env.TEST_REDIS_URL! },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     proc = child;
     const pg = follow(child);
     await pg.waitFor('chatops> ');

@@ -35,7 +35,9 @@ describe('REDIS_ENTRA_AUTH=true', () => {
     });
     const [oid] = gate!.users();
     expect(oid).toMatch(/^[0-9a-f-]{36}$/);
-    const clients = String(await admin.client('LIST')).split('\n').filter((l) => l.includes(` user=${oid} `));
+    const clients = String(await admin.client('LIST'))
+      .split('\n')
+      .filter((l) => l.includes(` user=${oid} `));
     expect(clients.length).toBeGreaterThanOrEqual(3); // the bot's, the worker's, BullMQ's blocking ones
 
     const res = await h.command('build -t web:v1 https://github.com/org/app.git#main');
@@ -43,7 +45,10 @@ describe('REDIS_ENTRA_AUTH=true', () => {
     // Past the first token's life, Azure drops every connection (a failover): they come back with the current token.
     await new Promise((r) => setTimeout(r, 6000));
     await admin.client('KILL', 'USER', oid!);
-    await h.slack.waitFor(() => JSON.stringify(h!.slack.messages(ids.devChannel).find((m) => JSON.stringify(m.blocks ?? []).includes(jobId))?.blocks ?? []).includes('Succeeded'), 30_000);
+    await h.slack.waitFor(
+      () => JSON.stringify(h!.slack.messages(ids.devChannel).find((m) => JSON.stringify(m.blocks ?? []).includes(jobId))?.blocks ?? []).includes('Succeeded'),
+      30_000,
+    );
     expect(h.logs.some((l) => l.includes('AUTH with the renewed token failed'))).toBe(false);
   });
 });

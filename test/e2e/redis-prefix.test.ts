@@ -38,10 +38,23 @@ describe('CHATOPS_REDIS_PREFIX', () => {
 
     const keys = [...new Set([...whilePending, ...(await h.redis.keys('*'))])];
     const kinds = new Set(keys.map((k) => k.split(':')[1]));
-    for (const kind of ['jobs', 'slack-outbox', 'outbox', 'audit', 'ratelimit', 'approval', 'approvals-pending', 'aci-deploys', 'job-started', 'home', 'slack-home']) {
+    for (const kind of [
+      'jobs',
+      'slack-outbox',
+      'outbox',
+      'audit',
+      'ratelimit',
+      'approval',
+      'approvals-pending',
+      'aci-deploys',
+      'job-started',
+      'home',
+      'slack-home',
+    ]) {
       expect(kinds, `no ${kind} key among ${[...kinds].join(', ')}`).toContain(kind);
     }
-    for (const key of ['{acme}:aci-deploys:latest', '{acme}:home:viewers', `{acme}:home:notice:${ids.carol}`, `{acme}:home:jobs:${ids.bob}`]) expect(keys).toContain(key);
+    for (const key of ['{acme}:aci-deploys:latest', '{acme}:home:viewers', `{acme}:home:notice:${ids.carol}`, `{acme}:home:jobs:${ids.bob}`])
+      expect(keys).toContain(key);
     expect(keys.filter((k) => !k.startsWith('{acme}:'))).toEqual([]);
   });
 
@@ -52,8 +65,8 @@ describe('CHATOPS_REDIS_PREFIX', () => {
       credentials: '  gracePeriod: 1s',
       // Entra ID takes its time with the new secret, so the rotation's claim is seen while held.
       prepare: (azure) => {
-      azure.graph.propagationMs = 1500;
-    },
+        azure.graph.propagationMs = 1500;
+      },
     });
     const dev = { userId: ids.alice, channelId: ids.devChannel };
     const seen = new Set<string>();
@@ -109,7 +122,8 @@ describe('CHATOPS_REDIS_PREFIX', () => {
         await new Promise((r) => setTimeout(r, 25));
       }
     })();
-    const card = (jobId: string) => harness.slack.allMessages(ids.devChannel).find((m) => m.subtype !== 'tombstone' && JSON.stringify(m.blocks ?? []).includes(jobId));
+    const card = (jobId: string) =>
+      harness.slack.allMessages(ids.devChannel).find((m) => m.subtype !== 'tombstone' && JSON.stringify(m.blocks ?? []).includes(jobId));
     const jobOf = (res: CommandResponse) => /`(j[0-9a-z]{12})`/.exec(replyOf(res).text)![1]!;
 
     const jobId = jobOf(await h.command('build -t web:v1 https://github.com/org/app.git#main'));
@@ -129,10 +143,19 @@ describe('CHATOPS_REDIS_PREFIX', () => {
     await sampler;
 
     const keys = [...seen];
-    for (const key of ['{acme}:slack:halt', `{acme}:pace:post:${ids.devChannel}`, '{acme}:pace:method:chat.update', `{acme}:outbox:${jobId}:thread`, `{acme}:outbox:${rerouted}.dm.${ids.alice}:thread`]) {
+    for (const key of [
+      '{acme}:slack:halt',
+      `{acme}:pace:post:${ids.devChannel}`,
+      '{acme}:pace:method:chat.update',
+      `{acme}:outbox:${jobId}:thread`,
+      `{acme}:outbox:${rerouted}.dm.${ids.alice}:thread`,
+    ]) {
       expect(keys, `no ${key}`).toContain(key);
     }
-    expect(keys.some((k) => k.startsWith('{acme}:outbox:channel:') && k.endsWith(':waiting-cards')), 'no card waited for its channel').toBe(true);
+    expect(
+      keys.some((k) => k.startsWith('{acme}:outbox:channel:') && k.endsWith(':waiting-cards')),
+      'no card waited for its channel',
+    ).toBe(true);
     expect(await h.redis.hget(`{acme}:outbox:${jobId}:thread`, 'reposts')).toBe('1');
     expect(keys.filter((k) => !k.startsWith('{acme}:'))).toEqual([]);
   });

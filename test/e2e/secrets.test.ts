@@ -40,7 +40,10 @@ describe('nothing leaks', () => {
       expect(logs, `logs contain ${secret}`).not.toContain(secret);
     }
     // The product's own Azure credential and every log SAS it was given stay private too.
-    const issuedSigs = h.azure.requests.filter((r) => r.kind === 'blob').map((r) => String(r.query.sig ?? '')).filter(Boolean);
+    const issuedSigs = h.azure.requests
+      .filter((r) => r.kind === 'blob')
+      .map((r) => String(r.query.sig ?? ''))
+      .filter(Boolean);
     expect(issuedSigs.length).toBeGreaterThan(0);
     for (const sig of new Set(issuedSigs)) {
       expect(slackSide).not.toContain(sig);

@@ -63,7 +63,7 @@ describe('Slack delivery end to end', () => {
 
     await h.slack.waitFor(() => finalCard(h!, ids.otherChannel, other, 'Succeeded'), 30_000);
     const shown = h.slack.messages(ids.otherChannel).find((m) => JSON.stringify(m.blocks).includes(other))!;
-    const finalAt = (shown.history.at(-1)?.replacedAt ?? Date.now());
+    const finalAt = shown.history.at(-1)?.replacedAt ?? Date.now();
     expect(finalAt - runEnd(h, 'other')).toBeLessThan(5000);
   });
 
@@ -79,7 +79,10 @@ describe('Slack delivery end to end', () => {
     expect(JSON.stringify(card.blocks)).not.toContain('job.cancel');
     const runId = h.azure.acr.runs()[0]!.properties.runId;
     await h.slack.waitFor(() => h!.slack.thread(ids.devChannel, card.ts).some((m) => m.text.includes(`/acr logs ${runId}`)), 15_000);
-    const thread = h.slack.thread(ids.devChannel, card.ts).map((m) => m.text).join('\n');
+    const thread = h.slack
+      .thread(ids.devChannel, card.ts)
+      .map((m) => m.text)
+      .join('\n');
     expect(thread).toMatch(/Build failed/);
     expect(thread).toContain('returned a non-zero code');
     expect(h.slack.calls.some((c) => c.method === 'files.completeUploadExternal' && c.error === 'not_in_channel')).toBe(true);
@@ -88,7 +91,10 @@ describe('Slack delivery end to end', () => {
   it('token revoked mid-run: sending halts without losing anything, and resumes when the token works again', async () => {
     h = await startHarness({ azure: { queuedMs: 200, buildDurationMs: 5000, logLineIntervalMs: 200 }, env: { CHATOPS_SLACK_PROBE_MS: '500' } });
     const jobId = await queueBuild(h, `-t web:revoked ${source}`);
-    await h.slack.waitFor(() => cardsOf(h!, ids.devChannel, jobId)[0] && h!.slack.thread(ids.devChannel, cardsOf(h!, ids.devChannel, jobId)[0]!.ts).length > 0, 20_000);
+    await h.slack.waitFor(
+      () => cardsOf(h!, ids.devChannel, jobId)[0] && h!.slack.thread(ids.devChannel, cardsOf(h!, ids.devChannel, jobId)[0]!.ts).length > 0,
+      20_000,
+    );
     h.slack.breakToken(h.botToken, 'token_revoked');
     const revokedAt = Date.now();
     await new Promise((r) => setTimeout(r, 7000)); // the build ends while the token is dead
@@ -104,7 +110,15 @@ describe('Slack delivery end to end', () => {
     h.slack.restoreToken(h.botToken);
     await h.slack.waitFor(() => finalCard(h!, ids.devChannel, jobId, 'Succeeded'), 20_000);
     const card = cardsOf(h, ids.devChannel, jobId)[0]!;
-    await h.slack.waitFor(() => h!.slack.thread(ids.devChannel, card.ts).map((m) => m.text).join('\n').includes('successful'), 10_000);
+    await h.slack.waitFor(
+      () =>
+        h!.slack
+          .thread(ids.devChannel, card.ts)
+          .map((m) => m.text)
+          .join('\n')
+          .includes('successful'),
+      10_000,
+    );
     expect((await readyz(h)).body.checks.find((c) => c.name === 'slack-delivery')?.ok).toBe(true);
   });
 

@@ -22,7 +22,13 @@ describe('start-up with a mistaken configuration', () => {
     // The shipped example with the two typos that matter most: prod's approval and policy.
     const yaml = readFileSync('chatops.example.yaml', 'utf8').replace('    approval: {', '    approvals: {').replace('    policy: {', '    polcy: {');
     writeFileSync(path, yaml);
-    const { code, stderr } = await start({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', CHATOPS_CONFIG: path, CHATOPS_WORKER_CONCURENCY: '5', REDIS_URL: 'redis://127.0.0.1:1' });
+    const { code, stderr } = await start({
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_SIGNING_SECRET: 's',
+      CHATOPS_CONFIG: path,
+      CHATOPS_WORKER_CONCURENCY: '5',
+      REDIS_URL: 'redis://127.0.0.1:1',
+    });
     expect(code).toBe(2);
     expect(stderr).toContain(`${path}: environments.prod.approvals: unknown key; did you mean "approval"?`);
     expect(stderr).toContain(`${path}: environments.prod.polcy: unknown key; did you mean "policy"?`);

@@ -28,7 +28,11 @@ async function buildSucceeds(harness: Harness, tag: string): Promise<void> {
   const res = await harness.command(`build -t ${tag} https://github.com/org/app.git#main`);
   const jobId = /`(j[0-9a-z]{12})`/.exec(replyOf(res).text)?.[1];
   expect(jobId, JSON.stringify(res.json)).toBeDefined();
-  await harness.slack.waitFor(() => JSON.stringify(harness.slack.messages(ids.devChannel).find((m) => JSON.stringify(m.blocks ?? []).includes(jobId!))?.blocks ?? []).includes('Succeeded'), 30_000);
+  await harness.slack.waitFor(
+    () =>
+      JSON.stringify(harness.slack.messages(ids.devChannel).find((m) => JSON.stringify(m.blocks ?? []).includes(jobId!))?.blocks ?? []).includes('Succeeded'),
+    30_000,
+  );
 }
 
 describe('npm start: the supervisor with the bot and the worker as child processes', () => {
@@ -40,15 +44,31 @@ describe('npm start: the supervisor with the bot and the worker as child process
     expect(new Set([botPid, workerPid, sup.process.pid]).size).toBe(3);
 
     expect((await fetch(`${base(h)}/healthz`)).status).toBe(200);
-    const ready = (await (await fetch(`${base(h)}/readyz`)).json()) as { status: string; checks: { name: string; role: string; ok: boolean; advisory?: boolean }[] };
+    const ready = (await (await fetch(`${base(h)}/readyz`)).json()) as {
+      status: string;
+      checks: { name: string; role: string; ok: boolean; advisory?: boolean }[];
+    };
     expect(ready.status).toBe('ready');
-    expect(ready.checks.filter((c) => c.role === 'bot').map((c) => c.name).sort()).toEqual(['config', 'redis', 'slack', 'slack-channels']);
+    expect(
+      ready.checks
+        .filter((c) => c.role === 'bot')
+        .map((c) => c.name)
+        .sort(),
+    ).toEqual(['config', 'redis', 'slack', 'slack-channels']);
     // Advisory survives the trip through the supervisor, so a child's channel warning never turns the merged answer into a 503.
     expect(ready.checks.find((c) => c.name === 'slack-channels')).toMatchObject({ role: 'bot', advisory: true });
-    expect(ready.checks.filter((c) => c.role === 'worker').map((c) => c.name).sort()).toEqual(['azure', 'config', 'redis', 'slack', 'slack-delivery']);
+    expect(
+      ready.checks
+        .filter((c) => c.role === 'worker')
+        .map((c) => c.name)
+        .sort(),
+    ).toEqual(['azure', 'config', 'redis', 'slack', 'slack-delivery']);
 
     await buildSucceeds(h, 'web:v1');
-    await h.slack.waitFor(async () => metricValue((await scrape(base(h!))).text, 'chatops_jobs_finished_total', { kind: 'build', outcome: 'completed', role: 'worker' }) === 1, 5000);
+    await h.slack.waitFor(
+      async () => metricValue((await scrape(base(h!))).text, 'chatops_jobs_finished_total', { kind: 'build', outcome: 'completed', role: 'worker' }) === 1,
+      5000,
+    );
     const merged = (await scrape(base(h))).text;
     // One scrape shows the bot's acks, the worker's jobs and the supervisor's own figures.
     expect(metricValue(merged, 'chatops_ack_duration_seconds_count', { role: 'bot' })).toBeGreaterThanOrEqual(1);
@@ -78,7 +98,10 @@ describe('npm start: the supervisor with the bot and the worker as child process
   it('runs the queue dashboard in the worker child from CHATOPS_ADMIN_*, never in the bot child', async () => {
     const port = await freePort();
     const admin = { user: 'ops', password: 'dashboard-password-for-tests' };
-    h = await startHarness({ worker: 'supervised', env: { CHATOPS_ADMIN_PORT: String(port), CHATOPS_ADMIN_USER: admin.user, CHATOPS_ADMIN_PASSWORD: admin.password } });
+    h = await startHarness({
+      worker: 'supervised',
+      env: { CHATOPS_ADMIN_PORT: String(port), CHATOPS_ADMIN_USER: admin.user, CHATOPS_ADMIN_PASSWORD: admin.password },
+    });
     const url = `http://127.0.0.1:${port}/api/queues`;
     expect((await fetch(url)).status).toBe(401);
     const res = await fetch(url, { headers: { authorization: `Basic ${Buffer.from(`${admin.user}:${admin.password}`).toString('base64')}` } });

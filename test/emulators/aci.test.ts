@@ -27,22 +27,30 @@ function groupSpec(image = `${loginServer}/web:1`, label = 'chatops-web'): Conta
     location: 'westeurope',
     osType: 'Linux',
     restartPolicy: 'Always',
-    containers: [{
-      name: 'app',
-      image,
-      resources: { requests: { cpu: 1, memoryInGB: 1.5 } },
-      ports: [{ port: 80, protocol: 'TCP' }],
-      environmentVariables: [{ name: 'PLAIN', value: 'x' }, { name: 'SLACK_TOKEN', secureValue: 'xoxb-secret' }],
-    }],
+    containers: [
+      {
+        name: 'app',
+        image,
+        resources: { requests: { cpu: 1, memoryInGB: 1.5 } },
+        ports: [{ port: 80, protocol: 'TCP' }],
+        environmentVariables: [
+          { name: 'PLAIN', value: 'x' },
+          { name: 'SLACK_TOKEN', secureValue: 'xoxb-secret' },
+        ],
+      },
+    ],
     imageRegistryCredentials: [{ server: loginServer, username: 'puller', password: 'pull-secret' }],
     ipAddress: { type: 'Public', ports: [{ port: 80, protocol: 'TCP' }], dnsNameLabel: label },
   };
 }
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(() => {
-    throw new Error('expected a rejection');
-  }, (error: unknown) => error);
+  return promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (error: unknown) => error,
+  );
 }
 
 beforeAll(async () => {
@@ -77,8 +85,12 @@ describe('ACI container groups', () => {
     const puts = azure.aci.puts('web-create');
     expect(puts).toHaveLength(1);
     expect(puts[0]!.status).toBe(201);
-    const env = (puts[0]!.body as { properties: { containers: { properties: { environmentVariables: unknown[] } }[] } }).properties.containers[0]!.properties.environmentVariables;
-    expect(env).toEqual([{ name: 'PLAIN', value: 'x' }, { name: 'SLACK_TOKEN', secureValue: 'xoxb-secret' }]);
+    const env = (puts[0]!.body as { properties: { containers: { properties: { environmentVariables: unknown[] } }[] } }).properties.containers[0]!.properties
+      .environmentVariables;
+    expect(env).toEqual([
+      { name: 'PLAIN', value: 'x' },
+      { name: 'SLACK_TOKEN', secureValue: 'xoxb-secret' },
+    ]);
 
     const put = azure.requests.find((r) => r.method === 'PUT' && r.path.endsWith('/containerGroups/web-create'))!;
     expect(put.query['api-version']).toBe('2023-05-01');
@@ -100,7 +112,11 @@ describe('ACI container groups', () => {
     await poller.pollUntilDone();
     const opUrl = seen[0]!.asyncOp!;
     expect(seen[0]!.status).toBe(201);
-    expect(opUrl).toMatch(new RegExp(`^${azure.url}/subscriptions/${subscription}/providers/Microsoft\\.ContainerInstance/locations/westeurope/operations/[0-9a-f-]{36}\\?api-version=`));
+    expect(opUrl).toMatch(
+      new RegExp(
+        `^${azure.url}/subscriptions/${subscription}/providers/Microsoft\\.ContainerInstance/locations/westeurope/operations/[0-9a-f-]{36}\\?api-version=`,
+      ),
+    );
     const statuses = seen.filter((r) => r.url.includes('/operations/')).map((r) => (JSON.parse(r.body!) as { status: string }).status);
     expect(statuses.filter((s, i) => s !== statuses[i - 1])).toEqual(['Pending', 'Creating', 'Succeeded']);
     expect(seen.at(-1)!.url).toMatch(/\/containerGroups\/web-status\?api-version=2023-05-01$/);
@@ -147,7 +163,11 @@ describe('ACI container groups', () => {
       noIp as ContainerGroup, // omitted → no IP address
       { ...base(), containers: [{ ...base().containers[0]!, resources: { requests: { cpu: 1, memoryInGB: 1.5, gpu: { count: 1, sku: 'V100' } } } }] },
       { ...base(), osType: 'Windows' },
-      { ...base(), ipAddress: { type: 'Private', ports: [{ port: 80, protocol: 'TCP' }] }, subnetIds: [{ id: `/subscriptions/${subscription}/resourceGroups/${rg}/providers/Microsoft.Network/virtualNetworks/vnet/subnets/aci` }] },
+      {
+        ...base(),
+        ipAddress: { type: 'Private', ports: [{ port: 80, protocol: 'TCP' }] },
+        subnetIds: [{ id: `/subscriptions/${subscription}/resourceGroups/${rg}/providers/Microsoft.Network/virtualNetworks/vnet/subnets/aci` }],
+      },
     ];
     for (const spec of refusals) {
       const error = await rejection(client.containerGroups.beginCreateOrUpdateAndWait(rg, 'web-fixed', spec, poll));
@@ -157,7 +177,16 @@ describe('ACI container groups', () => {
       );
     }
     // What may change in place still does: the image, variables, the DNS label.
-    const updated = await client.containerGroups.beginCreateOrUpdateAndWait(rg, 'web-fixed', { ...base(), ipAddress: { ...base().ipAddress!, dnsNameLabel: 'web-fixed-2' }, containers: [{ ...base().containers[0]!, image: `${loginServer}/web:2` }] }, poll);
+    const updated = await client.containerGroups.beginCreateOrUpdateAndWait(
+      rg,
+      'web-fixed',
+      {
+        ...base(),
+        ipAddress: { ...base().ipAddress!, dnsNameLabel: 'web-fixed-2' },
+        containers: [{ ...base().containers[0]!, image: `${loginServer}/web:2` }],
+      },
+      poll,
+    );
     expect(updated.containers[0]!.image).toBe(`${loginServer}/web:2`);
     expect(azure.aci.puts('web-fixed').map((p) => p.status)).toEqual([201, 400, 400, 400, 400, 400, 400, 400, 200]);
     // Once deleted, the same name takes any shape.
@@ -168,7 +197,12 @@ describe('ACI container groups', () => {
 
   it('creates a group without an IP address, as az container create does without --ip-address, a DNS label or a subnet', async () => {
     const { ipAddress: _none, ...spec } = groupSpec();
-    const created = await client.containerGroups.beginCreateOrUpdateAndWait(rg, 'web-noip', { ...spec, containers: [{ ...spec.containers[0]!, ports: [] }] }, poll);
+    const created = await client.containerGroups.beginCreateOrUpdateAndWait(
+      rg,
+      'web-noip',
+      { ...spec, containers: [{ ...spec.containers[0]!, ports: [] }] },
+      poll,
+    );
     expect(created.ipAddress).toBeUndefined();
     expect(created.instanceView?.state).toBe('Running');
   });
@@ -221,7 +255,9 @@ describe('ACI container groups', () => {
     const names: string[] = [];
     for await (const group of client.containerGroups.listByResourceGroup(rg)) names.push(group.name!);
     expect(names.filter((n) => n.startsWith('list-'))).toEqual(['list-a', 'list-b', 'list-c']);
-    const pages = azure.requests.filter((r) => r.method === 'GET' && r.path.endsWith(`/resourceGroups/${rg}/providers/Microsoft.ContainerInstance/containerGroups`));
+    const pages = azure.requests.filter(
+      (r) => r.method === 'GET' && r.path.endsWith(`/resourceGroups/${rg}/providers/Microsoft.ContainerInstance/containerGroups`),
+    );
     expect(pages.length).toBe(Math.ceil(names.length / 2));
     expect(pages[1]!.query.$skipToken).toBeTruthy();
   });
@@ -249,7 +285,10 @@ describe('ACI failures', () => {
   });
 
   it('fails the next deployment as scripted, then deploys normally', async () => {
-    azure.aci.failNextDeployment('web-scripted', { code: 'ServiceUnavailable', message: "The requested resource is not available in the location 'westeurope' at this moment." });
+    azure.aci.failNextDeployment('web-scripted', {
+      code: 'ServiceUnavailable',
+      message: "The requested resource is not available in the location 'westeurope' at this moment.",
+    });
     const error = await rejection(client.containerGroups.beginCreateOrUpdateAndWait(rg, 'web-scripted', groupSpec(), poll));
     expect((error as Error).message).toContain('ServiceUnavailable. The requested resource is not available');
     const failed = await client.containerGroups.get(rg, 'web-scripted');

@@ -43,7 +43,9 @@ function pushToDev(repo: string, tag: string): string {
 }
 
 function data(registry: string): ContainerRegistryClient {
-  return new ContainerRegistryClient(azure.registryData.endpoint(registry), credential, { audience: KnownContainerRegistryAudience.AzureResourceManagerPublicCloud });
+  return new ContainerRegistryClient(azure.registryData.endpoint(registry), credential, {
+    audience: KnownContainerRegistryAudience.AzureResourceManagerPublicCloud,
+  });
 }
 
 async function importToProd(parameters: ImportImageParameters): Promise<void> {
@@ -64,17 +66,36 @@ describe('importImage: copies keep the digest', () => {
     const flow = azure.requests.slice(from).filter((r) => r.kind === 'arm');
     expect(flow.map((r) => `${r.method} ${r.status}`)).toEqual(['POST 202', 'GET 200']);
     const [post, poll] = flow;
-    expect(post!.path).toBe(`/subscriptions/${prodSubscription}/resourceGroups/${target.rg}/providers/Microsoft.ContainerRegistry/registries/${target.name}/importImage`);
+    expect(post!.path).toBe(
+      `/subscriptions/${prodSubscription}/resourceGroups/${target.rg}/providers/Microsoft.ContainerRegistry/registries/${target.name}/importImage`,
+    );
     expect(post!.query['api-version']).toBe('2025-11-01');
-    expect(post!.body).toEqual({ source: { resourceId: sourceId, sourceImage: `web@${digest}` }, targetTags: ['web:v1'], untaggedTargetRepositories: ['web-archive'], mode: 'NoForce' });
-    expect(poll!.path).toMatch(new RegExp(`^/subscriptions/${prodSubscription}/resourceGroups/${target.rg}/providers/Microsoft\\.ContainerRegistry/locations/westeurope/operationResults/operationStatuses/registries-[0-9a-f-]{36}$`));
+    expect(post!.body).toEqual({
+      source: { resourceId: sourceId, sourceImage: `web@${digest}` },
+      targetTags: ['web:v1'],
+      untaggedTargetRepositories: ['web-archive'],
+      mode: 'NoForce',
+    });
+    expect(poll!.path).toMatch(
+      new RegExp(
+        `^/subscriptions/${prodSubscription}/resourceGroups/${target.rg}/providers/Microsoft\\.ContainerRegistry/locations/westeurope/operationResults/operationStatuses/registries-[0-9a-f-]{36}$`,
+      ),
+    );
     expect(poll!.query['api-version']).toBe('2025-11-01');
 
     expect(await (await data(target.name)).getArtifact('web', 'v1').getTagProperties('v1')).toMatchObject({ digest });
     const archived = await data(target.name).getArtifact('web-archive', digest).getManifestProperties();
     expect(archived).toMatchObject({ digest, tags: [] });
     expect(azure.acr.imports(target.name).at(-1)).toMatchObject({
-      registry: target.name, source: sourceId, sourceImage: `web@${digest}`, digest, targetTags: ['web:v1'], untaggedTargetRepositories: ['web-archive'], mode: 'NoForce', status: 'Succeeded', clientId,
+      registry: target.name,
+      source: sourceId,
+      sourceImage: `web@${digest}`,
+      digest,
+      targetTags: ['web:v1'],
+      untaggedTargetRepositories: ['web-archive'],
+      mode: 'NoForce',
+      status: 'Succeeded',
+      clientId,
     });
   });
 
@@ -95,9 +116,17 @@ describe('importImage: copies keep the digest', () => {
 
     const digest = pushToDev('worker', '1.0');
     azure.acr.addToken(source.name, 'ci-pull', { passwords: [{ name: 'password1', value: 'token-password-1' }] });
-    await importToProd({ source: { registryUri: `${source.name}.azurecr.io`, sourceImage: 'worker:1.0', credentials: { username: 'ci-pull', password: 'token-password-1' } }, targetTags: ['worker:1.0'] });
+    await importToProd({
+      source: { registryUri: `${source.name}.azurecr.io`, sourceImage: 'worker:1.0', credentials: { username: 'ci-pull', password: 'token-password-1' } },
+      targetTags: ['worker:1.0'],
+    });
     expect(azure.registryData.digestOf(target.name, 'worker', '1.0')).toBe(digest);
-    const refused = await rejection(importToProd({ source: { registryUri: `${source.name}.azurecr.io`, sourceImage: 'worker:1.0', credentials: { username: 'ci-pull', password: 'wrong' } }, targetTags: ['worker:refused'] }));
+    const refused = await rejection(
+      importToProd({
+        source: { registryUri: `${source.name}.azurecr.io`, sourceImage: 'worker:1.0', credentials: { username: 'ci-pull', password: 'wrong' } },
+        targetTags: ['worker:refused'],
+      }),
+    );
     expect(refused).toMatchObject({ statusCode: 400, code: 'InvalidParameters' });
     expect((refused as Error).message).toContain('UNAUTHORIZED');
   });
@@ -110,18 +139,35 @@ describe('importImage: existing tags and failures', () => {
     const second = pushToDev('shop', 'v2');
 
     const from = azure.requests.length;
-    const conflict = await rejection(importToProd({ source: { resourceId: sourceId, sourceImage: `shop@${second}` }, targetTags: ['shop:v1'], mode: 'NoForce' }));
+    const conflict = await rejection(
+      importToProd({ source: { resourceId: sourceId, sourceImage: `shop@${second}` }, targetTags: ['shop:v1'], mode: 'NoForce' }),
+    );
     expect(conflict).toMatchObject({ statusCode: 400, code: 'InvalidParameters' });
     expect((conflict as Error).message).toBe('Tag shop:v1 already exists in target registry.');
-    expect(azure.requests.slice(from).filter((r) => r.kind === 'arm').map((r) => `${r.method} ${r.status}`)).toEqual(['POST 202', 'GET 400']);
+    expect(
+      azure.requests
+        .slice(from)
+        .filter((r) => r.kind === 'arm')
+        .map((r) => `${r.method} ${r.status}`),
+    ).toEqual(['POST 202', 'GET 400']);
     expect(azure.registryData.digestOf(target.name, 'shop', 'v1')).toBe(first);
     // The spec's ImportMode: "any existing target tags will fail", the same digest included.
-    expect(await rejection(importToProd({ source: { resourceId: sourceId, sourceImage: `shop@${first}` }, targetTags: ['shop:v1'] }))).toMatchObject({ statusCode: 400 });
-    expect(azure.acr.imports(target.name).at(-1)).toMatchObject({ status: 'Failed', error: { code: 'InvalidParameters', message: 'Tag shop:v1 already exists in target registry.' } });
+    expect(await rejection(importToProd({ source: { resourceId: sourceId, sourceImage: `shop@${first}` }, targetTags: ['shop:v1'] }))).toMatchObject({
+      statusCode: 400,
+    });
+    expect(azure.acr.imports(target.name).at(-1)).toMatchObject({
+      status: 'Failed',
+      error: { code: 'InvalidParameters', message: 'Tag shop:v1 already exists in target registry.' },
+    });
 
     await importToProd({ source: { resourceId: sourceId, sourceImage: `shop@${second}` }, targetTags: ['shop:v1'], mode: 'Force' });
     expect(azure.registryData.digestOf(target.name, 'shop', 'v1')).toBe(second);
-    await importToProd({ source: { resourceId: sourceId, sourceImage: `shop@${second}` }, targetTags: ['shop:v1'], untaggedTargetRepositories: ['shop'], mode: 'Force' });
+    await importToProd({
+      source: { resourceId: sourceId, sourceImage: `shop@${second}` },
+      targetTags: ['shop:v1'],
+      untaggedTargetRepositories: ['shop'],
+      mode: 'Force',
+    });
     await importToProd({ source: { resourceId: sourceId, sourceImage: `shop@${second}` }, untaggedTargetRepositories: ['shop'] });
     expect(azure.registryData.digestOf(target.name, 'shop', 'v1')).toBe(second);
     expect((await data(target.name).getArtifact('shop', second).getManifestProperties()).tags).toEqual(['v1']);
@@ -143,7 +189,10 @@ describe('importImage: existing tags and failures', () => {
     const failed = await rejection(importToProd({ source: { resourceId: sourceId, sourceImage: 'batch:v1' }, targetTags: ['batch:v1'] }));
     expect(failed).toMatchObject({ statusCode: 400, code: 'InvalidParameters', message: 'Error copying blobs' });
     azure.acr.failNextImport({ status: 409, code: 'Conflict', message: 'Another operation is in progress on the registry.' });
-    expect(await rejection(importToProd({ source: { resourceId: sourceId, sourceImage: 'batch:v1' }, targetTags: ['batch:v1'] }))).toMatchObject({ statusCode: 409, code: 'Conflict' });
+    expect(await rejection(importToProd({ source: { resourceId: sourceId, sourceImage: 'batch:v1' }, targetTags: ['batch:v1'] }))).toMatchObject({
+      statusCode: 409,
+      code: 'Conflict',
+    });
     expect(azure.registryData.digestOf(target.name, 'batch', 'v1')).toBeUndefined();
     await importToProd({ source: { resourceId: sourceId, sourceImage: 'batch:v1' }, targetTags: ['batch:v1'] });
     expect(azure.registryData.digestOf(target.name, 'batch', 'v1')).toBe(digest);
@@ -170,14 +219,27 @@ describe('importImage: refusals before the operation', () => {
     expect(azure.registryData.digestOf(target.name, 'secret', 'v1')).toMatch(DIGEST);
 
     const ghost = sourceId.replace(source.name, 'contosoghost');
-    expect(await rejection(importToProd({ source: { resourceId: ghost, sourceImage: 'web:v1' }, targetTags: ['web:ghost'] }))).toMatchObject({ statusCode: 403, code: 'LinkedAuthorizationFailed' });
+    expect(await rejection(importToProd({ source: { resourceId: ghost, sourceImage: 'web:v1' }, targetTags: ['web:ghost'] }))).toMatchObject({
+      statusCode: 403,
+      code: 'LinkedAuthorizationFailed',
+    });
     const wrongGroup = sourceId.replace(`/resourceGroups/${source.rg}/`, '/resourceGroups/rg-other/');
-    expect(await rejection(importToProd({ source: { resourceId: wrongGroup, sourceImage: 'web:v1' }, targetTags: ['web:ghost'] }))).toMatchObject({ statusCode: 403 });
+    expect(await rejection(importToProd({ source: { resourceId: wrongGroup, sourceImage: 'web:v1' }, targetTags: ['web:ghost'] }))).toMatchObject({
+      statusCode: 403,
+    });
   });
 
   it.each([
-    [{ source: { resourceId: 'contosodevimg', sourceImage: 'web:v1' }, targetTags: ['web:v1'] }, 'LinkedInvalidPropertyId', /Property id 'contosodevimg' at path 'source.resourceId' is invalid/],
-    [{ source: { resourceId: '', sourceImage: `web:v1@sha256:${'a'.repeat(64)}` }, targetTags: ['web:v1'] }, 'InvalidParameter', /Invalid value web:v1@sha256:a+ for property parameters\.Source\.SourceImage for resource name contosoprodimg/],
+    [
+      { source: { resourceId: 'contosodevimg', sourceImage: 'web:v1' }, targetTags: ['web:v1'] },
+      'LinkedInvalidPropertyId',
+      /Property id 'contosodevimg' at path 'source.resourceId' is invalid/,
+    ],
+    [
+      { source: { resourceId: '', sourceImage: `web:v1@sha256:${'a'.repeat(64)}` }, targetTags: ['web:v1'] },
+      'InvalidParameter',
+      /Invalid value web:v1@sha256:a+ for property parameters\.Source\.SourceImage for resource name contosoprodimg/,
+    ],
     [{ source: { resourceId: '', sourceImage: 'web:v1' } }, 'InvalidParameter', /At least one of 'targetTags' and 'untaggedTargetRepositories'/],
     [{ source: { sourceImage: 'web:v1' }, targetTags: ['web:v1'] }, 'InvalidParameter', /Exactly one of 'source.resourceId' and 'source.registryUri'/],
     [{ source: { resourceId: '', sourceImage: 'web:v1' }, targetTags: ['web:v1'], mode: 'Overwrite' }, 'InvalidParameter', /mode 'Overwrite' is not valid/],
@@ -195,7 +257,12 @@ describe('importImage: a slow operation survives its worker', () => {
   it('stays 202 while copying; a new client resumes from the saved poller state and the image lands once', async () => {
     const digest = pushToDev('slow', 'v1');
     azure.acr.importOperationMs = 1500;
-    const poller = await prod.registries.beginImportImage(target.rg, target.name, { source: { resourceId: sourceId, sourceImage: 'slow:v1' }, targetTags: ['slow:v1'] }, { updateIntervalInMs: 20 });
+    const poller = await prod.registries.beginImportImage(
+      target.rg,
+      target.name,
+      { source: { resourceId: sourceId, sourceImage: 'slow:v1' }, targetTags: ['slow:v1'] },
+      { updateIntervalInMs: 20 },
+    );
     const saved = poller.toString();
     expect(poller.isDone()).toBe(false);
     expect(azure.acr.imports(target.name).at(-1)).toMatchObject({ status: 'InProgress', digest });
@@ -203,7 +270,12 @@ describe('importImage: a slow operation survives its worker', () => {
     // The worker dies here: its poller is gone. Another one picks the operation up.
     const another = new ContainerRegistryManagementClient(credential, prodSubscription, { endpoint: azure.url });
     const from = azure.requests.length;
-    const resumed = await another.registries.beginImportImage(target.rg, target.name, { source: { resourceId: sourceId, sourceImage: 'slow:v1' }, targetTags: ['slow:v1'] }, { resumeFrom: saved, updateIntervalInMs: 20 });
+    const resumed = await another.registries.beginImportImage(
+      target.rg,
+      target.name,
+      { source: { resourceId: sourceId, sourceImage: 'slow:v1' }, targetTags: ['slow:v1'] },
+      { resumeFrom: saved, updateIntervalInMs: 20 },
+    );
     await resumed.pollUntilDone();
     const polls = azure.requests.slice(from).filter((r) => r.kind === 'arm');
     expect(polls.every((r) => r.method === 'GET' && r.path.includes('/operationResults/operationStatuses/'))).toBe(true);
@@ -216,7 +288,10 @@ describe('importImage: a slow operation survives its worker', () => {
   it('the data plane shows the image once the copy time is over, even if nobody polls', async () => {
     const digest = pushToDev('unpolled', 'v1');
     azure.acr.importOperationMs = 200;
-    await prod.registries.beginImportImage(target.rg, target.name, { source: { resourceId: sourceId, sourceImage: 'unpolled:v1' }, targetTags: ['unpolled:v1'] });
+    await prod.registries.beginImportImage(target.rg, target.name, {
+      source: { resourceId: sourceId, sourceImage: 'unpolled:v1' },
+      targetTags: ['unpolled:v1'],
+    });
     await new Promise((resolve) => setTimeout(resolve, 250));
     expect(await (await data(target.name).getArtifact('unpolled', 'v1').getTagProperties('v1')).digest).toBe(digest);
   });

@@ -42,7 +42,8 @@ afterEach(() => {
 /** Requests to ARM paths under `registry` since `from`, as `METHOD /relative/path STATUS`. */
 function armFlow(registry: string, from: number): string[] {
   const id = ids[registry]!;
-  return azure.requests.slice(from)
+  return azure.requests
+    .slice(from)
     .filter((r) => r.kind === 'arm' && r.path.toLowerCase().startsWith(id.toLowerCase()))
     .map((r) => `${r.method} ${r.path.slice(id.length).replace(/(replications|scopemaps|registries|tokens)-[0-9a-f-]{36}/, '$1-{id}')} ${r.status}`);
 }
@@ -57,7 +58,11 @@ async function armFetch(method: string, path: string, body?: unknown): Promise<R
 }
 
 /** What the SDK received, one entry per HTTP response of an LRO: status, and the provisioning state or operation status. */
-function recorder(): { seen: string[]; onResponse: (r: { status: number; bodyAsText?: string | null; headers: { get(name: string): string | undefined } }) => void; headers: Record<string, string | undefined>[] } {
+function recorder(): {
+  seen: string[];
+  onResponse: (r: { status: number; bodyAsText?: string | null; headers: { get(name: string): string | undefined } }) => void;
+  headers: Record<string, string | undefined>[];
+} {
   const seen: string[] = [];
   const headers: Record<string, string | undefined>[] = [];
   return {
@@ -66,7 +71,11 @@ function recorder(): { seen: string[]; onResponse: (r: { status: number; bodyAsT
     onResponse: (r) => {
       const body = r.bodyAsText ? (JSON.parse(r.bodyAsText) as { status?: string; properties?: { provisioningState?: string } }) : undefined;
       seen.push(`${r.status} ${body?.properties?.provisioningState ?? body?.status ?? '-'}`);
-      headers.push({ 'azure-asyncoperation': r.headers.get('azure-asyncoperation'), location: r.headers.get('location'), 'retry-after': r.headers.get('retry-after') });
+      headers.push({
+        'azure-asyncoperation': r.headers.get('azure-asyncoperation'),
+        location: r.headers.get('location'),
+        'retry-after': r.headers.get('retry-after'),
+      });
     },
   };
 }
@@ -76,11 +85,22 @@ describe('ACR geo-replication', () => {
     azure.acr.replicationOperationMs = 1200;
     const from = azure.requests.length;
     const rec = recorder();
-    const poller = await client.replications.beginCreate(rg, 'contosogeo', 'westus', { location: 'westus', regionEndpointEnabled: true, tags: { purpose: 'dr' } }, { ...poll, onResponse: rec.onResponse });
+    const poller = await client.replications.beginCreate(
+      rg,
+      'contosogeo',
+      'westus',
+      { location: 'westus', regionEndpointEnabled: true, tags: { purpose: 'dr' } },
+      { ...poll, onResponse: rec.onResponse },
+    );
     expect(rec.seen[0]).toBe('201 Creating');
-    expect(rec.headers[0]!['azure-asyncoperation']).toMatch(new RegExp(`^${azure.url}${ids.contosogeo}/replications/westus/operationStatuses/replications-[0-9a-f-]{36}\\?api-version=2025-11-01$`));
+    expect(rec.headers[0]!['azure-asyncoperation']).toMatch(
+      new RegExp(`^${azure.url}${ids.contosogeo}/replications/westus/operationStatuses/replications-[0-9a-f-]{36}\\?api-version=2025-11-01$`),
+    );
     expect(rec.headers[0]!['retry-after']).toBe('1');
-    expect(azure.acr.replications('contosogeo').map((r) => [r.name, r.provisioningState, r.home])).toEqual([['eastus', 'Succeeded', true], ['westus', 'Creating', false]]);
+    expect(azure.acr.replications('contosogeo').map((r) => [r.name, r.provisioningState, r.home])).toEqual([
+      ['eastus', 'Succeeded', true],
+      ['westus', 'Creating', false],
+    ]);
     const during = await client.replications.get(rg, 'contosogeo', 'westus');
     expect([during.provisioningState, during.status?.displayStatus]).toEqual(['Creating', 'Provisioning']);
 
@@ -108,7 +128,13 @@ describe('ACR geo-replication', () => {
 
     // A second PUT updates it in place: 200 Updating with its own operation.
     const again = recorder();
-    const updated = await client.replications.beginCreateAndWait(rg, 'contosogeo', 'westus', { location: 'West US', regionEndpointEnabled: false }, { ...poll, onResponse: again.onResponse });
+    const updated = await client.replications.beginCreateAndWait(
+      rg,
+      'contosogeo',
+      'westus',
+      { location: 'West US', regionEndpointEnabled: false },
+      { ...poll, onResponse: again.onResponse },
+    );
     expect(again.seen[0]).toBe('200 Updating');
     expect(updated).toMatchObject({ provisioningState: 'Succeeded', regionEndpointEnabled: false, location: 'westus' });
   });
@@ -129,7 +155,11 @@ describe('ACR geo-replication', () => {
     const body = (await res.json()) as { value: { location: string }[]; nextLink?: string };
     expect(body.value.map((r) => r.location)).toEqual(['westus2', 'japaneast']);
     expect(body.nextLink).toMatch(new RegExp(`^${azure.url}${ids.contosoglobal}/replications\\?api-version=2025-11-01&%24skipToken=`));
-    expect(azure.acr.replications('contosoglobal').map((r) => [r.name, r.home])).toEqual([['westus2', true], ['japaneast', false], ['westeurope', false]]);
+    expect(azure.acr.replications('contosoglobal').map((r) => [r.name, r.home])).toEqual([
+      ['westus2', true],
+      ['japaneast', false],
+      ['westeurope', false],
+    ]);
 
     expect(await names('contosostd')).toEqual([[]]);
     expect(await rejection(client.replications.get(rg, 'contosogeo', 'northeurope'))).toMatchObject({ statusCode: 404, code: 'ResourceNotFound' });
@@ -143,12 +173,16 @@ describe('ACR geo-replication', () => {
     const inHome = await rejection(client.replications.beginCreateAndWait(rg, 'contosogeo', 'eastusbis', { location: 'eastus' }, poll));
     expect(inHome).toMatchObject({ statusCode: 400, code: 'ReplicationAlreadyExists' });
     expect((inHome as Error).message).toBe('Replication could not be created in the same location as the registry.');
-    expect(await rejection(client.replications.beginCreateAndWait(rg, 'contosoglobal', 'europe2', { location: 'westeurope' }, poll)))
-      .toMatchObject({ statusCode: 400, code: 'ReplicationAlreadyExists' });
+    expect(await rejection(client.replications.beginCreateAndWait(rg, 'contosoglobal', 'europe2', { location: 'westeurope' }, poll))).toMatchObject({
+      statusCode: 400,
+      code: 'ReplicationAlreadyExists',
+    });
 
     const moon = await rejection(client.replications.beginCreateAndWait(rg, 'contosogeo', 'moonbase', { location: 'moonbase1' }, poll));
     expect(moon).toMatchObject({ statusCode: 400, code: 'LocationNotAvailableForResourceType' });
-    expect((moon as Error).message).toContain("The provided location 'moonbase1' is not available for resource type 'Microsoft.ContainerRegistry/registries/replications'");
+    expect((moon as Error).message).toContain(
+      "The provided location 'moonbase1' is not available for resource type 'Microsoft.ContainerRegistry/registries/replications'",
+    );
     const noLocation = await armFetch('PUT', `${ids.contosogeo}/replications/nowhere`, { properties: {} });
     expect(noLocation.status).toBe(400);
     expect(await noLocation.json()).toEqual({ error: { code: 'LocationRequired', message: 'The location property is required for this definition.' } });
@@ -174,7 +208,9 @@ describe('ACR geo-replication', () => {
     const rec = recorder();
     const poller = await client.replications.beginDelete(rg, 'contosoglobal', 'brazil01', { ...poll, onResponse: rec.onResponse });
     expect(rec.seen[0]).toBe('202 -');
-    expect(rec.headers[0]!.location).toMatch(new RegExp(`^${azure.url}${ids.contosoglobal}/replications/brazil01/operationStatuses/replications-[0-9a-f-]{36}\\?api-version=2025-11-01$`));
+    expect(rec.headers[0]!.location).toMatch(
+      new RegExp(`^${azure.url}${ids.contosoglobal}/replications/brazil01/operationStatuses/replications-[0-9a-f-]{36}\\?api-version=2025-11-01$`),
+    );
     expect(rec.headers[0]!['retry-after']).toBe('1');
     expect(azure.acr.replications('contosoglobal').find((r) => r.name === 'brazil01')!.provisioningState).toBe('Deleting');
     await poller.pollUntilDone();
@@ -206,10 +242,16 @@ describe('ACR scope maps and the tokens that name them', () => {
   it('creates a scope map (201 + Azure-AsyncOperation) and a token that uses it; refuses unknown scope maps', async () => {
     const from = azure.requests.length;
     const rec = recorder();
-    const map = await client.scopeMaps.beginCreateAndWait(rg, 'contososcopes', 'app-push', {
-      description: 'CI pushes app',
-      actions: ['repositories/app/content/read', 'repositories/app/content/write', 'repositories/team/*/metadata/read'],
-    }, { ...poll, onResponse: rec.onResponse });
+    const map = await client.scopeMaps.beginCreateAndWait(
+      rg,
+      'contososcopes',
+      'app-push',
+      {
+        description: 'CI pushes app',
+        actions: ['repositories/app/content/read', 'repositories/app/content/write', 'repositories/team/*/metadata/read'],
+      },
+      { ...poll, onResponse: rec.onResponse },
+    );
     expect(map).toMatchObject({
       id: `${ids.contososcopes}/scopeMaps/app-push`,
       name: 'app-push',
@@ -220,7 +262,9 @@ describe('ACR scope maps and the tokens that name them', () => {
       actions: ['repositories/app/content/read', 'repositories/app/content/write', 'repositories/team/*/metadata/read'],
     });
     expect(map.creationDate).toBeInstanceOf(Date);
-    expect(rec.headers[0]!['azure-asyncoperation']).toMatch(new RegExp(`^${azure.url}${ids.contososcopes}/scopeMaps/app-push/operationStatuses/scopemaps-[0-9a-f-]{36}\\?api-version=2025-11-01$`));
+    expect(rec.headers[0]!['azure-asyncoperation']).toMatch(
+      new RegExp(`^${azure.url}${ids.contososcopes}/scopeMaps/app-push/operationStatuses/scopemaps-[0-9a-f-]{36}\\?api-version=2025-11-01$`),
+    );
     expect(armFlow('contososcopes', from)).toEqual([
       'PUT /scopeMaps/app-push 201',
       'GET /scopeMaps/app-push/operationStatuses/scopemaps-{id} 200',
@@ -237,7 +281,13 @@ describe('ACR scope maps and the tokens that name them', () => {
     const token = await client.tokens.beginCreateAndWait(rg, 'contososcopes', 'ci-app', { scopeMapId: map.id, status: 'enabled' }, poll);
     expect(token).toMatchObject({ scopeMapId: map.id, provisioningState: 'Succeeded' });
     expect(azure.acr.token('contososcopes', 'ci-app')!.scopeMapId).toBe(map.id);
-    const system = await client.tokens.beginCreateAndWait(rg, 'contososcopes', 'ci-pull', { scopeMapId: `${ids.contososcopes}/scopeMaps/_repositories_pull` }, poll);
+    const system = await client.tokens.beginCreateAndWait(
+      rg,
+      'contososcopes',
+      'ci-pull',
+      { scopeMapId: `${ids.contososcopes}/scopeMaps/_repositories_pull` },
+      poll,
+    );
     expect(system.provisioningState).toBe('Succeeded');
 
     const ghost = `${ids.contososcopes}/scopeMaps/no-such-map`;
@@ -245,11 +295,14 @@ describe('ACR scope maps and the tokens that name them', () => {
     expect(refused).toMatchObject({ statusCode: 400, code: 'InvalidParameter' });
     expect((refused as Error).message).toContain(`The scope map '${ghost}' does not exist`);
     expect(azure.acr.token('contososcopes', 'ci-ghost')).toBeUndefined();
-    expect(await rejection(client.tokens.beginUpdateAndWait(rg, 'contososcopes', 'ci-app', { scopeMapId: ghost }, poll))).toMatchObject({ statusCode: 400, code: 'InvalidParameter' });
+    expect(await rejection(client.tokens.beginUpdateAndWait(rg, 'contososcopes', 'ci-app', { scopeMapId: ghost }, poll))).toMatchObject({
+      statusCode: 400,
+      code: 'InvalidParameter',
+    });
     expect(azure.acr.token('contososcopes', 'ci-app')!.scopeMapId).toBe(map.id);
   });
 
-  it('lists the system-defined maps with the registry\'s own, and refuses bad actions and system-map changes', async () => {
+  it("lists the system-defined maps with the registry's own, and refuses bad actions and system-map changes", async () => {
     azure.acr.addScopeMap('contososcopes', 'zz-readers', ['repositories/*/content/read'], 'readers');
     const maps: { name?: string; typePropertiesType?: string; actions?: string[] }[] = [];
     for await (const m of client.scopeMaps.list(rg, 'contososcopes')) maps.push(m);
@@ -263,15 +316,19 @@ describe('ACR scope maps and the tokens that name them', () => {
       ['zz-readers', 'UserDefined'],
     ]);
     expect(maps[1]!.actions).toEqual(['repositories/*/content/read']);
-    expect(azure.acr.scopeMap('contososcopes', '_repositories_push')).toMatchObject({ type: 'SystemDefined', actions: ['repositories/*/content/read', 'repositories/*/content/write'] });
+    expect(azure.acr.scopeMap('contososcopes', '_repositories_push')).toMatchObject({
+      type: 'SystemDefined',
+      actions: ['repositories/*/content/read', 'repositories/*/content/write'],
+    });
 
     for (const actions of [['repositories/myrepository/contentWrite'], ['repositories/App/content/read'], ['registry/content/read'], []]) {
       const bad = await rejection(client.scopeMaps.beginCreateAndWait(rg, 'contososcopes', 'bad-map', { actions }, poll));
       expect(bad, JSON.stringify(actions)).toMatchObject({ statusCode: 400, code: 'InvalidParameter' });
     }
     expect(azure.acr.scopeMap('contososcopes', 'bad-map')).toBeUndefined();
-    expect(await rejection(client.scopeMaps.beginCreateAndWait(rg, 'contososcopes', '_repositories_pull', { actions: ['repositories/x/content/read'] }, poll)))
-      .toMatchObject({ statusCode: 400, code: 'InvalidParameter' });
+    expect(
+      await rejection(client.scopeMaps.beginCreateAndWait(rg, 'contososcopes', '_repositories_pull', { actions: ['repositories/x/content/read'] }, poll)),
+    ).toMatchObject({ statusCode: 400, code: 'InvalidParameter' });
     expect(await rejection(client.scopeMaps.beginDeleteAndWait(rg, 'contososcopes', '_repositories_admin', poll))).toMatchObject({ statusCode: 400 });
     expect(await rejection(client.scopeMaps.get(rg, 'contososcopes', 'no-such-map'))).toMatchObject({ statusCode: 404, code: 'ResourceNotFound' });
   });
@@ -282,8 +339,9 @@ describe('ACR scope maps and the tokens that name them', () => {
     expect(armFlow('contososcopes', from)).toEqual(['DELETE /scopeMaps/zz-readers 202', 'GET /scopeMaps/zz-readers/operationStatuses/scopemaps-{id} 200']);
     expect(azure.acr.scopeMap('contososcopes', 'zz-readers')).toBeUndefined();
     expect((await armFetch('DELETE', `${ids.contososcopes}/scopeMaps/zz-readers`)).status).toBe(204);
-    expect(await rejection(client.tokens.beginCreateAndWait(rg, 'contososcopes', 'ci-readers', { scopeMapId: `${ids.contososcopes}/scopeMaps/zz-readers` }, poll)))
-      .toMatchObject({ statusCode: 400, code: 'InvalidParameter' });
+    expect(
+      await rejection(client.tokens.beginCreateAndWait(rg, 'contososcopes', 'ci-readers', { scopeMapId: `${ids.contososcopes}/scopeMaps/zz-readers` }, poll)),
+    ).toMatchObject({ statusCode: 400, code: 'InvalidParameter' });
   });
 });
 
@@ -293,13 +351,22 @@ describe('ACR registry update and admin credentials', () => {
     expect([before.adminUserEnabled, before.sku.name, before.sku.tier, before.zoneRedundancy]).toEqual([false, 'Standard', 'Standard', 'Disabled']);
     const refused = await rejection(client.registries.listCredentials(rg, 'contosoadmin'));
     expect(refused).toMatchObject({ statusCode: 400, code: 'UnAuthorizedForCredentialOperations' });
-    expect((refused as Error).message).toBe(`Cannot perform credential operations for ${ids.contosoadmin} as admin user is disabled. Kindly enable admin user as per docs: https://docs.microsoft.com/en-us/azure/container-registry/container-registry-authentication#admin-account`);
+    expect((refused as Error).message).toBe(
+      `Cannot perform credential operations for ${ids.contosoadmin} as admin user is disabled. Kindly enable admin user as per docs: https://docs.microsoft.com/en-us/azure/container-registry/container-registry-authentication#admin-account`,
+    );
 
     const from = azure.requests.length;
     const rec = recorder();
-    const updated = await client.registries.beginUpdateAndWait(rg, 'contosoadmin', { adminUserEnabled: true, tags: { team: 'platform' } }, { ...poll, onResponse: rec.onResponse });
+    const updated = await client.registries.beginUpdateAndWait(
+      rg,
+      'contosoadmin',
+      { adminUserEnabled: true, tags: { team: 'platform' } },
+      { ...poll, onResponse: rec.onResponse },
+    );
     expect(rec.seen[0]).toBe('201 Updating');
-    expect(rec.headers[0]!['azure-asyncoperation']).toMatch(new RegExp(`^${azure.url}${ids.contosoadmin}/operationStatuses/registries-[0-9a-f-]{36}\\?api-version=2025-11-01$`));
+    expect(rec.headers[0]!['azure-asyncoperation']).toMatch(
+      new RegExp(`^${azure.url}${ids.contosoadmin}/operationStatuses/registries-[0-9a-f-]{36}\\?api-version=2025-11-01$`),
+    );
     expect(updated).toMatchObject({ adminUserEnabled: true, provisioningState: 'Succeeded', tags: { team: 'platform' } });
     expect(armFlow('contosoadmin', from)).toEqual(['PATCH  201', 'GET /operationStatuses/registries-{id} 200', 'GET  200']);
     expect((await client.registries.get(rg, 'contosoadmin')).adminUserEnabled).toBe(true);
@@ -329,7 +396,10 @@ describe('ACR registry update and admin credentials', () => {
     const downgrade = await rejection(client.registries.beginUpdateAndWait(rg, 'contosoglobal', { sku: { name: 'Standard' } }, poll));
     expect(downgrade).toMatchObject({ statusCode: 400, code: 'RegistrySkuDowngradeNotSupported' });
     expect(azure.acr.registry('contosoglobal')!.sku).toBe('Premium');
-    expect(await rejection(client.registries.beginUpdateAndWait(rg, 'contosoadmin', { sku: { name: 'Gold' } }, poll))).toMatchObject({ statusCode: 400, code: 'InvalidParameter' });
+    expect(await rejection(client.registries.beginUpdateAndWait(rg, 'contosoadmin', { sku: { name: 'Gold' } }, poll))).toMatchObject({
+      statusCode: 400,
+      code: 'InvalidParameter',
+    });
 
     expect((await client.registries.get(rg, 'contosogeo')).zoneRedundancy).toBe('Enabled');
     expect(azure.acr.registry('contosogeo')).toMatchObject({ sku: 'Premium', zoneRedundancy: 'Enabled', adminUserEnabled: false });

@@ -29,12 +29,21 @@ beforeAll(async () => {
   azure.acr.timing.buildDurationMs = 100;
   azure.acr.timing.logLineIntervalMs = 20;
   client = new ContainerRegistryManagementClient(credential, subscription, { endpoint: azure.url });
-  for (const [name, image] of [['build-api', 'api:{{.Run.ID}}'], ['build-web', 'web:{{.Run.ID}}']] as const) {
-    await client.tasks.beginCreateAndWait(rg, registry, name, {
-      location: 'eastus',
-      platform: { os: 'Linux' },
-      step: { type: 'Docker', contextPath: 'https://github.com/contoso/app.git#main', dockerFilePath: 'Dockerfile', imageNames: [image] },
-    }, poll);
+  for (const [name, image] of [
+    ['build-api', 'api:{{.Run.ID}}'],
+    ['build-web', 'web:{{.Run.ID}}'],
+  ] as const) {
+    await client.tasks.beginCreateAndWait(
+      rg,
+      registry,
+      name,
+      {
+        location: 'eastus',
+        platform: { os: 'Linux' },
+        step: { type: 'Docker', contextPath: 'https://github.com/contoso/app.git#main', dockerFilePath: 'Dockerfile', imageNames: [image] },
+      },
+      poll,
+    );
   }
   runs.apiOk = azure.acr.startManualRun(registry, 'build-api');
   azure.acr.nextRunScenario({ outcome: 'Failed' });
@@ -84,12 +93,12 @@ describe('runs.list $filter', () => {
   });
 
   it.each([
-    ["startTime ge 2024-01-01T00:00:00Z", /startTime/], // not a RunFilter property
+    ['startTime ge 2024-01-01T00:00:00Z', /startTime/], // not a RunFilter property
     ["not (Status eq 'Failed')", /logical operator 'not'/],
     ["startswith(TaskName, 'build')", /allowed string function is 'contains'/],
-    ["createTime add 5 gt 2024-01-01T00:00:00Z", /Arithmetic operators are not supported/],
+    ['createTime add 5 gt 2024-01-01T00:00:00Z', /Arithmetic operators are not supported/],
     ["createTime ge 'yesterday'", /not a valid date-time/],
-    ["TaskName eq build-api", /single quotes/],
+    ['TaskName eq build-api', /single quotes/],
     ["TaskName eq 'build-api' and", /ends where a condition was expected/],
     ["contains(isArchiveEnabled, 'x')", /needs a string property/],
   ])('refuses %s with 400', async (filter, why) => {
@@ -121,14 +130,17 @@ describe('runs.list order and paging', () => {
     const rest: string[] = [];
     for (let page = await pages.next(); !page.done; page = await pages.next()) rest.push(...(page.value as Run[]).map((r) => r.runId!));
     expect([...first, ...rest]).toEqual([runs.apiQueued, runs.apiFailed, runs.apiOk]);
-    expect((await list({ filter: "TaskName eq 'build-api'", top: 1 }))).toEqual([newer]);
+    expect(await list({ filter: "TaskName eq 'build-api'", top: 1 })).toEqual([newer]);
     azure.acr.completeRun(newer, 'Canceled', registry);
   });
 
   it('refuses a $top below 1 and a forged $skipToken', async () => {
     expect(await rejection(list({ top: 0 }))).toMatchObject({ statusCode: 400 });
     const { token } = (await credential.getToken(`${azure.url}/.default`))!;
-    const forged = await fetch(`${azure.url}/subscriptions/${subscription}/resourceGroups/${rg}/providers/Microsoft.ContainerRegistry/registries/${registry}/runs?api-version=2019-06-01-preview&$skipToken=not-a-token`, { headers: { authorization: `Bearer ${token}` } });
+    const forged = await fetch(
+      `${azure.url}/subscriptions/${subscription}/resourceGroups/${rg}/providers/Microsoft.ContainerRegistry/registries/${registry}/runs?api-version=2019-06-01-preview&$skipToken=not-a-token`,
+      { headers: { authorization: `Bearer ${token}` } },
+    );
     expect(forged.status).toBe(400);
     expect(((await forged.json()) as { error: { code: string } }).error.code).toBe('InvalidParameter');
   });

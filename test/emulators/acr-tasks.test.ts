@@ -50,15 +50,25 @@ function webTask(overrides: Partial<Task> = {}): Task {
       imageNames: ['web:{{.Run.ID}}'],
       isPushEnabled: true,
       noCache: false,
-      arguments: [{ name: 'NODE_ENV', value: 'production', isSecret: false }, { name: 'NPM_TOKEN', value: 'npm-secret-value', isSecret: true }],
+      arguments: [
+        { name: 'NODE_ENV', value: 'production', isSecret: false },
+        { name: 'NPM_TOKEN', value: 'npm-secret-value', isSecret: true },
+      ],
     } satisfies DockerBuildStep,
     trigger: {
-      sourceTriggers: [{
-        name: 'commits',
-        sourceRepository: { sourceControlType: 'Github', repositoryUrl: repoUrl, branch: 'main', sourceControlAuthProperties: { tokenType: 'PAT', token: GIT_TOKEN } },
-        sourceTriggerEvents: ['commit'],
-        status: 'Enabled',
-      }],
+      sourceTriggers: [
+        {
+          name: 'commits',
+          sourceRepository: {
+            sourceControlType: 'Github',
+            repositoryUrl: repoUrl,
+            branch: 'main',
+            sourceControlAuthProperties: { tokenType: 'PAT', token: GIT_TOKEN },
+          },
+          sourceTriggerEvents: ['commit'],
+          status: 'Enabled',
+        },
+      ],
       baseImageTrigger: { name: 'base-image', baseImageTriggerType: 'Runtime', status: 'Enabled' },
     },
     ...overrides,
@@ -67,7 +77,8 @@ function webTask(overrides: Partial<Task> = {}): Task {
 
 /** Requests to ARM paths under the test registry since `from`, as `METHOD /relative/path STATUS`. */
 function armFlow(from: number): string[] {
-  return azure.requests.slice(from)
+  return azure.requests
+    .slice(from)
     .filter((r) => r.kind === 'arm' && r.path.toLowerCase().startsWith(registryId.toLowerCase()))
     .map((r) => `${r.method} ${r.path.slice(registryId.length)} ${r.status}`);
 }
@@ -90,12 +101,20 @@ describe('ACR tasks: create, get, getDetails', () => {
   it('creates a task with a commit trigger: the token reaches ACR, only getDetails gives it back', async () => {
     const from = azure.requests.length;
     let rawCreate = '';
-    const created = await client.tasks.beginCreateAndWait(rg, registry, 'web-ci', webTask(), { ...poll, onResponse: (r) => { rawCreate = r.bodyAsText ?? ''; } });
+    const created = await client.tasks.beginCreateAndWait(rg, registry, 'web-ci', webTask(), {
+      ...poll,
+      onResponse: (r) => {
+        rawCreate = r.bodyAsText ?? '';
+      },
+    });
     // Synchronous 200, provisioningState Succeeded: the SDK's poller stops at the first answer.
     expect(armFlow(from)).toEqual(['PUT /tasks/web-ci 200']);
     const put = azure.requests.slice(from).find((r) => r.method === 'PUT')!;
     expect(put.query['api-version']).toBe('2019-06-01-preview');
-    expect(put.body).toMatchObject({ location: 'eastus', properties: { trigger: { sourceTriggers: [{ sourceRepository: { sourceControlAuthProperties: { tokenType: 'PAT', token: GIT_TOKEN } } }] } } });
+    expect(put.body).toMatchObject({
+      location: 'eastus',
+      properties: { trigger: { sourceTriggers: [{ sourceRepository: { sourceControlAuthProperties: { tokenType: 'PAT', token: GIT_TOKEN } } }] } },
+    });
 
     expect(created).toMatchObject({
       id: `${registryId}/tasks/web-ci`,
@@ -108,17 +127,35 @@ describe('ACR tasks: create, get, getDetails', () => {
       timeout: 3600,
       agentConfiguration: { cpu: 2 },
       platform: { os: 'Linux', architecture: 'amd64' },
-      step: { type: 'Docker', dockerFilePath: 'Dockerfile', imageNames: ['web:{{.Run.ID}}'], isPushEnabled: true, noCache: false, contextPath: `${repoUrl}.git#main` },
+      step: {
+        type: 'Docker',
+        dockerFilePath: 'Dockerfile',
+        imageNames: ['web:{{.Run.ID}}'],
+        isPushEnabled: true,
+        noCache: false,
+        contextPath: `${repoUrl}.git#main`,
+      },
     });
     expect(created.creationDate).toBeInstanceOf(Date);
     expect((created.step as DockerBuildStep).arguments).toEqual([{ name: 'NODE_ENV', value: 'production', isSecret: false }]);
-    expect(created.trigger!.sourceTriggers).toEqual([{ name: 'commits', status: 'Enabled', sourceTriggerEvents: ['commit'], sourceRepository: { sourceControlType: 'Github', repositoryUrl: repoUrl, branch: 'main' } }]);
+    expect(created.trigger!.sourceTriggers).toEqual([
+      {
+        name: 'commits',
+        status: 'Enabled',
+        sourceTriggerEvents: ['commit'],
+        sourceRepository: { sourceControlType: 'Github', repositoryUrl: repoUrl, branch: 'main' },
+      },
+    ]);
     expect(created.trigger!.baseImageTrigger).toMatchObject({ name: 'base-image', baseImageTriggerType: 'Runtime', status: 'Enabled' });
     expect(rawCreate).not.toContain(GIT_TOKEN);
     expect(rawCreate).not.toContain('npm-secret-value');
 
     let rawGet = '';
-    const got = await client.tasks.get(rg, registry, 'web-ci', { onResponse: (r) => { rawGet = r.bodyAsText ?? ''; } });
+    const got = await client.tasks.get(rg, registry, 'web-ci', {
+      onResponse: (r) => {
+        rawGet = r.bodyAsText ?? '';
+      },
+    });
     expect(got.trigger!.sourceTriggers![0]!.sourceRepository.sourceControlAuthProperties).toBeUndefined();
     expect(got.trigger!.sourceTriggers![0]!.sourceRepository.repositoryUrl).toBe(repoUrl);
     expect(rawGet).toContain('"sourceRepository"');
@@ -137,7 +174,18 @@ describe('ACR tasks: create, get, getDetails', () => {
       timeout: 3600,
       hasGitToken: true,
       step: { type: 'Docker', imageNames: ['web:{{.Run.ID}}'], argumentNames: ['NODE_ENV', 'NPM_TOKEN'] },
-      sourceTriggers: [{ name: 'commits', sourceControlType: 'Github', repositoryUrl: repoUrl, branch: 'main', events: ['commit'], status: 'Enabled', tokenType: 'PAT', hasToken: true }],
+      sourceTriggers: [
+        {
+          name: 'commits',
+          sourceControlType: 'Github',
+          repositoryUrl: repoUrl,
+          branch: 'main',
+          events: ['commit'],
+          status: 'Enabled',
+          tokenType: 'PAT',
+          hasToken: true,
+        },
+      ],
     });
     expect(JSON.stringify(azure.acr.task(registry, 'web-ci'))).not.toContain(GIT_TOKEN);
     expect(azure.acr.taskGitToken(registry, 'web-ci')).toBe(GIT_TOKEN);
@@ -145,21 +193,38 @@ describe('ACR tasks: create, get, getDetails', () => {
 
   it('refuses an enabled source trigger without a git token with ARM 400 (ACR cannot register the webhook)', async () => {
     const noToken = webTask({
-      trigger: { sourceTriggers: [{ name: 'commits', sourceRepository: { sourceControlType: 'Github', repositoryUrl: repoUrl, branch: 'main' }, sourceTriggerEvents: ['commit'] }] },
+      trigger: {
+        sourceTriggers: [
+          { name: 'commits', sourceRepository: { sourceControlType: 'Github', repositoryUrl: repoUrl, branch: 'main' }, sourceTriggerEvents: ['commit'] },
+        ],
+      },
     });
     const refused = await rejection(client.tasks.beginCreateAndWait(rg, registry, 'no-token', noToken, poll));
     expect(refused).toMatchObject({ statusCode: 400, code: 'InvalidParameter' });
     expect((refused as Error).message).toContain('git access token');
     expect(azure.acr.task(registry, 'no-token')).toBeUndefined();
 
-    const raw = await armFetch('PUT', `${registryId}/tasks/no-token`, { location: 'eastus', properties: { platform: { os: 'Linux' }, step: noToken.step, trigger: noToken.trigger } });
+    const raw = await armFetch('PUT', `${registryId}/tasks/no-token`, {
+      location: 'eastus',
+      properties: { platform: { os: 'Linux' }, step: noToken.step, trigger: noToken.trigger },
+    });
     expect(raw.status).toBe(400);
     expect(await raw.json()).toEqual({ error: { code: 'InvalidParameter', message: expect.stringContaining("Source trigger 'commits' is enabled") } });
 
     // A disabled trigger needs no token.
-    const disabled = await client.tasks.beginCreateAndWait(rg, registry, 'no-token', webTask({
-      trigger: { sourceTriggers: [{ name: 'commits', sourceRepository: { sourceControlType: 'Github', repositoryUrl: repoUrl }, sourceTriggerEvents: ['commit'], status: 'Disabled' }] },
-    }), poll);
+    const disabled = await client.tasks.beginCreateAndWait(
+      rg,
+      registry,
+      'no-token',
+      webTask({
+        trigger: {
+          sourceTriggers: [
+            { name: 'commits', sourceRepository: { sourceControlType: 'Github', repositoryUrl: repoUrl }, sourceTriggerEvents: ['commit'], status: 'Disabled' },
+          ],
+        },
+      }),
+      poll,
+    );
     expect(disabled.trigger!.sourceTriggers![0]!.status).toBe('Disabled');
     expect(azure.acr.task(registry, 'no-token')!.hasGitToken).toBe(false);
     expect(azure.acr.taskGitToken(registry, 'no-token')).toBeUndefined();
@@ -194,17 +259,27 @@ describe('ACR tasks: list, 404, update, delete', () => {
       const pages: string[][] = [];
       for await (const page of client.tasks.list(rg, 'contosotaskpages').byPage()) pages.push(page.map((t) => t.name!));
       expect(pages).toEqual([['task-a', 'task-b'], ['task-c', 'task-d'], ['task-e']]);
-      const res = await armFetch('GET', `/subscriptions/${subscription}/resourceGroups/${rg}/providers/Microsoft.ContainerRegistry/registries/contosotaskpages/tasks`);
+      const res = await armFetch(
+        'GET',
+        `/subscriptions/${subscription}/resourceGroups/${rg}/providers/Microsoft.ContainerRegistry/registries/contosotaskpages/tasks`,
+      );
       const body = (await res.json()) as { value: unknown[]; nextLink?: string };
       expect(body.value).toHaveLength(2);
-      expect(body.nextLink).toMatch(new RegExp(`^${azure.url}/subscriptions/.+/registries/contosotaskpages/tasks\\?api-version=2019-06-01-preview&%24skipToken=`));
+      expect(body.nextLink).toMatch(
+        new RegExp(`^${azure.url}/subscriptions/.+/registries/contosotaskpages/tasks\\?api-version=2019-06-01-preview&%24skipToken=`),
+      );
       expect(azure.acr.tasks('contosotaskpages').map((t) => t.name)).toEqual(['task-a', 'task-b', 'task-c', 'task-d', 'task-e']);
     } finally {
       azure.acr.taskPageSize = 20;
     }
     let raw = '';
     const listed: Task[] = [];
-    for await (const t of client.tasks.list(rg, registry, { onResponse: (r) => { raw += r.bodyAsText ?? ''; } })) listed.push(t);
+    for await (const t of client.tasks.list(rg, registry, {
+      onResponse: (r) => {
+        raw += r.bodyAsText ?? '';
+      },
+    }))
+      listed.push(t);
     expect(listed.map((t) => t.name)).toContain('web-ci');
     expect(raw).not.toContain(GIT_TOKEN);
   });
@@ -223,14 +298,30 @@ describe('ACR tasks: list, 404, update, delete', () => {
   it('updates a task: a trigger patched by name keeps its token unless a new one is given', async () => {
     await client.tasks.beginCreateAndWait(rg, registry, 'patch-me', webTask(), poll);
     const from = azure.requests.length;
-    const updated = await client.tasks.beginUpdateAndWait(rg, registry, 'patch-me', { timeout: 1800, trigger: { sourceTriggers: [{ name: 'commits', status: 'Disabled' }] } }, poll);
+    const updated = await client.tasks.beginUpdateAndWait(
+      rg,
+      registry,
+      'patch-me',
+      { timeout: 1800, trigger: { sourceTriggers: [{ name: 'commits', status: 'Disabled' }] } },
+      poll,
+    );
     expect(armFlow(from)).toEqual(['PATCH /tasks/patch-me 200']);
     expect(updated).toMatchObject({ timeout: 1800, provisioningState: 'Succeeded', step: { dockerFilePath: 'Dockerfile' } });
-    expect(updated.trigger!.sourceTriggers![0]).toMatchObject({ name: 'commits', status: 'Disabled', sourceRepository: { repositoryUrl: repoUrl, branch: 'main' } });
+    expect(updated.trigger!.sourceTriggers![0]).toMatchObject({
+      name: 'commits',
+      status: 'Disabled',
+      sourceRepository: { repositoryUrl: repoUrl, branch: 'main' },
+    });
     expect(azure.acr.taskGitToken(registry, 'patch-me')).toBe(GIT_TOKEN);
     expect(() => azure.acr.triggerCommit(registry, 'patch-me', { commitId: 'c0ffee1' })).toThrow(/no enabled commit trigger/);
 
-    await client.tasks.beginUpdateAndWait(rg, registry, 'patch-me', { trigger: { sourceTriggers: [{ name: 'commits', status: 'Enabled', sourceRepository: { sourceControlAuthProperties: { token: 'ghp_rotated' } } }] } }, poll);
+    await client.tasks.beginUpdateAndWait(
+      rg,
+      registry,
+      'patch-me',
+      { trigger: { sourceTriggers: [{ name: 'commits', status: 'Enabled', sourceRepository: { sourceControlAuthProperties: { token: 'ghp_rotated' } } }] } },
+      poll,
+    );
     expect(azure.acr.taskGitToken(registry, 'patch-me')).toBe('ghp_rotated');
     expect(azure.acr.task(registry, 'patch-me')!.sourceTriggers[0]).toMatchObject({ status: 'Enabled', tokenType: 'PAT', hasToken: true });
     expect(await rejection(client.tasks.beginUpdateAndWait(rg, registry, 'patch-me', { timeout: 10 }, poll))).toMatchObject({ statusCode: 400 });
@@ -245,7 +336,10 @@ describe('ACR tasks: list, 404, update, delete', () => {
     expect(await rejection(client.tasks.get(rg, registry, 'delete-me'))).toMatchObject({ statusCode: 404, code: 'ResourceNotFound' });
     expect(azure.acr.task(registry, 'delete-me')).toBeUndefined();
     expect((await armFetch('DELETE', `${registryId}/tasks/delete-me`)).status).toBe(204);
-    expect(await rejection(client.registries.beginScheduleRunAndWait(rg, registry, { type: 'TaskRunRequest', taskId: 'delete-me' }, poll))).toMatchObject({ statusCode: 404, code: 'ResourceNotFound' });
+    expect(await rejection(client.registries.beginScheduleRunAndWait(rg, registry, { type: 'TaskRunRequest', taskId: 'delete-me' }, poll))).toMatchObject({
+      statusCode: 404,
+      code: 'ResourceNotFound',
+    });
   });
 });
 
@@ -271,7 +365,14 @@ describe('ACR tasks: runs', () => {
     const unknown = await rejection(client.registries.beginScheduleRunAndWait(rg, registry, { type: 'TaskRunRequest', taskId: 'ghost-task' }, poll));
     expect(unknown).toMatchObject({ statusCode: 404, code: 'ResourceNotFound' });
     expect((unknown as Error).message).toContain(`Microsoft.ContainerRegistry/registries/tasks/${registry}/ghost-task`);
-    const foreign = await rejection(client.registries.beginScheduleRunAndWait(rg, registry, { type: 'TaskRunRequest', taskId: `${registryId.replace(registry, 'contosotaskpages')}/tasks/task-a` }, poll));
+    const foreign = await rejection(
+      client.registries.beginScheduleRunAndWait(
+        rg,
+        registry,
+        { type: 'TaskRunRequest', taskId: `${registryId.replace(registry, 'contosotaskpages')}/tasks/task-a` },
+        poll,
+      ),
+    );
     expect(foreign).toMatchObject({ statusCode: 400 });
   });
 
@@ -279,12 +380,28 @@ describe('ACR tasks: runs', () => {
     const runId = azure.acr.triggerCommit(registry, 'web-ci', { commitId: '3f2a9c1e' });
     const listed: Run[] = [];
     let raw = '';
-    for await (const run of client.runs.list(rg, registry, { onResponse: (r) => { raw += r.bodyAsText ?? ''; } })) listed.push(run);
+    for await (const run of client.runs.list(rg, registry, {
+      onResponse: (r) => {
+        raw += r.bodyAsText ?? '';
+      },
+    }))
+      listed.push(run);
     const run = listed.find((r) => r.runId === runId)!;
     expect(run).toMatchObject({ runType: 'AutoBuild', task: 'web-ci', status: 'Queued' });
-    expect(run.sourceTrigger).toEqual({ id: expect.any(String), eventType: 'Commit', commitId: '3f2a9c1e', repositoryUrl: repoUrl, branchName: 'main', providerType: 'Github' });
+    expect(run.sourceTrigger).toEqual({
+      id: expect.any(String),
+      eventType: 'Commit',
+      commitId: '3f2a9c1e',
+      repositoryUrl: repoUrl,
+      branchName: 'main',
+      providerType: 'Github',
+    });
     const wire = (JSON.parse(raw) as { value: { properties: Record<string, unknown> }[] }).value.find((r) => r.properties.runId === runId)!;
-    expect(wire.properties).toMatchObject({ runType: 'AutoBuild', task: 'web-ci', sourceTrigger: { eventType: 'Commit', commitId: '3f2a9c1e', providerType: 'Github' } });
+    expect(wire.properties).toMatchObject({
+      runType: 'AutoBuild',
+      task: 'web-ci',
+      sourceTrigger: { eventType: 'Commit', commitId: '3f2a9c1e', providerType: 'Github' },
+    });
 
     const done = await finished(runId);
     expect(done).toMatchObject({ status: 'Succeeded', runType: 'AutoBuild', sourceTrigger: { commitId: '3f2a9c1e' } });
@@ -292,9 +409,19 @@ describe('ACR tasks: runs', () => {
     expect(azure.acr.run(runId, registry)).toMatchObject({ properties: { runType: 'AutoBuild', task: 'web-ci' } });
 
     // $filter by task name: only this task's runs, quick builds excluded.
-    await client.registries.beginScheduleRunAndWait(rg, registry, {
-      type: 'DockerBuildRequest', dockerFilePath: 'Dockerfile', imageNames: ['quick:1'], isPushEnabled: true, platform: { os: 'Linux' }, sourceLocation: 'source/x.tar.gz',
-    }, poll);
+    await client.registries.beginScheduleRunAndWait(
+      rg,
+      registry,
+      {
+        type: 'DockerBuildRequest',
+        dockerFilePath: 'Dockerfile',
+        imageNames: ['quick:1'],
+        isPushEnabled: true,
+        platform: { os: 'Linux' },
+        sourceLocation: 'source/x.tar.gz',
+      },
+      poll,
+    );
     const filtered: Run[] = [];
     for await (const r of client.runs.list(rg, registry, { filter: "TaskName eq 'web-ci'" })) filtered.push(r);
     expect(filtered.length).toBeGreaterThanOrEqual(3);
@@ -321,16 +448,41 @@ describe('ACR tasks: runs', () => {
     const privateRepo = 'https://github.com/contoso/private-app.git';
     azure.acr.addPrivateRepository(privateRepo, ['ghp_canReadPrivateApp']);
     const waitForEnd = async (runId: string) => {
-      for (let i = 0; i < 100 && !['Succeeded', 'Failed'].includes(azure.acr.run(runId, registry)?.properties.status ?? ''); i++) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 100 && !['Succeeded', 'Failed'].includes(azure.acr.run(runId, registry)?.properties.status ?? ''); i++)
+        await new Promise((r) => setTimeout(r, 20));
       return azure.acr.run(runId, registry)!;
     };
     // A quick build has no git credential field: it cannot clone a private repository.
-    const quick = await client.registries.beginScheduleRunAndWait(rg, registry, { type: 'DockerBuildRequest', imageNames: ['private:v1'], dockerFilePath: 'Dockerfile', platform: { os: 'Linux' }, sourceLocation: `${privateRepo}#main` }, poll);
+    const quick = await client.registries.beginScheduleRunAndWait(
+      rg,
+      registry,
+      {
+        type: 'DockerBuildRequest',
+        imageNames: ['private:v1'],
+        dockerFilePath: 'Dockerfile',
+        platform: { os: 'Linux' },
+        sourceLocation: `${privateRepo}#main`,
+      },
+      poll,
+    );
     const failed = await waitForEnd(quick.runId!);
     expect(failed.properties).toMatchObject({ status: 'Failed', runErrorMessage: CONTEXT_DOWNLOAD_ERROR });
-    expect(azure.acr.log(quick.runId!, registry)).toMatch(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d Downloading source code\.\.\.\r\nRun ID: \w+ failed after \d+s\. Error: failed to download context\. Please check if the URL is incorrect\. If it has credentials, please check if they are expired\r\n$/);
+    expect(azure.acr.log(quick.runId!, registry)).toMatch(
+      /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d Downloading source code\.\.\.\r\nRun ID: \w+ failed after \d+s\. Error: failed to download context\. Please check if the URL is incorrect\. If it has credentials, please check if they are expired\r\n$/,
+    );
 
-    const task = (token: string): Task => webTask({ trigger: undefined, step: { type: 'Docker', contextPath: `${privateRepo}#main`, contextAccessToken: token, dockerFilePath: 'Dockerfile', imageNames: ['private:{{.Run.ID}}'], isPushEnabled: true } satisfies DockerBuildStep });
+    const task = (token: string): Task =>
+      webTask({
+        trigger: undefined,
+        step: {
+          type: 'Docker',
+          contextPath: `${privateRepo}#main`,
+          contextAccessToken: token,
+          dockerFilePath: 'Dockerfile',
+          imageNames: ['private:{{.Run.ID}}'],
+          isPushEnabled: true,
+        } satisfies DockerBuildStep,
+      });
     await client.tasks.beginCreateAndWait(rg, registry, 'private-ok', task('ghp_canReadPrivateApp'), poll);
     await client.tasks.beginCreateAndWait(rg, registry, 'private-bad', task('ghp_revoked'), poll);
     const ok = await client.registries.beginScheduleRunAndWait(rg, registry, { type: 'TaskRunRequest', taskId: 'private-ok' }, poll);

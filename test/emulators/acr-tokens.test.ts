@@ -27,7 +27,12 @@ beforeAll(async () => {
   ({ azure, credential } = await startEmulator());
   dataEndpoint = azure.registryData.endpoint(registry);
   // The login server the product reads from ARM: the emulated data plane for this registry.
-  registryId = azure.acr.addRegistry({ subscriptionId: subscription, resourceGroup: rg, name: registry, loginServer: dataEndpoint.replace(/^https:\/\//, '') }).id;
+  registryId = azure.acr.addRegistry({
+    subscriptionId: subscription,
+    resourceGroup: rg,
+    name: registry,
+    loginServer: dataEndpoint.replace(/^https:\/\//, ''),
+  }).id;
   azure.acr.addRegistry({ subscriptionId: subscription, resourceGroup: rg, name: 'contosopaged' });
   client = new ContainerRegistryManagementClient(credential, subscription, { endpoint: azure.url });
 });
@@ -35,7 +40,8 @@ afterAll(() => azure?.close());
 
 /** Requests to ARM paths under the test registry since `from`, as `METHOD /relative/path STATUS`. */
 function armFlow(from: number): string[] {
-  return azure.requests.slice(from)
+  return azure.requests
+    .slice(from)
     .filter((r) => r.kind === 'arm' && r.path.toLowerCase().startsWith(registryId.toLowerCase()))
     .map((r) => `${r.method} ${r.path.slice(registryId.length).replace(/(tokens|registries)-[0-9a-f-]{36}/, '$1-{id}')} ${r.status}`);
 }
@@ -56,7 +62,9 @@ function basic(user: string, password: string): string {
 
 /** `docker login`'s token request against the emulated data plane: the HTTP status. */
 async function signIn(user: string, password: string): Promise<number> {
-  const res = await fetch(`${dataEndpoint}/oauth2/token?service=${registry}.azurecr.io&scope=${encodeURIComponent('repository:app:pull')}`, { headers: { authorization: basic(user, password) } });
+  const res = await fetch(`${dataEndpoint}/oauth2/token?service=${registry}.azurecr.io&scope=${encodeURIComponent('repository:app:pull')}`, {
+    headers: { authorization: basic(user, password) },
+  });
   return res.status;
 }
 
@@ -65,13 +73,23 @@ describe('ACR tokens: list and get', () => {
     const created = new Date(Date.now() - 3 * DAY);
     const expiry = new Date(Date.now() + 10 * DAY);
     const { id } = azure.acr.addToken(registry, 'ci-pull', {
-      passwords: [{ name: 'password2', value: 'list-secret-two', creationTime: created }, { name: 'password1', value: 'list-secret-one', expiry }],
+      passwords: [
+        { name: 'password2', value: 'list-secret-two', creationTime: created },
+        { name: 'password1', value: 'list-secret-one', expiry },
+      ],
     });
     expect(id).toBe(`${registryId}/tokens/ci-pull`);
 
     const listed: Token[] = [];
     let rawList = '';
-    for await (const page of client.tokens.list(rg, registry, { onResponse: (r) => { rawList += r.bodyAsText ?? ''; } }).byPage()) listed.push(...page);
+    for await (const page of client.tokens
+      .list(rg, registry, {
+        onResponse: (r) => {
+          rawList += r.bodyAsText ?? '';
+        },
+      })
+      .byPage())
+      listed.push(...page);
     expect(listed.map((t) => t.name)).toEqual(['ci-pull']);
     const [token] = listed;
     expect(token).toMatchObject({
@@ -89,12 +107,20 @@ describe('ACR tokens: list and get', () => {
     ]);
 
     let rawGet = '';
-    const got = await client.tokens.get(rg, registry, 'ci-pull', { onResponse: (r) => { rawGet = r.bodyAsText ?? ''; } });
+    const got = await client.tokens.get(rg, registry, 'ci-pull', {
+      onResponse: (r) => {
+        rawGet = r.bodyAsText ?? '';
+      },
+    });
     expect(got.credentials!.passwords!.map((p) => p.name)).toEqual(['password1', 'password2']);
     type Wire = { properties: { credentials: { passwords: Record<string, unknown>[] } } };
     const wire = [...(JSON.parse(rawList) as { value: Wire[] }).value, JSON.parse(rawGet) as Wire];
     expect(wire).toHaveLength(2);
-    for (const t of wire) expect(t.properties.credentials.passwords.map((p) => Object.keys(p).sort())).toEqual([['creationTime', 'expiry', 'name'], ['creationTime', 'name']]);
+    for (const t of wire)
+      expect(t.properties.credentials.passwords.map((p) => Object.keys(p).sort())).toEqual([
+        ['creationTime', 'expiry', 'name'],
+        ['creationTime', 'name'],
+      ]);
     expect(rawList + rawGet).not.toContain('list-secret');
     expect(azure.acr.token(registry, 'ci-pull')).toEqual({
       id,
@@ -102,7 +128,10 @@ describe('ACR tokens: list and get', () => {
       status: 'enabled',
       scopeMapId: `${registryId}/scopeMaps/_repositories_pull`,
       provisioningState: 'Succeeded',
-      passwords: [{ name: 'password1', creationTime: expect.any(Date), expiry }, { name: 'password2', creationTime: created }],
+      passwords: [
+        { name: 'password1', creationTime: expect.any(Date), expiry },
+        { name: 'password2', creationTime: created },
+      ],
     });
   });
 
@@ -113,7 +142,10 @@ describe('ACR tokens: list and get', () => {
       const pages: string[][] = [];
       for await (const page of client.tokens.list(rg, 'contosopaged').byPage()) pages.push(page.map((t) => t.name!));
       expect(pages).toEqual([['tok-a', 'tok-b'], ['tok-c', 'tok-d'], ['tok-e']]);
-      const res = await armFetch('GET', `/subscriptions/${subscription}/resourceGroups/${rg}/providers/Microsoft.ContainerRegistry/registries/contosopaged/tokens`);
+      const res = await armFetch(
+        'GET',
+        `/subscriptions/${subscription}/resourceGroups/${rg}/providers/Microsoft.ContainerRegistry/registries/contosopaged/tokens`,
+      );
       const body = (await res.json()) as { value: unknown[]; nextLink?: string };
       expect(body.value).toHaveLength(2);
       expect(body.nextLink).toMatch(new RegExp(`^${azure.url}/subscriptions/.+/registries/contosopaged/tokens\\?api-version=2025-11-01&%24skipToken=`));
@@ -129,7 +161,9 @@ describe('ACR tokens: list and get', () => {
     expect(await rejection(client.tokens.get(rg, 'nosuchregistry', 'ci-pull'))).toMatchObject({ statusCode: 404, code: 'ResourceNotFound' });
     const raw = await armFetch('GET', `${registryId}/tokens/no-such-token`);
     expect(raw.status).toBe(404);
-    expect(await raw.json()).toEqual({ error: { code: 'ResourceNotFound', message: expect.stringContaining("under resource group 'rg-acr-tokens' was not found") } });
+    expect(await raw.json()).toEqual({
+      error: { code: 'ResourceNotFound', message: expect.stringContaining("under resource group 'rg-acr-tokens' was not found") },
+    });
     expect(azure.acr.token(registry, 'no-such-token')).toBeUndefined();
   });
 });
@@ -137,7 +171,10 @@ describe('ACR tokens: list and get', () => {
 describe('ACR tokens: generateCredentials', () => {
   it('regenerates only the requested slot through the SDK poller; the old value of that slot stops working', async () => {
     const { id } = azure.acr.addToken(registry, 'deploy-pull', {
-      passwords: [{ name: 'password1', value: 'slot-one-value' }, { name: 'password2', value: 'slot-two-value', expiry: new Date(Date.now() + DAY) }],
+      passwords: [
+        { name: 'password1', value: 'slot-one-value' },
+        { name: 'password2', value: 'slot-two-value', expiry: new Date(Date.now() + DAY) },
+      ],
     });
     expect(azure.acr.checkTokenPassword(registry, 'deploy-pull', 'slot-two-value')).toBe(true);
     const from = azure.requests.length;
@@ -156,12 +193,12 @@ describe('ACR tokens: generateCredentials', () => {
     expect(azure.acr.checkTokenPassword(registry, 'deploy-pull', fresh!.value!)).toBe(true);
     expect(azure.acr.checkTokenPassword(registry, 'deploy-pull', 'slot-one-value')).toBe(true);
     expect(azure.acr.tokenPassword(registry, 'deploy-pull', 'password1')).toBe('slot-one-value');
-    expect(azure.acr.token(registry, 'deploy-pull')!.passwords.map((p) => [p.name, p.expiry])).toEqual([['password1', undefined], ['password2', undefined]]);
-
-    expect(armFlow(from)).toEqual([
-      'POST /generateCredentials 202',
-      'GET /operationStatuses/registries-{id} 200',
+    expect(azure.acr.token(registry, 'deploy-pull')!.passwords.map((p) => [p.name, p.expiry])).toEqual([
+      ['password1', undefined],
+      ['password2', undefined],
     ]);
+
+    expect(armFlow(from)).toEqual(['POST /generateCredentials 202', 'GET /operationStatuses/registries-{id} 200']);
     // The GET shows the new slot's metadata but not its value.
     const token = await client.tokens.get(rg, registry, 'deploy-pull');
     expect(JSON.stringify(token)).not.toContain(fresh!.value!);
@@ -216,10 +253,15 @@ describe('ACR tokens: generateCredentials', () => {
   });
 
   it('refuses unknown tokens and bad slot names', async () => {
-    const missing = await rejection(client.registries.beginGenerateCredentialsAndWait(rg, registry, { tokenId: `${registryId}/tokens/ghost-token`, name: 'password1' }, poll));
+    const missing = await rejection(
+      client.registries.beginGenerateCredentialsAndWait(rg, registry, { tokenId: `${registryId}/tokens/ghost-token`, name: 'password1' }, poll),
+    );
     expect(missing).toMatchObject({ statusCode: 404, code: 'ResourceNotFound' });
     const { id } = azure.acr.addToken(registry, 'slot-check');
-    expect(await rejection(client.registries.beginGenerateCredentialsAndWait(rg, registry, { tokenId: id, name: 'password3' }, poll))).toMatchObject({ statusCode: 400, code: 'InvalidParameter' });
+    expect(await rejection(client.registries.beginGenerateCredentialsAndWait(rg, registry, { tokenId: id, name: 'password3' }, poll))).toMatchObject({
+      statusCode: 400,
+      code: 'InvalidParameter',
+    });
     const foreign = id.replace(`/registries/${registry}/`, '/registries/contosopaged/');
     expect(await rejection(client.registries.beginGenerateCredentialsAndWait(rg, registry, { tokenId: foreign }, poll))).toMatchObject({ statusCode: 400 });
   });
@@ -227,7 +269,12 @@ describe('ACR tokens: generateCredentials', () => {
 
 describe('ACR tokens: update, create, delete', () => {
   it('drops a password slot with beginUpdate (201 + Azure-AsyncOperation, then a GET of the token)', async () => {
-    azure.acr.addToken(registry, 'rotate-me', { passwords: [{ name: 'password1', value: 'keep-me-not' }, { name: 'password2', value: 'keep-me' }] });
+    azure.acr.addToken(registry, 'rotate-me', {
+      passwords: [
+        { name: 'password1', value: 'keep-me-not' },
+        { name: 'password2', value: 'keep-me' },
+      ],
+    });
     const from = azure.requests.length;
     const updated = await client.tokens.beginUpdateAndWait(rg, registry, 'rotate-me', { credentials: { passwords: [{ name: 'password2' }] } }, poll);
     expect(updated.credentials!.passwords!.map((p) => p.name)).toEqual(['password2']);
@@ -236,11 +283,7 @@ describe('ACR tokens: update, create, delete', () => {
     expect(azure.acr.tokenPassword(registry, 'rotate-me', 'password1')).toBeUndefined();
     expect(azure.acr.checkTokenPassword(registry, 'rotate-me', 'keep-me-not')).toBe(false);
     expect(azure.acr.checkTokenPassword(registry, 'rotate-me', 'keep-me')).toBe(true);
-    expect(armFlow(from)).toEqual([
-      'PATCH /tokens/rotate-me 201',
-      'GET /tokens/rotate-me/operationStatuses/tokens-{id} 200',
-      'GET /tokens/rotate-me 200',
-    ]);
+    expect(armFlow(from)).toEqual(['PATCH /tokens/rotate-me 201', 'GET /tokens/rotate-me/operationStatuses/tokens-{id} 200', 'GET /tokens/rotate-me 200']);
 
     const disabled = await client.tokens.beginUpdateAndWait(rg, registry, 'rotate-me', { status: 'disabled' }, poll);
     expect(disabled.status).toBe('disabled');
@@ -295,7 +338,9 @@ describe('ACR tokens: update, create, delete', () => {
 describe('ACR tokens on the registry data plane', () => {
   it('accepts Basic sign-in with a current token password and refuses replaced, wrong or disabled ones', async () => {
     const { id } = azure.acr.addToken(registry, 'docker-user', { passwords: [{ name: 'password1', value: 'docker-pass-1' }] });
-    const res = await fetch(`${dataEndpoint}/oauth2/token?service=${registry}.azurecr.io&scope=${encodeURIComponent('repository:app:pull')}`, { headers: { authorization: basic('docker-user', 'docker-pass-1') } });
+    const res = await fetch(`${dataEndpoint}/oauth2/token?service=${registry}.azurecr.io&scope=${encodeURIComponent('repository:app:pull')}`, {
+      headers: { authorization: basic('docker-user', 'docker-pass-1') },
+    });
     expect(res.status).toBe(200);
     const { access_token: accessToken } = (await res.json()) as { access_token: string };
     expect(accessToken.split('.')).toHaveLength(3);

@@ -32,9 +32,15 @@ beforeAll(async () => {
   azure.acr.timing.logLineIntervalMs = 50;
   client = new ContainerRegistryManagementClient(credential, subscription, { endpoint: azure.url });
   await client.tasks.beginCreateAndWait(rg, registry, 'buildwebapp', webTask(), poll);
-  await client.tasks.beginCreateAndWait(rg, registry, 'multistep', webTask({
-    step: { type: 'EncodedTask', encodedTaskContent: Buffer.from('steps:\n  - build: -t web:{{.Run.ID}} .\n').toString('base64') },
-  }), poll);
+  await client.tasks.beginCreateAndWait(
+    rg,
+    registry,
+    'multistep',
+    webTask({
+      step: { type: 'EncodedTask', encodedTaskContent: Buffer.from('steps:\n  - build: -t web:{{.Run.ID}} .\n').toString('base64') },
+    }),
+    poll,
+  );
 });
 afterAll(() => azure?.close());
 afterEach(() => azure.acr.clearScenarios());
@@ -44,14 +50,27 @@ function webTask(overrides: Partial<Task> = {}): Task {
   return {
     location: 'eastus',
     platform: { os: 'Linux', architecture: 'amd64' },
-    step: { type: 'Docker', contextPath: `${repoUrl}.git#main`, dockerFilePath: 'Dockerfile', imageNames: ['web:{{.Run.ID}}', 'web:{{.Run.Commit}}'], isPushEnabled: true },
+    step: {
+      type: 'Docker',
+      contextPath: `${repoUrl}.git#main`,
+      dockerFilePath: 'Dockerfile',
+      imageNames: ['web:{{.Run.ID}}', 'web:{{.Run.Commit}}'],
+      isPushEnabled: true,
+    },
     trigger: {
-      sourceTriggers: [{
-        name: 'commits',
-        sourceRepository: { sourceControlType: 'Github', repositoryUrl: repoUrl, branch: 'main', sourceControlAuthProperties: { tokenType: 'PAT', token: 'ghp_loopTriggerSecret0001' } },
-        sourceTriggerEvents: ['commit'],
-        status: 'Enabled',
-      }],
+      sourceTriggers: [
+        {
+          name: 'commits',
+          sourceRepository: {
+            sourceControlType: 'Github',
+            repositoryUrl: repoUrl,
+            branch: 'main',
+            sourceControlAuthProperties: { tokenType: 'PAT', token: 'ghp_loopTriggerSecret0001' },
+          },
+          sourceTriggerEvents: ['commit'],
+          status: 'Enabled',
+        },
+      ],
       baseImageTrigger: { name: 'base-image', baseImageTriggerType: 'Runtime', status: 'Enabled' },
       timerTriggers: [{ name: 'nightly', schedule: '0 2 * * *', status: 'Enabled' }],
     },
@@ -73,7 +92,9 @@ async function logCompletion(runId: string): Promise<string | null> {
 
 /** The digest the registry's data plane serves for `repo:tag`, through the real data-plane client. */
 async function servedDigest(name: string, repo: string, tag: string): Promise<string> {
-  const data = new ContainerRegistryClient(azure.registryData.endpoint(name), credential, { audience: KnownContainerRegistryAudience.AzureResourceManagerPublicCloud });
+  const data = new ContainerRegistryClient(azure.registryData.endpoint(name), credential, {
+    audience: KnownContainerRegistryAudience.AzureResourceManagerPublicCloud,
+  });
   return (await data.getArtifact(repo, tag).getTagProperties(tag)).digest;
 }
 
@@ -81,9 +102,20 @@ describe('ACR runs that appear on their own', () => {
   it('a commit push: AutoBuild with the commit in sourceTrigger (no message), pushes the digests it reports', async () => {
     const runId = azure.acr.triggerCommit(registry, 'buildwebapp', { commitId: '3f2a9c1e' });
     let raw = '';
-    const queued = await client.runs.get(rg, registry, runId, { onResponse: (r) => { raw = r.bodyAsText ?? ''; } });
+    const queued = await client.runs.get(rg, registry, runId, {
+      onResponse: (r) => {
+        raw = r.bodyAsText ?? '';
+      },
+    });
     expect(queued).toMatchObject({ runType: 'AutoBuild', task: 'buildwebapp', status: 'Queued' });
-    expect(queued.sourceTrigger).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), eventType: 'Commit', commitId: '3f2a9c1e', repositoryUrl: repoUrl, branchName: 'main', providerType: 'Github' });
+    expect(queued.sourceTrigger).toEqual({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      eventType: 'Commit',
+      commitId: '3f2a9c1e',
+      repositoryUrl: repoUrl,
+      branchName: 'main',
+      providerType: 'Github',
+    });
     const wire = (JSON.parse(raw) as { properties: Record<string, unknown> }).properties;
     expect(wire).not.toHaveProperty('imageUpdateTrigger');
     expect(wire).not.toHaveProperty('timerTrigger');
@@ -103,14 +135,24 @@ describe('ACR runs that appear on their own', () => {
     azure.acr.nextRunScenario({ outcome: 'Failed', errorMessage: 'failed during run, err: exit status 2' });
     const runId = azure.acr.triggerCommit(registry, 'multistep', { commitId: 'b00c1e5' });
     const done = await finished(runId);
-    expect(done).toMatchObject({ runType: 'AutoRun', task: 'multistep', status: 'Failed', runErrorMessage: 'failed during run, err: exit status 2', sourceTrigger: { eventType: 'Commit', commitId: 'b00c1e5' } });
+    expect(done).toMatchObject({
+      runType: 'AutoRun',
+      task: 'multistep',
+      status: 'Failed',
+      runErrorMessage: 'failed during run, err: exit status 2',
+      sourceTrigger: { eventType: 'Commit', commitId: 'b00c1e5' },
+    });
     expect(done.outputImages).toBeUndefined();
     expect(await logCompletion(runId)).toBe('failed');
   });
 
   it('a base-image update: AutoBuild with imageUpdateTrigger naming the new base digest, which its registry now serves', async () => {
     const before = new Date();
-    const runId = azure.acr.triggerBaseImageUpdate(registry, 'buildwebapp', { registry: `${baseRegistry}.azurecr.io`, repository: 'baseimages/node', tag: '20-alpine' });
+    const runId = azure.acr.triggerBaseImageUpdate(registry, 'buildwebapp', {
+      registry: `${baseRegistry}.azurecr.io`,
+      repository: 'baseimages/node',
+      tag: '20-alpine',
+    });
     const run = await client.runs.get(rg, registry, runId);
     expect(run).toMatchObject({ runType: 'AutoBuild', task: 'buildwebapp' });
     expect(run.sourceTrigger).toBeUndefined();
@@ -118,22 +160,36 @@ describe('ACR runs that appear on their own', () => {
     const trigger = run.imageUpdateTrigger!;
     expect(trigger.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(trigger.timestamp!.getTime()).toBeGreaterThanOrEqual(before.getTime() - 1000);
-    expect(trigger.images).toEqual([{ registry: `${baseRegistry}.azurecr.io`, repository: 'baseimages/node', tag: '20-alpine', digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) }]);
+    expect(trigger.images).toEqual([
+      { registry: `${baseRegistry}.azurecr.io`, repository: 'baseimages/node', tag: '20-alpine', digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) },
+    ]);
     expect(await servedDigest(baseRegistry, 'baseimages/node', '20-alpine')).toBe(trigger.images![0]!.digest);
 
     const done = await finished(runId);
     expect(done.status).toBe('Succeeded');
     expect(await logCompletion(runId)).toBe('successful');
     // A given digest from a registry outside the emulator is reported as it is.
-    const hub = azure.acr.triggerBaseImageUpdate(registry, 'buildwebapp', { registry: 'registry.hub.docker.com', repository: 'library/node', tag: '20', digest: `sha256:${'a'.repeat(64)}` });
-    expect((await client.runs.get(rg, registry, hub)).imageUpdateTrigger!.images![0]).toMatchObject({ registry: 'registry.hub.docker.com', digest: `sha256:${'a'.repeat(64)}` });
+    const hub = azure.acr.triggerBaseImageUpdate(registry, 'buildwebapp', {
+      registry: 'registry.hub.docker.com',
+      repository: 'library/node',
+      tag: '20',
+      digest: `sha256:${'a'.repeat(64)}`,
+    });
+    expect((await client.runs.get(rg, registry, hub)).imageUpdateTrigger!.images![0]).toMatchObject({
+      registry: 'registry.hub.docker.com',
+      digest: `sha256:${'a'.repeat(64)}`,
+    });
   });
 
   it('a timer occurrence: a run with timerTrigger naming the timer and the occurrence', async () => {
     const at = new Date('2025-03-04T02:00:00.000Z');
     const runId = azure.acr.triggerTimer(registry, 'buildwebapp', { timer: 'nightly', at });
     const run = await client.runs.get(rg, registry, runId);
-    expect(run).toMatchObject({ runType: 'AutoBuild', task: 'buildwebapp', timerTrigger: { timerTriggerName: 'nightly', scheduleOccurrence: at.toISOString() } });
+    expect(run).toMatchObject({
+      runType: 'AutoBuild',
+      task: 'buildwebapp',
+      timerTrigger: { timerTriggerName: 'nightly', scheduleOccurrence: at.toISOString() },
+    });
     expect(run.sourceTrigger).toBeUndefined();
     expect(run.imageUpdateTrigger).toBeUndefined();
     expect((await finished(runId)).status).toBe('Succeeded');
@@ -150,13 +206,21 @@ describe('ACR runs that appear on their own', () => {
   });
 
   it('refuses to fire a trigger the task does not have enabled', async () => {
-    await client.tasks.beginCreateAndWait(rg, registry, 'quiet-task', webTask({
-      trigger: {
-        baseImageTrigger: { name: 'base-image', baseImageTriggerType: 'Runtime', status: 'Disabled' },
-        timerTriggers: [{ name: 'nightly', schedule: '0 2 * * *', status: 'Disabled' }],
-      },
-    }), poll);
-    expect(() => azure.acr.triggerBaseImageUpdate(registry, 'quiet-task', { registry: 'mcr.microsoft.com', repository: 'dotnet/runtime', tag: '8.0' })).toThrow(/no enabled base image trigger/);
+    await client.tasks.beginCreateAndWait(
+      rg,
+      registry,
+      'quiet-task',
+      webTask({
+        trigger: {
+          baseImageTrigger: { name: 'base-image', baseImageTriggerType: 'Runtime', status: 'Disabled' },
+          timerTriggers: [{ name: 'nightly', schedule: '0 2 * * *', status: 'Disabled' }],
+        },
+      }),
+      poll,
+    );
+    expect(() => azure.acr.triggerBaseImageUpdate(registry, 'quiet-task', { registry: 'mcr.microsoft.com', repository: 'dotnet/runtime', tag: '8.0' })).toThrow(
+      /no enabled base image trigger/,
+    );
     expect(() => azure.acr.triggerTimer(registry, 'quiet-task')).toThrow(/no enabled timer trigger/);
     expect(() => azure.acr.triggerTimer(registry, 'buildwebapp', { timer: 'hourly' })).toThrow(/no enabled timer trigger named 'hourly'/);
     await client.tasks.beginUpdateAndWait(rg, registry, 'quiet-task', { status: 'Disabled' }, poll);

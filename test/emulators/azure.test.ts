@@ -176,7 +176,10 @@ describe('ARM', () => {
   });
 
   it('answers an unknown registry with 404 ResourceNotFound', async () => {
-    const error = await client.runs.get(rg, 'nosuchregistry', 'ca1').then(() => undefined, (e: unknown) => e);
+    const error = await client.runs.get(rg, 'nosuchregistry', 'ca1').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(isRestError(error)).toBe(true);
     if (!isRestError(error)) return;
     expect(error.statusCode).toBe(404);
@@ -253,12 +256,19 @@ describe('ACR quick build', () => {
     const whole = await fetch(links.logArtifactLink!);
     expect(whole.status).toBe(200);
     expect(await whole.text()).toContain(`Run ID: ${queued.runId} was successful`);
-    expect((await client.runs.getLogSasUrl(rg, registry, (await client.registries.beginScheduleRunAndWait(rg, registry, buildRequest(['web:plain']))).runId!)).logArtifactLink).toBeUndefined();
+    expect(
+      (await client.runs.getLogSasUrl(rg, registry, (await client.registries.beginScheduleRunAndWait(rg, registry, buildRequest(['web:plain']))).runId!))
+        .logArtifactLink,
+    ).toBeUndefined();
   });
 
   it('lists runs newest first with $filter, $top and nextLink paging', async () => {
     const since = new Date(); // earlier tests' runs were created before this
-    azure.acr.nextRunScenario({ outcome: 'Succeeded', queuedMs: 60_000 }, { outcome: 'Succeeded', queuedMs: 60_000 }, { outcome: 'Succeeded', queuedMs: 60_000 });
+    azure.acr.nextRunScenario(
+      { outcome: 'Succeeded', queuedMs: 60_000 },
+      { outcome: 'Succeeded', queuedMs: 60_000 },
+      { outcome: 'Succeeded', queuedMs: 60_000 },
+    );
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push((await client.registries.beginScheduleRunAndWait(rg, registry, buildRequest([`list:${i}`]))).runId!);
     azure.acr.completeRun(ids[0]!, 'Failed');
@@ -266,7 +276,8 @@ describe('ACR quick build', () => {
     azure.acr.pageSize = 1;
     try {
       const failed: string[] = [];
-      for await (const run of client.runs.list(rg, registry, { filter: `createTime ge ${since.toISOString()} and status eq 'Failed'` })) failed.push(run.runId!);
+      for await (const run of client.runs.list(rg, registry, { filter: `createTime ge ${since.toISOString()} and status eq 'Failed'` }))
+        failed.push(run.runId!);
       expect(failed).toEqual([ids[2], ids[0]]);
       expect(azure.count('GET', /\/runs$/)).toBe(2); // one page per run, then no nextLink
       const recent: string[] = [];
@@ -325,9 +336,12 @@ describe('fault injection', () => {
   it('words injected errors like ARM', async () => {
     azure.failNext({ status: 503, times: 1 });
     const { token } = await credential.getToken(`${azure.url}/.default`);
-    const res = await fetch(`${azure.url}/subscriptions/${subscription}/resourceGroups/${rg}/providers/Microsoft.ContainerRegistry/registries/${registry}/runs?api-version=2019-06-01-preview`, {
-      headers: { authorization: `Bearer ${token}` },
-    });
+    const res = await fetch(
+      `${azure.url}/subscriptions/${subscription}/resourceGroups/${rg}/providers/Microsoft.ContainerRegistry/registries/${registry}/runs?api-version=2019-06-01-preview`,
+      {
+        headers: { authorization: `Bearer ${token}` },
+      },
+    );
     expect(res.status).toBe(503);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('ServiceUnavailable');
     expect(res.headers.get('x-ms-ratelimit-remaining-subscription-reads')).not.toBeNull();

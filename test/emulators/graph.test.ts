@@ -39,7 +39,10 @@ async function tokenOf(tenantId: string, clientId: string, secret: string, scope
 }
 
 async function graphFailure(promise: Promise<unknown>): Promise<GraphError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(GraphError);
   return error as GraphError;
 }
@@ -93,7 +96,17 @@ describe('Graph applications: listing', () => {
     expect(new Set(seen.map((a) => a.appId)).size).toBe(2500);
     for (const app of seen) expect(Object.keys(app)).toEqual(['id', 'appId', 'displayName', 'passwordCredentials']);
     const creds = seen[0]!.passwordCredentials as PasswordCredentialJson[];
-    expect(creds).toEqual([{ customKeyIdentifier: null, displayName: 'ci', endDateTime: expect.any(String), hint: expect.stringMatching(/^.{3}$/), keyId: expect.stringMatching(GUID), secretText: null, startDateTime: expect.any(String) }]);
+    expect(creds).toEqual([
+      {
+        customKeyIdentifier: null,
+        displayName: 'ci',
+        endDateTime: expect.any(String),
+        hint: expect.stringMatching(/^.{3}$/),
+        keyId: expect.stringMatching(GUID),
+        secretText: null,
+        startDateTime: expect.any(String),
+      },
+    ]);
     expect(seen[1]!.passwordCredentials).toEqual([]);
 
     const sent = azure.requests.slice(before).filter((r) => r.kind === 'graph');
@@ -140,7 +153,11 @@ describe('Graph applications: listing', () => {
 
   it('rejects $top above 999, unknown $select properties and unsupported filters with Graph’s 400', async () => {
     const top = await graphFailure(graph.api('/applications').top(1000).get());
-    expect([top.statusCode, top.code, top.message]).toEqual([400, 'Request_BadRequest', "Invalid page size specified: '1000'. Must be between 1 and 999 inclusive."]);
+    expect([top.statusCode, top.code, top.message]).toEqual([
+      400,
+      'Request_BadRequest',
+      "Invalid page size specified: '1000'. Must be between 1 and 999 inclusive.",
+    ]);
     const select = await graphFailure(graph.api('/applications').select('id,secretText').get());
     expect([select.statusCode, select.code]).toEqual([400, 'Request_BadRequest']);
     expect(select.message).toContain("Could not find a property named 'secretText'");
@@ -153,7 +170,15 @@ describe('Graph applications: one app', () => {
   it('gets an app by object id and by appId, honouring $select', async () => {
     const app = azure.graph.addApplication({ displayName: 'get-me', tenantId: tenant });
     const full = (await graph.api(`/applications/${app.id}`).get()) as Record<string, unknown>;
-    expect(full).toMatchObject({ '@odata.context': `${azure.url}/v1.0/$metadata#applications/$entity`, id: app.id, appId: app.appId, displayName: 'get-me', passwordCredentials: [], keyCredentials: [], signInAudience: 'AzureADMyOrg' });
+    expect(full).toMatchObject({
+      '@odata.context': `${azure.url}/v1.0/$metadata#applications/$entity`,
+      id: app.id,
+      appId: app.appId,
+      displayName: 'get-me',
+      passwordCredentials: [],
+      keyCredentials: [],
+      signInAudience: 'AzureADMyOrg',
+    });
     const byAppId = (await graph.api(`/applications(appId='${app.appId}')`).select('displayName').get()) as Record<string, unknown>;
     expect(byAppId).toEqual({ '@odata.context': `${azure.url}/v1.0/$metadata#applications(displayName)/$entity`, displayName: 'get-me' });
   });
@@ -161,19 +186,28 @@ describe('Graph applications: one app', () => {
   it('answers an unknown app with Graph’s 404 envelope and request ids', async () => {
     const missing = '5e1f0000-0000-4000-8000-00000000dead';
     const error = await graphFailure(graph.api(`/applications/${missing}`).get());
-    expect([error.statusCode, error.code, error.message]).toEqual([404, 'Request_ResourceNotFound',
-      `Resource '${missing}' does not exist or one of its queried reference-property objects are not present.`]);
+    expect([error.statusCode, error.code, error.message]).toEqual([
+      404,
+      'Request_ResourceNotFound',
+      `Resource '${missing}' does not exist or one of its queried reference-property objects are not present.`,
+    ]);
     expect(error.requestId).toMatch(GUID);
 
     const token = await tokenOf(tenant, botId, botSecret);
-    const res = await fetch(`${azure.url}/v1.0/applications(appId='${missing}')`, { headers: { authorization: `Bearer ${token}`, 'client-request-id': 'my-correlation' } });
+    const res = await fetch(`${azure.url}/v1.0/applications(appId='${missing}')`, {
+      headers: { authorization: `Bearer ${token}`, 'client-request-id': 'my-correlation' },
+    });
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toMatch(/^application\/json;odata\.metadata=minimal/);
     expect(res.headers.get('client-request-id')).toBe('my-correlation');
     const body = (await res.json()) as { error: { code: string; message: string; innerError: Record<string, string> } };
     expect(Object.keys(body.error)).toEqual(['code', 'message', 'innerError']);
     expect(body.error.code).toBe('Request_ResourceNotFound');
-    expect(body.error.innerError).toEqual({ date: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/), 'request-id': res.headers.get('request-id'), 'client-request-id': 'my-correlation' });
+    expect(body.error.innerError).toEqual({
+      date: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/),
+      'request-id': res.headers.get('request-id'),
+      'client-request-id': 'my-correlation',
+    });
   });
 });
 
@@ -181,15 +215,24 @@ describe('Graph applications: secrets', () => {
   it('addPassword returns secretText once; listings and gets never show it', async () => {
     const app = azure.graph.addApplication({ displayName: 'rotate-me', tenantId: tenant });
     const before = Date.now();
-    const added = (await graph.api(`/applications/${app.id}/addPassword`).post({ passwordCredential: { displayName: 'bot-2030', endDateTime: '2030-01-02T03:04:05Z' } })) as PasswordCredentialJson & { '@odata.context': string };
+    const added = (await graph
+      .api(`/applications/${app.id}/addPassword`)
+      .post({ passwordCredential: { displayName: 'bot-2030', endDateTime: '2030-01-02T03:04:05Z' } })) as PasswordCredentialJson & { '@odata.context': string };
     expect(added['@odata.context']).toBe(`${azure.url}/v1.0/$metadata#microsoft.graph.passwordCredential`);
-    expect(added).toMatchObject({ customKeyIdentifier: null, displayName: 'bot-2030', endDateTime: '2030-01-02T03:04:05Z', keyId: expect.stringMatching(GUID) });
+    expect(added).toMatchObject({
+      customKeyIdentifier: null,
+      displayName: 'bot-2030',
+      endDateTime: '2030-01-02T03:04:05Z',
+      keyId: expect.stringMatching(GUID),
+    });
     expect(added.secretText).toMatch(/^[\w.~-]{40}$/);
     expect(added.hint).toBe(added.secretText!.slice(0, 3));
     expect(Date.parse(added.startDateTime)).toBeGreaterThanOrEqual(before - 1000);
     expect(azure.graph.secretOf(app.appId, added.keyId)).toBe(added.secretText);
 
-    const viaAppId = (await graph.api(`/applications(appId='${app.appId}')/addPassword`).post({ passwordCredential: { displayName: 'default-end' } })) as PasswordCredentialJson;
+    const viaAppId = (await graph
+      .api(`/applications(appId='${app.appId}')/addPassword`)
+      .post({ passwordCredential: { displayName: 'default-end' } })) as PasswordCredentialJson;
     const start = new Date(viaAppId.startDateTime);
     expect(new Date(viaAppId.endDateTime).getUTCFullYear()).toBe(start.getUTCFullYear() + 2); // Graph's default: two years
 
@@ -201,7 +244,10 @@ describe('Graph applications: secrets', () => {
       expect(text).toContain(added.keyId);
     }
     const shown = (JSON.parse(got) as { passwordCredentials: PasswordCredentialJson[] }).passwordCredentials;
-    expect(shown.map((c) => [c.keyId, c.secretText, c.hint])).toEqual([[added.keyId, null, added.hint], [viaAppId.keyId, null, viaAppId.hint]]);
+    expect(shown.map((c) => [c.keyId, c.secretText, c.hint])).toEqual([
+      [added.keyId, null, added.hint],
+      [viaAppId.keyId, null, viaAppId.hint],
+    ]);
     expect(azure.graph.application(app.id)!.passwordCredentials.map((c) => [c.keyId, c.displayName, c.endDateTime.toISOString()])).toEqual([
       [added.keyId, 'bot-2030', '2030-01-02T03:04:05.000Z'],
       [viaAppId.keyId, 'default-end', new Date(viaAppId.endDateTime).toISOString()],
@@ -250,7 +296,9 @@ describe('Graph applications: secrets', () => {
     expect(removed).toBeFalsy();
     expect(azure.requests.at(-1)!.status).toBe(204);
     await expect(tokenOf(tenant, app.appId, 'seeded-old-secret')).rejects.toThrow(/AADSTS7000215/);
-    const listed = (await graph.api('/applications').filter(`appId eq '${app.appId}'`).select('passwordCredentials').get()) as { value: { passwordCredentials: unknown[] }[] };
+    const listed = (await graph.api('/applications').filter(`appId eq '${app.appId}'`).select('passwordCredentials').get()) as {
+      value: { passwordCredentials: unknown[] }[];
+    };
     expect(listed.value).toEqual([{ passwordCredentials: [] }]);
     expect(azure.graph.application(app.appId)!.passwordCredentials).toEqual([]);
 
@@ -271,7 +319,11 @@ describe('Graph applications: secrets', () => {
   });
 
   it('an app without a service principal is refused with AADSTS700016, in Entra’s envelope', async () => {
-    const app = azure.graph.addApplication({ displayName: 'no-sp', tenantId: tenant, passwordCredentials: [{ endDateTime: new Date(Date.now() + DAY), secret: 'valid-but-no-sp' }] });
+    const app = azure.graph.addApplication({
+      displayName: 'no-sp',
+      tenantId: tenant,
+      passwordCredentials: [{ endDateTime: new Date(Date.now() + DAY), secret: 'valid-but-no-sp' }],
+    });
     expect(await tokenOf(tenant, app.appId, 'valid-but-no-sp')).toBeTruthy();
     azure.graph.removeServicePrincipal(app.appId);
     const res = await fetch(`${azure.url}/${tenant}/oauth2/v2.0/token`, {
@@ -284,7 +336,12 @@ describe('Graph applications: secrets', () => {
     expect(body.error).toBe('unauthorized_client');
     expect(body.error_codes).toEqual([700016]);
     // The description starts with the code; trace, correlation and time follow on lines of their own.
-    expect(body.error_description).toMatch(new RegExp(`^AADSTS700016: Application with identifier '${app.appId}' was not found in the directory '${tenant}'\\..*\r\nTrace ID: ${body.trace_id}\r\nCorrelation ID: ${body.correlation_id}\r\nTimestamp: \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}Z$`, 's'));
+    expect(body.error_description).toMatch(
+      new RegExp(
+        `^AADSTS700016: Application with identifier '${app.appId}' was not found in the directory '${tenant}'\\..*\r\nTrace ID: ${body.trace_id}\r\nCorrelation ID: ${body.correlation_id}\r\nTimestamp: \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}Z$`,
+        's',
+      ),
+    );
     await expect(tokenOf(tenant, app.appId, 'valid-but-no-sp')).rejects.toThrow(/AADSTS700016/);
     azure.graph.removeServicePrincipal(app.appId, false);
     expect(await tokenOf(tenant, app.appId, 'valid-but-no-sp')).toBeTruthy();
@@ -296,7 +353,10 @@ describe('Graph applications: auth, throttling, headers', () => {
     const bare = await fetch(`${azure.url}/v1.0/applications`);
     expect(bare.status).toBe(401);
     expect(bare.headers.get('www-authenticate')).toMatch(/^Bearer realm=""/);
-    expect(((await bare.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'InvalidAuthenticationToken', message: 'Access token is empty.' });
+    expect(((await bare.json()) as { error: { code: string; message: string } }).error).toMatchObject({
+      code: 'InvalidAuthenticationToken',
+      message: 'Access token is empty.',
+    });
 
     const vaultToken = await tokenOf(tenant, botId, botSecret, 'https://vault.azure.net/.default');
     const wrong = await fetch(`${azure.url}/v1.0/applications`, { headers: { authorization: `Bearer ${vaultToken}` } });
@@ -304,7 +364,11 @@ describe('Graph applications: auth, throttling, headers', () => {
     expect(((await wrong.json()) as { error: { message: string } }).error.message).toBe('Access token validation failure. Invalid audience.');
 
     // The Graph client attaches tokens only to hosts it knows: without customHosts it sends none.
-    const noHosts = await graphFailure(graphClient(credentialFor(tenant, botId, botSecret), new Set()).api('/applications').get());
+    const noHosts = await graphFailure(
+      graphClient(credentialFor(tenant, botId, botSecret), new Set())
+        .api('/applications')
+        .get(),
+    );
     expect([noHosts.statusCode, noHosts.code]).toEqual([401, 'InvalidAuthenticationToken']);
   });
 

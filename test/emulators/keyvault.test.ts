@@ -76,7 +76,10 @@ describe('Key Vault secrets emulator', () => {
     expect([latest.value, latest.properties.version, latest.name]).toEqual(['second', v2, 'db-password']);
     const pinned = await kv.getSecret('db-password', { version: v1 });
     expect([pinned.value, pinned.properties.version]).toEqual(['first', v1]);
-    expect(azure.keyVault.reads('kv-two', 'db-password').map((r) => [r.version, r.pinned, r.clientId])).toEqual([[v2, false, clientId], [v1, true, clientId]]);
+    expect(azure.keyVault.reads('kv-two', 'db-password').map((r) => [r.version, r.pinned, r.clientId])).toEqual([
+      [v2, false, clientId],
+      [v1, true, clientId],
+    ]);
     expect(azure.keyVault.reads('kv-one')).toEqual([]);
   });
 
@@ -97,7 +100,12 @@ describe('Key Vault secrets emulator', () => {
 
   it('answers an unknown secret with SecretNotFound', async () => {
     azure.keyVault.addVault('kv-three', tenant);
-    const error = await client('kv-three').getSecret('nope').then(() => undefined, (e: unknown) => e);
+    const error = await client('kv-three')
+      .getSecret('nope')
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(isRestError(error)).toBe(true);
     if (!isRestError(error)) return;
     expect(error.statusCode).toBe(404);
@@ -110,14 +118,21 @@ describe('Key Vault secrets emulator', () => {
     azure.keyVault.addVault('kv-foreign', other);
     azure.keyVault.setSecret('kv-foreign', 'x', 'y');
     // The challenge names `other`; the credential is not allowed to switch tenant, so the SDK fails.
-    const error = await client('kv-foreign').getSecret('x').then(() => undefined, (e: unknown) => e);
+    const error = await client('kv-foreign')
+      .getSecret('x')
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(error).toBeInstanceOf(Error);
     expect(String(error)).toContain(other);
     const gets = azure.requests.filter((r) => /^\/vaults\/kv-foreign\/secrets\/x\/?$/.test(r.path));
     expect(gets.map((r) => r.status)).toEqual([401]);
     // A token of the wrong tenant, sent by hand, gets AKV10032.
     const token = await credential.getToken('https://vault.azure.net/.default');
-    const res = await fetch(`${azure.keyVault.vaultUrl('kv-foreign')}/secrets/x?api-version=2025-07-01`, { headers: { Authorization: `Bearer ${token.token}` } });
+    const res = await fetch(`${azure.keyVault.vaultUrl('kv-foreign')}/secrets/x?api-version=2025-07-01`, {
+      headers: { Authorization: `Bearer ${token.token}` },
+    });
     expect(res.status).toBe(401);
     expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/^AKV10032: Invalid issuer/);
     expect(azure.keyVault.reads('kv-foreign')).toEqual([]);

@@ -21,7 +21,9 @@ beforeAll(async () => {
   azure = await startAzureEmulator();
   azure.identity.addClient(tenant, clientId, secret);
   const credential = new ClientSecretCredential(tenant, clientId, secret, { authorityHost: azure.url, disableInstanceDiscovery: true });
-  acr = new ContainerRegistryClient(azure.registryData.endpoint(registry), credential, { audience: KnownContainerRegistryAudience.AzureResourceManagerPublicCloud });
+  acr = new ContainerRegistryClient(azure.registryData.endpoint(registry), credential, {
+    audience: KnownContainerRegistryAudience.AzureResourceManagerPublicCloud,
+  });
 });
 afterAll(() => azure.close());
 
@@ -33,13 +35,10 @@ describe('ACR data-plane emulator', () => {
     expect(props.digest).toBe(digest);
     expect(props.repositoryName).toBe('app/web');
 
-    const flow = azure.requests.filter((r) => r.path.startsWith(`/registries/${registry}/`)).map((r) => `${r.method} ${r.path.replace(`/registries/${registry}`, '')} ${r.status}`);
-    expect(flow).toEqual([
-      'GET /acr/v1/app%2Fweb/_tags/v1 401',
-      'POST /oauth2/exchange 200',
-      'POST /oauth2/token 200',
-      'GET /acr/v1/app%2Fweb/_tags/v1 200',
-    ]);
+    const flow = azure.requests
+      .filter((r) => r.path.startsWith(`/registries/${registry}/`))
+      .map((r) => `${r.method} ${r.path.replace(`/registries/${registry}`, '')} ${r.status}`);
+    expect(flow).toEqual(['GET /acr/v1/app%2Fweb/_tags/v1 401', 'POST /oauth2/exchange 200', 'POST /oauth2/token 200', 'GET /acr/v1/app%2Fweb/_tags/v1 200']);
     const challenge = azure.requests.find((r) => r.status === 401);
     expect(challenge).toBeDefined();
     const exchange = azure.requests.find((r) => r.path.endsWith('/oauth2/exchange'));
@@ -53,7 +52,8 @@ describe('ACR data-plane emulator', () => {
     const res = await fetch(`${azure.registryData.endpoint(registry)}/acr/v1/app%2Fweb/_tags/v1?api-version=2021-07-01`);
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toBe(
-      `Bearer realm="${azure.url}/registries/${registry}/oauth2/token",service="${registry}.azurecr.io",scope="repository:app/web:metadata_read"`);
+      `Bearer realm="${azure.url}/registries/${registry}/oauth2/token",service="${registry}.azurecr.io",scope="repository:app/web:metadata_read"`,
+    );
     expect(((await res.json()) as { errors: { code: string }[] }).errors[0]?.code).toBe('UNAUTHORIZED');
   });
 
@@ -88,7 +88,13 @@ describe('ACR data-plane emulator', () => {
 
   it('answers an unknown tag with TAG_UNKNOWN', async () => {
     azure.registryData.pushTag(registry, 'deploy', 'v2');
-    const error = await acr.getArtifact('deploy', 'nope').getTagProperties('nope').then(() => undefined, (e: unknown) => e);
+    const error = await acr
+      .getArtifact('deploy', 'nope')
+      .getTagProperties('nope')
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(isRestError(error)).toBe(true);
     if (!isRestError(error)) return;
     expect(error.statusCode).toBe(404);
@@ -101,13 +107,25 @@ describe('ACR data-plane emulator', () => {
     azure.acr.addRegistry({ subscriptionId: '00000000-0000-0000-0000-000000000001', resourceGroup: 'rg-dev', name: registry });
     const before = azure.registryData.pushTag(registry, 'built', 'v1');
     azure.acr.nextRunScenario({ outcome: 'Succeeded', queuedMs: 0, durationMs: 200 }, { outcome: 'Failed', queuedMs: 0, durationMs: 200 });
-    const { token } = await new ClientSecretCredential(tenant, clientId, secret, { authorityHost: azure.url, disableInstanceDiscovery: true }).getToken(`${azure.url}/.default`);
+    const { token } = await new ClientSecretCredential(tenant, clientId, secret, { authorityHost: azure.url, disableInstanceDiscovery: true }).getToken(
+      `${azure.url}/.default`,
+    );
     const schedule = (image: string) =>
-      fetch(`${azure.url}/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-dev/providers/Microsoft.ContainerRegistry/registries/${registry}/scheduleRun?api-version=2019-06-01-preview`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ type: 'DockerBuildRequest', imageNames: [image], isPushEnabled: true, dockerFilePath: 'Dockerfile', platform: { os: 'Linux' }, sourceLocation: 'https://github.com/org/app.git' }),
-      }).then(async (r) => ((await r.json()) as { properties: { runId: string } }).properties.runId);
+      fetch(
+        `${azure.url}/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-dev/providers/Microsoft.ContainerRegistry/registries/${registry}/scheduleRun?api-version=2019-06-01-preview`,
+        {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            type: 'DockerBuildRequest',
+            imageNames: [image],
+            isPushEnabled: true,
+            dockerFilePath: 'Dockerfile',
+            platform: { os: 'Linux' },
+            sourceLocation: 'https://github.com/org/app.git',
+          }),
+        },
+      ).then(async (r) => ((await r.json()) as { properties: { runId: string } }).properties.runId);
     const ok = await schedule('built:v1');
     await schedule('built:v2'); // fails: pushes nothing
     await new Promise((r) => setTimeout(r, 400));

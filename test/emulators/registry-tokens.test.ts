@@ -29,11 +29,19 @@ async function dockerLogin(user: string, password: string): Promise<number> {
 describe('registry tokens', () => {
   it('lists tokens with slot metadata only, regenerates one slot through the LRO, and drops a slot', async () => {
     const expiry = new Date(Date.now() + 10 * 86_400_000);
-    const { id } = azure.acr.addToken('contosotok', 'ci-pull', { passwords: [{ name: 'password1', value: 'first-password-value', expiry }, { name: 'password2', value: 'second-password-value' }] });
+    const { id } = azure.acr.addToken('contosotok', 'ci-pull', {
+      passwords: [
+        { name: 'password1', value: 'first-password-value', expiry },
+        { name: 'password2', value: 'second-password-value' },
+      ],
+    });
     const tokens = [];
     for await (const t of client().tokens.list(rg, 'contosotok')) tokens.push(t);
     expect(tokens.map((t) => t.name)).toEqual(['ci-pull']);
-    expect(tokens[0]!.credentials!.passwords!.map((p) => [p.name, p.expiry?.toISOString()])).toEqual([['password1', expiry.toISOString()], ['password2', undefined]]);
+    expect(tokens[0]!.credentials!.passwords!.map((p) => [p.name, p.expiry?.toISOString()])).toEqual([
+      ['password1', expiry.toISOString()],
+      ['password2', undefined],
+    ]);
     expect(JSON.stringify(tokens)).not.toContain('first-password-value');
     expect(await dockerLogin('ci-pull', 'first-password-value')).toBe(200);
 

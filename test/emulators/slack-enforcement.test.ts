@@ -57,7 +57,9 @@ describe('Block Kit and message size limits', () => {
 
   it('refuses more than 50 blocks, and updates that break the limits', async () => {
     const many = Array.from({ length: 51 }, (_, i) => ({ type: 'divider', block_id: `d${i}` }));
-    expect((await slackError(() => client().chat.postMessage({ channel: 'C1', text: 't', blocks: many as never }))).errors).toEqual(['no more than 50 items allowed [json-pointer:/blocks]']);
+    expect((await slackError(() => client().chat.postMessage({ channel: 'C1', text: 't', blocks: many as never }))).errors).toEqual([
+      'no more than 50 items allowed [json-pointer:/blocks]',
+    ]);
     const { ts } = await client().chat.postMessage({ channel: 'C1', text: 'ok', blocks: [section('fine')] as never });
     expect((await slackError(() => client().chat.update({ channel: 'C1', ts: ts!, text: 't', blocks: many as never }))).error).toBe('invalid_blocks');
     expect(slack.messages('C1')[0]!.history).toHaveLength(0);
@@ -102,7 +104,9 @@ describe('channels the bot may not write to', () => {
     const web = client('xoxb-scoped');
     const card = await web.chat.postMessage({ channel: 'CPUB', text: 'card' });
     expect(card.ok).toBe(true);
-    expect((await slackError(() => web.filesUploadV2({ channel_id: 'CPUB', thread_ts: card.ts!, content: 'log', filename: 'b.log' })))!.error).toBe('not_in_channel');
+    expect((await slackError(() => web.filesUploadV2({ channel_id: 'CPUB', thread_ts: card.ts!, content: 'log', filename: 'b.log' })))!.error).toBe(
+      'not_in_channel',
+    );
     expect((await slackError(() => web.chat.postEphemeral({ channel: 'CPUB', user: 'U1', text: 'psst' }))).error).toBe('not_in_channel');
     // Without chat:write.public the post itself is refused.
     slack.addToken('xoxb-narrow', { teamId: 'T0', botUserId: 'U0BOT', scopes: ['chat:write'] });
@@ -141,7 +145,12 @@ describe('metadata and history', () => {
 describe('lost answers', () => {
   it('carries out a call whose answer is lost, so the caller cannot tell it worked', async () => {
     slack.loseAnswer({ method: 'chat.postMessage' });
-    const failed = await client().chat.postMessage({ channel: 'C1', text: 'card' }).then(() => undefined, (err: Error & { code?: string }) => err.code);
+    const failed = await client()
+      .chat.postMessage({ channel: 'C1', text: 'card' })
+      .then(
+        () => undefined,
+        (err: Error & { code?: string }) => err.code,
+      );
     expect(failed).toBe(ErrorCode.HTTPError);
     expect(slack.messages('C1').map((m) => m.text)).toEqual(['card']);
   });

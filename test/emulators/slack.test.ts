@@ -95,7 +95,16 @@ describe('request signing helpers', () => {
 
     const payload = JSON.parse(
       new URLSearchParams(
-        blockActionsBody({ userId: 'U1', teamId: 'T1', apiAppId: 'A1', channelId: 'C1', messageTs: '1.000001', actionId: 'approve', value: 'job-1', responseUrl: 'http://x/r' }),
+        blockActionsBody({
+          userId: 'U1',
+          teamId: 'T1',
+          apiAppId: 'A1',
+          channelId: 'C1',
+          messageTs: '1.000001',
+          actionId: 'approve',
+          value: 'job-1',
+          responseUrl: 'http://x/r',
+        }),
       ).get('payload') ?? 'null',
     ) as Record<string, unknown>;
     expect(payload).toMatchObject({
@@ -180,9 +189,11 @@ describe('Web API emulator with the real WebClient', () => {
 
   it('accepts JSON bodies with a bearer token, but not a token inside JSON', async () => {
     const call = (headers: Record<string, string>, body: unknown) =>
-      fetch(`${slack.apiUrl}chat.postMessage`, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(body) }).then(
-        async (r) => ({ status: r.status, body: (await r.json()) as { ok: boolean; error?: string; ts?: string } }),
-      );
+      fetch(`${slack.apiUrl}chat.postMessage`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+        body: JSON.stringify(body),
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as { ok: boolean; error?: string; ts?: string } }));
     const ok = await call({ authorization: `Bearer ${TOKEN}` }, { channel: CHANNEL, text: 'json', blocks: [{ type: 'divider' }] });
     expect(ok).toMatchObject({ status: 200, body: { ok: true } });
     const inBody = await call({}, { token: TOKEN, channel: CHANNEL, text: 'json' });
@@ -237,7 +248,14 @@ describe('Web API emulator with the real WebClient', () => {
     const { ts } = await web.chat.postMessage({ channel: CHANNEL, text: 'Build failed' });
     const parentTs = ts ?? '';
     const content = 'Step 1/3 : FROM node:24\nerror: returned a non-zero code: 1\n';
-    const result = await web.filesUploadV2({ channel_id: CHANNEL, thread_ts: parentTs, content, filename: 'build.log', title: 'Build log', initial_comment: 'Build failed: full log' });
+    const result = await web.filesUploadV2({
+      channel_id: CHANNEL,
+      thread_ts: parentTs,
+      content,
+      filename: 'build.log',
+      title: 'Build log',
+      initial_comment: 'Build failed: full log',
+    });
     expect(result.ok).toBe(true);
 
     const files = slack.files;
@@ -245,7 +263,14 @@ describe('Web API emulator with the real WebClient', () => {
     const file = files[0];
     expect(file?.content).toBe(content);
     expect(file?.bytes.length).toBe(Buffer.byteLength(content));
-    expect(file).toMatchObject({ filename: 'build.log', title: 'Build log', channel: CHANNEL, threadTs: parentTs, initialComment: 'Build failed: full log', declaredLength: Buffer.byteLength(content) });
+    expect(file).toMatchObject({
+      filename: 'build.log',
+      title: 'Build log',
+      channel: CHANNEL,
+      threadTs: parentTs,
+      initialComment: 'Build failed: full log',
+      declaredLength: Buffer.byteLength(content),
+    });
 
     const thread = slack.thread(CHANNEL, parentTs);
     expect(thread).toHaveLength(1);
@@ -338,7 +363,11 @@ describe('fault injection', () => {
   it('records response_url posts', async () => {
     const url = slack.responseUrl('cmd-1');
     expect(url).toBe(`${slack.baseUrl}/response/cmd-1`);
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ response_type: 'ephemeral', text: 'hi' }) });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ response_type: 'ephemeral', text: 'hi' }),
+    });
     expect(res.status).toBe(200);
     expect(slack.responses).toMatchObject([{ id: 'cmd-1', body: { response_type: 'ephemeral', text: 'hi' } }]);
     slack.failNext({ method: 'response_url', status: 500 });
@@ -366,9 +395,15 @@ describe('interaction limits', () => {
   it('views.update replaces an open view, and refuses a stale hash', async () => {
     const web = client();
     const opened = await web.views.open({ trigger_id: slack.issueTrigger(), view });
-    const updated = await web.views.update({ view_id: opened.view!.id!, hash: opened.view!.hash!, view: { ...view, title: { type: 'plain_text', text: 'Done' } } });
+    const updated = await web.views.update({
+      view_id: opened.view!.id!,
+      hash: opened.view!.hash!,
+      view: { ...view, title: { type: 'plain_text', text: 'Done' } },
+    });
     expect(slack.views[0]).toMatchObject({ updates: 1, view: { title: { text: 'Done' } } });
-    expect((await thrown<WebAPIPlatformError>(() => web.views.update({ view_id: opened.view!.id!, hash: opened.view!.hash!, view }))).data.error).toBe('hash_conflict');
+    expect((await thrown<WebAPIPlatformError>(() => web.views.update({ view_id: opened.view!.id!, hash: opened.view!.hash!, view }))).data.error).toBe(
+      'hash_conflict',
+    );
     expect(updated.view?.hash).not.toBe(opened.view!.hash);
     expect((await thrown<WebAPIPlatformError>(() => web.views.update({ view_id: 'V0NOPE', view }))).data.error).toBe('not_found');
   });
@@ -440,7 +475,13 @@ describe('a Bolt App on its HTTP receiver', () => {
       await web.chat.postMessage({
         channel: command.channel_id,
         text: `Deploy ${command.text} requested by <@${command.user_id}>`,
-        blocks: [{ type: 'actions', block_id: 'approval', elements: [{ type: 'button', action_id: 'approve', value: command.text, text: { type: 'plain_text', text: 'Approve' } }] }],
+        blocks: [
+          {
+            type: 'actions',
+            block_id: 'approval',
+            elements: [{ type: 'button', action_id: 'approve', value: command.text, text: { type: 'plain_text', text: 'Approve' } }],
+          },
+        ],
       });
     });
     app.action<BlockAction>('approve', async ({ ack, body, client: web }) => {
@@ -456,7 +497,15 @@ describe('a Bolt App on its HTTP receiver', () => {
   });
 
   const command = (text: string) =>
-    slashCommandBody({ command: '/deploy', text, userId: 'U0ALICE', channelId: CHANNEL, teamId: TEAM, apiAppId: 'A0CHATOPS', responseUrl: slack.responseUrl('deploy-1') });
+    slashCommandBody({
+      command: '/deploy',
+      text,
+      userId: 'U0ALICE',
+      channelId: CHANNEL,
+      teamId: TEAM,
+      apiAppId: 'A0CHATOPS',
+      responseUrl: slack.responseUrl('deploy-1'),
+    });
 
   it('calls auth.test at startup', async () => {
     await slack.waitFor(() => slack.callsTo('auth.test').length > 0);
@@ -475,7 +524,17 @@ describe('a Bolt App on its HTTP receiver', () => {
     await slack.waitFor(() => slack.responses.length === 1);
     expect(slack.responses[0]).toMatchObject({ id: 'deploy-1', body: { response_type: 'ephemeral', text: 'Working on it' } });
 
-    const click = blockActionsBody({ userId: 'U0BOB', teamId: TEAM, apiAppId: 'A0CHATOPS', channelId: CHANNEL, messageTs: card.ts, actionId: 'approve', value: 'web:v1', blockId: 'approval', responseUrl: slack.responseUrl('act-1') });
+    const click = blockActionsBody({
+      userId: 'U0BOB',
+      teamId: TEAM,
+      apiAppId: 'A0CHATOPS',
+      channelId: CHANNEL,
+      messageTs: card.ts,
+      actionId: 'approve',
+      value: 'web:v1',
+      blockId: 'approval',
+      responseUrl: slack.responseUrl('act-1'),
+    });
     const clicked = await postSigned(eventsUrl, click, { secret: SECRET });
     expect(clicked.status).toBe(200);
     await slack.waitFor(() => slack.messages(CHANNEL).find((m) => m.ts === card.ts)?.text === 'Approved by <@U0BOB>');
@@ -515,7 +574,9 @@ describe('the Home tab: views.publish and app_home_opened', () => {
     expect(second.view!.id).toBe(first.view!.id);
     expect(second.view!.hash).not.toBe(first.view!.hash);
     expect(slack.homeView('U0ALICE')!.view.blocks).toEqual([section('Again')]);
-    expect((await thrown<WebAPIPlatformError>(() => web.views.publish({ user_id: 'U0ALICE', view: home([section('Late')]), hash: first.view!.hash! }))).data.error).toBe('hash_conflict');
+    expect(
+      (await thrown<WebAPIPlatformError>(() => web.views.publish({ user_id: 'U0ALICE', view: home([section('Late')]), hash: first.view!.hash! }))).data.error,
+    ).toBe('hash_conflict');
     expect(slack.homePublishes.map((p) => p.userId)).toEqual(['U0ALICE', 'U0ALICE']);
   });
 
@@ -524,8 +585,16 @@ describe('the Home tab: views.publish and app_home_opened', () => {
     const web = client();
     const badUser = await thrown<WebAPIPlatformError>(() => web.views.publish({ user_id: 'alice', view: home([section('x')]) }));
     expect(badUser.data).toMatchObject({ error: 'invalid_arguments', response_metadata: { messages: ['invalid `user_id`'] } });
-    expect((await thrown<WebAPIPlatformError>(() => web.views.publish({ user_id: 'U0ALICE', view: { type: 'modal', title: { type: 'plain_text', text: 'x' }, blocks: [] } as never }))).data.error).toBe('invalid_arguments');
-    const tooMany = await thrown<WebAPIPlatformError>(() => web.views.publish({ user_id: 'U0ALICE', view: home(Array.from({ length: 101 }, (_, i) => section(`${i}`))) }));
+    expect(
+      (
+        await thrown<WebAPIPlatformError>(() =>
+          web.views.publish({ user_id: 'U0ALICE', view: { type: 'modal', title: { type: 'plain_text', text: 'x' }, blocks: [] } as never }),
+        )
+      ).data.error,
+    ).toBe('invalid_arguments');
+    const tooMany = await thrown<WebAPIPlatformError>(() =>
+      web.views.publish({ user_id: 'U0ALICE', view: home(Array.from({ length: 101 }, (_, i) => section(`${i}`))) }),
+    );
     expect(tooMany.data.error).toBe('invalid_blocks');
     const long = await thrown<WebAPIPlatformError>(() => web.views.publish({ user_id: 'U0ALICE', view: home([section('x'.repeat(3001))]) }));
     expect(JSON.stringify(long.data)).toContain('/view/blocks/0/text/text');
@@ -534,18 +603,26 @@ describe('the Home tab: views.publish and app_home_opened', () => {
     expect(slack.homeView('U0ALICE')).toBeUndefined();
     await web.views.publish({ user_id: 'U0ALICE', view: home(Array.from({ length: 100 }, (_, i) => section(`${i}`))) });
     slack.addToken('xoxb-no-home', { teamId: TEAM, botUserId: 'U0NOHOME', homeTabEnabled: false });
-    expect((await thrown<WebAPIPlatformError>(() => client({}, 'xoxb-no-home').views.publish({ user_id: 'U0ALICE', view: home([section('x')]) }))).data.error).toBe('not_enabled');
+    expect(
+      (await thrown<WebAPIPlatformError>(() => client({}, 'xoxb-no-home').views.publish({ user_id: 'U0ALICE', view: home([section('x')]) }))).data.error,
+    ).toBe('not_enabled');
   });
 
   it('delivers a signed app_home_opened event that Bolt verifies, with the current view once one was published', async () => {
     slack.reset();
     const opened: { user: string; tab?: string; view?: { blocks: unknown[] } }[] = [];
-    const app = new App({ signingSecret: SECRET, token: TOKEN, clientOptions: { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } }, logLevel: LogLevel.ERROR });
+    const app = new App({
+      signingSecret: SECRET,
+      token: TOKEN,
+      clientOptions: { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } },
+      logLevel: LogLevel.ERROR,
+    });
     app.event('app_home_opened', async ({ event }) => void opened.push(event as never));
     const server = await app.start(0);
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
     try {
-      const deliver = (event: Record<string, unknown>, secret = SECRET) => postSigned(url, eventCallbackBody({ teamId: TEAM, apiAppId: 'A0CHATOPS', event }), { secret, headers: { 'Content-Type': 'application/json' } });
+      const deliver = (event: Record<string, unknown>, secret = SECRET) =>
+        postSigned(url, eventCallbackBody({ teamId: TEAM, apiAppId: 'A0CHATOPS', event }), { secret, headers: { 'Content-Type': 'application/json' } });
       expect((await deliver(slack.appHomeOpenedEvent('U0ALICE'))).status).toBe(200);
       await client().views.publish({ user_id: 'U0ALICE', view: home([section('Mine')]) });
       expect((await deliver(slack.appHomeOpenedEvent('U0ALICE'))).status).toBe(200);

@@ -22,7 +22,13 @@ export function deployJobData(request: DeployRequest = webRequest): DeployJobDat
     channelId: 'C0',
     environment: 'prod',
     queuedAt: '2026-11-28T10:00:00.000Z',
-    target: { subscriptionId: '11111111-1111-1111-1111-111111111111', resourceGroup: 'rg', location: 'westeurope', name: request.name, registry: 'contosoprod' },
+    target: {
+      subscriptionId: '11111111-1111-1111-1111-111111111111',
+      resourceGroup: 'rg',
+      location: 'westeurope',
+      name: request.name,
+      registry: 'contosoprod',
+    },
     request,
     progress: { phase: 'new' },
   };

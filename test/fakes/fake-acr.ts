@@ -50,7 +50,10 @@ export class FakeAcr implements AcrBuilds {
   async listTaskRuns(_ref: RegistryRef, taskNames: readonly string[], top: number): Promise<RunInfo[]> {
     this.#maybeFail('list');
     const names = new Set(taskNames.map((n) => n.toLowerCase()));
-    return [...this.runs.values()].filter((r) => r.taskName && names.has(r.taskName.toLowerCase())).reverse().slice(0, top);
+    return [...this.runs.values()]
+      .filter((r) => r.taskName && names.has(r.taskName.toLowerCase()))
+      .reverse()
+      .slice(0, top);
   }
   async listRuns(_ref: RegistryRef, options: { top: number }): Promise<RunInfo[]> {
     return (await this.listRunsSince(_ref, new Date(0))).slice(0, options.top);
@@ -63,7 +66,9 @@ export class FakeAcr implements AcrBuilds {
   }
   async getLogLink(_ref: RegistryRef, runId: string): Promise<LogLink> {
     this.#maybeFail('getLogLink');
-    return this.artifactLogs.has(runId) ? { url: `https://registry.example/${runId}?sig=secret`, artifact: true } : { url: `https://blob.example/${runId}?sig=secret`, artifact: false };
+    return this.artifactLogs.has(runId)
+      ? { url: `https://registry.example/${runId}?sig=secret`, artifact: true }
+      : { url: `https://blob.example/${runId}?sig=secret`, artifact: false };
   }
   /** Appends log text and optionally ends the run. */
   write(runId: string, text: string, end?: { status: string; complete: string }): void {

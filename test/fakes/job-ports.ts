@@ -17,7 +17,16 @@ export function fakeRun<D>(data: D, opts: { attemptsMade?: number; maxAttempts?:
 export const waits = (ms: number) => ({ name: 'DurableWait', ms });
 
 /** A container group as ACI reports it, Running, with one container. */
-export const runningGroup: ContainerGroupView = { name: 'web', provisioningState: 'Succeeded', state: 'Running', ports: [], events: [], containers: [{ name: 'web', image: 'x', cpu: 1, memoryInGB: 1.5 }], restartPolicy: 'Always', osType: 'Linux' };
+export const runningGroup: ContainerGroupView = {
+  name: 'web',
+  provisioningState: 'Succeeded',
+  state: 'Running',
+  ports: [],
+  events: [],
+  containers: [{ name: 'web', image: 'x', cpu: 1, memoryInGB: 1.5 }],
+  restartPolicy: 'Always',
+  osType: 'Linux',
+};
 
 /** In-memory ACI: one group per name; `poll` is what the next `pollDeploy` answers. */
 export class FakeContainerGroups implements ContainerGroups {
@@ -87,7 +96,12 @@ export class MemoryApprovals implements Approvals {
   decide(jobId: string, status: ApprovalState['status'], approvals: string[] = []): void {
     const state = this.states.get(jobId)!;
     const at = new Date().toISOString();
-    this.states.set(jobId, { ...state, status, approvals: approvals.map((userId) => ({ userId, at })), ...(status === 'rejected' && { rejection: { userId: 'U0BOSS', at } }) });
+    this.states.set(jobId, {
+      ...state,
+      status,
+      approvals: approvals.map((userId) => ({ userId, at })),
+      ...(status === 'rejected' && { rejection: { userId: 'U0BOSS', at } }),
+    });
   }
   async approve(): Promise<never> {
     throw new Error('the job never decides');

@@ -19,7 +19,9 @@ export class FakeRegistryTokens implements RegistryTokens {
 
   async list(_registry: RegistryResourceRef): Promise<RegistryToken[]> {
     const slots = (Object.keys(this.values) as Slot[]).filter((k) => this.values[k]);
-    return [{ id: '/tokens/ci-pull', name: 'ci-pull', passwords: slots.map((name) => ({ name, ...(this.created[name] && { creationTime: this.created[name] }) })) }];
+    return [
+      { id: '/tokens/ci-pull', name: 'ci-pull', passwords: slots.map((name) => ({ name, ...(this.created[name] && { creationTime: this.created[name] }) })) },
+    ];
   }
   async generate(_registry: RegistryResourceRef, _token: RegistryToken, slot: Slot, expiry?: Date): Promise<{ value: string; expiry?: string }> {
     if (this.failNextGenerate) {

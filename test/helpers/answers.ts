@@ -14,9 +14,21 @@ export type Answer = RecordedResponse & { body: AnswerBody };
 /** The private answer of job `jobId` (its footer names the job); waits for it. */
 export async function privateAnswer(h: Harness, jobId: string, timeoutMs = 20_000): Promise<Answer> {
   const found = await h.slack
-    .waitFor(() => h.slack.responses.find((r) => (r.body as AnswerBody).response_type === 'ephemeral' && Array.isArray((r.body as AnswerBody).blocks) && JSON.stringify(r.body).includes(jobId)), timeoutMs)
+    .waitFor(
+      () =>
+        h.slack.responses.find(
+          (r) => (r.body as AnswerBody).response_type === 'ephemeral' && Array.isArray((r.body as AnswerBody).blocks) && JSON.stringify(r.body).includes(jobId),
+        ),
+      timeoutMs,
+    )
     .catch((err: unknown) => {
-      throw new Error(`no private answer for ${jobId}; responses: ${JSON.stringify(h.slack.responses).slice(0, 2000)}; errors: ${h.logs.filter((l) => l.includes('"level":50')).slice(-3).join('\n')}`, { cause: err });
+      throw new Error(
+        `no private answer for ${jobId}; responses: ${JSON.stringify(h.slack.responses).slice(0, 2000)}; errors: ${h.logs
+          .filter((l) => l.includes('"level":50'))
+          .slice(-3)
+          .join('\n')}`,
+        { cause: err },
+      );
     });
   return found as Answer;
 }
@@ -33,7 +45,11 @@ export function shareButtonOf(answer: { body: unknown }): string | undefined {
 }
 
 /** Runs a slash command and returns the job id named in its ack. */
-export async function ask(h: Harness, text: string, opts: { command?: string; userId: string; channelId: string; responseUrl?: string }): Promise<{ jobId: string; ack: string }> {
+export async function ask(
+  h: Harness,
+  text: string,
+  opts: { command?: string; userId: string; channelId: string; responseUrl?: string },
+): Promise<{ jobId: string; ack: string }> {
   const res = await h.command(text, opts);
   const ack = res.json?.text ?? res.text;
   const jobId = /`(j[0-9a-z]{12})`/.exec(ack)?.[1];

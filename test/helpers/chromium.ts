@@ -12,12 +12,23 @@ export function findChromium(): string | undefined {
  * Headless Chromium with a fresh profile, quiet: no GPU, no QUIC, no first-run, background or
  * update traffic (the machine reaches nothing but loopback anyway).
  */
-export async function launchChromium(executablePath: string, options: { httpCredentials?: { username: string; password: string } } = {}): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+export async function launchChromium(
+  executablePath: string,
+  options: { httpCredentials?: { username: string; password: string } } = {},
+): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   const profile = mkdtempSync(join(tmpdir(), 'chatops-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     ...(options.httpCredentials && { httpCredentials: options.httpCredentials }),
   });
   return {

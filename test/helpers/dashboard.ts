@@ -14,7 +14,7 @@ export async function everythingTheDashboardShows(url: string, credentials: { us
     return res.text();
   };
   const bodies: string[] = [];
-  const names = ((JSON.parse(await get('/api/queues')) as { queues: { name: string }[] }).queues).map((q) => q.name);
+  const names = (JSON.parse(await get('/api/queues')) as { queues: { name: string }[] }).queues.map((q) => q.name);
   const jobs = new Set<string>();
   for (const queue of names) {
     for (const status of statuses) {

@@ -130,7 +130,10 @@ export interface Harness {
   /** Every log line the product wrote (JSON strings), for secret and content checks. */
   logs: string[];
   /** Sends a slash command; `responseUrl` overrides the fresh one it gets from the emulator (e.g. an expired one). */
-  command(text: string, opts?: { command?: string; userId?: string; channelId?: string; triggerId?: string; tsSeconds?: number; responseUrl?: string }): Promise<CommandResponse>;
+  command(
+    text: string,
+    opts?: { command?: string; userId?: string; channelId?: string; triggerId?: string; tsSeconds?: number; responseUrl?: string },
+  ): Promise<CommandResponse>;
   click(actionId: string, value: string, opts: { userId?: string; channelId?: string; messageTs: string; triggerId?: string }): Promise<{ status: number }>;
   /** `userId` opens the app's Home tab (or its Messages tab): a signed `app_home_opened` event. */
   openHome(userId: string, tab?: 'home' | 'messages'): Promise<{ status: number }>;
@@ -140,7 +143,11 @@ export interface Harness {
    */
   clickHome(actionId: string, value: string, userId: string): Promise<{ status: number }>;
   /** Submits a modal the product opened (`views.open`), as `userId`, with plain-text inputs. */
-  submitView(view: { callback_id?: string; private_metadata?: string }, userId: string, inputs: Record<string, string>): Promise<{ status: number; text: string }>;
+  submitView(
+    view: { callback_id?: string; private_metadata?: string },
+    userId: string,
+    inputs: Record<string, string>,
+  ): Promise<{ status: number; text: string }>;
   startWorker(): Promise<void>;
   killWorker(): Promise<void>;
   /** `supervised` only: the supervisor process and the pids of its children as they last logged. */
@@ -167,9 +174,18 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const azure = await startAzureEmulator({ queuedMs: 300, buildDurationMs: 2000, logLineIntervalMs: 100, ...options.azure });
   const clientSecret = `secret-${Math.random().toString(36).slice(2)}`;
   azure.identity.addClient(ids.tenant, ids.client, clientSecret);
-  for (const [subscriptionId, resourceGroup, name] of [[ids.subscription, 'rg-dev', 'contosodev'], [ids.prodSubscription, 'rg-prod', 'contosoprod']] as const) {
+  for (const [subscriptionId, resourceGroup, name] of [
+    [ids.subscription, 'rg-dev', 'contosodev'],
+    [ids.prodSubscription, 'rg-prod', 'contosoprod'],
+  ] as const) {
     const loginServer = options.registries === 'emulator' ? azure.registryData.endpoint(name).replace(/^https:\/\//, '') : undefined;
-    azure.acr.addRegistry({ subscriptionId, resourceGroup, name, ...(loginServer && { loginServer }), ...(options.registrySku && { sku: options.registrySku }) });
+    azure.acr.addRegistry({
+      subscriptionId,
+      resourceGroup,
+      name,
+      ...(loginServer && { loginServer }),
+      ...(options.registrySku && { sku: options.registrySku }),
+    });
   }
 
   const dir = mkdtempSync(join(tmpdir(), 'chatops-e2e-'));
@@ -214,7 +230,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   let supervisor: Harness['supervisor'];
   if (mode === 'supervised') {
     const port = await freePort();
-    const proc = spawn(process.execPath, ['src/main.ts'], { env: { ...process.env, ...env, CHATOPS_ROLE: 'all', PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, ['src/main.ts'], {
+      env: { ...process.env, ...env, CHATOPS_ROLE: 'all', PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const pids = new Map<string, number>();
     const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
     // A test that times out never reaches stop(): do not leave a supervisor (and its workers) behind on the test Redis.
@@ -299,15 +318,37 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     async clickHome(actionId, value, userId) {
       const home = slack.homeView(userId);
-      const blocks = (home?.view.blocks ?? []) as { block_id?: string; elements?: { action_id?: string; value?: string }[]; accessory?: { action_id?: string; value?: string } }[];
-      const block = blocks.find((b) => [...(b.elements ?? []), ...(b.accessory ? [b.accessory] : [])].some((e) => e.action_id === actionId && e.value === value));
+      const blocks = (home?.view.blocks ?? []) as {
+        block_id?: string;
+        elements?: { action_id?: string; value?: string }[];
+        accessory?: { action_id?: string; value?: string };
+      }[];
+      const block = blocks.find((b) =>
+        [...(b.elements ?? []), ...(b.accessory ? [b.accessory] : [])].some((e) => e.action_id === actionId && e.value === value),
+      );
       if (!home || !block) throw new Error(`${userId}'s Home tab has no ${actionId} button for ${value}`);
-      const body = homeBlockActionsBody({ userId, teamId: ids.team, apiAppId: ids.app, view: home, actionId, value, ...(block.block_id && { blockId: block.block_id }), triggerId: slack.issueTrigger() });
+      const body = homeBlockActionsBody({
+        userId,
+        teamId: ids.team,
+        apiAppId: ids.app,
+        view: home,
+        actionId,
+        value,
+        ...(block.block_id && { blockId: block.block_id }),
+        triggerId: slack.issueTrigger(),
+      });
       return postSigned(botUrl, body, { secret: signingSecret });
     },
     async submitView(view, userId, inputs) {
       const values = Object.fromEntries(Object.entries(inputs).map(([block, value]) => [block, { [block]: { type: 'plain_text_input', value } }]));
-      const body = viewSubmissionBody({ userId, teamId: ids.team, apiAppId: ids.app, callbackId: view.callback_id ?? '', privateMetadata: view.private_metadata ?? '', values });
+      const body = viewSubmissionBody({
+        userId,
+        teamId: ids.team,
+        apiAppId: ids.app,
+        callbackId: view.callback_id ?? '',
+        privateMetadata: view.private_metadata ?? '',
+        values,
+      });
       return postSigned(botUrl, body, { secret: signingSecret });
     },
     startWorker,

@@ -23,7 +23,9 @@ export interface OutboxRig {
   stop(): Promise<void>;
 }
 
-export async function startOutboxRig(options: { limits?: SlackLimitsOptions; admins?: string[]; workers?: number; haltProbeMs?: number } = {}): Promise<OutboxRig> {
+export async function startOutboxRig(
+  options: { limits?: SlackLimitsOptions; admins?: string[]; workers?: number; haltProbeMs?: number } = {},
+): Promise<OutboxRig> {
   const token = 'xoxb-outbox-rig';
   const slack = await startSlackEmulator(options.limits ? { limits: options.limits } : {});
   slack.addToken(token, { teamId: 'T0', botUserId: 'U0BOT' });
@@ -35,7 +37,11 @@ export async function startOutboxRig(options: { limits?: SlackLimitsOptions; adm
   // Each worker has its own WebClient, as separate processes would: pacing must hold across them.
   const workers: Worker[] = Array.from({ length: options.workers ?? 1 }, () => {
     const client = new WebClient(token, { slackApiUrl: slack.apiUrl, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } });
-    const worker = createOutboxWorker({ connection: redis, logger, flush: createOutboxSender({ client, store, logger, redis, admins: options.admins ?? ['U0ADMIN'], haltProbeMs: options.haltProbeMs ?? 500 }) });
+    const worker = createOutboxWorker({
+      connection: redis,
+      logger,
+      flush: createOutboxSender({ client, store, logger, redis, admins: options.admins ?? ['U0ADMIN'], haltProbeMs: options.haltProbeMs ?? 500 }),
+    });
     void worker.run();
     return worker;
   });

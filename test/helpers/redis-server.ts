@@ -39,11 +39,28 @@ export async function startOwnRedis(options: { port?: number; dir?: string; appe
   // TLS with the emulators' throwaway CA (trusted by the tests through NODE_EXTRA_CA_CERTS); no plain port then.
   const certs = join(import.meta.dirname, '..', '.certs');
   const listen = options.tls
-    ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', join(certs, 'server.pem'), '--tls-key-file', join(certs, 'server-key.pem'), '--tls-ca-cert-file', join(certs, 'ca.pem'), '--tls-auth-clients', 'no']
+    ? [
+        '--port',
+        '0',
+        '--tls-port',
+        String(port),
+        '--tls-cert-file',
+        join(certs, 'server.pem'),
+        '--tls-key-file',
+        join(certs, 'server-key.pem'),
+        '--tls-ca-cert-file',
+        join(certs, 'ca.pem'),
+        '--tls-auth-clients',
+        'no',
+      ]
     : ['--port', String(port)];
   const url = options.tls ? `rediss://localhost:${port}` : `redis://127.0.0.1:${port}`;
   const spawnServer = async (): Promise<ChildProcess> => {
-    const proc = spawn('redis-server', [...listen, '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', options.appendonly ? 'yes' : 'no', '--maxmemory-policy', 'noeviction'], { stdio: 'ignore' });
+    const proc = spawn(
+      'redis-server',
+      [...listen, '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', options.appendonly ? 'yes' : 'no', '--maxmemory-policy', 'noeviction'],
+      { stdio: 'ignore' },
+    );
     const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
     probe.on('error', () => {});
     for (let i = 0; i < 100; i++) {

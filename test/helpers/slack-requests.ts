@@ -338,7 +338,16 @@ export function homeBlockActionsBody(options: HomeBlockActionsOptions): string {
     team: { id: options.teamId, domain: 'testteam' },
     enterprise: null,
     is_enterprise_install: false,
-    view: { ...options.view.view, id: options.view.id, team_id: options.teamId, hash: options.view.hash, state: { values: {} }, root_view_id: options.view.id, app_id: options.apiAppId, bot_id: 'B0BOT' },
+    view: {
+      ...options.view.view,
+      id: options.view.id,
+      team_id: options.teamId,
+      hash: options.view.hash,
+      state: { values: {} },
+      root_view_id: options.view.id,
+      app_id: options.apiAppId,
+      bot_id: 'B0BOT',
+    },
     actions: [
       {
         type: 'button',

@@ -41,16 +41,25 @@ afterEach(async () => {
 });
 
 async function start(write: boolean): Promise<string> {
-  server = await startAdminServer({ config: { port: 0, host: '127.0.0.1', user, password, write }, queues: [{ queue, description: 'test jobs' }], audit, logger: pino({ level: 'silent' }) });
+  server = await startAdminServer({
+    config: { port: 0, host: '127.0.0.1', user, password, write },
+    queues: [{ queue, description: 'test jobs' }],
+    audit,
+    logger: pino({ level: 'silent' }),
+  });
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
 /** One failed job and one delayed job, as a worker leaves them. */
 async function failedAndDelayed(): Promise<{ failed: string; delayed: string }> {
   await queue.add('build', { n: 1 }, { jobId: 'jfailed' });
-  const worker = new Worker(queue.name, async () => {
-    throw new Error('ACR said no');
-  }, { connection: redis.duplicate(), prefix: 'chatops-test' });
+  const worker = new Worker(
+    queue.name,
+    async () => {
+      throw new Error('ACR said no');
+    },
+    { connection: redis.duplicate(), prefix: 'chatops-test' },
+  );
   await new Promise<void>((resolve) => worker.once('failed', () => resolve()));
   await worker.close();
   await queue.add('deploy', { n: 2 }, { jobId: 'jdelayed', delay: 60_000 });
@@ -106,7 +115,9 @@ describe('queue dashboard with CHATOPS_ADMIN_WRITE=true', () => {
     const retried = await fetch(`${url}/api/queues/${queue.name}/${failed}/retry`, { method: 'PUT', headers });
     expect(retried.ok).toBe(true);
     expect(await queue.getJobState(failed)).toBe('waiting');
-    expect(audit.events).toEqual([expect.objectContaining({ actor: `dashboard:${user}`, action: 'dashboard.retry', outcome: 'accepted', target: queue.name, jobId: failed })]);
+    expect(audit.events).toEqual([
+      expect.objectContaining({ actor: `dashboard:${user}`, action: 'dashboard.retry', outcome: 'accepted', target: queue.name, jobId: failed }),
+    ]);
     const cleaned = await fetch(`${url}/api/queues/${queue.name}/clean/completed`, { method: 'PUT', headers });
     expect(cleaned.ok).toBe(true);
     expect(audit.events.at(-1)).toMatchObject({ action: 'dashboard.clean', details: { state: 'completed' } });

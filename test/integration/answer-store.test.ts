@@ -14,7 +14,12 @@ beforeEach(async () => {
 afterAll(() => redis.disconnect());
 
 const stored = (content: string, keep?: 'head' | 'tail'): StoredAnswer => ({
-  answer: { title: 'Log of run ca1', environment: 'dev', summary: md`Run ca1 is Succeeded.`, text: { filename: 'run-ca1.log', title: 'Log of run ca1', content, ...(keep && { keep }) } },
+  answer: {
+    title: 'Log of run ca1',
+    environment: 'dev',
+    summary: md`Run ca1 is Succeeded.`,
+    text: { filename: 'run-ca1.log', title: 'Log of run ca1', content, ...(keep && { keep }) },
+  },
   asker: { userId: 'U0ALICE', teamId: 'T0', channelId: 'C0DEV', action: 'acr.logs' },
   at: '2026-11-28T03:00:00.000Z',
 });

@@ -83,10 +83,15 @@ credentials:
 
   it('logs each channel at start-up, problems as errors, without throwing', async () => {
     const lines: { level: number; msg: string; channel?: string }[] = [];
-    const logger = pino({ level: 'info' }, new Writable({ write: (chunk, _e, cb) => {
-        lines.push(JSON.parse(String(chunk)));
-        cb();
-      }, }));
+    const logger = pino(
+      { level: 'info' },
+      new Writable({
+        write: (chunk, _e, cb) => {
+          lines.push(JSON.parse(String(chunk)));
+          cb();
+        },
+      }),
+    );
     await logChannelReachability(client(), channels, logger);
     expect(lines.find((l) => l.channel === 'G0PROD')).toMatchObject({ level: 50, msg: 'Slack channel unreachable' });
     expect(lines.find((l) => l.channel === 'C0DEV')).toMatchObject({ level: 40, msg: 'Slack channel reachable with a limitation' });

@@ -29,9 +29,21 @@ describe('the job lock', () => {
       await ctx.keepLock!();
       outcomes.push(await admin.pttl(lockKey));
       await taken;
-      outcomes.push(await ctx.keepLock!().then(() => 'kept', (err: unknown) => err));
+      outcomes.push(
+        await ctx.keepLock!().then(
+          () => 'kept',
+          (err: unknown) => err,
+        ),
+      );
     };
-    const worker = createJobWorker({ connection: redis, logger: pino({ level: 'silent' }), concurrency: 1, lockDurationMs: 60_000, prefix, handlers: { deploy: handler } });
+    const worker = createJobWorker({
+      connection: redis,
+      logger: pino({ level: 'silent' }),
+      concurrency: 1,
+      lockDurationMs: 60_000,
+      prefix,
+      handlers: { deploy: handler },
+    });
     void worker.run();
     await jobs.submit('deploy', 'jlock000000001', deployJobData());
     await waitFor(() => outcomes.length === 1);

@@ -17,7 +17,18 @@ afterEach(async () => {
   rig = undefined;
 });
 
-const card = (jobId: string): JobCard => ({ jobId, title: `Build ${jobId}`, requesterId: 'U0ALICE', environment: 'dev', status: 'running', detail: md`go`, fields: [], links: [], actions: [], queuedAt: new Date().toISOString() });
+const card = (jobId: string): JobCard => ({
+  jobId,
+  title: `Build ${jobId}`,
+  requesterId: 'U0ALICE',
+  environment: 'dev',
+  status: 'running',
+  detail: md`go`,
+  fields: [],
+  links: [],
+  actions: [],
+  queuedAt: new Date().toISOString(),
+});
 
 async function lag(metrics: ReturnType<typeof createMetrics>): Promise<{ count: number; sum: number }> {
   const { values } = await metrics.outboxDeliveryLag.get();

@@ -15,7 +15,18 @@ let slack: SlackEmulator;
 let store: OutboxStore;
 
 function card(jobId: string, status: JobCard['status']): JobCard {
-  return { jobId, title: `Build ${jobId}`, requesterId: 'U0ALICE', environment: 'dev', status, detail: md`${status} ${jobId}`, fields: [], links: [], actions: [], queuedAt: new Date().toISOString() };
+  return {
+    jobId,
+    title: `Build ${jobId}`,
+    requesterId: 'U0ALICE',
+    environment: 'dev',
+    status,
+    detail: md`${status} ${jobId}`,
+    fields: [],
+    links: [],
+    actions: [],
+    queuedAt: new Date().toISOString(),
+  };
 }
 
 beforeEach(async () => {
@@ -29,18 +40,27 @@ afterEach(async () => {
 });
 
 const threadText = (channel: string, jobId: string) => {
-  const parent = slack.messages(channel).find((m) => JSON.stringify(m.blocks).includes(`running ${jobId}`) || JSON.stringify(m.blocks).includes(`succeeded ${jobId}`));
-  return parent ? slack.thread(channel, parent.ts).map((m) => m.text).join('\n') : '';
+  const parent = slack
+    .messages(channel)
+    .find((m) => JSON.stringify(m.blocks).includes(`running ${jobId}`) || JSON.stringify(m.blocks).includes(`succeeded ${jobId}`));
+  return parent
+    ? slack
+        .thread(channel, parent.ts)
+        .map((m) => m.text)
+        .join('\n')
+    : '';
 };
 
 describe('pacing a busy channel', () => {
   it('posts 20 cards before any log batch, merges the logs, and makes no 429 storm', async () => {
     const jobs = Array.from({ length: 20 }, (_, i) => `p${i}`);
-    await Promise.all(jobs.map(async (id) => {
-      await store.open(id, { channelId: 'CBUSY', teamId: 'T0' }, card(id, 'running'));
-      await store.requestFlush(id);
-      for (let b = 0; b < 8; b++) await store.pushMessage(id, { kind: 'log', text: `${id} line ${b}`, live: { fullLog: md`/acr logs ${id}` } });
-    }));
+    await Promise.all(
+      jobs.map(async (id) => {
+        await store.open(id, { channelId: 'CBUSY', teamId: 'T0' }, card(id, 'running'));
+        await store.requestFlush(id);
+        for (let b = 0; b < 8; b++) await store.pushMessage(id, { kind: 'log', text: `${id} line ${b}`, live: { fullLog: md`/acr logs ${id}` } });
+      }),
+    );
     await slack.waitFor(() => jobs.every((id) => threadText('CBUSY', id).includes(`${id} line 7`)), 60_000);
 
     const posts = slack.callsTo('chat.postMessage').filter((c) => c.status === 200);
@@ -63,10 +83,12 @@ describe('pacing a busy channel', () => {
     await store.requestFlush('first');
     await slack.waitFor(() => slack.messages('CBUSY').length === 1, 5000);
     // Fill the channel's allowance with other threads' cards, then finish the first job.
-    await Promise.all(Array.from({ length: 15 }, async (_, i) => {
-      await store.open(`o${i}`, { channelId: 'CBUSY', teamId: 'T0' }, card(`o${i}`, 'running'));
-      await store.requestFlush(`o${i}`);
-    }));
+    await Promise.all(
+      Array.from({ length: 15 }, async (_, i) => {
+        await store.open(`o${i}`, { channelId: 'CBUSY', teamId: 'T0' }, card(`o${i}`, 'running'));
+        await store.requestFlush(`o${i}`);
+      }),
+    );
     for (let b = 0; b < 20; b++) await store.pushMessage('first', { kind: 'log', text: `first line ${b}`, live: { fullLog: md`/acr logs first` } });
     const finished = Date.now();
     await store.putCard(card('first', 'succeeded'));
@@ -76,11 +98,18 @@ describe('pacing a busy channel', () => {
 
   it('drops the middle of a log that fell far behind, and says where the full log is', async () => {
     await store.open('long', { channelId: 'CBUSY', teamId: 'T0' }, card('long', 'running'));
-    await Promise.all(Array.from({ length: 12 }, async (_, i) => {
-      await store.open(`c${i}`, { channelId: 'CBUSY', teamId: 'T0' }, card(`c${i}`, 'running'));
-      await store.requestFlush(`c${i}`);
-    }));
-    for (let b = 0; b < 60; b++) await store.pushMessage('long', { kind: 'log', text: Array.from({ length: 20 }, (_, l) => `batch ${b} line ${l} ${'x'.repeat(40)}`).join('\n'), live: { fullLog: md`\`/acr logs ca99\`` } });
+    await Promise.all(
+      Array.from({ length: 12 }, async (_, i) => {
+        await store.open(`c${i}`, { channelId: 'CBUSY', teamId: 'T0' }, card(`c${i}`, 'running'));
+        await store.requestFlush(`c${i}`);
+      }),
+    );
+    for (let b = 0; b < 60; b++)
+      await store.pushMessage('long', {
+        kind: 'log',
+        text: Array.from({ length: 20 }, (_, l) => `batch ${b} line ${l} ${'x'.repeat(40)}`).join('\n'),
+        live: { fullLog: md`\`/acr logs ca99\`` },
+      });
     await store.requestFlush('long');
     await slack.waitFor(() => threadText('CBUSY', 'long').includes('batch 59 line 19'), 60_000);
     const text = threadText('CBUSY', 'long');

@@ -30,7 +30,19 @@ afterEach(async () => {
 });
 
 function card(jobId: string, status: JobCard['status'], detail: string, extra: Partial<JobCard> = {}): JobCard {
-  return { jobId, title: `Build ${jobId}`, requesterId: 'U0ALICE', environment: 'dev', status, detail: md`${detail}`, fields: [{ label: 'Registry', value: 'contosodev', code: true }], links: [], actions: status === 'running' ? ['cancel'] : [], queuedAt: new Date().toISOString(), ...extra };
+  return {
+    jobId,
+    title: `Build ${jobId}`,
+    requesterId: 'U0ALICE',
+    environment: 'dev',
+    status,
+    detail: md`${detail}`,
+    fields: [{ label: 'Registry', value: 'contosodev', code: true }],
+    links: [],
+    actions: status === 'running' ? ['cancel'] : [],
+    queuedAt: new Date().toISOString(),
+    ...extra,
+  };
 }
 
 /** Every message (top level and replies) of a channel that mentions `text` in its text or blocks. */
@@ -153,7 +165,12 @@ describe('degrade', () => {
     await store.pushMessage('g4', { kind: 'note', text: md`the next one` });
     const ts = slack.messages('C1')[0]!.ts;
     await slack.waitFor(() => slack.thread('C1', ts).some((m) => m.text === 'the next one'), 10_000);
-    expect(slack.thread('C1', ts).map((m) => m.text).join('\n')).toContain('the refused one');
+    expect(
+      slack
+        .thread('C1', ts)
+        .map((m) => m.text)
+        .join('\n'),
+    ).toContain('the refused one');
   });
 });
 
@@ -191,7 +208,15 @@ describe('reroute', () => {
     await store.pushMessage('x2', { kind: 'note', text: md`and a reply` });
     await slack.waitFor(() => JSON.stringify(slack.messages('D0ALICE')[0]!.blocks).includes('long build done'), 10_000);
     // The thread there opens with why the card came by direct message, then carries on.
-    await slack.waitFor(() => slack.thread('D0ALICE', slack.messages('D0ALICE')[0]!.ts).map((m) => m.text).join('\n').includes('and a reply'), 10_000);
+    await slack.waitFor(
+      () =>
+        slack
+          .thread('D0ALICE', slack.messages('D0ALICE')[0]!.ts)
+          .map((m) => m.text)
+          .join('\n')
+          .includes('and a reply'),
+      10_000,
+    );
     expect(slack.thread('D0ALICE', slack.messages('D0ALICE')[0]!.ts)[0]!.text).toContain('archived');
   });
 

@@ -11,7 +11,18 @@ let slack: SlackEmulator;
 let store: OutboxStore;
 
 function card(jobId: string, status: JobCard['status'], detail: string): JobCard {
-  return { jobId, title: 'Build web:v1', requesterId: 'U0ALICE', environment: 'dev', status, detail: md`${detail}`, fields: [], links: [], actions: status === 'running' ? ['cancel'] : [], queuedAt: new Date().toISOString() };
+  return {
+    jobId,
+    title: 'Build web:v1',
+    requesterId: 'U0ALICE',
+    environment: 'dev',
+    status,
+    detail: md`${detail}`,
+    fields: [],
+    links: [],
+    actions: status === 'running' ? ['cancel'] : [],
+    queuedAt: new Date().toISOString(),
+  };
 }
 
 beforeEach(async () => {

@@ -17,10 +17,24 @@ afterEach(async () => {
   await rig.stop();
 });
 
-const rows = (action: SlackErrorAction) => Object.entries(slackErrorPolicy).filter(([, a]) => a === action).map(([code]) => code);
+const rows = (action: SlackErrorAction) =>
+  Object.entries(slackErrorPolicy)
+    .filter(([, a]) => a === action)
+    .map(([code]) => code);
 
 function card(jobId: string, status: JobCard['status'], detail: string): JobCard {
-  return { jobId, title: `Job ${jobId}`, requesterId: 'U0ALICE', environment: 'dev', status, detail: md`${detail}`, fields: [], links: [], actions: [], queuedAt: new Date().toISOString() };
+  return {
+    jobId,
+    title: `Job ${jobId}`,
+    requesterId: 'U0ALICE',
+    environment: 'dev',
+    status,
+    detail: md`${detail}`,
+    fields: [],
+    links: [],
+    actions: [],
+    queuedAt: new Date().toISOString(),
+  };
 }
 
 async function postedCard(jobId: string, channel = 'C1'): Promise<string> {
@@ -73,10 +87,17 @@ describe('the Slack error policy, row by row', () => {
   });
 
   it('treats a code nobody documented as a refusal of that message, and transport failures as retryable', () => {
-    expect(classifySlackFailure({ code: 'slack_webapi_platform_error', data: { ok: false, error: 'brand_new_error' } })).toMatchObject({ action: 'degrade', code: 'brand_new_error' });
+    expect(classifySlackFailure({ code: 'slack_webapi_platform_error', data: { ok: false, error: 'brand_new_error' } })).toMatchObject({
+      action: 'degrade',
+      code: 'brand_new_error',
+    });
     expect(classifySlackFailure({ code: 'slack_webapi_http_error', statusCode: 502 })).toMatchObject({ action: 'retry', outcomeUnknown: true });
     expect(classifySlackFailure({ code: 'slack_webapi_request_error' })).toMatchObject({ action: 'retry', outcomeUnknown: true });
-    expect(classifySlackFailure({ code: 'slack_webapi_rate_limited_error', retryAfter: 7 })).toMatchObject({ action: 'retry', retryAfterMs: 7000, outcomeUnknown: false });
+    expect(classifySlackFailure({ code: 'slack_webapi_rate_limited_error', retryAfter: 7 })).toMatchObject({
+      action: 'retry',
+      retryAfterMs: 7000,
+      outcomeUnknown: false,
+    });
     expect(classifySlackFailure(new TypeError('a bug'))).toBeUndefined();
   });
 });

@@ -34,7 +34,10 @@ export class AzureContainerGroups implements ContainerGroups {
     let client = this.#clients.get(subscriptionId);
     if (!client) {
       // `endpoint` sets both the base URL and the token scope (`<endpoint>/.default`).
-      client = new ContainerInstanceManagementClient(this.#options.credential, subscriptionId, { ...this.#options.clientOptions, endpoint: this.#options.resourceManager });
+      client = new ContainerInstanceManagementClient(this.#options.credential, subscriptionId, {
+        ...this.#options.clientOptions,
+        endpoint: this.#options.resourceManager,
+      });
       this.#clients.set(subscriptionId, client);
     }
     return client;
@@ -65,7 +68,9 @@ export class AzureContainerGroups implements ContainerGroups {
       // With `resumeFrom` the SDK sends no PUT: it restores the state and polls once. The body
       // is required by the signature only; polls and the final GET do not send it.
       const placeholder: ContainerGroup = { containers: [], osType: 'Linux' };
-      const poller = await this.#client(ref.subscriptionId).containerGroups.beginCreateOrUpdate(ref.resourceGroup, ref.name, placeholder, { resumeFrom: token.poller });
+      const poller = await this.#client(ref.subscriptionId).containerGroups.beginCreateOrUpdate(ref.resourceGroup, ref.name, placeholder, {
+        resumeFrom: token.poller,
+      });
       if (!poller.isDone()) return { done: false };
       // A state that was already done when serialized carries its result through JSON (dates as
       // strings), so read the group fresh instead.

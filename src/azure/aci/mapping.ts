@@ -28,7 +28,8 @@ export function toContainerGroup(spec: ContainerGroupSpec): ContainerGroup {
     }),
     ...(spec.imageRegistryCredentials && {
       imageRegistryCredentials: spec.imageRegistryCredentials.map((c) =>
-        'identity' in c ? { server: c.server, identity: c.identity } : { server: c.server, username: c.username, password: c.password }),
+        'identity' in c ? { server: c.server, identity: c.identity } : { server: c.server, username: c.username, password: c.password },
+      ),
     }),
     ...(spec.subnetIds && { subnetIds: spec.subnetIds.map((id) => ({ id })) }),
     ...(spec.identity?.length && {

@@ -27,8 +27,14 @@ export function decodeDeployToken(text: string): DeployToken {
   }
   const t = parsed as Partial<DeployToken> | null;
   const ref = t?.ref;
-  if (t?.v !== 1 || !ref || typeof ref.subscriptionId !== 'string' || typeof ref.resourceGroup !== 'string' || typeof ref.name !== 'string'
-    || (typeof t.poller !== 'string' && !t.failed)) {
+  if (
+    t?.v !== 1 ||
+    !ref ||
+    typeof ref.subscriptionId !== 'string' ||
+    typeof ref.resourceGroup !== 'string' ||
+    typeof ref.name !== 'string' ||
+    (typeof t.poller !== 'string' && !t.failed)
+  ) {
     throw new TypeError('Not an ACI deploy resume token.');
   }
   return t as DeployToken;

@@ -39,7 +39,9 @@ export class GraphApplications implements Applications {
   constructor(options: GraphApplicationsOptions) {
     const endpoint = options.endpoint.replace(/\/+$/, '');
     // The default chain (auth, retry honouring Retry-After, redirects, telemetry, HTTP), with the observer before HTTP.
-    const middleware = MiddlewareFactory.getDefaultMiddlewareChain(new TokenCredentialAuthenticationProvider(options.credential, { scopes: [`${endpoint}/.default`] }));
+    const middleware = MiddlewareFactory.getDefaultMiddlewareChain(
+      new TokenCredentialAuthenticationProvider(options.credential, { scopes: [`${endpoint}/.default`] }),
+    );
     if (options.observer) middleware.splice(middleware.length - 1, 0, options.observer);
     this.#client = Client.initWithMiddleware({
       middleware,
@@ -56,7 +58,10 @@ export class GraphApplications implements Applications {
       return found.filter((a): a is AppRegistration => a !== undefined);
     }
     const apps: AppRegistration[] = [];
-    let page = (await this.#call('list applications', () => this.#client.api('/applications').select(SELECT).top(999).get())) as { value: GraphApp[]; '@odata.nextLink'?: string };
+    let page = (await this.#call('list applications', () => this.#client.api('/applications').select(SELECT).top(999).get())) as {
+      value: GraphApp[];
+      '@odata.nextLink'?: string;
+    };
     for (;;) {
       apps.push(...page.value.map(toApp));
       const next = page['@odata.nextLink'];
@@ -70,7 +75,10 @@ export class GraphApplications implements Applications {
     const all = await this.list();
     const matches = all.filter((a) => a.displayName === appIdOrName);
     if (matches.length > 1) {
-      throw new AzureOperationError(`${matches.length} app registrations are called “${appIdOrName}”.`, { transient: false, hint: `Give the app id instead: ${matches.map((a) => a.appId).join(', ')}.` });
+      throw new AzureOperationError(`${matches.length} app registrations are called “${appIdOrName}”.`, {
+        transient: false,
+        hint: `Give the app id instead: ${matches.map((a) => a.appId).join(', ')}.`,
+      });
     }
     return matches[0];
   }
@@ -84,7 +92,9 @@ export class GraphApplications implements Applications {
 
   async removePassword(app: AppRegistration, keyId: string): Promise<void> {
     try {
-      await this.#call(`remove secret ${keyId} of ${app.displayName}`, () => this.#client.api(`/applications/${app.id}/removePassword`).middlewareOptions(ONCE()).post({ keyId }));
+      await this.#call(`remove secret ${keyId} of ${app.displayName}`, () =>
+        this.#client.api(`/applications/${app.id}/removePassword`).middlewareOptions(ONCE()).post({ keyId }),
+      );
     } catch (err) {
       // Already gone (a step repeated after a crash): the end state is what we wanted.
       const current = await this.#byAppId(app.appId);
@@ -119,7 +129,12 @@ function toApp(app: GraphApp): AppRegistration {
     displayName: app.displayName ?? app.appId,
     passwords: (app.passwordCredentials ?? [])
       .filter((p) => p.endDateTime)
-      .map((p) => ({ keyId: p.keyId, endDateTime: p.endDateTime!, ...(p.displayName && { displayName: p.displayName }), ...(p.startDateTime && { startDateTime: p.startDateTime }) })),
+      .map((p) => ({
+        keyId: p.keyId,
+        endDateTime: p.endDateTime!,
+        ...(p.displayName && { displayName: p.displayName }),
+        ...(p.startDateTime && { startDateTime: p.startDateTime }),
+      })),
   };
 }
 

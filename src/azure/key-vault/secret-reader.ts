@@ -49,7 +49,12 @@ export class KeyVaultSecretReader implements SecretReader, SecretVault {
     }
   }
 
-  async setSecret(vaultUrl: string, name: string, value: string, options: { expiresOn?: Date; contentType?: string; tags?: Record<string, string> }): Promise<string> {
+  async setSecret(
+    vaultUrl: string,
+    name: string,
+    value: string,
+    options: { expiresOn?: Date; contentType?: string; tags?: Record<string, string> },
+  ): Promise<string> {
     try {
       const stored = await this.#client(vaultUrl).setSecret(name, value, options);
       return stored.properties.version ?? '';

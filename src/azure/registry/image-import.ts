@@ -27,7 +27,9 @@ export class AzureImageImport implements ImageImporter {
 
   async beginImport(target: RegistryResourceRef, request: ImportImageRequest): Promise<{ resumeToken: string }> {
     try {
-      const poller = await this.#clients.for(target.subscriptionId).registries.beginImportImage(target.resourceGroup, target.name, request as ImportImageParameters);
+      const poller = await this.#clients
+        .for(target.subscriptionId)
+        .registries.beginImportImage(target.resourceGroup, target.name, request as ImportImageParameters);
       return { resumeToken: JSON.stringify({ v: 1, target, poller: poller.toString() } satisfies ImportToken) };
     } catch (err) {
       throw toImportError(err, target, request);
@@ -40,7 +42,9 @@ export class AzureImageImport implements ImageImporter {
     try {
       // The parameters are required by the signature only: a resumed poller sends no POST.
       const placeholder: ImportImageParameters = { source: { sourceImage: 'resumed' } };
-      const poller = await this.#clients.for(target.subscriptionId).registries.beginImportImage(target.resourceGroup, target.name, placeholder, { resumeFrom: token.poller });
+      const poller = await this.#clients
+        .for(target.subscriptionId)
+        .registries.beginImportImage(target.resourceGroup, target.name, placeholder, { resumeFrom: token.poller });
       return { done: poller.isDone() };
     } catch (err) {
       throw toImportError(err, target);
@@ -80,11 +84,14 @@ function toImportError(err: unknown, target: RegistryResourceRef, request?: Impo
   const translated = toAzureOperationError(err, `import the image into registry ${target.name}`);
   if (translated.statusCode !== 403 || translated.azureCode !== 'LinkedAuthorizationFailed') return translated;
   const source = request?.source.resourceId ?? 'the source registry';
-  return new AzureOperationError(`The bot’s Azure identity may not pull images from the source registry (${source}), so nothing was imported into ${target.name}.`, {
-    statusCode: 403,
-    azureCode: translated.azureCode,
-    transient: false,
-    hint: `Grant the bot’s identity AcrPull on the source registry (az role assignment create --assignee <bot client id> --role AcrPull --scope ${source}), then promote again.`,
-    cause: err,
-  });
+  return new AzureOperationError(
+    `The bot’s Azure identity may not pull images from the source registry (${source}), so nothing was imported into ${target.name}.`,
+    {
+      statusCode: 403,
+      azureCode: translated.azureCode,
+      transient: false,
+      hint: `Grant the bot’s identity AcrPull on the source registry (az role assignment create --assignee <bot client id> --role AcrPull --scope ${source}), then promote again.`,
+      cause: err,
+    },
+  );
 }

@@ -56,7 +56,11 @@ export class AzureRegistryTags implements RegistryTags {
     }
   }
 
-  async listTags(registry: RegistryResourceRef, repository: string, options: { top: number; orderby: 'time_desc' | 'time_asc' }): Promise<{ name: string; digest: string; createdOn?: string }[]> {
+  async listTags(
+    registry: RegistryResourceRef,
+    repository: string,
+    options: { top: number; orderby: 'time_desc' | 'time_asc' },
+  ): Promise<{ name: string; digest: string; createdOn?: string }[]> {
     const loginServer = await this.#loginServer(registry);
     try {
       const tags: { name: string; digest: string; createdOn?: string }[] = [];
@@ -96,7 +100,10 @@ export class AzureRegistryTags implements RegistryTags {
     let client = this.#arm.get(subscriptionId);
     if (!client) {
       // `endpoint` sets both the base URL and the token scope (`<endpoint>/.default`).
-      client = new ContainerRegistryManagementClient(this.#options.credential, subscriptionId, { ...this.#options.clientOptions, endpoint: this.#options.resourceManager });
+      client = new ContainerRegistryManagementClient(this.#options.credential, subscriptionId, {
+        ...this.#options.clientOptions,
+        endpoint: this.#options.resourceManager,
+      });
       this.#arm.set(subscriptionId, client);
     }
     return client;
@@ -106,7 +113,10 @@ export class AzureRegistryTags implements RegistryTags {
   #dataClient(loginServer: string): ContainerRegistryClient {
     let client = this.#dataClients.get(loginServer);
     if (!client) {
-      client = new ContainerRegistryClient(`https://${loginServer}`, this.#options.credential, { ...this.#options.dataClientOptions, audience: this.#options.audience ?? publicCloudRegistryAudience });
+      client = new ContainerRegistryClient(`https://${loginServer}`, this.#options.credential, {
+        ...this.#options.dataClientOptions,
+        audience: this.#options.audience ?? publicCloudRegistryAudience,
+      });
       this.#dataClients.set(loginServer, client);
     }
     return client;

@@ -37,36 +37,45 @@ export const roleGrantsSchema = z.strictObject(
 
 /** The `access:` section. Every key is optional; an empty section lets only nobody in. */
 export const accessSchema = z
-  .strictObject({
-    /**
-     * User ids (not groups) that hold every role in every environment. User ids only, so the
-     * people who can fix access never depend on a Slack API call succeeding.
-     */
-    admins: z.array(userId).default([]),
-    /** Environment → role → grantees. An environment missing here is open to admins only. */
-    roles: byEnvironment(roleGrantsSchema).default({}),
-    /** Environment → the only channels its commands are accepted from (everyone, admins included). */
-    channels: byEnvironment(z.array(channelId)).default({}),
-    /** The workspace and app this bot serves; when set, requests from any other are refused. */
-    team: z
-      .strictObject({
-        id: z.string().regex(/^[TE][A-Z0-9]{2,20}$/, { message: 'must be a Slack team id like T0123ABC' }).optional(),
-        appId: z.string().regex(/^A[A-Z0-9]{2,20}$/, { message: 'must be a Slack app id like A0123ABC' }).optional(),
-      })
-      .optional(),
-    /** Per-user command rate limit. */
-    rateLimit: z
-      .strictObject({
-        /** Commands one user may run per minute. @defaultValue 20 */
-        perMinute: z.number().int().min(1).max(600).default(20),
-      })
-      .prefault({}),
-  }, {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys'
-        ? `unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')}; access takes admins, roles, channels, team and rateLimit`
-        : undefined,
-  })
+  .strictObject(
+    {
+      /**
+       * User ids (not groups) that hold every role in every environment. User ids only, so the
+       * people who can fix access never depend on a Slack API call succeeding.
+       */
+      admins: z.array(userId).default([]),
+      /** Environment → role → grantees. An environment missing here is open to admins only. */
+      roles: byEnvironment(roleGrantsSchema).default({}),
+      /** Environment → the only channels its commands are accepted from (everyone, admins included). */
+      channels: byEnvironment(z.array(channelId)).default({}),
+      /** The workspace and app this bot serves; when set, requests from any other are refused. */
+      team: z
+        .strictObject({
+          id: z
+            .string()
+            .regex(/^[TE][A-Z0-9]{2,20}$/, { message: 'must be a Slack team id like T0123ABC' })
+            .optional(),
+          appId: z
+            .string()
+            .regex(/^A[A-Z0-9]{2,20}$/, { message: 'must be a Slack app id like A0123ABC' })
+            .optional(),
+        })
+        .optional(),
+      /** Per-user command rate limit. */
+      rateLimit: z
+        .strictObject({
+          /** Commands one user may run per minute. @defaultValue 20 */
+          perMinute: z.number().int().min(1).max(600).default(20),
+        })
+        .prefault({}),
+    },
+    {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys'
+          ? `unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')}; access takes admins, roles, channels, team and rateLimit`
+          : undefined,
+    },
+  )
   // prefault, not default: `{}` is parsed, so the inner defaults apply to a missing section too.
   .prefault({});
 
@@ -86,7 +95,9 @@ export function validateAccessReferences(access: AccessConfig, environmentNames:
   for (const section of ['roles', 'channels'] as const) {
     for (const env of Object.keys(access[section])) {
       if (!known.has(env)) {
-        problems.push(`access.${section}.${env}: names environment "${env}", which is not under environments (have: ${have}); fix the name or remove the entry.`);
+        problems.push(
+          `access.${section}.${env}: names environment "${env}", which is not under environments (have: ${have}); fix the name or remove the entry.`,
+        );
       }
     }
   }

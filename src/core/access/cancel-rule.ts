@@ -6,7 +6,11 @@ import type { AccessDecision, AccessPolicy, AccessRequest } from './access-polic
  * no job of this bot started has no requester here, so only an admin cancels it. A run the
  * task watcher announced (a push, a trigger: nobody's own) is the team's: any builder cancels it.
  */
-export function mayCancel(policy: AccessPolicy, who: Omit<AccessRequest, 'action' | 'environment' | 'ownerId'>, job: { environment: string; requesterId: string | undefined; announced?: boolean }): Promise<AccessDecision> {
+export function mayCancel(
+  policy: AccessPolicy,
+  who: Omit<AccessRequest, 'action' | 'environment' | 'ownerId'>,
+  job: { environment: string; requesterId: string | undefined; announced?: boolean },
+): Promise<AccessDecision> {
   if (job.announced) return policy.check({ ...who, environment: job.environment, action: 'job.cancel.announced' });
   return policy.check({ ...who, environment: job.environment, action: 'job.cancel', ...(job.requesterId !== undefined && { ownerId: job.requesterId }) });
 }

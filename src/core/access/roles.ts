@@ -8,7 +8,6 @@
 import { COMMAND_SPECS } from '../commands/specs.ts';
 import { anyone, role, ROLES, type Role, type RoleRequirement } from './requirement.ts';
 
-
 export { ROLES, type Role, type RoleRequirement } from './requirement.ts';
 
 /** Type guard for role names read from config or input. */

@@ -69,6 +69,12 @@ export const CONFIRM_WINDOW_MS = 15 * 60_000;
  * What a removal (a container group, a replica, a task) waits for: the environment's
  * approvers when it has them, else the requester's own Confirm.
  */
-export function removalApproval(approval: { required: number; expiresAfter: number } | undefined): { mode: 'approval' | 'confirm'; required: number; expiresAfterMs: number } {
-  return approval ? { mode: 'approval', required: approval.required, expiresAfterMs: approval.expiresAfter } : { mode: 'confirm', required: 1, expiresAfterMs: CONFIRM_WINDOW_MS };
+export function removalApproval(approval: { required: number; expiresAfter: number } | undefined): {
+  mode: 'approval' | 'confirm';
+  required: number;
+  expiresAfterMs: number;
+} {
+  return approval
+    ? { mode: 'approval', required: approval.required, expiresAfterMs: approval.expiresAfter }
+    : { mode: 'confirm', required: 1, expiresAfterMs: CONFIRM_WINDOW_MS };
 }

@@ -30,14 +30,26 @@ export interface DecisionRulesDeps {
  *
  * @returns why this person may not decide, or undefined when they may.
  */
-export async function decisionRefusal(deps: DecisionRulesDeps, who: Pick<AccessRequest, 'userId' | 'teamId' | 'apiAppId'>, jobId: string, verb: DecisionVerb): Promise<DecisionRefusal | undefined> {
+export async function decisionRefusal(
+  deps: DecisionRulesDeps,
+  who: Pick<AccessRequest, 'userId' | 'teamId' | 'apiAppId'>,
+  jobId: string,
+  verb: DecisionVerb,
+): Promise<DecisionRefusal | undefined> {
   // Not the channel: who may decide is the environment's approvers, wherever the card is.
-  const decision = await deps.policy.check({ userId: who.userId, teamId: who.teamId, ...(who.apiAppId !== undefined && { apiAppId: who.apiAppId }), action: 'approval.click' });
+  const decision = await deps.policy.check({
+    userId: who.userId,
+    teamId: who.teamId,
+    ...(who.apiAppId !== undefined && { apiAppId: who.apiAppId }),
+    action: 'approval.click',
+  });
   if (!decision.allowed) return { reason: decision.reason, text: decision.message.mrkdwn };
   const approval = await deps.approvals.get(jobId);
   if (!approval) return { reason: 'not_ready', text: 'This request has no approval step yet; try again in a moment.' };
   if (approval.mode === 'confirm') {
-    return who.userId === approval.requesterId ? undefined : { reason: 'not_requester', text: `Only ${mention(approval.requesterId).mrkdwn}, who asked for this, can confirm it.` };
+    return who.userId === approval.requesterId
+      ? undefined
+      : { reason: 'not_requester', text: `Only ${mention(approval.requesterId).mrkdwn}, who asked for this, can confirm it.` };
   }
   if (who.userId === approval.requesterId && verb === 'approve') {
     return { reason: 'self_approval', text: 'You asked for this change, so you cannot approve it: someone else from the approvers has to.' };
@@ -64,7 +76,9 @@ export function tookEffect(result: DecisionResult): boolean {
 export function decisionText(result: DecisionResult, verb: DecisionVerb, jobId: string): string {
   switch (result.outcome) {
     case 'approved':
-      return result.state.mode === 'confirm' ? `:white_check_mark: Confirmed: job \`${jobId}\` goes ahead.` : `:white_check_mark: Approved: job \`${jobId}\` goes ahead.`;
+      return result.state.mode === 'confirm'
+        ? `:white_check_mark: Confirmed: job \`${jobId}\` goes ahead.`
+        : `:white_check_mark: Approved: job \`${jobId}\` goes ahead.`;
     case 'recorded':
       return `:ballot_box_with_check: Your approval is recorded (${result.state.approvals.length} of ${result.state.required}).`;
     case 'rejected':

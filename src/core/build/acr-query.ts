@@ -82,7 +82,14 @@ export function acrQueryTitle(data: AcrQueryJobData): string {
 }
 
 /** The card of an `acr-query` job that changes Azure (`/acr cancel`). */
-export function acrQueryCard(data: AcrQueryJobData, status: JobStatus, portal: string, detail?: Mrkdwn, finishedAt?: string, fields: CardField[] = []): JobCard {
+export function acrQueryCard(
+  data: AcrQueryJobData,
+  status: JobStatus,
+  portal: string,
+  detail?: Mrkdwn,
+  finishedAt?: string,
+  fields: CardField[] = [],
+): JobCard {
   return {
     jobId: data.jobId,
     title: acrQueryTitle(data),

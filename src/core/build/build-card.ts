@@ -46,9 +46,7 @@ export function buildCard(data: BuildJobData, state: BuildCardState): JobCard {
     .map((i) => `${i.registry ? `${i.registry}/` : ''}${i.repository}${i.tag ? `:${i.tag}` : ''}${i.digest ? `@${i.digest}` : ''}`);
   if (pushed.length > 0) fields.push({ label: pushed.length === 1 ? 'Pushed image' : 'Pushed images', value: pushed.join('\n'), code: true });
 
-  const links = runId
-    ? [{ label: 'Run in Azure portal', url: `${portalResourceUrl(state.portal, registryResourceId(target))}/runs` }]
-    : [];
+  const links = runId ? [{ label: 'Run in Azure portal', url: `${portalResourceUrl(state.portal, registryResourceId(target))}/runs` }] : [];
   const cancellable = state.status === 'queued' || state.status === 'running';
   return {
     jobId: data.jobId,
@@ -70,7 +68,16 @@ export function buildCard(data: BuildJobData, state: BuildCardState): JobCard {
 function triggeredTitle(task: string, data: BuildJobData): string {
   const t = data.trigger!;
   const commit = commitOf(t);
-  const what = t.kind === 'commit' ? (commit ? `commit ${commit}` : 'commit') : t.kind === 'base-image' ? 'base image update' : t.kind === 'timer' ? 'timer' : 'manual run';
+  const what =
+    t.kind === 'commit'
+      ? commit
+        ? `commit ${commit}`
+        : 'commit'
+      : t.kind === 'base-image'
+        ? 'base image update'
+        : t.kind === 'timer'
+          ? 'timer'
+          : 'manual run';
   return `Task ${task}: ${what}`;
 }
 
@@ -89,12 +96,16 @@ export function explainFailure(logTail: string, run?: RunInfo, gitTokenSecret?: 
   if (SOURCE_NOT_FETCHED.test(logTail)) {
     return {
       text: 'Build failed: ACR could not download the source from the git repository.',
-      hint: gitTokenSecret === undefined
-        ? 'If the repository is private, ACR needs a token to clone it: run the same /acr build with --git-access-token @kv:SECRET-NAME, naming a Key Vault secret this environment lists under gitAccessTokens for the repository’s host. Otherwise check the URL and the branch after #.'
-        : `Check that the git token ${gitTokenSecret} can read this repository and has not expired (renew it in Key Vault), and check the URL and the branch after #.`,
+      hint:
+        gitTokenSecret === undefined
+          ? 'If the repository is private, ACR needs a token to clone it: run the same /acr build with --git-access-token @kv:SECRET-NAME, naming a Key Vault secret this environment lists under gitAccessTokens for the repository’s host. Otherwise check the URL and the branch after #.'
+          : `Check that the git token ${gitTokenSecret} can read this repository and has not expired (renew it in Key Vault), and check the URL and the branch after #.`,
     };
   }
-  const lines = logTail.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const lines = logTail
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
   // The log's own words beat ACR's summary ("failed during run, err: exit status 1").
   const telling =
     lines.find((l) => /returned a non-zero code|failed to solve|executor failed running/i.test(l)) ??

@@ -17,7 +17,11 @@ export interface CommandOrigin {
  * `registry` and those its `buildRegistries` lists are allowed (names compared without case, as
  * Azure does), so `-r` cannot reach another team's registry in the same resource group.
  */
-export function buildRegistryProblem(environment: string, env: Pick<Environment, 'registry' | 'buildRegistries'>, registry: string): { text: string; hint: string } | undefined {
+export function buildRegistryProblem(
+  environment: string,
+  env: Pick<Environment, 'registry' | 'buildRegistries'>,
+  registry: string,
+): { text: string; hint: string } | undefined {
   const allowed = [...(env.registry ? [env.registry] : []), ...env.buildRegistries];
   if (allowed.some((r) => r.toLowerCase() === registry.toLowerCase())) return undefined;
   return {

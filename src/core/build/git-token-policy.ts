@@ -32,7 +32,12 @@ export function gitHostOf(url: string): string | undefined {
  * environment, or `undefined` when `gitAccessTokens` allows it. A name that is not listed is
  * never repeated: it may be the name of any secret in the vault.
  */
-export function gitTokenProblem(environment: string, allowed: GitAccessTokens | undefined, secretName: string, repositoryUrl: string): { text: string; hint: string } | undefined {
+export function gitTokenProblem(
+  environment: string,
+  allowed: GitAccessTokens | undefined,
+  secretName: string,
+  repositoryUrl: string,
+): { text: string; hint: string } | undefined {
   const key = `environments.${environment}.gitAccessTokens`;
   const names = Object.keys(allowed ?? {});
   if (!allowed || names.length === 0) {

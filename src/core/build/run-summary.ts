@@ -16,7 +16,10 @@ import type { RunImage } from './acr-builds.ts';
  * Reading it from the log (which the job reads anyway) saves an ARM call per build.
  */
 export function parseRunSummary(logTail: string): { images: RunImage[]; elapsed?: string } {
-  const lines = logTail.replace(/\r\n?/g, '\n').split('\n').map((l) => l.replace(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d /, ''));
+  const lines = logTail
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((l) => l.replace(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d /, ''));
   const images: RunImage[] = [];
   const start = lines.findIndex((l) => l.trim() === 'The following dependencies were found:');
   if (start >= 0) {

@@ -32,7 +32,6 @@ const SHOW_FLAGS = [ENV_FLAG] as const satisfies readonly FlagSpec[];
 const UPDATE_FLAGS = [{ name: 'admin-enabled', kind: 'string', valueName: 'true|false' }, ENV_FLAG] as const satisfies readonly FlagSpec[];
 const REPLICATION_FLAGS = [{ name: 'location', short: 'l', kind: 'string', valueName: 'LOCATION' }, ENV_FLAG] as const satisfies readonly FlagSpec[];
 
-
 function noPositionals(positionals: string[], what: string, usage: string): void {
   if (positionals[0] !== undefined) throw new UsageError(`Unexpected ${quoted(positionals[0])}: ${what}.`, usage);
 }
@@ -40,7 +39,8 @@ function noPositionals(positionals: string[], what: string, usage: string): void
 /** `Japan East`, `japan-east` and `japaneast` all mean ARM's `japaneast`. */
 export function parseLocation(text: string, usage: string): string {
   const name = text.toLowerCase().replace(/[\s_-]+/g, '');
-  if (!validateLocation(name).ok) throw new UsageError(`${quoted(text)} isn't an Azure location: use its name, e.g. --location japaneast or --location westeurope.`, usage);
+  if (!validateLocation(name).ok)
+    throw new UsageError(`${quoted(text)} isn't an Azure location: use its name, e.g. --location japaneast or --location westeurope.`, usage);
   return name;
 }
 
@@ -54,7 +54,8 @@ export function parseAcrUpdate(tokens: string[]): AcrAdminCommand {
   const { values, positionals } = parseFlags(tokens, UPDATE_FLAGS, ACR_UPDATE_USAGE);
   noPositionals(positionals, '/acr update takes --admin-enabled true|false', ACR_UPDATE_USAGE);
   const raw = values['admin-enabled'];
-  if (raw === undefined) throw new UsageError('Say what to change: --admin-enabled true or --admin-enabled false is the setting /acr update changes.', ACR_UPDATE_USAGE);
+  if (raw === undefined)
+    throw new UsageError('Say what to change: --admin-enabled true or --admin-enabled false is the setting /acr update changes.', ACR_UPDATE_USAGE);
   if (!/^(true|false)$/i.test(raw)) throw new UsageError(`--admin-enabled takes true or false, not ${quoted(raw)}.`, ACR_UPDATE_USAGE);
   return { kind: 'acr.update', adminEnabled: raw.toLowerCase() === 'true', ...optionalEnvironment(values.env, ACR_UPDATE_USAGE) };
 }
@@ -99,8 +100,27 @@ export function parseAcrReplicationShow(tokens: string[]): Extract<AcrAdminComma
 }
 
 export const ACR_ADMIN_SPECS = [
-  defineCommand({ command: '/acr', words: ['show'], flags: SHOW_FLAGS, usage: ACR_SHOW_USAGE, help: HELP_LINES.registryLook, action: 'acr.show', requires: role('viewer', 'see the registry'), runsBare: true, parse: parseAcrShow }),
-  defineCommand({ command: '/acr', words: ['update'], flags: UPDATE_FLAGS, usage: ACR_UPDATE_USAGE, help: HELP_LINES.registryChange, action: 'acr.update', requires: role('admin', 'change registry settings'), parse: parseAcrUpdate }),
+  defineCommand({
+    command: '/acr',
+    words: ['show'],
+    flags: SHOW_FLAGS,
+    usage: ACR_SHOW_USAGE,
+    help: HELP_LINES.registryLook,
+    action: 'acr.show',
+    requires: role('viewer', 'see the registry'),
+    runsBare: true,
+    parse: parseAcrShow,
+  }),
+  defineCommand({
+    command: '/acr',
+    words: ['update'],
+    flags: UPDATE_FLAGS,
+    usage: ACR_UPDATE_USAGE,
+    help: HELP_LINES.registryChange,
+    action: 'acr.update',
+    requires: role('admin', 'change registry settings'),
+    parse: parseAcrUpdate,
+  }),
   replicationVerb('create', role('admin', 'create registry replications')),
   replicationVerb('list', role('viewer', 'list registry replications')),
   replicationVerb('delete', role('admin', 'delete registry replications')),

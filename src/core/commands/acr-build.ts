@@ -74,7 +74,10 @@ export function parseAcrBuild(tokens: string[]): AcrBuildCommand {
   }
   if (positionals.length > 1) {
     const shown = positionals.slice(0, 3).map(quoted).join(', ');
-    throw new UsageError(`Give exactly one git URL, not ${positionals.length} (${shown}${positionals.length > 3 ? ', …' : ''}); quote values that contain spaces.`, usage);
+    throw new UsageError(
+      `Give exactly one git URL, not ${positionals.length} (${shown}${positionals.length > 3 ? ', …' : ''}); quote values that contain spaces.`,
+      usage,
+    );
   }
   const images = values.image ?? [];
   if (images.length === 0) throw new UsageError('Name the image to build with -t REPO:TAG, e.g. -t web:v1.', usage);

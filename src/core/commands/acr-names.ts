@@ -57,7 +57,10 @@ export function parseImageName(text: string, usage: string): string {
 /** Checks a `--build-arg` name. */
 export function parseBuildArgName(name: string, usage: string): string {
   if (!BUILD_ARG_NAME.test(name)) {
-    throw new UsageError(`Build-arg name ${quoted(name)} is invalid: use letters, digits and _, not starting with a digit, e.g. --build-arg APP_VERSION=1.2.`, usage);
+    throw new UsageError(
+      `Build-arg name ${quoted(name)} is invalid: use letters, digits and _, not starting with a digit, e.g. --build-arg APP_VERSION=1.2.`,
+      usage,
+    );
   }
   return name;
 }

@@ -14,7 +14,8 @@ export type AcrRegistryCommand =
   | { kind: 'acr.repository.list'; environment?: string }
   | { kind: 'acr.repository.show-tags'; repository: string; top: number; orderby: 'time_desc' | 'time_asc'; environment?: string };
 
-export const ACR_RUNS_USAGE = 'Usage: `/acr runs [--top 10] [--status Succeeded|Failed|Running|Queued|Canceled|Error|Timeout] [--env ENVIRONMENT]` lists recent runs (builds and task runs), newest first.';
+export const ACR_RUNS_USAGE =
+  'Usage: `/acr runs [--top 10] [--status Succeeded|Failed|Running|Queued|Canceled|Error|Timeout] [--env ENVIRONMENT]` lists recent runs (builds and task runs), newest first.';
 export const ACR_LOGS_USAGE = 'Usage: `/acr logs RUN_ID [--env ENVIRONMENT]` attaches a run’s log to a thread.';
 export const ACR_CANCEL_USAGE = 'Usage: `/acr cancel RUN_ID [--env ENVIRONMENT]` cancels a queued or running run.';
 export const ACR_REPOSITORY_USAGE = [
@@ -27,22 +28,30 @@ const STATUSES = ['Queued', 'Started', 'Running', 'Succeeded', 'Failed', 'Cancel
 const RUN_ID = /^[a-z0-9]{2,12}$/;
 const ENV_FLAG = { name: 'env', kind: 'string', valueName: 'ENVIRONMENT' } as const;
 
-
 function top(value: number | undefined, fallback: number, max: number, usage: string): number {
   if (value === undefined) return fallback;
   if (!(value >= 1 && value <= max)) throw new UsageError(`--top takes 1–${max}, e.g. --top ${fallback}.`, usage);
   return value;
 }
 
-const RUNS_FLAGS = [{ name: 'top', kind: 'integer', valueName: 'N' }, { name: 'status', kind: 'string', valueName: 'STATUS' }, ENV_FLAG] as const satisfies readonly FlagSpec[];
+const RUNS_FLAGS = [
+  { name: 'top', kind: 'integer', valueName: 'N' },
+  { name: 'status', kind: 'string', valueName: 'STATUS' },
+  ENV_FLAG,
+] as const satisfies readonly FlagSpec[];
 const RUN_FLAGS = [ENV_FLAG] as const satisfies readonly FlagSpec[];
-const TAGS_FLAGS = [{ name: 'top', kind: 'integer', valueName: 'N' }, { name: 'orderby', kind: 'string', valueName: 'time_desc|time_asc' }, ENV_FLAG] as const satisfies readonly FlagSpec[];
+const TAGS_FLAGS = [
+  { name: 'top', kind: 'integer', valueName: 'N' },
+  { name: 'orderby', kind: 'string', valueName: 'time_desc|time_asc' },
+  ENV_FLAG,
+] as const satisfies readonly FlagSpec[];
 
 export function parseAcrRuns(tokens: string[]): AcrRegistryCommand {
   const { values, positionals } = parseFlags(tokens, RUNS_FLAGS, ACR_RUNS_USAGE);
   if (positionals[0] !== undefined) throw new UsageError(`Unexpected ${quoted(positionals[0])}: /acr runs takes only options.`, ACR_RUNS_USAGE);
   const status = values.status === undefined ? undefined : STATUSES.find((s) => s.toLowerCase() === values.status!.toLowerCase());
-  if (values.status !== undefined && status === undefined) throw new UsageError(`--status takes ${STATUSES.join(', ')}, not ${quoted(values.status)}.`, ACR_RUNS_USAGE);
+  if (values.status !== undefined && status === undefined)
+    throw new UsageError(`--status takes ${STATUSES.join(', ')}, not ${quoted(values.status)}.`, ACR_RUNS_USAGE);
   return { kind: 'acr.runs', top: top(values.top, 10, 50, ACR_RUNS_USAGE), ...(status && { status }), ...optionalEnvironment(values.env, ACR_RUNS_USAGE) };
 }
 
@@ -72,20 +81,51 @@ export function parseAcrRepository(tokens: string[]): AcrRegistryCommand {
     const { values, positionals } = parseFlags(rest, TAGS_FLAGS, usage);
     const [repository, extra] = positionals;
     if (repository === undefined) throw new UsageError('Give the repository, e.g. /acr repository show-tags web.', usage);
-    if (extra !== undefined || !REPOSITORY_NAME.test(repository)) throw new UsageError(`${quoted(repository)} isn't a repository name: lowercase letters, digits, and / between parts, e.g. team/web.`, usage);
+    if (extra !== undefined || !REPOSITORY_NAME.test(repository))
+      throw new UsageError(`${quoted(repository)} isn't a repository name: lowercase letters, digits, and / between parts, e.g. team/web.`, usage);
     const orderby = values.orderby ?? 'time_desc';
     if (orderby !== 'time_desc' && orderby !== 'time_asc') throw new UsageError(`--orderby takes time_desc or time_asc, not ${quoted(orderby)}.`, usage);
     return { kind: 'acr.repository.show-tags', repository, top: top(values.top, 20, 100, usage), orderby, ...optionalEnvironment(values.env, usage) };
   }
-  throw new UsageError(`${verb === undefined ? 'Say what to do' : `Unknown ${quoted(verb)}`}: /acr repository list or /acr repository show-tags REPOSITORY.`, usage);
+  throw new UsageError(
+    `${verb === undefined ? 'Say what to do' : `Unknown ${quoted(verb)}`}: /acr repository list or /acr repository show-tags REPOSITORY.`,
+    usage,
+  );
 }
-
 
 /** `/acr runs|logs|cancel|repository …`, declared once each. */
 export const ACR_REGISTRY_SPECS = [
-  defineCommand({ command: '/acr', words: ['runs'], flags: RUNS_FLAGS, usage: ACR_RUNS_USAGE, help: HELP_LINES.registryLook, action: 'acr.runs', requires: role('viewer', 'list registry runs'), runsBare: true, parse: parseAcrRuns }),
-  defineCommand({ command: '/acr', words: ['logs'], flags: RUN_FLAGS, usage: ACR_LOGS_USAGE, help: HELP_LINES.registryLook, action: 'acr.logs', requires: role('viewer', 'read run logs'), parse: parseAcrLogs }),
-  defineCommand({ command: '/acr', words: ['cancel'], flags: RUN_FLAGS, usage: ACR_CANCEL_USAGE, help: HELP_LINES.build, action: 'acr.cancel', requires: role('builder', 'cancel runs'), parse: parseAcrCancel }),
+  defineCommand({
+    command: '/acr',
+    words: ['runs'],
+    flags: RUNS_FLAGS,
+    usage: ACR_RUNS_USAGE,
+    help: HELP_LINES.registryLook,
+    action: 'acr.runs',
+    requires: role('viewer', 'list registry runs'),
+    runsBare: true,
+    parse: parseAcrRuns,
+  }),
+  defineCommand({
+    command: '/acr',
+    words: ['logs'],
+    flags: RUN_FLAGS,
+    usage: ACR_LOGS_USAGE,
+    help: HELP_LINES.registryLook,
+    action: 'acr.logs',
+    requires: role('viewer', 'read run logs'),
+    parse: parseAcrLogs,
+  }),
+  defineCommand({
+    command: '/acr',
+    words: ['cancel'],
+    flags: RUN_FLAGS,
+    usage: ACR_CANCEL_USAGE,
+    help: HELP_LINES.build,
+    action: 'acr.cancel',
+    requires: role('builder', 'cancel runs'),
+    parse: parseAcrCancel,
+  }),
   defineCommand({
     command: '/acr',
     words: ['repository', 'list'],

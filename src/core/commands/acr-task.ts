@@ -49,7 +49,6 @@ const TASK_NAME = /^[A-Za-z0-9_-]{5,50}$/;
 // Git branch names as `git check-ref-format --branch` allows them, minus the rare forms.
 const BRANCH = /^(?![-/.])(?!.*(\.\.|@\{|\/\/|\.lock$|[/.]$))[^\s\u0000-\u001f\u007f~^:?*[\\]{1,250}$/;
 
-
 function parseTaskName(text: string | undefined, verb: string, usage: string): string {
   if (text === undefined) throw new UsageError(`Name the task with --name, e.g. /acr task ${verb} --name buildwebapp.`, usage);
   if (!TASK_NAME.test(text)) throw new UsageError(`${quoted(text)} isn't a valid task name: use 5–50 letters, digits, - and _.`, usage);
@@ -91,7 +90,10 @@ export function parseAcrTaskCreate(tokens: string[]): AcrTaskCommand {
     throw new UsageError('ACR commit triggers work with GitHub and Azure DevOps repositories only; add --commit-trigger-enabled false for this one.', usage);
   }
   if (commitTrigger && gitTokenSecret === undefined) {
-    throw new UsageError('A commit trigger needs a git access token so ACR can register the webhook: add --git-access-token @kv:SECRET-NAME (the token in the environment’s Key Vault), or --commit-trigger-enabled false.', usage);
+    throw new UsageError(
+      'A commit trigger needs a git access token so ACR can register the webhook: add --git-access-token @kv:SECRET-NAME (the token in the environment’s Key Vault), or --commit-trigger-enabled false.',
+      usage,
+    );
   }
   const task: TaskDefinition = {
     name,
@@ -132,11 +134,29 @@ export function parseAcrTask(tokens: string[]): AcrTaskCommand {
 }
 
 const taskVerb = <V extends 'list' | 'show' | 'run' | 'delete'>(verb: V, flags: readonly FlagSpec[], requires: RoleRequirement) =>
-  defineCommand({ command: '/acr', words: ['task', verb], flags, usage: ACR_TASK_USAGE, help: verb === 'list' || verb === 'show' ? HELP_LINES.registryLook : HELP_LINES.tasks, action: `acr.task.${verb}`, requires, parse: (tokens) => parseAcrTask([verb, ...tokens]) });
+  defineCommand({
+    command: '/acr',
+    words: ['task', verb],
+    flags,
+    usage: ACR_TASK_USAGE,
+    help: verb === 'list' || verb === 'show' ? HELP_LINES.registryLook : HELP_LINES.tasks,
+    action: `acr.task.${verb}`,
+    requires,
+    parse: (tokens) => parseAcrTask([verb, ...tokens]),
+  });
 
 /** `/acr task create|list|show|run|delete`, declared once each. */
 export const ACR_TASK_SPECS = [
-  defineCommand({ command: '/acr', words: ['task', 'create'], flags: ACR_TASK_FLAGS, usage: ACR_TASK_USAGE, help: HELP_LINES.tasks, action: 'acr.task.create', requires: role('builder', 'create ACR tasks'), parse: parseAcrTaskCreate }),
+  defineCommand({
+    command: '/acr',
+    words: ['task', 'create'],
+    flags: ACR_TASK_FLAGS,
+    usage: ACR_TASK_USAGE,
+    help: HELP_LINES.tasks,
+    action: 'acr.task.create',
+    requires: role('builder', 'create ACR tasks'),
+    parse: parseAcrTaskCreate,
+  }),
   taskVerb('list', [ENV_FLAG], role('viewer', 'list ACR tasks')),
   taskVerb('show', NAME_FLAGS, role('viewer', 'see ACR tasks')),
   taskVerb('run', NAME_FLAGS, role('builder', 'run ACR tasks')),

@@ -13,7 +13,13 @@ export type RepositoryAction = (typeof REPOSITORY_ACTIONS)[number];
 /** `/acr token rotate|create|list`: repository-scoped tokens, as `az acr token …`. */
 export type AcrTokenCommand =
   | { kind: 'acr.token.rotate'; token: string; environment?: string }
-  | { kind: 'acr.token.create'; token: string; repositories: { repository: string; actions: RepositoryAction[] }[]; expirationDays: number; environment?: string }
+  | {
+      kind: 'acr.token.create';
+      token: string;
+      repositories: { repository: string; actions: RepositoryAction[] }[];
+      expirationDays: number;
+      environment?: string;
+    }
   | { kind: 'acr.token.list'; environment?: string };
 export type AcrTokenRotateCommand = Extract<AcrTokenCommand, { kind: 'acr.token.rotate' }>;
 export type AcrTokenCreateCommand = Extract<AcrTokenCommand, { kind: 'acr.token.create' }>;
@@ -70,7 +76,11 @@ function parseCreate(rest: string[], usage: string): AcrTokenCommand {
   if (groups.length === 0) throw new UsageError(`Say what the token may do with --repository, e.g. ${REPOSITORY_EXAMPLE}.`, usage);
   const seen = new Set<string>();
   const repositories = groups.map(([repository, ...actions]) => {
-    if (repository === undefined || !REPOSITORY_NAME.test(repository)) throw new UsageError(`${quoted(repository ?? '')} isn't a repository name: lowercase letters, digits, and / between parts, e.g. ${REPOSITORY_EXAMPLE}.`, usage);
+    if (repository === undefined || !REPOSITORY_NAME.test(repository))
+      throw new UsageError(
+        `${quoted(repository ?? '')} isn't a repository name: lowercase letters, digits, and / between parts, e.g. ${REPOSITORY_EXAMPLE}.`,
+        usage,
+      );
     if (seen.has(repository)) throw new UsageError(`--repository ${repository} was given twice; list all its actions once.`, usage);
     seen.add(repository);
     if (actions.length === 0) throw new UsageError(`Give the actions for ${repository}, e.g. ${REPOSITORY_EXAMPLE}.`, usage);
@@ -82,10 +92,10 @@ function parseCreate(rest: string[], usage: string): AcrTokenCommand {
     return { repository, actions: [...new Set(checked)] };
   });
   const days = values['expiration-in-days'] ?? DEFAULT_TOKEN_EXPIRATION_DAYS;
-  if (!(days >= 1 && days <= MAX_TOKEN_EXPIRATION_DAYS)) throw new UsageError(`--expiration-in-days takes 1–${MAX_TOKEN_EXPIRATION_DAYS}; rotate with /acr token rotate before it runs out.`, usage);
+  if (!(days >= 1 && days <= MAX_TOKEN_EXPIRATION_DAYS))
+    throw new UsageError(`--expiration-in-days takes 1–${MAX_TOKEN_EXPIRATION_DAYS}; rotate with /acr token rotate before it runs out.`, usage);
   return { kind: 'acr.token.create', token, repositories, expirationDays: days, ...optionalEnvironment(values.env, usage) };
 }
-
 
 /**
  * Parses the words after `/acr token`.
@@ -100,13 +110,15 @@ export function parseAcrToken(tokens: string[]): AcrTokenCommand {
       return parseCreate(rest, usage);
     case 'list': {
       const { values, positionals } = parseFlags(rest, ACR_TOKEN_FLAGS, usage);
-      if (positionals[0] !== undefined || values.name !== undefined || values.repository !== undefined) throw new UsageError('/acr token list takes only --env.', usage);
+      if (positionals[0] !== undefined || values.name !== undefined || values.repository !== undefined)
+        throw new UsageError('/acr token list takes only --env.', usage);
       return { kind: 'acr.token.list', ...optionalEnvironment(values.env, usage) };
     }
     case 'rotate': {
       const { values, positionals } = parseFlags(rest, ACR_TOKEN_FLAGS, usage);
       if (positionals[0] !== undefined) throw new UsageError(`Unexpected ${quoted(positionals[0])}: give the token with --name.`, usage);
-      if (values.repository !== undefined || values['expiration-in-days'] !== undefined) throw new UsageError('/acr token rotate takes only --name and --env.', usage);
+      if (values.repository !== undefined || values['expiration-in-days'] !== undefined)
+        throw new UsageError('/acr token rotate takes only --name and --env.', usage);
       return { kind: 'acr.token.rotate', token: tokenName(values.name, 'rotate', usage), ...optionalEnvironment(values.env, usage) };
     }
     default:

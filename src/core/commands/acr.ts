@@ -7,7 +7,22 @@ import { ACR_TOKEN_SPECS, type AcrTokenCommand } from './acr-token.ts';
 import { ACR_PROMOTE_SPEC, type AcrPromoteCommand } from './promote.ts';
 
 /** Every parsed `/acr` command. */
-export type AcrCommand = AcrBuildCommand | AcrTokenCommand | AcrRegistryCommand | AcrAdminCommand | AcrTaskCommand | AcrTaskSubscriptionCommand | AcrPromoteCommand;
+export type AcrCommand =
+  | AcrBuildCommand
+  | AcrTokenCommand
+  | AcrRegistryCommand
+  | AcrAdminCommand
+  | AcrTaskCommand
+  | AcrTaskSubscriptionCommand
+  | AcrPromoteCommand;
 
 /** Subcommands of `/acr`, in the order help and "Start with a subcommand" list them. */
-export const ACR_SPECS = [...ACR_BUILD_SPECS, ...ACR_TASK_SPECS, ...ACR_TASK_SUBSCRIBE_SPECS, ...ACR_TOKEN_SPECS, ...ACR_REGISTRY_SPECS, ...ACR_ADMIN_SPECS, ACR_PROMOTE_SPEC];
+export const ACR_SPECS = [
+  ...ACR_BUILD_SPECS,
+  ...ACR_TASK_SPECS,
+  ...ACR_TASK_SUBSCRIBE_SPECS,
+  ...ACR_TOKEN_SPECS,
+  ...ACR_REGISTRY_SPECS,
+  ...ACR_ADMIN_SPECS,
+  ACR_PROMOTE_SPEC,
+];

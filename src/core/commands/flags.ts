@@ -95,7 +95,11 @@ export function parseFlags<const S extends readonly FlagSpec[]>(tokens: readonly
       words.push(tokens[++i]!);
     }
     if (words.length === 0) fail(`${long} needs a value, like ${long} ${f.valueName ?? 'VALUE'}.`);
-    store(values, f, words.map((word) => convert(f, word, fail)));
+    store(
+      values,
+      f,
+      words.map((word) => convert(f, word, fail)),
+    );
   }
   return { values: values as FlagValues<S>, positionals };
 }
@@ -158,7 +162,12 @@ function unknownFlagMessage(written: string, spec: readonly FlagSpec[]): string 
   const bare = written.replace(/^-+/, '');
   const isShort = !written.startsWith('--') && Array.from(bare).length === 1;
   const shorts = spec.flatMap((f) => (f.short === undefined ? [] : [f.short]));
-  const guess = isShort ? closestMatch(bare, shorts) : closestMatch(bare, spec.map((f) => f.name));
+  const guess = isShort
+    ? closestMatch(bare, shorts)
+    : closestMatch(
+        bare,
+        spec.map((f) => f.name),
+      );
   const suggestion = guess === undefined ? '' : ` Did you mean ${isShort ? '-' : '--'}${guess}?`;
   return `Unknown flag ${quotedFlag(written)}.${suggestion}`;
 }

@@ -93,7 +93,10 @@ function checkCredentials(url: URL, fail: (message: string) => never): void {
   if (url.username === '' && url.password === '') return;
   const org = url.pathname.split('/')[1] ?? '';
   const devOpsOrg = url.hostname.toLowerCase() === 'dev.azure.com' && url.password === '' && url.username.toLowerCase() === org.toLowerCase();
-  if (!devOpsOrg) fail('Remove the user name or token from the git URL (never paste credentials into Slack). For a private repository, put a token in the environment’s Key Vault and pass --git-access-token @kv:SECRET-NAME.');
+  if (!devOpsOrg)
+    fail(
+      'Remove the user name or token from the git URL (never paste credentials into Slack). For a private repository, put a token in the environment’s Key Vault and pass --git-access-token @kv:SECRET-NAME.',
+    );
 }
 
 function notGitMessage(base: string): string {

@@ -8,7 +8,17 @@ export { ACR_SPECS } from './acr.ts';
 export { UsageError } from './errors.ts';
 export { parseFlags, wantsHelp, type FlagKind, type FlagSpec, type FlagValue, type FlagValues, type KeyValue, type ParsedFlags } from './flags.ts';
 export { parseGitSource, type GitSource } from './git-source.ts';
-export { OPS_SPECS, JOB_ID_PATTERN, parseOpsJob, parseOpsAudit, parseOpsWhoami, type OpsCommand, type OpsJobCommand, type OpsAuditCommand, type OpsWhoamiCommand } from './ops.ts';
+export {
+  OPS_SPECS,
+  JOB_ID_PATTERN,
+  parseOpsJob,
+  parseOpsAudit,
+  parseOpsWhoami,
+  type OpsCommand,
+  type OpsJobCommand,
+  type OpsAuditCommand,
+  type OpsWhoamiCommand,
+} from './ops.ts';
 export { parseAci, parseCommand, routeCommand, MAX_COMMAND_TEXT_LENGTH, type Routed, type HelpCommand, type ParsedCommand } from './parse-command.ts';
 export { DEFAULT_PLATFORM, parsePlatform, type Platform } from './platform.ts';
 export { unescapeSlackText } from './slack-text.ts';

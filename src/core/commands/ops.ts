@@ -154,7 +154,16 @@ export function parseOpsWhoami(tokens: string[]): OpsWhoamiCommand {
 
 /** Subcommands of `/ops`. `help` is handled for every command by `parseCommand`. */
 export const OPS_SPECS = [
-  defineCommand({ command: '/ops', words: ['job'], flags: [], usage: OPS_JOB_USAGE, help: HELP_LINES.opsJob, action: 'ops.job', requires: role('viewer', 'see jobs'), parse: parseOpsJob }),
+  defineCommand({
+    command: '/ops',
+    words: ['job'],
+    flags: [],
+    usage: OPS_JOB_USAGE,
+    help: HELP_LINES.opsJob,
+    action: 'ops.job',
+    requires: role('viewer', 'see jobs'),
+    parse: parseOpsJob,
+  }),
   defineCommand({
     command: '/ops',
     words: ['audit'],
@@ -166,5 +175,15 @@ export const OPS_SPECS = [
     runsBare: true,
     parse: parseOpsAudit,
   }),
-  defineCommand({ command: '/ops', words: ['whoami'], flags: [], usage: OPS_WHOAMI_USAGE, help: HELP_LINES.opsWhoami, action: 'ops.whoami', requires: anyone('see your roles'), runsBare: true, parse: parseOpsWhoami }),
+  defineCommand({
+    command: '/ops',
+    words: ['whoami'],
+    flags: [],
+    usage: OPS_WHOAMI_USAGE,
+    help: HELP_LINES.opsWhoami,
+    action: 'ops.whoami',
+    requires: anyone('see your roles'),
+    runsBare: true,
+    parse: parseOpsWhoami,
+  }),
 ];

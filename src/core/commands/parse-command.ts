@@ -69,7 +69,10 @@ function route(command: string, text: string): Routed {
   const lower = String(command).trim().toLowerCase();
   const name = SLASH_COMMANDS.find((c) => c === lower || c === `/${lower}`);
   if (name === undefined) {
-    const guess = closestMatch(lower.replace(/^\//, ''), SLASH_COMMANDS.map((c) => c.slice(1)));
+    const guess = closestMatch(
+      lower.replace(/^\//, ''),
+      SLASH_COMMANDS.map((c) => c.slice(1)),
+    );
     throw new UsageError(`Unknown command ${quoted(String(command))}.${guess === undefined ? '' : ` Did you mean /${guess}?`}`, helpText());
   }
   const { usage } = SLASH_COMMAND_USAGE[name];

@@ -51,7 +51,8 @@ export const ACI_PROMOTE_FLAGS = [{ name: 'name', short: 'n', kind: 'string', va
 export const ACR_PROMOTE_FLAGS = [{ name: 'image', kind: 'string', valueName: 'REPO:TAG' }, ...ENVIRONMENT_FLAGS] as const satisfies readonly FlagSpec[];
 
 function environments(values: { from?: string | undefined; to?: string | undefined }, usage: string): { from: string; to: string } {
-  if (values.from === undefined || values.to === undefined) throw new UsageError('Name both environments: --from where it runs now and --to where it goes, e.g. --from dev --to prod.', usage);
+  if (values.from === undefined || values.to === undefined)
+    throw new UsageError('Name both environments: --from where it runs now and --to where it goes, e.g. --from dev --to prod.', usage);
   const from = parseEnvironmentName(values.from, usage);
   const to = parseEnvironmentName(values.to, usage);
   if (from === to) throw new UsageError(`--from and --to are both ${quoted(from)}: a promotion goes from one environment to another.`, usage);

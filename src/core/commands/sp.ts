@@ -30,7 +30,8 @@ export interface SpRotateCommand {
 }
 export type SpCommand = SpExpiringCommand | SpListCommand | SpShowCommand | SpRotateCommand;
 
-export const SP_EXPIRING_USAGE = 'Usage: `/sp expiring [--days N]` lists client secrets that expire within N days (default: the largest alert threshold), or have expired. Only you see the answer.';
+export const SP_EXPIRING_USAGE =
+  'Usage: `/sp expiring [--days N]` lists client secrets that expire within N days (default: the largest alert threshold), or have expired. Only you see the answer.';
 export const SP_LIST_USAGE = 'Usage: `/sp list` lists the app registrations in scope with their nearest secret expiry. Only you see the answer.';
 export const SP_SHOW_USAGE = 'Usage: `/sp show --app APP_ID|NAME` shows an app’s client secrets: key id, name and expiry (never values).';
 export const SP_ROTATE_USAGE = [
@@ -46,7 +47,11 @@ const APP_NAME = /^[^\u0000-\u001f<>&`*]{1,120}$/;
 function appRef(text: string | undefined, usage: string): string {
   if (text === undefined) throw new UsageError('Name the app with --app, its application (client) id or exact name.', usage);
   if (GUID.test(text)) return text.toLowerCase();
-  if (!APP_NAME.test(text)) throw new UsageError('--app takes an application (client) id like 22222222-2222-2222-2222-222222222222 or the app’s exact display name (quote it if it has spaces).', usage);
+  if (!APP_NAME.test(text))
+    throw new UsageError(
+      '--app takes an application (client) id like 22222222-2222-2222-2222-222222222222 or the app’s exact display name (quote it if it has spaces).',
+      usage,
+    );
   return text;
 }
 
@@ -91,8 +96,46 @@ const spAdmins = role('admin', 'manage service principal credentials');
 
 /** `/sp expiring|list|show|rotate`, declared once each. */
 export const SP_SPECS = [
-  defineCommand({ command: '/sp', words: ['expiring'], flags: EXPIRING_FLAGS, usage: SP_EXPIRING_USAGE, help: SP_HELP, action: 'sp.expiring', requires: spAdmins, runsBare: true, parse: parseSpExpiring }),
-  defineCommand({ command: '/sp', words: ['list'], flags: [], usage: SP_LIST_USAGE, help: SP_HELP, action: 'sp.list', requires: spAdmins, runsBare: true, parse: parseSpList }),
-  defineCommand({ command: '/sp', words: ['show'], flags: APP_FLAGS, usage: SP_SHOW_USAGE, help: SP_HELP, action: 'sp.show', requires: spAdmins, parse: parseSpShow }),
-  defineCommand({ command: '/sp', words: ['rotate'], flags: ROTATE_FLAGS, usage: SP_ROTATE_USAGE, help: SP_HELP, action: 'sp.rotate', requires: spAdmins, parse: parseSpRotate }),
+  defineCommand({
+    command: '/sp',
+    words: ['expiring'],
+    flags: EXPIRING_FLAGS,
+    usage: SP_EXPIRING_USAGE,
+    help: SP_HELP,
+    action: 'sp.expiring',
+    requires: spAdmins,
+    runsBare: true,
+    parse: parseSpExpiring,
+  }),
+  defineCommand({
+    command: '/sp',
+    words: ['list'],
+    flags: [],
+    usage: SP_LIST_USAGE,
+    help: SP_HELP,
+    action: 'sp.list',
+    requires: spAdmins,
+    runsBare: true,
+    parse: parseSpList,
+  }),
+  defineCommand({
+    command: '/sp',
+    words: ['show'],
+    flags: APP_FLAGS,
+    usage: SP_SHOW_USAGE,
+    help: SP_HELP,
+    action: 'sp.show',
+    requires: spAdmins,
+    parse: parseSpShow,
+  }),
+  defineCommand({
+    command: '/sp',
+    words: ['rotate'],
+    flags: ROTATE_FLAGS,
+    usage: SP_ROTATE_USAGE,
+    help: SP_HELP,
+    action: 'sp.rotate',
+    requires: spAdmins,
+    parse: parseSpRotate,
+  }),
 ];

@@ -45,10 +45,7 @@ export const OPS_AUDIT_USAGE = [
 ].join('\n');
 
 /** Usage of `/ops whoami`. */
-export const OPS_WHOAMI_USAGE = [
-  'Usage: `/ops whoami`',
-  'Shows your Slack user id and what you may do in each environment.',
-].join('\n');
+export const OPS_WHOAMI_USAGE = ['Usage: `/ops whoami`', 'Shows your Slack user id and what you may do in each environment.'].join('\n');
 
 /** Usage of `/ops` on its own: its subcommands. */
 export const OPS_USAGE = [

@@ -6,7 +6,8 @@ import type { RotationJobData, TokenRotationJobData } from './jobs.ts';
 /** One line per credential: app, secret, days left, expiry date. */
 export function credentialLine(c: ExpiringCredential): Mrkdwn {
   const icon = c.daysLeft < 0 ? ':red_circle:' : c.daysLeft <= 7 ? ':large_orange_circle:' : ':large_yellow_circle:';
-  if (c.kind === 'registry-token') return md`${{ mrkdwn: icon }} *registry token ${c.appName}* (${c.environment}): ${c.keyId} · ${describeDaysLeft(c.daysLeft)} (${c.endDateTime.slice(0, 10)})`;
+  if (c.kind === 'registry-token')
+    return md`${{ mrkdwn: icon }} *registry token ${c.appName}* (${c.environment}): ${c.keyId} · ${describeDaysLeft(c.daysLeft)} (${c.endDateTime.slice(0, 10)})`;
   return md`${{ mrkdwn: icon }} *${c.appName}* (${c.appId}): secret ${c.displayName ?? c.keyId.slice(0, 8)} · ${describeDaysLeft(c.daysLeft)} (${c.endDateTime.slice(0, 10)})`;
 }
 
@@ -35,7 +36,8 @@ export function rotationCard(data: RotationJobData, status: JobStatus, detail?: 
   const p = data.progress;
   const fields: CardField[] = [{ label: 'App', value: p.appName ? `${p.appName}\n${p.appId}` : data.app }];
   if (p.secretName) fields.push({ label: 'Key Vault secret', value: p.secretName, code: true });
-  if (p.newKeyId) fields.push({ label: 'New secret', value: `${p.newKeyId}${p.newEndDateTime ? `\nexpires ${p.newEndDateTime.slice(0, 10)}` : ''}`, code: true });
+  if (p.newKeyId)
+    fields.push({ label: 'New secret', value: `${p.newKeyId}${p.newEndDateTime ? `\nexpires ${p.newEndDateTime.slice(0, 10)}` : ''}`, code: true });
   if (data.oldKeyId) fields.push({ label: 'Old secret', value: data.oldKeyId, code: true });
   if (p.removeAt && p.phase === 'grace') fields.push({ label: 'Old secret removed at', value: `${p.removeAt.slice(0, 16).replace('T', ' ')} UTC` });
   return {

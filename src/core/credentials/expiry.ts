@@ -13,14 +13,27 @@ export function daysLeft(end: string, now: Date): number {
  * Credentials within the largest threshold (or expired), nearest first. `thresholds` are
  * days, sorted descending; the crossed threshold is the smallest one still ≥ days left.
  */
-export function expiringCredentials(apps: readonly AppRegistration[], thresholds: readonly number[], now: Date, withinDays = thresholds[0] ?? 30): ExpiringCredential[] {
+export function expiringCredentials(
+  apps: readonly AppRegistration[],
+  thresholds: readonly number[],
+  now: Date,
+  withinDays = thresholds[0] ?? 30,
+): ExpiringCredential[] {
   const out: ExpiringCredential[] = [];
   for (const app of apps) {
     for (const p of app.passwords) {
       const left = daysLeft(p.endDateTime, now);
       if (left > withinDays) continue;
       const crossed = left < 0 ? -1 : Math.min(...thresholds.filter((t) => t >= left), withinDays);
-      out.push({ appId: app.appId, appName: app.displayName, keyId: p.keyId, ...(p.displayName && { displayName: p.displayName }), endDateTime: p.endDateTime, daysLeft: left, threshold: crossed });
+      out.push({
+        appId: app.appId,
+        appName: app.displayName,
+        keyId: p.keyId,
+        ...(p.displayName && { displayName: p.displayName }),
+        endDateTime: p.endDateTime,
+        daysLeft: left,
+        threshold: crossed,
+      });
     }
   }
   return out.sort((a, b) => a.daysLeft - b.daysLeft || a.appName.localeCompare(b.appName));

@@ -102,7 +102,12 @@ export interface RegistryToken {
 export interface RegistryTokens {
   list(registry: import('../deploy/ports.ts').RegistryResourceRef): Promise<RegistryToken[]>;
   /** Regenerates one slot; its value is returned once, here. */
-  generate(registry: import('../deploy/ports.ts').RegistryResourceRef, token: RegistryToken, slot: 'password1' | 'password2', expiry?: Date): Promise<{ value: string; expiry?: string }>;
+  generate(
+    registry: import('../deploy/ports.ts').RegistryResourceRef,
+    token: RegistryToken,
+    slot: 'password1' | 'password2',
+    expiry?: Date,
+  ): Promise<{ value: string; expiry?: string }>;
   /** Drops every password slot but `keep`. */
   keepOnly(registry: import('../deploy/ports.ts').RegistryResourceRef, token: RegistryToken, keep: 'password1' | 'password2'): Promise<void>;
   /** Whether `docker login` with this token and password would work yet. */

@@ -45,7 +45,13 @@ function isUnfinished(job: StoredJob): boolean {
  * Claims `credential` for `jobId`, or names the job already rotating it. A holder that has
  * finished, or was never queued, or is gone (a claim its job never released) is taken over.
  */
-export async function claimRotation(claims: RotationClaims, jobs: Pick<JobQueue, 'get'>, credential: string, jobId: string, now: () => number = Date.now): Promise<ClaimOutcome> {
+export async function claimRotation(
+  claims: RotationClaims,
+  jobs: Pick<JobQueue, 'get'>,
+  credential: string,
+  jobId: string,
+  now: () => number = Date.now,
+): Promise<ClaimOutcome> {
   const holder = await claims.claim(credential, jobId);
   if (holder.jobId === jobId) return { claimed: true };
   const job = await jobs.get(holder.jobId);

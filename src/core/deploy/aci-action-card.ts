@@ -25,7 +25,11 @@ export function containerGroupFields(group: ContainerGroupView): CardField[] {
   if (group.fqdn || group.ip) fields.push({ label: 'Address', value: [group.fqdn, group.ip].filter(Boolean).join('\n'), code: true });
   if (group.ports.length > 0) fields.push({ label: 'Ports', value: group.ports.map((p) => `${p.port}/${p.protocol ?? 'TCP'}`).join(', ') });
   for (const c of group.containers.slice(0, 3)) {
-    fields.push({ label: `Container ${c.name}`, value: `${c.image}\n${[c.state, c.detailStatus, c.restartCount ? `${c.restartCount} restarts` : ''].filter(Boolean).join(' · ')}`, code: true });
+    fields.push({
+      label: `Container ${c.name}`,
+      value: `${c.image}\n${[c.state, c.detailStatus, c.restartCount ? `${c.restartCount} restarts` : ''].filter(Boolean).join(' · ')}`,
+      code: true,
+    });
   }
   return fields;
 }
@@ -47,7 +51,10 @@ export function aciActionCard(data: AciActionJobData, state: AciActionCardState)
     status: state.status,
     ...(detail !== undefined && { detail }),
     fields: fields.slice(0, 10),
-    links: data.op === 'list' || data.op === 'delete' ? [] : [{ label: 'Container group in Azure portal', url: portalResourceUrl(state.portal, containerGroupResourceId(target)) }],
+    links:
+      data.op === 'list' || data.op === 'delete'
+        ? []
+        : [{ label: 'Container group in Azure portal', url: portalResourceUrl(state.portal, containerGroupResourceId(target)) }],
     actions,
     actionSubject: `${aciActionVerbs[data.op]} ${what} in ${data.environment}`,
     queuedAt: data.queuedAt,

@@ -36,9 +36,7 @@ export interface ContainerSpec {
 }
 
 /** Pull credentials: a managed identity (resource id) or a username and password. */
-export type RegistryCredentialSpec =
-  | { server: string; identity: string }
-  | { server: string; username: string; password: string };
+export type RegistryCredentialSpec = { server: string; identity: string } | { server: string; username: string; password: string };
 
 /** What to deploy, as plain data; the ACI adapter maps it onto the SDK model. */
 export interface ContainerGroupSpec {

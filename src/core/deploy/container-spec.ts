@@ -31,7 +31,9 @@ export function toContainerGroupSpec(plan: DeployPlan, secrets: { env: ReadonlyM
         ...(plan.commandLine !== undefined && { command: plan.commandLine }),
       },
     ],
-    ...(plan.ipAddress !== undefined && { ipAddress: { type: plan.ipAddress, ports, ...(plan.dnsNameLabel !== undefined && { dnsNameLabel: plan.dnsNameLabel }) } }),
+    ...(plan.ipAddress !== undefined && {
+      ipAddress: { type: plan.ipAddress, ports, ...(plan.dnsNameLabel !== undefined && { dnsNameLabel: plan.dnsNameLabel }) },
+    }),
     ...(credentials.length > 0 && { imageRegistryCredentials: credentials }),
     ...(plan.subnet !== undefined && { subnetIds: [plan.subnet] }),
     ...('identity' in plan.pull && { identity: [plan.pull.identity] }),

@@ -50,17 +50,24 @@ export function deployCard(data: DeployJobData, state: DeployCardState): JobCard
   if (source) {
     // Dev follows main: which run (and commit) this deploy rolls out, so the channel sees what runs where.
     fields.push({ label: 'From', value: `run ${source.runId} of task ${source.task}${source.commitId ? `, commit ${source.commitId}` : ''}` });
-    if (state.status === 'succeeded') notes.push(md`${source.commitId ? `Commit ${source.commitId}` : `Run ${source.runId}`} of ${source.task} is running in ${target.name} (${data.environment}).`);
+    if (state.status === 'succeeded')
+      notes.push(
+        md`${source.commitId ? `Commit ${source.commitId}` : `Run ${source.runId}`} of ${source.task} is running in ${target.name} (${data.environment}).`,
+      );
   }
   if (plan) {
     // Everything that will be sent, from the same plan the PUT and the hash are made of.
     const shown = planOnCard(data, plan);
     fields.push(...shown.fields);
     const changes = shown.view.replacement?.changes;
-    if (changes) notes.push(md`:warning: This ${replacementNotice}.${changes.length > 0 ? `\n${changes.join('\n')}` : '\nAzure refused to update it in place.'}`);
+    if (changes)
+      notes.push(md`:warning: This ${replacementNotice}.${changes.length > 0 ? `\n${changes.join('\n')}` : '\nAzure refused to update it in place.'}`);
     if (!shown.complete) notes.push(md`The whole plan is in the attached ${shown.fileName}.`);
   } else {
-    fields.push({ label: 'Target', value: `${target.name} in resource group ${target.resourceGroup}\n${target.location} · subscription ${target.subscriptionId}` });
+    fields.push({
+      label: 'Target',
+      value: `${target.name} in resource group ${target.resourceGroup}\n${target.location} · subscription ${target.subscriptionId}`,
+    });
     fields.push({ label: 'Image', value: request.image.text, code: true });
   }
   const group = state.group;
@@ -114,7 +121,9 @@ export function approvalDetail(approval: ApprovalState, approvers: readonly stri
     case 'rejected': {
       const r = approval.rejection!;
       const reason = r.reason ? md`: ${r.reason}` : md``;
-      return approval.mode === 'confirm' ? md`Dismissed by ${mention(r.userId)} at ${hhmm(r.at)}.` : md`Rejected by ${mention(r.userId)} at ${hhmm(r.at)}${reason}`;
+      return approval.mode === 'confirm'
+        ? md`Dismissed by ${mention(r.userId)} at ${hhmm(r.at)}.`
+        : md`Rejected by ${mention(r.userId)} at ${hhmm(r.at)}${reason}`;
     }
     case 'expired':
       return md`Expired at ${hhmm(approval.expiresAt)}: nobody ${approval.mode === 'confirm' ? 'confirmed' : 'approved'} it in time, so nothing was changed.`;

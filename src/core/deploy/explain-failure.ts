@@ -9,7 +9,10 @@ export function isInPlaceRefusal(err: unknown): boolean {
 }
 
 /** What went wrong with a deploy, in plain words, with the next step. */
-export function explainDeployFailure(error: { code?: string; message: string }, context: { name: string; image: string; location: string }): { text: string; hint: string } {
+export function explainDeployFailure(
+  error: { code?: string; message: string },
+  context: { name: string; image: string; location: string },
+): { text: string; hint: string } {
   const code = error.code ?? '';
   const azure = `Azure said: ${error.message}`;
   if (code === inPlaceRefusalCode) {
@@ -25,7 +28,10 @@ export function explainDeployFailure(error: { code?: string; message: string }, 
     };
   }
   if (/Unauthorized|Authentication|Forbidden/i.test(code)) {
-    return { text: `The registry refused the pull credentials for ${context.image}. ${azure}`, hint: 'Ask the platform admin to check registryCredentials for this environment (and that the secret in Key Vault is current).' };
+    return {
+      text: `The registry refused the pull credentials for ${context.image}. ${azure}`,
+      hint: 'Ask the platform admin to check registryCredentials for this environment (and that the secret in Key Vault is current).',
+    };
   }
   if (/Quota|ResourceRequestsNotAvailable|ServiceUnavailable|Capacity/i.test(code)) {
     return {
@@ -34,9 +40,15 @@ export function explainDeployFailure(error: { code?: string; message: string }, 
     };
   }
   if (/DnsNameLabel|AlreadyInUse|Conflict/i.test(code)) {
-    return { text: `The name or DNS label of ${context.name} is already taken in ${context.location}. ${azure}`, hint: 'Pick another --dns-name-label (labels are unique per region), or another -n name.' };
+    return {
+      text: `The name or DNS label of ${context.name} is already taken in ${context.location}. ${azure}`,
+      hint: 'Pick another --dns-name-label (labels are unique per region), or another -n name.',
+    };
   }
-  return { text: `Deploying ${context.name} failed${code ? ` (${code})` : ''}. ${azure}`, hint: 'Fix what Azure reports and run /aci create again; the Rollback button redeploys the previous known-good image.' };
+  return {
+    text: `Deploying ${context.name} failed${code ? ` (${code})` : ''}. ${azure}`,
+    hint: 'Fix what Azure reports and run /aci create again; the Rollback button redeploys the previous known-good image.',
+  };
 }
 
 /** A rejected ARM call during a deploy, explained like a failed operation when it has an Azure error code. */
@@ -48,13 +60,22 @@ export function explainDeployError(err: unknown, context: { name: string; image:
 }
 
 /** A rejected ACI call, in words about container groups rather than registries. */
-export function explainAciError(err: unknown, context: { name: string; environment: string; resourceGroup: string }): { text: string; hint: string } | undefined {
+export function explainAciError(
+  err: unknown,
+  context: { name: string; environment: string; resourceGroup: string },
+): { text: string; hint: string } | undefined {
   if (!(err instanceof AzureOperationError)) return undefined;
   if (err.statusCode === 404 && context.name) {
-    return { text: `There is no container group ${context.name} in ${context.environment} (resource group ${context.resourceGroup}).`, hint: `/aci list --env ${context.environment} shows the container groups there.` };
+    return {
+      text: `There is no container group ${context.name} in ${context.environment} (resource group ${context.resourceGroup}).`,
+      hint: `/aci list --env ${context.environment} shows the container groups there.`,
+    };
   }
   if (err.statusCode === 404) {
-    return { text: `Resource group ${context.resourceGroup} of ${context.environment} was not found. ${err.message}`, hint: 'The platform admin should check subscriptionId and resourceGroup of this environment in chatops.yaml.' };
+    return {
+      text: `Resource group ${context.resourceGroup} of ${context.environment} was not found. ${err.message}`,
+      hint: 'The platform admin should check subscriptionId and resourceGroup of this environment in chatops.yaml.',
+    };
   }
   if (err.statusCode === 403) {
     return {

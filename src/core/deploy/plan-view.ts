@@ -35,19 +35,44 @@ export function shellJoin(words: readonly string[]): string {
  */
 export function describePlan(plan: DeployPlan): PlanView {
   const {
-    target, image, loginServer, repository, tag, digest, cpu, memoryInGB, ports, protocol, ipAddress, dnsNameLabel, restartPolicy,
-    environmentVariables, secureEnvironmentVariables, commandLine, subnet, pull, replaces, hash, ...unshown
+    target,
+    image,
+    loginServer,
+    repository,
+    tag,
+    digest,
+    cpu,
+    memoryInGB,
+    ports,
+    protocol,
+    ipAddress,
+    dnsNameLabel,
+    restartPolicy,
+    environmentVariables,
+    secureEnvironmentVariables,
+    commandLine,
+    subnet,
+    pull,
+    replaces,
+    hash,
+    ...unshown
   } = plan;
   void (unshown satisfies Record<string, never>);
   // `image` is `loginServer/repository@digest`; the tag is where the digest came from.
   void [repository, digest];
   const portList = `ports ${ports.join(', ')}/${protocol}`;
   const network =
-    ipAddress === undefined ? ['no IP address (not reachable from outside; as az container create without --ip-address)']
-    : ipAddress === 'Public' ? [`Public IP address · ${portList}`, ...(dnsNameLabel !== undefined ? [`DNS name label ${dnsNameLabel}`] : [])]
-    : [`Private IP address · ${portList}`, `subnet ${subnet ?? '(none)'}`];
+    ipAddress === undefined
+      ? ['no IP address (not reachable from outside; as az container create without --ip-address)']
+      : ipAddress === 'Public'
+        ? [`Public IP address · ${portList}`, ...(dnsNameLabel !== undefined ? [`DNS name label ${dnsNameLabel}`] : [])]
+        : [`Private IP address · ${portList}`, `subnet ${subnet ?? '(none)'}`];
   const items: PlanItem[] = [
-    { label: 'Target', lines: [`${target.name} in resource group ${target.resourceGroup}`, `${target.location} · subscription ${target.subscriptionId}`], code: false },
+    {
+      label: 'Target',
+      lines: [`${target.name} in resource group ${target.resourceGroup}`, `${target.location} · subscription ${target.subscriptionId}`],
+      code: false,
+    },
     { label: 'Image (pinned)', lines: [image, ...(tag !== undefined ? [`(tag ${tag} at plan time)`] : [])], code: true },
     commandLine !== undefined
       ? { label: 'Command line', lines: [shellJoin(commandLine)], code: true }
@@ -56,8 +81,8 @@ export function describePlan(plan: DeployPlan): PlanView {
       ? { label: 'Environment variables', lines: environmentVariables.map((v) => `${v.name}=${v.value}`), code: true }
       : { label: 'Environment variables', lines: ['none'], code: false },
     secureEnvironmentVariables.length > 0
-      // `←`, not `=`: the outbox masks `…PASSWORD=…` as a credential, and this is only a reference.
-      ? { label: 'Secure variables (from Key Vault)', lines: secureEnvironmentVariables.map((v) => `${v.name} ← @kv:${v.secretName}`), code: true }
+      ? // `←`, not `=`: the outbox masks `…PASSWORD=…` as a credential, and this is only a reference.
+        { label: 'Secure variables (from Key Vault)', lines: secureEnvironmentVariables.map((v) => `${v.name} ← @kv:${v.secretName}`), code: true }
       : { label: 'Secure variables (from Key Vault)', lines: ['none'], code: false },
     { label: 'Network', lines: network, code: false },
     { label: 'Resources', lines: [`${cpu} CPU · ${memoryInGB} GB memory · Linux`, `restart policy ${restartPolicy}`], code: false },
@@ -116,5 +141,9 @@ export function itemsForCard(view: PlanView, fileName: string): { items: PlanIte
 
 function pointer(item: PlanItem, fileName: string): PlanItem {
   const size = item.lines.reduce((n, l) => n + l.length, 0);
-  return { label: item.label, lines: [`${item.lines.length} line${item.lines.length === 1 ? '' : 's'}, ${size} characters: see the attached ${fileName}`], code: false };
+  return {
+    label: item.label,
+    lines: [`${item.lines.length} line${item.lines.length === 1 ? '' : 's'}, ${size} characters: see the attached ${fileName}`],
+    code: false,
+  };
 }

@@ -48,7 +48,11 @@ export interface RegistryTags {
   /** Repository names, sorted. */
   listRepositories(registry: RegistryResourceRef): Promise<string[]>;
   /** Tags of a repository with their digests, newest first unless `orderby` says otherwise. */
-  listTags(registry: RegistryResourceRef, repository: string, options: { top: number; orderby: 'time_desc' | 'time_asc' }): Promise<{ name: string; digest: string; createdOn?: string }[]>;
+  listTags(
+    registry: RegistryResourceRef,
+    repository: string,
+    options: { top: number; orderby: 'time_desc' | 'time_asc' },
+  ): Promise<{ name: string; digest: string; createdOn?: string }[]>;
   /** The registry's login server as ARM reports it (sovereign clouds and custom domains differ). */
   loginServer(registry: RegistryResourceRef): Promise<string>;
 }

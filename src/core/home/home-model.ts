@@ -94,7 +94,9 @@ export async function buildHomeModel(sources: HomeSources, viewer: { userId: str
   const roles = await sources.policy.rolesOf(userId, viewer.teamId);
   const canView = (environment: string): boolean => (roles[environment]?.length ?? 0) > 0;
   // Credentials are tenant-wide: the same rule as `/sp expiring`.
-  const credentialAdmin = (await sources.policy.check({ userId, teamId: viewer.teamId, ...(viewer.apiAppId && { apiAppId: viewer.apiAppId }), action: 'sp.expiring' })).allowed;
+  const credentialAdmin = (
+    await sources.policy.check({ userId, teamId: viewer.teamId, ...(viewer.apiAppId && { apiAppId: viewer.apiAppId }), action: 'sp.expiring' })
+  ).allowed;
   // A job outside every environment (a credential rotation) is shown to whoever manages credentials.
   const mayView = (environment: string): boolean => (Object.hasOwn(sources.environments, environment) ? canView(environment) : credentialAdmin);
 
@@ -109,8 +111,14 @@ export async function buildHomeModel(sources: HomeSources, viewer: { userId: str
     userId,
     ...(notice && { notice }),
     approvals: listed(approvals, homeLimits.approvals),
-    running: listed(jobs.filter((j) => !terminalStatuses.has(j.card.status)), homeLimits.running),
-    recent: listed(jobs.filter((j) => terminalStatuses.has(j.card.status)), homeLimits.recent),
+    running: listed(
+      jobs.filter((j) => !terminalStatuses.has(j.card.status)),
+      homeLimits.running,
+    ),
+    recent: listed(
+      jobs.filter((j) => terminalStatuses.has(j.card.status)),
+      homeLimits.recent,
+    ),
     deploys,
     ...(credentials && { credentials }),
   };
@@ -126,7 +134,9 @@ async function waitingFor(sources: HomeSources, userId: string, canView: (env: s
     const decides =
       approval.mode === 'confirm'
         ? approval.requesterId === userId
-        : approval.requesterId !== userId && !approval.approvals.some((a) => a.userId === userId) && (await isApprover(userId, sources.environments[approval.environment]?.approval?.approvers ?? [], sources.groups));
+        : approval.requesterId !== userId &&
+          !approval.approvals.some((a) => a.userId === userId) &&
+          (await isApprover(userId, sources.environments[approval.environment]?.approval?.approvers ?? [], sources.groups));
     if (!decides) continue;
     const { card, thread } = await sources.cards.cardOf(approval.jobId);
     if (!card) continue;

@@ -11,10 +11,11 @@ import type { ExpirySnapshots } from '../credentials/ports.ts';
 import type { DeployHistory } from '../deploy/deploy-job.ts';
 import type { HomeRefresh, UserJobs } from './ports.ts';
 
-const quietly = (promise: Promise<unknown>): Promise<void> => promise.then(
-  () => undefined,
-  () => undefined,
-);
+const quietly = (promise: Promise<unknown>): Promise<void> =>
+  promise.then(
+    () => undefined,
+    () => undefined,
+  );
 
 /** Approvals whose opening, decisions and expiry refresh every Home (approvers see the list change). */
 export function refreshingApprovals(inner: Approvals, refresh: HomeRefresh): Approvals {

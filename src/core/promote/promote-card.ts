@@ -25,14 +25,23 @@ export function promoteCard(data: PromoteJobData, state: PromoteCardState): JobC
   const fields: CardField[] = [];
   if (source) {
     fields.push({ label: `Source (${data.from})`, value: `${source.loginServer}/${source.repository}@${source.digest}`, code: true });
-    const provenance = [source.since && `running since ${hhmm(source.since)} (${source.since.slice(0, 10)})`, source.commit && `commit ${source.commit}`, source.runId && `ACR run ${source.runId}`].filter(Boolean);
+    const provenance = [
+      source.since && `running since ${hhmm(source.since)} (${source.since.slice(0, 10)})`,
+      source.commit && `commit ${source.commit}`,
+      source.runId && `ACR run ${source.runId}`,
+    ].filter(Boolean);
     if (provenance.length > 0) fields.push({ label: 'Provenance', value: provenance.join('\n') });
     const where = data.progress.targetLoginServer ?? data.environment;
-    fields.push({ label: `Target (${data.environment})`, value: source.tag ? `${where}/${source.repository}:${source.tag} (by digest)` : `${where}/${source.repository}@digest (untagged)`, code: true });
+    fields.push({
+      label: `Target (${data.environment})`,
+      value: source.tag ? `${where}/${source.repository}:${source.tag} (by digest)` : `${where}/${source.repository}@digest (untagged)`,
+      code: true,
+    });
   }
   if (data.progress.deployJobId) fields.push({ label: 'Deploy', value: `job ${data.progress.deployJobId}` });
   const lines: Mrkdwn[] = [];
-  if (data.progress.movedFrom && source?.tag) lines.push(md`${source.repository}:${source.tag} in ${data.environment} pointed at ${data.progress.movedFrom}; it now points at the promoted digest.`);
+  if (data.progress.movedFrom && source?.tag)
+    lines.push(md`${source.repository}:${source.tag} in ${data.environment} pointed at ${data.progress.movedFrom}; it now points at the promoted digest.`);
   if (state.detail) lines.push(state.detail);
   const what = promoteSubjectText(data);
   return {
@@ -43,7 +52,9 @@ export function promoteCard(data: PromoteJobData, state: PromoteCardState): JobC
     status: state.status,
     ...(lines.length > 0 && { detail: joinMrkdwn(lines, '\n') }),
     fields,
-    links: state.targetRegistry ? [{ label: 'Target registry in Azure portal', url: portalResourceUrl(state.portal, registryResourceId(state.targetRegistry)) }] : [],
+    links: state.targetRegistry
+      ? [{ label: 'Target registry in Azure portal', url: portalResourceUrl(state.portal, registryResourceId(state.targetRegistry)) }]
+      : [],
     actions: [],
     queuedAt: data.queuedAt,
     ...(data.progress.startedAt !== undefined && { startedAt: data.progress.startedAt }),

@@ -146,7 +146,10 @@ export function runningSince(history: readonly DeployRecord[], digest: string): 
  * there is one (its ports, DNS label, variables and Key Vault names), else the source's, without
  * its DNS label (labels are the source environment's name on the internet, not the target's).
  */
-export function promotionRequest(targetHistory: readonly DeployRecord[], sourceHistory: readonly DeployRecord[]): { request: DeployRequest; from: 'target' | 'source' } | undefined {
+export function promotionRequest(
+  targetHistory: readonly DeployRecord[],
+  sourceHistory: readonly DeployRecord[],
+): { request: DeployRequest; from: 'target' | 'source' } | undefined {
   const own = targetHistory.find((r) => r.request);
   if (own?.request) return { request: own.request, from: 'target' };
   const theirs = sourceHistory.find((r) => r.request);

@@ -77,7 +77,10 @@ function changeFields(data: AcrChangeJobData): CardField[] {
       break;
     case 'token.create':
       fields.push({ label: 'Scope', value: change.repositories.map((r) => `${r.repository}: ${r.actions.join(' ')}`).join('\n'), code: true });
-      fields.push({ label: 'Password expires', value: data.progress.passwordExpiry ? data.progress.passwordExpiry.slice(0, 10) : `in ${change.expirationDays} days` });
+      fields.push({
+        label: 'Password expires',
+        value: data.progress.passwordExpiry ? data.progress.passwordExpiry.slice(0, 10) : `in ${change.expirationDays} days`,
+      });
       if (data.progress.secretName) fields.push({ label: 'Key Vault secret', value: data.progress.secretName, code: true });
       break;
     case 'task.create': {

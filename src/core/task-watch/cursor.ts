@@ -30,7 +30,10 @@ export function parseCursor(text: string | null | undefined): WatchCursor {
   if (!text) return emptyCursor();
   try {
     const raw = JSON.parse(text) as Partial<WatchCursor>;
-    const since = raw.since && typeof raw.since === 'object' ? Object.fromEntries(Object.entries(raw.since).filter(([, v]) => typeof v === 'string' && !Number.isNaN(Date.parse(v)))) : {};
+    const since =
+      raw.since && typeof raw.since === 'object'
+        ? Object.fromEntries(Object.entries(raw.since).filter(([, v]) => typeof v === 'string' && !Number.isNaN(Date.parse(v))))
+        : {};
     const seen = Array.isArray(raw.seen) ? raw.seen.filter((id): id is string => typeof id === 'string') : [];
     return { since, seen };
   } catch {
@@ -56,7 +59,13 @@ export interface LookResult {
  * own `since` (when it was subscribed) or else at `now`; a task no longer watched is forgotten.
  * `top` is the page size the look asked for.
  */
-export function decideLook(cursor: WatchCursor, runs: readonly RunInfo[], watched: readonly { task: string; since?: string }[], now: Date, top: number): LookResult {
+export function decideLook(
+  cursor: WatchCursor,
+  runs: readonly RunInfo[],
+  watched: readonly { task: string; since?: string }[],
+  now: Date,
+  top: number,
+): LookResult {
   const since: Record<string, string> = {};
   for (const w of watched) {
     const name = w.task.toLowerCase();

@@ -25,7 +25,10 @@ export function validateLocation(text: string, options: LocationOptions = {}): V
   if (LOCATION.test(text) && (known === undefined || known.includes(text))) return valid(text);
 
   if (!LOCATION.test(text)) {
-    const normalized = text.replace(PORTAL_GEOGRAPHY, '').toLowerCase().replace(/[\s_-]+/gu, '');
+    const normalized = text
+      .replace(PORTAL_GEOGRAPHY, '')
+      .toLowerCase()
+      .replace(/[\s_-]+/gu, '');
     const fits = LOCATION.test(normalized) && (known === undefined || known.includes(normalized));
     return invalid(`${RULE} (got ${shown(text)})${fits ? `; did you mean ${shown(normalized)}?` : '.'}`);
   }
@@ -34,6 +37,10 @@ export function validateLocation(text: string, options: LocationOptions = {}): V
   const guess = closestMatch(text, choices);
   const more = choices.length > 4 ? ` (${choices.length} in all)` : '';
   const hint =
-    guess !== undefined ? `did you mean ${shown(guess)}?` : choices.length > 0 ? `use one of ${choices.slice(0, 4).map(shown).join(', ')}${more}.` : 'none are configured.';
+    guess !== undefined
+      ? `did you mean ${shown(guess)}?`
+      : choices.length > 0
+        ? `use one of ${choices.slice(0, 4).map(shown).join(', ')}${more}.`
+        : 'none are configured.';
   return invalid(`${shown(text)} isn't one of the Azure locations configured here; ${hint}`);
 }

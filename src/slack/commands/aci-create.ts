@@ -44,17 +44,34 @@ export async function aciCreate(ctx: CommandContext, parsed: AciCreateCommand): 
   const request = toDeployRequest(parsed);
   const problem = policyProblem(environment, env, request);
   if (problem) {
-    await ctx.audit.record({ actor: command.user_id, action: 'command.aci.deploy', outcome: 'refused', reason: `policy: ${problem.text}`, environment, target: parsed.name });
+    await ctx.audit.record({
+      actor: command.user_id,
+      action: 'command.aci.deploy',
+      outcome: 'refused',
+      reason: `policy: ${problem.text}`,
+      environment,
+      target: parsed.name,
+    });
     throw new UserFacingError(ErrorCode.PolicyViolation, `${problem.text} Nothing was queued.`, { hint: problem.hint });
   }
   if (request.secureEnvironmentVariables.length > 0 && !env.keyVaultUrl) {
-    throw new UserFacingError(ErrorCode.Usage, `${environment} has no Key Vault configured, so --secure-environment-variables cannot be read. Nothing was queued.`, {
-      hint: 'Ask the platform admin to set keyVaultUrl for this environment.',
-    });
+    throw new UserFacingError(
+      ErrorCode.Usage,
+      `${environment} has no Key Vault configured, so --secure-environment-variables cannot be read. Nothing was queued.`,
+      {
+        hint: 'Ask the platform admin to set keyVaultUrl for this environment.',
+      },
+    );
   }
   const data: DeployJobData = {
     ...jobHeader(ctx, environment),
-    target: { subscriptionId: env.subscriptionId, resourceGroup: env.resourceGroup, location: env.location, name: parsed.name, ...(env.registry && { registry: env.registry }) },
+    target: {
+      subscriptionId: env.subscriptionId,
+      resourceGroup: env.resourceGroup,
+      location: env.location,
+      name: parsed.name,
+      ...(env.registry && { registry: env.registry }),
+    },
     request,
     ...(env.approval && { approval: { required: env.approval.required, expiresAfterMs: env.approval.expiresAfter } }),
     progress: { phase: 'new' },

@@ -34,7 +34,15 @@ export async function aciLifecycle(ctx: CommandContext, parsed: AciLifecycleComm
     ...(op === 'delete' && { approval: removalApproval(env.approval) }),
     progress: { phase: 'new' },
   };
-  const audit = { actor: command.user_id, action: `command.aci.${op}`, outcome: 'accepted' as const, environment, target: name || env.resourceGroup, jobId, details: { channel: command.channel_id } };
+  const audit = {
+    actor: command.user_id,
+    action: `command.aci.${op}`,
+    outcome: 'accepted' as const,
+    environment,
+    target: name || env.resourceGroup,
+    jobId,
+    details: { channel: command.channel_id },
+  };
   if (isReadOnlyAciOp(op)) {
     await queueQuery(ctx, 'aci-action', jobId, { ...data, responseUrl: command.response_url }, audit);
     const what = op === 'list' ? `the container groups of ${env.resourceGroup}` : op === 'logs' ? `the logs of ${name}` : name;

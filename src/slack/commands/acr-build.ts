@@ -18,7 +18,14 @@ export async function acrBuild(ctx: CommandContext, parsed: AcrBuildCommand): Pr
   await authorize(ctx, 'acr.build', data.environment, { target: data.target.registry });
   const problem = buildRegistryProblem(data.environment, ctx.config.environments[data.environment]!, data.target.registry);
   if (problem) {
-    await ctx.audit.record({ actor: command.user_id, action: 'command.acr.build', outcome: 'refused', reason: 'policy: registry not allowed in this environment', environment: data.environment, target: data.target.registry });
+    await ctx.audit.record({
+      actor: command.user_id,
+      action: 'command.acr.build',
+      outcome: 'refused',
+      reason: 'policy: registry not allowed in this environment',
+      environment: data.environment,
+      target: data.target.registry,
+    });
     throw new UserFacingError(ErrorCode.PolicyViolation, problem.text, { hint: problem.hint });
   }
   if (parsed.gitTokenSecret !== undefined) {

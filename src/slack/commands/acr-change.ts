@@ -42,10 +42,13 @@ function changeOf(parsed: AcrChangeCommand): AcrChange {
 export async function acrChange(ctx: CommandContext, parsed: AcrChangeCommand): Promise<EphemeralReply> {
   const { command } = ctx;
   const { name: environment, env } = resolveEnvironment(ctx.config, parsed.environment, command.channel_id);
-  if (!env.registry) throw new UserFacingError(ErrorCode.Usage, `${environment} has no registry configured.`, { hint: 'Use --env with an environment that has one.' });
+  if (!env.registry)
+    throw new UserFacingError(ErrorCode.Usage, `${environment} has no registry configured.`, { hint: 'Use --env with an environment that has one.' });
   await authorize(ctx, parsed.kind, environment, { target: env.registry });
   if (parsed.kind === 'acr.token.create' && !ctx.credentials) {
-    throw new UserFacingError(ErrorCode.Usage, 'Registry tokens need a Key Vault to keep their passwords in, and none is configured.', { hint: 'The platform admin adds a credentials: section with keyVaultUrl to chatops.yaml.' });
+    throw new UserFacingError(ErrorCode.Usage, 'Registry tokens need a Key Vault to keep their passwords in, and none is configured.', {
+      hint: 'The platform admin adds a credentials: section with keyVaultUrl to chatops.yaml.',
+    });
   }
   if (parsed.kind === 'acr.task.create' && parsed.task.gitTokenSecret !== undefined) {
     await checkGitToken(ctx, parsed.kind, environment, env, parsed.task.gitTokenSecret, parsed.task.repositoryUrl, env.registry);
@@ -66,8 +69,16 @@ export async function acrChange(ctx: CommandContext, parsed: AcrChangeCommand): 
     environment,
     target: env.registry,
     jobId,
-    details: { change: change.op, channel: command.channel_id, ...(change.op === 'task.create' && change.task.gitTokenSecret !== undefined && { gitTokenName: change.task.gitTokenSecret }) },
+    details: {
+      change: change.op,
+      channel: command.channel_id,
+      ...(change.op === 'task.create' && change.task.gitTokenSecret !== undefined && { gitTokenName: change.task.gitTokenSecret }),
+    },
   });
-  const next = data.approval ? (data.approval.mode === 'approval' ? ' It waits for approval on its card.' : ' Confirm it on its card.') : ' Progress appears on its card.';
+  const next = data.approval
+    ? data.approval.mode === 'approval'
+      ? ' It waits for approval on its card.'
+      : ' Confirm it on its card.'
+    : ' Progress appears on its card.';
   return ephemeral(`:inbox_tray: ${escapeMrkdwn(acrChangeTitle(data))} in *${escapeMrkdwn(environment)}*: queued as job \`${jobId}\`.${next}`);
 }

@@ -12,7 +12,8 @@ import { queueJob } from './queue-job.ts';
 export async function acrTaskRun(ctx: CommandContext, parsed: Extract<AcrTaskCommand, { kind: 'acr.task.run' }>): Promise<EphemeralReply> {
   const { command } = ctx;
   const { name: environment, env } = resolveEnvironment(ctx.config, parsed.environment, command.channel_id);
-  if (!env.registry) throw new UserFacingError(ErrorCode.Usage, `${environment} has no registry configured.`, { hint: 'Use --env with an environment that has one.' });
+  if (!env.registry)
+    throw new UserFacingError(ErrorCode.Usage, `${environment} has no registry configured.`, { hint: 'Use --env with an environment that has one.' });
   await authorize(ctx, 'acr.task.run', environment, { target: `${env.registry}/${parsed.name}` });
   const { queuedAt, ...header } = jobHeader(ctx, environment);
   const { jobId } = header;
@@ -32,5 +33,7 @@ export async function acrTaskRun(ctx: CommandContext, parsed: Extract<AcrTaskCom
     jobId,
     details: { channel: command.channel_id },
   });
-  return ephemeral(`:inbox_tray: Run of task *${escapeMrkdwn(parsed.name)}* queued as job \`${jobId}\` in *${escapeMrkdwn(environment)}*. Its card and live log will appear in this channel.`);
+  return ephemeral(
+    `:inbox_tray: Run of task *${escapeMrkdwn(parsed.name)}* queued as job \`${jobId}\` in *${escapeMrkdwn(environment)}*. Its card and live log will appear in this channel.`,
+  );
 }

@@ -6,7 +6,6 @@ import { configuredWatch, registryWatchKey, watchedRegistries } from '../../core
 import { ephemeral, type EphemeralReply } from '../render/replies.ts';
 import { authorize, type CommandContext } from './context.ts';
 
-
 function seconds(ms: number): string {
   return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${Math.round(ms / 1000)} s`;
 }
@@ -20,7 +19,10 @@ function seconds(ms: number): string {
 export async function acrTaskSubscription(ctx: CommandContext, parsed: AcrTaskSubscriptionCommand): Promise<EphemeralReply> {
   const { command, taskWatches: control } = ctx;
   const { name: environment, env } = resolveEnvironment(ctx.config, parsed.environment, command.channel_id);
-  if (!env.registry) throw new UserFacingError(ErrorCode.Usage, `${environment} has no registry configured, so it has no tasks to announce.`, { hint: 'Use --env with an environment that has one.' });
+  if (!env.registry)
+    throw new UserFacingError(ErrorCode.Usage, `${environment} has no registry configured, so it has no tasks to announce.`, {
+      hint: 'Use --env with an environment that has one.',
+    });
   const ref = { subscriptionId: env.subscriptionId, resourceGroup: env.resourceGroup, registry: env.registry };
   const target = `${env.registry}/${parsed.name}`;
   await authorize(ctx, parsed.kind, environment, { target });
@@ -28,10 +30,19 @@ export async function acrTaskSubscription(ctx: CommandContext, parsed: AcrTaskSu
   const configured = configuredWatch(env, parsed.name);
   if (configured) {
     const verb = parsed.kind === 'acr.task.subscribe' ? 'is already announced' : 'is announced';
-    return ephemeral(`Task *${task}* ${verb} in <#${configured.channel}> because chatops.yaml names it under \`environments.${escapeMrkdwn(environment)}.tasks\`; the config wins, so nothing changed. Ask the platform admin to change it there.`);
+    return ephemeral(
+      `Task *${task}* ${verb} in <#${configured.channel}> because chatops.yaml names it under \`environments.${escapeMrkdwn(environment)}.tasks\`; the config wins, so nothing changed. Ask the platform admin to change it there.`,
+    );
   }
   if (parsed.kind === 'acr.task.unsubscribe') {
-    await ctx.audit.record({ actor: command.user_id, action: 'command.acr.task.unsubscribe', outcome: 'accepted', environment, target, details: { channel: command.channel_id } });
+    await ctx.audit.record({
+      actor: command.user_id,
+      action: 'command.acr.task.unsubscribe',
+      outcome: 'accepted',
+      environment,
+      target,
+      details: { channel: command.channel_id },
+    });
     const removed = await control.store.unsubscribe(environment, parsed.name);
     if (!removed) return ephemeral(`No channel is subscribed to task *${task}* in *${escapeMrkdwn(environment)}*; nothing changed.`);
     const still = watchedRegistries(ctx.config.environments, await control.store.subscriptions()).some((w) => w.key === registryWatchKey(ref));
@@ -40,7 +51,9 @@ export async function acrTaskSubscription(ctx: CommandContext, parsed: AcrTaskSu
   }
   const channel = parsed.channel ?? command.channel_id;
   if (!/^[CG]/.test(channel)) {
-    throw new UserFacingError(ErrorCode.Usage, 'Task runs are announced in a channel, not in a direct message.', { hint: 'Run the command in the channel, or add --channel #CHANNEL.' });
+    throw new UserFacingError(ErrorCode.Usage, 'Task runs are announced in a channel, not in a direct message.', {
+      hint: 'Run the command in the channel, or add --channel #CHANNEL.',
+    });
   }
   await ctx.audit.record({ actor: command.user_id, action: 'command.acr.task.subscribe', outcome: 'accepted', environment, target, details: { channel } });
   const change = await control.store.subscribe({ environment, task: parsed.name, channel, subscribedBy: command.user_id, at: ctx.now().toISOString() });

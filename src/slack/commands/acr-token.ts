@@ -15,8 +15,12 @@ export async function acrTokenRotate(ctx: CommandContext, parsed: AcrTokenRotate
   const { command } = ctx;
   const { name: environment, env } = resolveEnvironment(ctx.config, parsed.environment, command.channel_id);
   await authorize(ctx, 'acr.token.rotate', environment, { target: parsed.token });
-  if (!ctx.credentials) throw new UserFacingError(ErrorCode.Usage, 'Token rotation needs a Key Vault to keep the new password in.', { hint: 'The platform admin adds a credentials: section with keyVaultUrl to chatops.yaml.' });
-  if (!env.registry) throw new UserFacingError(ErrorCode.Usage, `${environment} has no registry configured.`, { hint: 'Use --env with an environment that has one.' });
+  if (!ctx.credentials)
+    throw new UserFacingError(ErrorCode.Usage, 'Token rotation needs a Key Vault to keep the new password in.', {
+      hint: 'The platform admin adds a credentials: section with keyVaultUrl to chatops.yaml.',
+    });
+  if (!env.registry)
+    throw new UserFacingError(ErrorCode.Usage, `${environment} has no registry configured.`, { hint: 'Use --env with an environment that has one.' });
   const data: TokenRotationJobData = {
     ...jobHeader(ctx, environment),
     trigger: 'command',
@@ -28,6 +32,8 @@ export async function acrTokenRotate(ctx: CommandContext, parsed: AcrTokenRotate
   const credential = registryTokenCredential({ subscriptionId: env.subscriptionId, resourceGroup: env.resourceGroup, name: env.registry }, parsed.token);
   const refusal = await claimBeforeQueueing(ctx, credential, jobId, `Token ${parsed.token} of ${env.registry}`, audit);
   if (refusal) throw new Refused(refusal);
-  await queueClaimed(ctx, credential, jobId, () => queueJob(ctx, 'rotate-token', jobId, data, tokenRotationCard(data, 'queued'), { ...audit, outcome: 'accepted', jobId }));
+  await queueClaimed(ctx, credential, jobId, () =>
+    queueJob(ctx, 'rotate-token', jobId, data, tokenRotationCard(data, 'queued'), { ...audit, outcome: 'accepted', jobId }),
+  );
   return ephemeral(`:inbox_tray: Rotation of token *${escapeMrkdwn(parsed.token)}* in *${escapeMrkdwn(env.registry)}* queued as job \`${jobId}\`.`);
 }

@@ -46,9 +46,19 @@ export interface CommandContext extends CommandDeps {
 }
 
 /** The fields every job a command starts carries: its id, who asked, where, when. */
-export function jobHeader(ctx: CommandContext, environment: string): { jobId: string; requesterId: string; teamId: string; channelId: string; environment: string; queuedAt: string } {
+export function jobHeader(
+  ctx: CommandContext,
+  environment: string,
+): { jobId: string; requesterId: string; teamId: string; channelId: string; environment: string; queuedAt: string } {
   const { command } = ctx;
-  return { jobId: ctx.request.jobId, requesterId: command.user_id, teamId: command.team_id, channelId: command.channel_id, environment, queuedAt: ctx.now().toISOString() };
+  return {
+    jobId: ctx.request.jobId,
+    requesterId: command.user_id,
+    teamId: command.team_id,
+    channelId: command.channel_id,
+    environment,
+    queuedAt: ctx.now().toISOString(),
+  };
 }
 
 /**
@@ -61,7 +71,18 @@ export function authorize(ctx: CommandContext, action: string, environment?: str
 }
 
 /** Audits a refusal of `action` and throws it as `Refused`; returns when `decision` allows. */
-export function refuseUnlessAllowed(ctx: CommandContext, decision: AccessDecision, action: string, environment?: string, extra: Partial<AuditFields> = {}): Promise<void> {
+export function refuseUnlessAllowed(
+  ctx: CommandContext,
+  decision: AccessDecision,
+  action: string,
+  environment?: string,
+  extra: Partial<AuditFields> = {},
+): Promise<void> {
   const where = { channel: ctx.command.channel_id, team: ctx.command.team_id };
-  return ctx.request.refuseUnlessAllowed(decision, { action: `command.${action}`, ...(environment !== undefined && { environment }), details: where, ...extra });
+  return ctx.request.refuseUnlessAllowed(decision, {
+    action: `command.${action}`,
+    ...(environment !== undefined && { environment }),
+    details: where,
+    ...extra,
+  });
 }

@@ -15,7 +15,11 @@ const maxInlineChars = 2800;
  * Newest first, paged with `--page <cursor>`; a long page goes to the admin's DM as a file,
  * never to the channel.
  */
-export async function opsAudit(ctx: CommandContext, parsed: OpsAuditCommand, client: WebClient): Promise<{ reply: EphemeralReply; after?: () => Promise<void> }> {
+export async function opsAudit(
+  ctx: CommandContext,
+  parsed: OpsAuditCommand,
+  client: WebClient,
+): Promise<{ reply: EphemeralReply; after?: () => Promise<void> }> {
   await authorize(ctx, 'ops.audit', parsed.environment);
   const { command } = ctx;
   const filter = {
@@ -44,7 +48,13 @@ export async function opsAudit(ctx: CommandContext, parsed: OpsAuditCommand, cli
     // After the ack: the DM and the upload are Web API calls.
     after: async () => {
       const dm = await openDirectMessage(client, command.user_id);
-      await client.filesUploadV2({ channel_id: dm, initial_comment: 'Audit log export (newest first):', filename: 'audit.txt', title: 'Audit log', content: text });
+      await client.filesUploadV2({
+        channel_id: dm,
+        initial_comment: 'Audit log export (newest first):',
+        filename: 'audit.txt',
+        title: 'Audit log',
+        content: text,
+      });
     },
   };
 }

@@ -34,7 +34,11 @@ export async function opsJob(ctx: CommandContext, parsed: OpsJobCommand): Promis
   const answer: QueryAnswer = { title: `Job ${jobId}`, environment, summary: { mrkdwn: lines.filter(Boolean).join('\n') } };
   const answerId = jobIdFromTrigger(command.team_id, command.trigger_id);
   const shareable = await ctx.answers
-    .put(answerId, { answer, asker: { userId: command.user_id, teamId: command.team_id, channelId: command.channel_id, action: 'ops.job' }, at: ctx.now().toISOString() })
+    .put(answerId, {
+      answer,
+      asker: { userId: command.user_id, teamId: command.team_id, channelId: command.channel_id, action: 'ops.job' },
+      at: ctx.now().toISOString(),
+    })
     .then(
       () => true,
       // The answer matters more than its Share button.
@@ -43,5 +47,8 @@ export async function opsJob(ctx: CommandContext, parsed: OpsJobCommand): Promis
         return false;
       },
     );
-  return { response_type: 'ephemeral', ...renderAnswer(answer, { placement: { kind: 'inline' }, footer: 'Only you can see this.', ...(shareable && { shareId: answerId }) }) };
+  return {
+    response_type: 'ephemeral',
+    ...renderAnswer(answer, { placement: { kind: 'inline' }, footer: 'Only you can see this.', ...(shareable && { shareId: answerId }) }),
+  };
 }

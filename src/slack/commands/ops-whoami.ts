@@ -12,5 +12,7 @@ export async function opsWhoami(ctx: CommandContext): Promise<EphemeralReply> {
     const mine = roles[env] ?? [];
     return `• *${escapeMrkdwn(env)}*: ${mine.length ? mine.map(escapeMrkdwn).join(', ') : '_no roles_'}`;
   });
-  return ephemeral(`Your roles, ${mention(command.user_id).mrkdwn}:\n${lines.join('\n')}\nRoles come from \`access.roles\` in chatops.yaml; the bot admins can change them.`);
+  return ephemeral(
+    `Your roles, ${mention(command.user_id).mrkdwn}:\n${lines.join('\n')}\nRoles come from \`access.roles\` in chatops.yaml; the bot admins can change them.`,
+  );
 }

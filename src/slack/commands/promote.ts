@@ -14,14 +14,21 @@ import { queueJob } from './queue-job.ts';
 const nothingQueued = 'Nothing was queued.';
 
 /** Both environments, resolved and different; unknown names are refused with the list of known ones. */
-function environmentsOf(ctx: CommandContext, parsed: { from: string; to: string }): { from: { name: string; env: EnvironmentConfig }; to: { name: string; env: EnvironmentConfig } } {
+function environmentsOf(
+  ctx: CommandContext,
+  parsed: { from: string; to: string },
+): { from: { name: string; env: EnvironmentConfig }; to: { name: string; env: EnvironmentConfig } } {
   const from = resolveEnvironment(ctx.config, parsed.from, ctx.command.channel_id);
   const to = resolveEnvironment(ctx.config, parsed.to, ctx.command.channel_id);
   if (!to.env.registry) {
-    throw new UserFacingError(ErrorCode.Usage, `${to.name} has no registry configured, so there is nowhere to import the image. ${nothingQueued}`, { hint: `Ask the platform admin to set registry for ${to.name} in chatops.yaml.` });
+    throw new UserFacingError(ErrorCode.Usage, `${to.name} has no registry configured, so there is nowhere to import the image. ${nothingQueued}`, {
+      hint: `Ask the platform admin to set registry for ${to.name} in chatops.yaml.`,
+    });
   }
   if (!from.env.registry && from.env.buildRegistries.length === 0) {
-    throw new UserFacingError(ErrorCode.Usage, `${from.name} has no registry configured, so there is nothing to import from. ${nothingQueued}`, { hint: `Ask the platform admin to set registry for ${from.name} in chatops.yaml.` });
+    throw new UserFacingError(ErrorCode.Usage, `${from.name} has no registry configured, so there is nothing to import from. ${nothingQueued}`, {
+      hint: `Ask the platform admin to set registry for ${from.name} in chatops.yaml.`,
+    });
   }
   return { from, to };
 }
@@ -42,8 +49,21 @@ export function targetRegistryProblem(to: { name: string; env: Pick<EnvironmentC
 }
 
 /** Audits a refusal by the target's policy and says it; nothing is queued. */
-async function refuseByPolicy(ctx: CommandContext, action: string, environment: string, target: string, problem: { text: string; hint: string }): Promise<never> {
-  await ctx.audit.record({ actor: ctx.command.user_id, action: `command.${action}`, outcome: 'refused', reason: `policy: ${problem.text}`, environment, target });
+async function refuseByPolicy(
+  ctx: CommandContext,
+  action: string,
+  environment: string,
+  target: string,
+  problem: { text: string; hint: string },
+): Promise<never> {
+  await ctx.audit.record({
+    actor: ctx.command.user_id,
+    action: `command.${action}`,
+    outcome: 'refused',
+    reason: `policy: ${problem.text}`,
+    environment,
+    target,
+  });
   throw new UserFacingError(ErrorCode.PolicyViolation, `${problem.text} ${nothingQueued}`, { hint: problem.hint });
 }
 
@@ -75,29 +95,46 @@ export async function aciPromote(ctx: CommandContext, parsed: AciPromoteCommand)
   await authorize(ctx, 'aci.promote.source', from.name, { target: parsed.name });
   const registryProblem = targetRegistryProblem(to);
   if (registryProblem) await refuseByPolicy(ctx, 'aci.promote', to.name, parsed.name, registryProblem);
-  if (!ctx.history) throw new UserFacingError(ErrorCode.Usage, `I cannot read the deploy history here, so I cannot promote. ${nothingQueued}`, { hint: 'Ask the platform admin to check the bot’s configuration.' });
+  if (!ctx.history)
+    throw new UserFacingError(ErrorCode.Usage, `I cannot read the deploy history here, so I cannot promote. ${nothingQueued}`, {
+      hint: 'Ask the platform admin to check the bot’s configuration.',
+    });
   const [sourceHistory, targetHistory] = await Promise.all([ctx.history.list(groupIn(from.env, parsed.name)), ctx.history.list(groupIn(to.env, parsed.name))]);
   if (sourceHistory.length === 0) {
-    throw new UserFacingError(ErrorCode.Usage, `I know no deploy of ${parsed.name} in ${from.name}, so there is no tested digest to promote. ${nothingQueued}`, {
-      hint: `Check the name with /aci list --env ${from.name}; a group deployed outside the bot can be promoted by tag with /acr promote --image REPO:TAG, then deployed with /aci create --env ${to.name}.`,
-    });
+    throw new UserFacingError(
+      ErrorCode.Usage,
+      `I know no deploy of ${parsed.name} in ${from.name}, so there is no tested digest to promote. ${nothingQueued}`,
+      {
+        hint: `Check the name with /aci list --env ${from.name}; a group deployed outside the bot can be promoted by tag with /acr promote --image REPO:TAG, then deployed with /aci create --env ${to.name}.`,
+      },
+    );
   }
   const chosen = promotionRequest(targetHistory, sourceHistory);
-  if (!chosen) throw new UserFacingError(ErrorCode.Usage, `I know no settings to deploy ${parsed.name} with in ${to.name}. ${nothingQueued}`, { hint: `Deploy it once with /aci create --env ${to.name}, then promote.` });
+  if (!chosen)
+    throw new UserFacingError(ErrorCode.Usage, `I know no settings to deploy ${parsed.name} with in ${to.name}. ${nothingQueued}`, {
+      hint: `Deploy it once with /aci create --env ${to.name}, then promote.`,
+    });
   // The image is the promoted digest in the target's registry; everything else is checked as for /aci create.
   const { registry: _registry, ...image } = chosen.request.image;
   const problem = policyProblem(to.name, to.env, { ...chosen.request, image });
   if (problem) await refuseByPolicy(ctx, 'aci.promote', to.name, parsed.name, problem);
   if (chosen.request.secureEnvironmentVariables.length > 0 && !to.env.keyVaultUrl) {
-    throw new UserFacingError(ErrorCode.Usage, `${to.name} has no Key Vault configured, so the secure variables of ${parsed.name} cannot be read there. ${nothingQueued}`, { hint: `Ask the platform admin to set keyVaultUrl for ${to.name}.` });
+    throw new UserFacingError(
+      ErrorCode.Usage,
+      `${to.name} has no Key Vault configured, so the secure variables of ${parsed.name} cannot be read there. ${nothingQueued}`,
+      { hint: `Ask the platform admin to set keyVaultUrl for ${to.name}.` },
+    );
   }
   const data = jobData(ctx, from.name, to.name, { kind: 'group', name: parsed.name }, chosen.request);
   await submit(ctx, data, 'aci.promote', parsed.name);
-  const settings = chosen.from === 'target' ? `${to.name}'s own settings of ${parsed.name}` : `the settings ${parsed.name} has in ${from.name} (without its DNS label)`;
+  const settings =
+    chosen.from === 'target' ? `${to.name}'s own settings of ${parsed.name}` : `the settings ${parsed.name} has in ${from.name} (without its DNS label)`;
   const approval = to.env.approval
     ? ` The deploy needs ${to.env.approval.required} approval${to.env.approval.required === 1 ? '' : 's'} from ${to.env.approval.approvers.map((a) => mentionAny(a).mrkdwn).join(' or ')}.`
     : '';
-  return ephemeral(`:inbox_tray: Promotion of *${escapeMrkdwn(parsed.name)}* from *${escapeMrkdwn(from.name)}* to *${escapeMrkdwn(to.name)}* queued as job \`${data.jobId}\`: the digest running in ${escapeMrkdwn(from.name)} is imported into ${escapeMrkdwn(to.env.registry!)}, then deployed with ${escapeMrkdwn(settings)}.${approval}`);
+  return ephemeral(
+    `:inbox_tray: Promotion of *${escapeMrkdwn(parsed.name)}* from *${escapeMrkdwn(from.name)}* to *${escapeMrkdwn(to.name)}* queued as job \`${data.jobId}\`: the digest running in ${escapeMrkdwn(from.name)} is imported into ${escapeMrkdwn(to.env.registry!)}, then deployed with ${escapeMrkdwn(settings)}.${approval}`,
+  );
 }
 
 /** `/acr promote --image web:v1 --from dev --to prod`: builder in the target, viewer in the source; import only. */
@@ -106,8 +143,13 @@ export async function acrPromote(ctx: CommandContext, parsed: AcrPromoteCommand)
   const image = `${parsed.repository}:${parsed.tag}`;
   await authorize(ctx, 'acr.promote', to.name, { target: image });
   await authorize(ctx, 'acr.promote.source', from.name, { target: image });
-  if (!from.env.registry) throw new UserFacingError(ErrorCode.Usage, `${from.name} has no registry configured, so there is no ${image} to promote. ${nothingQueued}`, { hint: `Ask the platform admin to set registry for ${from.name}.` });
+  if (!from.env.registry)
+    throw new UserFacingError(ErrorCode.Usage, `${from.name} has no registry configured, so there is no ${image} to promote. ${nothingQueued}`, {
+      hint: `Ask the platform admin to set registry for ${from.name}.`,
+    });
   const data = jobData(ctx, from.name, to.name, { kind: 'image', repository: parsed.repository, tag: parsed.tag });
   await submit(ctx, data, 'acr.promote', image);
-  return ephemeral(`:inbox_tray: Promotion of *${escapeMrkdwn(image)}* from *${escapeMrkdwn(from.name)}* to *${escapeMrkdwn(to.name)}* queued as job \`${data.jobId}\`: its digest is imported into ${escapeMrkdwn(to.env.registry!)} under the same tag; nothing is deployed.`);
+  return ephemeral(
+    `:inbox_tray: Promotion of *${escapeMrkdwn(image)}* from *${escapeMrkdwn(from.name)}* to *${escapeMrkdwn(to.name)}* queued as job \`${data.jobId}\`: its digest is imported into ${escapeMrkdwn(to.env.registry!)} under the same tag; nothing is deployed.`,
+  );
 }

@@ -8,7 +8,14 @@ import type { CommandContext } from './context.ts';
  * The privileged end of every job-starting command: the audit record and the card's record
  * together, then the job (see `RequestContext.enqueue`).
  */
-export function queueJob<K extends JobKind>(ctx: CommandContext, kind: K, jobId: string, data: JobDataByKind[K], card: JobCard, audit: AuditEventInput): Promise<void> {
+export function queueJob<K extends JobKind>(
+  ctx: CommandContext,
+  kind: K,
+  jobId: string,
+  data: JobDataByKind[K],
+  card: JobCard,
+  audit: AuditEventInput,
+): Promise<void> {
   const { actor: _actor, outcome: _outcome, ...fields } = audit;
   return ctx.request.enqueue(kind, jobId, data, { audit: fields, card });
 }

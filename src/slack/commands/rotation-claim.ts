@@ -18,12 +18,22 @@ export interface RotationClaimDeps {
  * refusal is audited (`rotation_in_progress`, naming that job) and its message returned for the
  * requester; nothing is queued then.
  */
-export async function claimBeforeQueueing(deps: RotationClaimDeps, credential: string, jobId: string, what: string, refused: Omit<AuditEventInput, 'outcome'>): Promise<Mrkdwn | undefined> {
+export async function claimBeforeQueueing(
+  deps: RotationClaimDeps,
+  credential: string,
+  jobId: string,
+  what: string,
+  refused: Omit<AuditEventInput, 'outcome'>,
+): Promise<Mrkdwn | undefined> {
   const outcome = await claimRotation(deps.rotations, deps.jobs, credential, jobId).catch((err: unknown) => {
     throw new QueueUnavailableError(err); // the claims live in the queue's Redis
   });
   if (outcome.claimed) return undefined;
-  await recordOrLog(deps.audit, { ...refused, outcome: 'refused', reason: 'rotation_in_progress', details: { ...refused.details, rotatingJob: outcome.holder } }, deps.logger);
+  await recordOrLog(
+    deps.audit,
+    { ...refused, outcome: 'refused', reason: 'rotation_in_progress', details: { ...refused.details, rotatingJob: outcome.holder } },
+    deps.logger,
+  );
   const { text, hint } = alreadyRotating(what, outcome);
   const by = outcome.requesterId && outcome.requesterId !== 'system' ? md` Started by ${mention(outcome.requesterId)}.` : md``;
   return md`:hourglass_flowing_sand: ${text}${by}\n${hint}`;

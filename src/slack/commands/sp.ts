@@ -19,7 +19,9 @@ const GUID = /^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 export async function sp(ctx: CommandContext, parsed: SpCommand): Promise<EphemeralReply> {
   const { command } = ctx;
   if (!ctx.credentials) {
-    throw new UserFacingError(ErrorCode.Usage, 'Client secrets are not managed here yet.', { hint: 'The platform admin adds a credentials: section (alertChannel, keyVaultUrl, applications) to chatops.yaml.' });
+    throw new UserFacingError(ErrorCode.Usage, 'Client secrets are not managed here yet.', {
+      hint: 'The platform admin adds a credentials: section (alertChannel, keyVaultUrl, applications) to chatops.yaml.',
+    });
   }
   // Credentials are tenant-wide, not per environment: only admins (and the audit knows who asked).
   await authorize(ctx, parsed.kind, undefined, parsed.kind === 'sp.rotate' || parsed.kind === 'sp.show' ? { target: parsed.app } : {});
@@ -36,7 +38,12 @@ export async function sp(ctx: CommandContext, parsed: SpCommand): Promise<Epheme
       ...(parsed.keyId && { oldKeyId: parsed.keyId }),
       progress: { phase: 'adding', steps: [] },
     };
-    const audit = { actor: command.user_id, action: 'command.sp.rotate', target: parsed.app, details: { channel: command.channel_id, ...(parsed.keyId && { keyId: parsed.keyId }) } };
+    const audit = {
+      actor: command.user_id,
+      action: 'command.sp.rotate',
+      target: parsed.app,
+      details: { channel: command.channel_id, ...(parsed.keyId && { keyId: parsed.keyId }) },
+    };
     // An app named by id is claimed here; one named by display name is claimed by its job once it knows the id.
     const credential = GUID.test(parsed.app) ? appSecretCredential(parsed.app) : undefined;
     const queue = () => queueJob(ctx, 'rotate-secret', jobId, data, rotationCard(data, 'queued'), { ...audit, outcome: 'accepted', jobId });

@@ -23,7 +23,10 @@ interface Found {
  * thread `threadTs` when the card was posted into a thread. Needs `channels:history`,
  * `groups:history` or `im:history`; throws what Slack answers (the caller decides).
  */
-export async function findPostedCard(client: WebClient, where: { channel: string; threadTs?: string; since: number; outboxId: string }): Promise<Found | undefined> {
+export async function findPostedCard(
+  client: WebClient,
+  where: { channel: string; threadTs?: string; since: number; outboxId: string },
+): Promise<Found | undefined> {
   // A little before the post started, for clock differences between here and Slack.
   const oldest = ((where.since - 60_000) / 1000).toFixed(6);
   let cursor: string | undefined;

@@ -12,7 +12,6 @@ export interface SlackHalt {
   needed?: string;
 }
 
-
 /**
  * The "Slack token is dead" state, in Redis so every worker stops together and every process's
  * readiness reports it. Set by the outbox on a halting error; cleared by the one worker whose
@@ -71,10 +70,14 @@ export function slackDeliveryCheck(redis: Redis, prefix = defaultKeyPrefix): Rea
       if (redis.status !== 'ready') return { ok: false, detail: `unknown: the halt state is in Redis, which is not connected (${redis.status})` };
       const halt = await state.current();
       if (!halt) return { ok: true };
-      const fix = halt.reason === 'missing_scope'
-        ? `add the ${halt.needed ?? 'missing'} scope to the Slack app and reinstall it`
-        : 'reinstall the Slack app or set a working SLACK_BOT_TOKEN';
-      return { ok: false, detail: `Slack refused the bot token (${halt.reason}) since ${new Date(halt.since).toISOString()}: nothing is sent, everything stays queued; ${fix}.` };
+      const fix =
+        halt.reason === 'missing_scope'
+          ? `add the ${halt.needed ?? 'missing'} scope to the Slack app and reinstall it`
+          : 'reinstall the Slack app or set a working SLACK_BOT_TOKEN';
+      return {
+        ok: false,
+        detail: `Slack refused the bot token (${halt.reason}) since ${new Date(halt.since).toISOString()}: nothing is sent, everything stays queued; ${fix}.`,
+      };
     },
   };
 }

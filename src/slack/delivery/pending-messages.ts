@@ -34,7 +34,10 @@ export function nextMessage(head: readonly OutboxMessage[]): { message: OutboxMe
     size += escaped;
   }
   const last = head[texts.length - 1] as LiveLog;
-  return { message: { kind: 'log', text: texts.join('\n'), ...(first.skippedBytes && { skippedBytes: first.skippedBytes }), live: last.live }, count: texts.length };
+  return {
+    message: { kind: 'log', text: texts.join('\n'), ...(first.skippedBytes && { skippedBytes: first.skippedBytes }), live: last.live },
+    count: texts.length,
+  };
 }
 
 /** The words of a message, without its formatting. */
@@ -63,6 +66,7 @@ export function degradedReply(message: OutboxMessage, level: number, jobId: stri
     const text = rendered?.type === 'message' ? rendered.text : wordsOf(message);
     return { type: 'message', text: clipMrkdwn(text.replace(/[<>]/g, ''), messageBudget.text), mrkdwn: false };
   }
-  if (level === 2 && message.kind !== 'file') return { type: 'file', filename: 'message.txt', title: 'A message Slack would not show', content: wordsOf(message), comment: '' };
+  if (level === 2 && message.kind !== 'file')
+    return { type: 'file', filename: 'message.txt', title: 'A message Slack would not show', content: wordsOf(message), comment: '' };
   return { type: 'message', text: `A message of this job could not be shown here; \`/ops job ${escapeMrkdwn(jobId)}\` shows the job.`, mrkdwn: true };
 }

@@ -66,13 +66,16 @@ export function createRerouter(deps: RerouteDeps) {
     await store.cardSettled(id, t.channelId);
     if (t.direct) {
       await store.update(id, { gaveUp: code });
-      logger.error({ outboxId: id, jobId: card.jobId, slackError: code }, 'Slack refused the direct message too; this job\'s card is not shown anywhere');
+      logger.error({ outboxId: id, jobId: card.jobId, slackError: code }, "Slack refused the direct message too; this job's card is not shown anywhere");
       return;
     }
     const { people, requested } = rerouteTargets(t.requesterId, deps.admins);
     if (people.length === 0) {
       await store.update(id, { gaveUp: code, rerouted: code });
-      logger.error({ jobId: card.jobId, channel: t.channelId, slackError: code }, 'the channel refused the card and there is nobody to send it to (set access.admins)');
+      logger.error(
+        { jobId: card.jobId, channel: t.channelId, slackError: code },
+        'the channel refused the card and there is nobody to send it to (set access.admins)',
+      );
       return;
     }
     const targets = people.map((userId) => ({ outboxId: `${id}.dm.${userId}`, userId, note: rerouteNote(code, t.channelId, requested) }));
@@ -82,12 +85,21 @@ export function createRerouter(deps: RerouteDeps) {
       const rendered = renderCard(redactedCard(card));
       const why = `${channelRefusal(code, t.channelId)} This job's card and replies come to you in a direct message.`;
       await deps.responseUrls
-        .post(t.responseUrl, { text: why, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: why } }, ...rendered.blocks].slice(0, messageBudget.blocks) })
-        .catch((err: unknown) => logger.warn({ jobId: card.jobId, err: { message: (err as Error).message } }, 'could not tell the requester through response_url'));
+        .post(t.responseUrl, {
+          text: why,
+          blocks: [{ type: 'section', text: { type: 'mrkdwn', text: why } }, ...rendered.blocks].slice(0, messageBudget.blocks),
+        })
+        .catch((err: unknown) =>
+          logger.warn({ jobId: card.jobId, err: { message: (err as Error).message } }, 'could not tell the requester through response_url'),
+        );
     }
     const log = { jobId: card.jobId, channel: t.channelId, slackError: code, sentTo: people };
     if (requested) logger.warn(log, 'the channel refused the card; it goes to the requester directly');
-    else logger.error(log, 'the channel refused a scheduled card (an expiry alert?); it goes to the admins directly and is posted there again by the next run once the channel works');
+    else
+      logger.error(
+        log,
+        'the channel refused a scheduled card (an expiry alert?); it goes to the admins directly and is posted there again by the next run once the channel works',
+      );
   }
 
   /** Passes what reaches a rerouted job on to its direct-message threads. */

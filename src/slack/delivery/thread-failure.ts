@@ -61,7 +61,10 @@ export async function onFailure(ctx: FailureContext, id: string, s: OutboxSnapsh
       return strike(ctx, id, 1000);
     case 'halt':
       if (await ctx.halt.halt(failure.code, ctx.haltProbeMs, failure.needed)) {
-        ctx.logger.error({ ...log, needed: failure.needed }, `Slack refused the bot token (${failure.code}): nothing is sent until it works again; everything stays queued`);
+        ctx.logger.error(
+          { ...log, needed: failure.needed },
+          `Slack refused the bot token (${failure.code}): nothing is sent until it works again; everything stays queued`,
+        );
       }
       throw new PauseOutboxError(ctx.haltProbeMs);
     case 'reroute':
@@ -85,8 +88,7 @@ export async function onFailure(ctx: FailureContext, id: string, s: OutboxSnapsh
     if (step === 'post-card') {
       await ctx.store.update(id, { gaveUp: failure.code });
       await ctx.store.cardSettled(id, t.channelId);
-    }
-    else await ctx.store.markCardSent(id, s.cardVersion);
+    } else await ctx.store.markCardSent(id, s.cardVersion);
   } else {
     await ctx.store.increment(id, 'level');
     ctx.logger.warn({ ...log, level: t.level + 1 }, 'Slack refused the card; sending it more simply');

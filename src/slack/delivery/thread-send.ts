@@ -21,7 +21,9 @@ export function redactedCard(card: JobCard): JobCard {
 }
 
 function redactReply(reply: RenderedReply): RenderedReply {
-  return reply.type === 'message' ? { ...reply, text: redactText(reply.text) } : { ...reply, content: redactText(reply.content), comment: redactText(reply.comment), title: redactText(reply.title) };
+  return reply.type === 'message'
+    ? { ...reply, text: redactText(reply.text) }
+    : { ...reply, content: redactText(reply.content), comment: redactText(reply.comment), title: redactText(reply.title) };
 }
 
 /** What the Slack calls of a flush step use; `slot` waits for or takes their turn in the pace. */
@@ -41,7 +43,10 @@ export async function lookup(ctx: SendContext, id: string, s: OutboxSnapshot): P
     const failure = classifySlackFailure(err);
     if (!failure || failure.action === 'retry' || (failure.action === 'halt' && failure.code !== 'missing_scope')) throw err;
     // Without the history scopes there is no way to tell: post, and say a duplicate is possible.
-    ctx.logger.warn({ outboxId: id, slackError: failure.code }, 'cannot look for a card whose post may have gone through (needs channels:history / groups:history / im:history); posting it, which may show it twice');
+    ctx.logger.warn(
+      { outboxId: id, slackError: failure.code },
+      'cannot look for a card whose post may have gone through (needs channels:history / groups:history / im:history); posting it, which may show it twice',
+    );
   }
   await ctx.store.update(id, { postingSince: undefined });
 }
@@ -90,10 +95,24 @@ export async function updateCard(ctx: SendContext, id: string, s: OutboxSnapshot
 
 async function sendReply(ctx: SendContext, t: ThreadRef, reply: RenderedReply): Promise<void> {
   if (reply.type === 'message') {
-    await ctx.client.chat.postMessage({ channel: t.channelId, thread_ts: t.threadTs!, text: reply.text, mrkdwn: reply.mrkdwn, unfurl_links: false, unfurl_media: false });
+    await ctx.client.chat.postMessage({
+      channel: t.channelId,
+      thread_ts: t.threadTs!,
+      text: reply.text,
+      mrkdwn: reply.mrkdwn,
+      unfurl_links: false,
+      unfurl_media: false,
+    });
     return;
   }
-  await ctx.client.filesUploadV2({ channel_id: t.channelId, thread_ts: t.threadTs!, filename: reply.filename, title: reply.title, content: reply.content, ...(reply.comment && { initial_comment: reply.comment }) });
+  await ctx.client.filesUploadV2({
+    channel_id: t.channelId,
+    thread_ts: t.threadTs!,
+    filename: reply.filename,
+    title: reply.title,
+    content: reply.content,
+    ...(reply.comment && { initial_comment: reply.comment }),
+  });
 }
 
 /** Sends the next pending message; resolves to how far behind the channel is when a log batch has to wait. */
@@ -110,7 +129,14 @@ export async function sendMessages(ctx: SendContext, id: string, s: OutboxSnapsh
   const jobId = s.card!.jobId;
   if (t.headLevel > 0) await sendReply(ctx, t, redactReply(degradedReply(message, t.headLevel, jobId)));
   else if (message.kind === 'page') {
-    await ctx.client.chat.postMessage({ channel: t.channelId, thread_ts: t.threadTs!, text: message.text, blocks: message.blocks as never, unfurl_links: false, unfurl_media: false });
+    await ctx.client.chat.postMessage({
+      channel: t.channelId,
+      thread_ts: t.threadTs!,
+      text: message.text,
+      blocks: message.blocks as never,
+      unfurl_links: false,
+      unfurl_media: false,
+    });
   } else if (message.kind === 'file') await sendFile(ctx, t, message, jobId);
   else await sendReply(ctx, t, redactReply(renderThreadMessage(redactDeep(message) as ThreadMessage)));
   await ctx.store.dropMessages(id, count);

@@ -33,7 +33,11 @@ export function registerActions(app: App, deps: ActionDeps): void {
       }
       const data = job.data as BuildJobData;
       const clicker = { userId: who.userId, teamId: who.teamId, apiAppId: who.apiAppId, ...(who.channelId && { channelId: who.channelId }) };
-      const decision = await mayCancel(deps.policy, clicker, { environment: data.environment, requesterId: data.requesterId, announced: data.trigger !== undefined });
+      const decision = await mayCancel(deps.policy, clicker, {
+        environment: data.environment,
+        requesterId: data.requesterId,
+        announced: data.trigger !== undefined,
+      });
       const audit = { action: 'button.job.cancel', environment: data.environment, jobId, target: data.target.registry };
       if (!decision.allowed) log.info({ reason: decision.reason }, 'cancel refused');
       await request.refuseUnlessAllowed(decision, audit);

@@ -23,7 +23,11 @@ export function answerEveryClick<A extends { respond?: RespondFn; body: BlockAct
     } catch (err) {
       // A refusal or a queue outage is an answer, not a fault of ours.
       if (!isUserVisibleError(err)) logger.error({ err, action: actionId, user: args.body.user.id }, 'click failed');
-      await clickReply(args.body, args.respond, home)(failureReply(err, 'so that click may not have taken effect')).catch((sendErr: unknown) =>
+      await clickReply(
+        args.body,
+        args.respond,
+        home,
+      )(failureReply(err, 'so that click may not have taken effect')).catch((sendErr: unknown) =>
         logger.error({ err: sendErr, action: actionId }, 'could not tell the clicker that their click failed'),
       );
     }

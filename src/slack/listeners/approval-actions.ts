@@ -66,14 +66,20 @@ function registerRejectButton(app: App, deps: ApprovalActionDeps, decisions: App
     const who = clickRequester(body);
     const jobId = action.value ?? '';
     // A Home click has no response_url: its outcome goes back to the Home (see `confirmRejection`).
-    const meta: RejectMeta = isHomeClick(body) ? { jobId, channelId: '', responseUrl: '', home: true } : { jobId, channelId: who.channelId, responseUrl: who.responseUrl };
+    const meta: RejectMeta = isHomeClick(body)
+      ? { jobId, channelId: '', responseUrl: '', home: true }
+      : { jobId, channelId: who.channelId, responseUrl: who.responseUrl };
     let opened: Awaited<ReturnType<typeof client.views.open>>;
     try {
       opened = await client.views.open({ trigger_id: body.trigger_id, view: reasonModal(meta) });
     } catch (err) {
       const slackError = slackErrorOf(err);
       deps.logger.error({ err, slackError, action: ActionId.Reject, user: who.userId, jobId }, 'could not open the Reject modal');
-      await clickReply(body, respond, deps.home)(errorReply(`I couldn't open the rejection form (Slack said ${slackError}), so nothing was rejected.`, 'Click Reject again.'));
+      await clickReply(
+        body,
+        respond,
+        deps.home,
+      )(errorReply(`I couldn't open the rejection form (Slack said ${slackError}), so nothing was rejected.`, 'Click Reject again.'));
       return;
     }
     // Off the trigger's clock now: check at once, so someone who may not reject sees why in
@@ -117,7 +123,8 @@ function registerRejectSubmit(app: App, deps: ApprovalActionDeps, decisions: App
       // Slack drops a submit not answered within 3 s: the checks get a deadline, and a check
       // that cannot finish in time refuses (fail closed) and says to try again.
       const checked = await withDeadline(submitCheck(who, meta), submitCheckMs);
-      if (checked === 'timeout') return await formError("I couldn't check in time whether you may reject this (Slack is slow to answer right now). Submit again in a moment.");
+      if (checked === 'timeout')
+        return await formError("I couldn't check in time whether you may reject this (Slack is slow to answer right now). Submit again in a moment.");
       if ('refused' in checked) {
         if (checked.gated) await decisions.refuse(userId, checked.gated, 'reject', checked.refused);
         return await formError(checked.refused.text);
@@ -134,10 +141,19 @@ function registerRejectSubmit(app: App, deps: ApprovalActionDeps, decisions: App
 }
 
 /** The outcome, on the response_url of the Reject click (not a best-effort ephemeral), or on the Home it was made on. */
-async function confirmRejection(deps: ApprovalActionDeps, responseUrls: ResponseUrlReplies, meta: RejectMeta, userId: string, reply: EphemeralReply): Promise<void> {
+async function confirmRejection(
+  deps: ApprovalActionDeps,
+  responseUrls: ResponseUrlReplies,
+  meta: RejectMeta,
+  userId: string,
+  reply: EphemeralReply,
+): Promise<void> {
   if (meta.home) {
     if (!deps.home) deps.logger.warn({ jobId: meta.jobId }, 'rejection outcome not shown: a Home click, but no App Home is wired in');
-    else await deps.home.notify(userId, { mrkdwn: reply.text }).catch((err: unknown) => deps.logger.warn({ err, jobId: meta.jobId }, 'could not show the rejection outcome on the App Home'));
+    else
+      await deps.home
+        .notify(userId, { mrkdwn: reply.text })
+        .catch((err: unknown) => deps.logger.warn({ err, jobId: meta.jobId }, 'could not show the rejection outcome on the App Home'));
     return;
   }
   if (!meta.responseUrl) {

@@ -48,7 +48,12 @@ function targetOf(gated: Gated): string {
 
 export function approvalDecisions(deps: ApprovalDecisionDeps): ApprovalDecisions {
   const now = deps.now ?? (() => new Date());
-  const rules = { policy: deps.policy, approvals: deps.approvals, groups: deps.groups, approversOf: (env: string) => deps.environments[env]?.approval?.approvers ?? [] };
+  const rules = {
+    policy: deps.policy,
+    approvals: deps.approvals,
+    groups: deps.groups,
+    approversOf: (env: string) => deps.environments[env]?.approval?.approvers ?? [],
+  };
   return {
     async load(jobId) {
       if (!jobIdPattern.test(jobId)) return undefined;
@@ -60,7 +65,11 @@ export function approvalDecisions(deps: ApprovalDecisionDeps): ApprovalDecisions
     },
     refusal: (who, gated, verb) => decisionRefusal(rules, who, gated.data.jobId, verb),
     async refuse(userId, gated, verb, why) {
-      await recordOrLog(deps.audit, { actor: userId, action: `approval.${verb}`, outcome: 'refused', reason: why.reason, environment: gated.data.environment, jobId: gated.data.jobId }, deps.logger);
+      await recordOrLog(
+        deps.audit,
+        { actor: userId, action: `approval.${verb}`, outcome: 'refused', reason: why.reason, environment: gated.data.environment, jobId: gated.data.jobId },
+        deps.logger,
+      );
     },
     async decide(userId, gated, verb, reason) {
       const jobId = gated.data.jobId;

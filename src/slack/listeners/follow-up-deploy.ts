@@ -82,7 +82,10 @@ export function registerFollowUpDeploy(
         ...next.changes,
         progress: { phase: 'new' },
       };
-      await request.enqueue('deploy', jobId, data, { audit: { ...audit, details: next.details }, card: deployCard(data, { status: 'queued', portal: deps.portal }) });
+      await request.enqueue('deploy', jobId, data, {
+        audit: { ...audit, details: next.details },
+        card: deployCard(data, { status: 'queued', portal: deps.portal }),
+      });
       await reply(next.reply(jobId));
     }),
   );

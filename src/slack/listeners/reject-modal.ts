@@ -49,7 +49,11 @@ export function refusedModal(text: string): View {
 
 /** Form errors are plain text: mentions become "them" instead of showing raw markup. */
 export function toPlainText(mrkdwn: string): string {
-  return mrkdwn.replace(/<[^>]+>/g, 'them').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return mrkdwn
+    .replace(/<[^>]+>/g, 'them')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }
 
 export async function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
@@ -66,7 +70,12 @@ export function parseMeta(raw: string): RejectMeta | undefined {
     const parsed = JSON.parse(raw) as { jobId?: unknown; channelId?: unknown; responseUrl?: unknown; home?: unknown };
     if (typeof parsed.jobId !== 'string') return undefined;
     const text = (v: unknown) => (typeof v === 'string' ? v : '');
-    return { jobId: parsed.jobId, channelId: text(parsed.channelId), responseUrl: text(parsed.responseUrl), ...(parsed.home === true && { home: true as const }) };
+    return {
+      jobId: parsed.jobId,
+      channelId: text(parsed.channelId),
+      responseUrl: text(parsed.responseUrl),
+      ...(parsed.home === true && { home: true as const }),
+    };
   } catch {
     return undefined;
   }

@@ -9,13 +9,15 @@ import { registerFollowUpDeploy, type FollowUpDeployDeps } from './follow-up-dep
  */
 export function registerReplaceAction(app: App, deps: FollowUpDeployDeps): void {
   registerFollowUpDeploy(app, deps, ActionId.Replace, 'button.deploy.replace', async (source, sourceId) => {
-    if (!source.progress.inPlaceRefused) return { ok: false, reply: `Azure did not refuse job \`${sourceId}\` as an in-place update, so there is no replacement to plan.` };
+    if (!source.progress.inPlaceRefused)
+      return { ok: false, reply: `Azure did not refuse job \`${sourceId}\` as an in-place update, so there is no replacement to plan.` };
     const approval = deps.environments[source.environment]?.approval;
     return {
       ok: true,
       changes: { replaceOf: sourceId },
       details: { replaceOf: sourceId },
-      reply: (jobId) => `:recycle: Planning the replacement of *${source.target.name}* (delete, then create) as job \`${jobId}\`. ${approval ? 'It needs approval like any deploy.' : 'Confirm it on its card once the plan is ready.'}`,
+      reply: (jobId) =>
+        `:recycle: Planning the replacement of *${source.target.name}* (delete, then create) as job \`${jobId}\`. ${approval ? 'It needs approval like any deploy.' : 'Confirm it on its card once the plan is ready.'}`,
     };
   });
 }

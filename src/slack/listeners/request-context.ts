@@ -96,7 +96,8 @@ export function clickRequester(body: BlockAction): Requester {
  * command answers it as the queue being unavailable, since both live in the same Redis.
  */
 export function requestContext(deps: RequestDeps, who: Requester, entry: 'command' | 'click' = 'command'): RequestContext {
-  const unavailable = (err: unknown) => (entry === 'click' && err instanceof AuditWriteError) || err instanceof UserFacingError ? err : new QueueUnavailableError(err);
+  const unavailable = (err: unknown) =>
+    (entry === 'click' && err instanceof AuditWriteError) || err instanceof UserFacingError ? err : new QueueUnavailableError(err);
   const note = (event: Omit<AuditEventInput, 'actor'>) => recordOrLog(deps.audit, { actor: who.userId, ...event }, deps.logger);
   const refuseUnlessAllowed = async (decision: AccessDecision, audit: AuditFields): Promise<void> => {
     if (decision.allowed) return;
@@ -104,7 +105,13 @@ export function requestContext(deps: RequestDeps, who: Requester, entry: 'comman
     throw new Refused(decision.message);
   };
   // A query has no card to follow: any failure before Redis confirmed it means nothing to look up.
-  const enqueueQuery = async <K extends JobKind>(kind: K, jobId: string, data: JobDataByKind[K], audit: EnqueueOptions['audit'], prepare?: () => Promise<void>) => {
+  const enqueueQuery = async <K extends JobKind>(
+    kind: K,
+    jobId: string,
+    data: JobDataByKind[K],
+    audit: EnqueueOptions['audit'],
+    prepare?: () => Promise<void>,
+  ) => {
     try {
       await deps.audit.record({ actor: who.userId, outcome: 'accepted', jobId, ...audit });
       await prepare?.();

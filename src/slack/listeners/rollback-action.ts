@@ -20,7 +20,11 @@ export function previousKnownGood(data: DeployJobData, history: readonly DeployR
 export function registerRollbackAction(app: App, deps: RollbackActionDeps): void {
   registerFollowUpDeploy(app, deps, ActionId.Rollback, 'button.deploy.rollback', async (source, sourceId) => {
     const previous = previousKnownGood(source, await deps.history.list(source.target));
-    if (!previous) return { ok: false, reply: `I know of no earlier successful deploy of *${source.target.name}* with a different image, so there is nothing to roll back to.` };
+    if (!previous)
+      return {
+        ok: false,
+        reply: `I know of no earlier successful deploy of *${source.target.name}* with a different image, so there is nothing to roll back to.`,
+      };
     const { loginServer: registry, repository } = previous;
     return {
       ok: true,
@@ -29,7 +33,8 @@ export function registerRollbackAction(app: App, deps: RollbackActionDeps): void
         rollbackOf: sourceId,
       },
       details: { rollbackOf: sourceId, image: previous.image },
-      reply: (jobId) => `:rewind: Rolling *${source.target.name}* back to the image of job \`${previous.jobId}\` as job \`${jobId}\`.${deps.environments[source.environment]?.approval ? ' It needs approval like any deploy.' : ''}`,
+      reply: (jobId) =>
+        `:rewind: Rolling *${source.target.name}* back to the image of job \`${previous.jobId}\` as job \`${jobId}\`.${deps.environments[source.environment]?.approval ? ' It needs approval like any deploy.' : ''}`,
     };
   });
 }

@@ -42,7 +42,11 @@ export function registerRotateAction(app: App, deps: RotateActionDeps): void {
       }
       const isToken = credential.kind === 'registry-token';
       const environment = isToken ? credential.environment : undefined;
-      const audit = { action: isToken ? 'button.acr.token.rotate' : 'button.sp.rotate', target: isToken ? credential.appName : credential.appId, ...(environment && { environment }) };
+      const audit = {
+        action: isToken ? 'button.acr.token.rotate' : 'button.sp.rotate',
+        target: isToken ? credential.appName : credential.appId,
+        ...(environment && { environment }),
+      };
       // Where the click happened: an environment limited to some channels is checked like a command.
       await request.authorize(isToken ? 'acr.token.rotate' : 'sp.rotate', environment || undefined, { ...audit, details: {} });
       // One rotation per click; a replayed click maps to the same job id and queues nothing new.
@@ -51,11 +55,18 @@ export function registerRotateAction(app: App, deps: RotateActionDeps): void {
       const env = environment && Object.hasOwn(deps.environments, environment) ? deps.environments[environment] : undefined;
       const tokenName = credential.appName.slice(credential.appName.indexOf('/') + 1);
       if (isToken && !env?.registry) {
-        await reply(errorReply(`${credential.environment ?? 'That environment'} has no registry configured any more.`, 'Run `/sp expiring` for the current list.').text);
+        await reply(
+          errorReply(`${credential.environment ?? 'That environment'} has no registry configured any more.`, 'Run `/sp expiring` for the current list.').text,
+        );
         return;
       }
-      const claimed = env?.registry ? registryTokenCredential({ subscriptionId: env.subscriptionId, resourceGroup: env.resourceGroup, name: env.registry }, tokenName) : appSecretCredential(credential.appId);
-      const refusal = await claimBeforeQueueing(deps, claimed, jobId, isToken ? `Registry token ${credential.appName}` : credential.appName, { actor: who.userId, ...audit });
+      const claimed = env?.registry
+        ? registryTokenCredential({ subscriptionId: env.subscriptionId, resourceGroup: env.resourceGroup, name: env.registry }, tokenName)
+        : appSecretCredential(credential.appId);
+      const refusal = await claimBeforeQueueing(deps, claimed, jobId, isToken ? `Registry token ${credential.appName}` : credential.appName, {
+        actor: who.userId,
+        ...audit,
+      });
       if (refusal) {
         await reply(refusal.mrkdwn);
         return;
@@ -66,7 +77,10 @@ export function registerRotateAction(app: App, deps: RotateActionDeps): void {
           await request.enqueue('rotate-token', jobId, data, { audit, card: tokenRotationCard(data, 'queued') });
         } else {
           const data: RotationJobData = { ...base, app: credential.appId, oldKeyId: credential.keyId, progress: { phase: 'adding', steps: [] } };
-          await request.enqueue('rotate-secret', jobId, data, { audit: { ...audit, details: { keyId: credential.keyId } }, card: rotationCard(data, 'queued') });
+          await request.enqueue('rotate-secret', jobId, data, {
+            audit: { ...audit, details: { keyId: credential.keyId } },
+            card: rotationCard(data, 'queued'),
+          });
         }
       });
       await reply(

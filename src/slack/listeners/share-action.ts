@@ -37,7 +37,10 @@ export function registerShareAction(app: App, deps: ShareActionDeps): void {
       const reply = (text: string) => respond({ ...ephemeral(text), replace_original: false });
       const stored = /^[\w-]{1,64}$/.test(answerId) ? await deps.answers.get(answerId) : undefined;
       if (!stored) {
-        await respond({ ...errorReply('I no longer keep this answer (answers can be shared for a day).', 'Run the command again for a fresh one.'), replace_original: false });
+        await respond({
+          ...errorReply('I no longer keep this answer (answers can be shared for a day).', 'Run the command again for a fresh one.'),
+          replace_original: false,
+        });
         return;
       }
       const channelId = stored.asker.channelId;
@@ -71,7 +74,10 @@ export function registerShareAction(app: App, deps: ShareActionDeps): void {
       }
       await recordOrLog(deps.audit, { ...audit, outcome: 'succeeded', details: { channel: channelId } }, deps.logger);
       // The private copy loses its button, so it cannot be shared twice from there.
-      const privateCopy = renderAnswer(stored.answer, { placement: defaultPlacement(stored.answer.text, 'The rest is in the copy shared in the channel.'), footer: 'You shared this in the channel.' });
+      const privateCopy = renderAnswer(stored.answer, {
+        placement: defaultPlacement(stored.answer.text, 'The rest is in the copy shared in the channel.'),
+        footer: 'You shared this in the channel.',
+      });
       await send({ ...privateCopy, replaceOriginal: true });
       if (problem) await reply(problem);
     }),
@@ -84,7 +90,13 @@ export function registerShareAction(app: App, deps: ShareActionDeps): void {
  * with the answer as its comment, which needs the bot in the channel. Returns what the clicker
  * should know when the full text could not be attached.
  */
-async function postPublicly(stored: StoredAnswer, userId: string, channelId: string, send: (message: ResponseUrlMessage) => Promise<void>, client: App['client']): Promise<string | undefined> {
+async function postPublicly(
+  stored: StoredAnswer,
+  userId: string,
+  channelId: string,
+  send: (message: ResponseUrlMessage) => Promise<void>,
+  client: App['client'],
+): Promise<string | undefined> {
   const { answer, asker } = stored;
   const footer = `Shared by ${mention(userId).mrkdwn}${asker.userId === userId ? '' : `, asked by ${mention(asker.userId).mrkdwn}`}.`;
   let placement: TextPlacement = { kind: 'inline' };

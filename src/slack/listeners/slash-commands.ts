@@ -69,7 +69,9 @@ interface Answer {
   reply: EphemeralReply;
   after?: () => Promise<void>;
 }
-const answer = <C>(handle: (ctx: CommandContext, parsed: C) => Promise<EphemeralReply>) => async (ctx: CommandContext, parsed: C) => ({ reply: await handle(ctx, parsed) });
+const answer =
+  <C>(handle: (ctx: CommandContext, parsed: C) => Promise<EphemeralReply>) =>
+  async (ctx: CommandContext, parsed: C) => ({ reply: await handle(ctx, parsed) });
 
 /**
  * Who answers each spec, by its access action. A spec with a `query` needs no entry: the
@@ -87,16 +89,35 @@ export const commandHandlers: Readonly<Record<string, Handler>> = {
   'acr.promote': answer(acrPromote),
   'acr.task.subscribe': answer(acrTaskSubscription),
   'acr.task.unsubscribe': answer(acrTaskSubscription),
-  ...Object.fromEntries(['aci.show', 'aci.logs', 'aci.list', 'aci.restart', 'aci.stop', 'aci.start', 'aci.delete'].map((action) => [action, answer(aciLifecycle)])),
   ...Object.fromEntries(
-    ['acr.runs', 'acr.logs', 'acr.cancel', 'acr.repository.list', 'acr.repository.show-tags', 'acr.show', 'acr.replication.list', 'acr.token.list', 'acr.task.list', 'acr.task.show'].map((action) => [action, answer(acrRegistry)]),
+    ['aci.show', 'aci.logs', 'aci.list', 'aci.restart', 'aci.stop', 'aci.start', 'aci.delete'].map((action) => [action, answer(aciLifecycle)]),
   ),
-  ...Object.fromEntries(['acr.update', 'acr.replication.create', 'acr.replication.delete', 'acr.token.create', 'acr.task.create', 'acr.task.delete'].map((action) => [action, answer(acrChange)])),
+  ...Object.fromEntries(
+    [
+      'acr.runs',
+      'acr.logs',
+      'acr.cancel',
+      'acr.repository.list',
+      'acr.repository.show-tags',
+      'acr.show',
+      'acr.replication.list',
+      'acr.token.list',
+      'acr.task.list',
+      'acr.task.show',
+    ].map((action) => [action, answer(acrRegistry)]),
+  ),
+  ...Object.fromEntries(
+    ['acr.update', 'acr.replication.create', 'acr.replication.delete', 'acr.token.create', 'acr.task.create', 'acr.task.delete'].map((action) => [
+      action,
+      answer(acrChange),
+    ]),
+  ),
   ...Object.fromEntries(['sp.expiring', 'sp.list', 'sp.show', 'sp.rotate'].map((action) => [action, answer(sp)])),
 };
 
 async function dispatch(ctx: CommandContext, { parsed, spec }: Routed, client: WebClient): Promise<Answer> {
-  if (parsed.kind === 'help' || spec === undefined) return { reply: await help(ctx, parsed.kind === 'help' ? parsed.topic : '', parsed.kind === 'help' ? parsed.usage : '') };
+  if (parsed.kind === 'help' || spec === undefined)
+    return { reply: await help(ctx, parsed.kind === 'help' ? parsed.topic : '', parsed.kind === 'help' ? parsed.usage : '') };
   if (spec.query) return { reply: await acrRegistry(ctx, parsed, spec) };
   const handle = commandHandlers[spec.action];
   if (!handle) throw new TypeError(`no handler for ${spec.action}`);

@@ -45,12 +45,23 @@ export function defaultPlacement(text: AnswerText | undefined, tooLong: string):
 export function renderAnswer(answer: QueryAnswer, layout: AnswerLayout): { text: string; blocks: KnownBlock[] } {
   const heading = `${answer.failure ? ':warning: ' : ''}*${escapeMrkdwn(answer.title)}* · ${escapeMrkdwn(answer.environment)}`;
   const hint = answer.failure ? `\n${escapeMrkdwn(answer.failure.hint)}` : '';
-  const head: KnownBlock = { type: 'section', block_id: 'answer', text: { type: 'mrkdwn', text: clipMrkdwn(`${heading}\n${answer.summary.mrkdwn}${hint}`, messageBudget.sectionText) } };
+  const head: KnownBlock = {
+    type: 'section',
+    block_id: 'answer',
+    text: { type: 'mrkdwn', text: clipMrkdwn(`${heading}\n${answer.summary.mrkdwn}${hint}`, messageBudget.sectionText) },
+  };
   const rest: KnownBlock[] = [...(answer.text ? textBlocks(answer.text, layout.placement) : [])];
   rest.push({ type: 'context', block_id: 'footer', elements: [{ type: 'mrkdwn', text: clipMrkdwn(layout.footer, messageBudget.sectionText) }] });
   const buttons = [
-    ...(layout.shareId ? [{ type: 'button' as const, action_id: ActionId.ShareAnswer, text: { type: 'plain_text' as const, text: 'Share in channel' }, value: layout.shareId }] : []),
-    ...(answer.links ?? []).slice(0, 3).map((l, i) => ({ type: 'button' as const, action_id: `${ActionId.Link}-${i}`, text: { type: 'plain_text' as const, text: clipMrkdwn(l.label, 75) }, url: l.url })),
+    ...(layout.shareId
+      ? [{ type: 'button' as const, action_id: ActionId.ShareAnswer, text: { type: 'plain_text' as const, text: 'Share in channel' }, value: layout.shareId }]
+      : []),
+    ...(answer.links ?? []).slice(0, 3).map((l, i) => ({
+      type: 'button' as const,
+      action_id: `${ActionId.Link}-${i}`,
+      text: { type: 'plain_text' as const, text: clipMrkdwn(l.label, 75) },
+      url: l.url,
+    })),
   ];
   if (buttons.length > 0) rest.push({ type: 'actions', block_id: 'answer-actions', elements: buttons });
   const fields = (answer.fields ?? []).slice(0, 10);
@@ -69,14 +80,27 @@ export function renderAnswer(answer: QueryAnswer, layout: AnswerLayout): { text:
  * finding, fields as lines, footer.
  */
 export function answerAsText(answer: QueryAnswer, footer: string): string {
-  const lines = [`*${escapeMrkdwn(answer.title)}* · ${escapeMrkdwn(answer.environment)}`, answer.summary.mrkdwn, ...(answer.fields ?? []).slice(0, 10).map((f) => `• ${fieldText(f, messageBudget.field).replace('\n', ': ').replace(/\n/g, ', ')}`), footer];
+  const lines = [
+    `*${escapeMrkdwn(answer.title)}* · ${escapeMrkdwn(answer.environment)}`,
+    answer.summary.mrkdwn,
+    ...(answer.fields ?? []).slice(0, 10).map((f) => `• ${fieldText(f, messageBudget.field).replace('\n', ': ').replace(/\n/g, ', ')}`),
+    footer,
+  ];
   return clipMrkdwn(lines.join('\n'), messageBudget.sectionText);
 }
 
 function textBlocks(text: AnswerText, placement: TextPlacement): KnownBlock[] {
   if (placement.kind === 'inline') return [{ type: 'section', block_id: 'text', text: { type: 'mrkdwn', text: codeBlock(text.content) } }];
   if (placement.kind === 'file') {
-    return [{ type: 'context', block_id: 'text-file', elements: [{ type: 'mrkdwn', text: `${escapeMrkdwn(text.title)}: ${lineCount(text.content)}, too long for a message. The full text is ${placement.where}.` }] }];
+    return [
+      {
+        type: 'context',
+        block_id: 'text-file',
+        elements: [
+          { type: 'mrkdwn', text: `${escapeMrkdwn(text.title)}: ${lineCount(text.content)}, too long for a message. The full text is ${placement.where}.` },
+        ],
+      },
+    ];
   }
   const { shown, hidden } = clipLines(text.content, text.keep ?? 'head');
   const more = hidden > 0 ? `${hidden} ${text.keep === 'tail' ? 'earlier' : 'more'} line${hidden === 1 ? '' : 's'} not shown. ` : '';

@@ -116,7 +116,11 @@ function paginate(card: JobCard, head: KnownBlock[], rows: KnownBlock[], tail: K
   let next = 0;
   while (next < rows.length && fits([...head, ...first, rows[next]!, ...tail])) first.push(rows[next++]!);
   const chunks: KnownBlock[][] = [];
-  const pageHead = (n: number): KnownBlock => ({ type: 'context', block_id: `page-${n}`, elements: [mrkdwn(`${escapeMrkdwn(card.title)} · job \`${escapeMrkdwn(card.jobId)}\` · continued (${n})`)] });
+  const pageHead = (n: number): KnownBlock => ({
+    type: 'context',
+    block_id: `page-${n}`,
+    elements: [mrkdwn(`${escapeMrkdwn(card.title)} · job \`${escapeMrkdwn(card.jobId)}\` · continued (${n})`)],
+  });
   while (next < rows.length && chunks.length < maxPages) {
     const chunk: KnownBlock[] = [pageHead(chunks.length + 2)];
     while (next < rows.length && fits([...chunk, rows[next]!])) chunk.push(rows[next++]!);
@@ -124,19 +128,28 @@ function paginate(card: JobCard, head: KnownBlock[], rows: KnownBlock[], tail: K
     chunks.push(chunk);
   }
   if (next < rows.length) {
-    const more: KnownBlock = { type: 'context', block_id: 'rows-more', elements: [mrkdwn(`…and ${rows.length - next} more: \`/sp expiring\` lists them all.`)] };
+    const more: KnownBlock = {
+      type: 'context',
+      block_id: 'rows-more',
+      elements: [mrkdwn(`…and ${rows.length - next} more: \`/sp expiring\` lists them all.`)],
+    };
     const last = chunks.at(-1) ?? first;
     if (!fits([...last, more])) last.pop();
     last.push(more);
   }
-  return { blocks: [...head, ...first, ...tail], pages: chunks.map((blocks, i) => ({ text: clipMrkdwn(`${escapeMrkdwn(card.title)} (continued, ${i + 2})`, messageBudget.text), blocks })) };
+  return {
+    blocks: [...head, ...first, ...tail],
+    pages: chunks.map((blocks, i) => ({ text: clipMrkdwn(`${escapeMrkdwn(card.title)} (continued, ${i + 2})`, messageBudget.text), blocks })),
+  };
 }
 
 function fullCard(card: JobCard): RenderedCard {
   const head: KnownBlock[] = [{ type: 'section', block_id: 'status', text: mrkdwn(statusText(card)) }];
   const tail: KnownBlock[] = [{ type: 'context', block_id: 'meta', elements: [mrkdwn(metaText(card))] }];
   const buttons = [
-    ...card.links.slice(0, 3).map((l, i) => ({ type: 'button' as const, action_id: `${ActionId.Link}-${i}`, text: plain(clipMrkdwn(l.label, 75)), url: l.url })),
+    ...card.links
+      .slice(0, 3)
+      .map((l, i) => ({ type: 'button' as const, action_id: `${ActionId.Link}-${i}`, text: plain(clipMrkdwn(l.label, 75)), url: l.url })),
     ...card.actions.map((a) => actionButton(card, a)),
   ];
   if (buttons.length > 0) tail.push({ type: 'actions', block_id: 'actions', elements: buttons });
@@ -147,7 +160,12 @@ function fullCard(card: JobCard): RenderedCard {
     const max = Math.min(messageBudget.field, Math.floor(left / fields.length));
     head.push({ type: 'section', block_id: 'fields', fields: fields.map((f) => mrkdwn(fieldText(f, max), max)) });
   }
-  const { blocks, pages } = paginate(card, head, (card.rows ?? []).map((row, i) => rowBlock(card, row, i)), tail);
+  const { blocks, pages } = paginate(
+    card,
+    head,
+    (card.rows ?? []).map((row, i) => rowBlock(card, row, i)),
+    tail,
+  );
   // The fallback `text` is parsed as mrkdwn by Slack too, so it is escaped like the blocks.
   return { text: clipMrkdwn(`${plainStatus(card)}: ${escapeMrkdwn(card.title)}`, messageBudget.text), blocks, pages };
 }
@@ -190,10 +208,22 @@ export function renderCard(card: JobCard, level: CardLevel = 0): RenderedCard {
     case 2: {
       const text = `*${statusLabel[card.status]}* · ${escapeMrkdwn(card.title)}${card.detail ? `\n${card.detail.mrkdwn}` : ''}`;
       const footer = `\nThe details are in the file below · job \`${escapeMrkdwn(card.jobId)}\``;
-      return { text: `${clipMrkdwn(text, messageBudget.text - footer.length)}${footer}`, blocks: [], pages: [], file: { filename: `job-${card.jobId}.txt`, title: `Job ${card.jobId}`, content: cardAsText(card) } };
+      return {
+        text: `${clipMrkdwn(text, messageBudget.text - footer.length)}${footer}`,
+        blocks: [],
+        pages: [],
+        file: { filename: `job-${card.jobId}.txt`, title: `Job ${card.jobId}`, content: cardAsText(card) },
+      };
     }
     case 3:
-      return { text: clipMrkdwn(`${plainStatus(card)}: ${escapeMrkdwn(card.title)}. Slack would not show this job's card; \`/ops job ${escapeMrkdwn(card.jobId)}\` shows it.`, messageBudget.text), blocks: [], pages: [] };
+      return {
+        text: clipMrkdwn(
+          `${plainStatus(card)}: ${escapeMrkdwn(card.title)}. Slack would not show this job's card; \`/ops job ${escapeMrkdwn(card.jobId)}\` shows it.`,
+          messageBudget.text,
+        ),
+        blocks: [],
+        pages: [],
+      };
   }
 }
 
@@ -224,7 +254,15 @@ export function actionButton(card: JobCard, action: CardAction): Button {
     text: plain(text),
     value: card.jobId,
     ...(style && { style }),
-    ...(confirm && { confirm: { title: plain(confirm[0]), text: plain(clipMrkdwn(confirm[1], 300)), confirm: plain(confirm[2]), deny: plain(confirm[3]), ...(style && { style }) } }),
+    ...(confirm && {
+      confirm: {
+        title: plain(confirm[0]),
+        text: plain(clipMrkdwn(confirm[1], 300)),
+        confirm: plain(confirm[2]),
+        deny: plain(confirm[3]),
+        ...(style && { style }),
+      },
+    }),
   });
   switch (action) {
     case 'cancel':
@@ -238,7 +276,12 @@ export function actionButton(card: JobCard, action: CardAction): Button {
     case 'dismiss':
       return button(ActionId.Dismiss, 'Never mind');
     case 'rollback':
-      return button(ActionId.Rollback, 'Rollback', undefined, ['Roll back?', `Redeploy the previous known-good image of ${subject.replace(/^(Deploy|Replace|Roll back) /, '')}.`, 'Roll back', 'Cancel']);
+      return button(ActionId.Rollback, 'Rollback', undefined, [
+        'Roll back?',
+        `Redeploy the previous known-good image of ${subject.replace(/^(Deploy|Replace|Roll back) /, '')}.`,
+        'Roll back',
+        'Cancel',
+      ]);
     case 'replace':
       // No confirm dialog: the click only makes a new plan, which asks for its own confirmation.
       return button(ActionId.Replace, 'Plan replacement', 'primary');

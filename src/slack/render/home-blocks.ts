@@ -26,23 +26,30 @@ export function renderHome(model: HomeModel, options: HomeRenderOptions = {}): t
   };
   const blocks: KnownBlock[] = [
     { type: 'header', block_id: 'title', text: { type: 'plain_text', text: 'azure-chatops' } },
-    context('intro', `What is waiting for ${mention(model.userId).mrkdwn}, your jobs, and the last deploys where you have a role. \`/ops help\` lists your commands.`),
+    context(
+      'intro',
+      `What is waiting for ${mention(model.userId).mrkdwn}, your jobs, and the last deploys where you have a role. \`/ops help\` lists your commands.`,
+    ),
   ];
-  if (model.notice) blocks.push({ type: 'section', block_id: 'notice', text: { type: 'mrkdwn', text: clipMrkdwn(model.notice.mrkdwn, homeViewBudget.sectionText) } });
+  if (model.notice)
+    blocks.push({ type: 'section', block_id: 'notice', text: { type: 'mrkdwn', text: clipMrkdwn(model.notice.mrkdwn, homeViewBudget.sectionText) } });
 
   blocks.push(header('approvals', 'Waiting for your decision'));
   if (model.approvals.items.length === 0) blocks.push(context('approvals-none', 'Nothing is waiting for you.'));
   for (const item of model.approvals.items) blocks.push(...approvalBlocks(item, link));
-  if (model.approvals.more > 0) blocks.push(context('approvals-more', `…and ${model.approvals.more} more, oldest expiring first; their cards are in the channels.`));
+  if (model.approvals.more > 0)
+    blocks.push(context('approvals-more', `…and ${model.approvals.more} more, oldest expiring first; their cards are in the channels.`));
 
   blocks.push({ type: 'divider', block_id: 'jobs-divider' }, header('jobs', 'Your jobs'));
-  const jobLine = (j: HomeJob) => `${statusLabel[j.card.status]} · ${link(j.card.title, j.thread)} · ${escapeMrkdwn(j.card.environment)} · \`${j.card.jobId}\` · ${when(j.card.finishedAt ?? j.card.queuedAt)}`;
+  const jobLine = (j: HomeJob) =>
+    `${statusLabel[j.card.status]} · ${link(j.card.title, j.thread)} · ${escapeMrkdwn(j.card.environment)} · \`${j.card.jobId}\` · ${when(j.card.finishedAt ?? j.card.queuedAt)}`;
   if (model.running.items.length + model.recent.items.length === 0) blocks.push(context('jobs-none', 'You have no jobs from the last week.'));
   if (model.running.items.length > 0) blocks.push(section('jobs-running', '*Running*', model.running, jobLine));
   if (model.recent.items.length > 0) blocks.push(section('jobs-recent', '*Recent*', model.recent, jobLine));
 
   blocks.push({ type: 'divider', block_id: 'deploys-divider' }, header('deploys', 'Last deploys'));
-  if (model.deploys.length === 0) blocks.push(context('deploys-none', 'You have no role in any environment yet: `/ops whoami` shows your roles and who grants them.'));
+  if (model.deploys.length === 0)
+    blocks.push(context('deploys-none', 'You have no role in any environment yet: `/ops whoami` shows your roles and who grants them.'));
   for (const env of model.deploys) {
     if (env.groups.items.length === 0) {
       blocks.push(context(`deploys-${env.name}`, `*${escapeMrkdwn(env.name)}*: nothing deployed from Slack yet.`));
@@ -63,7 +70,9 @@ export function renderHome(model: HomeModel, options: HomeRenderOptions = {}): t
     if (!c.scannedAt) blocks.push(context('credentials-none', 'No scan has run yet: `/sp expiring` runs one now.'));
     else if (c.items.length === 0) blocks.push(context('credentials-none', `None, as of the scan at ${when(c.scannedAt)}.`));
     else {
-      blocks.push(section('credentials-list', `As of the scan at ${when(c.scannedAt)}:`, { items: c.items, more: c.more }, (item) => credentialLine(item).mrkdwn));
+      blocks.push(
+        section('credentials-list', `As of the scan at ${when(c.scannedAt)}:`, { items: c.items, more: c.more }, (item) => credentialLine(item).mrkdwn),
+      );
       blocks.push(context('credentials-hint', 'Rotate from the alert channel or with `/sp rotate --app …`; `/sp expiring` lists them all.'));
     }
   }

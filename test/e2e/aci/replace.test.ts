@@ -44,7 +44,9 @@ describe('a change ACI cannot make in place', () => {
     expect(writes(h, 'web')).toEqual(['PUT', 'DELETE', 'PUT']);
     expect(cpuOf(putsOf(h, 'web').at(-1)!)).toBe(2);
     expect(h.azure.aci.group('rg-stg', 'web')).toBeDefined();
-    const applied = (await h.redis.xrange('chatops:audit', '-', '+')).map(([, f]) => JSON.parse(f[1]!) as { action: string; details?: Record<string, unknown> }).filter((e) => e.action === 'deploy.apply');
+    const applied = (await h.redis.xrange('chatops:audit', '-', '+'))
+      .map(([, f]) => JSON.parse(f[1]!) as { action: string; details?: Record<string, unknown> })
+      .filter((e) => e.action === 'deploy.apply');
     expect(applied.at(-1)!.details).toMatchObject({ replaces: 'CPU: 1 → 2' });
   });
 
@@ -109,7 +111,12 @@ describe('a change ACI cannot make in place', () => {
     const refusedPuts = h.azure.aci.puts('api').filter((p) => p.status === 400);
     expect(refusedPuts).toHaveLength(1);
 
-    await h.click('deploy.replace', stale, { userId: ids.bob, messageTs: cardOf(h, aci.prdChannel, stale)!.ts, channelId: aci.prdChannel, triggerId: 'replace-trigger-1' });
+    await h.click('deploy.replace', stale, {
+      userId: ids.bob,
+      messageTs: cardOf(h, aci.prdChannel, stale)!.ts,
+      channelId: aci.prdChannel,
+      triggerId: 'replace-trigger-1',
+    });
     await h.slack.waitFor(() => responsesWith(h!, 'as job').length > 0, 5000);
     const replacement = /`(j[0-9a-z]{12})`/.exec(JSON.stringify(responsesWith(h, 'as job').at(-1)))![1]!;
     await waitForCard(h, aci.prdChannel, replacement, 'approval.approve');

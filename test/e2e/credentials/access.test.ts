@@ -9,7 +9,8 @@ afterEach(async () => {
   h = undefined;
 });
 
-const say = async (harness: Harness, text: string, userId: string) => replyOf(await harness.command(text, { command: '/ops', userId, channelId: ids.devChannel })).text;
+const say = async (harness: Harness, text: string, userId: string) =>
+  replyOf(await harness.command(text, { command: '/ops', userId, channelId: ids.devChannel })).text;
 
 /** Clicks Rotate on the token row of a fresh alert, as the admin in the alert channel; returns the answer. */
 async function rotateTokenFromAlert(harness: Harness): Promise<string> {
@@ -34,7 +35,9 @@ describe('credential jobs and access', () => {
     expect(refused).not.toContain('rotate-secret');
     expect(await say(h, `job ${rotation}`, ids.admin)).toContain('rotate-secret');
 
-    const token = /`(j[0-9a-z]{12})`/.exec(replyOf(await h.command('token rotate --name ci-pull', { command: '/acr', userId: ids.admin, channelId: ids.devChannel })).text)![1]!;
+    const token = /`(j[0-9a-z]{12})`/.exec(
+      replyOf(await h.command('token rotate --name ci-pull', { command: '/acr', userId: ids.admin, channelId: ids.devChannel })).text,
+    )![1]!;
     expect(await say(h, `job ${token}`, ids.alice)).toContain('rotate-token');
   });
 

@@ -18,7 +18,8 @@ function alertMessages(harness: Harness, channel: string) {
   return card ? [card, ...harness.slack.thread(channel, card.ts).filter((m) => m.blocks.length > 0)] : [];
 }
 
-const rotateButtons = (messages: { blocks: unknown[] }[]) => messages.reduce((n, m) => n + (JSON.stringify(m.blocks).match(/credential\.rotate/g) ?? []).length, 0);
+const rotateButtons = (messages: { blocks: unknown[] }[]) =>
+  messages.reduce((n, m) => n + (JSON.stringify(m.blocks).match(/credential\.rotate/g) ?? []).length, 0);
 
 describe('expiry alert delivery', () => {
   it('an alert too big for one message arrives in pages, every secret with its Rotate button', async () => {

@@ -26,19 +26,27 @@ async function twiceAtOnce(harness: Harness, text: string, command: '/sp' | '/ac
   return jobId;
 }
 
-const rotationCards = (harness: Harness, channel: string) => cardsIn(harness, channel).filter((m) => JSON.stringify(m.blocks ?? []).includes('Rotate secret of'));
+const rotationCards = (harness: Harness, channel: string) =>
+  cardsIn(harness, channel).filter((m) => JSON.stringify(m.blocks ?? []).includes('Rotate secret of'));
 
 describe('one rotation per credential at a time', () => {
   it('two Rotate clicks on one secret start one rotation; the second click is told which job has it', async () => {
     // Propagation keeps the first rotation busy long enough for the second click to meet it.
-    h = await startCredentialHarness({ credentials: '  gracePeriod: 1s', prepare: (azure) => {
-      azure.graph.propagationMs = 1500;
-    } });
+    h = await startCredentialHarness({
+      credentials: '  gracePeriod: 1s',
+      prepare: (azure) => {
+        azure.graph.propagationMs = 1500;
+      },
+    });
     await scanNow(h, 'scan-twice');
     await h.slack.waitFor(() => cardWith(h!, cred.alertChannel, 'credential.rotate'), 20_000);
     const alert = cardWith(h, cred.alertChannel, 'credential.rotate')!;
     const value = /"value":"([^"]+#\d+)"/.exec(JSON.stringify(alert.blocks))![1]!;
-    await Promise.all(['a', 'b'].map((n) => h!.click('credential.rotate', value, { userId: ids.admin, messageTs: alert.ts, channelId: cred.alertChannel, triggerId: `1000.2000.${n}` })));
+    await Promise.all(
+      ['a', 'b'].map((n) =>
+        h!.click('credential.rotate', value, { userId: ids.admin, messageTs: alert.ts, channelId: cred.alertChannel, triggerId: `1000.2000.${n}` }),
+      ),
+    );
     const answers = () => h!.slack.responses.map((r) => JSON.stringify(r.body)).filter((b) => b.includes('build-pipeline'));
     await h.slack.waitFor(() => answers().length === 2, 10_000);
     const started = answers().find((a) => a.includes('Rotating the secret'))!;
@@ -56,9 +64,12 @@ describe('one rotation per credential at a time', () => {
   });
 
   it('/sp rotate twice at once: one job rotates, the other command names it; once it is done a new rotation may start', async () => {
-    h = await startCredentialHarness({ credentials: '  gracePeriod: 1s', prepare: (azure) => {
-      azure.graph.propagationMs = 1500;
-    } });
+    h = await startCredentialHarness({
+      credentials: '  gracePeriod: 1s',
+      prepare: (azure) => {
+        azure.graph.propagationMs = 1500;
+      },
+    });
     const jobId = await twiceAtOnce(h, `rotate --app ${cred.pipelineApp}`, '/sp');
     await cardEnds(h, jobId, 'Succeeded');
     await onlyFreshSecret(h);
@@ -71,9 +82,12 @@ describe('one rotation per credential at a time', () => {
   });
 
   it('a rotation asked for by app name while another runs stops before adding anything, naming the running job', async () => {
-    h = await startCredentialHarness({ credentials: '  gracePeriod: 1s', prepare: (azure) => {
-      azure.graph.propagationMs = 3000;
-    } });
+    h = await startCredentialHarness({
+      credentials: '  gracePeriod: 1s',
+      prepare: (azure) => {
+        azure.graph.propagationMs = 3000;
+      },
+    });
     const first = await rotate(h, `rotate --app ${cred.pipelineApp}`);
     // The first one has added and stored its secret and waits for Entra ID.
     await h.slack.waitFor(() => addPasswordCalls(h!) === 1, 10_000);
@@ -88,9 +102,13 @@ describe('one rotation per credential at a time', () => {
   });
 
   it('auto-rotation leaves a secret alone while another rotation has it, and says which', async () => {
-    h = await startCredentialHarness({ credentials: '  gracePeriod: 1s', app: '      autoRotate: true\n      rotateBeforeDays: 14', prepare: (azure) => {
-      azure.graph.propagationMs = 3000;
-    } });
+    h = await startCredentialHarness({
+      credentials: '  gracePeriod: 1s',
+      app: '      autoRotate: true\n      rotateBeforeDays: 14',
+      prepare: (azure) => {
+        azure.graph.propagationMs = 3000;
+      },
+    });
     const manual = await rotate(h, `rotate --app ${cred.pipelineApp}`);
     await h.slack.waitFor(() => addPasswordCalls(h!) === 1, 10_000);
     await scanNow(h, 'scan-while-rotating');

@@ -1,7 +1,20 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ids, replyOf, type Harness } from '../../helpers/harness.ts';
 import { metricValue, scrape } from '../../helpers/metrics.ts';
-import { allSecrets, cardEnds, cardsIn, cardWith, cred, DAY, onlyFreshSecret, rotate, scanNow, startCredentialHarness, startTokenHarness, vaultState } from './setup.ts';
+import {
+  allSecrets,
+  cardEnds,
+  cardsIn,
+  cardWith,
+  cred,
+  DAY,
+  onlyFreshSecret,
+  rotate,
+  scanNow,
+  startCredentialHarness,
+  startTokenHarness,
+  vaultState,
+} from './setup.ts';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -99,7 +112,11 @@ describe('rotation triggers', () => {
 describe('auto-rotation, again and again', () => {
   it('rotates a secret that an earlier rotation created, like any other', async () => {
     // The app's only secret came from a rotation long finished (its job is gone).
-    h = await startCredentialHarness({ credentials: '  gracePeriod: 1s', app: '      autoRotate: true\n      rotateBeforeDays: 14', oldSecretName: 'chatops-rotation-j0ld0ld0ld0ld' });
+    h = await startCredentialHarness({
+      credentials: '  gracePeriod: 1s',
+      app: '      autoRotate: true\n      rotateBeforeDays: 14',
+      oldSecretName: 'chatops-rotation-j0ld0ld0ld0ld',
+    });
     await scanNow(h, 'scan-second-time');
     await h.slack.waitFor(() => JSON.stringify(cardWith(h!, cred.alertChannel, 'Rotate secret of build-pipeline')?.blocks ?? []).includes('Succeeded'), 30_000);
     await onlyFreshSecret(h);
@@ -107,7 +124,10 @@ describe('auto-rotation, again and again', () => {
   });
 
   it('never rotates the bot’s own credential, and says so in the alert', async () => {
-    h = await startCredentialHarness({ app: '      autoRotate: true\n      rotateBeforeDays: 14', env: { AZURE_CLIENT_ID: cred.pipelineApp, AZURE_CLIENT_SECRET: cred.oldSecret } });
+    h = await startCredentialHarness({
+      app: '      autoRotate: true\n      rotateBeforeDays: 14',
+      env: { AZURE_CLIENT_ID: cred.pipelineApp, AZURE_CLIENT_SECRET: cred.oldSecret },
+    });
     await scanNow(h, 'scan-own');
     await h.slack.waitFor(() => cardWith(h!, cred.alertChannel, 'bot’s own credential'), 20_000);
     expect(h.azure.requests.filter((r) => r.path.endsWith('/addPassword'))).toHaveLength(0);
@@ -123,7 +143,12 @@ describe('rotation with consumers', () => {
       dev: `    keyVaultUrl: KV_URL\n    registryCredentials: { username: ${cred.pipelineApp}, passwordSecret: ${cred.secretName} }`,
       prepare: (azure) => {
         azure.aci.addResourceGroup(ids.subscription, 'rg-dev', 'eastus');
-        azure.aci.allowImagesFrom(azure.registryData.endpoint('contosodev').replace(/^https:\/\//, '').split('/')[0]!);
+        azure.aci.allowImagesFrom(
+          azure.registryData
+            .endpoint('contosodev')
+            .replace(/^https:\/\//, '')
+            .split('/')[0]!,
+        );
         azure.registryData.pushTag('contosodev', 'web', 'v1');
         azure.aci.timing.provisionMs = 300;
       },
@@ -131,7 +156,10 @@ describe('rotation with consumers', () => {
     const deploy = await h.command('create -n web --image web:v1', { command: '/aci', userId: ids.alice, channelId: ids.devChannel });
     const deployId = /`(j[0-9a-z]{12})`/.exec(replyOf(deploy).text)![1]!;
     await h.slack.waitFor(() => JSON.stringify(cardWith(h!, ids.devChannel, deployId)?.blocks ?? []).includes('Succeeded'), 20_000);
-    const pulls = () => h!.azure.aci.puts('web').map((p) => (p.body as { properties: { imageRegistryCredentials: { password: string }[] } }).properties.imageRegistryCredentials[0]!.password);
+    const pulls = () =>
+      h!.azure.aci
+        .puts('web')
+        .map((p) => (p.body as { properties: { imageRegistryCredentials: { password: string }[] } }).properties.imageRegistryCredentials[0]!.password);
     expect(pulls()).toEqual([cred.oldSecret]);
 
     const jobId = await rotate(h, `rotate --app ${cred.pipelineApp}`);
@@ -162,9 +190,12 @@ describe('rotation', () => {
   });
 
   it('waits for Entra ID to propagate the new secret, then succeeds', async () => {
-    h = await startCredentialHarness({ credentials: '  gracePeriod: 1s', prepare: (azure) => {
-      azure.graph.propagationMs = 3000;
-    } });
+    h = await startCredentialHarness({
+      credentials: '  gracePeriod: 1s',
+      prepare: (azure) => {
+        azure.graph.propagationMs = 3000;
+      },
+    });
     const jobId = await rotate(h, 'rotate --app build-pipeline');
     await h.slack.waitFor(() => JSON.stringify(cardWith(h!, ids.devChannel, jobId)?.blocks ?? []).includes('Succeeded'), 30_000);
     const thread = JSON.stringify(h.slack.thread(ids.devChannel, cardWith(h, ids.devChannel, jobId)!.ts));
@@ -193,7 +224,9 @@ describe('rotation', () => {
     expect(h.azure.graph.application(cred.pipelineApp)!.passwordCredentials.map((p) => p.keyId)).toEqual([cred.oldKeyId]);
     expect((await vaultState(h)).value).toBe(cred.oldSecret);
     // One sign-in attempt with the new secret: a definite answer is not retried.
-    expect(h.azure.requests.filter((r) => r.path.endsWith('/oauth2/v2.0/token') && (r.body as { client_id?: string }).client_id === cred.pipelineApp)).toHaveLength(1);
+    expect(
+      h.azure.requests.filter((r) => r.path.endsWith('/oauth2/v2.0/token') && (r.body as { client_id?: string }).client_id === cred.pipelineApp),
+    ).toHaveLength(1);
   });
 
   it('keeps exactly one new secret when Graph answers 503 after creating one: the unknown one is removed', async () => {
@@ -212,9 +245,13 @@ describe('rotation', () => {
 
   for (const killAt of ['appId', 'stored', 'verified', 'grace'] as const) {
     it(`ends with exactly one new, stored, verified secret when the worker is SIGKILLed at ${killAt}`, async () => {
-      h = await startCredentialHarness({ worker: 'child', credentials: '  gracePeriod: 2s', prepare: (azure) => {
-      azure.graph.propagationMs = 1500;
-    } });
+      h = await startCredentialHarness({
+        worker: 'child',
+        credentials: '  gracePeriod: 2s',
+        prepare: (azure) => {
+          azure.graph.propagationMs = 1500;
+        },
+      });
       const jobId = await rotate(h, `rotate --app ${cred.pipelineApp}`);
       await h.slack.waitFor(async () => {
         const raw = await h!.redis.hget(`chatops:jobs:${jobId}`, 'data');

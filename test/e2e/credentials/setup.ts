@@ -32,9 +32,10 @@ export interface CredentialOptions extends HarnessOptions {
 }
 
 function yaml(azure: AzureEmulator, options: CredentialOptions): string {
-  const apps = options.scoped === false
-    ? ''
-    : `  applications:
+  const apps =
+    options.scoped === false
+      ? ''
+      : `  applications:
     - appId: ${cred.pipelineApp}
       secretName: ${cred.secretName}
 ${options.app ?? ''}
@@ -73,7 +74,9 @@ export function startCredentialHarness(options: CredentialOptions = {}): Promise
         appId: cred.pipelineApp,
         displayName: 'build-pipeline',
         tenantId: ids.tenant,
-        passwordCredentials: [{ keyId: cred.oldKeyId, displayName: options.oldSecretName ?? 'original', endDateTime: new Date(Date.now() + 5.5 * DAY), secret: cred.oldSecret }],
+        passwordCredentials: [
+          { keyId: cred.oldKeyId, displayName: options.oldSecretName ?? 'original', endDateTime: new Date(Date.now() + 5.5 * DAY), secret: cred.oldSecret },
+        ],
       });
       azure.keyVault.setSecret('kv-ops', cred.secretName, cred.oldSecret, { tags: { appId: cred.pipelineApp, keyId: cred.oldKeyId } });
       options.prepare?.(azure);
@@ -104,7 +107,13 @@ export function cardWith(harness: Harness, channel: string, text: string) {
 }
 
 /** Waits until the card of `jobId` in `channel` ends as `status`. */
-export function cardEnds(harness: Harness, jobId: string, status: 'Succeeded' | 'Failed', channel: string = ids.devChannel, timeoutMs = 30_000): Promise<unknown> {
+export function cardEnds(
+  harness: Harness,
+  jobId: string,
+  status: 'Succeeded' | 'Failed',
+  channel: string = ids.devChannel,
+  timeoutMs = 30_000,
+): Promise<unknown> {
   return harness.slack.waitFor(() => JSON.stringify(cardWith(harness, channel, jobId)?.blocks ?? []).includes(status), timeoutMs);
 }
 
@@ -140,7 +149,9 @@ export function startTokenHarness(options: CredentialOptions = {}): Promise<Harn
     credentials: '  gracePeriod: 1s',
     ...options,
     prepare: (azure) => {
-      azure.acr.addToken('contosodev', 'ci-pull', { passwords: [{ name: 'password1', value: 'token-password-one-in-use', expiry: new Date(Date.now() + 2.5 * DAY) }] });
+      azure.acr.addToken('contosodev', 'ci-pull', {
+        passwords: [{ name: 'password1', value: 'token-password-one-in-use', expiry: new Date(Date.now() + 2.5 * DAY) }],
+      });
       azure.keyVault.setSecret('kv-ops', 'acr-token-contosodev-ci-pull', 'token-password-one-in-use', { tags: { slot: 'password1' } });
       options.prepare?.(azure);
     },

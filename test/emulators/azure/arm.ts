@@ -120,8 +120,11 @@ export function armFamily(identity: EntraIdentity, scopes: ArmScopes, baseUrl: s
     notFound(ctx) {
       const { namespace, type } = resourceTypeOf(ctx.req.path);
       if (!namespace) return armError(404, 'InvalidRequestUri', `The request URI '${ctx.baseUrl}${ctx.req.path}' is not valid.`);
-      return armError(404, 'InvalidResourceType',
-        `The resource type '${type}' could not be found in the namespace '${namespace}' for api version '${ctx.req.query['api-version'] ?? ''}'.`);
+      return armError(
+        404,
+        'InvalidResourceType',
+        `The resource type '${type}' could not be found in the namespace '${namespace}' for api version '${ctx.req.query['api-version'] ?? ''}'.`,
+      );
     },
     fault(fault, ctx) {
       const sub = subscriptionOf(ctx.req.path);
@@ -139,7 +142,10 @@ export function armFamily(identity: EntraIdentity, scopes: ArmScopes, baseUrl: s
       const write = isWrite(ctx.req.method);
       if (write) budget.writes = Math.max(0, budget.writes - 1);
       else budget.reads = Math.max(0, budget.reads - 1);
-      const stamp = new Date(ctx.now).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+      const stamp = new Date(ctx.now)
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d{3}/, '');
       // The headers every ARM answer carries (learn.microsoft.com/rest/api/azure/, "Response headers"; recordings in Azure/azure-sdk-assets).
       return withHeaders(reply, {
         'Cache-Control': 'no-cache',
@@ -148,9 +154,7 @@ export function armFamily(identity: EntraIdentity, scopes: ArmScopes, baseUrl: s
         'x-ms-request-id': guid(),
         'x-ms-correlation-request-id': correlationId,
         'x-ms-routing-request-id': `EASTUS:${stamp}:${correlationId}`,
-        ...(write
-          ? { 'x-ms-ratelimit-remaining-subscription-writes': budget.writes }
-          : { 'x-ms-ratelimit-remaining-subscription-reads': budget.reads }),
+        ...(write ? { 'x-ms-ratelimit-remaining-subscription-writes': budget.writes } : { 'x-ms-ratelimit-remaining-subscription-reads': budget.reads }),
         'Strict-Transport-Security': 'max-age=31536000; includeSubDomains',
         'X-Content-Type-Options': 'nosniff',
       });

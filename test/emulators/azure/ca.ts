@@ -78,11 +78,50 @@ function openssl(args: string[], cwd: string): void {
 function generate(tmp: string): void {
   writeFileSync(join(tmp, 'openssl.cnf'), OPENSSL_CONFIG);
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  openssl(['req', '-x509', '-config', 'openssl.cnf', '-extensions', 'v3_ca', ...ec, '-keyout', 'ca-key.pem', '-out', 'ca.pem',
-    '-days', String(VALIDITY_DAYS), '-subj', '/CN=azure-chatops test CA'], tmp);
+  openssl(
+    [
+      'req',
+      '-x509',
+      '-config',
+      'openssl.cnf',
+      '-extensions',
+      'v3_ca',
+      ...ec,
+      '-keyout',
+      'ca-key.pem',
+      '-out',
+      'ca.pem',
+      '-days',
+      String(VALIDITY_DAYS),
+      '-subj',
+      '/CN=azure-chatops test CA',
+    ],
+    tmp,
+  );
   openssl(['req', '-new', '-config', 'openssl.cnf', ...ec, '-keyout', 'server-key.pem', '-out', 'server.csr', '-subj', '/CN=localhost'], tmp);
-  openssl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca-key.pem', '-set_serial', `0x${randomBytes(12).toString('hex')}`,
-    '-days', String(VALIDITY_DAYS), '-extfile', 'openssl.cnf', '-extensions', 'v3_server', '-out', 'server.pem'], tmp);
+  openssl(
+    [
+      'x509',
+      '-req',
+      '-in',
+      'server.csr',
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca-key.pem',
+      '-set_serial',
+      `0x${randomBytes(12).toString('hex')}`,
+      '-days',
+      String(VALIDITY_DAYS),
+      '-extfile',
+      'openssl.cnf',
+      '-extensions',
+      'v3_server',
+      '-out',
+      'server.pem',
+    ],
+    tmp,
+  );
   chmodSync(join(tmp, 'ca-key.pem'), 0o600);
   chmodSync(join(tmp, 'server-key.pem'), 0o600);
 }
@@ -137,7 +176,12 @@ export function ensureTestCa(dir: string): TestCaPaths {
     try {
       generate(tmp);
       // Server files first: a reader that skips the lock sees either old or matching files for the CA it trusts.
-      for (const [name, target] of [['server-key.pem', paths.keyPath], ['server.pem', paths.certPath], ['ca-key.pem', paths.caKeyPath], ['ca.pem', paths.caPath]] as const) {
+      for (const [name, target] of [
+        ['server-key.pem', paths.keyPath],
+        ['server.pem', paths.certPath],
+        ['ca-key.pem', paths.caKeyPath],
+        ['ca.pem', paths.caPath],
+      ] as const) {
         renameSync(join(tmp, name), target);
       }
     } finally {

@@ -33,14 +33,24 @@ const META_TENANTS = new Set(['common', 'organizations', 'consumers']);
 
 /** `2024-05-01 10:00:00Z`, Entra ID's timestamp format in error bodies. */
 function aadTimestamp(ms: number): string {
-  return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, 'Z');
+  return new Date(ms)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d{3}Z$/, 'Z');
 }
 
 /**
  * An Entra ID error answer. The description is `AADSTS<code>: <text>` then Trace ID, Correlation
  * ID and Timestamp on lines of their own (dn645548's example: `\r\nTrace ID: …`).
  */
-export function aadError(ctx: RouteContext, status: number, error: string, code: number, description: string, headers: Record<string, string | number> = {}): Reply {
+export function aadError(
+  ctx: RouteContext,
+  status: number,
+  error: string,
+  code: number,
+  description: string,
+  headers: Record<string, string | number> = {},
+): Reply {
   const traceId = guid();
   const correlationId = ctx.req.headers['client-request-id'] ?? guid();
   const timestamp = aadTimestamp(ctx.now);
@@ -61,8 +71,13 @@ export function aadError(ctx: RouteContext, status: number, error: string, code:
 
 // AADSTS90002 invalid_tenant, this text and error_uri: Azure/azure-cli#22145 (the full answer); 400: sjkp/letsencrypt-siteextension#108.
 function tenantNotFound(ctx: RouteContext, tenant: string): Reply {
-  return aadError(ctx, 400, 'invalid_tenant', 90002,
-    `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.`);
+  return aadError(
+    ctx,
+    400,
+    'invalid_tenant',
+    90002,
+    `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.`,
+  );
 }
 
 // The discovery document's fields: learn.microsoft.com "OpenID Connect on the Microsoft identity
@@ -89,7 +104,23 @@ function openIdConfiguration(ctx: RouteContext, tenant: string, version: 1 | 2):
     http_logout_supported: true,
     frontchannel_logout_supported: true,
     end_session_endpoint: `${base}/oauth2${v}/logout`,
-    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'acr', 'nonce', 'preferred_username', 'name', 'tid', 'ver', 'at_hash', 'c_hash', 'email'],
+    claims_supported: [
+      'sub',
+      'iss',
+      'aud',
+      'exp',
+      'iat',
+      'auth_time',
+      'acr',
+      'nonce',
+      'preferred_username',
+      'name',
+      'tid',
+      'ver',
+      'at_hash',
+      'c_hash',
+      'email',
+    ],
     kerberos_endpoint: `${base}/kerberos`,
     tenant_region_scope: 'NA',
     cloud_instance_name: host,
@@ -128,47 +159,73 @@ function token(identity: EntraIdentity, ctx: RouteContext): Reply {
   const check = identity.checkClient(tenant, clientId, secret, ctx.now);
   // AADSTS700016 text: Azure/login#561, MicrosoftDocs/azure-docs#35244, reference-error-codes; `unauthorized_client` and 400 assumed.
   if (check === 'unknown-client') {
-    return aadError(ctx, 400, 'unauthorized_client', 700016,
-      `Application with identifier '${clientId}' was not found in the directory '${tenant}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`);
+    return aadError(
+      ctx,
+      400,
+      'unauthorized_client',
+      700016,
+      `Application with identifier '${clientId}' was not found in the directory '${tenant}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`,
+    );
   }
   // AADSTS7000215 invalid_client (reference-error-codes; 401 assumed, as for 7000222 below); also
   // what a new secret gets until it propagates (microsoftgraph/microsoft-graph-docs#17966: 4–18 s observed).
   if (check === 'wrong-secret') {
-    return aadError(ctx, 401, 'invalid_client', 7000215,
-      `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`);
+    return aadError(
+      ctx,
+      401,
+      'invalid_client',
+      7000215,
+      `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`,
+    );
   }
   // AADSTS7000222, 401 invalid_client, this text: reference-error-codes, and a full answer quoted at
   // code2care.org ("SharePoint App error AADSTS7000222: The provided client secret keys are expired").
   if (check === 'expired-secret') {
-    return aadError(ctx, 401, 'invalid_client', 7000222,
-      `The provided client secret keys for app '${clientId}' are expired. Visit the Azure portal to create new keys for your app: https://aka.ms/NewClientSecret, or consider using certificate credentials for added security: https://aka.ms/certCreds.`);
+    return aadError(
+      ctx,
+      401,
+      'invalid_client',
+      7000222,
+      `The provided client secret keys for app '${clientId}' are expired. Visit the Azure portal to create new keys for your app: https://aka.ms/NewClientSecret, or consider using certificate credentials for added security: https://aka.ms/certCreds.`,
+    );
   }
   // Client credentials take exactly one `<resource>/.default` scope; MSAL may add OIDC scopes, which Entra ignores.
   // invalid_scope: the client credentials flow page, "Error response" (its example is AADSTS70011); 1002012 assumed.
   const resources = scope.split(/\s+/).filter((s) => s && !['openid', 'profile', 'offline_access', 'email'].includes(s));
   const resource = resources[0];
   if (resources.length !== 1 || !resource?.endsWith('/.default')) {
-    return aadError(ctx, 400, 'invalid_scope', 1002012,
-      `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
+    return aadError(
+      ctx,
+      400,
+      'invalid_scope',
+      1002012,
+      `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
+    );
   }
   const issued = identity.issue(tenant, clientId, resource, ctx.now);
   // The success body and no-store headers: the client credentials flow page, "Successful response".
-  return json(200, {
-    token_type: 'Bearer',
-    expires_in: identity.tokenLifetimeSeconds,
-    ext_expires_in: identity.tokenLifetimeSeconds,
-    access_token: issued.accessToken,
-  }, { 'Cache-Control': 'no-store, no-cache', Pragma: 'no-cache' });
+  return json(
+    200,
+    {
+      token_type: 'Bearer',
+      expires_in: identity.tokenLifetimeSeconds,
+      ext_expires_in: identity.tokenLifetimeSeconds,
+      access_token: issued.accessToken,
+    },
+    { 'Cache-Control': 'no-store, no-cache', Pragma: 'no-cache' },
+  );
 }
 
 /** The Entra ID service family. */
 export function identityFamily(identity: EntraIdentity): FamilyPolicy {
   const router = new Router();
-  const discovery = (version: 1 | 2) => (ctx: RouteContext): Reply => {
-    const tenant = ctx.params.tenant!;
-    if (!META_TENANTS.has(tenant.toLowerCase()) && !identity.hasTenant(tenant)) return tenantNotFound(ctx, tenant);
-    return openIdConfiguration(ctx, tenant, version);
-  };
+  const discovery =
+    (version: 1 | 2) =>
+    (ctx: RouteContext): Reply => {
+      const tenant = ctx.params.tenant!;
+      if (!META_TENANTS.has(tenant.toLowerCase()) && !identity.hasTenant(tenant)) return tenantNotFound(ctx, tenant);
+      return openIdConfiguration(ctx, tenant, version);
+    };
   router.add(
     { method: 'GET', pattern: '/{tenant}/v2.0/.well-known/openid-configuration', handler: discovery(2) },
     { method: 'GET', pattern: '/{tenant}/.well-known/openid-configuration', handler: discovery(1) },
@@ -183,8 +240,14 @@ export function identityFamily(identity: EntraIdentity): FamilyPolicy {
     notFound: (ctx) => aadError(ctx, 404, 'invalid_request', 900561, `The emulator has no Entra ID endpoint ${ctx.req.method} ${ctx.req.path}.`),
     // A transient Entra answer: `temporarily_unavailable` is RFC 6749 §4.1.2.1's code; AADSTS90033 assumed.
     fault: (fault: InjectedFault, ctx) =>
-      aadError(ctx, fault.status, 'temporarily_unavailable', 90033, 'A transient error has occurred. Please try again.',
-        fault.retryAfterSeconds !== undefined ? { 'Retry-After': fault.retryAfterSeconds } : {}),
+      aadError(
+        ctx,
+        fault.status,
+        'temporarily_unavailable',
+        90033,
+        'A transient error has occurred. Please try again.',
+        fault.retryAfterSeconds !== undefined ? { 'Retry-After': fault.retryAfterSeconds } : {},
+      ),
     // x-ms-request-id, the client-request-id echo and x-ms-ests-server: assumed (values made up).
     decorate: (reply, ctx) =>
       withHeaders(reply, {

@@ -17,7 +17,19 @@
 export { AzureEmulator, startAzureEmulator } from './server.ts';
 export type { AzureEmulatorOptions } from './server.ts';
 export { AcrEmulator } from './acr/index.ts';
-export type { AcrTiming, BaseImageUpdate, CommitEvent, ImportFailure, ImportSnapshot, RegistryInfo, RegistryOptions, RunJson, RunOutcome, RunScenario, RunStatus } from './acr/index.ts';
+export type {
+  AcrTiming,
+  BaseImageUpdate,
+  CommitEvent,
+  ImportFailure,
+  ImportSnapshot,
+  RegistryInfo,
+  RegistryOptions,
+  RunJson,
+  RunOutcome,
+  RunScenario,
+  RunStatus,
+} from './acr/index.ts';
 export { EntraIdentity } from './identity.ts';
 export type { ClientCheck, ClientSecretOptions, IssuedToken } from './identity.ts';
 export type { FailNextOptions } from './faults.ts';

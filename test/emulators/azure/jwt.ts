@@ -20,7 +20,9 @@ function signingKey(): SigningKey {
   if (!shared) {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const jwk = publicKey.export({ format: 'jwk' }) as Record<string, unknown>;
-    const kid = createHash('sha1').update(`${String(jwk.n)}.${String(jwk.e)}`).digest('base64url');
+    const kid = createHash('sha1')
+      .update(`${String(jwk.n)}.${String(jwk.e)}`)
+      .digest('base64url');
     shared = { privateKey, kid, jwk: { kty: 'RSA', use: 'sig', kid, x5t: kid, n: jwk.n, e: jwk.e } };
   }
   return shared;

@@ -98,7 +98,11 @@ export class AzureEmulator {
   readonly #clock: () => number = () => Date.now();
   readonly #resetArm: () => void;
 
-  private constructor(servers: Server[], port: number, timing: { queuedMs: number; buildDurationMs: number; logLineIntervalMs: number; cancelDelayMs: number }) {
+  private constructor(
+    servers: Server[],
+    port: number,
+    timing: { queuedMs: number; buildDurationMs: number; logLineIntervalMs: number; cancelDelayMs: number },
+  ) {
     this.#servers = servers;
     this.port = port;
     this.url = `https://localhost:${port}`;
@@ -107,7 +111,11 @@ export class AzureEmulator {
     const arm = armFamily(this.identity, scopes, this.url);
     this.#resetArm = arm.resetBudgets;
     const store = new AcrStore(scopes, timing);
-    this.acr = new AcrEmulator(store, () => this.#clock(), () => this.requests);
+    this.acr = new AcrEmulator(
+      store,
+      () => this.#clock(),
+      () => this.requests,
+    );
     const blob = storageFamily(LOG_BLOB_PATHS);
     arm.router.add(...acrRoutes(store));
     const aci = createAci(scopes, () => this.#clock());
@@ -132,7 +140,11 @@ export class AzureEmulator {
       putTag: (registry, repo, tag, digest, at) => void this.registryData.recordPush(registry, repo, tag, digest, at),
       putManifest: (registry, repo, digest, at) => this.registryData.recordManifest(registry, repo, digest, at),
     };
-    this.graph = new GraphEmulator(this.identity, () => this.#clock(), (options) => this.#faults.add(options));
+    this.graph = new GraphEmulator(
+      this.identity,
+      () => this.#clock(),
+      (options) => this.#faults.add(options),
+    );
     this.#families = [identityFamily(this.identity), arm, blob, this.keyVault.family, this.registryData.family, this.graph.family];
   }
 
@@ -157,7 +169,12 @@ export class AzureEmulator {
     const { port } = v4.address() as AddressInfo;
     // `localhost` may resolve to ::1 first; answering there too spares clients a failed attempt.
     const v6 = createServer(tls, listener);
-    const servers = (await listen(v6, port, '::1').then(() => true, () => false)) ? [v4, v6] : [v4];
+    const servers = (await listen(v6, port, '::1').then(
+      () => true,
+      () => false,
+    ))
+      ? [v4, v6]
+      : [v4];
     for (const server of servers) server.keepAliveTimeout = 1000;
     emulator = new AzureEmulator(servers, port, {
       queuedMs: options.queuedMs ?? 1000,

@@ -21,7 +21,13 @@ function escapeXml(text: string): string {
  * A Storage error answer: XML body (none for HEAD, as Storage does) plus `x-ms-error-code`
  * (learn.microsoft.com/rest/api/storageservices/status-and-error-codes2).
  */
-export function storageError(ctx: RouteContext, status: number, code: string, message: string, options: { detail?: string; headers?: Record<string, string | number> } = {}): Reply {
+export function storageError(
+  ctx: RouteContext,
+  status: number,
+  code: string,
+  message: string,
+  options: { detail?: string; headers?: Record<string, string | number> } = {},
+): Reply {
   const requestId = guid();
   const body =
     `\uFEFF<?xml version="1.0" encoding="utf-8"?><Error><Code>${code}</Code><Message>${escapeXml(message)}\nRequestId:${requestId}\nTime:${new Date(ctx.now).toISOString()}</Message>` +
@@ -44,9 +50,12 @@ export function storageFamily(paths: RegExp): FamilyPolicy {
     fault(fault, ctx) {
       const retry: Record<string, number> = fault.retryAfterSeconds !== undefined ? { 'Retry-After': fault.retryAfterSeconds } : {};
       if (fault.status === 503 || fault.status === 429) {
-        return storageError(ctx, fault.status, 'ServerBusy', 'The server is currently unable to receive requests. Please retry your request.', { headers: retry });
+        return storageError(ctx, fault.status, 'ServerBusy', 'The server is currently unable to receive requests. Please retry your request.', {
+          headers: retry,
+        });
       }
-      if (fault.status === 504) return storageError(ctx, 504, 'OperationTimedOut', 'The operation could not be completed within the permitted time.', { headers: retry });
+      if (fault.status === 504)
+        return storageError(ctx, 504, 'OperationTimedOut', 'The operation could not be completed within the permitted time.', { headers: retry });
       return storageError(ctx, fault.status, 'InternalError', 'Server encountered an internal error. Please try again after some time.', { headers: retry });
     },
     decorate: (reply, ctx) =>

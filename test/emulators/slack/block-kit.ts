@@ -39,7 +39,8 @@ class Problems {
 /** A text object: `{type: plain_text|mrkdwn, text}` with 1..max characters. */
 function textObject(p: Problems, value: unknown, path: string, max: number, onlyPlain = false): void {
   if (!isObject(value)) return p.add('must be an object', path);
-  if (value.type !== 'plain_text' && (onlyPlain || value.type !== 'mrkdwn')) return p.add(`must be ${onlyPlain ? 'plain_text' : 'plain_text or mrkdwn'}`, `${path}/type`);
+  if (value.type !== 'plain_text' && (onlyPlain || value.type !== 'mrkdwn'))
+    return p.add(`must be ${onlyPlain ? 'plain_text' : 'plain_text or mrkdwn'}`, `${path}/type`);
   if (typeof value.text !== 'string' || value.text.length === 0) return p.add('must be more than 0 characters', `${path}/text`);
   if (value.text.length > max) p.add(`must be less than ${max + 1} characters`, `${path}/text`);
 }

@@ -208,9 +208,7 @@ export class SlackEmulator {
    * first, with updates applied and earlier versions in `history`. Thread replies are in {@link thread}.
    */
   messages(channel: string): EmulatedMessage[] {
-    return structuredClone(
-      (this.store.messagesByChannel.get(channel) ?? []).filter((m) => !SlackStore.isReply(m) || m.reply_broadcast === true),
-    );
+    return structuredClone((this.store.messagesByChannel.get(channel) ?? []).filter((m) => !SlackStore.isReply(m) || m.reply_broadcast === true));
   }
 
   /** Every message of a channel (top level and replies), in posting order. */
@@ -273,24 +271,25 @@ export class SlackEmulator {
       channel: `D${userId.slice(1)}`,
       tab,
       event_ts: this.store.clock.next(),
-      ...(tab === 'home' && home && {
-        view: {
-          id: home.id,
-          team_id: identity?.teamId,
-          type: 'home',
-          blocks: structuredClone(home.view.blocks),
-          private_metadata: home.view.private_metadata ?? '',
-          callback_id: home.view.callback_id ?? '',
-          hash: home.hash,
-          clear_on_close: false,
-          notify_on_close: false,
-          root_view_id: home.id,
-          app_id: identity?.appId,
-          external_id: '',
-          app_installed_team_id: identity?.teamId,
-          bot_id: identity?.botId,
-        },
-      }),
+      ...(tab === 'home' &&
+        home && {
+          view: {
+            id: home.id,
+            team_id: identity?.teamId,
+            type: 'home',
+            blocks: structuredClone(home.view.blocks),
+            private_metadata: home.view.private_metadata ?? '',
+            callback_id: home.view.callback_id ?? '',
+            hash: home.hash,
+            clear_on_close: false,
+            notify_on_close: false,
+            root_view_id: home.id,
+            app_id: identity?.appId,
+            external_id: '',
+            app_installed_team_id: identity?.teamId,
+            bot_id: identity?.botId,
+          },
+        }),
     };
   }
 

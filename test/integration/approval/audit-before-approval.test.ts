@@ -55,7 +55,15 @@ describe('an approval is audited before it takes effect', () => {
   beforeEach(async () => {
     redis = new Redis(process.env.TEST_REDIS_URL!);
     approvals = new RedisApprovals(redis, `test-${randomUUID()}`);
-    await approvals.open({ jobId, requesterId: requester, environment: 'prod', required: 1, mode: 'approval', expiresAt: new Date(Date.now() + 3600_000).toISOString(), planHash: 'h' });
+    await approvals.open({
+      jobId,
+      requesterId: requester,
+      environment: 'prod',
+      required: 1,
+      mode: 'approval',
+      expiresAt: new Date(Date.now() + 3600_000).toISOString(),
+      planHash: 'h',
+    });
     auditDown = false;
     recorded = [];
     woken = [];
@@ -67,7 +75,12 @@ describe('an approval is audited before it takes effect', () => {
       },
       query: async () => ({ events: [] }),
     };
-    const job = { id: jobId, kind: 'deploy', state: 'delayed', data: { jobId, environment: 'prod', approval: { required: 1, expiresAfterMs: 3600_000 }, target: { name: 'web', resourceGroup: 'rg-prod' } } } as unknown as StoredJob;
+    const job = {
+      id: jobId,
+      kind: 'deploy',
+      state: 'delayed',
+      data: { jobId, environment: 'prod', approval: { required: 1, expiresAfterMs: 3600_000 }, target: { name: 'web', resourceGroup: 'rg-prod' } },
+    } as unknown as StoredJob;
     const jobs: JobQueue = { submit: async () => {}, get: async (id) => (id === jobId ? job : undefined), wake: async (id) => void woken.push(id) };
     const policy: AccessPolicy = { check: async () => ({ allowed: true, roles: [] }), rolesOf: async () => ({}) };
     receiver = new FakeReceiver();

@@ -66,7 +66,14 @@ describe('no secret reaches the audit log', () => {
     for (const text of [stored, log.raw()]) expect(text).not.toMatch(/hunter\d/);
     const { events } = await audit.query({}, { limit: 1 });
     // The secret's name is what was rotated: it stays.
-    expect(events[0]?.details).toEqual({ clientSecret: '[redacted]', sasToken: '[redacted]', password: '[redacted]', accountKey: '[redacted]', secretName: 'db-password', step: 'verify' });
+    expect(events[0]?.details).toEqual({
+      clientSecret: '[redacted]',
+      sasToken: '[redacted]',
+      password: '[redacted]',
+      accountKey: '[redacted]',
+      secretName: 'db-password',
+      step: 'verify',
+    });
     expect(events[0]?.target).toBe('kv-prod/db-password');
   });
 

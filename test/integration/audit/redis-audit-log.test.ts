@@ -171,7 +171,14 @@ describe('RedisAuditLog', () => {
     it('reads at most maxScan entries per query, and the cursor resumes the scan', async () => {
       const audit = new RedisAuditLog({ redis, logger: captureLogger().logger, maxScan: 10 });
       // Only the oldest of 25 events matches: it lies beyond two scans' reach.
-      for (let i = 0; i < 25; i++) await audit.record({ at: ago((30 - i) * MIN), actor: i === 0 ? 'U0ALICE1' : 'U0BOB123', action: 'command.acr.build', outcome: 'accepted', target: `t${i}` });
+      for (let i = 0; i < 25; i++)
+        await audit.record({
+          at: ago((30 - i) * MIN),
+          actor: i === 0 ? 'U0ALICE1' : 'U0BOB123',
+          action: 'command.acr.build',
+          outcome: 'accepted',
+          target: `t${i}`,
+        });
       const first = await audit.query({ actor: 'U0ALICE1' }, { limit: 5 });
       expect(first.events).toEqual([]);
       expect(first.nextCursor).toBeDefined();
@@ -206,7 +213,14 @@ describe('RedisAuditLog', () => {
       // Planted by a log whose clock stands at that time, so its own trimming keeps them.
       const then = new Date(Date.now() - ageMs);
       const past = new RedisAuditLog({ redis, logger: captureLogger().logger, now: () => then });
-      for (let i = 0; i < count; i++) await past.record({ at: new Date(then.getTime() - (count - i)).toISOString(), actor: 'U0OLD111', action: 'command.acr.build', outcome: 'accepted', target: `old${i}` });
+      for (let i = 0; i < count; i++)
+        await past.record({
+          at: new Date(then.getTime() - (count - i)).toISOString(),
+          actor: 'U0OLD111',
+          action: 'command.acr.build',
+          outcome: 'accepted',
+          target: `old${i}`,
+        });
       const [first] = await redis.xrange(AUDIT_STREAM_KEY, '-', '+', 'COUNT', 1);
       return first![0];
     }
@@ -254,7 +268,10 @@ describe('RedisAuditLog', () => {
       const earlier = ago(30 * MIN);
       await audit.record({ at: earlier, actor: 'U0ALICE1', action: 'rotation.step', outcome: 'info', target: 'earlier' });
       const { events } = await audit.query({}, { limit: 5 });
-      expect(events.map((e) => [e.target, e.at])).toEqual([['earlier', earlier], ['later', events[1]!.at]]);
+      expect(events.map((e) => [e.target, e.at])).toEqual([
+        ['earlier', earlier],
+        ['later', events[1]!.at],
+      ]);
     });
 
     it('does not let a future time become the stream id', async () => {

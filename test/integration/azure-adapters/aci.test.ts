@@ -23,14 +23,19 @@ function spec(image = digestImage, label = 'chatops-web'): ContainerGroupSpec {
     location: 'westeurope',
     osType: 'Linux',
     restartPolicy: 'Always',
-    containers: [{
-      name: 'app',
-      image,
-      cpu: 1,
-      memoryInGB: 1.5,
-      ports: [{ port: 80, protocol: 'TCP' }],
-      environmentVariables: [{ name: 'PLAIN', value: 'x' }, { name: 'SLACK_TOKEN', secureValue: 'xoxb-secret' }],
-    }],
+    containers: [
+      {
+        name: 'app',
+        image,
+        cpu: 1,
+        memoryInGB: 1.5,
+        ports: [{ port: 80, protocol: 'TCP' }],
+        environmentVariables: [
+          { name: 'PLAIN', value: 'x' },
+          { name: 'SLACK_TOKEN', secureValue: 'xoxb-secret' },
+        ],
+      },
+    ],
     imageRegistryCredentials: [{ server: loginServer, username: 'puller', password: 'pull-secret' }],
     ipAddress: { type: 'Public', ports: [{ port: 80, protocol: 'TCP' }], dnsNameLabel: label },
   };
@@ -86,9 +91,12 @@ describe('AzureContainerGroups deploy', () => {
 
     expect(azure.aci.puts('web-resume')).toHaveLength(1);
     expect(azure.requests.filter((r) => r.method === 'PUT')).toHaveLength(1);
-    const env = (azure.aci.puts('web-resume')[0]!.body as { properties: { containers: { properties: { environmentVariables: unknown[] } }[] } })
-      .properties.containers[0]!.properties.environmentVariables;
-    expect(env).toEqual([{ name: 'PLAIN', value: 'x' }, { name: 'SLACK_TOKEN', secureValue: 'xoxb-secret' }]);
+    const env = (azure.aci.puts('web-resume')[0]!.body as { properties: { containers: { properties: { environmentVariables: unknown[] } }[] } }).properties
+      .containers[0]!.properties.environmentVariables;
+    expect(env).toEqual([
+      { name: 'PLAIN', value: 'x' },
+      { name: 'SLACK_TOKEN', secureValue: 'xoxb-secret' },
+    ]);
     // Resumed polls went to the Azure-AsyncOperation URL.
     expect(azure.count('GET', /\/providers\/Microsoft\.ContainerInstance\/locations\/westeurope\/operations\//)).toBeGreaterThanOrEqual(steps);
 
@@ -109,7 +117,9 @@ describe('AzureContainerGroups deploy', () => {
   });
 
   it('translates a PUT Azure refuses into AzureOperationError', async () => {
-    const error = await rejection(adapter().beginDeploy({ subscriptionId: subscription, resourceGroup: rg, name: 'web-put-bad' }, spec('evil.example.com/x:1')));
+    const error = await rejection(
+      adapter().beginDeploy({ subscriptionId: subscription, resourceGroup: rg, name: 'web-put-bad' }, spec('evil.example.com/x:1')),
+    );
     expect(error).toBeInstanceOf(AzureOperationError);
     expect(error).toMatchObject({ statusCode: 400, azureCode: 'InaccessibleImage', transient: false });
   });

@@ -15,7 +15,14 @@ import { rejection, startEmulator, subscription } from './setup.ts';
 const rg = 'rg-once';
 const registry = 'contosoonce';
 const target = { subscriptionId: subscription, resourceGroup: rg, registry };
-const spec = { images: ['web:v1'], file: 'Dockerfile', buildArgs: [], platform: { os: 'Linux' as const, architecture: 'amd64' }, noCache: false, sourceLocation: 'https://github.com/org/app.git' };
+const spec = {
+  images: ['web:v1'],
+  file: 'Dockerfile',
+  buildArgs: [],
+  platform: { os: 'Linux' as const, architecture: 'amd64' },
+  noCache: false,
+  sourceLocation: 'https://github.com/org/app.git',
+};
 
 let azure: AzureEmulator;
 let credential: ClientSecretCredential;

@@ -20,10 +20,15 @@ beforeAll(async () => {
 });
 afterAll(() => azure?.close());
 beforeEach(() => {
-  appId = azure.graph.addApplication({ displayName: `app-${Math.random().toString(36).slice(2)}`, tenantId: tenant, passwordCredentials: [{ keyId: '0a0a0a0a-0000-4000-8000-000000000001', endDateTime: new Date(Date.now() + DAY) }] }).appId;
+  appId = azure.graph.addApplication({
+    displayName: `app-${Math.random().toString(36).slice(2)}`,
+    tenantId: tenant,
+    passwordCredentials: [{ keyId: '0a0a0a0a-0000-4000-8000-000000000001', endDateTime: new Date(Date.now() + DAY) }],
+  }).appId;
 });
 
-const posts = (verb: string) => azure.requests.filter((r) => r.method === 'POST' && r.path.endsWith(`/${verb}`) && r.path.includes(azure.graph.application(appId)!.id));
+const posts = (verb: string) =>
+  azure.requests.filter((r) => r.method === 'POST' && r.path.endsWith(`/${verb}`) && r.path.includes(azure.graph.application(appId)!.id));
 
 describe('GraphApplications: secrets change once per call', () => {
   it('reports a 503 that came after Graph created the secret, without sending addPassword again', async () => {

@@ -24,7 +24,8 @@ beforeAll(async () => {
 });
 afterAll(() => azure?.close());
 
-const tokenCalls = (appId: string) => azure.requests.filter((r) => r.path === `/${tenant}/oauth2/v2.0/token` && (r.body as { client_id?: string })?.client_id === appId);
+const tokenCalls = (appId: string) =>
+  azure.requests.filter((r) => r.path === `/${tenant}/oauth2/v2.0/token` && (r.body as { client_id?: string })?.client_id === appId);
 
 describe('EntraSecretVerifier', () => {
   it('says "not yet" while Entra answers AADSTS7000215 (a new secret propagating), "ok" once it signs in', async () => {
@@ -46,7 +47,11 @@ describe('EntraSecretVerifier', () => {
   });
 
   it('fails fast when Entra does not know the app in the tenant (AADSTS700016)', async () => {
-    const app = azure.graph.addApplication({ displayName: 'deleted-sp', tenantId: tenant, passwordCredentials: [{ endDateTime: new Date(Date.now() + 86_400_000), secret: 'fine' }] });
+    const app = azure.graph.addApplication({
+      displayName: 'deleted-sp',
+      tenantId: tenant,
+      passwordCredentials: [{ endDateTime: new Date(Date.now() + 86_400_000), secret: 'fine' }],
+    });
     azure.graph.removeServicePrincipal(app.appId);
     const error = await rejection(verifier.verify(app.appId, 'fine'));
     expect(error).toMatchObject({ transient: false, azureCode: 'AADSTS700016' });

@@ -18,13 +18,22 @@ export async function startEmulator(): Promise<{ azure: AzureEmulator; credentia
 
 /** The rejection of `promise`; fails the test when it resolves. */
 export async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(() => {
-    throw new Error('expected a rejection');
-  }, (error: unknown) => error);
+  return promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (error: unknown) => error,
+  );
 }
 
 /** Polls `runs.get` until the run is over (Succeeded, Failed, Canceled, Error or Timeout). */
-export async function finishedRun(client: ContainerRegistryManagementClient, resourceGroup: string, registry: string, runId: string, timeoutMs = 10_000): Promise<Run> {
+export async function finishedRun(
+  client: ContainerRegistryManagementClient,
+  resourceGroup: string,
+  registry: string,
+  runId: string,
+  timeoutMs = 10_000,
+): Promise<Run> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const run = await client.runs.get(resourceGroup, registry, runId);

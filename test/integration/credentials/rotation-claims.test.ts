@@ -15,7 +15,16 @@ function queue(jobs: Record<string, { state: JobState; phase?: RotationPhase; re
   return {
     get: async (id: string): Promise<StoredJob | undefined> => {
       const j = jobs[id];
-      const data = { jobId: id, requesterId: j?.requesterId ?? 'U0A', teamId: 'T0', channelId: 'C0', queuedAt: '2026-11-28T09:00:00.000Z', trigger: 'command' as const, app: 'pipeline', progress: { phase: j?.phase ?? 'adding', steps: [] } };
+      const data = {
+        jobId: id,
+        requesterId: j?.requesterId ?? 'U0A',
+        teamId: 'T0',
+        channelId: 'C0',
+        queuedAt: '2026-11-28T09:00:00.000Z',
+        trigger: 'command' as const,
+        app: 'pipeline',
+        progress: { phase: j?.phase ?? 'adding', steps: [] },
+      };
       return j && { id, kind: 'rotate-secret', state: j.state, data };
     },
   };

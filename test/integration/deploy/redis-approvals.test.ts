@@ -11,7 +11,16 @@ const t0 = new Date('2026-11-28T10:00:00Z');
 const at = (ms: number) => new Date(t0.getTime() + ms);
 
 function open(jobId: string, overrides: Partial<Parameters<RedisApprovals['open']>[0]> = {}) {
-  return approvals.open({ jobId, requesterId: 'U0REQ', environment: 'prod', required: 2, mode: 'approval', expiresAt: at(60_000).toISOString(), planHash: 'abc', ...overrides });
+  return approvals.open({
+    jobId,
+    requesterId: 'U0REQ',
+    environment: 'prod',
+    required: 2,
+    mode: 'approval',
+    expiresAt: at(60_000).toISOString(),
+    planHash: 'abc',
+    ...overrides,
+  });
 }
 
 beforeEach(() => redis.flushdb());
@@ -70,7 +79,7 @@ describe('RedisApprovals', () => {
   });
 });
 
-describe('RedisApprovals.listPending (the App Home\'s list)', () => {
+describe("RedisApprovals.listPending (the App Home's list)", () => {
   it('lists requests while they are pending and drops each once approved, rejected or expired', async () => {
     await open('ja', { required: 1 });
     await open('jb', { expiresAt: at(30_000).toISOString() });
@@ -104,10 +113,17 @@ describe('RedisGroupLocks and RedisDeployHistory', () => {
     expect(await locks.acquire(group, 'jc', 10_000)).toEqual({ acquired: true }); // expired
   });
 
-  it('keeps each group\'s newest deploy for the App Home, and forgets a deleted group there but not its history', async () => {
+  it("keeps each group's newest deploy for the App Home, and forgets a deleted group there but not its history", async () => {
     const history = new RedisDeployHistory(redis);
     const other = { ...group, name: 'api' };
-    const entry = (jobId: string, ms: number) => ({ jobId, image: `r/web@sha256:${jobId}`, loginServer: 'r', repository: 'web', digest: `sha256:${jobId}`, at: at(ms).toISOString() });
+    const entry = (jobId: string, ms: number) => ({
+      jobId,
+      image: `r/web@sha256:${jobId}`,
+      loginServer: 'r',
+      repository: 'web',
+      digest: `sha256:${jobId}`,
+      at: at(ms).toISOString(),
+    });
     await history.record(group, entry('j1', 1));
     await history.record(group, entry('j2', 2));
     await history.record(other, entry('j3', 3));

@@ -57,7 +57,15 @@ async function thrownBy(fn: () => Promise<unknown>): Promise<unknown> {
 }
 
 function jobContext(attemptsMade: number): JobContext<unknown> {
-  return { id: 'j1', data: {}, attemptsMade, maxAttempts: 5, log: pino({ level: 'silent' }), save: async () => {}, wakeAfter: async () => Promise.reject(new Error('not expected')) };
+  return {
+    id: 'j1',
+    data: {},
+    attemptsMade,
+    maxAttempts: 5,
+    log: pino({ level: 'silent' }),
+    save: async () => {},
+    wakeAfter: async () => Promise.reject(new Error('not expected')),
+  };
 }
 
 describe('network failures reported by fetch', () => {

@@ -60,8 +60,17 @@ describe('AzureImageImport', () => {
     expect(azure.registryData.digestOf(prod.name, 'web', 'v1')).toBe(digest);
     const posts = azure.requests.slice(from).filter((r) => r.kind === 'arm' && r.method === 'POST');
     expect(posts).toHaveLength(2);
-    expect(posts[0]!.path).toBe(`/subscriptions/${prodSubscription}/resourceGroups/rg-prod/providers/Microsoft.ContainerRegistry/registries/promoprod/importImage`);
-    expect(posts[0]!.body).toEqual({ source: { resourceId: `/subscriptions/${devSubscription}/resourceGroups/rg-dev/providers/Microsoft.ContainerRegistry/registries/promodev`, sourceImage: `web@${digest}` }, targetTags: ['web:v1'], mode: 'Force' });
+    expect(posts[0]!.path).toBe(
+      `/subscriptions/${prodSubscription}/resourceGroups/rg-prod/providers/Microsoft.ContainerRegistry/registries/promoprod/importImage`,
+    );
+    expect(posts[0]!.body).toEqual({
+      source: {
+        resourceId: `/subscriptions/${devSubscription}/resourceGroups/rg-dev/providers/Microsoft.ContainerRegistry/registries/promodev`,
+        sourceImage: `web@${digest}`,
+      },
+      targetTags: ['web:v1'],
+      mode: 'Force',
+    });
   });
 
   it('a repeat of the same import is one image; an import without a tag lands the manifest untagged', async () => {
@@ -70,10 +79,19 @@ describe('AzureImageImport', () => {
     await followed((await importer().beginImport(prod, request)).resumeToken);
     await followed((await importer().beginImport(prod, request)).resumeToken);
     expect(azure.registryData.digestOf(prod.name, 'api', 'v3')).toBe(digest);
-    expect(azure.acr.imports(prod.name).filter((i) => i.sourceImage === `api@${digest}`).map((i) => i.status)).toEqual(['Succeeded', 'Succeeded']);
+    expect(
+      azure.acr
+        .imports(prod.name)
+        .filter((i) => i.sourceImage === `api@${digest}`)
+        .map((i) => i.status),
+    ).toEqual(['Succeeded', 'Succeeded']);
 
     const untagged = importRequestFor({ registryId: registryResourceId(dev), repository: 'api', digest });
-    expect(untagged).toEqual({ source: { resourceId: registryResourceId(dev), sourceImage: `api@${digest}` }, untaggedTargetRepositories: ['api'], mode: 'Force' });
+    expect(untagged).toEqual({
+      source: { resourceId: registryResourceId(dev), sourceImage: `api@${digest}` },
+      untaggedTargetRepositories: ['api'],
+      mode: 'Force',
+    });
     await followed((await importer().beginImport(prod, untagged)).resumeToken);
     expect(azure.acr.imports(prod.name).at(-1)).toMatchObject({ status: 'Succeeded', untaggedTargetRepositories: ['api'], targetTags: [] });
   });
@@ -92,7 +110,10 @@ describe('AzureImageImport', () => {
     const digest = azure.registryData.pushTag(dev.name, 'web', 'v10');
     azure.acr.failNextImport();
     azure.acr.importOperationMs = 100;
-    const { resumeToken } = await importer().beginImport(prod, importRequestFor({ registryId: registryResourceId(dev), repository: 'web', digest, tag: 'v10' }));
+    const { resumeToken } = await importer().beginImport(
+      prod,
+      importRequestFor({ registryId: registryResourceId(dev), repository: 'web', digest, tag: 'v10' }),
+    );
     const err = await rejection(followed(resumeToken));
     expect(err).toBeInstanceOf(AzureOperationError);
     expect((err as AzureOperationError).message).toContain('Error copying blobs');
@@ -104,12 +125,32 @@ describe('AzureImageImport', () => {
     azure.acr.timing.buildDurationMs = 50;
     const client = new ContainerRegistryManagementClient(credential, devSubscription, { endpoint: azure.url });
     const repositoryUrl = 'https://github.com/contoso/web';
-    await client.tasks.beginCreateAndWait(dev.resourceGroup, dev.name, 'buildweb', {
-      location: 'eastus',
-      platform: { os: 'Linux', architecture: 'amd64' },
-      step: { type: 'Docker', contextPath: `${repositoryUrl}.git#main`, dockerFilePath: 'Dockerfile', imageNames: ['shop:{{.Run.ID}}'], isPushEnabled: true },
-      trigger: { sourceTriggers: [{ name: 'commits', sourceRepository: { sourceControlType: 'Github', repositoryUrl, branch: 'main', sourceControlAuthProperties: { tokenType: 'PAT', token: 'ghp_promoteTestToken0001' } }, sourceTriggerEvents: ['commit'], status: 'Enabled' }] },
-    }, { updateIntervalInMs: 20 });
+    await client.tasks.beginCreateAndWait(
+      dev.resourceGroup,
+      dev.name,
+      'buildweb',
+      {
+        location: 'eastus',
+        platform: { os: 'Linux', architecture: 'amd64' },
+        step: { type: 'Docker', contextPath: `${repositoryUrl}.git#main`, dockerFilePath: 'Dockerfile', imageNames: ['shop:{{.Run.ID}}'], isPushEnabled: true },
+        trigger: {
+          sourceTriggers: [
+            {
+              name: 'commits',
+              sourceRepository: {
+                sourceControlType: 'Github',
+                repositoryUrl,
+                branch: 'main',
+                sourceControlAuthProperties: { tokenType: 'PAT', token: 'ghp_promoteTestToken0001' },
+              },
+              sourceTriggerEvents: ['commit'],
+              status: 'Enabled',
+            },
+          ],
+        },
+      },
+      { updateIntervalInMs: 20 },
+    );
     const runId = azure.acr.triggerCommit(dev.name, 'buildweb', { commitId: '3f2c9ab' });
     const run = await finishedRun(client, dev.resourceGroup, dev.name, runId);
     const digest = run.outputImages![0]!.digest!;

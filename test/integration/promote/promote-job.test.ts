@@ -31,7 +31,13 @@ const prefix = `promote-it-${process.pid}`;
 const redis = new Redis(process.env.TEST_REDIS_URL!.replace(/\/\d+$/, '/11'));
 const environments = {
   dev: environmentSchema.parse({ subscriptionId: devSubscription, resourceGroup: 'rg-pdev', location: 'westeurope', registry: 'promjobdev' }),
-  prod: environmentSchema.parse({ subscriptionId: prodSubscription, resourceGroup: 'rg-pprod', location: 'westeurope', registry: 'promjobprod', approval: { approvers: ['U0CAROL'] } }),
+  prod: environmentSchema.parse({
+    subscriptionId: prodSubscription,
+    resourceGroup: 'rg-pprod',
+    location: 'westeurope',
+    registry: 'promjobprod',
+    approval: { approvers: ['U0CAROL'] },
+  }),
 };
 
 let azure: AzureEmulator;
@@ -42,7 +48,10 @@ const audited: string[] = [];
 
 beforeAll(async () => {
   ({ azure, credential } = await startEmulator());
-  for (const [env, name] of [[environments.dev, 'promjobdev'], [environments.prod, 'promjobprod']] as const) {
+  for (const [env, name] of [
+    [environments.dev, 'promjobdev'],
+    [environments.prod, 'promjobprod'],
+  ] as const) {
     const loginServer = azure.registryData.endpoint(name).replace(/^https:\/\//, '');
     azure.acr.addRegistry({ subscriptionId: env.subscriptionId, resourceGroup: env.resourceGroup, name, loginServer, location: 'westeurope' });
     azure.aci.addResourceGroup(env.subscriptionId, env.resourceGroup, 'westeurope');
@@ -66,14 +75,38 @@ function aci(): AzureContainerGroups {
 /** Deploys `image` to dev's group `name` through the real adapter and records it as the bot would. */
 async function runningInDev(name: string, image: string, digest: string): Promise<void> {
   const ref = { subscriptionId: devSubscription, resourceGroup: 'rg-pdev', name };
-  const { resumeToken } = await aci().beginDeploy(ref, { location: 'westeurope', osType: 'Linux', restartPolicy: 'Always', containers: [{ name, image, cpu: 1, memoryInGB: 1.5, ports: [], environmentVariables: [] }] });
+  const { resumeToken } = await aci().beginDeploy(ref, {
+    location: 'westeurope',
+    osType: 'Linux',
+    restartPolicy: 'Always',
+    containers: [{ name, image, cpu: 1, memoryInGB: 1.5, ports: [], environmentVariables: [] }],
+  });
   for (let i = 0; i < 100 && !(await aci().pollDeploy(resumeToken)).done; i++) await new Promise((r) => setTimeout(r, 20));
-  const record: DeployRecord = { jobId: `jdev${name}`, image, loginServer: image.split('/web')[0]!, repository: 'web', digest, at: '2026-12-05T08:30:00.000Z', request: { ...webRequest, name } };
+  const record: DeployRecord = {
+    jobId: `jdev${name}`,
+    image,
+    loginServer: image.split('/web')[0]!,
+    repository: 'web',
+    digest,
+    at: '2026-12-05T08:30:00.000Z',
+    request: { ...webRequest, name },
+  };
   await history.record(ref, record);
 }
 
 function promoteData(jobId: string, name: string): PromoteJobData {
-  return { jobId, requesterId: 'U0BOB', teamId: 'T0', channelId: 'C0', queuedAt: new Date().toISOString(), from: 'dev', environment: 'prod', subject: { kind: 'group', name }, request: { ...webRequest, name }, progress: { phase: 'new' } };
+  return {
+    jobId,
+    requesterId: 'U0BOB',
+    teamId: 'T0',
+    channelId: 'C0',
+    queuedAt: new Date().toISOString(),
+    from: 'dev',
+    environment: 'prod',
+    subject: { kind: 'group', name },
+    request: { ...webRequest, name },
+    progress: { phase: 'new' },
+  };
 }
 
 /** Runs the job as BullMQ would: again after each durable wait, from what it saved; stops at the first other error. */
@@ -81,7 +114,11 @@ async function run(handler: ReturnType<typeof createPromoteJob>, data: PromoteJo
   let current = data;
   for (let i = 0; i < 200; i++) {
     const ctx: JobContext<PromoteJobData> = {
-      id: current.jobId, data: current, attemptsMade: 0, maxAttempts: 5, log: pino({ level: 'silent' }),
+      id: current.jobId,
+      data: current,
+      attemptsMade: 0,
+      maxAttempts: 5,
+      log: pino({ level: 'silent' }),
       async save(next) {
         current = structuredClone(next);
       },
@@ -145,7 +182,11 @@ describe('the promote job', () => {
     const deployData = deploy?.data as DeployJobData;
     expect(deploy?.kind).toBe('deploy');
     expect(deployData.environment).toBe('prod');
-    expect(deployData.request.image).toMatchObject({ registry: azure.registryData.endpoint('promjobprod').replace(/^https:\/\//, ''), repository: 'web', digest });
+    expect(deployData.request.image).toMatchObject({
+      registry: azure.registryData.endpoint('promjobprod').replace(/^https:\/\//, ''),
+      repository: 'web',
+      digest,
+    });
     expect(deployData.approval).toEqual({ required: 1, expiresAfterMs: 3_600_000 });
     expect(deployData.promotion).toEqual({ from: 'dev', repository: 'web', digest, since: '2026-12-05T08:30:00.000Z', promoteJobId: 'jpromote00001' });
     expect(audited.filter((a) => a === 'promote.import')).toHaveLength(1);
@@ -160,7 +201,12 @@ describe('the promote job', () => {
     azure.registryData.pushTag('promjobdev', 'web', 'v2');
     const server = azure.registryData.endpoint('promjobdev').replace(/^https:\/\//, '');
     const ref = { subscriptionId: devSubscription, resourceGroup: 'rg-pdev', name: 'bytag' };
-    const { resumeToken } = await aci().beginDeploy(ref, { location: 'westeurope', osType: 'Linux', restartPolicy: 'Always', containers: [{ name: 'bytag', image: `${server}/web:v2`, cpu: 1, memoryInGB: 1.5, ports: [], environmentVariables: [] }] });
+    const { resumeToken } = await aci().beginDeploy(ref, {
+      location: 'westeurope',
+      osType: 'Linux',
+      restartPolicy: 'Always',
+      containers: [{ name: 'bytag', image: `${server}/web:v2`, cpu: 1, memoryInGB: 1.5, ports: [], environmentVariables: [] }],
+    });
     for (let i = 0; i < 100 && !(await aci().pollDeploy(resumeToken)).done; i++) await new Promise((r) => setTimeout(r, 20));
     const before = azure.acr.imports('promjobprod').length;
     const reporter = new FakeReporter();

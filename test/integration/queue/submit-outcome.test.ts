@@ -22,7 +22,11 @@ async function setUp(timeoutMs: number) {
   const admin = new Redis(own.url);
   admin.on('error', () => {}); // the last test stops the server under it
   const jobs = new BullJobQueue(producer, { timeoutMs });
-  closers.push(() => jobs.close(), () => producer.disconnect(), () => admin.disconnect());
+  closers.push(
+    () => jobs.close(),
+    () => producer.disconnect(),
+    () => admin.disconnect(),
+  );
   return { jobs, admin, producer };
 }
 

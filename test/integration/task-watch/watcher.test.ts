@@ -41,12 +41,33 @@ beforeAll(async () => {
   azure.acr.timing.queuedMs = 3_600_000; // runs stay queued: only listing matters here
   const client = new ContainerRegistryManagementClient(credential, subscription, { endpoint: azure.url });
   for (const name of ['buildweb', 'buildapi', 'buildother']) {
-    await client.tasks.beginCreateAndWait(rg, registry, name, {
-      location: 'eastus',
-      platform: { os: 'Linux' },
-      step: { type: 'Docker', contextPath: 'https://github.com/contoso/app.git#main', dockerFilePath: 'Dockerfile', imageNames: [`${name}:{{.Run.ID}}`] },
-      trigger: { sourceTriggers: [{ name: 'commits', sourceRepository: { sourceControlType: 'Github', repositoryUrl: 'https://github.com/contoso/app', branch: 'main', sourceControlAuthProperties: { tokenType: 'PAT', token: 'ghp_watchTestToken0001' } }, sourceTriggerEvents: ['commit'], status: 'Enabled' }], timerTriggers: [{ name: 'nightly', schedule: '0 2 * * *', status: 'Enabled' }] },
-    }, { updateIntervalInMs: 20 });
+    await client.tasks.beginCreateAndWait(
+      rg,
+      registry,
+      name,
+      {
+        location: 'eastus',
+        platform: { os: 'Linux' },
+        step: { type: 'Docker', contextPath: 'https://github.com/contoso/app.git#main', dockerFilePath: 'Dockerfile', imageNames: [`${name}:{{.Run.ID}}`] },
+        trigger: {
+          sourceTriggers: [
+            {
+              name: 'commits',
+              sourceRepository: {
+                sourceControlType: 'Github',
+                repositoryUrl: 'https://github.com/contoso/app',
+                branch: 'main',
+                sourceControlAuthProperties: { tokenType: 'PAT', token: 'ghp_watchTestToken0001' },
+              },
+              sourceTriggerEvents: ['commit'],
+              status: 'Enabled',
+            },
+          ],
+          timerTriggers: [{ name: 'nightly', schedule: '0 2 * * *', status: 'Enabled' }],
+        },
+      },
+      { updateIntervalInMs: 20 },
+    );
   }
   redis = new Redis(process.env.TEST_REDIS_URL!.replace(/\/\d+$/, '/11'), { maxRetriesPerRequest: null });
   await redis.flushdb();
@@ -59,7 +80,13 @@ afterAll(async () => {
 
 const environments: Record<string, EnvironmentConfig> = {
   dev: {
-    subscriptionId: subscription, resourceGroup: rg, location: 'eastus', registry, buildRegistries: [], channels: [], policy: { publicIp: true },
+    subscriptionId: subscription,
+    resourceGroup: rg,
+    location: 'eastus',
+    registry,
+    buildRegistries: [],
+    channels: [],
+    policy: { publicIp: true },
     tasks: { buildweb: { channel: 'C0WEB' }, buildapi: { channel: 'C0API' } },
   } as EnvironmentConfig,
 };
@@ -74,7 +101,9 @@ function watcher(options: { environments?: Record<string, EnvironmentConfig>; no
     acr: new AzureAcrBuilds(new AcrClients({ credential, resourceManager: azure.url })),
     reporter: {
       openCard: async (card, target) => void cards.push({ card, channelId: target.channelId }),
-      updateCard: async () => {}, post: async () => {}, deliveryOf: async () => 'delivered',
+      updateCard: async () => {},
+      post: async () => {},
+      deliveryOf: async () => 'delivered',
     },
     jobs: { submit: async (_kind, _id, data) => void submitted.push(data as BuildJobData), get: async () => undefined, wake: async () => {} },
     claims: new RedisRunClaims(redis, prefix),
@@ -89,7 +118,17 @@ function watcher(options: { environments?: Record<string, EnvironmentConfig>; no
   };
   const handler = createTaskWatchJob(deps);
   const look = async () => {
-    const ctx = { id: 'repeat:x', data: { jobId: '', registryKey: key }, attemptsMade: 0, maxAttempts: 1, log: pino({ level: 'silent' }), save: async () => {}, wakeAfter: async () => { throw new Error('no wake'); } } as JobContext<TaskWatchJobData>;
+    const ctx = {
+      id: 'repeat:x',
+      data: { jobId: '', registryKey: key },
+      attemptsMade: 0,
+      maxAttempts: 1,
+      log: pino({ level: 'silent' }),
+      save: async () => {},
+      wakeAfter: async () => {
+        throw new Error('no wake');
+      },
+    } as JobContext<TaskWatchJobData>;
     await handler(ctx);
   };
   return { look, cards, submitted, removed };
@@ -118,13 +157,26 @@ describe('one look at a registry', () => {
     await nextWindow();
     await w.look();
     expect(w.submitted.map((d) => d.progress.runId)).toEqual([web, api]);
-    expect(w.cards.map((c) => [c.channelId, c.card.title])).toEqual([['C0WEB', 'Task buildweb: commit c0ffee01'], ['C0API', 'Task buildapi: timer']]);
-    expect(w.submitted[0]).toMatchObject({ requesterId: 'system', task: { name: 'buildweb' }, trigger: { kind: 'commit', commitId: 'c0ffee01', branch: 'main' }, progress: { phase: 'following' } });
+    expect(w.cards.map((c) => [c.channelId, c.card.title])).toEqual([
+      ['C0WEB', 'Task buildweb: commit c0ffee01'],
+      ['C0API', 'Task buildapi: timer'],
+    ]);
+    expect(w.submitted[0]).toMatchObject({
+      requesterId: 'system',
+      task: { name: 'buildweb' },
+      trigger: { kind: 'commit', commitId: 'c0ffee01', branch: 'main' },
+      progress: { phase: 'following' },
+    });
     expect(w.submitted.map((d) => d.progress.runId)).not.toContain(history);
 
     const calls = runsLists(since);
     expect(calls).toHaveLength(2);
-    expect(calls.every((c) => c.query.$filter === "TaskName eq 'buildapi' or TaskName eq 'buildweb'" && c.query.$top === String(RUNS_PER_LOOK) && c.query.$skipToken === undefined)).toBe(true);
+    expect(
+      calls.every(
+        (c) =>
+          c.query.$filter === "TaskName eq 'buildapi' or TaskName eq 'buildweb'" && c.query.$top === String(RUNS_PER_LOOK) && c.query.$skipToken === undefined,
+      ),
+    ).toBe(true);
 
     // A restart: a new handler on the same Redis announces nothing twice and misses nothing.
     const pushedMeanwhile = azure.acr.triggerCommit(registry, 'buildweb', { commitId: 'c0ffee02' });
@@ -137,7 +189,7 @@ describe('one look at a registry', () => {
     expect(restarted.submitted).toHaveLength(1);
   });
 
-  it("skips a run a job of the bot claimed (/acr task run) and waits before announcing an unclaimed manual one", async () => {
+  it('skips a run a job of the bot claimed (/acr task run) and waits before announcing an unclaimed manual one', async () => {
     const w = watcher();
     await nextWindow();
     await w.look();

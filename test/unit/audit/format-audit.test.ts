@@ -5,7 +5,16 @@ import type { AuditEvent } from '../../../src/core/audit.ts';
 describe('formatAuditLines', () => {
   it('writes one line per event with UTC time, actor, outcome, action and the fields present', () => {
     const events: AuditEvent[] = [
-      { at: '2024-06-10T14:00:05.123+02:00', actor: 'U0ALICE1', action: 'command.aci.deploy', outcome: 'refused', environment: 'prod', target: 'web:v1', jobId: 'j0abc12def345', reason: 'needs approval' },
+      {
+        at: '2024-06-10T14:00:05.123+02:00',
+        actor: 'U0ALICE1',
+        action: 'command.aci.deploy',
+        outcome: 'refused',
+        environment: 'prod',
+        target: 'web:v1',
+        jobId: 'j0abc12def345',
+        reason: 'needs approval',
+      },
       { at: '2024-06-10T11:00:00.000Z', actor: 'system', action: 'rotation.step', outcome: 'info' },
     ];
     expect(formatAuditLines(events)).toEqual([
@@ -15,13 +24,17 @@ describe('formatAuditLines', () => {
   });
 
   it('keeps each event on one line and strips control and bidi characters', () => {
-    const [line, ...rest] = formatAuditLines([{ at: '2024-06-10T11:00:00Z', actor: 'U0ALICE1', action: 'rotation.step', outcome: 'failed', reason: 'line one\nline two\u202e\u0007' }]);
+    const [line, ...rest] = formatAuditLines([
+      { at: '2024-06-10T11:00:00Z', actor: 'U0ALICE1', action: 'rotation.step', outcome: 'failed', reason: 'line one\nline two\u202e\u0007' },
+    ]);
     expect(rest).toEqual([]);
     expect(line).toBe('2024-06-10 11:00:00Z U0ALICE1    failed    rotation.step reason: line one line two ');
   });
 
   it('redacts again, for events stored before a redaction rule existed', () => {
-    const [line] = formatAuditLines([{ at: '2024-06-10T11:00:00Z', actor: 'U0ALICE1', action: 'rotation.step', outcome: 'failed', reason: 'token xoxb-9-SECRET' }]);
+    const [line] = formatAuditLines([
+      { at: '2024-06-10T11:00:00Z', actor: 'U0ALICE1', action: 'rotation.step', outcome: 'failed', reason: 'token xoxb-9-SECRET' },
+    ]);
     expect(line).not.toContain('SECRET');
   });
 

@@ -6,10 +6,15 @@ import { AuditWriteError, type AuditEventInput, type AuditLog } from '../../../s
 
 function capture() {
   const chunks: string[] = [];
-  const logger = pino({ level: 'info' }, new Writable({ write: (c: Buffer, _e, done) => {
-      chunks.push(c.toString());
-      done();
-    }, }));
+  const logger = pino(
+    { level: 'info' },
+    new Writable({
+      write: (c: Buffer, _e, done) => {
+        chunks.push(c.toString());
+        done();
+      },
+    }),
+  );
   return { logger, text: () => chunks.join('') };
 }
 

@@ -16,7 +16,14 @@ describe('sanitizeAuditEvent', () => {
 
   it('redacts every string field and detail value', () => {
     const out = sanitizeAuditEvent(
-      { ...base, target: 'https://a.blob.core.windows.net/c?sig=S1', reason: 'xoxb-1-S2', environment: 'client_secret=S3', jobId: 'Bearer S4', details: { note: 'password=S5', n: 3, ok: true } },
+      {
+        ...base,
+        target: 'https://a.blob.core.windows.net/c?sig=S1',
+        reason: 'xoxb-1-S2',
+        environment: 'client_secret=S3',
+        jobId: 'Bearer S4',
+        details: { note: 'password=S5', n: 3, ok: true },
+      },
       now,
     );
     expect(JSON.stringify(out)).not.toMatch(/S[1-5]/);

@@ -39,11 +39,15 @@ function problems(text: string): string[] {
 
 describe('credentials consumers', () => {
   it('loads when each consumer reads the vault and secret the rotation writes (URL case and trailing slash aside)', () => {
-    expect(problems(yaml(`    keyVaultUrl: https://Contoso-Ops-KV.vault.azure.net/\n    registryCredentials: { username: ${appId}, passwordSecret: acr-pull-sp }`))).toEqual([]);
+    expect(
+      problems(yaml(`    keyVaultUrl: https://Contoso-Ops-KV.vault.azure.net/\n    registryCredentials: { username: ${appId}, passwordSecret: acr-pull-sp }`)),
+    ).toEqual([]);
   });
 
   it('refuses a consumer whose environment reads another vault, naming both', () => {
-    const found = problems(yaml(`    keyVaultUrl: https://contoso-prod-kv.vault.azure.net\n    registryCredentials: { username: ${appId}, passwordSecret: acr-pull-sp }`));
+    const found = problems(
+      yaml(`    keyVaultUrl: https://contoso-prod-kv.vault.azure.net\n    registryCredentials: { username: ${appId}, passwordSecret: acr-pull-sp }`),
+    );
     expect(found).toHaveLength(1);
     expect(found[0]).toContain('credentials.applications.0.consumers.0');
     expect(found[0]).toContain('https://contoso-prod-kv.vault.azure.net (environments.prod.keyVaultUrl)');
@@ -51,7 +55,9 @@ describe('credentials consumers', () => {
   });
 
   it('refuses a consumer whose environment pulls with another secret, naming both', () => {
-    const found = problems(yaml(`    keyVaultUrl: https://contoso-ops-kv.vault.azure.net\n    registryCredentials: { username: ${appId}, passwordSecret: old-pull-secret }`));
+    const found = problems(
+      yaml(`    keyVaultUrl: https://contoso-ops-kv.vault.azure.net\n    registryCredentials: { username: ${appId}, passwordSecret: old-pull-secret }`),
+    );
     expect(found).toHaveLength(1);
     expect(found[0]).toContain('old-pull-secret (environments.prod.registryCredentials.passwordSecret)');
     expect(found[0]).toContain('acr-pull-sp (credentials.applications.0.secretName)');
@@ -65,7 +71,12 @@ describe('credentials consumers', () => {
   });
 
   it('reports a mismatch together with every other problem', () => {
-    const found = problems(yaml(`    keyVaultUrl: https://contoso-prod-kv.vault.azure.net\n    registryCredentials: { username: ${appId}, passwordSecret: acr-pull-sp }`, '  gracePeriod: forever'));
+    const found = problems(
+      yaml(
+        `    keyVaultUrl: https://contoso-prod-kv.vault.azure.net\n    registryCredentials: { username: ${appId}, passwordSecret: acr-pull-sp }`,
+        '  gracePeriod: forever',
+      ),
+    );
     expect(found.some((p) => p.includes('gracePeriod'))).toBe(true);
     expect(found.some((p) => p.includes('environments.prod.keyVaultUrl'))).toBe(true);
   });

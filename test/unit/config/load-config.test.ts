@@ -32,8 +32,12 @@ describe('loadConfig', () => {
     expect(found.join('\n')).toMatch(/REDIS_URL: must start with redis:\/\/ or rediss:\/\//);
     expect(found.join('\n')).toMatch(/CHATOPS_REDIS_PREFIX: must be letters, digits/);
     expect(found.join('\n')).toMatch(/REDIS_ENTRA_AUTH: must be true or false/);
-    expect(problems(() => loadConfig({ ...env, REDIS_URL: 'redis://cache.example:6379', REDIS_ENTRA_AUTH: 'true' }, () => yaml)).join('\n')).toMatch(/needs TLS: use rediss:\/\//);
-    expect(problems(() => loadConfig({ ...env, REDIS_URL: 'rediss://u:pw@cache.example:6380', REDIS_ENTRA_AUTH: 'true' }, () => yaml)).join('\n')).toMatch(/remove the password/);
+    expect(problems(() => loadConfig({ ...env, REDIS_URL: 'redis://cache.example:6379', REDIS_ENTRA_AUTH: 'true' }, () => yaml)).join('\n')).toMatch(
+      /needs TLS: use rediss:\/\//,
+    );
+    expect(problems(() => loadConfig({ ...env, REDIS_URL: 'rediss://u:pw@cache.example:6380', REDIS_ENTRA_AUTH: 'true' }, () => yaml)).join('\n')).toMatch(
+      /remove the password/,
+    );
   });
 
   it('applies the documented defaults', () => {
@@ -56,7 +60,10 @@ describe('loadConfig', () => {
     expect(china.azure.endpoints.resourceManager).toBe('https://management.chinacloudapi.cn');
     expect(china.azure.endpoints.authorityHost).toBe('https://login.chinacloudapi.cn');
     expect(china.azure.endpoints.instanceDiscovery).toBe(true);
-    const local = loadConfig({ ...env, AZURE_AUTHORITY_HOST: 'https://localhost:8443/', AZURE_RESOURCE_MANAGER_ENDPOINT: 'https://localhost:8443' }, () => yaml);
+    const local = loadConfig(
+      { ...env, AZURE_AUTHORITY_HOST: 'https://localhost:8443/', AZURE_RESOURCE_MANAGER_ENDPOINT: 'https://localhost:8443' },
+      () => yaml,
+    );
     expect(local.azure.endpoints.authorityHost).toBe('https://localhost:8443');
     expect(local.azure.endpoints.instanceDiscovery).toBe(false);
     expect(local.azure.endpoints.resourceManager).toBe('https://localhost:8443');
@@ -64,11 +71,14 @@ describe('loadConfig', () => {
 
   it('reports every problem at once, each saying what to fix', () => {
     const found = problems(() =>
-      loadConfig({ CHATOPS_CONFIG: 'c.yaml', PORT: 'eighty', AZURE_CLIENT_SECRET: 'x', AZURE_AUTHORITY_HOST: 'http://insecure' }, () => `
+      loadConfig(
+        { CHATOPS_CONFIG: 'c.yaml', PORT: 'eighty', AZURE_CLIENT_SECRET: 'x', AZURE_AUTHORITY_HOST: 'http://insecure' },
+        () => `
 defaultEnvironment: qa
 environments:
   dev: { subscriptionId: nope, resourceGroup: rg, location: East US }
-`),
+`,
+      ),
     );
     const text = found.join('\n');
     expect(text).toMatch(/SLACK_BOT_TOKEN/);
@@ -93,7 +103,10 @@ environments:
 
   it('refuses an unknown CHATOPS_ variable, suggesting the one meant, alongside the other problems', () => {
     const found = problems(() =>
-      loadConfig({ ...env, CHATOPS_WORKER_CONCURENCY: '5', CHATOPS_CONFG: 'other.yaml', CHATOPS_WIBBLE: '1', CHATOPS_REDIS_PREFX: '{team-a}' }, () => `${yaml}    bogus: 1\n`),
+      loadConfig(
+        { ...env, CHATOPS_WORKER_CONCURENCY: '5', CHATOPS_CONFG: 'other.yaml', CHATOPS_WIBBLE: '1', CHATOPS_REDIS_PREFX: '{team-a}' },
+        () => `${yaml}    bogus: 1\n`,
+      ),
     );
     expect(found).toContain('CHATOPS_WORKER_CONCURENCY: unknown variable; did you mean CHATOPS_WORKER_CONCURRENCY?');
     expect(found).toContain('CHATOPS_CONFG: unknown variable; did you mean CHATOPS_CONFIG?');
@@ -104,7 +117,12 @@ environments:
   });
 
   it('leaves other prefixes alone: AZURE_* and SLACK_* are shared with the SDKs and other tools', () => {
-    expect(() => loadConfig({ ...env, AZURE_LOG_LEVEL: 'info', AZURE_FEDERATED_TOKEN_FILE: '/var/run/token', SLACK_LOG_LEVEL: 'debug', CHATOPS_EMULATOR_TRUST: '1' }, () => yaml)).not.toThrow();
+    expect(() =>
+      loadConfig(
+        { ...env, AZURE_LOG_LEVEL: 'info', AZURE_FEDERATED_TOKEN_FILE: '/var/run/token', SLACK_LOG_LEVEL: 'debug', CHATOPS_EMULATOR_TRUST: '1' },
+        () => yaml,
+      ),
+    ).not.toThrow();
   });
 
   it('does not need a signing secret in Socket Mode', () => {
@@ -118,17 +136,41 @@ environments:
     expect(loadConfig({ ...env, CHATOPS_ADMIN_PORT: '' }, () => yaml).admin).toBeUndefined();
     const c = loadConfig({ ...env, CHATOPS_ADMIN_PORT: '9090', CHATOPS_ADMIN_USER: 'ops', CHATOPS_ADMIN_PASSWORD: 'a-long-enough-secret' }, () => yaml);
     expect(c.admin).toEqual({ port: 9090, host: '127.0.0.1', user: 'ops', password: 'a-long-enough-secret', write: false });
-    const open = loadConfig({ ...env, CHATOPS_ADMIN_PORT: '9090', CHATOPS_ADMIN_HOST: '0.0.0.0', CHATOPS_ADMIN_USER: 'ops', CHATOPS_ADMIN_PASSWORD: 'a-long-enough-secret', CHATOPS_ADMIN_WRITE: 'true' }, () => yaml);
+    const open = loadConfig(
+      {
+        ...env,
+        CHATOPS_ADMIN_PORT: '9090',
+        CHATOPS_ADMIN_HOST: '0.0.0.0',
+        CHATOPS_ADMIN_USER: 'ops',
+        CHATOPS_ADMIN_PASSWORD: 'a-long-enough-secret',
+        CHATOPS_ADMIN_WRITE: 'true',
+      },
+      () => yaml,
+    );
     expect(open.admin).toMatchObject({ host: '0.0.0.0', write: true });
   });
 
   it('refuses a dashboard port without both credentials, or with a short password', () => {
     for (const missing of [{}, { CHATOPS_ADMIN_USER: 'ops' }, { CHATOPS_ADMIN_PASSWORD: 'a-long-enough-secret' }]) {
-      expect(problems(() => loadConfig({ ...env, CHATOPS_ADMIN_PORT: '9090', ...missing }, () => yaml))).toEqual([expect.stringMatching(/^CHATOPS_ADMIN_PORT: .*CHATOPS_ADMIN_USER and CHATOPS_ADMIN_PASSWORD/)]);
+      expect(problems(() => loadConfig({ ...env, CHATOPS_ADMIN_PORT: '9090', ...missing }, () => yaml))).toEqual([
+        expect.stringMatching(/^CHATOPS_ADMIN_PORT: .*CHATOPS_ADMIN_USER and CHATOPS_ADMIN_PASSWORD/),
+      ]);
     }
-    expect(problems(() => loadConfig({ ...env, CHATOPS_ADMIN_PORT: '9090', CHATOPS_ADMIN_USER: 'ops', CHATOPS_ADMIN_PASSWORD: 'short' }, () => yaml))).toEqual([expect.stringMatching(/^CHATOPS_ADMIN_PASSWORD: use at least 12 characters/)]);
-    expect(problems(() => loadConfig({ ...env, CHATOPS_ADMIN_PORT: 'x', CHATOPS_ADMIN_USER: 'ops', CHATOPS_ADMIN_PASSWORD: 'a-long-enough-secret', CHATOPS_ADMIN_WRITE: 'yes' }, () => yaml))).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^CHATOPS_ADMIN_PORT: must be a port/), expect.stringMatching(/^CHATOPS_ADMIN_WRITE: must be true or false/)]),
+    expect(problems(() => loadConfig({ ...env, CHATOPS_ADMIN_PORT: '9090', CHATOPS_ADMIN_USER: 'ops', CHATOPS_ADMIN_PASSWORD: 'short' }, () => yaml))).toEqual([
+      expect.stringMatching(/^CHATOPS_ADMIN_PASSWORD: use at least 12 characters/),
+    ]);
+    expect(
+      problems(() =>
+        loadConfig(
+          { ...env, CHATOPS_ADMIN_PORT: 'x', CHATOPS_ADMIN_USER: 'ops', CHATOPS_ADMIN_PASSWORD: 'a-long-enough-secret', CHATOPS_ADMIN_WRITE: 'yes' },
+          () => yaml,
+        ),
+      ),
+    ).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^CHATOPS_ADMIN_PORT: must be a port/),
+        expect.stringMatching(/^CHATOPS_ADMIN_WRITE: must be true or false/),
+      ]),
     );
   });
 });

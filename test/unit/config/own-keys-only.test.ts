@@ -36,6 +36,15 @@ describe('lookups keyed by what a user typed', () => {
 
   it('keeps the loaded values usable: spread, JSON and equality', () => {
     expect(JSON.parse(JSON.stringify(config.environments.dev))).toEqual({ ...config.environments.dev });
-    expect(config.environments.dev).toEqual({ subscriptionId: '00000000-0000-0000-0000-000000000000', resourceGroup: 'rg-dev', location: 'eastus', registry: 'contosodev', buildRegistries: ['contososhared'], channels: ['C0DEV'], policy: { publicIp: true }, tasks: { buildwebapp: { channel: 'C0DEV', deploy: { group: 'web' } } } });
+    expect(config.environments.dev).toEqual({
+      subscriptionId: '00000000-0000-0000-0000-000000000000',
+      resourceGroup: 'rg-dev',
+      location: 'eastus',
+      registry: 'contosodev',
+      buildRegistries: ['contososhared'],
+      channels: ['C0DEV'],
+      policy: { publicIp: true },
+      tasks: { buildwebapp: { channel: 'C0DEV', deploy: { group: 'web' } } },
+    });
   });
 });

@@ -86,7 +86,20 @@ const paths = [...new Map(objectPaths(fileSchema).map((p) => [dotted(p), p])).va
 describe('unknown keys in chatops.yaml', () => {
   it('finds the schema’s nested sections (the walk below is not vacuous)', () => {
     const names = paths.map(dotted);
-    for (const expected of ['', 'environments.somename', 'environments.somename.approval', 'environments.somename.policy', 'environments.somename.registryCredentials', 'access', 'access.roles.somename', 'access.team', 'access.rateLimit', 'credentials', 'credentials.applications.0', 'credentials.applications.0.consumers.0']) {
+    for (const expected of [
+      '',
+      'environments.somename',
+      'environments.somename.approval',
+      'environments.somename.policy',
+      'environments.somename.registryCredentials',
+      'access',
+      'access.roles.somename',
+      'access.team',
+      'access.rateLimit',
+      'credentials',
+      'credentials.applications.0',
+      'credentials.applications.0.consumers.0',
+    ]) {
       expect(names).toContain(expected);
     }
   });
@@ -113,7 +126,9 @@ describe('unknown keys in chatops.yaml', () => {
   it('lists the keys that are allowed when nothing is close', () => {
     const doc = structuredClone(base) as { environments: { dev: Record<string, unknown> } };
     doc.environments.dev.wibble = true;
-    expect(problems(doc).join('\n')).toMatch(/environments\.dev\.wibble: unknown key; the keys here are subscriptionId, resourceGroup, location, registry, .*approval, policy/);
+    expect(problems(doc).join('\n')).toMatch(
+      /environments\.dev\.wibble: unknown key; the keys here are subscriptionId, resourceGroup, location, registry, .*approval, policy/,
+    );
   });
 });
 
@@ -126,9 +141,15 @@ describe('findUnknownKeys', () => {
     byName: z.record(z.string(), z.object({ hosts: z.array(z.string()) })),
     list: z.array(z.object({ name: z.string() })).prefault([]),
     either: z.union([z.object({ identity: z.string() }), z.object({ username: z.string(), passwordSecret: z.string() })]).optional(),
-    transformed: z.object({ days: z.number() }).transform((o) => o.days * 86_400_000).optional(),
+    transformed: z
+      .object({ days: z.number() })
+      .transform((o) => o.days * 86_400_000)
+      .optional(),
     preprocessed: z.preprocess((v) => v, z.object({ on: z.boolean() })).optional(),
-    typedExtras: z.object({ fixed: z.string() }).catchall(z.object({ on: z.boolean() })).optional(),
+    typedExtras: z
+      .object({ fixed: z.string() })
+      .catchall(z.object({ on: z.boolean() }))
+      .optional(),
   });
   const keysOf = (value: unknown) => findUnknownKeys(later, value).map(describeUnknownKey);
 

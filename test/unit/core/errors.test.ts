@@ -6,7 +6,15 @@ import { AuditWriteError } from '../../../src/core/audit.ts';
 import { AzureOperationError } from '../../../src/core/azure-errors.ts';
 import { UsageError } from '../../../src/core/commands/errors.ts';
 import { SecretNotFoundError } from '../../../src/core/deploy/secret-not-found.ts';
-import { ErrorCode, isUserVisibleError, QueueUnavailableError, QueueUnconfirmedError, Refused, UserFacingError, type UserVisibleError } from '../../../src/core/errors.ts';
+import {
+  ErrorCode,
+  isUserVisibleError,
+  QueueUnavailableError,
+  QueueUnconfirmedError,
+  Refused,
+  UserFacingError,
+  type UserVisibleError,
+} from '../../../src/core/errors.ts';
 import { failureReply } from '../../../src/slack/render/replies.ts';
 import { JobStop } from '../../../jobs/job-failures.ts';
 
@@ -24,7 +32,9 @@ const visible: UserVisibleError[] = [
 ];
 
 function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 describe('the error contract', () => {
@@ -38,7 +48,9 @@ describe('the error contract', () => {
   it('turns each into its own words, and anything else into "our fault", never a stack trace', () => {
     expect(failureReply(visible[0], 'so nothing was started').text).toBe(':warning: Give the git URL.\n\nUsage: `/acr build …`');
     expect(failureReply(visible[1], 'so nothing was started').text).toBe('You need the *builder* role in *dev*; ask <@U0ADMIN>.');
-    expect(failureReply(visible[5], 'so nothing was started').text).toContain('The audit log is unavailable right now, so nothing was done.\nTry again in a minute.');
+    expect(failureReply(visible[5], 'so nothing was started').text).toContain(
+      'The audit log is unavailable right now, so nothing was done.\nTry again in a minute.',
+    );
     const bug = new TypeError('Cannot read properties of undefined');
     const reply = failureReply(bug, 'so nothing was started').text;
     expect(reply).toContain('Something went wrong on my side, so nothing was started.');

@@ -12,7 +12,11 @@ const npmToken = 'npm_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8';
 const accountKey = 'Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYg==';
 const sharedAccessKey = 'q1w2e3r4t5y6u7i8o9p0AbCdEfGhIjKlMnOpQrStUvW=';
 const jwt = 'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkNvbnRvc28ifQ.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
-const pemBody = ['MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun', 'VTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK', 'LxoS2tFczGkPLPgizskuemMghRniWaoLcyehkd3qqGElvW/VDL5AaWTg0nLVkjRo'];
+const pemBody = [
+  'MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun',
+  'VTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK',
+  'LxoS2tFczGkPLPgizskuemMghRniWaoLcyehkd3qqGElvW/VDL5AaWTg0nLVkjRo',
+];
 const pem = ['-----BEGIN RSA PRIVATE KEY-----', ...pemBody, '-----END RSA PRIVATE KEY-----'];
 
 describe('redaction of build and container log lines', () => {
@@ -25,8 +29,16 @@ describe('redaction of build and container log lines', () => {
     ['an npm token in npm config', `Step 3/8 : RUN npm config set //registry.npmjs.org/:_authToken=${npmToken}`, [npmToken]],
     ['an npm _authToken in a printed .npmrc', `//npm.pkg.github.com/:_authToken="${ghp}"`, [ghp]],
     ['npm basic auth', '_auth=dXNlcjpodW50ZXIy', ['dXNlcjpodW50ZXIy']],
-    ['a storage connection string', `AZURE_STORAGE_CONNECTION_STRING=DefaultEndpointsProtocol=https;AccountName=contosologs;AccountKey=${accountKey};EndpointSuffix=core.windows.net`, [accountKey, accountKey.slice(0, 20)]],
-    ['a Service Bus connection string', `connecting Endpoint=sb://contoso.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=${sharedAccessKey}`, [sharedAccessKey]],
+    [
+      'a storage connection string',
+      `AZURE_STORAGE_CONNECTION_STRING=DefaultEndpointsProtocol=https;AccountName=contosologs;AccountKey=${accountKey};EndpointSuffix=core.windows.net`,
+      [accountKey, accountKey.slice(0, 20)],
+    ],
+    [
+      'a Service Bus connection string',
+      `connecting Endpoint=sb://contoso.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=${sharedAccessKey}`,
+      [sharedAccessKey],
+    ],
     ['an api_key query parameter', 'GET https://api.example.com/v1/report?api_key=sk_live_51HxYzAbC&format=json 200', ['sk_live_51HxYzAbC']],
     ['an apikey in YAML', '  apikey: 0c9f7e2a5b4d4e1f', ['0c9f7e2a5b4d4e1f']],
     ['an x-api-key header', 'request headers: {"x-api-key":"9b1deb4d3b7d4bad9bdd2b0d7b3dcb6d"}', ['9b1deb4d3b7d4bad9bdd2b0d7b3dcb6d']],
@@ -49,7 +61,12 @@ describe('redaction of build and container log lines', () => {
 
   it('removes a private key whose lines carry BuildKit prefixes, of any PEM kind', () => {
     for (const kind of ['', 'EC ', 'OPENSSH ', 'ENCRYPTED ']) {
-      const log = [`#9 0.101 -----BEGIN ${kind}PRIVATE KEY-----`, ...pemBody.map((l, i) => `#9 0.10${i + 2} ${l}`), `#9 0.109 -----END ${kind}PRIVATE KEY-----`, '#9 DONE 0.2s'].join('\n');
+      const log = [
+        `#9 0.101 -----BEGIN ${kind}PRIVATE KEY-----`,
+        ...pemBody.map((l, i) => `#9 0.10${i + 2} ${l}`),
+        `#9 0.109 -----END ${kind}PRIVATE KEY-----`,
+        '#9 DONE 0.2s',
+      ].join('\n');
       const out = redactText(log);
       for (const line of pemBody) expect(out).not.toContain(line);
       expect(out).toContain('#9 DONE 0.2s');
@@ -100,12 +117,17 @@ describe('redaction cost', () => {
   it('keeps planted secrets out of long random text, and is stable when run twice', () => {
     const noise = fc.string({ unit: fc.constantFrom(...'abcXYZ019 .:/=_-+;"\'\n@#$eyJghp_'.split('')), maxLength: 20_000 });
     fc.assert(
-      fc.property(noise, noise, fc.constantFrom(ghp, fineGrained, npmToken, jwt, `AccountKey=${accountKey}`, `api_key=${sharedAccessKey}`), (before, after, secret) => {
-        const out = redactText(`${before}\n${secret}\n${after}`);
-        const value = secret.includes('=') ? secret.slice(secret.indexOf('=') + 1) : secret;
-        expect(out).not.toContain(value);
-        expect(redactText(out)).toBe(out);
-      }),
+      fc.property(
+        noise,
+        noise,
+        fc.constantFrom(ghp, fineGrained, npmToken, jwt, `AccountKey=${accountKey}`, `api_key=${sharedAccessKey}`),
+        (before, after, secret) => {
+          const out = redactText(`${before}\n${secret}\n${after}`);
+          const value = secret.includes('=') ? secret.slice(secret.indexOf('=') + 1) : secret;
+          expect(out).not.toContain(value);
+          expect(redactText(out)).toBe(out);
+        },
+      ),
       { numRuns: 200 },
     );
   });

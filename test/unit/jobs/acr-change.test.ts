@@ -4,7 +4,17 @@ import { createAcrChangeJob } from '../../../jobs/acr-change.ts';
 import { credentialsSchema } from '../../../src/config/credentials-settings.ts';
 import { environmentSchema } from '../../../src/config/file.ts';
 import type { AcrChange, AcrChangeJobData } from '../../../src/core/registry/acr-change.ts';
-import { FakeAcrTasks, FakeApprovals, FakeAudit, FakeRegistryAdmin, FakeRegistryTokens, FakeReporter, FakeVault, Woke, fakeContext } from '../../fakes/index.ts';
+import {
+  FakeAcrTasks,
+  FakeApprovals,
+  FakeAudit,
+  FakeRegistryAdmin,
+  FakeRegistryTokens,
+  FakeReporter,
+  FakeVault,
+  Woke,
+  fakeContext,
+} from '../../fakes/index.ts';
 
 const target = { subscriptionId: '00000000-0000-0000-0000-000000000001', resourceGroup: 'rg-dev', registry: 'contosodev' };
 
@@ -23,13 +33,35 @@ function setup() {
     approvals: new FakeApprovals(),
     audit,
     reporter,
-    environments: { dev: environmentSchema.parse({ subscriptionId: target.subscriptionId, resourceGroup: 'rg-dev', location: 'eastus', registry: 'contosodev' }) },
+    environments: {
+      dev: environmentSchema.parse({ subscriptionId: target.subscriptionId, resourceGroup: 'rg-dev', location: 'eastus', registry: 'contosodev' }),
+    },
     credentials: credentialsSchema.parse({ alertChannel: 'C0A', keyVaultUrl: 'https://kv.vault.azure.net' }),
     portal: 'https://portal.azure.com',
     pollIntervalMs: 1000,
   });
-  const data = (change: AcrChange): AcrChangeJobData => ({ jobId: 'j000000000001', requesterId: 'U0ADMIN', teamId: 'T0', channelId: 'C0', environment: 'dev', queuedAt: new Date().toISOString(), target, change, progress: { phase: 'new' } });
-  return { admin, tokens, vault, reporter, get audit() { return audit.events.map((e) => `${e.action} ${e.outcome}`); }, job, data };
+  const data = (change: AcrChange): AcrChangeJobData => ({
+    jobId: 'j000000000001',
+    requesterId: 'U0ADMIN',
+    teamId: 'T0',
+    channelId: 'C0',
+    environment: 'dev',
+    queuedAt: new Date().toISOString(),
+    target,
+    change,
+    progress: { phase: 'new' },
+  });
+  return {
+    admin,
+    tokens,
+    vault,
+    reporter,
+    get audit() {
+      return audit.events.map((e) => `${e.action} ${e.outcome}`);
+    },
+    job,
+    data,
+  };
 }
 
 const tokenChange: AcrChange = { op: 'token.create', token: 'ci-pull', repositories: [{ repository: 'web', actions: ['content/read'] }], expirationDays: 30 };

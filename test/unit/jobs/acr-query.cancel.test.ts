@@ -1,15 +1,45 @@
 import { describe, expect, it } from 'vitest';
 import type { AcrQueryJobData } from '../../../src/core/build/acr-query.ts';
 import { createAcrQueryJob } from '../../../jobs/acr-query.ts';
-import { FakeAcr, FakeAcrTasks, FakePrivateAnswers, FakeRegistryAdmin, FakeRegistryTags, FakeRegistryTokens, FakeReporter, fakeContext } from '../../fakes/index.ts';
+import {
+  FakeAcr,
+  FakeAcrTasks,
+  FakePrivateAnswers,
+  FakeRegistryAdmin,
+  FakeRegistryTags,
+  FakeRegistryTokens,
+  FakeReporter,
+  fakeContext,
+} from '../../fakes/index.ts';
 
 const target = { subscriptionId: 's', resourceGroup: 'rg', registry: 'contosodev' };
 
 function setup() {
   const acr = new FakeAcr();
   const reporter = new FakeReporter();
-  const job = createAcrQueryJob({ acr, reporter, logs: acr.logReader(), registryTags: new FakeRegistryTags('contosodev.azurecr.io', `sha256:${'a'.repeat(64)}`), registryAdmin: new FakeRegistryAdmin(), acrTasks: new FakeAcrTasks(), registryTokens: new FakeRegistryTokens(), answers: new FakePrivateAnswers(), portal: 'https://portal.azure.com' });
-  const data: AcrQueryJobData = { jobId: 'j000000000001', op: 'cancel', requesterId: 'U0ALICE', teamId: 'T0', channelId: 'C0DEV', environment: 'dev', queuedAt: new Date().toISOString(), target, runId: 'ca1', phase: 'new' };
+  const job = createAcrQueryJob({
+    acr,
+    reporter,
+    logs: acr.logReader(),
+    registryTags: new FakeRegistryTags('contosodev.azurecr.io', `sha256:${'a'.repeat(64)}`),
+    registryAdmin: new FakeRegistryAdmin(),
+    acrTasks: new FakeAcrTasks(),
+    registryTokens: new FakeRegistryTokens(),
+    answers: new FakePrivateAnswers(),
+    portal: 'https://portal.azure.com',
+  });
+  const data: AcrQueryJobData = {
+    jobId: 'j000000000001',
+    op: 'cancel',
+    requesterId: 'U0ALICE',
+    teamId: 'T0',
+    channelId: 'C0DEV',
+    environment: 'dev',
+    queuedAt: new Date().toISOString(),
+    target,
+    runId: 'ca1',
+    phase: 'new',
+  };
   return { acr, reporter, job, data };
 }
 

@@ -49,7 +49,14 @@ function job(op: AcrQueryOp, over: Partial<AcrQueryJobData> = {}): AcrQueryJobDa
 }
 
 const base = { title: 'T', environment: 'dev', links: [] };
-const spec = { images: ['web:v1'], file: 'Dockerfile', buildArgs: [], platform: { os: 'Linux' as const, architecture: 'amd64' as const }, noCache: false, sourceLocation: 'https://github.com/o/a.git' };
+const spec = {
+  images: ['web:v1'],
+  file: 'Dockerfile',
+  buildArgs: [],
+  platform: { os: 'Linux' as const, architecture: 'amd64' as const },
+  noCache: false,
+  sourceLocation: 'https://github.com/o/a.git',
+};
 
 describe('acr-query answers', () => {
   it('`runs`: says so when there are none, and lists them as a table otherwise', async () => {

@@ -12,7 +12,14 @@ function data(over: Partial<BuildJobData['progress']> = {}): BuildJobData {
     channelId: 'C0DEV',
     environment: 'dev',
     target: { subscriptionId: '00000000-0000-0000-0000-000000000001', resourceGroup: 'rg', registry: 'contosodev' },
-    spec: { images: ['web:v1'], file: 'Dockerfile', buildArgs: [], platform: { os: 'Linux', architecture: 'amd64' }, noCache: false, sourceLocation: 'https://github.com/o/a.git' },
+    spec: {
+      images: ['web:v1'],
+      file: 'Dockerfile',
+      buildArgs: [],
+      platform: { os: 'Linux', architecture: 'amd64' },
+      noCache: false,
+      sourceLocation: 'https://github.com/o/a.git',
+    },
     queuedAt: new Date().toISOString(),
     progress: { ...newBuildProgress(), ...over },
   };
@@ -29,7 +36,18 @@ beforeEach(() => {
   reporter = new FakeReporter();
   cancels = new FakeCancels();
   claims = new FakeClaims();
-  run = createBuildJob({ acr, logs: acr.logReader(), reporter, cancels, claims, portal: 'https://portal.azure.com', pollIntervalMs: 1000, acrTasks: new FakeAcrTasks(), vault: new FakeVault(), environments: {} });
+  run = createBuildJob({
+    acr,
+    logs: acr.logReader(),
+    reporter,
+    cancels,
+    claims,
+    portal: 'https://portal.azure.com',
+    pollIntervalMs: 1000,
+    acrTasks: new FakeAcrTasks(),
+    vault: new FakeVault(),
+    environments: {},
+  });
 });
 
 async function step(ctx: ReturnType<typeof fakeContext<BuildJobData>>): Promise<number | 'done'> {
@@ -119,7 +137,12 @@ describe('the build job', () => {
 
   it('after a definite refusal (4xx, 429) schedules again without looking for a run', async () => {
     await acr.scheduleDockerBuild(data().target, data().spec!); // a colleague's build at that moment
-    acr.failNext = new AzureOperationError('Azure refused to start the build (HTTP 429)', { statusCode: 429, transient: true, hint: 'wait', retryAfterMs: 7000 });
+    acr.failNext = new AzureOperationError('Azure refused to start the build (HTTP 429)', {
+      statusCode: 429,
+      transient: true,
+      hint: 'wait',
+      retryAfterMs: 7000,
+    });
     acr.calls = [];
     const ctx = fakeContext(data());
     expect(await step(ctx)).toBe(7000);
@@ -152,7 +175,11 @@ describe('the build job', () => {
     await expect(run(fakeContext(data(), { attemptsMade: 0 }))).rejects.toThrow(/503/);
     expect(reporter.cards).toHaveLength(0);
 
-    acr.failNext = new AzureOperationError('Azure refused to start the build: the registry was not found', { statusCode: 404, transient: false, hint: 'Check the registry name' });
+    acr.failNext = new AzureOperationError('Azure refused to start the build: the registry was not found', {
+      statusCode: 404,
+      transient: false,
+      hint: 'Check the registry name',
+    });
     const ctx = fakeContext(data());
     expect(await step(ctx)).toBe('done');
     expect(reporter.last!.status).toBe('failed');
@@ -180,7 +207,10 @@ describe('the build job', () => {
   ] as const)('reads the log blob’s Complete value %s as %s’s verdict, without asking ARM', async (complete, armStatus, card) => {
     const ctx = fakeContext(data());
     await step(ctx);
-    const summary = complete === 'successful' ? `The following dependencies were found:\n- image:\n    registry: contosodev.azurecr.io\n    repository: web\n    tag: v1\n    digest: sha256:${'b'.repeat(64)}\nRun ID: ca1 was successful after 9s\n` : '';
+    const summary =
+      complete === 'successful'
+        ? `The following dependencies were found:\n- image:\n    registry: contosodev.azurecr.io\n    repository: web\n    tag: v1\n    digest: sha256:${'b'.repeat(64)}\nRun ID: ca1 was successful after 9s\n`
+        : '';
     acr.write('ca1', `Step 1/1 : FROM node\n${summary}`, { status: armStatus, complete });
     acr.calls = [];
     expect(await step(ctx)).toBe('done');
@@ -224,7 +254,11 @@ describe('the build job', () => {
 
     // A quick build started at the same moment is not this job's run; a manual run of the task may be.
     await acr.scheduleDockerBuild(taskData.target, data().spec!);
-    const resumed = fakeContext<BuildJobData>({ ...taskData, jobId: 'j000000000002', progress: { ...newBuildProgress(), phase: 'scheduling', schedulingSince: new Date(Date.now() - 1000).toISOString() } });
+    const resumed = fakeContext<BuildJobData>({
+      ...taskData,
+      jobId: 'j000000000002',
+      progress: { ...newBuildProgress(), phase: 'scheduling', schedulingSince: new Date(Date.now() - 1000).toISOString() },
+    });
     await acr.scheduleTaskRun(taskData.target, 'buildwebapp'); // the call whose answer was lost
     acr.calls = [];
     expect(await step(resumed)).toBe('done');
@@ -233,5 +267,4 @@ describe('the build job', () => {
     expect(JSON.stringify(reporter.messages.at(-1))).toContain('run ca3');
     expect(JSON.stringify(reporter.messages.at(-1))).not.toContain('ca2');
   });
-
 });

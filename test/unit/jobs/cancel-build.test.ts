@@ -32,7 +32,10 @@ const ask = { buildJobId: 'jBUILD0000001', requestedBy: 'U0BOB' };
 describe('the cancel-build job', () => {
   it('cancels the build’s run and says who did in its thread', async () => {
     const t = setup();
-    await t.acr.scheduleDockerBuild({ subscriptionId: '', resourceGroup: '', registry: '' }, { images: [], file: 'Dockerfile', buildArgs: [], platform: { os: 'Linux', architecture: 'amd64' }, noCache: false, sourceLocation: 'x' });
+    await t.acr.scheduleDockerBuild(
+      { subscriptionId: '', resourceGroup: '', registry: '' },
+      { images: [], file: 'Dockerfile', buildArgs: [], platform: { os: 'Linux', architecture: 'amd64' }, noCache: false, sourceLocation: 'x' },
+    );
     await t.run(fakeContext(ask));
     expect(t.acr.runs.get('ca1')!.status).toBe('Canceled');
     expect(t.reporter.messages).toMatchObject([{ kind: 'note' }]);

@@ -11,9 +11,23 @@ import { makePlan } from '../../../src/core/deploy/plan.ts';
 import { JobLockLostError } from '../../../src/core/job-context.ts';
 import { FakeApprovals, FakeAudit, FakeContainerGroups, FakeRegistryTags, FakeReporter, deployJobData, fakeContext, webRequest } from '../../fakes/index.ts';
 
-const env = environmentSchema.parse({ subscriptionId: '11111111-1111-1111-1111-111111111111', resourceGroup: 'rg', location: 'westeurope', registry: 'contosoprod' });
+const env = environmentSchema.parse({
+  subscriptionId: '11111111-1111-1111-1111-111111111111',
+  resourceGroup: 'rg',
+  location: 'westeurope',
+  registry: 'contosoprod',
+});
 const digest = `sha256:${'d'.repeat(64)}`;
-const view: ContainerGroupView = { name: 'web', provisioningState: 'Succeeded', state: 'Running', ports: [], events: [], containers: [{ name: 'web', image: 'x', cpu: 1, memoryInGB: 1.5 }], restartPolicy: 'Always', osType: 'Linux' };
+const view: ContainerGroupView = {
+  name: 'web',
+  provisioningState: 'Succeeded',
+  state: 'Running',
+  ports: [],
+  events: [],
+  containers: [{ name: 'web', image: 'x', cpu: 1, memoryInGB: 1.5 }],
+  restartPolicy: 'Always',
+  osType: 'Linux',
+};
 
 function setup(progress: Partial<DeployProgress>, opts: { lockHolder?: string; loseJobAfter?: number } = {}) {
   const aci = new FakeContainerGroups(view);

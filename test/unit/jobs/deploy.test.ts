@@ -12,7 +12,13 @@ import { FakeReporter } from '../../fakes/fake-acr.ts';
 import { FakeContainerGroups, MemoryApprovals, MemoryAudit, MemoryLocks, fakeRun, runningGroup, waits } from '../../fakes/job-ports.ts';
 
 const digest = `sha256:${'d'.repeat(64)}`;
-const prod = environmentSchema.parse({ subscriptionId: '11111111-1111-1111-1111-111111111111', resourceGroup: 'rg', location: 'westeurope', registry: 'contosoprod', keyVaultUrl: 'https://kv.vault.azure.net' });
+const prod = environmentSchema.parse({
+  subscriptionId: '11111111-1111-1111-1111-111111111111',
+  resourceGroup: 'rg',
+  location: 'westeurope',
+  registry: 'contosoprod',
+  keyVaultUrl: 'https://kv.vault.azure.net',
+});
 
 let aci: FakeContainerGroups;
 let approvals: MemoryApprovals;
@@ -40,7 +46,12 @@ beforeEach(() => {
         return value;
       },
     },
-    registryTags: { resolveDigest: async () => ({ loginServer: 'contosoprod.azurecr.io', digest }), loginServer: async () => 'contosoprod.azurecr.io', listRepositories: async () => [], listTags: async () => [] },
+    registryTags: {
+      resolveDigest: async () => ({ loginServer: 'contosoprod.azurecr.io', digest }),
+      loginServer: async () => 'contosoprod.azurecr.io',
+      listRepositories: async () => [],
+      listTags: async () => [],
+    },
     approvals,
     locks,
     history: { record: async (_t, r) => void history.push(r), list: async () => history },

@@ -102,7 +102,8 @@ describe('expiry-scan step `scan`', () => {
 
 describe('expiry-scan step `delivering`', () => {
   const alerted = { keyId: 'k1', appId: 'a', appName: 'billing', endDateTime: inDays(5), daysLeft: 5, threshold: 7 };
-  const delivering = (over: Partial<ExpiryScanJobData> = {}) => job({ phase: 'delivering', alerted: [alerted], deliveringSince: now.toISOString(), deliveryChecks: 0, ...over });
+  const delivering = (over: Partial<ExpiryScanJobData> = {}) =>
+    job({ phase: 'delivering', alerted: [alerted], deliveringSince: now.toISOString(), deliveryChecks: 0, ...over });
 
   it('counts the thresholds as announced once Slack took the alert', async () => {
     const done = await awaitDelivery(deps, fakeRun(delivering()));

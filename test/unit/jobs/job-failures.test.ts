@@ -20,7 +20,10 @@ describe('JobStop', () => {
 describe('describeFailure', () => {
   it('says a stop, Azure, a missing secret and the audit log down in their own words', () => {
     expect(describeFailure(new JobStop('Stopped.', 'Fix it.'))).toStrictEqual({ text: 'Stopped.', hint: 'Fix it.' });
-    expect(describeFailure(new AzureOperationError('Azure refused the import.', { transient: false, hint: 'Grant AcrPull.' }))).toStrictEqual({ text: 'Azure refused the import.', hint: 'Grant AcrPull.' });
+    expect(describeFailure(new AzureOperationError('Azure refused the import.', { transient: false, hint: 'Grant AcrPull.' }))).toStrictEqual({
+      text: 'Azure refused the import.',
+      hint: 'Grant AcrPull.',
+    });
     const secret = new SecretNotFoundError('https://kv.vault.azure.net', 'db-password');
     expect(describeFailure(secret)).toStrictEqual({ text: secret.message, hint: secret.hint });
     const audit = new AuditWriteError('command.aci.promote');
@@ -28,7 +31,11 @@ describe('describeFailure', () => {
   });
 
   it('says anything else was unexpected, without its details', () => {
-    const described = describeFailure(new TypeError('Cannot read properties of undefined (reading "digest")'), { subscriptionId: 's', resourceGroup: 'rg', registry: 'contosodev' });
+    const described = describeFailure(new TypeError('Cannot read properties of undefined (reading "digest")'), {
+      subscriptionId: 's',
+      resourceGroup: 'rg',
+      registry: 'contosodev',
+    });
     expect(described.text).toBe('Something unexpected went wrong while working on registry contosodev.');
     expect(described.text).not.toContain('Cannot read');
   });

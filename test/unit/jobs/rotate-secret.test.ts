@@ -11,11 +11,16 @@ import { FakeApplications, FakeAudit, FakeReporter, FakeVault, MemoryRotationCla
 const appId = '22222222-2222-4222-8222-222222222222';
 
 function harness(verify: (secret: string) => 'ok' | 'not-yet' = () => 'ok', options: { botAppId?: string; configured?: boolean } = {}) {
-  const graph = new FakeApplications({ id: 'obj-1', appId, displayName: 'pipeline', passwords: [{ keyId: 'old', displayName: 'original', endDateTime: '2026-12-01T00:00:00Z' }] }, new Map([['old', 'old-secret']]));
+  const graph = new FakeApplications(
+    { id: 'obj-1', appId, displayName: 'pipeline', passwords: [{ keyId: 'old', displayName: 'original', endDateTime: '2026-12-01T00:00:00Z' }] },
+    new Map([['old', 'old-secret']]),
+  );
   const vault = new FakeVault([{ value: 'old-secret', tags: { keyId: 'old' } }]);
   const audit = new FakeAudit();
   const claims = new MemoryRotationClaims();
-  const verifier: SecretVerifier = { verify: async (_a, s) => (graph.secrets.has([...graph.secrets].find(([, v]) => v === s)?.[0] ?? '') ? verify(s) : 'not-yet') };
+  const verifier: SecretVerifier = {
+    verify: async (_a, s) => (graph.secrets.has([...graph.secrets].find(([, v]) => v === s)?.[0] ?? '') ? verify(s) : 'not-yet'),
+  };
   let clock = Date.parse('2026-11-28T09:00:00Z');
   const job = createRotateSecretJob({
     applications: graph,
@@ -26,14 +31,29 @@ function harness(verify: (secret: string) => 'ok' | 'not-yet' = () => 'ok', opti
     jobs: { submit: async () => {}, get: async () => undefined, wake: async () => {} },
     rotations: claims,
     history: { record: async () => {}, list: async () => [] },
-    credentials: credentialsSchema.parse({ alertChannel: 'C0A', keyVaultUrl: 'https://kv.vault.azure.net', gracePeriod: '1h', verifyTimeout: '10m', applications: options.configured === false ? [] : [{ appId, secretName: 'pipeline-sp' }] }),
+    credentials: credentialsSchema.parse({
+      alertChannel: 'C0A',
+      keyVaultUrl: 'https://kv.vault.azure.net',
+      gracePeriod: '1h',
+      verifyTimeout: '10m',
+      applications: options.configured === false ? [] : [{ appId, secretName: 'pipeline-sp' }],
+    }),
     ...(options.botAppId && { botAppId: options.botAppId }),
     environments: {},
     portal: 'https://portal.azure.com',
     pollIntervalMs: 1000,
     now: () => new Date(clock),
   });
-  let data: RotationJobData = { jobId: 'j000000000001', requesterId: 'U0ADMIN', teamId: 'T0', channelId: 'C0', queuedAt: new Date(clock).toISOString(), trigger: 'command', app: appId, progress: { phase: 'adding', steps: [] } };
+  let data: RotationJobData = {
+    jobId: 'j000000000001',
+    requesterId: 'U0ADMIN',
+    teamId: 'T0',
+    channelId: 'C0',
+    queuedAt: new Date(clock).toISOString(),
+    trigger: 'command',
+    app: appId,
+    progress: { phase: 'adding', steps: [] },
+  };
   /** One run of the job as BullMQ would do it; returns how it ended. */
   async function run(attemptsMade = 0): Promise<'done' | 'delayed' | 'threw'> {
     const ctx: JobContext<RotationJobData> = {
@@ -43,8 +63,8 @@ function harness(verify: (secret: string) => 'ok' | 'not-yet' = () => 'ok', opti
       maxAttempts: 5,
       log: pino({ level: 'silent' }),
       save: async (d) => {
-      data = structuredClone(d);
-    },
+        data = structuredClone(d);
+      },
       wakeAfter: async (ms) => {
         clock += ms;
         const e = new Error('delayed');
@@ -62,7 +82,17 @@ function harness(verify: (secret: string) => 'ok' | 'not-yet' = () => 'ok', opti
   async function runToEnd(): Promise<void> {
     for (let i = 0; i < 50 && data.progress.phase !== 'done'; i++) await run();
   }
-  return { graph, vault, audit: audit.events, claims, run, runToEnd, get data() { return data; } };
+  return {
+    graph,
+    vault,
+    audit: audit.events,
+    claims,
+    run,
+    runToEnd,
+    get data() {
+      return data;
+    },
+  };
 }
 
 describe('rotate-secret job', () => {

@@ -20,10 +20,27 @@ function setup() {
     jobs: { submit: async () => {}, get: async () => undefined, wake: async () => {} },
     rotations: new MemoryRotationClaims(),
     credentials: credentialsSchema.parse({ alertChannel: 'C0A', keyVaultUrl: 'https://kv.vault.azure.net', gracePeriod: '1h', verifyTimeout: '5m' }),
-    environments: { prod: environmentSchema.parse({ subscriptionId: '11111111-1111-1111-1111-111111111111', resourceGroup: 'rg', location: 'westeurope', registry: 'contosoprod' }) },
+    environments: {
+      prod: environmentSchema.parse({
+        subscriptionId: '11111111-1111-1111-1111-111111111111',
+        resourceGroup: 'rg',
+        location: 'westeurope',
+        registry: 'contosoprod',
+      }),
+    },
     now: () => new Date(clock),
   });
-  let data: TokenRotationJobData = { jobId: 'j000000000002', requesterId: 'U0ADMIN', teamId: 'T0', channelId: 'C0', queuedAt: new Date(clock).toISOString(), trigger: 'command', environment: 'prod', token: 'ci-pull', progress: { phase: 'generating', steps: [] } };
+  let data: TokenRotationJobData = {
+    jobId: 'j000000000002',
+    requesterId: 'U0ADMIN',
+    teamId: 'T0',
+    channelId: 'C0',
+    queuedAt: new Date(clock).toISOString(),
+    trigger: 'command',
+    environment: 'prod',
+    token: 'ci-pull',
+    progress: { phase: 'generating', steps: [] },
+  };
   async function run(): Promise<string> {
     const ctx: JobContext<TokenRotationJobData> = {
       id: data.jobId,
@@ -32,8 +49,8 @@ function setup() {
       maxAttempts: 5,
       log: pino({ level: 'silent' }),
       save: async (d) => {
-      data = structuredClone(d);
-    },
+        data = structuredClone(d);
+      },
       wakeAfter: async (ms) => {
         clock += ms;
         const e = new Error('delayed');
@@ -51,7 +68,15 @@ function setup() {
   async function runToEnd() {
     for (let i = 0; i < 40 && data.progress.phase !== 'done'; i++) await run();
   }
-  return { tokens, vault, run, runToEnd, get data() { return data; } };
+  return {
+    tokens,
+    vault,
+    run,
+    runToEnd,
+    get data() {
+      return data;
+    },
+  };
 }
 
 describe('rotate-token job', () => {

@@ -31,10 +31,13 @@ describe('the step runner', () => {
   it('runs the step of each phase in turn, each from the data the one before saved, and stops at a phase without one', async () => {
     const deps = { log: [] as string[] };
     const ctx = fakeContext<Data>({ phase: 'a', seen: [] });
-    await runSteps(job({
-      a: async (_d, run) => run.save({ phase: 'b', seen: [...run.data.seen, 'a'] }),
-      b: async (_d, run) => run.save({ phase: 'done', seen: [...run.data.seen, 'b'] }),
-    }), deps)(ctx);
+    await runSteps(
+      job({
+        a: async (_d, run) => run.save({ phase: 'b', seen: [...run.data.seen, 'a'] }),
+        b: async (_d, run) => run.save({ phase: 'done', seen: [...run.data.seen, 'b'] }),
+      }),
+      deps,
+    )(ctx);
     expect(ctx.saves.map((s) => s.seen.join())).toEqual(['a', 'a,b']);
     expect(ctx.data).toEqual({ phase: 'done', seen: ['a', 'b'] });
     expect(deps.log).toEqual([]);
@@ -59,7 +62,16 @@ describe('the step runner', () => {
   it('lets a lost lock through untouched: no report, no save', async () => {
     const deps = { log: [] as string[] };
     const ctx = fakeContext<Data>({ phase: 'a', seen: [] });
-    await expect(runSteps(job({ a: async () => { throw new JobLockLostError('j1'); } }), deps)(ctx)).rejects.toBeInstanceOf(JobLockLostError);
+    await expect(
+      runSteps(
+        job({
+          a: async () => {
+            throw new JobLockLostError('j1');
+          },
+        }),
+        deps,
+      )(ctx),
+    ).rejects.toBeInstanceOf(JobLockLostError);
     expect(deps.log).toEqual([]);
     expect(ctx.saves).toEqual([]);
   });
@@ -73,7 +85,9 @@ describe('the step runner', () => {
       },
     };
     const early = { log: [] as string[] };
-    await expect(runSteps(job(steps), early)(fakeContext<Data>({ phase: 'a', seen: [] }, { attemptsMade: 0, maxAttempts: 3 }))).rejects.toMatchObject({ statusCode: 503 });
+    await expect(runSteps(job(steps), early)(fakeContext<Data>({ phase: 'a', seen: [] }, { attemptsMade: 0, maxAttempts: 3 }))).rejects.toMatchObject({
+      statusCode: 503,
+    });
     expect(early.log).toEqual([]);
     const last = { log: [] as string[] };
     const ctx = fakeContext<Data>({ phase: 'a', seen: [] }, { attemptsMade: 2, maxAttempts: 3 });
@@ -84,14 +98,28 @@ describe('the step runner', () => {
 
   it('reports a JobStop at once, however many attempts remain', async () => {
     const deps = { log: [] as string[] };
-    await runSteps(job({ a: async () => { throw new JobStop('No.', 'Change the input.'); } }), deps)(fakeContext<Data>({ phase: 'a', seen: [] }));
+    await runSteps(
+      job({
+        a: async () => {
+          throw new JobStop('No.', 'Change the input.');
+        },
+      }),
+      deps,
+    )(fakeContext<Data>({ phase: 'a', seen: [] }));
     expect(deps.log).toEqual(['fail a No.']);
   });
 
   it('waits out Azure’s Retry-After without spending an attempt', async () => {
     const deps = { log: [] as string[] };
     const throttled = new AzureOperationError('Throttled.', { hint: 'Wait.', transient: true, statusCode: 429, retryAfterMs: 7000 });
-    const run = runSteps(job({ a: async () => { throw throttled; } }), deps)(fakeContext<Data>({ phase: 'a', seen: [] }, { attemptsMade: 4, maxAttempts: 5 }));
+    const run = runSteps(
+      job({
+        a: async () => {
+          throw throttled;
+        },
+      }),
+      deps,
+    )(fakeContext<Data>({ phase: 'a', seen: [] }, { attemptsMade: 4, maxAttempts: 5 }));
     await expect(run).rejects.toMatchObject({ ms: 7000 });
     expect(deps.log).toEqual([]);
   });
@@ -105,13 +133,16 @@ describe('the step runner', () => {
       keeps++;
       if (!held) throw new JobLockLostError(ctx.id);
     };
-    const guarded = job({
-      a: async (_d, run) => run.save({ phase: 'b', seen: ['a'] }),
-      b: async (_d, run) => {
-        held = false;
-        return run.save({ phase: 'done', seen: ['b'] });
+    const guarded = job(
+      {
+        a: async (_d, run) => run.save({ phase: 'b', seen: ['a'] }),
+        b: async (_d, run) => {
+          held = false;
+          return run.save({ phase: 'done', seen: ['b'] });
+        },
       },
-    }, { guardsLock: true });
+      { guardsLock: true },
+    );
     await expect(runSteps(guarded, deps)(ctx)).rejects.toBeInstanceOf(JobLockLostError);
     expect(keeps).toBe(2);
     expect(ctx.saves.map((s) => s.phase)).toEqual(['b']);

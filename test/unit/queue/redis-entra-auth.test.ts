@@ -12,7 +12,9 @@ function jwt(oid: string, n: number): string {
 /** Hands out a new token on every call, as a renewal gets. */
 function renewingCredential(): TokenCredential {
   let n = 0;
-  return { getToken: async (): Promise<AccessToken> => ({ token: jwt('00000000-0000-4000-8000-000000000001', ++n), expiresOnTimestamp: Date.now() + 3_600_000 }) };
+  return {
+    getToken: async (): Promise<AccessToken> => ({ token: jwt('00000000-0000-4000-8000-000000000001', ++n), expiresOnTimestamp: Date.now() + 3_600_000 }),
+  };
 }
 
 /** The part of an ioredis connection the renewal touches; its AUTH fails as `fail` says. */

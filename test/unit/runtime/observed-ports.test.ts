@@ -21,8 +21,17 @@ describe('ports observed for metrics', () => {
   it('observes the time from request to the deciding click, and nothing for clicks that decide nothing', async () => {
     const metrics = createMetrics('bot');
     const state = (status: ApprovalState['status'], decidedAt?: string): ApprovalState => ({
-      jobId: 'j1', status, requesterId: 'U1', environment: 'prod', required: 1, mode: 'approval', expiresAt: '2030-01-01T00:00:00Z', planHash: 'h', approvals: [],
-      openedAt: '2026-01-01T10:00:00Z', ...(decidedAt && { decidedAt }),
+      jobId: 'j1',
+      status,
+      requesterId: 'U1',
+      environment: 'prod',
+      required: 1,
+      mode: 'approval',
+      expiresAt: '2030-01-01T00:00:00Z',
+      planHash: 'h',
+      approvals: [],
+      openedAt: '2026-01-01T10:00:00Z',
+      ...(decidedAt && { decidedAt }),
     });
     const inner = new FakeApprovals();
     inner.approve = async () => ({ outcome: 'approved', state: state('approved', '2026-01-01T10:02:00Z') });
@@ -41,7 +50,10 @@ describe('ports observed for metrics', () => {
     let now = Date.parse('2026-03-01T00:00:00Z');
     const gauge = new CredentialExpiryGauge(metrics.registry, [30, 7, 1], () => now);
     const app = (appId: string, ...days: number[]): AppRegistration => ({
-      id: appId, appId, displayName: appId, passwords: days.map((d, i) => ({ keyId: `${appId}-${i}`, endDateTime: new Date(now + d * day).toISOString() })),
+      id: appId,
+      appId,
+      displayName: appId,
+      passwords: days.map((d, i) => ({ keyId: `${appId}-${i}`, endDateTime: new Date(now + d * day).toISOString() })),
     });
     const inner = new FakeApplications(app('a'));
     inner.list = async () => [app('a', -1, 0.5), app('b', 5, 20, 90)];

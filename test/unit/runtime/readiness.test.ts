@@ -28,7 +28,10 @@ describe('readiness checks', () => {
 
   it('lists an advisory check that fails under warnings without answering 503, and still needs a real check to be ready', async () => {
     const channels = advisory({ name: 'slack-channels', check: async () => ({ ok: false, detail: 'C0PROD (environment prod): the channel is archived' }) });
-    const results = await runReadinessChecks([{ name: 'redis', check: async () => ({ ok: true }) }, channels, advisory({ name: 'late', check: () => new Promise(() => {}) })], 50);
+    const results = await runReadinessChecks(
+      [{ name: 'redis', check: async () => ({ ok: true }) }, channels, advisory({ name: 'late', check: () => new Promise(() => {}) })],
+      50,
+    );
     expect(results).toEqual([
       { name: 'redis', ok: true },
       { name: 'slack-channels', ok: false, detail: 'C0PROD (environment prod): the channel is archived', advisory: true },
@@ -40,7 +43,10 @@ describe('readiness checks', () => {
     // Advisory checks alone verify nothing the process needs: fail closed.
     expect(readinessAnswer(results.slice(1)).status).toBe(503);
     // A gating check still decides.
-    expect(readinessAnswer([{ name: 'redis', ok: false }, ...results.slice(1)]).body).toMatchObject({ notReady: ['redis'], warnings: ['slack-channels', 'late'] });
+    expect(readinessAnswer([{ name: 'redis', ok: false }, ...results.slice(1)]).body).toMatchObject({
+      notReady: ['redis'],
+      warnings: ['slack-channels', 'late'],
+    });
   });
 
   it('remembers an answer (a failure for less time) and shares one call between concurrent probes', async () => {

@@ -15,7 +15,7 @@ describe('the size check', () => {
       `const handler = () => {\n${body(80)}\n};`,
       `app.command('/acr', async () => {\n${body(80)}\n});`,
     ].join('\n');
-    expect(oversized('b.ts', text).map((o) => o.name)).toEqual(['Store.flush', 'handler', "app.command(…) callback"]);
+    expect(oversized('b.ts', text).map((o) => o.name)).toEqual(['Store.flush', 'handler', 'app.command(…) callback']);
   });
 
   it('lists a file over 300 lines, and not one of 300', () => {

@@ -20,9 +20,16 @@ describe('the shipped example config', () => {
   it('loads with its commented credentials section switched on', () => {
     const text = readFileSync('chatops.example.yaml', 'utf8');
     const [head, tail] = text.split('# credentials:');
-    const uncommented = `${head}credentials:\n${tail!.split('\n').map((l) => l.replace(/^# /, '')).join('\n')}`;
+    const uncommented = `${head}credentials:\n${tail!
+      .split('\n')
+      .map((l) => l.replace(/^# /, ''))
+      .join('\n')}`;
     const config = loadConfig(env, () => uncommented);
-    expect(config.file.credentials).toMatchObject({ alertChannel: 'C0ALERTS', gracePeriod: 86_400_000, applications: [{ autoRotate: true, consumers: [{ environment: 'prod', containerGroup: 'web' }] }] });
+    expect(config.file.credentials).toMatchObject({
+      alertChannel: 'C0ALERTS',
+      gracePeriod: 86_400_000,
+      applications: [{ autoRotate: true, consumers: [{ environment: 'prod', containerGroup: 'web' }] }],
+    });
   });
 
   it('the README’s configuration example loads too', () => {

@@ -22,9 +22,13 @@ async function exposedNames(): Promise<Set<string>> {
 
 describe('docs/prometheus-alerts.yml', () => {
   it('only names metrics the product exposes', async () => {
-    const rules = parse(readFileSync(join(import.meta.dirname, '../../../docs/prometheus-alerts.yml'), 'utf8')) as { groups: { rules: { alert: string; expr: string }[] }[] };
+    const rules = parse(readFileSync(join(import.meta.dirname, '../../../docs/prometheus-alerts.yml'), 'utf8')) as {
+      groups: { rules: { alert: string; expr: string }[] }[];
+    };
     const names = await exposedNames();
-    const used = rules.groups.flatMap((g) => g.rules.flatMap((r) => [...r.expr.matchAll(/\b(chatops_[a-z_]+|nodejs_[a-z_]+|process_[a-z_]+)\b/g)].map((m) => m[1]!)));
+    const used = rules.groups.flatMap((g) =>
+      g.rules.flatMap((r) => [...r.expr.matchAll(/\b(chatops_[a-z_]+|nodejs_[a-z_]+|process_[a-z_]+)\b/g)].map((m) => m[1]!)),
+    );
     expect(used.length).toBeGreaterThan(5);
     for (const name of used) expect(names.has(name.replace(/_(bucket|count|sum)$/, '')), `${name} is not exposed`).toBe(true);
   });

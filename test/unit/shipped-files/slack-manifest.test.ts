@@ -35,7 +35,9 @@ const scopesOf: Record<string, string[]> = {
 const featureScopes = ['commands', 'chat:write.public'];
 
 function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 function methodsCalled(): Set<string> {
@@ -52,7 +54,10 @@ describe('slack-manifest.yaml', () => {
   it('asks for exactly the bot scopes the code uses', () => {
     const manifest = parse(readFileSync(join(root, 'slack-manifest.yaml'), 'utf8')) as { oauth_config: { scopes: { bot: string[] } } };
     const called = methodsCalled();
-    expect([...called].filter((m) => !(m in scopesOf)), 'methods without a known scope').toEqual([]);
+    expect(
+      [...called].filter((m) => !(m in scopesOf)),
+      'methods without a known scope',
+    ).toEqual([]);
     const needed = new Set([...featureScopes, ...[...called].flatMap((m) => scopesOf[m]!)]);
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...needed].sort());
   });

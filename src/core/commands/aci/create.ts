@@ -1,4 +1,11 @@
-import { validateContainerGroupName, validateCpu, validateDnsNameLabel, validateImageReference, validateMemoryInGB, type ImageReference } from '../../validation/index.ts';
+import {
+  validateContainerGroupName,
+  validateCpu,
+  validateDnsNameLabel,
+  validateImageReference,
+  validateMemoryInGB,
+  type ImageReference,
+} from '../../validation/index.ts';
 import { parseEnvironmentName } from '../acr-names.ts';
 import { UsageError } from '../errors.ts';
 import { parseFlags, type FlagSpec } from '../flags.ts';
@@ -114,7 +121,10 @@ export function parseAciCreate(tokens: string[]): AciCreateCommand {
 function checkNetworking(command: AciCreateCommand, usage: string, portsGiven: boolean): void {
   // az drops --ports silently when the group gets no IP address; saying so is kinder.
   if (portsGiven && command.ipAddress === undefined && command.dnsNameLabel === undefined && command.subnet === undefined) {
-    throw new UsageError('--ports are exposed on an IP address, and this group gets none: add --ip-address Public (or --dns-name-label LABEL), or --subnet for a private address.', usage);
+    throw new UsageError(
+      '--ports are exposed on an IP address, and this group gets none: add --ip-address Public (or --dns-name-label LABEL), or --subnet for a private address.',
+      usage,
+    );
   }
   if (command.dnsNameLabel !== undefined && command.ipAddress === 'Private') {
     throw new UsageError('--dns-name-label needs a public IP address: drop --ip-address Private, or drop the label.', usage);

@@ -49,7 +49,10 @@ export function parseSecureEnvironmentVariables(words: readonly string[], usage:
     const key = eq === -1 ? '' : word.slice(0, eq);
     if (!validateEnvVarName(key).ok) {
       // The text before '=' may itself be the secret, so the rule is stated without it.
-      throw new UsageError(`Each --secure-environment-variables value is ${SECURE_FORM} (variable names are letters, digits and '_', not starting with a digit).`, usage);
+      throw new UsageError(
+        `Each --secure-environment-variables value is ${SECURE_FORM} (variable names are letters, digits and '_', not starting with a digit).`,
+        usage,
+      );
     }
     if (seen.has(key)) throw new UsageError(`--secure-environment-variables ${key} was given more than once; give each name once.`, usage);
     seen.add(key);

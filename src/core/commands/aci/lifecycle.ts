@@ -100,7 +100,8 @@ function requireName(subcommand: string, name: string | undefined, positionals: 
   const [first] = positionals;
   if (first !== undefined) {
     // az takes the name only with -n; show the fix when the word is a plausible name.
-    const hint = name === undefined && validateContainerGroupName(first).ok ? ` Did you mean /aci ${subcommand} -n ${first}?` : ' Quote values that contain spaces.';
+    const hint =
+      name === undefined && validateContainerGroupName(first).ok ? ` Did you mean /aci ${subcommand} -n ${first}?` : ' Quote values that contain spaces.';
     throw new UsageError(`Unexpected ${quoted(first)}: /aci ${subcommand} takes only options.${hint}`, usage);
   }
   if (name === undefined) throw new UsageError(`Name the container group with -n, e.g. /aci ${subcommand} -n web.`, usage);

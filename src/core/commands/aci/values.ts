@@ -42,7 +42,8 @@ export const MAX_TAIL_LINES = 10000;
 /** `--tail N`: 1–{@link MAX_TAIL_LINES} lines. */
 export function parseTail(text: string, usage: string): number {
   const lines = TAIL.test(text) ? Number(text) : Number.NaN;
-  if (!(lines >= 1 && lines <= MAX_TAIL_LINES)) throw new UsageError(`--tail takes a number of lines, 1–${MAX_TAIL_LINES}, e.g. --tail 100, not ${quoted(text)}.`, usage);
+  if (!(lines >= 1 && lines <= MAX_TAIL_LINES))
+    throw new UsageError(`--tail takes a number of lines, 1–${MAX_TAIL_LINES}, e.g. --tail 100, not ${quoted(text)}.`, usage);
   return lines;
 }
 

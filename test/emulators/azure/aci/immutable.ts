@@ -49,6 +49,8 @@ export function immutableDifferences(before: ContainerGroupWire, after: Containe
  * is assumed (ACI's other PUT validation errors are 400).
  */
 export function invalidContainerGroupUpdate(name: string): Reply {
-  return badRequest('InvalidContainerGroupUpdate',
-    `The updates on container group '${name}' are invalid. If you are going to update the os type, restart policy, network profile, CPU, memory or GPU resources for a container group, you must delete it first and then create a new one.`);
+  return badRequest(
+    'InvalidContainerGroupUpdate',
+    `The updates on container group '${name}' are invalid. If you are going to update the os type, restart policy, network profile, CPU, memory or GPU resources for a container group, you must delete it first and then create a new one.`,
+  );
 }

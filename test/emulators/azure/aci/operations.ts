@@ -75,7 +75,9 @@ export function operationStatusReply(store: AciStore, operationId: string, now: 
     ...(status === 'Succeeded' || status === 'Failed' ? { endTime: new Date(end).toISOString() } : {}),
     properties: { events: first ? containerEvents(op.group, first.properties.image, now) : [] },
     ...(status === 'Failed' && op.phase.failure ? { error: { code: op.phase.failure.code, message: op.phase.failure.message } } : {}),
-    ...(status === 'Canceled' ? { error: { code: 'Canceled', message: 'The operation was canceled because the container group changed or was deleted.' } } : {}),
+    ...(status === 'Canceled'
+      ? { error: { code: 'Canceled', message: 'The operation was canceled because the container group changed or was deleted.' } }
+      : {}),
   });
 }
 

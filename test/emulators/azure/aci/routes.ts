@@ -56,11 +56,25 @@ function put(store: AciStore, ctx: RouteContext): Reply {
     // A scripted failure is used up by this deployment even when the image fails too (test control).
     const scripted = store.takeFailure(containerGroupName);
     const failure = imageFailure ?? scripted;
-    const { group, created } = store.deploy({ subscriptionId, resourceGroup: resourceGroupName, name: containerGroupName, body, now: ctx.now, ...(failure && { failure }) });
+    const { group, created } = store.deploy({
+      subscriptionId,
+      resourceGroup: resourceGroupName,
+      name: containerGroupName,
+      body,
+      now: ctx.now,
+      ...(failure && { failure }),
+    });
     const op = startOperation(store, group);
     return json(created ? 201 : 200, groupJson(group, ctx.now), { 'Azure-AsyncOperation': asyncOperationUrl(ctx.baseUrl, op) });
   })();
-  store.puts.push({ subscriptionId, resourceGroup: resourceGroupName, name: containerGroupName, body: structuredClone(ctx.req.body), at: new Date(ctx.now), status: reply.status });
+  store.puts.push({
+    subscriptionId,
+    resourceGroup: resourceGroupName,
+    name: containerGroupName,
+    body: structuredClone(ctx.req.body),
+    at: new Date(ctx.now),
+    status: reply.status,
+  });
   return reply;
 }
 
@@ -81,7 +95,10 @@ function list(store: AciStore, ctx: RouteContext, groups: EmulatedGroup[]): Repl
   const sorted = [...groups].sort((a, b) => a.name.localeCompare(b.name));
   const page = sorted.slice(offset, offset + store.pageSize);
   const next = offset + page.length;
-  const query = new URLSearchParams({ 'api-version': ctx.req.query['api-version'] ?? '2023-05-01', $skipToken: Buffer.from(JSON.stringify({ offset: next })).toString('base64url') });
+  const query = new URLSearchParams({
+    'api-version': ctx.req.query['api-version'] ?? '2023-05-01',
+    $skipToken: Buffer.from(JSON.stringify({ offset: next })).toString('base64url'),
+  });
   return json(200, {
     value: page.map((g) => groupJson(g, ctx.now, false)),
     ...(next < sorted.length && { nextLink: `${ctx.baseUrl}${ctx.req.path}?${query.toString()}` }),
@@ -90,11 +107,13 @@ function list(store: AciStore, ctx: RouteContext, groups: EmulatedGroup[]): Repl
 
 /** The ACI routes over `store`. */
 export function aciRoutes(store: AciStore): Route[] {
-  const withGroup = (fn: (group: EmulatedGroup, ctx: RouteContext) => Reply) => (ctx: RouteContext): Reply => {
-    const { subscriptionId, resourceGroupName, containerGroupName } = ctx.params;
-    const group = store.resolve(subscriptionId!, resourceGroupName!, containerGroupName!);
-    return isReply(group) ? group : fn(group, ctx);
-  };
+  const withGroup =
+    (fn: (group: EmulatedGroup, ctx: RouteContext) => Reply) =>
+    (ctx: RouteContext): Reply => {
+      const { subscriptionId, resourceGroupName, containerGroupName } = ctx.params;
+      const group = store.resolve(subscriptionId!, resourceGroupName!, containerGroupName!);
+      return isReply(group) ? group : fn(group, ctx);
+    };
   const route = (method: string, pattern: string, handler: Route['handler']): Route => ({ method, pattern, apiVersions: VERSIONS, handler });
 
   return [
@@ -102,23 +121,37 @@ export function aciRoutes(store: AciStore): Route[] {
       const { subscriptionId, resourceGroupName } = ctx.params as Record<string, string>;
       const missingScope = store.scopes.check(subscriptionId!, resourceGroupName);
       if (missingScope) return missingScope;
-      const groups = [...store.groups.values()].filter((g) => g.subscriptionId.toLowerCase() === subscriptionId!.toLowerCase() && g.resourceGroup.toLowerCase() === resourceGroupName!.toLowerCase());
+      const groups = [...store.groups.values()].filter(
+        (g) => g.subscriptionId.toLowerCase() === subscriptionId!.toLowerCase() && g.resourceGroup.toLowerCase() === resourceGroupName!.toLowerCase(),
+      );
       return list(store, ctx, groups);
     }),
     route('GET', '/subscriptions/{subscriptionId}/providers/Microsoft.ContainerInstance/containerGroups', (ctx) => {
       const sub = ctx.params.subscriptionId!;
       const missingScope = store.scopes.check(sub);
       if (missingScope) return missingScope;
-      return list(store, ctx, [...store.groups.values()].filter((g) => g.subscriptionId.toLowerCase() === sub.toLowerCase()));
+      return list(
+        store,
+        ctx,
+        [...store.groups.values()].filter((g) => g.subscriptionId.toLowerCase() === sub.toLowerCase()),
+      );
     }),
     route('PUT', GROUP, (ctx) => put(store, ctx)),
-    route('GET', GROUP, withGroup((group, ctx) => json(200, groupJson(group, ctx.now)))),
-    route('PATCH', GROUP, withGroup((group, ctx) => {
-      const tags = (ctx.req.body as { tags?: unknown } | undefined)?.tags;
-      if (tags !== undefined && (typeof tags !== 'object' || tags === null)) return badRequest('InvalidRequestContent', 'The tags must be an object.');
-      if (tags) group.spec.tags = tags as Record<string, string>;
-      return json(200, groupJson(group, ctx.now));
-    })),
+    route(
+      'GET',
+      GROUP,
+      withGroup((group, ctx) => json(200, groupJson(group, ctx.now))),
+    ),
+    route(
+      'PATCH',
+      GROUP,
+      withGroup((group, ctx) => {
+        const tags = (ctx.req.body as { tags?: unknown } | undefined)?.tags;
+        if (tags !== undefined && (typeof tags !== 'object' || tags === null)) return badRequest('InvalidRequestContent', 'The tags must be an object.');
+        if (tags) group.spec.tags = tags as Record<string, string>;
+        return json(200, groupJson(group, ctx.now));
+      }),
+    ),
     route('DELETE', GROUP, (ctx) => {
       const { subscriptionId, resourceGroupName, containerGroupName } = ctx.params;
       const group = store.resolve(subscriptionId!, resourceGroupName!, containerGroupName!);
@@ -129,37 +162,63 @@ export function aciRoutes(store: AciStore): Route[] {
       store.remove(group, ctx.now);
       return json(200, body);
     }),
-    route('POST', `${GROUP}/restart`, withGroup((group, ctx) => {
-      group.phases.push({ kind: 'restart', at: ctx.now, durationMs: store.timing.restartMs });
-      delete group.stoppedAt;
-      return empty(204);
-    })),
-    route('POST', `${GROUP}/stop`, withGroup((group, ctx) => {
-      group.stoppedAt ??= ctx.now;
-      return empty(204);
-    })),
-    route('POST', `${GROUP}/start`, withGroup((group, ctx) => {
-      // Running or still coming up: nothing to start (assumed: 204, one of the answers in ContainerGroupsStart.json).
-      if (group.stoppedAt === undefined && groupState(group, ctx.now) !== 'Failed') return empty(204);
-      group.phases.push({ kind: 'start', at: ctx.now, durationMs: store.timing.startMs });
-      delete group.stoppedAt;
-      const op = startOperation(store, group);
-      return empty(202, { 'Azure-AsyncOperation': asyncOperationUrl(ctx.baseUrl, op), Location: operationResultUrl(ctx.baseUrl, op) });
-    })),
-    route('GET', `${GROUP}/containers/{containerName}/logs`, withGroup((group, ctx) => {
-      const name = ctx.params.containerName!;
-      if (!group.spec.properties.containers.some((c) => c.name.toLowerCase() === name.toLowerCase())) {
-        return armError(404, 'ContainerNotFound', `The container '${name}' is not found in container group '${group.name}'.`);
-      }
-      const { tail, timestamps } = ctx.req.query;
-      const lines = tail === undefined ? undefined : Number(tail);
-      if (lines !== undefined && (!Number.isInteger(lines) || lines < 0)) return badRequest('InvalidParameter', `The value '${tail}' of tail is not valid.`);
-      // Nothing has run before the first start; afterwards the log stays readable, even when stopped (assumed).
-      const started = group.phases.some((p) => !p.failure && ctx.now >= p.at + p.durationMs) || isRunning(group, ctx.now);
-      const text = started ? store.logText(group.name, name) : '';
-      return json(200, { content: logContent(text, { ...(lines !== undefined && { tail: lines }), timestamps: timestamps === 'true', startedAt: currentPhase(group).at + currentPhase(group).durationMs }) });
-    })),
+    route(
+      'POST',
+      `${GROUP}/restart`,
+      withGroup((group, ctx) => {
+        group.phases.push({ kind: 'restart', at: ctx.now, durationMs: store.timing.restartMs });
+        delete group.stoppedAt;
+        return empty(204);
+      }),
+    ),
+    route(
+      'POST',
+      `${GROUP}/stop`,
+      withGroup((group, ctx) => {
+        group.stoppedAt ??= ctx.now;
+        return empty(204);
+      }),
+    ),
+    route(
+      'POST',
+      `${GROUP}/start`,
+      withGroup((group, ctx) => {
+        // Running or still coming up: nothing to start (assumed: 204, one of the answers in ContainerGroupsStart.json).
+        if (group.stoppedAt === undefined && groupState(group, ctx.now) !== 'Failed') return empty(204);
+        group.phases.push({ kind: 'start', at: ctx.now, durationMs: store.timing.startMs });
+        delete group.stoppedAt;
+        const op = startOperation(store, group);
+        return empty(202, { 'Azure-AsyncOperation': asyncOperationUrl(ctx.baseUrl, op), Location: operationResultUrl(ctx.baseUrl, op) });
+      }),
+    ),
+    route(
+      'GET',
+      `${GROUP}/containers/{containerName}/logs`,
+      withGroup((group, ctx) => {
+        const name = ctx.params.containerName!;
+        if (!group.spec.properties.containers.some((c) => c.name.toLowerCase() === name.toLowerCase())) {
+          return armError(404, 'ContainerNotFound', `The container '${name}' is not found in container group '${group.name}'.`);
+        }
+        const { tail, timestamps } = ctx.req.query;
+        const lines = tail === undefined ? undefined : Number(tail);
+        if (lines !== undefined && (!Number.isInteger(lines) || lines < 0)) return badRequest('InvalidParameter', `The value '${tail}' of tail is not valid.`);
+        // Nothing has run before the first start; afterwards the log stays readable, even when stopped (assumed).
+        const started = group.phases.some((p) => !p.failure && ctx.now >= p.at + p.durationMs) || isRunning(group, ctx.now);
+        const text = started ? store.logText(group.name, name) : '';
+        return json(200, {
+          content: logContent(text, {
+            ...(lines !== undefined && { tail: lines }),
+            timestamps: timestamps === 'true',
+            startedAt: currentPhase(group).at + currentPhase(group).durationMs,
+          }),
+        });
+      }),
+    ),
     { method: 'GET', pattern: `${LOCATION}/operations/{operationId}`, handler: (ctx) => operationStatusReply(store, ctx.params.operationId!, ctx.now) },
-    { method: 'GET', pattern: `${LOCATION}/operationResults/{operationId}`, handler: (ctx) => operationResultReply(store, ctx.params.operationId!, ctx.baseUrl, ctx.now) },
+    {
+      method: 'GET',
+      pattern: `${LOCATION}/operationResults/{operationId}`,
+      handler: (ctx) => operationResultReply(store, ctx.params.operationId!, ctx.baseUrl, ctx.now),
+    },
   ];
 }

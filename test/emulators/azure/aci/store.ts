@@ -91,7 +91,10 @@ export class AciStore {
   }
 
   /** Creates or replaces a group from an accepted PUT and starts its deployment. */
-  deploy(init: { subscriptionId: string; resourceGroup: string; name: string; body: ContainerGroupWire; failure?: AciFailure; now: number }): { group: EmulatedGroup; created: boolean } {
+  deploy(init: { subscriptionId: string; resourceGroup: string; name: string; body: ContainerGroupWire; failure?: AciFailure; now: number }): {
+    group: EmulatedGroup;
+    created: boolean;
+  } {
     const k = key(init.subscriptionId, init.resourceGroup, init.name);
     const existing = this.groups.get(k);
     const phase: Phase = { kind: 'deploy', at: init.now, durationMs: this.timing.provisionMs, ...(init.failure && { failure: init.failure }) };

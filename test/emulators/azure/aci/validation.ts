@@ -13,8 +13,10 @@ const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** 400 `ContainerGroupNameInvalid` unless `name` is a valid container group name. */
 export function checkGroupName(name: string): Reply | undefined {
   if (name.length <= 63 && NAME.test(name)) return undefined;
-  return badRequest('ContainerGroupNameInvalid',
-    `The container group name '${name}' is invalid. The container group name must contain no more than 63 characters and must match the regex '[a-z0-9]([-a-z0-9]*[a-z0-9])?' (e.g. 'my-name').`);
+  return badRequest(
+    'ContainerGroupNameInvalid',
+    `The container group name '${name}' is invalid. The container group name must contain no more than 63 characters and must match the regex '[a-z0-9]([-a-z0-9]*[a-z0-9])?' (e.g. 'my-name').`,
+  );
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -30,16 +32,22 @@ export function checkGroupBody(body: unknown): ContainerGroupWire | Reply {
   const props = body.properties;
   if (typeof props.osType !== 'string') return badRequest('InvalidRequestContent', "The 'osType' property is required.");
   const containers = props.containers;
-  if (!Array.isArray(containers) || containers.length === 0) return badRequest('NoContainersInContainerGroup', 'The container group must contain at least one container.');
+  if (!Array.isArray(containers) || containers.length === 0)
+    return badRequest('NoContainersInContainerGroup', 'The container group must contain at least one container.');
   const seen = new Set<string>();
   for (const c of containers as unknown[]) {
-    if (!isObject(c) || typeof c.name !== 'string' || !isObject(c.properties)) return badRequest('InvalidRequestContent', 'Each container needs a name and properties.');
+    if (!isObject(c) || typeof c.name !== 'string' || !isObject(c.properties))
+      return badRequest('InvalidRequestContent', 'Each container needs a name and properties.');
     if (!NAME.test(c.name) || c.name.length > 63) {
-      return badRequest('InvalidContainerName', `The container name '${c.name}' in container group is invalid. It must match the regex '[a-z0-9]([-a-z0-9]*[a-z0-9])?'.`);
+      return badRequest(
+        'InvalidContainerName',
+        `The container name '${c.name}' in container group is invalid. It must match the regex '[a-z0-9]([-a-z0-9]*[a-z0-9])?'.`,
+      );
     }
     if (seen.has(c.name)) return badRequest('DuplicateContainerName', `The container name '${c.name}' is duplicated in the container group.`);
     seen.add(c.name);
-    if (typeof c.properties.image !== 'string' || !c.properties.image) return badRequest('InvalidContainerImage', `The image of container '${c.name}' is required.`);
+    if (typeof c.properties.image !== 'string' || !c.properties.image)
+      return badRequest('InvalidContainerImage', `The image of container '${c.name}' is required.`);
     const requests = isObject(c.properties.resources) ? c.properties.resources.requests : undefined;
     if (!isObject(requests) || typeof requests.cpu !== 'number' || typeof requests.memoryInGB !== 'number') {
       return badRequest('InvalidRequestContent', `The resource requests (cpu, memoryInGB) of container '${c.name}' are required.`);
@@ -53,7 +61,8 @@ export function checkGroupBody(body: unknown): ContainerGroupWire | Reply {
     return badRequest('InvalidRequestContent', 'Each subnetIds entry needs an id.');
   }
   const profile = props.networkProfile;
-  if (profile !== undefined && !(isObject(profile) && typeof profile.id === 'string')) return badRequest('InvalidRequestContent', 'The networkProfile needs an id.');
+  if (profile !== undefined && !(isObject(profile) && typeof profile.id === 'string'))
+    return badRequest('InvalidRequestContent', 'The networkProfile needs an id.');
   const ip = props.ipAddress;
   if (ip !== undefined) {
     if (!isObject(ip) || (ip.type !== 'Public' && ip.type !== 'Private') || !Array.isArray(ip.ports)) {

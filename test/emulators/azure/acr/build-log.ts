@@ -48,7 +48,11 @@ const NPM_PACKAGES = ['express', 'body-parser', 'debug', 'cookie', 'qs', 'mime-t
 
 /** `2024/05/01 10:00:00`, the agent's timestamp format (UTC). */
 export function agentStamp(ms: number): string {
-  return new Date(ms).toISOString().replace(/-/g, '/').replace('T', ' ').replace(/\.\d{3}Z$/, '');
+  return new Date(ms)
+    .toISOString()
+    .replace(/-/g, '/')
+    .replace('T', ' ')
+    .replace(/\.\d{3}Z$/, '');
 }
 
 /** Go's duration format, as the agent prints elapsed times (`35s`, `1m5s`). */

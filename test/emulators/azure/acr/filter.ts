@@ -147,11 +147,19 @@ class Parser {
   }
 
   #or(): Test {
-    return this.#joined('or', () => this.#and(), (tests) => (run) => tests.some((t) => t(run)));
+    return this.#joined(
+      'or',
+      () => this.#and(),
+      (tests) => (run) => tests.some((t) => t(run)),
+    );
   }
 
   #and(): Test {
-    return this.#joined('and', () => this.#primary(), (tests) => (run) => tests.every((t) => t(run)));
+    return this.#joined(
+      'and',
+      () => this.#primary(),
+      (tests) => (run) => tests.every((t) => t(run)),
+    );
   }
 
   /** `operand (word operand)*`, combined by `combine` when there is more than one. */
@@ -190,7 +198,8 @@ class Parser {
   }
 
   #function(name: string): Test {
-    if (name.toLowerCase() !== 'contains') throw new FilterError(`The function '${name}' is not supported in $filter: the allowed string function is 'contains'.`);
+    if (name.toLowerCase() !== 'contains')
+      throw new FilterError(`The function '${name}' is not supported in $filter: the allowed string function is 'contains'.`);
     this.#next("'('");
     const fieldToken = this.#next('a field name');
     const field = this.#field(fieldToken.text);

@@ -161,7 +161,11 @@ export class ImportStore {
   }
 
   scriptFailure(failure: ImportFailure): void {
-    this.#scriptedFailures.push({ status: failure.status ?? 400, code: failure.code ?? 'InvalidParameters', message: failure.message ?? 'Error copying blobs' });
+    this.#scriptedFailures.push({
+      status: failure.status ?? 400,
+      code: failure.code ?? 'InvalidParameters',
+      message: failure.message ?? 'Error copying blobs',
+    });
   }
 
   takeScriptedFailure(): Required<ImportFailure> | undefined {
@@ -249,11 +253,15 @@ function readRequest(body: unknown, registry: EmulatedRegistry): ImportRequest |
   if (typeof sourceImage !== 'string' || sourceImage === '') return invalid("The 'source.sourceImage' property is required.");
   if ((resourceId === undefined) === (registryUri === undefined)) return invalid("Exactly one of 'source.resourceId' and 'source.registryUri' is required.");
   if (resourceId !== undefined && typeof resourceId !== 'string') return invalid("The 'source.resourceId' property must be a string.");
-  if (registryUri !== undefined && (typeof registryUri !== 'string' || registryUri === '')) return invalid("The 'source.registryUri' property must be a registry address.");
-  if (credentials !== undefined && credentials !== null && (!isObject(credentials) || typeof credentials.password !== 'string')) return invalid("The 'source.credentials.password' property is required with credentials.");
+  if (registryUri !== undefined && (typeof registryUri !== 'string' || registryUri === ''))
+    return invalid("The 'source.registryUri' property must be a registry address.");
+  if (credentials !== undefined && credentials !== null && (!isObject(credentials) || typeof credentials.password !== 'string'))
+    return invalid("The 'source.credentials.password' property is required with credentials.");
   const m = SOURCE_IMAGE.exec(sourceImage);
   if (!m) {
-    return invalid(`Invalid value ${sourceImage} for property parameters.Source.SourceImage for resource name ${registry.name}. Kindly refer to the docs: https://aka.ms/acr/import`);
+    return invalid(
+      `Invalid value ${sourceImage} for property parameters.Source.SourceImage for resource name ${registry.name}. Kindly refer to the docs: https://aka.ms/acr/import`,
+    );
   }
   const ref: ImageRef = { repository: m[1]!, ...(m[2] !== undefined && { tag: m[2] }), ...(m[3] !== undefined && { digest: m[3] }) };
   const rawTags = stringList(body.targetTags, 'targetTags');
@@ -293,8 +301,11 @@ function callerOf(ctx: RouteContext): { clientId: string; objectId: string } {
 }
 
 function linkedAuthorizationFailed(caller: { clientId: string; objectId: string }, target: EmulatedRegistry, sourceId: string): Reply {
-  return armError(403, 'LinkedAuthorizationFailed',
-    `The client '${caller.clientId}' with object id '${caller.objectId}' has permission to perform action '${IMPORT_ACTION}' on scope '${target.id}'; however, it does not have permission to perform action(s) '${PULL_ACTION}' on the linked scope(s) '${sourceId}' (respectively) or the linked scope(s) are invalid.`);
+  return armError(
+    403,
+    'LinkedAuthorizationFailed',
+    `The client '${caller.clientId}' with object id '${caller.objectId}' has permission to perform action '${IMPORT_ACTION}' on scope '${target.id}'; however, it does not have permission to perform action(s) '${PULL_ACTION}' on the linked scope(s) '${sourceId}' (respectively) or the linked scope(s) are invalid.`,
+  );
 }
 
 /** The declared registries, as an import looks its source up. */
@@ -326,7 +337,10 @@ function lookUpByUri(store: ImportStore, registries: SourceRegistries, images: I
   }
   const creds = request.source.credentials;
   if (!creds || !registries.checkTokenPassword(acr.name, creds.username ?? '', creds.password, now)) {
-    return { failure: 'Invalid message Unauthorized Unauthorized {"errors":[{"code":"UNAUTHORIZED","message":"authentication required, visit https://aka.ms/acr/authorization for more information."}]}' };
+    return {
+      failure:
+        'Invalid message Unauthorized Unauthorized {"errors":[{"code":"UNAUTHORIZED","message":"authentication required, visit https://aka.ms/acr/authorization for more information."}]}',
+    };
   }
   const digest = findInRegistry(images, acr, request.ref);
   return digest ? { digest } : { failure: notFound(uri, request.source.sourceImage) };
@@ -347,8 +361,10 @@ function startImport(store: ImportStore, registries: SourceRegistries, target: E
   if (resourceId !== undefined) {
     const id = REGISTRY_ID.exec(resourceId);
     if (!id) {
-      return badRequest('LinkedInvalidPropertyId',
-        `Property id '${resourceId}' at path 'source.resourceId' is invalid. Expect fully qualified resource Id that start with '/subscriptions/{subscriptionId}' or '/providers/{resourceProviderNamespace}/'.`);
+      return badRequest(
+        'LinkedInvalidPropertyId',
+        `Property id '${resourceId}' at path 'source.resourceId' is invalid. Expect fully qualified resource Id that start with '/subscriptions/{subscriptionId}' or '/providers/{resourceProviderNamespace}/'.`,
+      );
     }
     const source = registries.find(id[3]!);
     const sameScope = source && source.subscriptionId.toLowerCase() === id[1]!.toLowerCase() && source.resourceGroup.toLowerCase() === id[2]!.toLowerCase();
@@ -393,7 +409,10 @@ function pollImport(store: ImportStore, ctx: RouteContext): Reply {
   const op = store.get(ctx.params.operationId!);
   const { subscriptionId, resourceGroupName } = ctx.params;
   // An operation is only visible in the subscription and resource group it was started in (async-api-reference.md, "Operation result rules").
-  const here = op && op.target.subscriptionId.toLowerCase() === subscriptionId!.toLowerCase() && op.target.resourceGroup.toLowerCase() === resourceGroupName!.toLowerCase();
+  const here =
+    op &&
+    op.target.subscriptionId.toLowerCase() === subscriptionId!.toLowerCase() &&
+    op.target.resourceGroup.toLowerCase() === resourceGroupName!.toLowerCase();
   if (!op || !here) return armError(404, 'OperationNotFound', `The operation '${ctx.params.operationId}' could not be found.`);
   if (ctx.now < op.readyAt) return empty(202, locationOf(op));
   store.settle(ctx.now, op.target.name);
@@ -401,7 +420,13 @@ function pollImport(store: ImportStore, ctx: RouteContext): Reply {
 }
 
 /** The import routes: the POST under each registry, the operation Location under its resource group. */
-export function importRoutes(registryPattern: string, store: ImportStore, registries: SourceRegistries, withRegistry: WithRegistry, apiVersions: RegExp): Route[] {
+export function importRoutes(
+  registryPattern: string,
+  store: ImportStore,
+  registries: SourceRegistries,
+  withRegistry: WithRegistry,
+  apiVersions: RegExp,
+): Route[] {
   return [
     {
       method: 'POST',
@@ -411,7 +436,8 @@ export function importRoutes(registryPattern: string, store: ImportStore, regist
     },
     {
       method: 'GET',
-      pattern: '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.ContainerRegistry/locations/{location}/operationResults/operationStatuses/{operationId}',
+      pattern:
+        '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.ContainerRegistry/locations/{location}/operationResults/operationStatuses/{operationId}',
       apiVersions,
       handler: (ctx) => pollImport(store, ctx),
     },

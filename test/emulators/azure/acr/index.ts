@@ -278,7 +278,12 @@ export class AcrEmulator {
     if (problem) throw new Error(problem);
     const id = `${registry.id}/scopeMaps/${name}`;
     this.#store.scopeMaps.of(registry.name).set(name.toLowerCase(), {
-      id, name, type: 'UserDefined', actions: [...actions], created: this.#clock(), ...(description !== undefined && { description }),
+      id,
+      name,
+      type: 'UserDefined',
+      actions: [...actions],
+      created: this.#clock(),
+      ...(description !== undefined && { description }),
     });
     return { id };
   }
@@ -320,7 +325,11 @@ export class AcrEmulator {
     const passwords = new Map<TokenSlot, TokenPasswordState>();
     for (const p of options.passwords ?? [{ name: 'password1' as const }]) {
       if (!TOKEN_SLOTS.includes(p.name)) throw new Error(`Password slot '${String(p.name)}' is invalid: use 'password1' or 'password2'.`);
-      passwords.set(p.name, { value: p.value ?? newTokenPassword(), creationTime: p.creationTime?.getTime() ?? now, ...(p.expiry && { expiry: p.expiry.getTime() }) });
+      passwords.set(p.name, {
+        value: p.value ?? newTokenPassword(),
+        creationTime: p.creationTime?.getTime() ?? now,
+        ...(p.expiry && { expiry: p.expiry.getTime() }),
+      });
     }
     tokens.set(tokenName.toLowerCase(), {
       id,
@@ -380,9 +389,7 @@ export class AcrEmulator {
 
   /** The registry's tasks, by name. */
   tasks(registryName: string): TaskSnapshot[] {
-    return [...this.#store.tasks.of(registryName).values()]
-      .sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()))
-      .map(taskSnapshot);
+    return [...this.#store.tasks.of(registryName).values()].sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase())).map(taskSnapshot);
   }
 
   /**
@@ -391,7 +398,9 @@ export class AcrEmulator {
    */
   taskGitToken(registryName: string, taskName: string, triggerName?: string): string | undefined {
     const triggers = this.#store.tasks.of(registryName).get(taskName.toLowerCase())?.properties.trigger?.sourceTriggers ?? [];
-    const trigger = triggerName ? triggers.find((t) => t.name.toLowerCase() === triggerName.toLowerCase()) : triggers.find((t) => t.sourceRepository.sourceControlAuthProperties?.token);
+    const trigger = triggerName
+      ? triggers.find((t) => t.name.toLowerCase() === triggerName.toLowerCase())
+      : triggers.find((t) => t.sourceRepository.sourceControlAuthProperties?.token);
     return trigger?.sourceRepository.sourceControlAuthProperties?.token;
   }
 
@@ -523,7 +532,9 @@ export class AcrEmulator {
     return this.#requests().filter((r) => {
       if (r.kind !== 'arm' || r.at.getTime() < since || r.at.getTime() > until) return false;
       const segments = r.path.toLowerCase().split('/');
-      const named = segments.some((s, i) => s === 'registries' && segments[i - 1] === 'microsoft.containerregistry' && decodeURIComponent(segments[i + 1] ?? '') === name);
+      const named = segments.some(
+        (s, i) => s === 'registries' && segments[i - 1] === 'microsoft.containerregistry' && decodeURIComponent(segments[i + 1] ?? '') === name,
+      );
       return named || this.#store.registryOfOperation(decodeURIComponent(segments.at(-1) ?? ''))?.name.toLowerCase() === name;
     });
   }

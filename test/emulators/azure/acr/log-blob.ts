@@ -44,7 +44,13 @@ function checkSas(ctx: RouteContext, run: EmulatedRun | undefined): Reply | unde
   if (!sig) return storageError(ctx, 404, 'ResourceNotFound', 'The specified resource does not exist.');
   const issued = run?.sas.get(sig);
   const authFailed = (detail: string) =>
-    storageError(ctx, 403, 'AuthenticationFailed', 'Server failed to authenticate the request. Make sure the value of Authorization header is formed correctly including the signature.', { detail });
+    storageError(
+      ctx,
+      403,
+      'AuthenticationFailed',
+      'Server failed to authenticate the request. Make sure the value of Authorization header is formed correctly including the signature.',
+      { detail },
+    );
   if (!issued || se !== issued.se || sp !== 'r' || sr !== 'b' || sv !== LOG_SAS_VERSION) {
     return authFailed(`Signature did not match. String to sign used was ${sp ?? ''}\n\n${se ?? ''}\n${ctx.req.path}\n\n\n\n${sv ?? ''}\nb\n\n\n\n\n\n`);
   }
@@ -95,7 +101,9 @@ function serveBlob(ctx: RouteContext, blob: LogBlob): Reply {
   if (!range) return { status: 200, headers: { ...headers, 'Content-Length': length }, body: blob.data };
   // 416 InvalidRange past the end, 206 + Content-Range otherwise (get-blob, blob-service-error-codes).
   if (range.start >= length) {
-    return storageError(ctx, 416, 'InvalidRange', 'The range specified is invalid for the current size of the resource.', { headers: { 'Content-Range': `bytes */${length}` } });
+    return storageError(ctx, 416, 'InvalidRange', 'The range specified is invalid for the current size of the resource.', {
+      headers: { 'Content-Range': `bytes */${length}` },
+    });
   }
   const end = Math.min(range.end ?? length - 1, length - 1);
   const body = blob.data.subarray(range.start, end + 1);

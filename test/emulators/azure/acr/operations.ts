@@ -139,7 +139,10 @@ export function listPage<T>(all: readonly T[], ctx: RouteContext, pageSize: numb
   const next = offset + page.length;
   let nextLink: string | undefined;
   if (next < all.length) {
-    const query = new URLSearchParams({ 'api-version': ctx.req.query['api-version'] ?? '2025-11-01', $skipToken: Buffer.from(String(next)).toString('base64url') });
+    const query = new URLSearchParams({
+      'api-version': ctx.req.query['api-version'] ?? '2025-11-01',
+      $skipToken: Buffer.from(String(next)).toString('base64url'),
+    });
     nextLink = `${ctx.baseUrl}${ctx.req.path}?${query.toString()}`;
   }
   return json(200, { value: page.map(toJson), ...(nextLink && { nextLink }) });

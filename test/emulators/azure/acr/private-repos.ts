@@ -20,7 +20,8 @@
 import type { DockerBuildRequest, RunScenario } from './run.ts';
 
 /** ACR's error for a git context it could not fetch (Azure/azure-cli #25765, #30033). */
-export const CONTEXT_DOWNLOAD_ERROR = 'failed to download context. Please check if the URL is incorrect. If it has credentials, please check if they are expired';
+export const CONTEXT_DOWNLOAD_ERROR =
+  'failed to download context. Please check if the URL is incorrect. If it has credentials, please check if they are expired';
 
 /** A repository URL as the emulator compares it: no `#ref:folder`, no `.git`, no trailing `/`, lower case. */
 function repositoryKey(location: string): string {

@@ -148,11 +148,19 @@ export function registryJson(registry: EmulatedRegistry, provisioningState = 'Su
 /** `listCredentials` / `regenerateCredential` body, or ACR's 400 when the admin user is disabled. */
 function adminCredentials(registry: EmulatedRegistry): Reply {
   if (!registry.adminUserEnabled || !registry.adminPasswords) {
-    return badRequest('UnAuthorizedForCredentialOperations',
-      `Cannot perform credential operations for ${registry.id} as admin user is disabled. Kindly enable admin user as per docs: https://docs.microsoft.com/en-us/azure/container-registry/container-registry-authentication#admin-account`);
+    return badRequest(
+      'UnAuthorizedForCredentialOperations',
+      `Cannot perform credential operations for ${registry.id} as admin user is disabled. Kindly enable admin user as per docs: https://docs.microsoft.com/en-us/azure/container-registry/container-registry-authentication#admin-account`,
+    );
   }
   const { password, password2 } = registry.adminPasswords;
-  return json(200, { username: registry.name, passwords: [{ name: 'password', value: password }, { name: 'password2', value: password2 }] });
+  return json(200, {
+    username: registry.name,
+    passwords: [
+      { name: 'password', value: password },
+      { name: 'password2', value: password2 },
+    ],
+  });
 }
 
 /** `PATCH` (registries.beginUpdate), `listCredentials` and `regenerateCredential` on the registry. */
@@ -185,10 +193,13 @@ export function registryAdminRoutes(
         }
         if (properties !== undefined && !isObject(properties)) return badRequest('InvalidRequestContent', "The 'properties' of the request must be an object.");
         const admin = properties?.adminUserEnabled;
-        if (admin !== undefined && typeof admin !== 'boolean') return badRequest('InvalidParameter', `The value '${String(admin)}' of 'adminUserEnabled' is not valid; it must be true or false.`);
+        if (admin !== undefined && typeof admin !== 'boolean')
+          return badRequest('InvalidParameter', `The value '${String(admin)}' of 'adminUserEnabled' is not valid; it must be true or false.`);
         if (newSku && newSku !== 'Premium' && registry.sku === 'Premium' && hasGeoReplicas(registry, ctx.now)) {
-          return badRequest('RegistrySkuDowngradeNotSupported',
-            `The registry '${registry.name}' has geo-replications; delete them before changing the sku from 'Premium' to '${newSku}'.`);
+          return badRequest(
+            'RegistrySkuDowngradeNotSupported',
+            `The registry '${registry.name}' has geo-replications; delete them before changing the sku from 'Premium' to '${newSku}'.`,
+          );
         }
         if (newSku) registry.sku = newSku;
         if (tags !== undefined) registry.tags = { ...(tags as Record<string, string>) };
@@ -213,7 +224,8 @@ export function registryAdminRoutes(
       apiVersions,
       handler: withRegistry((registry, ctx) => {
         const name = isObject(ctx.req.body) ? ctx.req.body.name : undefined;
-        if (name !== 'password' && name !== 'password2') return badRequest('InvalidParameter', `The password name '${String(name)}' is not valid; it must be 'password' or 'password2'.`);
+        if (name !== 'password' && name !== 'password2')
+          return badRequest('InvalidParameter', `The password name '${String(name)}' is not valid; it must be 'password' or 'password2'.`);
         if (registry.adminUserEnabled && registry.adminPasswords) registry.adminPasswords[name] = adminPassword();
         return adminCredentials(registry);
       }),

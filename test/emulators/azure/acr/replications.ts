@@ -44,13 +44,56 @@ const REPLICATION_TYPE = 'Microsoft.ContainerRegistry/registries/replications';
 
 /** Azure regions that offer ACR (normalized names). */
 export const ACR_REGIONS: readonly string[] = [
-  'eastus', 'eastus2', 'westus', 'westus2', 'westus3', 'centralus', 'northcentralus', 'southcentralus', 'westcentralus',
-  'canadacentral', 'canadaeast', 'brazilsouth', 'brazilsoutheast', 'mexicocentral',
-  'northeurope', 'westeurope', 'uksouth', 'ukwest', 'francecentral', 'francesouth', 'germanywestcentral', 'germanynorth',
-  'switzerlandnorth', 'switzerlandwest', 'norwayeast', 'norwaywest', 'swedencentral', 'polandcentral', 'italynorth', 'spaincentral',
-  'eastasia', 'southeastasia', 'japaneast', 'japanwest', 'koreacentral', 'koreasouth', 'centralindia', 'southindia', 'westindia',
-  'australiaeast', 'australiasoutheast', 'australiacentral', 'australiacentral2', 'newzealandnorth',
-  'uaenorth', 'uaecentral', 'qatarcentral', 'israelcentral', 'southafricanorth', 'southafricawest',
+  'eastus',
+  'eastus2',
+  'westus',
+  'westus2',
+  'westus3',
+  'centralus',
+  'northcentralus',
+  'southcentralus',
+  'westcentralus',
+  'canadacentral',
+  'canadaeast',
+  'brazilsouth',
+  'brazilsoutheast',
+  'mexicocentral',
+  'northeurope',
+  'westeurope',
+  'uksouth',
+  'ukwest',
+  'francecentral',
+  'francesouth',
+  'germanywestcentral',
+  'germanynorth',
+  'switzerlandnorth',
+  'switzerlandwest',
+  'norwayeast',
+  'norwaywest',
+  'swedencentral',
+  'polandcentral',
+  'italynorth',
+  'spaincentral',
+  'eastasia',
+  'southeastasia',
+  'japaneast',
+  'japanwest',
+  'koreacentral',
+  'koreasouth',
+  'centralindia',
+  'southindia',
+  'westindia',
+  'australiaeast',
+  'australiasoutheast',
+  'australiacentral',
+  'australiacentral2',
+  'newzealandnorth',
+  'uaenorth',
+  'uaecentral',
+  'qatarcentral',
+  'israelcentral',
+  'southafricanorth',
+  'southafricawest',
 ];
 
 export type ZoneRedundancy = 'Enabled' | 'Disabled';
@@ -139,9 +182,10 @@ function provisioningState(r: EmulatedReplication, now: number): string {
 /** The replica as ARM shows it. */
 export function replicationJson(r: EmulatedReplication, now: number): Record<string, unknown> {
   const state = provisioningState(r, now);
-  const status = state === 'Creating'
-    ? { displayStatus: 'Provisioning', message: 'The replication is provisioning.', timestamp: iso(r.created) }
-    : { displayStatus: 'Ready', message: 'The replication is ready.', timestamp: iso(r.busy?.state === 'Creating' ? r.busy.until : r.created) };
+  const status =
+    state === 'Creating'
+      ? { displayStatus: 'Provisioning', message: 'The replication is provisioning.', timestamp: iso(r.created) }
+      : { displayStatus: 'Ready', message: 'The replication is ready.', timestamp: iso(r.busy?.state === 'Creating' ? r.busy.until : r.created) };
   return {
     id: r.id,
     name: r.name,
@@ -197,29 +241,39 @@ function readBody(body: unknown, create: boolean, registry: EmulatedRegistry): R
   const out: ReplicationProps = {};
   const { location, tags, properties } = body ?? {};
   if (create) {
-    if (location === undefined || location === null || location === '') return armError(400, 'LocationRequired', 'The location property is required for this definition.');
+    if (location === undefined || location === null || location === '')
+      return armError(400, 'LocationRequired', 'The location property is required for this definition.');
     if (typeof location !== 'string') return badRequest('InvalidRequestContent', "The 'location' of the request must be a string.");
     const normalized = normalizeLocation(location);
     const regions = ACR_REGIONS.includes(normalizeLocation(registry.location)) ? ACR_REGIONS : [...ACR_REGIONS, normalizeLocation(registry.location)];
     if (!regions.includes(normalized)) {
-      return armError(400, 'LocationNotAvailableForResourceType',
-        `The provided location '${location}' is not available for resource type '${REPLICATION_TYPE}'. List of available regions for the resource type is '${regions.join(',')}'.`);
+      return armError(
+        400,
+        'LocationNotAvailableForResourceType',
+        `The provided location '${location}' is not available for resource type '${REPLICATION_TYPE}'. List of available regions for the resource type is '${regions.join(',')}'.`,
+      );
     }
     out.location = normalized;
   }
   if (tags !== undefined) {
-    if (!isObject(tags) || Object.values(tags).some((v) => typeof v !== 'string')) return badRequest('InvalidRequestContent', "The 'tags' of the request must be an object of strings.");
+    if (!isObject(tags) || Object.values(tags).some((v) => typeof v !== 'string'))
+      return badRequest('InvalidRequestContent', "The 'tags' of the request must be an object of strings.");
     out.tags = { ...(tags as Record<string, string>) };
   }
   if (properties !== undefined) {
     if (!isObject(properties)) return badRequest('InvalidRequestContent', "The 'properties' of the request must be an object.");
     const { regionEndpointEnabled, zoneRedundancy } = properties;
     if (regionEndpointEnabled !== undefined) {
-      if (typeof regionEndpointEnabled !== 'boolean') return badRequest('InvalidParameter', `The value '${String(regionEndpointEnabled)}' of 'regionEndpointEnabled' is not valid; it must be true or false.`);
+      if (typeof regionEndpointEnabled !== 'boolean')
+        return badRequest(
+          'InvalidParameter',
+          `The value '${String(regionEndpointEnabled)}' of 'regionEndpointEnabled' is not valid; it must be true or false.`,
+        );
       out.regionEndpointEnabled = regionEndpointEnabled;
     }
     if (create && zoneRedundancy !== undefined) {
-      if (zoneRedundancy !== 'Enabled' && zoneRedundancy !== 'Disabled') return badRequest('InvalidParameter', `The value '${String(zoneRedundancy)}' of 'zoneRedundancy' is not valid; it must be 'Enabled' or 'Disabled'.`);
+      if (zoneRedundancy !== 'Enabled' && zoneRedundancy !== 'Disabled')
+        return badRequest('InvalidParameter', `The value '${String(zoneRedundancy)}' of 'zoneRedundancy' is not valid; it must be 'Enabled' or 'Disabled'.`);
       out.zoneRedundancy = zoneRedundancy;
     }
   }
@@ -227,8 +281,11 @@ function readBody(body: unknown, create: boolean, registry: EmulatedRegistry): R
 }
 
 function locationChanged(r: EmulatedReplication, location: string): Reply {
-  return armError(400, 'InvalidResourceLocation',
-    `The resource '${r.name}' already exists in location '${r.location}'. A resource with the same name cannot be created in location '${location}'. Please select a new resource name.`);
+  return armError(
+    400,
+    'InvalidResourceLocation',
+    `The resource '${r.name}' already exists in location '${r.location}'. A resource with the same name cannot be created in location '${location}'. Please select a new resource name.`,
+  );
 }
 
 /** The replication routes. */
@@ -246,16 +303,19 @@ export function replicationRoutes(
     return replications.of(registry.name, now).get(name.toLowerCase());
   };
   const notFound = (registry: EmulatedRegistry, name: string) => resourceNotFound(REPLICATION_TYPE, `${registry.name}/${name}`, registry.resourceGroup);
-  const validName = (name: string) => /^[a-zA-Z0-9]{5,50}$/.test(name)
-    ? undefined
-    : badRequest('InvalidParameter', `The replication name '${name}' is not valid: it must be 5-50 letters and digits.`);
+  const validName = (name: string) =>
+    /^[a-zA-Z0-9]{5,50}$/.test(name)
+      ? undefined
+      : badRequest('InvalidParameter', `The replication name '${name}' is not valid: it must be 5-50 letters and digits.`);
 
   return [
     {
       method: 'GET',
       pattern: `${registryPattern}/replications`,
       apiVersions,
-      handler: withRegistry((registry, ctx) => listPage(allReplications(replications, registry, ctx.now), ctx, replications.pageSize, (r) => replicationJson(r, ctx.now))),
+      handler: withRegistry((registry, ctx) =>
+        listPage(allReplications(replications, registry, ctx.now), ctx, replications.pageSize, (r) => replicationJson(r, ctx.now)),
+      ),
     },
     {
       method: 'GET',
@@ -286,10 +346,14 @@ export function replicationRoutes(
         const stored = replications.of(registry.name, ctx.now);
         const existing = stored.get(name.toLowerCase());
         if (existing) {
-          if (existing.busy?.state === 'Deleting') return armError(409, 'Conflict', `The replication '${existing.name}' is being deleted; try again when the deletion has finished.`);
+          if (existing.busy?.state === 'Deleting')
+            return armError(409, 'Conflict', `The replication '${existing.name}' is being deleted; try again when the deletion has finished.`);
           if (existing.location !== location) return locationChanged(existing, location);
           if (props.zoneRedundancy !== undefined && props.zoneRedundancy !== existing.zoneRedundancy) {
-            return badRequest('InvalidParameter', `The zone redundancy of replication '${existing.name}' cannot be changed; delete the replication and create it again.`);
+            return badRequest(
+              'InvalidParameter',
+              `The zone redundancy of replication '${existing.name}' cannot be changed; delete the replication and create it again.`,
+            );
           }
           if (props.tags) existing.tags = props.tags;
           if (props.regionEndpointEnabled !== undefined) existing.regionEndpointEnabled = props.regionEndpointEnabled;
@@ -299,7 +363,11 @@ export function replicationRoutes(
         }
         if (location === home) return badRequest('ReplicationAlreadyExists', 'Replication could not be created in the same location as the registry.');
         const sameLocation = [...stored.values()].find((r) => r.location === location && r.busy?.state !== 'Deleting');
-        if (sameLocation) return badRequest('ReplicationAlreadyExists', `The registry '${registry.name}' already has the replication '${sameLocation.name}' in location '${location}'.`);
+        if (sameLocation)
+          return badRequest(
+            'ReplicationAlreadyExists',
+            `The registry '${registry.name}' already has the replication '${sameLocation.name}' in location '${location}'.`,
+          );
         const replica: EmulatedReplication = {
           id: `${registry.id}/replications/${name}`,
           name,
@@ -343,7 +411,10 @@ export function replicationRoutes(
         const r = find(registry, name, ctx.now);
         if (!r) return empty(204);
         if (isHome(registry, name)) {
-          return badRequest('HomeReplicationCannotBeDeleted', `The replication '${r.name}' is in the home location of registry '${registry.name}' and cannot be deleted; delete the registry instead.`);
+          return badRequest(
+            'HomeReplicationCannotBeDeleted',
+            `The replication '${r.name}' is in the home location of registry '${registry.name}' and cannot be deleted; delete the registry instead.`,
+          );
         }
         const until = r.busy?.state === 'Deleting' ? r.busy.until : ctx.now + Math.max(0, replications.operationMs);
         const op = operations.start(ctx, r.id, 'replications', 'location', until - ctx.now);
@@ -351,7 +422,12 @@ export function replicationRoutes(
         return empty(202, locationHeaders(op));
       }),
     },
-    operationStatusRoute(`${registryPattern}/replications/{replicationName}`, operations, withRegistry, apiVersions,
-      (registry, ctx) => `${registry.id}/replications/${ctx.params.replicationName!}`),
+    operationStatusRoute(
+      `${registryPattern}/replications/{replicationName}`,
+      operations,
+      withRegistry,
+      apiVersions,
+      (registry, ctx) => `${registry.id}/replications/${ctx.params.replicationName!}`,
+    ),
   ];
 }

@@ -161,11 +161,13 @@ function operationLocation(ctx: RouteContext, run: EmulatedRun, operationId: str
 /** The ACR routes over `store`. */
 export function acrRoutes(store: AcrStore): Route[] {
   /** Resolves the registry in the path, then hands it to `fn`. */
-  const withRegistry = (fn: (registry: EmulatedRegistry, ctx: RouteContext) => Reply) => (ctx: RouteContext): Reply => {
-    const { subscriptionId, resourceGroupName, registryName } = ctx.params;
-    const registry = store.resolve(subscriptionId!, resourceGroupName!, registryName!);
-    return isReply(registry) ? registry : fn(registry, ctx);
-  };
+  const withRegistry =
+    (fn: (registry: EmulatedRegistry, ctx: RouteContext) => Reply) =>
+    (ctx: RouteContext): Reply => {
+      const { subscriptionId, resourceGroupName, registryName } = ctx.params;
+      const registry = store.resolve(subscriptionId!, resourceGroupName!, registryName!);
+      return isReply(registry) ? registry : fn(registry, ctx);
+    };
   /** Resolves registry and run. */
   const withRun = (fn: (run: EmulatedRun, ctx: RouteContext) => Reply) =>
     withRegistry((registry, ctx) => {
@@ -179,11 +181,17 @@ export function acrRoutes(store: AcrStore): Route[] {
     ...replicationRoutes(REGISTRY, store.replications, store.operations, withRegistry, CORE_VERSIONS),
     ...registryAdminRoutes(REGISTRY, store.operations, withRegistry, CORE_VERSIONS, (registry, now) => store.replications.of(registry.name, now).size > 0),
     ...taskRoutes(REGISTRY, store.tasks, withRegistry, RUN_VERSIONS),
-    ...importRoutes(REGISTRY, store.imports, {
-      find: (name) => store.registries.get(name.toLowerCase()),
-      byLoginServer: (loginServer) => store.byLoginServer(loginServer),
-      checkTokenPassword: (registry, username, password, now) => checkTokenPassword(store.tokens, registry, username, password, now),
-    }, withRegistry, CORE_VERSIONS),
+    ...importRoutes(
+      REGISTRY,
+      store.imports,
+      {
+        find: (name) => store.registries.get(name.toLowerCase()),
+        byLoginServer: (loginServer) => store.byLoginServer(loginServer),
+        checkTokenPassword: (registry, username, password, now) => checkTokenPassword(store.tokens, registry, username, password, now),
+      },
+      withRegistry,
+      CORE_VERSIONS,
+    ),
     { method: 'GET', pattern: REGISTRY, apiVersions: CORE_VERSIONS, handler: withRegistry((registry) => json(200, registryJson(registry))) },
     {
       method: 'POST',

@@ -377,9 +377,10 @@ export function runJson(run: EmulatedRun): RunJson {
     createTime: iso(run.createdAt),
     ...(run.startTime !== undefined && { startTime: iso(run.startTime) }),
     ...(run.finishTime !== undefined && { finishTime: iso(run.finishTime) }),
-    ...(run.status === 'Succeeded' && (run.request.isPushEnabled ?? true) && {
-      outputImages: run.images.map((i) => ({ registry: run.registry.loginServer, repository: i.repository, tag: i.tag, digest: i.digest })),
-    }),
+    ...(run.status === 'Succeeded' &&
+      (run.request.isPushEnabled ?? true) && {
+        outputImages: run.images.map((i) => ({ registry: run.registry.loginServer, repository: i.repository, tag: i.tag, digest: i.digest })),
+      }),
     ...(run.origin.task !== undefined && { task: run.origin.task }),
     ...(run.origin.sourceTrigger && { sourceTrigger: run.origin.sourceTrigger }),
     ...(run.origin.imageUpdateTrigger && { imageUpdateTrigger: run.origin.imageUpdateTrigger }),

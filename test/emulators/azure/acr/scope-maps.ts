@@ -41,11 +41,25 @@ export const SYSTEM_SCOPE_MAPS: readonly { name: string; description: string; ac
   {
     name: '_repositories_admin',
     description: 'Can perform all read, write and delete operations on the registry',
-    actions: ['repositories/*/metadata/read', 'repositories/*/metadata/write', 'repositories/*/content/read', 'repositories/*/content/write', 'repositories/*/content/delete'],
+    actions: [
+      'repositories/*/metadata/read',
+      'repositories/*/metadata/write',
+      'repositories/*/content/read',
+      'repositories/*/content/write',
+      'repositories/*/content/delete',
+    ],
   },
   { name: '_repositories_pull', description: 'Can pull any repository of the registry', actions: ['repositories/*/content/read'] },
-  { name: '_repositories_pull_metadata_read', description: 'Can perform all read operations on the registry', actions: ['repositories/*/content/read', 'repositories/*/metadata/read'] },
-  { name: '_repositories_push', description: 'Can push to any repository of the registry', actions: ['repositories/*/content/read', 'repositories/*/content/write'] },
+  {
+    name: '_repositories_pull_metadata_read',
+    description: 'Can perform all read operations on the registry',
+    actions: ['repositories/*/content/read', 'repositories/*/metadata/read'],
+  },
+  {
+    name: '_repositories_push',
+    description: 'Can push to any repository of the registry',
+    actions: ['repositories/*/content/read', 'repositories/*/content/write'],
+  },
   {
     name: '_repositories_push_metadata_write',
     description: 'Can perform all read and write operations on the registry',
@@ -114,14 +128,16 @@ export function validScopeMapName(name: string): boolean {
 
 function systemScopeMap(registry: EmulatedRegistry, name: string): EmulatedScopeMap | undefined {
   const system = SYSTEM_SCOPE_MAPS.find((m) => m.name === name.toLowerCase());
-  return system && {
-    id: `${registry.id}/scopeMaps/${system.name}`,
-    name: system.name,
-    type: 'SystemDefined',
-    description: system.description,
-    actions: [...system.actions],
-    created: registry.createdAt,
-  };
+  return (
+    system && {
+      id: `${registry.id}/scopeMaps/${system.name}`,
+      name: system.name,
+      type: 'SystemDefined',
+      description: system.description,
+      actions: [...system.actions],
+      created: registry.createdAt,
+    }
+  );
 }
 
 /** A scope map of the registry, system-defined or not, or `undefined`. */
@@ -161,7 +177,8 @@ export function scopeMapSnapshot(m: EmulatedScopeMap): ScopeMapSnapshot {
 
 /** Checks description and actions; `undefined` when valid. Also used by `AcrEmulator.addScopeMap`. */
 export function scopeMapProblem(actions: unknown, description: unknown, actionsRequired: boolean): string | undefined {
-  if (description !== undefined && (typeof description !== 'string' || description.length > 256)) return 'The description of a scope map must be a string of at most 256 characters.';
+  if (description !== undefined && (typeof description !== 'string' || description.length > 256))
+    return 'The description of a scope map must be a string of at most 256 characters.';
   if (actions === undefined && !actionsRequired) return undefined;
   if (!Array.isArray(actions) || actions.length === 0) return "The 'actions' of the scope map are required: at least one action.";
   const bad = (actions as unknown[]).find((a) => typeof a !== 'string' || !validScopeMapAction(a));
@@ -193,7 +210,8 @@ export function scopeMapRoutes(
   const notFound = (registry: EmulatedRegistry, name: string) => resourceNotFound(SCOPE_MAP_TYPE, `${registry.name}/${name}`, registry.resourceGroup);
   /** 400 for a name ACR refuses or a system-defined map, else `undefined`. */
   const refuseName = (registry: EmulatedRegistry, name: string, verb: string): Reply | undefined => {
-    if (!validScopeMapName(name)) return badRequest('InvalidParameter', `The scope map name '${name}' is not valid: it must be 5-50 letters, digits, hyphens and underscores.`);
+    if (!validScopeMapName(name))
+      return badRequest('InvalidParameter', `The scope map name '${name}' is not valid: it must be 5-50 letters, digits, hyphens and underscores.`);
     if (systemScopeMap(registry, name)) return badRequest('InvalidParameter', `The scope map '${name}' is system-defined and cannot be ${verb}.`);
     return undefined;
   };
@@ -270,7 +288,12 @@ export function scopeMapRoutes(
         return empty(202, locationHeaders(op));
       }),
     },
-    operationStatusRoute(`${registryPattern}/scopeMaps/{scopeMapName}`, operations, withRegistry, apiVersions,
-      (registry, ctx) => `${registry.id}/scopeMaps/${ctx.params.scopeMapName!}`),
+    operationStatusRoute(
+      `${registryPattern}/scopeMaps/{scopeMapName}`,
+      operations,
+      withRegistry,
+      apiVersions,
+      (registry, ctx) => `${registry.id}/scopeMaps/${ctx.params.scopeMapName!}`,
+    ),
   ];
 }

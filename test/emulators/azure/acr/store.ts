@@ -103,7 +103,10 @@ export class AcrStore {
     const missingScope = this.#scopes.check(subscriptionId, resourceGroup);
     if (missingScope) return missingScope;
     const registry = this.registries.get(name.toLowerCase());
-    const sameScope = registry && registry.subscriptionId.toLowerCase() === subscriptionId.toLowerCase() && registry.resourceGroup.toLowerCase() === resourceGroup.toLowerCase();
+    const sameScope =
+      registry &&
+      registry.subscriptionId.toLowerCase() === subscriptionId.toLowerCase() &&
+      registry.resourceGroup.toLowerCase() === resourceGroup.toLowerCase();
     if (!registry || !sameScope) return resourceNotFound(REGISTRY_TYPE, name, resourceGroup);
     return registry;
   }

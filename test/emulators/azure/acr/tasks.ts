@@ -229,7 +229,8 @@ function readStep(value: unknown): TaskStep | Reply {
   if (type === 'Docker') {
     if (typeof value.dockerFilePath !== 'string' || value.dockerFilePath === '') return invalid("The 'dockerFilePath' property of a Docker step is required.");
     const imageNames = value.imageNames ?? [];
-    if (!Array.isArray(imageNames) || imageNames.some((n) => typeof n !== 'string' || n === '')) return invalid("The 'imageNames' property must be an array of image names.");
+    if (!Array.isArray(imageNames) || imageNames.some((n) => typeof n !== 'string' || n === ''))
+      return invalid("The 'imageNames' property must be an array of image names.");
     const isPushEnabled = value.isPushEnabled ?? true;
     if (typeof isPushEnabled !== 'boolean') return invalid("The 'isPushEnabled' property must be a boolean.");
     if (isPushEnabled && imageNames.length === 0) return invalid('At least one image name is required when isPushEnabled is true.');
@@ -270,14 +271,18 @@ function readSourceTrigger(value: unknown): TaskSourceTrigger | Reply {
   const repo = value.sourceRepository;
   if (!isObject(repo)) return invalid(`The 'sourceRepository' of source trigger '${name}' is required.`);
   const sourceControlType = oneOf(repo.sourceControlType, SOURCE_CONTROL_TYPES);
-  if (!sourceControlType) return invalid(`The source control type '${String(repo.sourceControlType)}' of source trigger '${name}' is not valid; it must be 'Github' or 'VisualStudioTeamService'.`);
+  if (!sourceControlType)
+    return invalid(
+      `The source control type '${String(repo.sourceControlType)}' of source trigger '${name}' is not valid; it must be 'Github' or 'VisualStudioTeamService'.`,
+    );
   if (typeof repo.repositoryUrl !== 'string' || !/^https?:\/\/\S+$/i.test(repo.repositoryUrl)) {
     return invalid(`The 'repositoryUrl' of source trigger '${name}' is required and must be an http(s) URL.`);
   }
   const branch = optionalString(repo.branch, 'sourceRepository.branch');
   if (isReply(branch)) return branch;
   const events = value.sourceTriggerEvents;
-  if (!Array.isArray(events) || events.length === 0) return invalid(`The 'sourceTriggerEvents' of source trigger '${name}' are required ('commit', 'pullrequest').`);
+  if (!Array.isArray(events) || events.length === 0)
+    return invalid(`The 'sourceTriggerEvents' of source trigger '${name}' are required ('commit', 'pullrequest').`);
   const sourceTriggerEvents: SourceTriggerEvent[] = [];
   for (const e of events as unknown[]) {
     const event = oneOf(e, ['commit', 'pullrequest'] as const);
@@ -302,11 +307,18 @@ function readSourceTrigger(value: unknown): TaskSourceTrigger | Reply {
     };
   }
   if (status === 'Enabled' && !auth?.token) {
-    return invalid(`Source trigger '${name}' is enabled but has no git access token (sourceControlAuthProperties.token): ACR needs it to register the webhook on ${repo.repositoryUrl}.`);
+    return invalid(
+      `Source trigger '${name}' is enabled but has no git access token (sourceControlAuthProperties.token): ACR needs it to register the webhook on ${repo.repositoryUrl}.`,
+    );
   }
   return {
     name,
-    sourceRepository: { sourceControlType, repositoryUrl: repo.repositoryUrl, ...(branch !== undefined && { branch }), ...(auth && { sourceControlAuthProperties: auth }) },
+    sourceRepository: {
+      sourceControlType,
+      repositoryUrl: repo.repositoryUrl,
+      ...(branch !== undefined && { branch }),
+      ...(auth && { sourceControlAuthProperties: auth }),
+    },
     sourceTriggerEvents,
     status,
   };
@@ -331,10 +343,12 @@ function readTrigger(value: unknown): TaskProperties['trigger'] | Reply {
   if (base !== undefined && base !== null) {
     if (!isObject(base) || typeof base.name !== 'string' || base.name === '') return invalid("The 'name' of the base image trigger is required.");
     const baseImageTriggerType = oneOf(base.baseImageTriggerType, ['All', 'Runtime'] as const);
-    if (!baseImageTriggerType) return invalid(`The base image trigger type '${String(base.baseImageTriggerType)}' is not valid; it must be 'All' or 'Runtime'.`);
+    if (!baseImageTriggerType)
+      return invalid(`The base image trigger type '${String(base.baseImageTriggerType)}' is not valid; it must be 'All' or 'Runtime'.`);
     const payload = base.updateTriggerPayloadType;
     const updateTriggerPayloadType = payload === undefined || payload === null ? undefined : oneOf(payload, ['Default', 'Token'] as const);
-    if (payload !== undefined && payload !== null && !updateTriggerPayloadType) return invalid(`The update trigger payload type '${String(payload)}' is not valid; it must be 'Default' or 'Token'.`);
+    if (payload !== undefined && payload !== null && !updateTriggerPayloadType)
+      return invalid(`The update trigger payload type '${String(payload)}' is not valid; it must be 'Default' or 'Token'.`);
     const endpoint = optionalString(base.updateTriggerEndpoint, 'baseImageTrigger.updateTriggerEndpoint');
     if (isReply(endpoint)) return endpoint;
     const status = readStatus(base.status, 'base image trigger');
@@ -352,7 +366,8 @@ function readTrigger(value: unknown): TaskProperties['trigger'] | Reply {
     const timers: TaskTimerTrigger[] = [];
     for (const t of value.timerTriggers as unknown[]) {
       if (!isObject(t) || typeof t.name !== 'string' || t.name === '') return invalid("The 'name' of a timer trigger is required.");
-      if (typeof t.schedule !== 'string' || t.schedule.trim().split(/\s+/).length < 5) return invalid(`The schedule '${String(t.schedule)}' of timer trigger '${t.name}' is not a valid cron expression.`);
+      if (typeof t.schedule !== 'string' || t.schedule.trim().split(/\s+/).length < 5)
+        return invalid(`The schedule '${String(t.schedule)}' of timer trigger '${t.name}' is not a valid cron expression.`);
       const status = readStatus(t.status, `timer trigger '${t.name}'`);
       if (isReply(status)) return status;
       timers.push({ name: t.name, schedule: t.schedule, status });
@@ -370,9 +385,11 @@ function readProperties(props: unknown): TaskProperties | Reply {
   const os = oneOf(platform.os, ['Linux', 'Windows'] as const);
   if (!os) return invalid(`The platform OS '${String(platform.os)}' is not valid; it must be 'Linux' or 'Windows'.`);
   const architecture = platform.architecture ?? undefined;
-  if (architecture !== undefined && !ARCHITECTURES.includes(String(architecture))) return invalid(`The platform architecture '${String(architecture)}' is not valid; it must be one of ${ARCHITECTURES.join(', ')}.`);
+  if (architecture !== undefined && !ARCHITECTURES.includes(String(architecture)))
+    return invalid(`The platform architecture '${String(architecture)}' is not valid; it must be one of ${ARCHITECTURES.join(', ')}.`);
   const variant = platform.variant ?? undefined;
-  if (variant !== undefined && !VARIANTS.includes(String(variant))) return invalid(`The platform variant '${String(variant)}' is not valid; it must be one of ${VARIANTS.join(', ')}.`);
+  if (variant !== undefined && !VARIANTS.includes(String(variant)))
+    return invalid(`The platform variant '${String(variant)}' is not valid; it must be one of ${VARIANTS.join(', ')}.`);
   const step = readStep(props.step);
   if (isReply(step)) return step;
   const status = readStatus(props.status, 'task');
@@ -390,7 +407,8 @@ function readProperties(props: unknown): TaskProperties | Reply {
   if (isReply(agentPoolName)) return agentPoolName;
   const logTemplate = optionalString(props.logTemplate, 'logTemplate');
   if (isReply(logTemplate)) return logTemplate;
-  if (props.credentials !== undefined && props.credentials !== null && !isObject(props.credentials)) return invalid("The 'credentials' property must be an object.");
+  if (props.credentials !== undefined && props.credentials !== null && !isObject(props.credentials))
+    return invalid("The 'credentials' property must be an object.");
   return {
     status,
     platform: { os, ...(architecture !== undefined && { architecture: String(architecture) }), ...(variant !== undefined && { variant: String(variant) }) },
@@ -407,7 +425,8 @@ function readProperties(props: unknown): TaskProperties | Reply {
 
 function readTags(value: unknown): Record<string, string> | undefined | Reply {
   if (value === undefined || value === null) return undefined;
-  if (!isObject(value) || Object.values(value).some((v) => typeof v !== 'string')) return badRequest('InvalidTag', "The 'tags' must be an object of string values.");
+  if (!isObject(value) || Object.values(value).some((v) => typeof v !== 'string'))
+    return badRequest('InvalidTag', "The 'tags' must be an object of string values.");
   return { ...(value as Record<string, string>) };
 }
 
@@ -546,7 +565,15 @@ function overrideByName(base: TaskArgument[], overrides: TaskArgument[] | undefi
 }
 
 /** Queues a run of `task` (what the run request / webhook would make ACR do). */
-export function runTask(store: AcrStore, registry: EmulatedRegistry, task: EmulatedTask, origin: RunOrigin, now: number, overrides: TaskStepOverrides = {}, extra: { isArchiveEnabled?: boolean; agentPoolName?: string } = {}): EmulatedRun {
+export function runTask(
+  store: AcrStore,
+  registry: EmulatedRegistry,
+  task: EmulatedTask,
+  origin: RunOrigin,
+  now: number,
+  overrides: TaskStepOverrides = {},
+  extra: { isArchiveEnabled?: boolean; agentPoolName?: string } = {},
+): EmulatedRun {
   const p = task.properties;
   const step = p.step;
   const commit = { commitId: origin.sourceTrigger?.commitId, branch: origin.sourceTrigger?.branchName };
@@ -556,9 +583,9 @@ export function runTask(store: AcrStore, registry: EmulatedRegistry, task: Emula
     type: 'TaskRunRequest',
     dockerFilePath: overrides.file ?? (docker ? step.dockerFilePath! : step.type === 'FileTask' ? step.taskFilePath! : 'encoded-task.yaml'),
     imageNames: docker ? (step.imageNames ?? []).map((n) => imageName(n, commit)) : [],
-    isPushEnabled: docker ? step.isPushEnabled ?? true : false,
+    isPushEnabled: docker ? (step.isPushEnabled ?? true) : false,
     noCache: step.noCache ?? false,
-    ...(overrides.target ?? step.target ? { target: overrides.target ?? step.target } : {}),
+    ...((overrides.target ?? step.target) ? { target: overrides.target ?? step.target } : {}),
     arguments: overrideByName(step.arguments ?? [], overrides.arguments),
     timeout: p.timeout,
     platform: { ...p.platform },
@@ -643,7 +670,10 @@ export function taskRoutes(
         const next = offset + page.length;
         let nextLink: string | undefined;
         if (next < all.length) {
-          const query = new URLSearchParams({ 'api-version': ctx.req.query['api-version'] ?? '2019-06-01-preview', $skipToken: Buffer.from(String(next)).toString('base64url') });
+          const query = new URLSearchParams({
+            'api-version': ctx.req.query['api-version'] ?? '2019-06-01-preview',
+            $skipToken: Buffer.from(String(next)).toString('base64url'),
+          });
           nextLink = `${ctx.baseUrl}${ctx.req.path}?${query.toString()}`;
         }
         return json(200, { value: page.map((t) => taskJson(t, false)), ...(nextLink && { nextLink }) });
@@ -676,7 +706,8 @@ export function taskRoutes(
         if (!validTaskName(name)) return invalid(`The task name '${name}' is not valid: it must be 5-50 letters, digits, hyphens and underscores.`);
         const body = ctx.req.body;
         if (!isObject(body)) return badRequest('InvalidRequestContent', 'The request content was invalid and could not be deserialized.');
-        if (typeof body.location !== 'string' || body.location === '') return badRequest('LocationRequired', 'The location property is required for this definition.');
+        if (typeof body.location !== 'string' || body.location === '')
+          return badRequest('LocationRequired', 'The location property is required for this definition.');
         const properties = readProperties(body.properties);
         if (isReply(properties)) return properties;
         const tags = readTags(body.tags);
@@ -708,7 +739,8 @@ export function taskRoutes(
         if (isReply(task)) return task;
         const body = ctx.req.body ?? {};
         if (!isObject(body)) return badRequest('InvalidRequestContent', 'The request content was invalid and could not be deserialized.');
-        if (body.properties !== undefined && body.properties !== null && !isObject(body.properties)) return invalid("The 'properties' of the update must be an object.");
+        if (body.properties !== undefined && body.properties !== null && !isObject(body.properties))
+          return invalid("The 'properties' of the update must be an object.");
         const properties = readProperties(mergeUpdate(task.properties, isObject(body.properties) ? body.properties : {}));
         if (isReply(properties)) return properties;
         const tags = readTags(body.tags);

@@ -159,7 +159,8 @@ function readProperties(body: unknown, registry: EmulatedRegistry, scopeMapExist
     out.scopeMapId = props.scopeMapId;
   }
   if (props.status !== undefined) {
-    if (props.status !== 'enabled' && props.status !== 'disabled') return badRequest('InvalidParameter', `The token status '${String(props.status)}' is not valid; it must be 'enabled' or 'disabled'.`);
+    if (props.status !== 'enabled' && props.status !== 'disabled')
+      return badRequest('InvalidParameter', `The token status '${String(props.status)}' is not valid; it must be 'enabled' or 'disabled'.`);
     out.status = props.status;
   }
   const credentials = props.credentials;
@@ -170,7 +171,8 @@ function readProperties(body: unknown, registry: EmulatedRegistry, scopeMapExist
       const keep = new Set<TokenSlot>();
       for (const p of credentials.passwords as unknown[]) {
         const name = isObject(p) ? p.name : undefined;
-        if (name !== 'password1' && name !== 'password2') return badRequest('InvalidParameter', `The password name '${String(name)}' is not valid; it must be 'password1' or 'password2'.`);
+        if (name !== 'password1' && name !== 'password2')
+          return badRequest('InvalidParameter', `The password name '${String(name)}' is not valid; it must be 'password1' or 'password2'.`);
         keep.add(name);
       }
       out.keep = keep;
@@ -271,7 +273,13 @@ export function tokenRoutes(
         return empty(202, locationHeaders(op));
       }),
     },
-    operationStatusRoute(`${registryPattern}/tokens/{tokenName}`, operations, withRegistry, apiVersions, (registry, ctx) => `${registry.id}/tokens/${ctx.params.tokenName!}`),
+    operationStatusRoute(
+      `${registryPattern}/tokens/{tokenName}`,
+      operations,
+      withRegistry,
+      apiVersions,
+      (registry, ctx) => `${registry.id}/tokens/${ctx.params.tokenName!}`,
+    ),
     {
       method: 'POST',
       pattern: `${registryPattern}/generateCredentials`,

@@ -74,7 +74,10 @@ export function triggerCommit(store: AcrStore, registry: EmulatedRegistry, task:
   const named = event.trigger ? candidates.filter((t) => t.name.toLowerCase() === event.trigger!.toLowerCase()) : candidates;
   const trigger = named.find((t) => event.branch === undefined || t.sourceRepository.branch === undefined || t.sourceRepository.branch === event.branch);
   if (!trigger) {
-    const why = candidates.length === 0 ? 'has no enabled commit trigger' : `has no enabled commit trigger${event.trigger ? ` named '${event.trigger}'` : ''} for branch '${event.branch ?? ''}'`;
+    const why =
+      candidates.length === 0
+        ? 'has no enabled commit trigger'
+        : `has no enabled commit trigger${event.trigger ? ` named '${event.trigger}'` : ''} for branch '${event.branch ?? ''}'`;
     throw new Error(`The ${where(registry, task)} ${why}.`);
   }
   const repo = trigger.sourceRepository;
@@ -106,7 +109,14 @@ export function triggerBaseImageUpdate(store: AcrStore, registry: EmulatedRegist
  * Runs `task` for one occurrence of a timer trigger (the named one, else the first enabled one).
  * Throws when the task or the timer is disabled, or no such timer exists.
  */
-export function triggerTimer(store: AcrStore, registry: EmulatedRegistry, task: EmulatedTask, timerName: string | undefined, occurrence: number, now: number): EmulatedRun {
+export function triggerTimer(
+  store: AcrStore,
+  registry: EmulatedRegistry,
+  task: EmulatedTask,
+  timerName: string | undefined,
+  occurrence: number,
+  now: number,
+): EmulatedRun {
   requireEnabled(registry, task, 'a timer');
   const timers = task.properties.trigger?.timerTriggers ?? [];
   const timer = timerName ? timers.find((t) => t.name.toLowerCase() === timerName.toLowerCase()) : timers.find((t) => t.status === 'Enabled');

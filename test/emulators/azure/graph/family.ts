@@ -47,7 +47,12 @@ function bodyObject(ctx: RouteContext): Record<string, unknown> | undefined | 'i
 }
 
 function unreadableBody(ctx: RouteContext): Reply {
-  return graphError(ctx, 400, 'BadRequest', 'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.');
+  return graphError(
+    ctx,
+    400,
+    'BadRequest',
+    'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.',
+  );
 }
 
 function routes({ store, identity, propagationMs }: GraphWiring): Route[] {
@@ -107,7 +112,8 @@ function routes({ store, identity, propagationMs }: GraphWiring): Route[] {
       const value = requested[name];
       if (value === undefined || value === null) continue;
       const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
-      if (Number.isNaN(ms)) return graphError(ctx, 400, 'BadRequest', `Cannot convert the literal '${String(value)}' to the expected type 'Edm.DateTimeOffset'.`);
+      if (Number.isNaN(ms))
+        return graphError(ctx, 400, 'BadRequest', `Cannot convert the literal '${String(value)}' to the expected type 'Edm.DateTimeOffset'.`);
       times[name] = ms;
     }
     const start = times.startDateTime ?? ctx.now;
@@ -212,13 +218,16 @@ export function graphFamily(wiring: GraphWiring): FamilyPolicy {
     guard(_route, ctx) {
       const check = wiring.identity.verifyBearer(ctx.req.headers.authorization, audiences(ctx.baseUrl), ctx.now);
       if (check.ok) return undefined;
-      return unauthorized(ctx, {
-        missing: 'Access token is empty.',
-        malformed: 'Access token validation failure.',
-        unknown: 'Access token validation failure.',
-        expired: 'Lifetime validation failed, the token is expired.',
-        audience: 'Access token validation failure. Invalid audience.',
-      }[check.problem]);
+      return unauthorized(
+        ctx,
+        {
+          missing: 'Access token is empty.',
+          malformed: 'Access token validation failure.',
+          unknown: 'Access token validation failure.',
+          expired: 'Lifetime validation failed, the token is expired.',
+          audience: 'Access token validation failure. Invalid audience.',
+        }[check.problem],
+      );
     },
     // 405 for a known path with the wrong method, 400 "Resource not found for the segment" otherwise:
     // what Graph answers in practice; wording assumed.

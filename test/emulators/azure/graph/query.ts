@@ -29,8 +29,15 @@ export function parseSelect(ctx: RouteContext): Parsed<string[] | undefined> {
   for (const part of raw.split(',')) {
     const name = APPLICATION_PROPERTIES.get(part.trim().toLowerCase());
     if (!name) {
-      return { ok: false, reply: graphError(ctx, 400, 'Request_BadRequest',
-        `Parsing OData Select and Expand failed: Could not find a property named '${part.trim()}' on type 'microsoft.graph.application'.`) };
+      return {
+        ok: false,
+        reply: graphError(
+          ctx,
+          400,
+          'Request_BadRequest',
+          `Parsing OData Select and Expand failed: Could not find a property named '${part.trim()}' on type 'microsoft.graph.application'.`,
+        ),
+      };
     }
     if (!names.includes(name)) names.push(name);
   }
@@ -43,7 +50,10 @@ export function parseTop(ctx: RouteContext): Parsed<number> {
   if (raw === undefined) return { ok: true, value: DEFAULT_PAGE_SIZE };
   const n = /^\d+$/.test(raw.trim()) ? Number(raw) : Number.NaN;
   if (!(n >= 1 && n <= MAX_PAGE_SIZE)) {
-    return { ok: false, reply: graphError(ctx, 400, 'Request_BadRequest', `Invalid page size specified: '${raw}'. Must be between 1 and ${MAX_PAGE_SIZE} inclusive.`) };
+    return {
+      ok: false,
+      reply: graphError(ctx, 400, 'Request_BadRequest', `Invalid page size specified: '${raw}'. Must be between 1 and ${MAX_PAGE_SIZE} inclusive.`),
+    };
   }
   return { ok: true, value: n };
 }
@@ -68,8 +78,15 @@ export function parseFilter(ctx: RouteContext): Parsed<(app: ApplicationState) =
   if (eq && property === 'displayname') return { ok: true, value: (app) => app.displayName.toLowerCase() === value };
   if (starts && property === 'displayname') return { ok: true, value: (app) => app.displayName.toLowerCase().startsWith(value) };
   if (property) {
-    return { ok: false, reply: graphError(ctx, 400, 'Request_UnsupportedQuery',
-      `Unsupported or invalid query filter clause specified for property '${(eq ?? starts)![1]}' of resource 'Application'.`) };
+    return {
+      ok: false,
+      reply: graphError(
+        ctx,
+        400,
+        'Request_UnsupportedQuery',
+        `Unsupported or invalid query filter clause specified for property '${(eq ?? starts)![1]}' of resource 'Application'.`,
+      ),
+    };
   }
   return { ok: false, reply: graphError(ctx, 400, 'BadRequest', `Invalid filter clause: Syntax error at position 0 in '${raw}'.`) };
 }

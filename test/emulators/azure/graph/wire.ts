@@ -42,14 +42,25 @@ function innerDate(ms: number): string {
 }
 
 /** A Graph error answer. */
-export function graphError(ctx: RouteContext, status: number, code: string, message: string, headers: Record<string, string | number> = {}, inner: Record<string, string> = {}): Reply {
-  return graphJson(status, {
-    error: {
-      code,
-      message,
-      innerError: { ...inner, date: innerDate(ctx.now), 'request-id': requestIdOf(ctx), 'client-request-id': clientRequestIdOf(ctx) },
+export function graphError(
+  ctx: RouteContext,
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string | number> = {},
+  inner: Record<string, string> = {},
+): Reply {
+  return graphJson(
+    status,
+    {
+      error: {
+        code,
+        message,
+        innerError: { ...inner, date: innerDate(ctx.now), 'request-id': requestIdOf(ctx), 'client-request-id': clientRequestIdOf(ctx) },
+      },
     },
-  }, headers);
+    headers,
+  );
 }
 
 /** Directory-object 404, worded as Graph words it. */
@@ -98,7 +109,13 @@ export function applicationJson(app: ApplicationState): Record<string, unknown> 
     tokenEncryptionKeyId: null,
     uniqueName: null,
     addIns: [],
-    api: { acceptMappedClaims: null, knownClientApplications: [], requestedAccessTokenVersion: null, oauth2PermissionScopes: [], preAuthorizedApplications: [] },
+    api: {
+      acceptMappedClaims: null,
+      knownClientApplications: [],
+      requestedAccessTokenVersion: null,
+      oauth2PermissionScopes: [],
+      preAuthorizedApplications: [],
+    },
     appRoles: [],
     info: { logoUrl: null, marketingUrl: null, privacyStatementUrl: null, supportUrl: null, termsOfServiceUrl: null },
     keyCredentials: [],
@@ -115,8 +132,19 @@ export function applicationJson(app: ApplicationState): Record<string, unknown> 
 
 /** Property names `$select` accepts, by lower-case name (Graph matches them case-insensitively). */
 export const APPLICATION_PROPERTIES: ReadonlyMap<string, string> = new Map(
-  Object.keys(applicationJson({ index: 0, id: '', appId: '', displayName: '', tenantId: '', createdDateTime: 0, passwordCredentials: [], issuedSecrets: [], neverPropagate: false }))
-    .map((name) => [name.toLowerCase(), name]),
+  Object.keys(
+    applicationJson({
+      index: 0,
+      id: '',
+      appId: '',
+      displayName: '',
+      tenantId: '',
+      createdDateTime: 0,
+      passwordCredentials: [],
+      issuedSecrets: [],
+      neverPropagate: false,
+    }),
+  ).map((name) => [name.toLowerCase(), name]),
 );
 
 /** Only the `select`ed properties of an application, in the order asked for. */

@@ -74,8 +74,11 @@ function bundle(baseUrl: string, name: string, v: SecretVersion): Record<string,
 
 // 404 SecretNotFound: the error-codes page; the message text is assumed, as seen on real answers.
 function secretNotFound(name: string): Reply {
-  return kvError(404, 'SecretNotFound',
-    `A secret with (name/id) ${name} was not found in this key vault. If you recently deleted this secret you may be able to recover it using the correct recovery command. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125182`);
+  return kvError(
+    404,
+    'SecretNotFound',
+    `A secret with (name/id) ${name} was not found in this key vault. If you recently deleted this secret you may be able to recover it using the correct recovery command. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125182`,
+  );
 }
 
 /** Optional number field of the PUT body's `attributes` (Unix seconds). */
@@ -118,14 +121,19 @@ function routes(store: KeyVaultStore, identity: EntraIdentity): Route[] {
         const nbf = seconds(attrs.nbf);
         const exp = seconds(attrs.exp);
         const tags = typeof body.tags === 'object' && body.tags !== null ? (body.tags as Record<string, string>) : undefined;
-        const version = store.setSecret(vaultOf(ctx), name, {
-          value: body.value,
-          ...(typeof body.contentType === 'string' && { contentType: body.contentType }),
-          ...(tags && { tags }),
-          enabled: attrs.enabled !== false,
-          ...(nbf !== undefined && { nbf }),
-          ...(exp !== undefined && { exp }),
-        }, ctx.now);
+        const version = store.setSecret(
+          vaultOf(ctx),
+          name,
+          {
+            value: body.value,
+            ...(typeof body.contentType === 'string' && { contentType: body.contentType }),
+            ...(tags && { tags }),
+            enabled: attrs.enabled !== false,
+            ...(nbf !== undefined && { nbf }),
+            ...(exp !== undefined && { exp }),
+          },
+          ctx.now,
+        );
         return json(200, bundle(ctx.baseUrl, name, version));
       },
     },
@@ -185,8 +193,12 @@ export function keyVaultFamily(store: KeyVaultStore, identity: EntraIdentity, ch
         return kvError(401, 'Unauthorized', message, challenge);
       }
       if (check.token.tenantId.toLowerCase() !== vault.tenantId.toLowerCase()) {
-        return kvError(401, 'Unauthorized',
-          `AKV10032: Invalid issuer. Expected one of https://sts.windows.net/${vault.tenantId}/, found https://sts.windows.net/${check.token.tenantId}/.`, challenge);
+        return kvError(
+          401,
+          'Unauthorized',
+          `AKV10032: Invalid issuer. Expected one of https://sts.windows.net/${vault.tenantId}/, found https://sts.windows.net/${check.token.tenantId}/.`,
+          challenge,
+        );
       }
       // api-version is required on every call (secrets.json); the text is assumed.
       if (!ctx.req.query['api-version']) return kvError(400, 'BadParameter', "The 'api-version' query parameter is missing.");
@@ -196,8 +208,12 @@ export function keyVaultFamily(store: KeyVaultStore, identity: EntraIdentity, ch
     // 429 with Retry-After: learn.microsoft.com "Azure Key Vault throttling guidance"; texts assumed.
     fault: (fault) =>
       fault.status === 429
-        ? kvError(429, 'Throttled', 'Request was not processed because too many requests were received. Reason: VaultRequestTypeLimitReached',
-          fault.retryAfterSeconds !== undefined ? { 'Retry-After': fault.retryAfterSeconds } : {})
+        ? kvError(
+            429,
+            'Throttled',
+            'Request was not processed because too many requests were received. Reason: VaultRequestTypeLimitReached',
+            fault.retryAfterSeconds !== undefined ? { 'Retry-After': fault.retryAfterSeconds } : {},
+          )
         : kvError(fault.status, 'ServiceUnavailable', 'The service is temporarily unavailable.'),
     // Headers of real answers; values assumed.
     decorate: (reply, ctx) =>

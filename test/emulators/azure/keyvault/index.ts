@@ -66,16 +66,26 @@ export class KeyVaultEmulator {
   }
 
   /** Seeds a new secret version as `setSecret` would; returns its version id. */
-  setSecret(vault: string, name: string, value: string, options: { contentType?: string; tags?: Record<string, string>; enabled?: boolean; notBefore?: Date; expiresOn?: Date } = {}): string {
+  setSecret(
+    vault: string,
+    name: string,
+    value: string,
+    options: { contentType?: string; tags?: Record<string, string>; enabled?: boolean; notBefore?: Date; expiresOn?: Date } = {},
+  ): string {
     const v = this.#vault(vault);
-    return this.#store.setSecret(v, name, {
-      value,
-      ...(options.contentType !== undefined && { contentType: options.contentType }),
-      ...(options.tags && { tags: { ...options.tags } }),
-      enabled: options.enabled ?? true,
-      ...(options.notBefore && { nbf: Math.floor(options.notBefore.getTime() / 1000) }),
-      ...(options.expiresOn && { exp: Math.floor(options.expiresOn.getTime() / 1000) }),
-    }, this.#clock()).version;
+    return this.#store.setSecret(
+      v,
+      name,
+      {
+        value,
+        ...(options.contentType !== undefined && { contentType: options.contentType }),
+        ...(options.tags && { tags: { ...options.tags } }),
+        enabled: options.enabled ?? true,
+        ...(options.notBefore && { nbf: Math.floor(options.notBefore.getTime() / 1000) }),
+        ...(options.expiresOn && { exp: Math.floor(options.expiresOn.getTime() / 1000) }),
+      },
+      this.#clock(),
+    ).version;
   }
 
   /** Every version of a secret, oldest first (`[]` when it does not exist). */

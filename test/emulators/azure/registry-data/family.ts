@@ -60,7 +60,14 @@ function iso(seconds: number): string {
 }
 
 function tagJson(tag: TagState): Record<string, unknown> {
-  return { name: tag.name, digest: tag.digest, createdTime: iso(tag.created), lastUpdateTime: iso(tag.updated), signed: false, changeableAttributes: CHANGEABLE };
+  return {
+    name: tag.name,
+    digest: tag.digest,
+    createdTime: iso(tag.created),
+    lastUpdateTime: iso(tag.updated),
+    signed: false,
+    changeableAttributes: CHANGEABLE,
+  };
 }
 
 function form(ctx: RouteContext): Record<string, string> {
@@ -77,7 +84,13 @@ function basicCredentials(authorization: string): { user: string; password: stri
 }
 
 /** One page of sorted `items` after `last`, and the `Link` header for the next one. */
-function page<T>(items: T[], key: (item: T) => string, ctx: RouteContext, defaultSize: number, linkPath: string): { items: T[]; headers: Record<string, string> } {
+function page<T>(
+  items: T[],
+  key: (item: T) => string,
+  ctx: RouteContext,
+  defaultSize: number,
+  linkPath: string,
+): { items: T[]; headers: Record<string, string> } {
   const n = Math.max(1, Number(ctx.req.query.n ?? defaultSize) || defaultSize);
   const last = ctx.req.query.last;
   const start = last === undefined ? 0 : items.findIndex((i) => key(i) === last) + 1;
@@ -94,7 +107,18 @@ function routes(store: RegistryDataStore, identity: EntraIdentity): Route[] {
   const issue = (kind: 'refresh' | 'access', registry: DataRegistry, clientId: string, now: number, scope?: string): string => {
     const iat = Math.floor(now / 1000);
     const exp = iat + (kind === 'refresh' ? REFRESH_TTL_S : ACCESS_TTL_S);
-    const token = signJwt({ jti: randomUUID(), sub: clientId, nbf: iat, iat, exp, iss: 'Azure Container Registry', aud: registry.loginServer, version: '1.0', grant_type: kind === 'refresh' ? 'refresh_token' : 'access_token', ...(scope && { access: scope }) });
+    const token = signJwt({
+      jti: randomUUID(),
+      sub: clientId,
+      nbf: iat,
+      iat,
+      exp,
+      iss: 'Azure Container Registry',
+      aud: registry.loginServer,
+      version: '1.0',
+      grant_type: kind === 'refresh' ? 'refresh_token' : 'access_token',
+      ...(scope && { access: scope }),
+    });
     store.tokens.set(token, { kind, registry: registry.name, clientId, ...(scope && { scope }), expiresAt: exp * 1000 });
     return token;
   };
@@ -124,7 +148,9 @@ function routes(store: RegistryDataStore, identity: EntraIdentity): Route[] {
         const registry = registryOf(ctx);
         const basic = basicCredentials(ctx.req.headers.authorization ?? '');
         if (!basic || !store.basicAuth(registry.name, basic.user, basic.password)) {
-          return acrError(401, 'UNAUTHORIZED', 'authentication required, visit https://aka.ms/acr/authorization for more information.', undefined, { 'WWW-Authenticate': `Basic realm="${registry.loginServer}"` });
+          return acrError(401, 'UNAUTHORIZED', 'authentication required, visit https://aka.ms/acr/authorization for more information.', undefined, {
+            'WWW-Authenticate': `Basic realm="${registry.loginServer}"`,
+          });
         }
         return json(200, { access_token: issue('access', registry, basic.user, ctx.now, ctx.req.query.scope ?? '') });
       },
@@ -154,11 +180,13 @@ function routes(store: RegistryDataStore, identity: EntraIdentity): Route[] {
         const bearer = /^Bearer\s+(\S+)$/i.exec(auth)?.[1];
         const access = bearer === undefined ? undefined : store.tokens.get(bearer);
         const basic = basicCredentials(auth);
-        const ok = (access?.kind === 'access' && access.registry === registry.name && access.expiresAt > ctx.now)
-          || (basic !== undefined && store.basicAuth(registry.name, basic.user, basic.password));
+        const ok =
+          (access?.kind === 'access' && access.registry === registry.name && access.expiresAt > ctx.now) ||
+          (basic !== undefined && store.basicAuth(registry.name, basic.user, basic.password));
         if (ok) return json(200, {});
-        return acrError(401, 'UNAUTHORIZED', 'authentication required, visit https://aka.ms/acr/authorization for more information.', null,
-          { 'WWW-Authenticate': `Bearer realm="${ctx.baseUrl}/registries/${registry.name}/oauth2/token",service="${registry.loginServer}"` });
+        return acrError(401, 'UNAUTHORIZED', 'authentication required, visit https://aka.ms/acr/authorization for more information.', null, {
+          'WWW-Authenticate': `Bearer realm="${ctx.baseUrl}/registries/${registry.name}/oauth2/token",service="${registry.loginServer}"`,
+        });
       },
     },
     {
@@ -179,7 +207,8 @@ function routes(store: RegistryDataStore, identity: EntraIdentity): Route[] {
         if (!(repo instanceof Map)) return repo;
         const orderby = ctx.req.query.orderby;
         const tags = [...repo.values()].sort((a, b) =>
-          orderby === 'timedesc' ? b.updated - a.updated : orderby === 'timeasc' ? a.updated - b.updated : a.name.localeCompare(b.name));
+          orderby === 'timedesc' ? b.updated - a.updated : orderby === 'timeasc' ? a.updated - b.updated : a.name.localeCompare(b.name),
+        );
         const p = page(tags, (t) => t.name, ctx, store.pageSize, `/acr/v1/${encodeURIComponent(ctx.params.repo!)}/_tags`);
         return json(200, { registry: registryOf(ctx).loginServer, imageName: ctx.params.repo, tags: p.items.map(tagJson) }, p.headers);
       },
@@ -254,14 +283,23 @@ export function registryDataFamily(store: RegistryDataStore, identity: EntraIden
       const ok = token?.kind === 'access' && token.registry === registry.name && token.expiresAt > ctx.now && (token.scope ?? '').split(' ').includes(scope);
       if (ok) return undefined;
       const [type, resource, action] = scope.split(':');
-      return acrError(401, 'UNAUTHORIZED', 'authentication required, visit https://aka.ms/acr/authorization for more information.',
+      return acrError(
+        401,
+        'UNAUTHORIZED',
+        'authentication required, visit https://aka.ms/acr/authorization for more information.',
         [{ Type: type, Name: resource, Action: action }],
-        { 'WWW-Authenticate': `Bearer realm="${ctx.baseUrl}/registries/${registry.name}/oauth2/token",service="${registry.loginServer}",scope="${scope}"` });
+        { 'WWW-Authenticate': `Bearer realm="${ctx.baseUrl}/registries/${registry.name}/oauth2/token",service="${registry.loginServer}",scope="${scope}"` },
+      );
     },
     notFound: (ctx) => acrError(404, 'NOT_FOUND', `the emulated registry has no endpoint ${ctx.req.method} ${ctx.req.path}`),
     fault: (fault) =>
-      acrError(fault.status, fault.status === 429 ? 'TOOMANYREQUESTS' : 'UNAVAILABLE', 'injected fault', undefined,
-        fault.retryAfterSeconds !== undefined ? { 'Retry-After': fault.retryAfterSeconds } : {}),
+      acrError(
+        fault.status,
+        fault.status === 429 ? 'TOOMANYREQUESTS' : 'UNAVAILABLE',
+        'injected fault',
+        undefined,
+        fault.retryAfterSeconds !== undefined ? { 'Retry-After': fault.retryAfterSeconds } : {},
+      ),
     decorate: (reply) =>
       withHeaders(reply, {
         'Docker-Distribution-Api-Version': 'registry/2.0',

@@ -43,7 +43,10 @@ export class RegistryDataStore {
 
   /** `contosodev`, `contosodev.azurecr.io` or `https://contosodev.azurecr.io` → the registry (created on first use). */
   registry(loginServerOrName: string): DataRegistry {
-    const name = loginServerOrName.replace(/^https?:\/\//i, '').split(/[./:]/)[0]!.toLowerCase();
+    const name = loginServerOrName
+      .replace(/^https?:\/\//i, '')
+      .split(/[./:]/)[0]!
+      .toLowerCase();
     const existing = this.registries.get(name);
     if (existing) return existing;
     const created: DataRegistry = { name, loginServer: `${name}.azurecr.io`, repos: new Map(), untagged: new Map() };

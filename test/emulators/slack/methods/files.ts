@@ -61,7 +61,10 @@ export const completeUploadExternal: MethodHandler = (ctx) => {
     entries.push({ file, ...(typeof title === 'string' && title !== '' ? { title } : {}) });
   }
 
-  const channels = str(args, 'channels')?.split(',').map((c) => c.trim()).filter((c) => c !== '');
+  const channels = str(args, 'channels')
+    ?.split(',')
+    .map((c) => c.trim())
+    .filter((c) => c !== '');
   if (channels !== undefined && channels.length > 1 && str(args, 'thread_ts') !== undefined) {
     return invalidArguments('thread_ts requires a single channel');
   }

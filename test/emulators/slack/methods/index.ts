@@ -3,7 +3,17 @@
  */
 import { deleteMessage, getPermalink, postEphemeral, postMessage, update } from './chat.ts';
 import { completeUploadExternal, getUploadURLExternal } from './files.ts';
-import { authTest, conversationsHistory, conversationsInfo, conversationsOpen, conversationsReplies, usergroupsUsersList, usersInfo, viewsOpen, viewsUpdate } from './workspace.ts';
+import {
+  authTest,
+  conversationsHistory,
+  conversationsInfo,
+  conversationsOpen,
+  conversationsReplies,
+  usergroupsUsersList,
+  usersInfo,
+  viewsOpen,
+  viewsUpdate,
+} from './workspace.ts';
 import { viewsPublish } from './views-publish.ts';
 import type { MethodHandler } from './common.ts';
 

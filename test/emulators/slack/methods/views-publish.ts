@@ -14,7 +14,8 @@ export const viewsPublish: MethodHandler = ({ args, store, identity }) => {
   // The method page's "typical error response": invalid_arguments, "invalid `user_id`".
   if (userId === undefined || !/^[UW][A-Z0-9]{2,}$/.test(userId)) return fail('invalid_arguments', { response_metadata: { messages: ['invalid `user_id`'] } });
   const view = args.view;
-  if (typeof view !== 'object' || view === null || Array.isArray(view)) return fail('invalid_arguments', { response_metadata: { messages: ['[ERROR] missing required field: view'] } });
+  if (typeof view !== 'object' || view === null || Array.isArray(view))
+    return fail('invalid_arguments', { response_metadata: { messages: ['[ERROR] missing required field: view'] } });
   const v = view as Record<string, unknown>;
   // Home tab view object: "type … Set to home for Home tabs" (other types here are assumed refused the same way).
   if (v.type !== 'home') return fail('invalid_arguments', { response_metadata: { messages: ['[ERROR] must be home [json-pointer:/view/type]'] } });
@@ -26,8 +27,10 @@ export const viewsPublish: MethodHandler = ({ args, store, identity }) => {
   if (!Array.isArray(v.blocks)) problems.push('[ERROR] missing required field: blocks [json-pointer:/view/blocks]');
   else if (v.blocks.length > 100) problems.push('[ERROR] must provide at most 100 items [json-pointer:/view/blocks]');
   else problems.push(...blockProblems(v.blocks, '/view/blocks'));
-  if (typeof v.private_metadata === 'string' && v.private_metadata.length > 3000) problems.push('[ERROR] must be less than 3001 characters [json-pointer:/view/private_metadata]');
-  if (typeof v.callback_id === 'string' && v.callback_id.length > 255) problems.push('[ERROR] must be less than 256 characters [json-pointer:/view/callback_id]');
+  if (typeof v.private_metadata === 'string' && v.private_metadata.length > 3000)
+    problems.push('[ERROR] must be less than 3001 characters [json-pointer:/view/private_metadata]');
+  if (typeof v.callback_id === 'string' && v.callback_id.length > 255)
+    problems.push('[ERROR] must be less than 256 characters [json-pointer:/view/callback_id]');
   if (problems.length > 0) return fail('invalid_blocks', { response_metadata: { messages: problems } });
   const current = store.homeViews.get(userId);
   // views.publish errors: hash_conflict, "the provided hash doesn't match the current stored value".

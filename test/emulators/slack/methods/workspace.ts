@@ -170,7 +170,10 @@ export const viewsUpdate: MethodHandler = ({ args, store }) => {
  * user id (assumed; Slack's ids are opaque). Group DMs (several users) are not modelled.
  */
 export const conversationsOpen: MethodHandler = ({ args }) => {
-  const users = str(args, 'users')?.split(',').map((u) => u.trim()).filter(Boolean);
+  const users = str(args, 'users')
+    ?.split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
   if (!users || users.length === 0) return str(args, 'channel') ? { ok: true, channel: { id: str(args, 'channel') } } : fail('users_list_not_supplied');
   if (users.length > 1) return fail('not_implemented_in_emulator');
   const user = users[0]!;
@@ -209,7 +212,8 @@ function page(ctx: MethodContext, messages: EmulatedMessage[], newestFirst: bool
   };
 }
 
-const tsInRange = (ts: string, oldest?: string, latest?: string) => (oldest === undefined || Number(ts) > Number(oldest)) && (latest === undefined || Number(ts) < Number(latest));
+const tsInRange = (ts: string, oldest?: string, latest?: string) =>
+  (oldest === undefined || Number(ts) > Number(oldest)) && (latest === undefined || Number(ts) < Number(latest));
 
 /**
  * `conversations.history`: top-level messages (and broadcast replies), newest first, between
@@ -224,7 +228,9 @@ export const conversationsHistory: MethodHandler = (ctx) => {
   if (refused) return refused;
   const oldest = str(ctx.args, 'oldest');
   const latest = str(ctx.args, 'latest');
-  const list = (ctx.store.messagesByChannel.get(channel) ?? []).filter((m) => (!SlackStore.isReply(m) || m.reply_broadcast === true) && tsInRange(m.ts, oldest, latest));
+  const list = (ctx.store.messagesByChannel.get(channel) ?? []).filter(
+    (m) => (!SlackStore.isReply(m) || m.reply_broadcast === true) && tsInRange(m.ts, oldest, latest),
+  );
   return page(ctx, list, true);
 };
 

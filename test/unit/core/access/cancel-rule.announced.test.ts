@@ -5,11 +5,13 @@ import { createAccessPolicy } from '../../../../src/core/access/access-policy.ts
 import { mayCancel } from '../../../../src/core/access/cancel-rule.ts';
 import { FakeGroupMembers } from '../../../fakes/fake-group-members.ts';
 
-const config = accessSchema.parse(parseYaml(`
+const config = accessSchema.parse(
+  parseYaml(`
 admins: [U01ADMIN]
 roles:
   dev: { builder: [S0DEVS], viewer: ["*"] }
-`));
+`),
+);
 const policy = createAccessPolicy({ config, groups: new FakeGroupMembers({ S0DEVS: ['U0DEV'] }), environments: ['dev'] });
 const who = (userId: string) => ({ userId, teamId: 'T0' });
 

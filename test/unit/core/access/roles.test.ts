@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_COMMANDS_PER_MINUTE, rateLimitMessage } from '../../../../src/core/access/rate-limit.ts';
 import { channelMention } from '../../../../src/core/access/refusal-message.ts';
-import { expandRoles, isRole, mayRunSomewhere, requiredRole, requirementFor, rolesGiving, satisfies, UNLISTED_ACTION } from '../../../../src/core/access/roles.ts';
+import {
+  expandRoles,
+  isRole,
+  mayRunSomewhere,
+  requiredRole,
+  requirementFor,
+  rolesGiving,
+  satisfies,
+  UNLISTED_ACTION,
+} from '../../../../src/core/access/roles.ts';
 
 describe('role implications', () => {
   it.each([
@@ -9,7 +18,10 @@ describe('role implications', () => {
     [['viewer'], ['viewer']],
     [['builder'], ['viewer', 'builder']],
     [['deployer'], ['viewer', 'deployer']],
-    [['approver', 'builder'], ['viewer', 'builder', 'approver']],
+    [
+      ['approver', 'builder'],
+      ['viewer', 'builder', 'approver'],
+    ],
     [['admin'], ['viewer', 'builder', 'deployer', 'approver', 'admin']],
   ] as const)('%j expands to %j', (granted, expanded) => {
     expect(expandRoles(granted)).toEqual(expanded);

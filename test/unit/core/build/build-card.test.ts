@@ -5,9 +5,12 @@ const run = { runId: 'ca7', status: 'Failed', outputImages: [] };
 
 describe('explainFailure of a run that could not clone its git source', () => {
   it.each([
-    ['ACR', '2024/10/06 08:10:44 Downloading source code...\r\nRun ID: ca7 failed after 4s. Error: failed to download context. Please check if the URL is incorrect. If it has credentials, please check if they are expired'],
+    [
+      'ACR',
+      '2024/10/06 08:10:44 Downloading source code...\r\nRun ID: ca7 failed after 4s. Error: failed to download context. Please check if the URL is incorrect. If it has credentials, please check if they are expired',
+    ],
     ['git, no credentials', "fatal: could not read Username for 'https://github.com': terminal prompts disabled"],
-    ['git, GitHub hides private repositories', 'remote: Repository not found.\nfatal: repository \'https://github.com/org/private-app.git/\' not found'],
+    ['git, GitHub hides private repositories', "remote: Repository not found.\nfatal: repository 'https://github.com/org/private-app.git/' not found"],
     ['git, Azure DevOps', "fatal: Authentication failed for 'https://dev.azure.com/org/proj/_git/app/'"],
   ])('without a token (%s): the repository may be private, pass --git-access-token', (_source, log) => {
     const { text, hint } = explainFailure(log, run);

@@ -53,7 +53,9 @@ describe('gitTokenProblem', () => {
   });
 
   it('refuses a listed token on another host, or on the same host at another port', () => {
-    expect(gitTokenProblem('prod', allowed, 'github-pat', 'https://attacker.example/r.git')?.text).toBe('Git token github-pat may only go to github.com, and this repository is on attacker.example.');
+    expect(gitTokenProblem('prod', allowed, 'github-pat', 'https://attacker.example/r.git')?.text).toBe(
+      'Git token github-pat may only go to github.com, and this repository is on attacker.example.',
+    );
     expect(gitTokenProblem('prod', allowed, 'github-pat', 'https://github.com:8443/org/app.git')?.text).toContain('is on github.com:8443');
     expect(gitTokenProblem('prod', allowed, 'ado-pat', 'https://contoso.visualstudio.com/web/_git/app')?.text).toContain('is on contoso.visualstudio.com');
   });
@@ -74,7 +76,15 @@ describe('readGitToken in the worker', () => {
       setSecret: async () => '1',
       version: async () => 'v',
     };
-    const environments = { prod: environmentSchema.parse({ subscriptionId: '11111111-1111-1111-1111-111111111111', resourceGroup: 'rg', location: 'westeurope', keyVaultUrl: 'https://kv.vault.azure.net', gitAccessTokens: allowed }) };
+    const environments = {
+      prod: environmentSchema.parse({
+        subscriptionId: '11111111-1111-1111-1111-111111111111',
+        resourceGroup: 'rg',
+        location: 'westeurope',
+        keyVaultUrl: 'https://kv.vault.azure.net',
+        gitAccessTokens: allowed,
+      }),
+    };
     await expect(readGitToken({ environments, vault }, 'prod', 'db-password', 'https://github.com/org/app.git')).rejects.toBeInstanceOf(JobStop);
     await expect(readGitToken({ environments, vault }, 'constructor', 'github-pat', 'https://github.com/org/app.git')).rejects.toBeInstanceOf(JobStop);
     expect(reads).toEqual([]);
@@ -96,7 +106,9 @@ access: { admins: [U0ADMIN] }
 `;
 
   it('loads secret names with their hosts, lower-cased', () => {
-    const config = loadConfig(env, () => yaml('    keyVaultUrl: https://kv.vault.azure.net\n    gitAccessTokens: { github-pat: [GitHub.com], ado-pat: [dev.azure.com] }'));
+    const config = loadConfig(env, () =>
+      yaml('    keyVaultUrl: https://kv.vault.azure.net\n    gitAccessTokens: { github-pat: [GitHub.com], ado-pat: [dev.azure.com] }'),
+    );
     expect(config.environments.prod!.gitAccessTokens).toEqual({ 'github-pat': ['github.com'], 'ado-pat': ['dev.azure.com'] });
   });
 
@@ -115,6 +127,8 @@ access: { admins: [U0ADMIN] }
   });
 
   it('refuses git tokens in an environment without a Key Vault', () => {
-    expect(() => loadConfig(env, () => yaml('    gitAccessTokens: { github-pat: [github.com] }'))).toThrow(/environments\.prod\.keyVaultUrl: is needed because gitAccessTokens are read from Key Vault/);
+    expect(() => loadConfig(env, () => yaml('    gitAccessTokens: { github-pat: [github.com] }'))).toThrow(
+      /environments\.prod\.keyVaultUrl: is needed because gitAccessTokens are read from Key Vault/,
+    );
   });
 });

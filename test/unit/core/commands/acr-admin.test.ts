@@ -36,7 +36,9 @@ describe('/acr show, update, replication', () => {
 
 describe('/acr task', () => {
   it('parses az acr task create flags, with the branch from --branch or #ref', () => {
-    const parsed = acr(`task create --name buildwebapp --image webimage:{{.Run.ID}} --context ${GIT} --branch main --file Dockerfile --git-access-token @kv:github-pat`);
+    const parsed = acr(
+      `task create --name buildwebapp --image webimage:{{.Run.ID}} --context ${GIT} --branch main --file Dockerfile --git-access-token @kv:github-pat`,
+    );
     expect(parsed).toEqual({
       kind: 'acr.task.create',
       task: {
@@ -69,7 +71,11 @@ describe('/acr task', () => {
 
   it('refuses a literal git token without echoing it', () => {
     const literal = 'ghp_abcdefghijklmnopqrstuvwxyz0123456789';
-    const err = expectUsageError(() => acr(`task create -n buildwebapp -t web:v1 -c ${GIT} --git-access-token ${literal}`), /must be a Key Vault reference, not the token/, ACR_TASK_USAGE);
+    const err = expectUsageError(
+      () => acr(`task create -n buildwebapp -t web:v1 -c ${GIT} --git-access-token ${literal}`),
+      /must be a Key Vault reference, not the token/,
+      ACR_TASK_USAGE,
+    );
     expect(err.message).not.toContain(literal);
     expect(err.message).not.toContain('ghp_');
   });

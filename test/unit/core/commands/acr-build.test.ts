@@ -124,7 +124,11 @@ describe('the git source', () => {
     ['a local absolute path', '/home/me/app', /I can only build from git: push your code/],
     ['a Windows path', 'C:\\src\\app', /I can only build from git/],
     ['a host without https', 'github.com/org/app.git', 'Add https:// in front of the git URL: https://github.com/org/app.git'],
-    ['an auto-linked host without https', '<http://github.com/org/app.git|github.com/org/app.git>', 'Add https:// in front of the git URL: https://github.com/org/app.git'],
+    [
+      'an auto-linked host without https',
+      '<http://github.com/org/app.git|github.com/org/app.git>',
+      'Add https:// in front of the git URL: https://github.com/org/app.git',
+    ],
     ['an SSH URL', 'git@github.com:org/app.git', /^SSH and git:\/\/ URLs aren't supported/],
     ['a git:// URL', 'git://github.com/org/app.git', /^SSH and git:\/\/ URLs aren't supported/],
     ['an ftp URL', 'ftp://x.io/app.git', /^Only https git URLs are supported, not ftp:\/\//],

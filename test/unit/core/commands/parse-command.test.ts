@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ACR_BUILD_USAGE,
-  ACR_USAGE,
-  MAX_COMMAND_TEXT_LENGTH,
-  OPS_JOB_USAGE,
-  OPS_USAGE,
-  helpText,
-  parseCommand,
-} from '../../../../src/core/commands/index.ts';
+import { ACR_BUILD_USAGE, ACR_USAGE, MAX_COMMAND_TEXT_LENGTH, OPS_JOB_USAGE, OPS_USAGE, helpText, parseCommand } from '../../../../src/core/commands/index.ts';
 import { expectUsageError } from './expect-usage-error.ts';
 
 const GIT = 'https://github.com/org/app.git';
@@ -59,7 +51,12 @@ describe('parseCommand', () => {
   it.each<[string, string, RegExp | string, string]>([
     ['/acr', 'biuld -t web x', 'Unknown subcommand "biuld" for /acr. Did you mean /acr build?', ACR_USAGE],
     ['/acr', 'deploy', 'Unknown subcommand "deploy" for /acr. Try /acr help.', ACR_USAGE],
-    ['/acr', `-t web ${GIT}`, 'Start with a subcommand (build, task, token, runs, logs, cancel, repository, show, update, replication, promote) before the flags, e.g. /acr build -t …', ACR_USAGE],
+    [
+      '/acr',
+      `-t web ${GIT}`,
+      'Start with a subcommand (build, task, token, runs, logs, cancel, repository, show, update, replication, promote) before the flags, e.g. /acr build -t …',
+      ACR_USAGE,
+    ],
     ['/ops', 'jbo j0abc12def345', 'Unknown subcommand "jbo" for /ops. Did you mean /ops job?', OPS_USAGE],
     ['/ops', 'deploy', 'Unknown subcommand "deploy" for /ops. Try /ops help.', OPS_USAGE],
     ['/acr', 'build -t "web', /^The " before web has no closing quote/, ACR_USAGE],

@@ -23,7 +23,7 @@ describe('tokenize', () => {
     ['keeps other backslashes inside double quotes', '"C:\\dir"', ['C:\\dir']],
     ['keeps backslashes literally inside single quotes', "'a\\'", ['a\\']],
     ['escapes a space outside quotes', 'a\\ b c', ['a b', 'c']],
-    ['escapes a quote outside quotes', 'it\\\'s', ["it's"]],
+    ['escapes a quote outside quotes', "it\\'s", ["it's"]],
     ['keeps a trailing backslash', 'a\\', ['a\\']],
     ['keeps unicode and emoji', 'héllo 🚀x', ['héllo', '🚀x']],
   ])('%s', (_name, text, expected) => {
@@ -41,7 +41,10 @@ describe('tokenize', () => {
   });
 
   it('says where the unterminated quote is', () => {
-    expectUsageError(() => tokenize('-t "web:v1 https://github.com/x'), 'The " before web:v1 https://githu… has no closing quote; add one (or write \\" for a literal quote).');
+    expectUsageError(
+      () => tokenize('-t "web:v1 https://github.com/x'),
+      'The " before web:v1 https://githu… has no closing quote; add one (or write \\" for a literal quote).',
+    );
   });
 
   it.each<[string, string, string[]]>([

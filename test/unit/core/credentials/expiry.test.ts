@@ -3,7 +3,12 @@ import { daysLeft, describeDaysLeft, expiringCredentials } from '../../../../src
 
 const now = new Date('2026-11-28T09:00:00Z');
 const inDays = (d: number, hours = 0) => new Date(now.getTime() + d * 86_400_000 + hours * 3_600_000).toISOString();
-const app = (name: string, ends: string[]) => ({ id: `o-${name}`, appId: `a-${name}`, displayName: name, passwords: ends.map((e, i) => ({ keyId: `${name}-k${i}`, endDateTime: e })) });
+const app = (name: string, ends: string[]) => ({
+  id: `o-${name}`,
+  appId: `a-${name}`,
+  displayName: name,
+  passwords: ends.map((e, i) => ({ keyId: `${name}-k${i}`, endDateTime: e })),
+});
 
 describe('expiring credentials', () => {
   it('flags secrets within the largest threshold with the smallest threshold crossed, nearest first', () => {

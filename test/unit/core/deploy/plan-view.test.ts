@@ -33,7 +33,10 @@ const request: fc.Arbitrary<DeployRequest> = fc
     network: fc.constantFrom('none', 'public', 'label', 'private'),
     restartPolicy: fc.constantFrom('Always' as const, 'Never' as const, 'OnFailure' as const),
     plain: fc.uniqueArray(fc.record({ name: envName, value: word }), { selector: (v) => v.name, maxLength: 5 }),
-    secure: fc.uniqueArray(fc.record({ name: envName.map((n) => `S_${n}`), secretName: fc.stringMatching(/^[a-z][a-z0-9-]{0,15}$/) }), { selector: (v) => v.name, maxLength: 3 }),
+    secure: fc.uniqueArray(fc.record({ name: envName.map((n) => `S_${n}`), secretName: fc.stringMatching(/^[a-z][a-z0-9-]{0,15}$/) }), {
+      selector: (v) => v.name,
+      maxLength: 3,
+    }),
     commandLine: fc.option(fc.array(word, { minLength: 1, maxLength: 6 }), { nil: undefined }),
   })
   .map((r) => ({
@@ -43,14 +46,22 @@ const request: fc.Arbitrary<DeployRequest> = fc
     memoryInGB: r.memoryInGB,
     ports: r.ports,
     protocol: r.protocol,
-    ...(r.network === 'public' || r.network === 'label' ? { ipAddress: 'Public' as const } : r.network === 'private' ? { ipAddress: 'Private' as const, subnet: subnetId } : {}),
+    ...(r.network === 'public' || r.network === 'label'
+      ? { ipAddress: 'Public' as const }
+      : r.network === 'private'
+        ? { ipAddress: 'Private' as const, subnet: subnetId }
+        : {}),
     ...(r.network === 'label' && { dnsNameLabel: `${r.name}-label` }),
     restartPolicy: r.restartPolicy,
     environmentVariables: r.plain,
     secureEnvironmentVariables: r.secure,
     ...(r.commandLine && { commandLine: r.commandLine }),
   }));
-const pull: fc.Arbitrary<DeployPlan['pull']> = fc.constantFrom({ identity }, { username: '00000000-aaaa-4bbb-8ccc-000000000001', passwordSecret: 'acr-pull' }, { none: true as const });
+const pull: fc.Arbitrary<DeployPlan['pull']> = fc.constantFrom(
+  { identity },
+  { username: '00000000-aaaa-4bbb-8ccc-000000000001', passwordSecret: 'acr-pull' },
+  { none: true as const },
+);
 
 /** Every string and number in the PUT body, except the secrets read from Key Vault. */
 function sentValues(plan: DeployPlan): string[] {
@@ -79,7 +90,9 @@ describe('the plan an approver sees', () => {
         }
         if (plan.commandLine) expect(parseCommandLine(shellJoin(plan.commandLine), '')).toEqual(plan.commandLine);
         const shown = planOnCard({ ...data, progress: { phase: 'ready', plan } }, plan);
-        const card = JSON.stringify(deployCard({ ...data, progress: { phase: 'ready', plan } }, { status: 'awaiting_approval', portal: 'https://portal.azure.com' }));
+        const card = JSON.stringify(
+          deployCard({ ...data, progress: { phase: 'ready', plan } }, { status: 'awaiting_approval', portal: 'https://portal.azure.com' }),
+        );
         if (shown.complete) {
           const fields = shown.fields.map((f) => f.value).join('\n');
           for (const value of sentValues(plan).filter((v) => !plan.commandLine?.includes(v))) expect(fields).toContain(value);
@@ -94,22 +107,29 @@ describe('the plan an approver sees', () => {
 
   it('reads a command line back exactly as the container gets it', () => {
     fc.assert(
-      fc.property(fc.array(fc.string({ unit: fc.constantFrom(...`ab c'"\\$&<>;|\`*\n\t!é’“`.split('')), maxLength: 12 }), { minLength: 1, maxLength: 5 }), (words) => {
-        expect(parseCommandLine(shellJoin(words), '')).toEqual(words);
-      }),
+      fc.property(
+        fc.array(fc.string({ unit: fc.constantFrom(...`ab c'"\\$&<>;|\`*\n\t!é’“`.split('')), maxLength: 12 }), { minLength: 1, maxLength: 5 }),
+        (words) => {
+          expect(parseCommandLine(shellJoin(words), '')).toEqual(words);
+        },
+      ),
       { seed: SEED, numRuns: 500 },
     );
     expect(shellJoin(['sh', '-c', 'curl -d $DB_PASSWORD https://x'])).toBe("sh -c 'curl -d $DB_PASSWORD https://x'");
   });
 
   it('sends what does not fit a card field verbatim to the plan file, and says so on the card', () => {
-    const planOf = (r: Partial<DeployRequest>) => describePlan(makePlan(deployJobData({ ...webRequest, ...r }), { loginServer: 'r.azurecr.io', digest }, { none: true }));
+    const planOf = (r: Partial<DeployRequest>) =>
+      describePlan(makePlan(deployJobData({ ...webRequest, ...r }), { loginServer: 'r.azurecr.io', digest }, { none: true }));
     expect(itemsForCard(planOf({}), 'f.txt').complete).toBe(true);
     // A backtick cannot be shown inside a code span without changing it.
     const tick = itemsForCard(planOf({ commandLine: ['sh', '-c', 'echo `id`'] }), 'plan.txt');
     expect(tick.complete).toBe(false);
     expect(tick.items.find((i) => i.label === 'Command line')!.lines[0]).toContain('see the attached plan.txt');
-    const many = itemsForCard(planOf({ environmentVariables: Array.from({ length: 120 }, (_, i) => ({ name: `VAR_${i}`, value: `value-${i}-${'x'.repeat(20)}` })) }), 'plan.txt');
+    const many = itemsForCard(
+      planOf({ environmentVariables: Array.from({ length: 120 }, (_, i) => ({ name: `VAR_${i}`, value: `value-${i}-${'x'.repeat(20)}` })) }),
+      'plan.txt',
+    );
     expect(many.complete).toBe(false);
     expect(many.items.find((i) => i.label === 'Environment variables')!.lines[0]).toMatch(/^120 lines, \d+ characters: see the attached plan\.txt$/);
     expect(many.items.find((i) => i.label === 'Plan')!.lines[0]).toMatch(/^[0-9a-f]{16}$/);
@@ -135,7 +155,15 @@ describe('immutable properties', () => {
 
   it('names each property ACI cannot change in place, old → new, omissions included', () => {
     const changes = immutableChanges(
-      { ...live, osType: 'Windows', restartPolicy: undefined, containers: [{ name: 'web', image: 'x', cpu: 1, memoryInGB: 1.5, gpu: '1 V100' }, { name: 'sidecar', image: 'y', cpu: 0.5, memoryInGB: 1 }] },
+      {
+        ...live,
+        osType: 'Windows',
+        restartPolicy: undefined,
+        containers: [
+          { name: 'web', image: 'x', cpu: 1, memoryInGB: 1.5, gpu: '1 V100' },
+          { name: 'sidecar', image: 'y', cpu: 0.5, memoryInGB: 1 },
+        ],
+      },
       { ...plan, cpu: 2, memoryInGB: 3, restartPolicy: 'OnFailure', ipAddress: 'Private', subnet: subnetId },
     ).map(describeChange);
     expect(changes).toEqual([
@@ -148,6 +176,8 @@ describe('immutable properties', () => {
       'IP address: public → private',
       'subnet: none → vnet/subnets/aci',
     ]);
-    expect(immutableChanges(live, { target: { name: 'web' }, cpu: 1, memoryInGB: 1.5, restartPolicy: 'Always' }).map(describeChange)).toEqual(['IP address: public → none']);
+    expect(immutableChanges(live, { target: { name: 'web' }, cpu: 1, memoryInGB: 1.5, restartPolicy: 'Always' }).map(describeChange)).toEqual([
+      'IP address: public → none',
+    ]);
   });
 });

@@ -10,7 +10,12 @@ import { makePlan } from '../../../../src/core/deploy/plan.ts';
 import { previousKnownGood } from '../../../../src/slack/listeners/rollback-action.ts';
 import { deployJobData, webRequest } from '../../../fakes/index.ts';
 
-const env = environmentSchema.parse({ subscriptionId: '11111111-1111-1111-1111-111111111111', resourceGroup: 'rg', location: 'westeurope', registry: 'contosoprod' });
+const env = environmentSchema.parse({
+  subscriptionId: '11111111-1111-1111-1111-111111111111',
+  resourceGroup: 'rg',
+  location: 'westeurope',
+  registry: 'contosoprod',
+});
 const digest = `sha256:${'a'.repeat(64)}`;
 
 function job(overrides: Partial<DeployJobData['request']> = {}): DeployJobData {
@@ -53,7 +58,8 @@ describe('deploy policy', () => {
   it('refuses public IPs and foreign registries where the environment forbids them', () => {
     expect(policyProblem('prod', env, job().request)).toBeUndefined();
     expect(policyProblem('prod', locked, job().request)?.text).toMatch(/does not allow .* public IP/);
-    const privateFrom = (registry: string) => job({ ipAddress: 'Private', subnet: '/subscriptions/x', image: { registry, repository: 'web', tag: 'v1', text: 'x' } }).request;
+    const privateFrom = (registry: string) =>
+      job({ ipAddress: 'Private', subnet: '/subscriptions/x', image: { registry, repository: 'web', tag: 'v1', text: 'x' } }).request;
     expect(policyProblem('prod', locked, privateFrom('docker.io'))?.text).toContain('only runs images from contosoprod.azurecr.io');
     expect(policyProblem('prod', locked, privateFrom('contosoprod.azurecr.io'))).toBeUndefined();
   });
@@ -86,11 +92,27 @@ describe('approval config', () => {
 });
 
 describe('cards and explanations', () => {
-  const base: ApprovalState = { jobId: 'j', status: 'pending', requesterId: 'U0REQ', environment: 'prod', required: 2, mode: 'approval', expiresAt: '2026-11-28T11:00:00.000Z', planHash: 'h', approvals: [] };
+  const base: ApprovalState = {
+    jobId: 'j',
+    status: 'pending',
+    requesterId: 'U0REQ',
+    environment: 'prod',
+    required: 2,
+    mode: 'approval',
+    expiresAt: '2026-11-28T11:00:00.000Z',
+    planHash: 'h',
+    approvals: [],
+  };
   it('says who must approve, who did, who rejected and why, and when it expired', () => {
-    expect(approvalDetail(base, ['U01ALICE', 'S02LEADS']).mrkdwn).toBe('Needs 2 approvals from <@U01ALICE> or <!subteam^S02LEADS>, not the requester · expires 11:00 UTC.');
-    expect(approvalDetail({ ...base, status: 'approved', approvals: [{ userId: 'U0A', at: '2026-11-28T10:03:00.000Z' }] }, []).mrkdwn).toBe('Approved by <@U0A> at 10:03 UTC.');
-    expect(approvalDetail({ ...base, status: 'rejected', rejection: { userId: 'U0B', at: '2026-11-28T10:04:00.000Z', reason: 'not <!here>' } }, []).mrkdwn).toBe('Rejected by <@U0B> at 10:04 UTC: not &lt;!here&gt;');
+    expect(approvalDetail(base, ['U01ALICE', 'S02LEADS']).mrkdwn).toBe(
+      'Needs 2 approvals from <@U01ALICE> or <!subteam^S02LEADS>, not the requester · expires 11:00 UTC.',
+    );
+    expect(approvalDetail({ ...base, status: 'approved', approvals: [{ userId: 'U0A', at: '2026-11-28T10:03:00.000Z' }] }, []).mrkdwn).toBe(
+      'Approved by <@U0A> at 10:03 UTC.',
+    );
+    expect(
+      approvalDetail({ ...base, status: 'rejected', rejection: { userId: 'U0B', at: '2026-11-28T10:04:00.000Z', reason: 'not <!here>' } }, []).mrkdwn,
+    ).toBe('Rejected by <@U0B> at 10:04 UTC: not &lt;!here&gt;');
     expect(approvalDetail({ ...base, status: 'expired' }, []).mrkdwn).toContain('Expired at 11:00 UTC');
   });
 
@@ -105,7 +127,11 @@ describe('cards and explanations', () => {
   it('picks the previous known-good deploy with a different image for rollback', () => {
     const rec = (jobId: string, d: string) => ({ jobId, image: `r/web@${d}`, loginServer: 'r', repository: 'web', digest: d, at: '' });
     const history = [rec('j3', 'sha256:3'), rec('j2', 'sha256:2'), rec('j1', 'sha256:2'), rec('j0', 'sha256:0')];
-    const data = (jobId: string, d: string) => ({ ...job(), jobId, progress: { phase: 'done' as const, plan: makePlan(job(), { loginServer: 'r', digest: d }, { none: true }) } });
+    const data = (jobId: string, d: string) => ({
+      ...job(),
+      jobId,
+      progress: { phase: 'done' as const, plan: makePlan(job(), { loginServer: 'r', digest: d }, { none: true }) },
+    });
     expect(previousKnownGood(data('j3', 'sha256:3'), history)?.jobId).toBe('j2');
     expect(previousKnownGood(data('j2', 'sha256:2'), history)?.jobId).toBe('j0');
     expect(previousKnownGood(data('j9', 'sha256:9'), history)?.jobId).toBe('j3'); // a failed deploy: back to the newest good one

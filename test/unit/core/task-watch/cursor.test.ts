@@ -4,7 +4,13 @@ import { decideLook, emptyCursor, parseCursor, SEEN_LIMIT, unsee, type WatchCurs
 
 const t0 = new Date('2026-01-01T10:00:00.000Z');
 const at = (s: number) => new Date(t0.getTime() + s * 1000);
-const run = (runId: string, taskName: string, createdAfterS: number): RunInfo => ({ runId, taskName, status: 'Queued', createTime: at(createdAfterS), outputImages: [] });
+const run = (runId: string, taskName: string, createdAfterS: number): RunInfo => ({
+  runId,
+  taskName,
+  status: 'Queued',
+  createTime: at(createdAfterS),
+  outputImages: [],
+});
 /** Newest first, as runs.list answers. */
 const page = (...runs: RunInfo[]) => [...runs].reverse();
 

@@ -4,9 +4,17 @@ import { taskRunsFilter } from '../../../../src/core/task-watch/run-filter.ts';
 import { configuredWatch, registryWatchKey, watchedRegistries } from '../../../../src/core/task-watch/watched-tasks.ts';
 
 const sub = '00000000-0000-0000-0000-000000000001';
-const env = (registry: string | undefined, tasks?: EnvironmentConfig['tasks']): EnvironmentConfig => ({
-  subscriptionId: sub, resourceGroup: 'rg-dev', location: 'eastus', buildRegistries: [], channels: [], policy: { publicIp: true }, ...(registry && { registry }), ...(tasks && { tasks }),
-}) as EnvironmentConfig;
+const env = (registry: string | undefined, tasks?: EnvironmentConfig['tasks']): EnvironmentConfig =>
+  ({
+    subscriptionId: sub,
+    resourceGroup: 'rg-dev',
+    location: 'eastus',
+    buildRegistries: [],
+    channels: [],
+    policy: { publicIp: true },
+    ...(registry && { registry }),
+    ...(tasks && { tasks }),
+  }) as EnvironmentConfig;
 
 describe('taskRunsFilter', () => {
   it('joins the watched tasks with or, once each, quotes doubled', () => {
@@ -33,7 +41,10 @@ describe('watchedRegistries', () => {
       { environment: 'gone', task: 'ghost', channel: 'C0X', subscribedBy: 'U1', at: '2026-01-01T00:00:00.000Z' },
     ];
     const watches = watchedRegistries(environments, subs);
-    expect(watches.map((w) => w.key)).toEqual([registryWatchKey({ subscriptionId: sub, resourceGroup: 'rg-dev', registry: 'contosodev' }), `${sub}/rg-dev/contosoprod`]);
+    expect(watches.map((w) => w.key)).toEqual([
+      registryWatchKey({ subscriptionId: sub, resourceGroup: 'rg-dev', registry: 'contosodev' }),
+      `${sub}/rg-dev/contosoprod`,
+    ]);
     expect(watches[0]!.tasks).toEqual([
       { environment: 'dev', task: 'buildwebapp', channel: 'C0DEV', deploy: { group: 'web' }, source: 'config' },
       { environment: 'qa', task: 'buildapi', channel: 'C0QA', source: 'subscription', since: '2026-01-01T00:00:00.000Z' },

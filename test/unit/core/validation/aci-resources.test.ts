@@ -65,7 +65,7 @@ describe('validateMemoryInGB', () => {
     ['1.25', "(got '1.25')."],
     ['16.1', "(got '16.1')."],
     ['32', "(got '32')."],
-    ['512MB', "so 512MB is 0.5)."],
+    ['512MB', 'so 512MB is 0.5).'],
     ['1024Mi', "(got '1024Mi'; give GB"],
     ['1.5GiB', "(got '1.5GiB')."],
     ['GB', "(got 'GB')."],

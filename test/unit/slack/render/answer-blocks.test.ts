@@ -19,7 +19,11 @@ function withinLimits(blocks: unknown[]): void {
 
 describe('renderAnswer', () => {
   it('shows a short table in the message, with Share in channel and the links', () => {
-    const answer = { ...base, text: { filename: 'runs.txt', title: 'Runs', content: 'ca1 Succeeded\nca2 Failed' }, links: [{ label: 'Registry in Azure portal', url: 'https://portal.azure.com/#x' }] };
+    const answer = {
+      ...base,
+      text: { filename: 'runs.txt', title: 'Runs', content: 'ca1 Succeeded\nca2 Failed' },
+      links: [{ label: 'Registry in Azure portal', url: 'https://portal.azure.com/#x' }],
+    };
     const r = renderAnswer(answer, { placement: { kind: 'inline' }, footer: 'Only you can see this.', shareId: 'j0123456789ab' });
     withinLimits(r.blocks);
     expect(texts(r)).toContain('```ca1 Succeeded\\nca2 Failed```');
@@ -38,7 +42,12 @@ describe('renderAnswer', () => {
   });
 
   it('escapes what Azure or users wrote, so it cannot mention anyone', () => {
-    const answer = { ...base, title: 'Tags of <!channel>', text: { filename: 't.txt', title: 't', content: 'v1 <!here> & <@U0BOSS>' }, fields: [{ label: 'Image', value: 'a`b<!everyone>', code: true }] };
+    const answer = {
+      ...base,
+      title: 'Tags of <!channel>',
+      text: { filename: 't.txt', title: 't', content: 'v1 <!here> & <@U0BOSS>' },
+      fields: [{ label: 'Image', value: 'a`b<!everyone>', code: true }],
+    };
     const all = texts(renderAnswer(answer, { placement: { kind: 'inline' }, footer: 'x' }));
     expect(all).not.toMatch(/<!(channel|here|everyone)>|<@U0BOSS>/);
     expect(all).toContain('&lt;!here&gt; &amp; &lt;@U0BOSS&gt;');
@@ -78,7 +87,11 @@ describe('renderAnswer', () => {
       text: { filename: 'x.txt', title: 'x', content: table(400), keep: 'tail' },
       links: [{ label: 'Registry in Azure portal', url: 'https://portal.azure.com/#x' }],
     };
-    const r = renderAnswer(answer, { placement: defaultPlacement(answer.text, 'n'), footer: `Only you can see this · ${long(4000)}`, shareId: 'j0123456789ab' });
+    const r = renderAnswer(answer, {
+      placement: defaultPlacement(answer.text, 'n'),
+      footer: `Only you can see this · ${long(4000)}`,
+      shareId: 'j0123456789ab',
+    });
     expect(fitsMessage(r)).toBe(true);
     expect(checkMessage(r.blocks, r.text)).toBeUndefined();
     expect(texts(r)).toContain('"action_id":"answer.share"');
@@ -86,7 +99,18 @@ describe('renderAnswer', () => {
   });
 
   it('writes the answer as one text for a file comment, fields as lines', () => {
-    const text = answerAsText({ ...base, fields: [{ label: 'SKU', value: 'Premium' }, { label: 'Login server', value: 'contosodev.azurecr.io', code: true }] }, 'Shared by <@U0ALICE>.');
-    expect(text).toBe('*Runs of contosodev* · dev\nThe 2 most recent runs:\n• *SKU*: Premium\n• *Login server*: `contosodev.azurecr.io`\nShared by <@U0ALICE>.');
+    const text = answerAsText(
+      {
+        ...base,
+        fields: [
+          { label: 'SKU', value: 'Premium' },
+          { label: 'Login server', value: 'contosodev.azurecr.io', code: true },
+        ],
+      },
+      'Shared by <@U0ALICE>.',
+    );
+    expect(text).toBe(
+      '*Runs of contosodev* · dev\nThe 2 most recent runs:\n• *SKU*: Premium\n• *Login server*: `contosodev.azurecr.io`\nShared by <@U0ALICE>.',
+    );
   });
 });

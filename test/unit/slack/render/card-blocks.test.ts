@@ -11,7 +11,14 @@ const data: BuildJobData = {
   channelId: 'C0',
   environment: 'dev',
   target: { subscriptionId: '00000000-0000-0000-0000-000000000001', resourceGroup: 'rg', registry: 'contosodev' },
-  spec: { images: Array.from({ length: 40 }, (_, i) => `repo${i}:v${i}`), file: 'Dockerfile', buildArgs: [], platform: { os: 'Linux', architecture: 'arm', variant: 'v7' }, noCache: false, sourceLocation: 'https://github.com/o/a.git#main' },
+  spec: {
+    images: Array.from({ length: 40 }, (_, i) => `repo${i}:v${i}`),
+    file: 'Dockerfile',
+    buildArgs: [],
+    platform: { os: 'Linux', architecture: 'arm', variant: 'v7' },
+    noCache: false,
+    sourceLocation: 'https://github.com/o/a.git#main',
+  },
   queuedAt: '2026-11-28T03:00:00.000Z',
   progress: newBuildProgress(),
 };
@@ -30,14 +37,18 @@ describe('renderCard', () => {
     expect(running.text).toMatch(/^Running: Build repo0:v0/);
     expect(JSON.stringify(running.blocks)).toContain('linux/arm/v7');
 
-    const done = renderCard(buildCard(data, { status: 'succeeded', portal: 'https://portal.azure.com', startedAt: '2026-11-28T03:00:00Z', finishedAt: '2026-11-28T03:01:05Z' }));
+    const done = renderCard(
+      buildCard(data, { status: 'succeeded', portal: 'https://portal.azure.com', startedAt: '2026-11-28T03:00:00Z', finishedAt: '2026-11-28T03:01:05Z' }),
+    );
     expect(JSON.stringify(done.blocks)).not.toContain('job.cancel');
     expect(JSON.stringify(done.blocks)).toContain('1m 05s');
   });
 
   it('links to the registry in the portal of the configured cloud once a run exists', () => {
     const card = buildCard({ ...data, progress: { ...data.progress, runId: 'ca7' } }, { status: 'running', portal: 'https://portal.azure.cn' });
-    expect(card.links[0]!.url).toBe('https://portal.azure.cn/#resource/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/contosodev/runs');
+    expect(card.links[0]!.url).toBe(
+      'https://portal.azure.cn/#resource/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/contosodev/runs',
+    );
   });
 });
 

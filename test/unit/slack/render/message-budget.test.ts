@@ -17,7 +17,11 @@ function messagesOf(card: JobCard) {
 
 /** What the emulator (and, as far as anyone measured, Slack) accepts. */
 function acceptedBySlack(message: { text: string; blocks: unknown[] }): boolean {
-  return message.blocks.length <= MAX_BLOCKS && blockTextLength(message.blocks) + PER_BLOCK_CHARGE * message.blocks.length <= BLOCK_TEXT_BUDGET && message.text.length <= 4000;
+  return (
+    message.blocks.length <= MAX_BLOCKS &&
+    blockTextLength(message.blocks) + PER_BLOCK_CHARGE * message.blocks.length <= BLOCK_TEXT_BUDGET &&
+    message.text.length <= 4000
+  );
 }
 
 function credential(i: number, nameLength: number): ExpiringCredential {
@@ -35,9 +39,14 @@ function credential(i: number, nameLength: number): ExpiringCredential {
 describe('message budget where cards are rendered', () => {
   it('splits an expiry alert of 40 rows with long names into pages Slack accepts, keeping every Rotate button', () => {
     for (const nameLength of [20, 120]) {
-      const alert = expiryAlertCard('jalert', Array.from({ length: 40 }, (_, i) => credential(i, nameLength)), new Date('2026-12-14T09:00:00Z'));
+      const alert = expiryAlertCard(
+        'jalert',
+        Array.from({ length: 40 }, (_, i) => credential(i, nameLength)),
+        new Date('2026-12-14T09:00:00Z'),
+      );
       const messages = messagesOf(alert);
-      for (const m of messages) expect(acceptedBySlack(m), `${messages.length} messages; one is ${blockTextLength(m.blocks)} chars in ${m.blocks.length} blocks`).toBe(true);
+      for (const m of messages)
+        expect(acceptedBySlack(m), `${messages.length} messages; one is ${blockTextLength(m.blocks)} chars in ${m.blocks.length} blocks`).toBe(true);
       const buttons = messages.flatMap((m) => JSON.stringify(m.blocks).match(/"value":"jalert#\d+"/g) ?? []);
       expect(new Set(buttons).size).toBe(40);
     }
@@ -47,7 +56,18 @@ describe('message budget where cards are rendered', () => {
     // Wherever the cut falls, it falls between characters, never inside an entity or an emoji.
     for (let pad = 0; pad < 12; pad++) {
       const detail = md`${'a'.repeat(pad)}${'& 👩‍👩‍👧‍👦 '.repeat(800)}`;
-      const card: JobCard = { jobId: 'j1', title: 'Deploy 🚀 web', requesterId: 'U0ALICE', environment: 'dev', status: 'failed', detail, fields: [], links: [], actions: [], queuedAt: '2026-11-28T03:00:00Z' };
+      const card: JobCard = {
+        jobId: 'j1',
+        title: 'Deploy 🚀 web',
+        requesterId: 'U0ALICE',
+        environment: 'dev',
+        status: 'failed',
+        detail,
+        fields: [],
+        links: [],
+        actions: [],
+        queuedAt: '2026-11-28T03:00:00Z',
+      };
       const [main] = messagesOf(card);
       expect(acceptedBySlack(main!)).toBe(true);
       const texts = (main!.blocks as { text?: { text: string } }[]).map((b) => b.text?.text ?? '');

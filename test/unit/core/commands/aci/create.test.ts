@@ -43,16 +43,32 @@ describe('parseAci create', () => {
   it.each<[string, string[], Partial<AciCreateCommand>]>([
     ['defaults', words(BASE), {}],
     ['the deploy alias', [], {}],
-    ['a fully qualified image', words('-n web --image contosoreg.azurecr.io/team/web:2.1'), { image: { registry: 'contosoreg.azurecr.io', repository: 'team/web', tag: '2.1', text: 'contosoreg.azurecr.io/team/web:2.1' } }],
+    [
+      'a fully qualified image',
+      words('-n web --image contosoreg.azurecr.io/team/web:2.1'),
+      { image: { registry: 'contosoreg.azurecr.io', repository: 'team/web', tag: '2.1', text: 'contosoreg.azurecr.io/team/web:2.1' } },
+    ],
     ['an untagged image', words('-n web --image nginx'), { image: { repository: 'nginx', text: 'nginx' } }],
     ['fractional cpu and GB memory', words(`${BASE} --cpu 0.5 --memory 2GB`), { cpu: 0.5, memoryInGB: 2 }],
     ['duplicate ports once', words(`${BASE} --ip-address Public --ports 443 80 443`), { ipAddress: 'Public', ports: [443, 80] }],
     ['edge ports', words(`${BASE} --dns-name-label contoso-web --ports 1 65535`), { dnsNameLabel: 'contoso-web', ports: [1, 65535] }],
-    ['lowercase choices', words(`${BASE} --protocol udp --ip-address private --restart-policy never`), { protocol: 'UDP', ipAddress: 'Private', restartPolicy: 'Never' }],
+    [
+      'lowercase choices',
+      words(`${BASE} --protocol udp --ip-address private --restart-policy never`),
+      { protocol: 'UDP', ipAddress: 'Private', restartPolicy: 'Never' },
+    ],
     ['a public IP with a label', words(`${BASE} --ip-address Public --dns-name-label contoso-web`), { ipAddress: 'Public', dnsNameLabel: 'contoso-web' }],
     ['a value holding =', words(`${BASE} --environment-variables URL=a=b`), { environmentVariables: [{ name: 'URL', value: 'a=b' }] }],
-    ['--flag=value forms', [...words(BASE), '--environment-variables=A=1', '--secure-environment-variables=B=@kv:b-1'], { environmentVariables: [{ name: 'A', value: '1' }], secureEnvironmentVariables: [{ name: 'B', secretName: 'b-1' }] }],
-    ['a command line split shell-style', [...words(BASE), '--command-line', `sh -c 'echo "a b" && sleep 1'`], { commandLine: ['sh', '-c', 'echo "a b" && sleep 1'] }],
+    [
+      '--flag=value forms',
+      [...words(BASE), '--environment-variables=A=1', '--secure-environment-variables=B=@kv:b-1'],
+      { environmentVariables: [{ name: 'A', value: '1' }], secureEnvironmentVariables: [{ name: 'B', secretName: 'b-1' }] },
+    ],
+    [
+      'a command line split shell-style',
+      [...words(BASE), '--command-line', `sh -c 'echo "a b" && sleep 1'`],
+      { commandLine: ['sh', '-c', 'echo "a b" && sleep 1'] },
+    ],
     ['a command line with entities kept literal', [...words(BASE), '--command-line', 'echo &lt;x&gt;'], { commandLine: ['echo', '&lt;x&gt;'] }],
     ['a subnet with a private IP', words(`${BASE} --subnet ${SUBNET} --ip-address Private`), { subnet: SUBNET, ipAddress: 'Private' }],
   ])('parses %s', (name, tokens, changes) => {
@@ -72,21 +88,45 @@ describe('parseAci create', () => {
     ['port 65536', `${BASE} --ports 65536`, /not "65536"\.$/],
     ['a port word', `${BASE} --ports http`, /not "http"\.$/],
     ['no ports', `${BASE} --ports`, /^--ports needs a value, like --ports PORT\.$/],
-    ['ports without an IP address', `${BASE} --ports 8080`, /^--ports are exposed on an IP address, and this group gets none: add --ip-address Public \(or --dns-name-label LABEL\), or --subnet/],
+    [
+      'ports without an IP address',
+      `${BASE} --ports 8080`,
+      /^--ports are exposed on an IP address, and this group gets none: add --ip-address Public \(or --dns-name-label LABEL\), or --subnet/,
+    ],
     ['a bad protocol', `${BASE} --protocol HTTP`, /^--protocol takes TCP or UDP, not "HTTP"\.$/],
     ['a bad ip type', `${BASE} --ip-address none`, /^--ip-address takes Public or Private, not "none"\.$/],
     ['a bad restart policy', `${BASE} --restart-policy sometimes`, /^--restart-policy takes Always, Never or OnFailure, not "sometimes"\.$/],
     ['a bad dns label', `${BASE} --dns-name-label web`, /^--dns-name-label: DNS name labels are 5–63 .*e\.g\. web-staging \(got 'web'\)\.$/],
-    ['a label with a private IP', `${BASE} --dns-name-label contoso-web --ip-address Private`, /^--dns-name-label needs a public IP address: drop --ip-address Private/],
+    [
+      'a label with a private IP',
+      `${BASE} --dns-name-label contoso-web --ip-address Private`,
+      /^--dns-name-label needs a public IP address: drop --ip-address Private/,
+    ],
     ['a subnet with a public IP', `${BASE} --subnet ${SUBNET} --ip-address Public`, /can only have a private IP address: use --ip-address Private/],
     ['a subnet with a label', `${BASE} --subnet ${SUBNET} --dns-name-label contoso-web`, /has no public DNS name: drop --dns-name-label/],
-    ['a bad subnet', `${BASE} --subnet aci`, /^--subnet takes a subnet resource id, e\.g\. --subnet \/subscriptions\/<subscription-id>\/.*\/subnets\/<subnet>, not "aci"\.$/],
-    ['a bad env var name', `${BASE} --environment-variables my-var=1`, /^--environment-variables: Environment variable names .*e\.g\. APP_VERSION \(got 'my-var'\); did you mean 'my_var'\?$/],
+    [
+      'a bad subnet',
+      `${BASE} --subnet aci`,
+      /^--subnet takes a subnet resource id, e\.g\. --subnet \/subscriptions\/<subscription-id>\/.*\/subnets\/<subnet>, not "aci"\.$/,
+    ],
+    [
+      'a bad env var name',
+      `${BASE} --environment-variables my-var=1`,
+      /^--environment-variables: Environment variable names .*e\.g\. APP_VERSION \(got 'my-var'\); did you mean 'my_var'\?$/,
+    ],
     ['an env var without =', `${BASE} --environment-variables MODE`, /^--environment-variables expects KEY=VALUE, not "MODE"\.$/],
     ['a repeated env var', `${BASE} --environment-variables A=1 A=2`, /^--environment-variables A was given more than once; give each name once\.$/],
-    ['a name in both lists', `${BASE} --environment-variables DB=x --secure-environment-variables DB=@kv:db`, /^DB is in both --environment-variables and --secure-environment-variables/],
+    [
+      'a name in both lists',
+      `${BASE} --environment-variables DB=x --secure-environment-variables DB=@kv:db`,
+      /^DB is in both --environment-variables and --secure-environment-variables/,
+    ],
     ['a repeated secure var', `${BASE} --secure-environment-variables A=@kv:a A=@kv:b`, /^--secure-environment-variables A was given more than once/],
-    ['a bad secret name', `${BASE} --secure-environment-variables A=@kv:db_password`, /^A: Key Vault secret names are 1–127 letters, digits and '-', e\.g\. A=@kv:db-password\.$/],
+    [
+      'a bad secret name',
+      `${BASE} --secure-environment-variables A=@kv:db_password`,
+      /^A: Key Vault secret names are 1–127 letters, digits and '-', e\.g\. A=@kv:db-password\.$/,
+    ],
     ['an empty secret name', `${BASE} --secure-environment-variables A=@kv:`, /^A: Key Vault secret names are 1–127/],
     ['a bad env', `${BASE} --env Prod`, /^Environment "Prod" is invalid: .*e\.g\. --env staging\.$/],
     ['an empty command line', `${BASE} --command-line=`, /^--command-line needs a command, e\.g\. --command-line "python app\.py --port 80"\.$/],
@@ -98,7 +138,11 @@ describe('parseAci create', () => {
   });
 
   it('refuses an unterminated quote in --command-line, showing the quoted form', () => {
-    expectUsageError(() => parseAciCreate([...words(BASE), '--command-line', 'sh -c "echo']), /^--command-line: The " .*has no closing quote.* e\.g\. --command-line "python app\.py --port 80"\.$/, ACI_CREATE_USAGE);
+    expectUsageError(
+      () => parseAciCreate([...words(BASE), '--command-line', 'sh -c "echo']),
+      /^--command-line: The " .*has no closing quote.* e\.g\. --command-line "python app\.py --port 80"\.$/,
+      ACI_CREATE_USAGE,
+    );
   });
 });
 
@@ -106,9 +150,17 @@ describe('parseAci create secrets', () => {
   const SECRET = 'hunter2-Sup3rS3cret';
 
   it.each<[string, string[], RegExp]>([
-    ['a literal value', [`DB_PASSWORD=${SECRET}`], /^DB_PASSWORD must be a Key Vault reference, not a value: chat history is not a secret store.* DB_PASSWORD=@kv:SECRET-NAME, e\.g\. DB_PASSWORD=@kv:db-password\.$/],
+    [
+      'a literal value',
+      [`DB_PASSWORD=${SECRET}`],
+      /^DB_PASSWORD must be a Key Vault reference, not a value: chat history is not a secret store.* DB_PASSWORD=@kv:SECRET-NAME, e\.g\. DB_PASSWORD=@kv:db-password\.$/,
+    ],
     ['a literal holding =', [`DB=${SECRET}=x`], /^DB must be a Key Vault reference/],
-    ['a bare secret', [SECRET], /^Each --secure-environment-variables value is NAME=@kv:SECRET-NAME, e\.g\. --secure-environment-variables DB_PASSWORD=@kv:db-password/],
+    [
+      'a bare secret',
+      [SECRET],
+      /^Each --secure-environment-variables value is NAME=@kv:SECRET-NAME, e\.g\. --secure-environment-variables DB_PASSWORD=@kv:db-password/,
+    ],
     ['a secret before =', [`${SECRET}=@kv:x`], /^Each --secure-environment-variables value is NAME=@kv:SECRET-NAME/],
     ['a bad secret name', [`DB=@kv:${SECRET}!`], /^DB: Key Vault secret names/],
     ['a stray word after --', ['DB=@kv:db', '--', SECRET], /^Unexpected word: \/aci create takes only options/],
