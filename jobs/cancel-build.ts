@@ -18,7 +18,7 @@ type Run = StepRun<CancelBuildJobData>;
 /** The build job's data while its run can still be canceled, or undefined once there is nothing to cancel. */
 async function runningBuild(deps: CancelBuildJobDeps, buildJobId: string): Promise<(BuildJobData & { progress: { runId: string } }) | undefined> {
   const build = await deps.jobs.get(buildJobId);
-  if (!build || build.kind !== 'build') return undefined;
+  if (build?.kind !== 'build') return undefined;
   const data = build.data as BuildJobData;
   // Not started yet: the build job sees the flag before scheduling. Done: nothing to do.
   if (data.progress.phase === 'done' || !data.progress.runId) return undefined;

@@ -17,6 +17,7 @@ export interface StepRun<D> extends Omit<JobContext<D>, 'keepLock' | 'save'> {
 }
 
 /** One named step: does its work and returns the data saved for the next phase (or waits, or throws). */
+// biome-ignore lint/suspicious/noConfusingVoidType: a step that ends the job returns nothing, and an async function without a return is Promise<void>
 export type Step<D, Deps> = (deps: Deps, run: StepRun<D>) => Promise<D | void>;
 
 /**

@@ -83,7 +83,7 @@ describe('npm run playground', () => {
 
     // The lookup is acknowledged at once; its answer arrives later on the response_url.
     let from = type('as admin /sp expiring');
-    const expiring = await pg.waitFor(/expire within 30 days[^]*web-deployer[^\n]*\n/, from);
+    const expiring = await pg.waitFor(/expire within 30 days[\s\S]*web-deployer[^\n]*\n/, from);
     expect(expiring).toMatch(/build-pipeline \([0-9a-f-]+\): secret ci-2024 · 2 days left/);
     expect(expiring).toMatch(/web-deployer \([0-9a-f-]+\): secret release · 10 days left/);
     // 40 days is past the largest alert threshold: only `/sp list` shows it.
@@ -94,7 +94,9 @@ describe('npm run playground', () => {
     from = type('as admin');
     await pg.waitFor('You are @admin now.', from);
     from = type('home');
-    const home = (await pg.waitFor(/⌂ App Home of @admin[^]*Credentials expiring within 30 days[^]*\n(?=chatops)/, from)).split('⌂ App Home of @admin')[1]!;
+    const home = (await pg.waitFor(/⌂ App Home of @admin[\s\S]*Credentials expiring within 30 days[\s\S]*\n(?=chatops)/, from)).split(
+      '⌂ App Home of @admin',
+    )[1]!;
     for (const section of ['▌ Waiting for your decision', '▌ Your jobs', '▌ Last deploys', '▌ Credentials expiring within 30 days'])
       expect(home).toContain(section);
     expect(home).toContain('Nothing is waiting for you.');
@@ -137,7 +139,7 @@ describe('npm run playground', () => {
     // Typed in one go: both are acknowledged at once, their answers come later.
     child.stdin.write('as admin /sp list\n/acr runs\nquit\n');
     expect(await pg.exited).toBe(0);
-    expect(pg.output).toMatch(/3 app registrations in scope:[^]*nightly-reports \([0-9a-f-]+\): 1 secret, nearest expiry [\d-]+ \(40 days left\)/);
+    expect(pg.output).toMatch(/3 app registrations in scope:[\s\S]*nightly-reports \([0-9a-f-]+\): 1 secret, nearest expiry [\d-]+ \(40 days left\)/);
     expect(pg.output).toContain('Runs of contosodev · dev');
   }, 120_000);
 });

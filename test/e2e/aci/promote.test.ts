@@ -164,7 +164,7 @@ describe('/acr promote', () => {
     expect(ackText(refused)).toContain('builder');
 
     const res = await h.command('promote --image web:v2 --from staging --to prod', { command: '/acr', ...admin });
-    const id = /`(j[0-9a-z]{12})`/.exec(ackText(res))?.[1]!;
+    const id = /`(j[0-9a-z]{12})`/.exec(ackText(res))![1]!;
     await waitForCard(h, aci.prdChannel, id, 'Succeeded');
     expect(cardText(h, aci.prdChannel, id)).toContain('registry only');
     expect(h.azure.registryData.digestOf('contosoprd', 'web', 'v2')).toBe(digests['contosostg/web:v2']);
@@ -174,13 +174,13 @@ describe('/acr promote', () => {
     expect(h.azure.aci.puts('web')).toHaveLength(0);
 
     const repeat = await h.command('promote --image web:v2 --from staging --to prod', { command: '/acr', ...admin });
-    const repeatId = /`(j[0-9a-z]{12})`/.exec(ackText(repeat))?.[1]!;
+    const repeatId = /`(j[0-9a-z]{12})`/.exec(ackText(repeat))![1]!;
     await waitForCard(h, aci.prdChannel, repeatId, 'Succeeded');
     expect(cardText(h, aci.prdChannel, repeatId)).toContain('nothing to import');
     expect(h.azure.acr.imports('contosoprd')).toHaveLength(1);
 
     const missing = await h.command('promote --image web:v9 --from staging --to prod', { command: '/acr', ...admin });
-    const missingId = /`(j[0-9a-z]{12})`/.exec(ackText(missing))?.[1]!;
+    const missingId = /`(j[0-9a-z]{12})`/.exec(ackText(missing))![1]!;
     await waitForCard(h, aci.prdChannel, missingId, 'Failed');
     expect(cardText(h, aci.prdChannel, missingId)).toContain('There is no web:v9 in staging');
   });
@@ -189,7 +189,7 @@ describe('/acr promote', () => {
     h = await startAciHarness();
     h.azure.acr.denyPull('contosostg');
     const res = await h.command('promote --image web:v1 --from staging --to prod', { command: '/acr', userId: ids.admin, channelId: aci.prdChannel });
-    const id = /`(j[0-9a-z]{12})`/.exec(ackText(res))?.[1]!;
+    const id = /`(j[0-9a-z]{12})`/.exec(ackText(res))![1]!;
     await waitForCard(h, aci.prdChannel, id, 'Failed');
     expect(cardText(h, aci.prdChannel, id)).toContain('may not pull images from the source registry');
     // What to do next comes in the thread, with the exact scope to grant.

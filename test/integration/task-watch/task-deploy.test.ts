@@ -46,10 +46,10 @@ const dev = {
 
 const lastDeploy: DeployRecord = {
   jobId: 'jPREVIOUS0001',
-  image: 'contosodev.azurecr.io/web@sha256:' + '0'.repeat(64),
+  image: `contosodev.azurecr.io/web@sha256:${'0'.repeat(64)}`,
   loginServer: 'contosodev.azurecr.io',
   repository: 'web',
-  digest: 'sha256:' + '0'.repeat(64),
+  digest: `sha256:${'0'.repeat(64)}`,
   at: '2026-01-01T00:00:00.000Z',
   request: { ...webRequest, dnsNameLabel: 'contoso-web', ipAddress: 'Public' },
 };
@@ -171,7 +171,9 @@ describe('dev follows main', () => {
       attemptsMade: 0,
       maxAttempts: 5,
       log: pino({ level: 'silent' }),
-      save: async (d: DeployJobData) => void (saved = d),
+      save: async (d: DeployJobData) => {
+        saved = d;
+      },
       wakeAfter: async () => {
         throw new Error('no wait expected');
       },

@@ -46,7 +46,15 @@ describe('the step runner', () => {
   it('ends the run when a step leaves the phase as it was', async () => {
     const deps = { log: [] as string[] };
     let runs = 0;
-    await runSteps(job({ a: async (_d, run) => (runs++, run.data) }), deps)(fakeContext<Data>({ phase: 'a', seen: [] }));
+    await runSteps(
+      job({
+        a: async (_d, run) => {
+          runs++;
+          return run.data;
+        },
+      }),
+      deps,
+    )(fakeContext<Data>({ phase: 'a', seen: [] }));
     expect(runs).toBe(1);
   });
 
