@@ -7,7 +7,7 @@ import { aciActionCard, containerGroupFields } from '../src/core/deploy/aci-acti
 import { explainAciError } from '../src/core/deploy/explain-failure.ts';
 import { isReadOnlyAciOp, type AciActionJobData } from '../src/core/deploy/aci-action-job.ts';
 import { containerGroupResourceId } from '../src/core/deploy/deploy-job.ts';
-import { counted, failedAnswer, type PrivateAnswers, type QueryAnswer } from '../src/core/query-answer.ts';
+import { counted, type PrivateAnswers, type QueryAnswer } from '../src/core/query-answer.ts';
 import { portalResourceUrl } from '../src/core/registry-ref.ts';
 import type { ContainerGroupView } from '../src/core/deploy/container-group.ts';
 import type { DeployHistory, GroupLocks } from '../src/core/deploy/deploy-job.ts';
@@ -16,7 +16,8 @@ import type { JobHandler } from '../src/core/job-context.ts';
 import { md, type Mrkdwn } from '../src/core/mrkdwn.ts';
 import { decisionOf, openApproval } from './approval-gate.ts';
 import { describeEvents, lockTtlMs } from './aci-shared.ts';
-import { nowOf, progressed, retryIfItMayPass, runSteps, type StepJob, type StepRun } from './step-runner.ts';
+import { nowOf, progressed, runSteps, type StepJob, type StepRun } from './step-runner.ts';
+import { answerOrFailure, deliverPrivately } from './private-answer.ts';
 
 export interface AciActionJobDeps {
   aci: ContainerGroups;
@@ -58,16 +59,15 @@ async function approvalOf(deps: AciActionJobDeps, data: AciActionJobData): Promi
   return approval ? { approval } : {};
 }
 
+/** What every answer of a query starts from: its title, environment and links. */
+type AnswerBase = { title: string; environment: string; links: QueryAnswer['links'] };
+
 function explain(data: AciActionJobData, err: unknown): { text: string; hint: string } {
   return explainAciError(err, { name: data.target.name, environment: data.environment, resourceGroup: data.target.resourceGroup }) ?? describeFailure(err);
 }
 
 /** What `show` found. */
-async function showGroup(
-  deps: AciActionJobDeps,
-  data: AciActionJobData,
-  base: { title: string; environment: string; links: QueryAnswer['links'] },
-): Promise<QueryAnswer> {
+async function showGroup(deps: AciActionJobDeps, data: AciActionJobData, base: AnswerBase): Promise<QueryAnswer> {
   const { target } = data;
   const group = await deps.aci.get(target);
   return {
@@ -81,11 +81,7 @@ async function showGroup(
 }
 
 /** What `logs` found: the tail of one container's log. */
-async function groupLogs(
-  deps: AciActionJobDeps,
-  data: AciActionJobData,
-  base: { title: string; environment: string; links: QueryAnswer['links'] },
-): Promise<QueryAnswer> {
+async function groupLogs(deps: AciActionJobDeps, data: AciActionJobData, base: AnswerBase): Promise<QueryAnswer> {
   const { target } = data;
   const group = await deps.aci.get(target);
   const container = data.containerName ?? group.containers[0]?.name ?? target.name;
@@ -135,25 +131,12 @@ export async function query(deps: AciActionJobDeps, data: AciActionJobData): Pro
 /** Step of `show`, `logs` and `list`: the answer (or what went wrong), to the requester alone. */
 export async function answerQuery(deps: AciActionJobDeps, run: Run): Promise<AciActionJobData> {
   const { data } = run;
-  let result: QueryAnswer;
-  try {
-    result = await query(deps, data);
-  } catch (err) {
-    await retryIfItMayPass(run, err);
-    result = failedAnswer(queryTitle(data), data.environment, explain(data, err));
-  }
-  // A delivery that fails (Slack down) fails the attempt: the retry asks Azure again, which only reads.
-  await deps.answers.deliver(
-    data.jobId,
-    {
-      userId: data.requesterId,
-      teamId: data.teamId,
-      channelId: data.channelId,
-      ...(data.responseUrl && { responseUrl: data.responseUrl }),
-      action: `aci.${data.op}`,
-    },
-    result,
-  );
+  const result = await answerOrFailure(run, () => query(deps, data), {
+    title: queryTitle(data),
+    environment: data.environment,
+    explain: (err) => explain(data, err),
+  });
+  await deliverPrivately(deps.answers, data, `aci.${data.op}`, result);
   return run.save(progressed(data, { phase: 'done', outcome: result.failure ? 'failed' : 'succeeded' }));
 }
 

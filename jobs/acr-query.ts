@@ -8,10 +8,11 @@ import type { RegistryToken, RegistryTokens } from '../src/core/credentials/port
 import type { RegistryTags } from '../src/core/deploy/ports.ts';
 import type { JobHandler } from '../src/core/job-context.ts';
 import { md } from '../src/core/mrkdwn.ts';
-import { counted, failedAnswer, type PrivateAnswers, type QueryAnswer } from '../src/core/query-answer.ts';
+import { counted, type PrivateAnswers, type QueryAnswer } from '../src/core/query-answer.ts';
 import { portalResourceUrl, registryResourceId } from '../src/core/registry-ref.ts';
 import type { AcrTasks, RegistryAdmin } from '../src/core/registry/ports.ts';
-import { nowOf, retryIfItMayPass, runSteps, type StepJob, type StepRun } from './step-runner.ts';
+import { nowOf, runSteps, type StepJob, type StepRun } from './step-runner.ts';
+import { answerOrFailure, deliverPrivately } from './private-answer.ts';
 
 export interface AcrQueryJobDeps {
   acr: AcrBuilds;
@@ -223,25 +224,8 @@ export function answer(deps: AcrQueryJobDeps, data: AcrQueryJobData): Promise<Qu
 /** Step of a read-only op: the answer (or what went wrong), to the requester alone. */
 export async function answerQuery(deps: AcrQueryJobDeps, run: Run): Promise<AcrQueryJobData> {
   const { data } = run;
-  let result: QueryAnswer;
-  try {
-    result = await answer(deps, data);
-  } catch (err) {
-    await retryIfItMayPass(run, err);
-    result = failedAnswer(acrQueryTitle(data), data.environment, describeFailure(err));
-  }
-  // A delivery that fails (Slack down) fails the attempt: the retry asks Azure again, which only reads.
-  await deps.answers.deliver(
-    data.jobId,
-    {
-      userId: data.requesterId,
-      teamId: data.teamId,
-      channelId: data.channelId,
-      ...(data.responseUrl && { responseUrl: data.responseUrl }),
-      action: acrQueryAction(data),
-    },
-    result,
-  );
+  const result = await answerOrFailure(run, () => answer(deps, data), { title: acrQueryTitle(data), environment: data.environment, explain: describeFailure });
+  await deliverPrivately(deps.answers, data, acrQueryAction(data), result);
   return run.save({ ...data, phase: 'done' });
 }
 

@@ -52,51 +52,56 @@ async function app(deps: RotateSecretJobDeps, data: RotationJobData): Promise<Ap
   return found;
 }
 
+/** Who and which old secret, refusing the bot's own credential and an app with nowhere to store a new secret. */
+async function begin(deps: RotateSecretJobDeps, run: Run, data: RotationJobData, current: Awaited<ReturnType<typeof app>>): Promise<RotationJobData> {
+  const cfg = config(deps);
+  if (current.appId === deps.botAppId) {
+    throw new JobStop(
+      `${current.displayName} is the bot’s own credential; rotating it would cut the bot off.`,
+      'Rotate it by hand and redeploy the bot with the new AZURE_CLIENT_SECRET.',
+    );
+  }
+  const appCfg = cfg.applications?.find((a) => a.appId === current.appId);
+  if (!appCfg) {
+    throw new JobStop(
+      `${current.displayName} has no Key Vault secret configured, so a new secret would have nowhere to go.`,
+      `Add it under credentials.applications in chatops.yaml with appId ${current.appId} and a secretName.`,
+    );
+  }
+  await claimOrStop(deps, appSecretCredential(current.appId), data.jobId, current.displayName);
+  const stored = await deps.vault.current(cfg.keyVaultUrl, appCfg.secretName);
+  // Secrets earlier rotations added are secrets like any other; only this job's own is not "the old one".
+  const others = current.passwords.filter((p) => p.displayName !== rotationSecretName(data.jobId));
+  const oldKeyId =
+    data.oldKeyId ??
+    (stored?.tags.keyId && current.passwords.some((p) => p.keyId === stored.tags.keyId)
+      ? stored.tags.keyId
+      : others.length === 1
+        ? others[0]!.keyId
+        : undefined);
+  data = { ...data, ...(oldKeyId && { oldKeyId }) };
+  data = await saveStep(
+    deps,
+    run,
+    data,
+    {
+      appId: current.appId,
+      appName: current.displayName,
+      objectId: current.id,
+      secretName: appCfg.secretName,
+      ...(stored && { previousVersion: stored.version }),
+    },
+    `Rotating the secret of ${current.displayName}${oldKeyId ? ` (replacing ${oldKeyId})` : ''}.`,
+  );
+  await showCard(deps, data, 'running', md`Adding a new secret…`);
+  return data;
+}
+
 /** First step: who, where, and which old secret; then the new secret, added and stored. */
 export async function add(deps: RotateSecretJobDeps, run: Run, data: RotationJobData = run.data): Promise<RotationJobData> {
   const cfg = config(deps);
   let current = await app(deps, data);
-  if (!data.progress.appId) {
-    if (current.appId === deps.botAppId) {
-      throw new JobStop(
-        `${current.displayName} is the bot’s own credential; rotating it would cut the bot off.`,
-        'Rotate it by hand and redeploy the bot with the new AZURE_CLIENT_SECRET.',
-      );
-    }
-    const appCfg = cfg.applications?.find((a) => a.appId === current.appId);
-    if (!appCfg) {
-      throw new JobStop(
-        `${current.displayName} has no Key Vault secret configured, so a new secret would have nowhere to go.`,
-        `Add it under credentials.applications in chatops.yaml with appId ${current.appId} and a secretName.`,
-      );
-    }
-    await claimOrStop(deps, appSecretCredential(current.appId), data.jobId, current.displayName);
-    const stored = await deps.vault.current(cfg.keyVaultUrl, appCfg.secretName);
-    // Secrets earlier rotations added are secrets like any other; only this job's own is not "the old one".
-    const others = current.passwords.filter((p) => p.displayName !== rotationSecretName(data.jobId));
-    const oldKeyId =
-      data.oldKeyId ??
-      (stored?.tags.keyId && current.passwords.some((p) => p.keyId === stored.tags.keyId)
-        ? stored.tags.keyId
-        : others.length === 1
-          ? others[0]!.keyId
-          : undefined);
-    data = { ...data, ...(oldKeyId && { oldKeyId }) };
-    data = await saveStep(
-      deps,
-      run,
-      data,
-      {
-        appId: current.appId,
-        appName: current.displayName,
-        objectId: current.id,
-        secretName: appCfg.secretName,
-        ...(stored && { previousVersion: stored.version }),
-      },
-      `Rotating the secret of ${current.displayName}${oldKeyId ? ` (replacing ${oldKeyId})` : ''}.`,
-    );
-    await showCard(deps, data, 'running', md`Adding a new secret…`);
-  }
+  if (!data.progress.appId) data = await begin(deps, run, data, current);
   const name = rotationSecretName(data.jobId);
   const ours = current.passwords.filter((p) => p.displayName === name);
   if (ours.length > 0) {

@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { App } from '@slack/bolt';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { type FetchFunction, WebClient } from '@slack/web-api';
@@ -56,18 +57,7 @@ export async function startBot(res: RoleResources, ops: OpsView): Promise<{ app:
   const homeStore = new RedisHomeStore(producer, prefix);
   registerQueueGauges(metrics.registry, { jobs: jobs.queue, outbox: outbox.queue, home: homeRefresh.queue });
   registerApprovalsGauge(metrics.registry, approvals);
-  const startupSlack = slackForStartup(config, fetch);
-  const identity = await whoAmI(startupSlack, logger);
-  const channels = configuredChannels(config);
-  // In the background: a channel the bot cannot post in is logged, never a reason not to start.
-  void logChannelReachability(startupSlack, channels, logger);
-  res.readiness.push(
-    configCheck(config),
-    redisCheck(producer),
-    slackTokenCheck(config.slack, fetch),
-    // Listed in /readyz, never a 503: one archived channel must not stop the bot taking commands everywhere else.
-    advisory(channelReadinessCheck({ client: slackForChecks(config, fetch), channels })),
-  );
+  const identity = await checkAtStartup(res, producer, fetch);
   const groups = new SlackGroupMembers({ ttlMs: config.groupCacheMs, client: slackForGroups(config, fetch) });
   const app = createSlackApp({
     botToken: config.slack.botToken,
@@ -117,6 +107,24 @@ export async function startBot(res: RoleResources, ops: OpsView): Promise<{ app:
     },
   });
   return { app, port: await listen(app, res, ops) };
+}
+
+/** Who the bot is in Slack, the channels it cannot post in (logged), and the bot role's readiness checks. */
+async function checkAtStartup(res: RoleResources, producer: Redis, fetch: ReturnType<typeof observedSlackFetch>): Promise<Awaited<ReturnType<typeof whoAmI>>> {
+  const { config, logger } = res;
+  const startupSlack = slackForStartup(config, fetch);
+  const identity = await whoAmI(startupSlack, logger);
+  const channels = configuredChannels(config);
+  // In the background: a channel the bot cannot post in is logged, never a reason not to start.
+  void logChannelReachability(startupSlack, channels, logger);
+  res.readiness.push(
+    configCheck(config),
+    redisCheck(producer),
+    slackTokenCheck(config.slack, fetch),
+    // Listed in /readyz, never a 503: one archived channel must not stop the bot taking commands everywhere else.
+    advisory(channelReadinessCheck({ client: slackForChecks(config, fetch), channels })),
+  );
+  return identity;
 }
 
 /** Starts Bolt on the configured port (or Socket Mode, with the ops endpoints on their own server); resolves to the port. */

@@ -68,12 +68,9 @@ export interface SlackAppOptions {
   home?: { viewers: Pick<HomeViewers, 'opened'>; refresh: HomeRefresh; notifier: HomeNotifier };
 }
 
-/**
- * The Slack-facing app: Bolt's HTTP receiver on `POST /slack/events` (commands and
- * interactivity, signatures checked by Bolt) plus the operations endpoints.
- */
-export function createSlackApp(options: SlackAppOptions): App {
-  const app = new App({
+/** Bolt itself: HTTP (signatures checked by Bolt, the operations endpoints beside it) or Socket Mode. */
+function boltApp(options: SlackAppOptions): App {
+  return new App({
     token: options.botToken,
     botId: options.botId,
     botUserId: options.botUserId,
@@ -94,6 +91,14 @@ export function createSlackApp(options: SlackAppOptions): App {
         }),
     clientOptions: { ...(options.apiUrl && { slackApiUrl: options.apiUrl }), ...(options.fetch && { fetch: options.fetch }) },
   });
+}
+
+/**
+ * The Slack-facing app: Bolt's HTTP receiver on `POST /slack/events` (commands and
+ * interactivity, signatures checked by Bolt) plus the operations endpoints.
+ */
+export function createSlackApp(options: SlackAppOptions): App {
+  const app = boltApp(options);
   registerSlashCommands(app, {
     config: options.environments,
     jobs: options.jobs,

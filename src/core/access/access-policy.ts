@@ -63,6 +63,26 @@ interface EnvironmentRoles {
   unresolved: Map<string, Role[]>;
 }
 
+/** The members of each user group; a group that cannot be read is unresolved and grants nothing (fail closed). */
+async function readGroups(
+  groups: AccessPolicyOptions['groups'],
+  groupIds: ReadonlySet<string>,
+): Promise<{ members: Map<string, ReadonlySet<string>>; unresolved: Map<string, Role[]> }> {
+  const members = new Map<string, ReadonlySet<string>>();
+  const unresolved = new Map<string, Role[]>();
+  // In parallel: the adapter caches and de-duplicates, so this is one Slack call per group at most.
+  await Promise.all(
+    [...groupIds].map(async (id) => {
+      try {
+        members.set(id, await groups.membersOf(id));
+      } catch {
+        unresolved.set(id, []);
+      }
+    }),
+  );
+  return { members, unresolved };
+}
+
 /** Builds the policy. It keeps no state of its own; group caching is the `groups` adapter's job. */
 export function createAccessPolicy(options: AccessPolicyOptions): AccessPolicy {
   const { config, groups } = options;
@@ -72,24 +92,11 @@ export function createAccessPolicy(options: AccessPolicyOptions): AccessPolicy {
   const foreignApp = (apiAppId: string | undefined): boolean => config.team?.appId !== undefined && apiAppId !== config.team.appId;
 
   async function rolesIn(userId: string, environment: string | undefined): Promise<EnvironmentRoles> {
-    const unresolved = new Map<string, Role[]>();
-    if (config.admins.includes(userId)) return { roles: [...ROLES], unresolved };
+    if (config.admins.includes(userId)) return { roles: [...ROLES], unresolved: new Map() };
     // hasOwn: an environment called `constructor` must not find Object.prototype's.
-    if (environment === undefined || !Object.hasOwn(config.roles, environment)) return { roles: [], unresolved };
+    if (environment === undefined || !Object.hasOwn(config.roles, environment)) return { roles: [], unresolved: new Map() };
     const grants = config.roles[environment]!;
-    const groupIds = new Set(ROLES.flatMap((r) => (grants[r] ?? []).filter((g) => g.startsWith('S'))));
-    // In parallel: the adapter caches and de-duplicates, so this is one Slack call per group at most.
-    const members = new Map<string, ReadonlySet<string>>();
-    await Promise.all(
-      [...groupIds].map(async (id) => {
-        try {
-          members.set(id, await groups.membersOf(id));
-        } catch {
-          // Fail closed: an unreadable group grants nothing this time.
-          unresolved.set(id, []);
-        }
-      }),
-    );
+    const { members, unresolved } = await readGroups(groups, new Set(ROLES.flatMap((r) => (grants[r] ?? []).filter((g) => g.startsWith('S')))));
     const granted: Role[] = [];
     for (const role of ROLES) {
       const list = grants[role] ?? [];
