@@ -35,7 +35,7 @@ describe('Redis goes away and comes back (AOF on)', () => {
     await h.slack.waitFor(async () => {
       const phases = await Promise.all(deploys.map((j) => h!.redis.hget(`chatops:jobs:${j}`, 'data')));
       return phases.every((raw) => raw !== null && (JSON.parse(raw) as { progress?: { phase?: string } }).progress?.phase === 'polling');
-    }, 15_000);
+    }, 30_000);
 
     // A planned restart or a failover: Redis stops (flushing its AOF) while all five are in flight.
     await redis.shutdown();

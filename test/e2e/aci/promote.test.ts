@@ -113,7 +113,7 @@ describe('/aci promote', () => {
     await h.slack.waitFor(async () => {
       const raw = await h!.redis.hget(`chatops:jobs:${jobId}`, 'data');
       return raw !== null && (JSON.parse(raw) as { progress?: { resumeToken?: string } }).progress?.resumeToken !== undefined;
-    }, 15_000);
+    }, 30_000);
     expect(h.azure.acr.imports('contosoprd')).toHaveLength(1);
     await h.killWorker();
     await h.startWorker();
